@@ -1,0 +1,2 @@
+/* embedded.c - placeholder until written */
+#include "kchat.h"

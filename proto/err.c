@@ -1,0 +1,73 @@
+/* err.c - the one error enum of libkchat, as sentences and as short names. */
+#include "kchat.h"
+
+struct err_text {
+	const char *name;
+	const char *text;
+};
+
+static const struct err_text err_texts[KC_ERR__COUNT] = {
+	[KC_OK] = { "ok", "success" },
+	[KC_ERR_NOMEM] = { "nomem", "out of memory" },
+	[KC_ERR_INVAL] = { "invalid_argument", "invalid argument" },
+	[KC_ERR_USER_EMPTY] = { "user_empty", "user name is empty" },
+	[KC_ERR_USER_TOO_LONG] = { "user_too_long", "user name is longer than 32 bytes" },
+	[KC_ERR_USER_CHAR] = { "user_char", "user name may only contain letters, digits, '_', '.' and '-'" },
+	[KC_ERR_USER_START] = { "user_start", "user name must start with a letter, a digit or '_'" },
+	[KC_ERR_ROOM_EMPTY] = { "room_empty", "room name is empty" },
+	[KC_ERR_ROOM_TOO_LONG] = { "room_too_long", "room name is longer than 32 bytes" },
+	[KC_ERR_ROOM_CHAR] = { "room_char", "room name may only contain letters, digits, '_', '.' and '-'" },
+	[KC_ERR_ROOM_START] = { "room_start", "room name must start with a letter, a digit or '_'" },
+	[KC_ERR_TEXT_EMPTY] = { "text_empty", "message text is empty" },
+	[KC_ERR_TEXT_TOO_LONG] = { "text_too_long", "message text is longer than 8192 bytes" },
+	[KC_ERR_TEXT_UTF8] = { "text_utf8", "message text is not valid UTF-8" },
+	[KC_ERR_TEXT_CONTROL] = { "text_control", "message text contains a control character (only newline and tab are allowed)" },
+	[KC_ERR_TYPE] = { "type", "unknown or missing message type" },
+	[KC_ERR_ID] = { "id", "message id is not a 26-character ULID" },
+	[KC_ERR_TS] = { "timestamp", "timestamp is out of range" },
+	[KC_ERR_VERSION] = { "version", "unsupported record format version" },
+	[KC_ERR_TO_MISSING] = { "to_missing", "a direct message needs a recipient" },
+	[KC_ERR_TO_UNEXPECTED] = { "to_unexpected", "only a direct message has a recipient" },
+	[KC_ERR_VIA] = { "via", "client name in 'via' is invalid" },
+	[KC_ERR_MP_TRUNCATED] = { "mp_truncated", "record is truncated" },
+	[KC_ERR_MP_NOT_MAP] = { "mp_not_map", "record is not a msgpack map" },
+	[KC_ERR_MP_KEY_TYPE] = { "mp_key_type", "record has a map key that is not a string" },
+	[KC_ERR_MP_VALUE_TYPE] = { "mp_value_type", "record field has the wrong type" },
+	[KC_ERR_MP_DEPTH] = { "mp_depth", "record is nested too deeply" },
+	[KC_ERR_MP_TRAILING] = { "mp_trailing", "record has bytes after its end" },
+	[KC_ERR_MP_MISSING] = { "mp_missing", "record lacks a required field (v, id, type, room, user, ts)" },
+	[KC_ERR_MP_TOO_LARGE] = { "mp_too_large", "record is larger than 64 KiB" },
+	[KC_ERR_MP_BAD_BYTE] = { "mp_bad_byte", "record contains the reserved msgpack byte 0xc1" },
+	[KC_ERR_MP_DUP_KEY] = { "mp_dup_key", "record has a field twice" },
+	[KC_ERR_JSON_SYNTAX] = { "json_syntax", "not valid JSON" },
+	[KC_ERR_JSON_NOT_OBJECT] = { "json_not_object", "JSON request is not an object" },
+	[KC_ERR_JSON_FIELD_TYPE] = { "json_field_type", "JSON field has the wrong type" },
+	[KC_ERR_JSON_TOO_LARGE] = { "json_too_large", "JSON request is larger than 64 KiB" },
+	[KC_ERR_JSON_DUP_KEY] = { "json_dup_key", "JSON request has a key twice" },
+	[KC_ERR_JSON_MISSING] = { "json_missing", "JSON request lacks a required field" },
+	[KC_ERR_JSON_DEPTH] = { "json_depth", "JSON request is nested too deeply" },
+	[KC_ERR_CONFIG] = { "config", "invalid configuration" },
+	[KC_ERR_CONFIG_FILE] = { "config_file", "configuration file cannot be read" },
+	[KC_ERR_KAFKA] = { "kafka", "Kafka error" },
+	[KC_ERR_KAFKA_FATAL] = { "kafka_fatal", "fatal Kafka producer error" },
+	[KC_ERR_TIMEOUT] = { "timeout", "timed out" },
+	[KC_ERR_QUEUE_FULL] = { "queue_full", "queue is full, try again later" },
+	[KC_ERR_NOT_FOUND] = { "not_found", "not found" },
+	[KC_ERR_IO] = { "io", "input/output error" },
+};
+
+const char *
+kc_strerror(int err)
+{
+	if (err < 0 || err >= KC_ERR__COUNT || err_texts[err].text == NULL)
+		return "unknown error";
+	return err_texts[err].text;
+}
+
+const char *
+kc_errname(int err)
+{
+	if (err < 0 || err >= KC_ERR__COUNT || err_texts[err].name == NULL)
+		return "unknown";
+	return err_texts[err].name;
+}

@@ -1,0 +1,2 @@
+/* history.c - placeholder until written */
+#include "kchat.h"

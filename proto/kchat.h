@@ -1,0 +1,407 @@
+/*
+ * kchat.h - libkchat, the part of kchat that every program agrees on.
+ *
+ * The message model and its validation, the msgpack record codec (the Kafka
+ * value), the browser JSON mapping, ULID ids, and the Kafka plumbing shared by
+ * kchat-bridge and kchat-tui: configuration, producer, reader, room history and
+ * the embedded broker.
+ *
+ * Conventions: every function that can fail returns an int from enum kc_err
+ * (KC_OK is 0); kc_strerror() turns it into a sentence. Nothing here exits or
+ * prints. Handles are opaque. Free functions accept NULL.
+ */
+#ifndef KCHAT_H
+#define KCHAT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define KC_VERSION_STRING "0.1.0"
+
+/* ------------------------------------------------------------------ errors */
+
+enum kc_err {
+	KC_OK = 0,
+	KC_ERR_NOMEM,		/* out of memory */
+	KC_ERR_INVAL,		/* invalid argument (programmer error) */
+
+	/* validation: user names */
+	KC_ERR_USER_EMPTY,
+	KC_ERR_USER_TOO_LONG,
+	KC_ERR_USER_CHAR,	/* a character outside [A-Za-z0-9_.-] */
+	KC_ERR_USER_START,	/* does not start with a letter, digit or '_' */
+	/* validation: room names (same rule, own codes) */
+	KC_ERR_ROOM_EMPTY,
+	KC_ERR_ROOM_TOO_LONG,
+	KC_ERR_ROOM_CHAR,
+	KC_ERR_ROOM_START,
+	/* validation: text */
+	KC_ERR_TEXT_EMPTY,
+	KC_ERR_TEXT_TOO_LONG,
+	KC_ERR_TEXT_UTF8,	/* not valid UTF-8 */
+	KC_ERR_TEXT_CONTROL,	/* control character other than \n and \t */
+	/* validation: other fields */
+	KC_ERR_TYPE,		/* unknown or missing message type */
+	KC_ERR_ID,		/* not a 26-character ULID */
+	KC_ERR_TS,		/* timestamp out of range */
+	KC_ERR_VERSION,		/* unsupported record version */
+	KC_ERR_TO_MISSING,	/* dm without a recipient */
+	KC_ERR_TO_UNEXPECTED,	/* recipient on a type that is not dm */
+	KC_ERR_VIA,		/* bad "via" client name */
+
+	/* msgpack record decoding */
+	KC_ERR_MP_TRUNCATED,	/* ends in the middle of an object */
+	KC_ERR_MP_NOT_MAP,	/* top level is not a map */
+	KC_ERR_MP_KEY_TYPE,	/* a map key is not a string */
+	KC_ERR_MP_VALUE_TYPE,	/* a known key has a value of the wrong type */
+	KC_ERR_MP_DEPTH,	/* nested deeper than KC_MP_MAX_DEPTH */
+	KC_ERR_MP_TRAILING,	/* bytes after the record */
+	KC_ERR_MP_MISSING,	/* a required key is absent */
+	KC_ERR_MP_TOO_LARGE,	/* record larger than KC_RECORD_MAX */
+	KC_ERR_MP_BAD_BYTE,	/* reserved type byte 0xc1 */
+	KC_ERR_MP_DUP_KEY,	/* a known key appears twice */
+
+	/* browser JSON */
+	KC_ERR_JSON_SYNTAX,	/* not JSON (includes lone surrogates, \u0000) */
+	KC_ERR_JSON_NOT_OBJECT,	/* top level is not an object */
+	KC_ERR_JSON_FIELD_TYPE,	/* a known field has the wrong type */
+	KC_ERR_JSON_TOO_LARGE,	/* frame larger than KC_JSON_MAX */
+	KC_ERR_JSON_DUP_KEY,	/* a key appears twice */
+	KC_ERR_JSON_MISSING,	/* a field the request needs is absent */
+	KC_ERR_JSON_DEPTH,	/* nested too deeply */
+
+	/* configuration, Kafka and I/O */
+	KC_ERR_CONFIG,		/* unknown key or bad value */
+	KC_ERR_CONFIG_FILE,	/* config file unreadable or malformed */
+	KC_ERR_KAFKA,		/* librdkafka reported an error (see errstr) */
+	KC_ERR_KAFKA_FATAL,	/* the producer hit a fatal error */
+	KC_ERR_TIMEOUT,		/* nothing arrived / not done in time */
+	KC_ERR_QUEUE_FULL,	/* local queue full; try again later */
+	KC_ERR_NOT_FOUND,	/* no such topic, room or file */
+	KC_ERR_IO,		/* system call failed (see errno) */
+
+	KC_ERR__COUNT
+};
+
+/* A sentence for err; never NULL, also for unknown values. */
+const char *kc_strerror(int err);
+/* A short stable identifier ("text_too_long") for err, for JSON error codes. */
+const char *kc_errname(int err);
+
+/* ----------------------------------------------------------------- limits */
+
+#define KC_NAME_MAX	32	/* user and room names, bytes */
+#define KC_ID_LEN	26	/* ULID */
+#define KC_TEXT_MAX	8192	/* message text, bytes of UTF-8 */
+#define KC_VIA_MAX	16	/* client name in "via" */
+#define KC_RECORD_MAX	65536	/* a Kafka value we will decode */
+#define KC_MP_MAX_DEPTH	8	/* msgpack nesting accepted (unknown keys) */
+#define KC_JSON_MAX	65536	/* a browser frame we will parse */
+#define KC_JSON_MAX_DEPTH 16	/* JSON nesting accepted */
+#define KC_RECORD_VERSION 1
+
+/* ---------------------------------------------------------------- message */
+
+enum kc_type {
+	KC_TYPE_UNKNOWN = 0,
+	KC_TYPE_MESSAGE,	/* "message" */
+	KC_TYPE_ACTION,		/* "action"  (/me) */
+	KC_TYPE_JOIN,		/* "join" */
+	KC_TYPE_LEAVE,		/* "leave" */
+	KC_TYPE_DM		/* "dm"      (direct message, field to) */
+};
+
+/*
+ * One chat record. Plain struct: the only public one. Strings are
+ * NUL-terminated; text is owned by the message (heap) and may hold any valid
+ * UTF-8 including newlines; it is NULL for join and leave.
+ * Initialise with kc_msg_init(), release with kc_msg_clear().
+ */
+struct kc_msg {
+	unsigned	v;			/* record format version */
+	char		id[KC_ID_LEN + 1];	/* ULID */
+	enum kc_type	type;
+	char		room[KC_NAME_MAX + 1];
+	char		user[KC_NAME_MAX + 1];
+	char		to[KC_NAME_MAX + 1];	/* dm only, else "" */
+	char		via[KC_VIA_MAX + 1];	/* optional, else "" */
+	int64_t		ts;			/* µs since the Unix epoch, UTC */
+	char	       *text;			/* owned; NULL when absent */
+	size_t		text_len;
+};
+
+void	kc_msg_init(struct kc_msg *m);
+/* Frees text and resets m to the state of kc_msg_init(). */
+void	kc_msg_clear(struct kc_msg *m);
+/* Copies len bytes into m->text (NUL added). No validation. */
+int	kc_msg_set_text(struct kc_msg *m, const char *text, size_t len);
+/* Deep copy of src into dst (dst must be initialised; its text is freed). */
+int	kc_msg_copy(struct kc_msg *dst, const struct kc_msg *src);
+/*
+ * Fills in a new outgoing message: v, a fresh id, ts = now, type, room, user,
+ * to (dm only) and text (NULL for join/leave), then validates it.
+ */
+int	kc_msg_make(struct kc_msg *m, enum kc_type type, const char *room,
+	    const char *user, const char *to, const char *text, size_t text_len);
+/* Checks every field against the rules below; returns the first broken one. */
+int	kc_msg_validate(const struct kc_msg *m);
+
+const char     *kc_type_name(enum kc_type t);	/* "message", ...; NULL if unknown */
+enum kc_type	kc_type_parse(const char *s, size_t len);
+
+/*
+ * Names: 1..KC_NAME_MAX bytes of [A-Za-z0-9_.-], starting with a letter,
+ * digit or '_'. The same rule for users and rooms; each has its own codes.
+ */
+int	kc_user_validate(const char *s, size_t len);
+int	kc_room_validate(const char *s, size_t len);
+/*
+ * Text: 1..KC_TEXT_MAX bytes of valid UTF-8 (no overlongs, no surrogates),
+ * no C0 controls but \n and \t, no DEL, no C1 controls.
+ */
+int	kc_text_validate(const char *s, size_t len);
+/* 1 when s[0..len) is valid UTF-8, else 0. */
+int	kc_utf8_valid(const char *s, size_t len);
+
+/* ------------------------------------------------------------------- ULID */
+
+/* Writes a new ULID for time ts_us (µs; 0 = now) and a NUL into out. */
+int	kc_ulid_new(char out[KC_ID_LEN + 1], int64_t ts_us);
+/* 1 when s is 26 Crockford base32 characters with a valid time part. */
+int	kc_ulid_valid(const char *s, size_t len);
+/* Current time in µs since the Unix epoch. */
+int64_t	kc_now_us(void);
+
+/* ---------------------------------------------------------------- buffers */
+
+/* A growable byte buffer. Zero-initialise; kc_buf_free() releases. */
+struct kc_buf {
+	char   *data;
+	size_t	len;
+	size_t	cap;
+};
+int	kc_buf_append(struct kc_buf *b, const void *p, size_t n);
+void	kc_buf_reset(struct kc_buf *b);		/* len = 0, keeps memory */
+void	kc_buf_free(struct kc_buf *b);
+
+/* ------------------------------------------------------- msgpack codec */
+
+/*
+ * Encodes m as the msgpack map of DESIGN.md, appending to out. m must be
+ * valid (the encoder validates first and returns the error).
+ */
+int	kc_mp_encode(const struct kc_msg *m, struct kc_buf *out);
+/*
+ * Decodes one record from buf[0..len) into m (initialised by the caller;
+ * previous text freed). Bounded: at most KC_RECORD_MAX bytes, nesting at
+ * most KC_MP_MAX_DEPTH, no allocation driven by a count larger than the bytes
+ * that remain, trailing bytes rejected, unknown keys ignored, required keys
+ * (v, id, type, room, user, ts) missing is an error, then kc_msg_validate().
+ * A record of an unknown type decodes with type KC_TYPE_UNKNOWN and returns
+ * KC_ERR_TYPE, so readers can skip it.
+ */
+int	kc_mp_decode(const void *buf, size_t len, struct kc_msg *m);
+
+/* ------------------------------------------------------- browser JSON */
+
+/* What a browser may ask for. */
+enum kc_req_type {
+	KC_REQ_MESSAGE = 0,	/* the documented four-field form; "type":"message" */
+	KC_REQ_ACTION,		/* "type":"action" (/me) */
+	KC_REQ_DM,		/* "type":"dm", "to" */
+	KC_REQ_JOIN,		/* "type":"join", "room" */
+	KC_REQ_LEAVE,		/* "type":"leave", "room" */
+	KC_REQ_HISTORY,		/* "type":"history", "room", "before" (id), "limit" */
+	KC_REQ_TYPING,		/* "type":"typing", "room" */
+	KC_REQ_WHO,		/* "type":"who", "room" */
+	KC_REQ_ROOMS,		/* "type":"rooms" */
+	KC_REQ_PING		/* "type":"ping" */
+};
+
+/* A parsed browser request. Init with kc_req_init(), release kc_req_clear(). */
+struct kc_req {
+	enum kc_req_type type;
+	char		username[KC_NAME_MAX + 1];	/* "" if absent */
+	char		room[KC_NAME_MAX + 1];		/* "" if absent */
+	char		to[KC_NAME_MAX + 1];		/* "" if absent */
+	char		before[KC_ID_LEN + 1];		/* "" if absent */
+	char		ref[65];			/* client's correlation id, "" if absent */
+	unsigned	limit;				/* 0 if absent */
+	char	       *text;				/* "message", owned; NULL if absent */
+	size_t		text_len;
+};
+
+void	kc_req_init(struct kc_req *r);
+void	kc_req_clear(struct kc_req *r);
+/*
+ * Parses one client frame. Bounded by KC_JSON_MAX and KC_JSON_MAX_DEPTH;
+ * duplicate keys, lone surrogates and \u0000 are errors; unknown fields
+ * ignored. Names and text are validated per request type (e.g. a message
+ * needs username and message; room defaults to "" meaning "current room").
+ */
+int	kc_json_parse_req(const char *buf, size_t len, struct kc_req *r);
+
+/*
+ * Appends the outgoing JSON of m to out: the documented four fields
+ * (username, message, timestamp "YYYY-MM-DDTHH:MM:SS.ffffff" UTC, room) plus
+ * id, type, and to/via when set. Join/leave carry "message": "".
+ */
+int	kc_json_encode_msg(const struct kc_msg *m, struct kc_buf *out);
+/* {"type":"ack","ref":...,"id":...,"timestamp":...} */
+int	kc_json_encode_ack(const char *ref, const struct kc_msg *m, struct kc_buf *out);
+/* {"type":"error","code":kc_errname(err),"error":message,"ref":...} */
+int	kc_json_encode_error(int err, const char *message, const char *ref,
+	    struct kc_buf *out);
+/* Formats ts_us as "YYYY-MM-DDTHH:MM:SS.ffffff" (UTC) into out[27]. */
+int	kc_time_format(int64_t ts_us, char out[27]);
+
+/* ------------------------------------------------------- configuration */
+
+/* Where a setting came from; a later level overrides an earlier one. */
+enum kc_conf_level {
+	KC_CONF_DEFAULT = 0,
+	KC_CONF_FILE,
+	KC_CONF_ENV,
+	KC_CONF_CLI
+};
+
+struct kc_conf;
+
+/*
+ * Keys known to kchat (anything else containing a '.' or listed by
+ * librdkafka is a librdkafka property, as with kcat's -X):
+ *   brokers  (KAFKA_BOOTSTRAP_SERVERS)  bootstrap servers
+ *   topic    (CHAT_TOPIC)              chat topic, default "chat-messages"
+ *   user, room, history (default 50)
+ * Programs may register more keys with kc_conf_define().
+ */
+struct kc_conf *kc_conf_new(void);
+void	kc_conf_free(struct kc_conf *c);
+/* Adds a program-specific key with a default (NULL = unset). */
+int	kc_conf_define(struct kc_conf *c, const char *key, const char *def);
+/* Sets key at level; ignored when a higher level already set it. */
+int	kc_conf_set(struct kc_conf *c, enum kc_conf_level lvl, const char *key,
+	    const char *val, char *errstr, size_t errlen);
+/* "prop=value" as given to -X. */
+int	kc_conf_set_x(struct kc_conf *c, enum kc_conf_level lvl, const char *kv,
+	    char *errstr, size_t errlen);
+/* Reads "key = value" lines (# comments) at level KC_CONF_FILE. */
+int	kc_conf_load_file(struct kc_conf *c, const char *path, char *errstr,
+	    size_t errlen);
+/* Reads KAFKA_BOOTSTRAP_SERVERS and CHAT_TOPIC (and registered env names). */
+int	kc_conf_load_env(struct kc_conf *c);
+/* Binds an environment variable to a key for kc_conf_load_env(). */
+int	kc_conf_bind_env(struct kc_conf *c, const char *env, const char *key);
+/* Value of key, or NULL when unset. */
+const char *kc_conf_get(const struct kc_conf *c, const char *key);
+long	kc_conf_get_long(const struct kc_conf *c, const char *key, long def);
+/*
+ * Bootstrap servers: "brokers" if set, else the published address of an
+ * embedded broker on this machine, else "localhost:9092".
+ */
+const char *kc_conf_brokers(const struct kc_conf *c);
+
+/* --------------------------------------------------------------- producer */
+
+struct kc_producer;
+
+/*
+ * Called from kc_producer_poll() once per message: err is KC_OK when Kafka
+ * has it (acks=all), else the reason in errstr. m is the message as sent.
+ */
+typedef void kc_delivery_fn(void *opaque, const struct kc_msg *m, int err,
+    const char *errstr);
+
+/*
+ * An idempotent producer (acks=all, murmur2_random partitioner, key = room)
+ * for the conf's topic. On a fatal idempotence error it recreates itself and
+ * re-sends what was not acknowledged.
+ */
+int	kc_producer_new(const struct kc_conf *c, kc_delivery_fn *fn, void *opaque,
+	    struct kc_producer **out, char *errstr, size_t errlen);
+void	kc_producer_free(struct kc_producer *p);	/* does not flush */
+/* Encodes and queues m; the delivery callback reports the outcome. */
+int	kc_producer_send(struct kc_producer *p, const struct kc_msg *m);
+/* Serves delivery reports; returns how many were served. */
+int	kc_producer_poll(struct kc_producer *p, int timeout_ms);
+/* Waits until everything is delivered or timeout_ms passes (KC_ERR_TIMEOUT). */
+int	kc_producer_flush(struct kc_producer *p, int timeout_ms);
+/* Messages queued and not yet reported. */
+int	kc_producer_pending(const struct kc_producer *p);
+
+/* ----------------------------------------------------------------- reader */
+
+struct kc_reader;
+
+/* Where a reader starts on each partition. */
+#define KC_FROM_END	0	/* only new messages */
+
+/*
+ * A reader of every partition of topic (assign(), no consumer group).
+ * back = KC_FROM_END starts at the end; back = N starts N records before the
+ * end of each partition.
+ */
+int	kc_reader_new(const struct kc_conf *c, const char *topic, long back,
+	    struct kc_reader **out, char *errstr, size_t errlen);
+void	kc_reader_free(struct kc_reader *r);
+/*
+ * Waits up to timeout_ms for the next chat record and decodes it into m.
+ * KC_OK: m holds a valid message. KC_ERR_TIMEOUT: nothing yet. Records that
+ * do not decode are skipped and counted (kc_reader_skipped()).
+ */
+int	kc_reader_next(struct kc_reader *r, int timeout_ms, struct kc_msg *m);
+/* Records skipped because they did not decode. */
+uint64_t kc_reader_skipped(const struct kc_reader *r);
+/*
+ * A file descriptor that becomes readable when records are waiting, for
+ * poll()/libwebsockets; read and discard its bytes before kc_reader_next().
+ */
+int	kc_reader_fd(struct kc_reader *r);
+/* Total consumer lag (high watermark - position) over all partitions. */
+int64_t	kc_reader_lag(struct kc_reader *r);
+/* 1 while the last metadata request succeeded. */
+int	kc_reader_connected(struct kc_reader *r);
+
+/* ---------------------------------------------------------------- history */
+
+/*
+ * Reads "the last n messages of room" from Kafka: only room's partition,
+ * backwards from the high watermark (or from the message with id before, when
+ * set) in growing windows, keeping room's records, until n or the low
+ * watermark. Returns them oldest first in *out (array of *count messages,
+ * free with kc_history_free()). Bounded: stops after reading
+ * KC_HISTORY_SCAN_MAX records.
+ */
+#define KC_HISTORY_SCAN_MAX 100000
+int	kc_history_fetch(const struct kc_conf *c, const char *room, size_t n,
+	    const char *before, int timeout_ms, struct kc_msg **out,
+	    size_t *count, char *errstr, size_t errlen);
+void	kc_history_free(struct kc_msg *msgs, size_t count);
+
+/* --------------------------------------------------------- embedded broker */
+
+struct kc_embedded;
+
+/*
+ * Starts librdkafka's mock cluster in-process (messages in memory only) with
+ * the chat topic, and publishes its address in kc_embedded_path() so that
+ * clients on this machine find it without flags.
+ */
+int	kc_embedded_start(const char *topic, struct kc_embedded **out,
+	    char *errstr, size_t errlen);
+const char *kc_embedded_bootstraps(const struct kc_embedded *e);
+/* Stops the cluster and removes the published address. */
+void	kc_embedded_stop(struct kc_embedded *e);
+/* The file holding a running embedded broker's address. */
+const char *kc_embedded_path(void);
+/* Reads a published address into buf; KC_ERR_NOT_FOUND when none is live. */
+int	kc_embedded_lookup(char *buf, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* KCHAT_H */

@@ -1,0 +1,2 @@
+/* mp.c - placeholder until written */
+#include "kchat.h"

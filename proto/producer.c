@@ -1,0 +1,2 @@
+/* producer.c - placeholder until written */
+#include "kchat.h"

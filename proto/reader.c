@@ -1,0 +1,2 @@
+/* reader.c - placeholder until written */
+#include "kchat.h"

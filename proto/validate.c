@@ -1,0 +1,135 @@
+/*
+ * validate.c - the rules for user names, room names and message text.
+ *
+ * One rule for names, kept here and documented in kchat.7: 1 to 32 bytes of
+ * ASCII letters, digits, '_', '.' and '-', starting with a letter, a digit or
+ * '_'. Names are shown in terminals and used as Kafka keys, so nothing that
+ * could be mistaken for markup, whitespace or a control sequence is allowed.
+ */
+#include "kchat.h"
+
+/* Error codes of one kind of name, in the order empty, long, char, start. */
+struct name_errs {
+	int empty, too_long, bad_char, bad_start;
+};
+
+static const struct name_errs user_errs = {
+	KC_ERR_USER_EMPTY, KC_ERR_USER_TOO_LONG, KC_ERR_USER_CHAR, KC_ERR_USER_START
+};
+static const struct name_errs room_errs = {
+	KC_ERR_ROOM_EMPTY, KC_ERR_ROOM_TOO_LONG, KC_ERR_ROOM_CHAR, KC_ERR_ROOM_START
+};
+
+static int
+name_char(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+}
+
+static int
+name_validate(const char *s, size_t len, const struct name_errs *e)
+{
+	size_t i;
+
+	if (s == NULL || len == 0)
+		return e->empty;
+	if (len > KC_NAME_MAX)
+		return e->too_long;
+	for (i = 0; i < len; i++) {
+		if (!name_char((unsigned char)s[i]))
+			return e->bad_char;
+	}
+	if (s[0] == '.' || s[0] == '-')
+		return e->bad_start;
+	return KC_OK;
+}
+
+int
+kc_user_validate(const char *s, size_t len)
+{
+	return name_validate(s, len, &user_errs);
+}
+
+int
+kc_room_validate(const char *s, size_t len)
+{
+	return name_validate(s, len, &room_errs);
+}
+
+/*
+ * Decodes one UTF-8 sequence at s[0..len). Returns its length and stores the
+ * code point, or returns 0 for an invalid sequence (overlong, surrogate,
+ * beyond U+10FFFF, truncated, stray continuation byte).
+ */
+static size_t
+utf8_decode(const unsigned char *s, size_t len, unsigned long *cp)
+{
+	unsigned long	c;
+	size_t		n, i;
+
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		n = 2;
+		c = s[0] & 0x1f;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		n = 3;
+		c = s[0] & 0x0f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		n = 4;
+		c = s[0] & 0x07;
+	} else
+		return 0;
+	if (len < n)
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3f);
+	}
+	if ((n == 3 && c < 0x800) || (n == 4 && c < 0x10000) ||
+	    c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return n;
+}
+
+int
+kc_utf8_valid(const char *s, size_t len)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	unsigned long		 cp;
+	size_t			 i = 0, n;
+
+	while (i < len) {
+		if ((n = utf8_decode(p + i, len - i, &cp)) == 0)
+			return 0;
+		i += n;
+	}
+	return 1;
+}
+
+int
+kc_text_validate(const char *s, size_t len)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	unsigned long		 cp;
+	size_t			 i = 0, n;
+
+	if (s == NULL || len == 0)
+		return KC_ERR_TEXT_EMPTY;
+	if (len > KC_TEXT_MAX)
+		return KC_ERR_TEXT_TOO_LONG;
+	while (i < len) {
+		if ((n = utf8_decode(p + i, len - i, &cp)) == 0)
+			return KC_ERR_TEXT_UTF8;
+		if ((cp < 0x20 && cp != '\n' && cp != '\t') || cp == 0x7f ||
+		    (cp >= 0x80 && cp <= 0x9f))
+			return KC_ERR_TEXT_CONTROL;
+		i += n;
+	}
+	return KC_OK;
+}
