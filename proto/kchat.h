@@ -112,7 +112,8 @@ enum kc_type {
 	KC_TYPE_ACTION,		/* "action"  (/me) */
 	KC_TYPE_JOIN,		/* "join" */
 	KC_TYPE_LEAVE,		/* "leave" */
-	KC_TYPE_DM		/* "dm"      (direct message, field to) */
+	KC_TYPE_DM,		/* "dm"      (direct message, field to) */
+	KC_TYPE_HEARTBEAT	/* "heartbeat" (presence topic only) */
 };
 
 /*
@@ -347,6 +348,9 @@ struct kc_reader;
  */
 int	kc_reader_new(const struct kc_conf *c, const char *topic, long back,
 	    struct kc_reader **out, char *errstr, size_t errlen);
+/* Like kc_reader_new() but starts at the first record at or after since_us. */
+int	kc_reader_new_since(const struct kc_conf *c, const char *topic,
+	    int64_t since_us, struct kc_reader **out, char *errstr, size_t errlen);
 void	kc_reader_free(struct kc_reader *r);
 /*
  * Waits up to timeout_ms for the next chat record and decodes it into m.
@@ -381,6 +385,56 @@ int	kc_history_fetch(const struct kc_conf *c, const char *room, size_t n,
 	    const char *before, int timeout_ms, struct kc_msg **out,
 	    size_t *count, char *errstr, size_t errlen);
 void	kc_history_free(struct kc_msg *msgs, size_t count);
+
+/* ---------------------------------------------------------------- presence */
+
+/*
+ * Presence, shared by bridges and TUIs so that "who" agrees everywhere.
+ * join/leave records go to the chat topic (they are part of a room's
+ * history); every participant also sends a "heartbeat" record per room it is
+ * in to the presence topic (kc_presence_topic(): "<topic>.presence") every
+ * KC_PRESENCE_INTERVAL_MS. A user is in a room from a join, heartbeat or
+ * message until a leave, or until no record of theirs in that room arrived
+ * for KC_PRESENCE_TIMEOUT_MS (so a crashed client drops out within that
+ * time). A new reader reads the presence topic from
+ * now - KC_PRESENCE_TIMEOUT_MS to learn who is already there.
+ */
+#define KC_PRESENCE_INTERVAL_MS	15000
+#define KC_PRESENCE_TIMEOUT_MS	45000
+
+struct kc_presence;
+
+struct kc_presence *kc_presence_new(void);
+void	kc_presence_free(struct kc_presence *p);
+/*
+ * Applies a record seen at now_us (join, leave, heartbeat, message, action;
+ * dm counts for its room). Returns 1 when the set of users in m->room
+ * changed, else 0.
+ */
+int	kc_presence_apply(struct kc_presence *p, const struct kc_msg *m,
+	    int64_t now_us);
+/* Drops users not seen for KC_PRESENCE_TIMEOUT_MS; calls fn for each. */
+typedef void kc_presence_fn(void *opaque, const char *room, const char *user);
+int	kc_presence_expire(struct kc_presence *p, int64_t now_us,
+	    kc_presence_fn *fn, void *opaque);
+/* Calls fn for each user in room, sorted by name; returns how many. */
+size_t	kc_presence_who(const struct kc_presence *p, const char *room,
+	    kc_presence_fn *fn, void *opaque);
+/* Calls fn(opaque, room, NULL) for each room with anyone in it, sorted. */
+size_t	kc_presence_rooms(const struct kc_presence *p, kc_presence_fn *fn,
+	    void *opaque);
+/* Writes "<topic>.presence" into buf. */
+int	kc_presence_topic(const char *topic, char *buf, size_t len);
+
+/* ------------------------------------------------------------------ colour */
+
+/*
+ * The stable colour of a user name, 0..KC_COLOURS-1: FNV-1a (32-bit) of the
+ * name's bytes, modulo KC_COLOURS. The TUI and the web client use the same
+ * rule and the same palette order, so a user has one colour everywhere.
+ */
+#define KC_COLOURS 12
+unsigned kc_user_colour(const char *user);
 
 /* --------------------------------------------------------- embedded broker */
 

@@ -11,6 +11,7 @@ static const char *type_names[] = {
 	[KC_TYPE_JOIN] = "join",
 	[KC_TYPE_LEAVE] = "leave",
 	[KC_TYPE_DM] = "dm",
+	[KC_TYPE_HEARTBEAT] = "heartbeat",
 };
 
 /* Timestamps accepted: 2000-01-01 to 2200-01-01 (µs). */
@@ -121,7 +122,7 @@ kc_msg_make(struct kc_msg *m, enum kc_type type, const char *room,
 	if (type == KC_TYPE_DM &&
 	    (err = field_set(m->to, sizeof m->to, to, KC_ERR_USER_TOO_LONG)) != KC_OK)
 		return err;
-	if (type != KC_TYPE_JOIN && type != KC_TYPE_LEAVE && text != NULL &&
+	if (text != NULL &&
 	    (err = kc_msg_set_text(m, text, text_len)) != KC_OK)
 		return err;
 	return kc_msg_validate(m);
@@ -157,6 +158,7 @@ kc_msg_validate(const struct kc_msg *m)
 	switch (m->type) {
 	case KC_TYPE_JOIN:
 	case KC_TYPE_LEAVE:
+	case KC_TYPE_HEARTBEAT:
 		/* text is optional on join/leave (a part message); checked if present */
 		if (m->text != NULL && m->text_len > 0)
 			return kc_text_validate(m->text, m->text_len);

@@ -1,0 +1,2 @@
+/* presence.c - placeholder until written */
+#include "kchat.h"
