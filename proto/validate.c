@@ -5,6 +5,15 @@
  * ASCII letters, digits, '_', '.' and '-', starting with a letter, a digit or
  * '_'. Names are shown in terminals and used as Kafka keys, so nothing that
  * could be mistaken for markup, whitespace or a control sequence is allowed.
+ *
+ * Text is any valid UTF-8 (no overlongs, surrogates or code points past
+ * U+10FFFF) without C0 controls other than newline and tab, DEL, or C1
+ * controls (U+0080..U+009F, which include the 8-bit CSI). Bidirectional
+ * formatting characters such as U+202E RIGHT-TO-LEFT OVERRIDE, and other
+ * invisible format characters (U+200B, U+2066..U+2069), are accepted: real
+ * scripts need them, and they cannot move the cursor or change a terminal's
+ * state. Whoever draws text must neutralise them (kchat-tui's job, not
+ * this file's), so that one message cannot reorder what is drawn after it.
  */
 #include "kchat.h"
 
