@@ -1,2 +1,334 @@
-/* presence.c - placeholder until written */
+/*
+ * presence.c - who is in which room, from join/leave records and heartbeats.
+ *
+ * One open-addressing hash table (linear probing, backward-shift deletion)
+ * keyed by (room, user). Each entry remembers when its user was last seen
+ * there. A leave does not drop the entry at once: it turns it into a
+ * tombstone stamped with the leave's time, so that a heartbeat sent before
+ * the leave but read after it (heartbeats travel on another topic) cannot
+ * bring the user back. Tombstones go away after KC_PRESENCE_TIMEOUT_MS.
+ *
+ * Time: a record counts as seen at its own timestamp (m->ts) when that lies
+ * in the past, else at now_us (a sender whose clock runs ahead). A record
+ * older than KC_PRESENCE_TIMEOUT_MS adds nobody, so reading the presence
+ * topic from now - KC_PRESENCE_TIMEOUT_MS at start-up gives the right set.
+ *
+ * Bounded: at most PRESENCE_MAX entries (present users and tombstones);
+ * past that, new users are ignored until some expire.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "kchat.h"
+
+#define PRESENCE_MAX		10000
+#define PRESENCE_SLOTS_MIN	64
+#define PRESENCE_TIMEOUT_US	((int64_t)KC_PRESENCE_TIMEOUT_MS * 1000)
+
+struct presence_ent {
+	char		room[KC_NAME_MAX + 1];
+	char		user[KC_NAME_MAX + 1];
+	int64_t		seen;		/* µs: last record, or the leave */
+	uint32_t	hash;
+	unsigned char	used;
+	unsigned char	present;	/* 0: tombstone left by a leave */
+};
+
+struct kc_presence {
+	struct presence_ent	*slots;
+	size_t			 nslots;	/* a power of two */
+	size_t			 count;		/* used slots */
+};
+
+static uint32_t
+presence_hash(const char *room, const char *user)
+{
+	uint32_t	h = 2166136261u;	/* FNV-1a over room NUL user */
+	const char     *s;
+
+	for (s = room; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	h = (h ^ 0xffu) * 16777619u;
+	for (s = user; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+struct kc_presence *
+kc_presence_new(void)
+{
+	struct kc_presence *p;
+
+	if ((p = calloc(1, sizeof *p)) == NULL)
+		return NULL;
+	p->nslots = PRESENCE_SLOTS_MIN;
+	if ((p->slots = calloc(p->nslots, sizeof *p->slots)) == NULL) {
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+void
+kc_presence_free(struct kc_presence *p)
+{
+	if (p == NULL)
+		return;
+	free(p->slots);
+	free(p);
+}
+
+/* The slot holding (room, user), or the empty slot where it would go. */
+static struct presence_ent *
+presence_find(const struct kc_presence *p, const char *room, const char *user,
+    uint32_t h)
+{
+	size_t			 mask = p->nslots - 1, i;
+	struct presence_ent	*e;
+
+	for (i = h & mask;; i = (i + 1) & mask) {
+		e = &p->slots[i];
+		if (!e->used)
+			return e;
+		if (e->hash == h && strcmp(e->room, room) == 0 &&
+		    strcmp(e->user, user) == 0)
+			return e;
+	}
+}
+
+/* Doubles the table. On failure the old table stays as it was. */
+static int
+presence_grow(struct kc_presence *p)
+{
+	struct presence_ent	*old = p->slots, *e;
+	size_t			 oldn = p->nslots, i;
+
+	if ((p->slots = calloc(oldn * 2, sizeof *p->slots)) == NULL) {
+		p->slots = old;
+		return KC_ERR_NOMEM;
+	}
+	p->nslots = oldn * 2;
+	for (i = 0; i < oldn; i++) {
+		if (!old[i].used)
+			continue;
+		e = presence_find(p, old[i].room, old[i].user, old[i].hash);
+		*e = old[i];
+	}
+	free(old);
+	return KC_OK;
+}
+
+/* Empties slot e and shifts later members of its probe run back into place. */
+static void
+presence_remove(struct kc_presence *p, struct presence_ent *e)
+{
+	size_t	mask = p->nslots - 1, hole = (size_t)(e - p->slots), i, home;
+
+	for (i = (hole + 1) & mask; p->slots[i].used; i = (i + 1) & mask) {
+		home = p->slots[i].hash & mask;
+		/* Move i into the hole unless its home lies in (hole, i]. */
+		if (((i - home) & mask) >= ((i - hole) & mask)) {
+			p->slots[hole] = p->slots[i];
+			hole = i;
+		}
+	}
+	memset(&p->slots[hole], 0, sizeof p->slots[hole]);
+	p->count--;
+}
+
+/* Drops every tombstone: used when the table is full. */
+static void
+presence_purge_tombstones(struct kc_presence *p)
+{
+	size_t i = 0;
+
+	while (i < p->nslots) {
+		if (p->slots[i].used && !p->slots[i].present)
+			presence_remove(p, &p->slots[i]);	/* may refill slot i */
+		else
+			i++;
+	}
+}
+
+int
+kc_presence_apply(struct kc_presence *p, const struct kc_msg *m,
+    int64_t now_us)
+{
+	struct presence_ent	*e;
+	int64_t			 seen;
+	uint32_t		 h;
+	int			 leave;
+
+	if (p == NULL || m == NULL || m->room[0] == '\0' || m->user[0] == '\0')
+		return 0;
+	switch (m->type) {
+	case KC_TYPE_JOIN:
+	case KC_TYPE_HEARTBEAT:
+	case KC_TYPE_MESSAGE:
+	case KC_TYPE_ACTION:
+	case KC_TYPE_DM:
+		leave = 0;
+		break;
+	case KC_TYPE_LEAVE:
+		leave = 1;
+		break;
+	default:
+		return 0;
+	}
+	seen = (m->ts > 0 && m->ts <= now_us) ? m->ts : now_us;
+	if (now_us - seen >= PRESENCE_TIMEOUT_US)
+		return 0;		/* too old to say anything about now */
+
+	h = presence_hash(m->room, m->user);
+	e = presence_find(p, m->room, m->user, h);
+	if (e->used) {
+		if (seen < e->seen)
+			return 0;	/* older than what we know */
+		e->seen = seen;
+		if (leave == !e->present)
+			return 0;	/* no change: still in, or still out */
+		e->present = !leave;
+		return 1;
+	}
+
+	/* A new entry: a leave of someone unknown still leaves a tombstone. */
+	if (p->count >= PRESENCE_MAX) {
+		presence_purge_tombstones(p);
+		if (p->count >= PRESENCE_MAX)
+			return 0;
+		e = presence_find(p, m->room, m->user, h);
+	}
+	if ((p->count + 1) * 4 > p->nslots * 3) {
+		if (presence_grow(p) != KC_OK)
+			return 0;
+		e = presence_find(p, m->room, m->user, h);
+	}
+	memset(e, 0, sizeof *e);
+	strncpy(e->room, m->room, KC_NAME_MAX);
+	strncpy(e->user, m->user, KC_NAME_MAX);
+	e->seen = seen;
+	e->hash = h;
+	e->used = 1;
+	e->present = !leave;
+	p->count++;
+	return !leave;
+}
+
+int
+kc_presence_expire(struct kc_presence *p, int64_t now_us, kc_presence_fn *fn,
+    void *opaque)
+{
+	struct presence_ent	 e;
+	size_t			 i = 0;
+	int			 n = 0;
+
+	if (p == NULL)
+		return 0;
+	while (i < p->nslots) {
+		if (!p->slots[i].used ||
+		    now_us - p->slots[i].seen < PRESENCE_TIMEOUT_US) {
+			i++;
+			continue;
+		}
+		e = p->slots[i];
+		presence_remove(p, &p->slots[i]);	/* may refill slot i */
+		if (e.present) {
+			n++;
+			if (fn != NULL)
+				fn(opaque, e.room, e.user);
+		}
+	}
+	return n;
+}
+
+static int
+presence_cmp_user(const void *a, const void *b)
+{
+	const struct presence_ent *const *x = a, *const *y = b;
+
+	return strcmp((*x)->user, (*y)->user);
+}
+
+static int
+presence_cmp_room(const void *a, const void *b)
+{
+	const struct presence_ent *const *x = a, *const *y = b;
+
+	return strcmp((*x)->room, (*y)->room);
+}
+
+/* Pointers to the present entries (of room, when not NULL), sorted by cmp. */
+static size_t
+presence_collect(const struct kc_presence *p, const char *room,
+    int (*cmp)(const void *, const void *), const struct presence_ent ***out)
+{
+	const struct presence_ent	**v;
+	size_t				  i, n = 0;
+
+	*out = NULL;
+	if (p->count == 0)
+		return 0;
+	if ((v = calloc(p->count, sizeof *v)) == NULL)
+		return 0;
+	for (i = 0; i < p->nslots; i++) {
+		if (!p->slots[i].used || !p->slots[i].present)
+			continue;
+		if (room != NULL && strcmp(p->slots[i].room, room) != 0)
+			continue;
+		v[n++] = &p->slots[i];
+	}
+	qsort(v, n, sizeof *v, cmp);
+	*out = v;
+	return n;
+}
+
+size_t
+kc_presence_who(const struct kc_presence *p, const char *room,
+    kc_presence_fn *fn, void *opaque)
+{
+	const struct presence_ent	**v;
+	size_t				  i, n;
+
+	if (p == NULL || room == NULL)
+		return 0;
+	n = presence_collect(p, room, presence_cmp_user, &v);
+	for (i = 0; fn != NULL && i < n; i++)
+		fn(opaque, v[i]->room, v[i]->user);
+	free(v);
+	return n;
+}
+
+size_t
+kc_presence_rooms(const struct kc_presence *p, kc_presence_fn *fn,
+    void *opaque)
+{
+	const struct presence_ent	**v;
+	size_t				  i, n, rooms = 0;
+
+	if (p == NULL)
+		return 0;
+	n = presence_collect(p, NULL, presence_cmp_room, &v);
+	for (i = 0; i < n; i++) {
+		if (i > 0 && strcmp(v[i]->room, v[i - 1]->room) == 0)
+			continue;
+		rooms++;
+		if (fn != NULL)
+			fn(opaque, v[i]->room, NULL);
+	}
+	free(v);
+	return rooms;
+}
+
+int
+kc_presence_topic(const char *topic, char *buf, size_t len)
+{
+	int n;
+
+	if (topic == NULL || buf == NULL || len == 0)
+		return KC_ERR_INVAL;
+	n = snprintf(buf, len, "%s.presence", topic);
+	if (n < 0 || (size_t)n >= len)
+		return KC_ERR_INVAL;
+	return KC_OK;
+}

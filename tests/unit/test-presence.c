@@ -1,0 +1,268 @@
+/*
+ * test-presence.c - who is in which room (proto/presence.c).
+ *
+ * Join, heartbeat and messages put a user in a room; a leave takes them out;
+ * silence for KC_PRESENCE_TIMEOUT_MS drops them (a crashed client). Records
+ * older than what is known change nothing, so a heartbeat read after a leave
+ * does not bring the user back. Listings are sorted; the table is bounded.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kchat.h"
+
+#define T0	1760000000000000LL	/* µs: an ordinary moment in 2025 */
+#define SEC	1000000LL
+#define TIMEOUT	((int64_t)KC_PRESENCE_TIMEOUT_MS * 1000)
+
+static struct kc_msg
+rec(enum kc_type type, const char *room, const char *user, int64_t ts)
+{
+	struct kc_msg m;
+
+	kc_msg_init(&m);
+	m.v = KC_RECORD_VERSION;
+	m.type = type;
+	snprintf(m.room, sizeof m.room, "%s", room);
+	snprintf(m.user, sizeof m.user, "%s", user);
+	m.ts = ts;
+	return m;
+}
+
+static int
+apply(struct kc_presence *p, enum kc_type type, const char *room,
+    const char *user, int64_t ts, int64_t now)
+{
+	struct kc_msg m = rec(type, room, user, ts);
+
+	return kc_presence_apply(p, &m, now);
+}
+
+/* Collects callback output as "room/user," for comparison. */
+struct seen {
+	char	buf[4096];
+};
+
+static void
+collect(void *opaque, const char *room, const char *user)
+{
+	struct seen	*s = opaque;
+	size_t		 n = strlen(s->buf);
+
+	snprintf(s->buf + n, sizeof s->buf - n, "%s/%s,", room,
+	    user ? user : "-");
+}
+
+static const char *
+who(struct kc_presence *p, const char *room, struct seen *s)
+{
+	s->buf[0] = '\0';
+	kc_presence_who(p, room, collect, s);
+	return s->buf;
+}
+
+START_TEST(join_leave)
+{
+	struct kc_presence	*p = kc_presence_new();
+	struct seen		 s;
+
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(apply(p, KC_TYPE_JOIN, "general", "bob", T0, T0), 1);
+	ck_assert_int_eq(apply(p, KC_TYPE_JOIN, "general", "alice", T0, T0), 1);
+	/* A second join of someone present changes nothing. */
+	ck_assert_int_eq(apply(p, KC_TYPE_JOIN, "general", "bob", T0 + 1, T0 + 1), 0);
+	ck_assert_str_eq(who(p, "general", &s), "general/alice,general/bob,");
+	ck_assert_uint_eq(kc_presence_who(p, "general", NULL, NULL), 2);
+	ck_assert_str_eq(who(p, "other", &s), "");
+
+	ck_assert_int_eq(apply(p, KC_TYPE_LEAVE, "general", "bob", T0 + 2, T0 + 2), 1);
+	ck_assert_int_eq(apply(p, KC_TYPE_LEAVE, "general", "bob", T0 + 3, T0 + 3), 0);
+	ck_assert_str_eq(who(p, "general", &s), "general/alice,");
+	/* Back again after leaving. */
+	ck_assert_int_eq(apply(p, KC_TYPE_JOIN, "general", "bob", T0 + 4, T0 + 4), 1);
+	ck_assert_str_eq(who(p, "general", &s), "general/alice,general/bob,");
+	kc_presence_free(p);
+}
+END_TEST
+
+START_TEST(any_record_counts)
+{
+	struct kc_presence	*p = kc_presence_new();
+	struct kc_msg		 dm = rec(KC_TYPE_DM, "general", "carol", T0);
+	struct seen		 s;
+
+	ck_assert_int_eq(apply(p, KC_TYPE_MESSAGE, "a", "m", T0, T0), 1);
+	ck_assert_int_eq(apply(p, KC_TYPE_ACTION, "a", "n", T0, T0), 1);
+	ck_assert_int_eq(apply(p, KC_TYPE_HEARTBEAT, "a", "o", T0, T0), 1);
+	snprintf(dm.to, sizeof dm.to, "bob");
+	ck_assert_int_eq(kc_presence_apply(p, &dm, T0), 1);
+	ck_assert_int_eq(apply(p, KC_TYPE_UNKNOWN, "a", "z", T0, T0), 0);
+	ck_assert_str_eq(who(p, "a", &s), "a/m,a/n,a/o,");
+	ck_assert_str_eq(who(p, "general", &s), "general/carol,");
+	kc_presence_free(p);
+}
+END_TEST
+
+START_TEST(rooms_sorted)
+{
+	struct kc_presence	*p = kc_presence_new();
+	struct seen		 s = { "" };
+
+	apply(p, KC_TYPE_JOIN, "zeta", "u1", T0, T0);
+	apply(p, KC_TYPE_JOIN, "alpha", "u1", T0, T0);
+	apply(p, KC_TYPE_JOIN, "alpha", "u2", T0, T0);
+	apply(p, KC_TYPE_JOIN, "mid", "u3", T0, T0);
+	apply(p, KC_TYPE_LEAVE, "mid", "u3", T0 + 1, T0 + 1);
+	ck_assert_uint_eq(kc_presence_rooms(p, collect, &s), 2);
+	ck_assert_str_eq(s.buf, "alpha/-,zeta/-,");
+	kc_presence_free(p);
+}
+END_TEST
+
+START_TEST(expire_after_timeout)
+{
+	struct kc_presence	*p = kc_presence_new();
+	struct seen		 s = { "" };
+
+	apply(p, KC_TYPE_JOIN, "r", "quiet", T0, T0);
+	apply(p, KC_TYPE_JOIN, "r", "chatty", T0, T0);
+	apply(p, KC_TYPE_HEARTBEAT, "r", "chatty", T0 + 30 * SEC, T0 + 30 * SEC);
+	/* Just before the timeout nobody goes. */
+	ck_assert_int_eq(kc_presence_expire(p, T0 + TIMEOUT - 1, collect, &s), 0);
+	ck_assert_str_eq(s.buf, "");
+	ck_assert_int_eq(kc_presence_expire(p, T0 + TIMEOUT, collect, &s), 1);
+	ck_assert_str_eq(s.buf, "r/quiet,");
+	ck_assert_str_eq(who(p, "r", &s), "r/chatty,");
+	ck_assert_int_eq(kc_presence_expire(p, T0 + 30 * SEC + TIMEOUT, NULL, NULL), 1);
+	ck_assert_uint_eq(kc_presence_who(p, "r", NULL, NULL), 0);
+	kc_presence_free(p);
+}
+END_TEST
+
+START_TEST(stale_records_ignored)
+{
+	struct kc_presence	*p = kc_presence_new();
+	struct seen		 s;
+	int64_t			 now = T0 + 100 * SEC;
+
+	/* Read at start-up: a heartbeat too old to mean anything now. */
+	ck_assert_int_eq(apply(p, KC_TYPE_HEARTBEAT, "r", "gone", now - TIMEOUT, now), 0);
+	/* A recent one counts, at its own time: it expires on schedule. */
+	ck_assert_int_eq(apply(p, KC_TYPE_HEARTBEAT, "r", "here", now - 40 * SEC, now), 1);
+	ck_assert_str_eq(who(p, "r", &s), "r/here,");
+	ck_assert_int_eq(kc_presence_expire(p, now + 5 * SEC, NULL, NULL), 1);
+	/* A record from the future (clock ahead) counts as seen now. */
+	ck_assert_int_eq(apply(p, KC_TYPE_JOIN, "r", "ahead", now + 600 * SEC, now), 1);
+	ck_assert_int_eq(kc_presence_expire(p, now + TIMEOUT - 1, NULL, NULL), 0);
+	ck_assert_int_eq(kc_presence_expire(p, now + TIMEOUT, NULL, NULL), 1);
+	kc_presence_free(p);
+}
+END_TEST
+
+START_TEST(late_heartbeat_after_leave)
+{
+	struct kc_presence	*p = kc_presence_new();
+	struct seen		 s;
+
+	apply(p, KC_TYPE_JOIN, "r", "u", T0, T0);
+	ck_assert_int_eq(apply(p, KC_TYPE_LEAVE, "r", "u", T0 + 10 * SEC, T0 + 10 * SEC), 1);
+	/* Sent before the leave, read after it (another topic): ignored. */
+	ck_assert_int_eq(apply(p, KC_TYPE_HEARTBEAT, "r", "u", T0 + 9 * SEC, T0 + 11 * SEC), 0);
+	ck_assert_str_eq(who(p, "r", &s), "");
+	/* A leave older than the last heartbeat does not remove either. */
+	apply(p, KC_TYPE_HEARTBEAT, "r", "v", T0 + 20 * SEC, T0 + 20 * SEC);
+	ck_assert_int_eq(apply(p, KC_TYPE_LEAVE, "r", "v", T0 + 19 * SEC, T0 + 21 * SEC), 0);
+	ck_assert_str_eq(who(p, "r", &s), "r/v,");
+	kc_presence_free(p);
+}
+END_TEST
+
+START_TEST(many_and_bounded)
+{
+	struct kc_presence	*p = kc_presence_new();
+	char			 user[KC_NAME_MAX + 1], room[KC_NAME_MAX + 1];
+	int			 i, added = 0;
+
+	/* Grows well past its first table, stays consistent, then caps. */
+	for (i = 0; i < 12000; i++) {
+		snprintf(user, sizeof user, "u%d", i);
+		snprintf(room, sizeof room, "room%d", i % 7);
+		added += apply(p, KC_TYPE_JOIN, room, user, T0, T0);
+	}
+	ck_assert_int_eq(added, 10000);
+	ck_assert_uint_eq(kc_presence_rooms(p, NULL, NULL), 7);
+	/* Remove every other one and check the rest are all still found. */
+	for (i = 0; i < 10000; i += 2) {
+		snprintf(user, sizeof user, "u%d", i);
+		snprintf(room, sizeof room, "room%d", i % 7);
+		ck_assert_int_eq(apply(p, KC_TYPE_LEAVE, room, user, T0 + 1, T0 + 1), 1);
+	}
+	for (i = 1; i < 10000; i += 2) {
+		snprintf(user, sizeof user, "u%d", i);
+		snprintf(room, sizeof room, "room%d", i % 7);
+		ck_assert_msg(apply(p, KC_TYPE_JOIN, room, user, T0 + 2, T0 + 2) == 0,
+		    "%s lost", user);
+	}
+	/* Full of tombstones: a newcomer is still let in (tombstones purged). */
+	ck_assert_int_eq(apply(p, KC_TYPE_JOIN, "new", "x", T0 + 3, T0 + 3), 1);
+	/* Everyone expires eventually, and the callback sees each once. */
+	ck_assert_int_eq(kc_presence_expire(p, T0 + 3 + TIMEOUT, NULL, NULL), 5001);
+	ck_assert_uint_eq(kc_presence_rooms(p, NULL, NULL), 0);
+	kc_presence_free(p);
+}
+END_TEST
+
+START_TEST(topic_name)
+{
+	char buf[64], small[8];
+
+	ck_assert_int_eq(kc_presence_topic("chat-messages", buf, sizeof buf), KC_OK);
+	ck_assert_str_eq(buf, "chat-messages.presence");
+	ck_assert_int_eq(kc_presence_topic("chat-messages", small, sizeof small),
+	    KC_ERR_INVAL);
+	ck_assert_int_eq(kc_presence_topic(NULL, buf, sizeof buf), KC_ERR_INVAL);
+}
+END_TEST
+
+START_TEST(null_safe)
+{
+	kc_presence_free(NULL);
+	ck_assert_int_eq(kc_presence_apply(NULL, NULL, T0), 0);
+	ck_assert_int_eq(kc_presence_expire(NULL, T0, NULL, NULL), 0);
+	ck_assert_uint_eq(kc_presence_who(NULL, "r", NULL, NULL), 0);
+	ck_assert_uint_eq(kc_presence_rooms(NULL, NULL, NULL), 0);
+}
+END_TEST
+
+static Suite *
+presence_suite(void)
+{
+	Suite	*s = suite_create("presence");
+	TCase	*tc = tcase_create("presence");
+
+	tcase_add_test(tc, join_leave);
+	tcase_add_test(tc, any_record_counts);
+	tcase_add_test(tc, rooms_sorted);
+	tcase_add_test(tc, expire_after_timeout);
+	tcase_add_test(tc, stale_records_ignored);
+	tcase_add_test(tc, late_heartbeat_after_leave);
+	tcase_add_test(tc, many_and_bounded);
+	tcase_add_test(tc, topic_name);
+	tcase_add_test(tc, null_safe);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner	*sr = srunner_create(presence_suite());
+	int	 failures;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failures = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failures != 0;
+}
