@@ -119,8 +119,12 @@ kc_msg_make(struct kc_msg *m, enum kc_type type, const char *room,
 	if ((err = field_set(m->room, sizeof m->room, room, KC_ERR_ROOM_TOO_LONG)) != KC_OK ||
 	    (err = field_set(m->user, sizeof m->user, user, KC_ERR_USER_TOO_LONG)) != KC_OK)
 		return err;
-	if (type == KC_TYPE_DM &&
-	    (err = field_set(m->to, sizeof m->to, to, KC_ERR_USER_TOO_LONG)) != KC_OK)
+	/*
+	 * A recipient is kept whatever the type, so that validation refuses a
+	 * public message given one instead of silently publishing a text the
+	 * caller meant for one person.
+	 */
+	if ((err = field_set(m->to, sizeof m->to, to, KC_ERR_USER_TOO_LONG)) != KC_OK)
 		return err;
 	if (text != NULL &&
 	    (err = kc_msg_set_text(m, text, text_len)) != KC_OK)
