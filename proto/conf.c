@@ -1,2 +1,388 @@
-/* conf.c - placeholder until written */
-#include "kchat.h"
+/*
+ * conf.c - configuration shared by kchat's programs: defaults < config file <
+ * environment < command line. A key is either one of kchat's (brokers, topic,
+ * user, room, history, and those a program defines) or a librdkafka property
+ * passed through untouched, as kcat's -X does (SASL and SSL included).
+ */
+#include <sys/types.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+struct conf_entry {
+	char			*key;
+	char			*val;
+	enum kc_conf_level	 lvl;
+	int			 known;		/* kchat's key, not librdkafka's */
+	struct conf_entry	*next;
+};
+
+struct conf_env {
+	char		*env;
+	char		*key;
+	struct conf_env	*next;
+};
+
+struct kc_conf {
+	struct conf_entry	*entries;	/* newest first */
+	struct conf_env		*envs;
+	char			 embedded[256];	/* address found by kc_conf_brokers() */
+};
+
+static const struct {
+	const char *key, *def;
+} conf_defaults[] = {
+	{ "brokers", NULL },
+	{ "topic", "chat-messages" },
+	{ "user", NULL },
+	{ "room", "general" },
+	{ "history", "50" },
+};
+
+void
+kc_strlcpy(char *dst, const char *src, size_t len)
+{
+	size_t n = strlen(src);
+
+	if (len == 0)
+		return;
+	if (n >= len)
+		n = len - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+static struct conf_entry *
+conf_find(const struct kc_conf *c, const char *key)
+{
+	struct conf_entry *e;
+
+	for (e = c->entries; e != NULL; e = e->next) {
+		if (strcmp(e->key, key) == 0)
+			return e;
+	}
+	return NULL;
+}
+
+static struct conf_entry *
+conf_add(struct kc_conf *c, const char *key, int known)
+{
+	struct conf_entry *e;
+
+	if ((e = calloc(1, sizeof *e)) == NULL || (e->key = strdup(key)) == NULL) {
+		free(e);
+		return NULL;
+	}
+	e->known = known;
+	e->lvl = KC_CONF_DEFAULT;
+	e->next = c->entries;
+	c->entries = e;
+	return e;
+}
+
+int
+kc_conf_define(struct kc_conf *c, const char *key, const char *def)
+{
+	struct conf_entry *e;
+
+	if ((e = conf_find(c, key)) == NULL && (e = conf_add(c, key, 1)) == NULL)
+		return KC_ERR_NOMEM;
+	e->known = 1;
+	free(e->val);
+	e->val = NULL;
+	if (def != NULL && (e->val = strdup(def)) == NULL)
+		return KC_ERR_NOMEM;
+	return KC_OK;
+}
+
+int
+kc_conf_bind_env(struct kc_conf *c, const char *env, const char *key)
+{
+	struct conf_env *b;
+
+	if ((b = calloc(1, sizeof *b)) == NULL)
+		return KC_ERR_NOMEM;
+	if ((b->env = strdup(env)) == NULL || (b->key = strdup(key)) == NULL) {
+		free(b->env);
+		free(b);
+		return KC_ERR_NOMEM;
+	}
+	b->next = c->envs;
+	c->envs = b;
+	return KC_OK;
+}
+
+struct kc_conf *
+kc_conf_new(void)
+{
+	struct kc_conf	*c;
+	size_t		 i;
+
+	if ((c = calloc(1, sizeof *c)) == NULL)
+		return NULL;
+	for (i = 0; i < sizeof conf_defaults / sizeof conf_defaults[0]; i++) {
+		if (kc_conf_define(c, conf_defaults[i].key, conf_defaults[i].def) != KC_OK)
+			goto err;
+	}
+	if (kc_conf_bind_env(c, "KAFKA_BOOTSTRAP_SERVERS", "brokers") != KC_OK ||
+	    kc_conf_bind_env(c, "CHAT_TOPIC", "topic") != KC_OK)
+		goto err;
+	return c;
+err:
+	kc_conf_free(c);
+	return NULL;
+}
+
+void
+kc_conf_free(struct kc_conf *c)
+{
+	struct conf_entry	*e, *en;
+	struct conf_env		*b, *bn;
+
+	if (c == NULL)
+		return;
+	for (e = c->entries; e != NULL; e = en) {
+		en = e->next;
+		free(e->key);
+		free(e->val);
+		free(e);
+	}
+	for (b = c->envs; b != NULL; b = bn) {
+		bn = b->next;
+		free(b->env);
+		free(b->key);
+		free(b);
+	}
+	free(c);
+}
+
+/* Asks librdkafka whether it knows the property key and accepts val. */
+static int
+conf_check_rdkafka(const char *key, const char *val, char *errstr, size_t errlen)
+{
+	rd_kafka_conf_t		*rc;
+	rd_kafka_conf_res_t	 res;
+	char			 rerr[256];
+
+	if ((rc = rd_kafka_conf_new()) == NULL)
+		return KC_ERR_NOMEM;
+	res = rd_kafka_conf_set(rc, key, val, rerr, sizeof rerr);
+	rd_kafka_conf_destroy(rc);
+	if (res == RD_KAFKA_CONF_OK)
+		return KC_OK;
+	if (errstr != NULL)
+		snprintf(errstr, errlen, "%s", rerr);
+	return KC_ERR_CONFIG;
+}
+
+int
+kc_conf_set(struct kc_conf *c, enum kc_conf_level lvl, const char *key,
+    const char *val, char *errstr, size_t errlen)
+{
+	struct conf_entry	*e;
+	char			*v;
+	int			 err;
+
+	if (key == NULL || *key == '\0' || val == NULL) {
+		if (errstr != NULL)
+			snprintf(errstr, errlen, "empty configuration key");
+		return KC_ERR_CONFIG;
+	}
+	e = conf_find(c, key);
+	if (e == NULL || !e->known) {
+		/* Not one of ours: it must be a property librdkafka accepts. */
+		if ((err = conf_check_rdkafka(key, val, errstr, errlen)) != KC_OK)
+			return err;
+	}
+	if (e == NULL && (e = conf_add(c, key, 0)) == NULL)
+		return KC_ERR_NOMEM;
+	if (e->lvl > lvl)
+		return KC_OK;	/* a stronger source already decided */
+	if ((v = strdup(val)) == NULL)
+		return KC_ERR_NOMEM;
+	free(e->val);
+	e->val = v;
+	e->lvl = lvl;
+	return KC_OK;
+}
+
+int
+kc_conf_set_x(struct kc_conf *c, enum kc_conf_level lvl, const char *kv,
+    char *errstr, size_t errlen)
+{
+	const char	*eq = strchr(kv, '=');
+	char		*key;
+	int		 err;
+
+	if (eq == NULL || eq == kv) {
+		if (errstr != NULL)
+			snprintf(errstr, errlen, "expected property=value, got \"%s\"", kv);
+		return KC_ERR_CONFIG;
+	}
+	if ((key = strndup(kv, (size_t)(eq - kv))) == NULL)
+		return KC_ERR_NOMEM;
+	err = kc_conf_set(c, lvl, key, eq + 1, errstr, errlen);
+	free(key);
+	return err;
+}
+
+/* Strips leading and trailing white space in place. */
+static char *
+conf_trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+int
+kc_conf_load_file(struct kc_conf *c, const char *path, char *errstr,
+    size_t errlen)
+{
+	FILE	*f;
+	char	 line[4096], *p, *eq, lerr[256];
+	int	 lineno = 0, err = KC_OK;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		if (errstr != NULL)
+			snprintf(errstr, errlen, "%s: %s", path, strerror(errno));
+		return errno == ENOENT ? KC_ERR_NOT_FOUND : KC_ERR_CONFIG_FILE;
+	}
+	while (fgets(line, sizeof line, f) != NULL) {
+		lineno++;
+		if (strchr(line, '\n') == NULL && !feof(f)) {
+			if (errstr != NULL)
+				snprintf(errstr, errlen, "%s:%d: line too long", path, lineno);
+			err = KC_ERR_CONFIG_FILE;
+			break;
+		}
+		p = conf_trim(line);
+		if (*p == '\0' || *p == '#')
+			continue;
+		if ((eq = strchr(p, '=')) == NULL) {
+			if (errstr != NULL)
+				snprintf(errstr, errlen, "%s:%d: expected key = value", path, lineno);
+			err = KC_ERR_CONFIG_FILE;
+			break;
+		}
+		*eq = '\0';
+		if ((err = kc_conf_set(c, KC_CONF_FILE, conf_trim(p), conf_trim(eq + 1),
+		    lerr, sizeof lerr)) != KC_OK) {
+			if (errstr != NULL)
+				snprintf(errstr, errlen, "%s:%d: %s", path, lineno, lerr);
+			err = KC_ERR_CONFIG_FILE;
+			break;
+		}
+	}
+	fclose(f);
+	return err;
+}
+
+int
+kc_conf_load_env(struct kc_conf *c)
+{
+	struct conf_env	*b;
+	const char	*v;
+	int		 err;
+
+	for (b = c->envs; b != NULL; b = b->next) {
+		if ((v = getenv(b->env)) == NULL || *v == '\0')
+			continue;
+		if ((err = kc_conf_set(c, KC_CONF_ENV, b->key, v, NULL, 0)) != KC_OK)
+			return err;
+	}
+	return KC_OK;
+}
+
+const char *
+kc_conf_get(const struct kc_conf *c, const char *key)
+{
+	struct conf_entry *e = conf_find(c, key);
+
+	return e != NULL ? e->val : NULL;
+}
+
+long
+kc_conf_get_long(const struct kc_conf *c, const char *key, long def)
+{
+	const char	*v = kc_conf_get(c, key);
+	char		*end;
+	long		 n;
+
+	if (v == NULL || *v == '\0')
+		return def;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno != 0 || *end != '\0')
+		return def;
+	return n;
+}
+
+const char *
+kc_conf_brokers(const struct kc_conf *c)
+{
+	const char	*b = kc_conf_get(c, "brokers");
+	struct kc_conf	*mc = (struct kc_conf *)c;	/* cache only */
+
+	if (b != NULL && *b != '\0')
+		return b;
+	if (kc_embedded_lookup(mc->embedded, sizeof mc->embedded) == KC_OK)
+		return mc->embedded;
+	return "localhost:9092";
+}
+
+int
+kc_conf_is_embedded(const struct kc_conf *c)
+{
+	char addr[256];
+
+	if (kc_embedded_lookup(addr, sizeof addr) != KC_OK)
+		return 0;
+	return strcmp(addr, kc_conf_brokers(c)) == 0;
+}
+
+rd_kafka_conf_t *
+kc_conf_rdkafka(const struct kc_conf *c, char *errstr, size_t errlen)
+{
+	rd_kafka_conf_t		*rc;
+	struct conf_entry	*e;
+
+	if ((rc = rd_kafka_conf_new()) == NULL)
+		return NULL;
+	if (rd_kafka_conf_set(rc, "bootstrap.servers", kc_conf_brokers(c), errstr,
+	    errlen) != RD_KAFKA_CONF_OK)
+		goto err;
+	for (e = c->entries; e != NULL; e = e->next) {
+		if (e->known || e->val == NULL)
+			continue;
+		if (rd_kafka_conf_set(rc, e->key, e->val, errstr, errlen) != RD_KAFKA_CONF_OK)
+			goto err;
+	}
+	return rc;
+err:
+	rd_kafka_conf_destroy(rc);
+	return NULL;
+}
+
+int
+kc_conf_rdkafka_default(const struct kc_conf *c, rd_kafka_conf_t *rc,
+    const char *key, const char *val, char *errstr, size_t errlen)
+{
+	struct conf_entry *e = conf_find(c, key);
+
+	if (e != NULL && !e->known && e->val != NULL)
+		return KC_OK;	/* the user's -X wins */
+	if (rd_kafka_conf_set(rc, key, val, errstr, errlen) != RD_KAFKA_CONF_OK)
+		return KC_ERR_CONFIG;
+	return KC_OK;
+}

@@ -1,2 +1,150 @@
-/* embedded.c - placeholder until written */
-#include "kchat.h"
+/*
+ * embedded.c - the embedded broker: librdkafka's mock cluster, a Kafka
+ * protocol broker inside this process, reachable over TCP by other clients.
+ * It keeps messages in memory only (and trims each partition past 5 MiB or
+ * 100,000 message sets). Its address is published in a file so that a
+ * kchat-tui on the same machine finds it without flags.
+ */
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#include <librdkafka/rdkafka_mock.h>
+
+#define EMBEDDED_PARTITIONS 3
+
+struct kc_embedded {
+	rd_kafka_t		*rk;		/* hosts the mock cluster */
+	rd_kafka_mock_cluster_t	*mcluster;
+	char			 bootstraps[256];
+};
+
+const char *
+kc_embedded_path(void)
+{
+	static char	 path[512];
+	const char	*dir = getenv("XDG_RUNTIME_DIR");
+
+	if (getenv("KCHAT_EMBEDDED_FILE") != NULL)
+		kc_strlcpy(path, getenv("KCHAT_EMBEDDED_FILE"), sizeof path);
+	else if (dir != NULL && *dir == '/')
+		snprintf(path, sizeof path, "%s/kchat-embedded-broker", dir);
+	else
+		snprintf(path, sizeof path, "/tmp/kchat-embedded-broker-%u",
+		    (unsigned)getuid());
+	return path;
+}
+
+int
+kc_embedded_lookup(char *buf, size_t len)
+{
+	FILE	*f;
+	char	 addr[256];
+	long	 pid;
+	int	 n;
+
+	if ((f = fopen(kc_embedded_path(), "r")) == NULL)
+		return KC_ERR_NOT_FOUND;
+	n = fscanf(f, "%255s %ld", addr, &pid);
+	fclose(f);
+	/* The file outlives a crashed bridge: believe it only if its owner lives. */
+	if (n != 2 || pid <= 0 || (kill((pid_t)pid, 0) == -1 && errno == ESRCH))
+		return KC_ERR_NOT_FOUND;
+	kc_strlcpy(buf, addr, len);
+	return KC_OK;
+}
+
+/* Writes "address pid" to the published file, atomically. */
+static int
+embedded_publish(const char *addr)
+{
+	char	 tmp[600];
+	FILE	*f;
+
+	snprintf(tmp, sizeof tmp, "%s.%ld", kc_embedded_path(), (long)getpid());
+	if ((f = fopen(tmp, "w")) == NULL)
+		return KC_ERR_IO;
+	fprintf(f, "%s %ld\n", addr, (long)getpid());
+	if (fclose(f) != 0 || rename(tmp, kc_embedded_path()) != 0) {
+		unlink(tmp);
+		return KC_ERR_IO;
+	}
+	return KC_OK;
+}
+
+int
+kc_embedded_start(const char *topic, struct kc_embedded **out, char *errstr,
+    size_t errlen)
+{
+	struct kc_embedded	*e;
+	rd_kafka_conf_t		*rc;
+	char			 ptopic[300];
+	int			 err = KC_ERR_KAFKA;
+
+	*out = NULL;
+	if ((e = calloc(1, sizeof *e)) == NULL)
+		return KC_ERR_NOMEM;
+	if ((rc = rd_kafka_conf_new()) == NULL)
+		goto fail;
+	rd_kafka_conf_set(rc, "log_level", "3", NULL, 0);
+	if ((e->rk = rd_kafka_new(RD_KAFKA_PRODUCER, rc, errstr, errlen)) == NULL) {
+		rd_kafka_conf_destroy(rc);
+		goto fail;
+	}
+	if ((e->mcluster = rd_kafka_mock_cluster_new(e->rk, 1)) == NULL) {
+		snprintf(errstr, errlen, "could not start the embedded broker");
+		goto fail;
+	}
+	kc_strlcpy(e->bootstraps, rd_kafka_mock_cluster_bootstraps(e->mcluster),
+	    sizeof e->bootstraps);
+	kc_presence_topic(topic, ptopic, sizeof ptopic);
+	if (rd_kafka_mock_topic_create(e->mcluster, topic, EMBEDDED_PARTITIONS, 1) ||
+	    rd_kafka_mock_topic_create(e->mcluster, ptopic, EMBEDDED_PARTITIONS, 1)) {
+		snprintf(errstr, errlen, "could not create topic %s on the embedded broker", topic);
+		goto fail;
+	}
+	if (embedded_publish(e->bootstraps) != KC_OK) {
+		snprintf(errstr, errlen, "could not write %s: %s", kc_embedded_path(),
+		    strerror(errno));
+		err = KC_ERR_IO;
+		goto fail;
+	}
+	*out = e;
+	return KC_OK;
+fail:
+	kc_embedded_stop(e);
+	return err;
+}
+
+const char *
+kc_embedded_bootstraps(const struct kc_embedded *e)
+{
+	return e->bootstraps;
+}
+
+void
+kc_embedded_stop(struct kc_embedded *e)
+{
+	char addr[256];
+
+	if (e == NULL)
+		return;
+	if (e->mcluster != NULL) {
+		/* Remove the published address only if it is ours. */
+		if (kc_embedded_lookup(addr, sizeof addr) == KC_OK &&
+		    strcmp(addr, e->bootstraps) == 0)
+			unlink(kc_embedded_path());
+		rd_kafka_mock_cluster_destroy(e->mcluster);
+	}
+	if (e->rk != NULL)
+		rd_kafka_destroy(e->rk);
+	free(e);
+}

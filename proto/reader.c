@@ -1,2 +1,282 @@
-/* reader.c - placeholder until written */
-#include "kchat.h"
+/*
+ * reader.c - reads every partition of a topic with assign(), never a
+ * consumer group: every client must see every message of its rooms. Starts
+ * at the end, N records back, or at a point in time (offsets-for-times).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define READER_METADATA_MS 10000
+
+struct kc_reader {
+	rd_kafka_t		*rk;
+	rd_kafka_queue_t	*queue;
+	rd_kafka_topic_partition_list_t *parts;
+	char			 topic[256];
+	int			 pipefd[2];
+	uint64_t		 skipped;
+	int			 connected;
+};
+
+static void
+reader_error(rd_kafka_t *rk, int err, const char *reason, void *opaque)
+{
+	struct kc_reader *r = opaque;
+
+	if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN ||
+	    err == RD_KAFKA_RESP_ERR__TRANSPORT)
+		r->connected = 0;
+}
+
+/* Statistics arrive every second; a broker in state UP means connected. */
+static int
+reader_stats(rd_kafka_t *rk, char *json, size_t len, void *opaque)
+{
+	struct kc_reader *r = opaque;
+
+	r->connected = strstr(json, "\"state\":\"UP\"") != NULL;
+	return 0;
+}
+
+void
+kc_reader_free(struct kc_reader *r)
+{
+	if (r == NULL)
+		return;
+	if (r->parts != NULL)
+		rd_kafka_topic_partition_list_destroy(r->parts);
+	if (r->queue != NULL)
+		rd_kafka_queue_destroy(r->queue);
+	if (r->rk != NULL) {
+		rd_kafka_consumer_close(r->rk);
+		rd_kafka_destroy(r->rk);
+	}
+	if (r->pipefd[0] > 0)
+		close(r->pipefd[0]);
+	if (r->pipefd[1] > 0)
+		close(r->pipefd[1]);
+	free(r);
+}
+
+/* Creates the consumer handle (no group, no commits). */
+static int
+reader_create(struct kc_reader *r, const struct kc_conf *c, char *errstr,
+    size_t errlen)
+{
+	rd_kafka_conf_t *rc;
+	char		 lerr[512];
+
+	if ((rc = kc_conf_rdkafka(c, errstr, errlen)) == NULL)
+		return KC_ERR_CONFIG;
+	if (kc_conf_rdkafka_default(c, rc, "enable.auto.commit", "false", errstr, errlen) ||
+	    kc_conf_rdkafka_default(c, rc, "enable.auto.offset.store", "false", errstr, errlen) ||
+	    kc_conf_rdkafka_default(c, rc, "allow.auto.create.topics", "true", errstr, errlen) ||
+	    kc_conf_rdkafka_default(c, rc, "statistics.interval.ms", "1000", errstr, errlen) ||
+	    kc_conf_rdkafka_default(c, rc, "log_level", "3", errstr, errlen) ||
+	    kc_conf_rdkafka_default(c, rc, "group.id", "kchat-unused", errstr, errlen) ||
+	    /* The embedded broker answers an empty fetch only after the
+	     * whole fetch wait: keep it short there or chat lags. */
+	    (kc_conf_is_embedded(c) &&
+	    kc_conf_rdkafka_default(c, rc, "fetch.wait.max.ms", "10", errstr, errlen))) {
+		rd_kafka_conf_destroy(rc);
+		return KC_ERR_CONFIG;
+	}
+	rd_kafka_conf_set_error_cb(rc, reader_error);
+	rd_kafka_conf_set_stats_cb(rc, reader_stats);
+	rd_kafka_conf_set_opaque(rc, r);
+	if ((r->rk = rd_kafka_new(RD_KAFKA_CONSUMER, rc, lerr, sizeof lerr)) == NULL) {
+		rd_kafka_conf_destroy(rc);
+		if (errstr != NULL)
+			snprintf(errstr, errlen, "%s", lerr);
+		return KC_ERR_KAFKA;
+	}
+	rd_kafka_poll_set_consumer(r->rk);
+	return KC_OK;
+}
+
+int
+kc_topic_partitions(rd_kafka_t *rk, const char *topic, int timeout_ms,
+    char *errstr, size_t errlen)
+{
+	const struct rd_kafka_metadata	*md;
+	rd_kafka_topic_t		*rkt;
+	rd_kafka_resp_err_t		 err = RD_KAFKA_RESP_ERR__TIMED_OUT;
+	int64_t				 deadline = kc_now_us() + (int64_t)timeout_ms * 1000;
+	int				 n = -1;
+
+	if ((rkt = rd_kafka_topic_new(rk, topic, NULL)) == NULL)
+		return -1;
+	while (kc_now_us() < deadline) {
+		err = rd_kafka_metadata(rk, 0, rkt, &md, 2000);
+		if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+			if (md->topic_cnt == 1 && md->topics[0].err == 0 &&
+			    md->topics[0].partition_cnt > 0)
+				n = md->topics[0].partition_cnt;
+			else if (md->topic_cnt == 1)
+				err = md->topics[0].err;
+			rd_kafka_metadata_destroy(md);
+			if (n > 0)
+				break;
+		}
+		usleep(100 * 1000);	/* topic being created: ask again */
+	}
+	rd_kafka_topic_destroy(rkt);
+	if (n < 0 && errstr != NULL)
+		snprintf(errstr, errlen, "cannot get partitions of topic %s: %s",
+		    topic, rd_kafka_err2str(err));
+	return n;
+}
+
+/* Assigns every partition at offset (or per-partition offsets for since). */
+static int
+reader_open(const struct kc_conf *c, const char *topic, long back,
+    int64_t since_us, struct kc_reader **out, char *errstr, size_t errlen)
+{
+	struct kc_reader	*r;
+	int			 n, i, err;
+
+	*out = NULL;
+	if ((r = calloc(1, sizeof *r)) == NULL)
+		return KC_ERR_NOMEM;
+	r->pipefd[0] = r->pipefd[1] = -1;
+	kc_strlcpy(r->topic, topic, sizeof r->topic);
+	if ((err = reader_create(r, c, errstr, errlen)) != KC_OK)
+		goto fail;
+	if ((n = kc_topic_partitions(r->rk, topic, READER_METADATA_MS, errstr,
+	    errlen)) < 0) {
+		err = KC_ERR_KAFKA;
+		goto fail;
+	}
+	r->connected = 1;
+	r->parts = rd_kafka_topic_partition_list_new(n);
+	for (i = 0; i < n; i++) {
+		rd_kafka_topic_partition_t *tp;
+
+		tp = rd_kafka_topic_partition_list_add(r->parts, topic, i);
+		if (since_us > 0)
+			tp->offset = since_us / 1000;	/* a time, resolved below */
+		else if (back > 0)
+			tp->offset = RD_KAFKA_OFFSET_TAIL(back);
+		else
+			tp->offset = RD_KAFKA_OFFSET_END;
+	}
+	if (since_us > 0) {
+		if (rd_kafka_offsets_for_times(r->rk, r->parts, READER_METADATA_MS) !=
+		    RD_KAFKA_RESP_ERR_NO_ERROR) {
+			snprintf(errstr, errlen, "cannot look up offsets by time in %s", topic);
+			err = KC_ERR_KAFKA;
+			goto fail;
+		}
+		for (i = 0; i < r->parts->cnt; i++) {
+			/* -1: nothing at or after that time */
+			if (r->parts->elems[i].offset < 0)
+				r->parts->elems[i].offset = RD_KAFKA_OFFSET_END;
+		}
+	}
+	if (rd_kafka_assign(r->rk, r->parts) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+		snprintf(errstr, errlen, "cannot assign the partitions of %s", topic);
+		err = KC_ERR_KAFKA;
+		goto fail;
+	}
+	r->queue = rd_kafka_queue_get_consumer(r->rk);
+	*out = r;
+	return KC_OK;
+fail:
+	kc_reader_free(r);
+	return err;
+}
+
+int
+kc_reader_new(const struct kc_conf *c, const char *topic, long back,
+    struct kc_reader **out, char *errstr, size_t errlen)
+{
+	return reader_open(c, topic, back, 0, out, errstr, errlen);
+}
+
+int
+kc_reader_new_since(const struct kc_conf *c, const char *topic,
+    int64_t since_us, struct kc_reader **out, char *errstr, size_t errlen)
+{
+	if (since_us <= 0)
+		since_us = 1;
+	return reader_open(c, topic, 0, since_us, out, errstr, errlen);
+}
+
+int
+kc_reader_next(struct kc_reader *r, int timeout_ms, struct kc_msg *m)
+{
+	rd_kafka_message_t	*rkm;
+	int			 err;
+
+	for (;;) {
+		if ((rkm = rd_kafka_consumer_poll(r->rk, timeout_ms)) == NULL)
+			return KC_ERR_TIMEOUT;
+		timeout_ms = 0;		/* skipped records don't restart the wait */
+		if (rkm->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+			if (rkm->err == RD_KAFKA_RESP_ERR__TRANSPORT ||
+			    rkm->err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN)
+				r->connected = 0;
+			rd_kafka_message_destroy(rkm);
+			continue;
+		}
+		r->connected = 1;
+		err = kc_mp_decode(rkm->payload, rkm->len, m);
+		rd_kafka_message_destroy(rkm);
+		if (err == KC_OK)
+			return KC_OK;
+		if (err != KC_ERR_TYPE)		/* unknown types are skipped quietly */
+			r->skipped++;
+	}
+}
+
+uint64_t
+kc_reader_skipped(const struct kc_reader *r)
+{
+	return r->skipped;
+}
+
+int
+kc_reader_fd(struct kc_reader *r)
+{
+	if (r->pipefd[0] >= 0)
+		return r->pipefd[0];
+	if (pipe2(r->pipefd, O_NONBLOCK | O_CLOEXEC) == -1)
+		return -1;
+	rd_kafka_queue_io_event_enable(r->queue, r->pipefd[1], "1", 1);
+	return r->pipefd[0];
+}
+
+int64_t
+kc_reader_lag(struct kc_reader *r)
+{
+	rd_kafka_topic_partition_list_t	*pos;
+	int64_t				 lag = 0, lo, hi;
+	int				 i;
+
+	if ((pos = rd_kafka_topic_partition_list_copy(r->parts)) == NULL)
+		return -1;
+	rd_kafka_position(r->rk, pos);
+	for (i = 0; i < pos->cnt; i++) {
+		if (rd_kafka_get_watermark_offsets(r->rk, r->topic,
+		    pos->elems[i].partition, &lo, &hi) != RD_KAFKA_RESP_ERR_NO_ERROR ||
+		    pos->elems[i].offset < 0 || hi < 0)
+			continue;
+		if (hi > pos->elems[i].offset)
+			lag += hi - pos->elems[i].offset;
+	}
+	rd_kafka_topic_partition_list_destroy(pos);
+	return lag;
+}
+
+int
+kc_reader_connected(struct kc_reader *r)
+{
+	/* kept up to date by callbacks served in kc_reader_next() */
+	return r->connected;
+}

@@ -1,0 +1,38 @@
+/*
+ * internal.h - what libkchat's files share with each other (and with tests
+ * that look inside), but not with programs.
+ */
+#ifndef KCHAT_INTERNAL_H
+#define KCHAT_INTERNAL_H
+
+#include <librdkafka/rdkafka.h>
+
+#include "kchat.h"
+
+/*
+ * A librdkafka configuration holding bootstrap.servers and every -X
+ * property of c. Returns NULL with errstr filled when a property is refused.
+ * The caller owns the result (or hands it to rd_kafka_new()).
+ */
+rd_kafka_conf_t *kc_conf_rdkafka(const struct kc_conf *c, char *errstr,
+    size_t errlen);
+/* Sets one librdkafka property unless the user set it with -X. */
+int kc_conf_rdkafka_default(const struct kc_conf *c, rd_kafka_conf_t *rc,
+    const char *key, const char *val, char *errstr, size_t errlen);
+/* 1 when the brokers of c are the embedded broker of this machine. */
+int kc_conf_is_embedded(const struct kc_conf *c);
+
+/* The producer's librdkafka handle, for tests of the fatal-error path. */
+rd_kafka_t *kc_producer_rk(struct kc_producer *p);
+
+/*
+ * Number of partitions of topic, asking (and so auto-creating the topic)
+ * until timeout_ms passes; -1 with errstr filled on failure.
+ */
+int kc_topic_partitions(rd_kafka_t *rk, const char *topic, int timeout_ms,
+    char *errstr, size_t errlen);
+
+/* Copies up to len-1 bytes of src into dst and terminates it. */
+void kc_strlcpy(char *dst, const char *src, size_t len);
+
+#endif
