@@ -14,8 +14,14 @@ kc_buf_append(struct kc_buf *b, const void *p, size_t n)
 		return KC_ERR_NOMEM;
 	if (b->len + n + 1 > b->cap) {
 		cap = b->cap ? b->cap : 256;
-		while (cap < b->len + n + 1)
+		while (cap < b->len + n + 1) {
+			/* doubling past SIZE_MAX would wrap to 0 and loop */
+			if (cap > SIZE_MAX / 2) {
+				cap = b->len + n + 1;
+				break;
+			}
 			cap *= 2;
+		}
 		if ((d = realloc(b->data, cap)) == NULL)
 			return KC_ERR_NOMEM;
 		b->data = d;
