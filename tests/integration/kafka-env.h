@@ -1,0 +1,19 @@
+/* kafka-env.h - what integration tests need to find the real broker. */
+#ifndef KAFKA_ENV_H
+#define KAFKA_ENV_H
+
+#include "kchat.h"
+
+/*
+ * Bootstrap servers of the broker the suite started (the file named by
+ * KCHAT_KAFKA_FILE), or KAFKA_BOOTSTRAP_SERVERS when set. Aborts the test
+ * run with a message when neither is available: an integration test never
+ * passes without a broker.
+ */
+const char *test_brokers(void);
+/* A topic name no other test run uses: "kchat-test-<tag>-<pid>-<time>". */
+const char *test_topic(const char *tag);
+/* A configuration pointing at the test broker and topic. */
+struct kc_conf *test_conf(const char *topic);
+
+#endif

@@ -1,0 +1,200 @@
+/*
+ * test-produce-consume.c - libkchat against a real Kafka broker: what one
+ * client produces another reads, in order, with every field intact; delivery
+ * reports say "sent" only once Kafka has the message; a reader started N
+ * back or at a time sees the right records.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kafka-env.h"
+
+struct acks {
+	int	ok, failed;
+	char	last_id[KC_ID_LEN + 1];
+};
+
+static void
+on_delivery(void *opaque, const struct kc_msg *m, int err, const char *errstr)
+{
+	struct acks *a = opaque;
+
+	if (err == KC_OK) {
+		a->ok++;
+		memcpy(a->last_id, m->id, sizeof a->last_id);
+	} else
+		a->failed++;
+}
+
+/* Reads until want messages arrived or 20 s passed. */
+static size_t
+read_n(struct kc_reader *r, struct kc_msg *out, size_t want)
+{
+	int64_t	deadline = kc_now_us() + 20 * 1000000LL;
+	size_t	n = 0;
+
+	while (n < want && kc_now_us() < deadline) {
+		kc_msg_init(&out[n]);
+		if (kc_reader_next(r, 200, &out[n]) == KC_OK)
+			n++;
+	}
+	return n;
+}
+
+START_TEST(produce_then_consume)
+{
+	const char		*topic = test_topic("pc");
+	struct kc_conf		*c = test_conf(topic);
+	struct kc_producer	*p;
+	struct kc_reader	*r;
+	struct kc_msg		 m[3], got[3];
+	struct acks		 a = { 0 };
+	char			 err[512];
+	size_t			 i;
+
+	ck_assert_int_eq(kc_producer_new(c, on_delivery, &a, &p, err, sizeof err), KC_OK);
+	/* Create the topic with a first record so the reader can assign it. */
+	ck_assert_int_eq(kc_reader_new(c, topic, KC_FROM_END, &r, err, sizeof err), KC_OK);
+
+	ck_assert_int_eq(kc_msg_make(&m[0], KC_TYPE_MESSAGE, "general", "alice", NULL,
+	    "hello, wörld ✓", strlen("hello, wörld ✓")), KC_OK);
+	ck_assert_int_eq(kc_msg_make(&m[1], KC_TYPE_ACTION, "general", "bob", NULL,
+	    "waves", 5), KC_OK);
+	ck_assert_int_eq(kc_msg_make(&m[2], KC_TYPE_DM, "general", "alice", "bob",
+	    "psst\nsecond line", 16), KC_OK);
+	for (i = 0; i < 3; i++)
+		ck_assert_int_eq(kc_producer_send(p, &m[i]), KC_OK);
+	ck_assert_int_eq(kc_producer_flush(p, 20000), KC_OK);
+	ck_assert_int_eq(a.ok, 3);
+	ck_assert_int_eq(a.failed, 0);
+	ck_assert_int_eq(kc_producer_pending(p), 0);
+	ck_assert_str_eq(a.last_id, m[2].id);
+
+	ck_assert_uint_eq(read_n(r, got, 3), 3);
+	for (i = 0; i < 3; i++) {
+		ck_assert_str_eq(got[i].id, m[i].id);
+		ck_assert_int_eq(got[i].type, m[i].type);
+		ck_assert_str_eq(got[i].room, m[i].room);
+		ck_assert_str_eq(got[i].user, m[i].user);
+		ck_assert_str_eq(got[i].to, m[i].to);
+		ck_assert_int_eq(got[i].ts, m[i].ts);
+		ck_assert_uint_eq(got[i].text_len, m[i].text_len);
+		ck_assert_mem_eq(got[i].text, m[i].text, m[i].text_len);
+		kc_msg_clear(&got[i]);
+		kc_msg_clear(&m[i]);
+	}
+	ck_assert_uint_eq(kc_reader_skipped(r), 0);
+	ck_assert_int_eq(kc_reader_connected(r), 1);
+	kc_reader_free(r);
+	kc_producer_free(p);
+	kc_conf_free(c);
+}
+END_TEST
+
+START_TEST(reader_back_and_since)
+{
+	const char		*topic = test_topic("back");
+	struct kc_conf		*c = test_conf(topic);
+	struct kc_producer	*p;
+	struct kc_reader	*r;
+	struct kc_msg		 m, got[10];
+	struct acks		 a = { 0 };
+	char			 err[512], text[16];
+	int64_t			 mid = 0;
+	int			 i;
+
+	ck_assert_int_eq(kc_producer_new(c, on_delivery, &a, &p, err, sizeof err), KC_OK);
+	kc_msg_init(&m);
+	for (i = 0; i < 10; i++) {
+		snprintf(text, sizeof text, "m%d", i);
+		if (i == 6) {
+			/* Records 6.. carry a later millisecond than 0..5. */
+			ck_assert_int_eq(kc_producer_flush(p, 20000), KC_OK);
+			while (kc_now_us() / 1000 <= m.ts / 1000)
+				;
+		}
+		ck_assert_int_eq(kc_msg_make(&m, KC_TYPE_MESSAGE, "one-room", "carol",
+		    NULL, text, strlen(text)), KC_OK);
+		if (i == 6)
+			mid = m.ts;
+		ck_assert_int_eq(kc_producer_send(p, &m), KC_OK);
+	}
+	kc_msg_clear(&m);
+	ck_assert_int_eq(kc_producer_flush(p, 20000), KC_OK);
+	ck_assert_int_eq(a.ok, 10);
+
+	/* N back: one room, so one partition holds all ten. */
+	ck_assert_int_eq(kc_reader_new(c, topic, 3, &r, err, sizeof err), KC_OK);
+	ck_assert_uint_eq(read_n(r, got, 3), 3);
+	ck_assert_str_eq(got[0].text, "m7");
+	ck_assert_str_eq(got[2].text, "m9");
+	for (i = 0; i < 3; i++)
+		kc_msg_clear(&got[i]);
+	kc_reader_free(r);
+
+	/* From a point in time (offsets-for-times). */
+	ck_assert_int_eq(kc_reader_new_since(c, topic, mid, &r, err, sizeof err), KC_OK);
+	ck_assert_uint_eq(read_n(r, got, 4), 4);
+	ck_assert_str_eq(got[0].text, "m6");
+	ck_assert_str_eq(got[3].text, "m9");
+	for (i = 0; i < 4; i++)
+		kc_msg_clear(&got[i]);
+	kc_reader_free(r);
+	kc_producer_free(p);
+	kc_conf_free(c);
+}
+END_TEST
+
+START_TEST(undecodable_records_skipped)
+{
+	/* A reader skips and counts garbage instead of stopping. */
+	const char		*topic = test_topic("junk");
+	struct kc_conf		*c = test_conf(topic);
+	struct kc_producer	*p;
+	struct kc_reader	*r;
+	struct kc_msg		 m, got;
+	struct acks		 a = { 0 };
+	char			 err[512], cmd[1024];
+
+	ck_assert_int_eq(kc_producer_new(c, on_delivery, &a, &p, err, sizeof err), KC_OK);
+	ck_assert_int_eq(kc_reader_new(c, topic, KC_FROM_END, &r, err, sizeof err), KC_OK);
+	snprintf(cmd, sizeof cmd, "printf 'room1:\\335\\377\\377\\377\\377\\n' | "
+	    "kcat -b %s -t %s -P -K: -p 0 && printf 'room1:not msgpack\\n' | kcat -b %s -t %s -P -K: -p 0",
+	    test_brokers(), topic, test_brokers(), topic);
+	ck_assert_int_eq(system(cmd), 0);
+	kc_msg_init(&m);
+	ck_assert_int_eq(kc_msg_make(&m, KC_TYPE_MESSAGE, "room1", "dave", NULL, "after junk", 10), KC_OK);
+	ck_assert_int_eq(kc_producer_send(p, &m), KC_OK);
+	ck_assert_int_eq(kc_producer_flush(p, 20000), KC_OK);
+	ck_assert_uint_eq(read_n(r, &got, 1), 1);
+	ck_assert_str_eq(got.id, m.id);
+	ck_assert_uint_eq(kc_reader_skipped(r), 2);
+	kc_msg_clear(&got);
+	kc_msg_clear(&m);
+	kc_reader_free(r);
+	kc_producer_free(p);
+	kc_conf_free(c);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite	*s = suite_create("produce-consume");
+	TCase	*tc = tcase_create("real-kafka");
+	SRunner	*sr;
+	int	 failed;
+
+	tcase_set_timeout(tc, 90);
+	tcase_add_test(tc, produce_then_consume);
+	tcase_add_test(tc, reader_back_and_since);
+	tcase_add_test(tc, undecodable_records_skipped);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed != 0;
+}
