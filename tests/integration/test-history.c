@@ -1,0 +1,127 @@
+/*
+ * test-history.c - "the last N messages of room R" from a real Kafka broker
+ * while other rooms share R's partition, and older pages before an id.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <librdkafka/rdkafka.h>
+
+#include "kafka-env.h"
+
+#define TEST_PARTITIONS 3	/* num.partitions of the test broker */
+
+static int
+partition_of(const char *room)
+{
+	return rd_kafka_msg_partitioner_murmur2_random(NULL, room, strlen(room),
+	    TEST_PARTITIONS, NULL, NULL);
+}
+
+static void
+no_report(void *opaque, const struct kc_msg *m, int err, const char *errstr)
+{
+	int *failed = opaque;
+
+	if (err != KC_OK)
+		(*failed)++;
+}
+
+START_TEST(history_with_shared_partition)
+{
+	const char		*topic = test_topic("hist");
+	struct kc_conf		*c = test_conf(topic);
+	struct kc_producer	*p;
+	struct kc_msg		 m, *h;
+	char			 err[512], text[32], other[KC_NAME_MAX + 1] = "", ids[30][KC_ID_LEN + 1];
+	size_t			 n, i;
+	int			 failed = 0, k;
+
+	/* Find a room that lands in the same partition as "lobby". */
+	for (k = 0; k < 1000 && other[0] == '\0'; k++) {
+		snprintf(text, sizeof text, "room%d", k);
+		if (partition_of(text) == partition_of("lobby"))
+			snprintf(other, sizeof other, "%s", text);
+	}
+	ck_assert_str_ne(other, "");
+
+	ck_assert_int_eq(kc_producer_new(c, no_report, &failed, &p, err, sizeof err), KC_OK);
+	kc_msg_init(&m);
+	/* 30 lobby messages, each followed by 20 of the other room: 630 records. */
+	for (i = 0; i < 30; i++) {
+		snprintf(text, sizeof text, "lobby %zu", i);
+		ck_assert_int_eq(kc_msg_make(&m, KC_TYPE_MESSAGE, "lobby", "erin", NULL,
+		    text, strlen(text)), KC_OK);
+		memcpy(ids[i], m.id, sizeof ids[i]);
+		ck_assert_int_eq(kc_producer_send(p, &m), KC_OK);
+		for (k = 0; k < 20; k++) {
+			ck_assert_int_eq(kc_msg_make(&m, KC_TYPE_MESSAGE, other, "frank",
+			    NULL, "noise", 5), KC_OK);
+			ck_assert_int_eq(kc_producer_send(p, &m), KC_OK);
+		}
+		/* a direct message typed in the lobby is not lobby history */
+		ck_assert_int_eq(kc_msg_make(&m, KC_TYPE_DM, "lobby", "erin", "frank",
+		    "secret", 6), KC_OK);
+		ck_assert_int_eq(kc_producer_send(p, &m), KC_OK);
+	}
+	kc_msg_clear(&m);
+	ck_assert_int_eq(kc_producer_flush(p, 30000), KC_OK);
+	ck_assert_int_eq(failed, 0);
+
+	/* The last 10, oldest first. */
+	ck_assert_int_eq(kc_history_fetch(c, "lobby", 10, NULL, 20000, &h, &n, err, sizeof err), KC_OK);
+	ck_assert_uint_eq(n, 10);
+	for (i = 0; i < n; i++) {
+		snprintf(text, sizeof text, "lobby %zu", 20 + i);
+		ck_assert_str_eq(h[i].text, text);
+		ck_assert_str_eq(h[i].room, "lobby");
+		ck_assert_str_eq(h[i].id, ids[20 + i]);
+	}
+	kc_history_free(h, n);
+
+	/* More than exist: all 30, reading back to the low watermark. */
+	ck_assert_int_eq(kc_history_fetch(c, "lobby", 100, NULL, 20000, &h, &n, err, sizeof err), KC_OK);
+	ck_assert_uint_eq(n, 30);
+	ck_assert_str_eq(h[0].text, "lobby 0");
+	ck_assert_str_eq(h[29].text, "lobby 29");
+	kc_history_free(h, n);
+
+	/* An older page: the 10 before message 20. */
+	ck_assert_int_eq(kc_history_fetch(c, "lobby", 10, ids[20], 20000, &h, &n, err, sizeof err), KC_OK);
+	ck_assert_uint_eq(n, 10);
+	ck_assert_str_eq(h[0].text, "lobby 10");
+	ck_assert_str_eq(h[9].text, "lobby 19");
+	kc_history_free(h, n);
+
+	/* A room nobody wrote in has no history, and that is not an error. */
+	ck_assert_int_eq(kc_history_fetch(c, "empty-room", 10, NULL, 20000, &h, &n, err, sizeof err), KC_OK);
+	ck_assert_uint_eq(n, 0);
+	kc_history_free(h, n);
+
+	/* Bad arguments are refused before touching Kafka. */
+	ck_assert_int_eq(kc_history_fetch(c, "bad room", 10, NULL, 1000, &h, &n, err, sizeof err), KC_ERR_ROOM_CHAR);
+	ck_assert_int_eq(kc_history_fetch(c, "lobby", 10, "nope", 1000, &h, &n, err, sizeof err), KC_ERR_ID);
+
+	kc_producer_free(p);
+	kc_conf_free(c);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite	*s = suite_create("history");
+	TCase	*tc = tcase_create("real-kafka");
+	SRunner	*sr;
+	int	 failed;
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, history_with_shared_partition);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed != 0;
+}
