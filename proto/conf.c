@@ -351,6 +351,14 @@ kc_conf_is_embedded(const struct kc_conf *c)
 	return strcmp(addr, kc_conf_brokers(c)) == 0;
 }
 
+void
+kc_rdkafka_log_quiet(const rd_kafka_t *rk, int level, const char *fac,
+    const char *buf)
+{
+	/* Programs learn of trouble from return codes, delivery reports and
+	 * kc_reader_connected(), not from librdkafka's log lines. */
+}
+
 rd_kafka_conf_t *
 kc_conf_rdkafka(const struct kc_conf *c, char *errstr, size_t errlen)
 {
@@ -359,6 +367,8 @@ kc_conf_rdkafka(const struct kc_conf *c, char *errstr, size_t errlen)
 
 	if ((rc = rd_kafka_conf_new()) == NULL)
 		return NULL;
+	if (getenv("KCHAT_DEBUG_KAFKA") == NULL)
+		rd_kafka_conf_set_log_cb(rc, kc_rdkafka_log_quiet);
 	if (rd_kafka_conf_set(rc, "bootstrap.servers", kc_conf_brokers(c), errstr,
 	    errlen) != RD_KAFKA_CONF_OK)
 		goto err;

@@ -94,7 +94,7 @@ kc_embedded_start(const char *topic, struct kc_embedded **out, char *errstr,
 		return KC_ERR_NOMEM;
 	if ((rc = rd_kafka_conf_new()) == NULL)
 		goto fail;
-	rd_kafka_conf_set(rc, "log_level", "3", NULL, 0);
+	rd_kafka_conf_set_log_cb(rc, kc_rdkafka_log_quiet);
 	if ((e->rk = rd_kafka_new(RD_KAFKA_PRODUCER, rc, errstr, errlen)) == NULL) {
 		rd_kafka_conf_destroy(rc);
 		goto fail;

@@ -32,6 +32,10 @@ rd_kafka_t *kc_producer_rk(struct kc_producer *p);
 int kc_topic_partitions(rd_kafka_t *rk, const char *topic, int timeout_ms,
     char *errstr, size_t errlen);
 
+/* A librdkafka log callback that drops everything: libkchat never prints. */
+void kc_rdkafka_log_quiet(const rd_kafka_t *rk, int level, const char *fac,
+    const char *buf);
+
 /* Copies up to len-1 bytes of src into dst and terminates it. */
 void kc_strlcpy(char *dst, const char *src, size_t len);
 

@@ -240,7 +240,7 @@ kc_producer_send(struct kc_producer *p, const struct kc_msg *m)
 	struct pending	*q;
 	int		 err;
 
-	if (p->rk == NULL && (err = producer_recreate(p)) != KC_OK)
+	if ((p->rk == NULL || p->fatal) && (err = producer_recreate(p)) != KC_OK)
 		return err;
 	if ((q = calloc(1, sizeof *q)) == NULL)
 		return KC_ERR_NOMEM;
@@ -249,7 +249,10 @@ kc_producer_send(struct kc_producer *p, const struct kc_msg *m)
 		pending_free(q);
 		return err;
 	}
-	if ((err = producer_produce(p, q)) != KC_OK) {
+	err = producer_produce(p, q);
+	if (err == KC_ERR_KAFKA_FATAL && (err = producer_recreate(p)) == KC_OK)
+		err = producer_produce(p, q);
+	if (err != KC_OK) {
 		pending_free(q);
 		return err;
 	}
