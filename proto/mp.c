@@ -435,7 +435,10 @@ mp_value(struct kc_msg *m, int k, const struct mp_obj *o, int *unknown_type)
  * truncated, 0xc1, depth, trailing bytes), then the top-level map entry by
  * entry (key types, duplicates, value types, field lengths: the first problem
  * found is returned), then missing required keys, then an unknown type, then
- * kc_msg_validate().
+ * kc_msg_validate(). The top-level map is nesting level 1, so an unknown
+ * key's value may hold KC_MP_MAX_DEPTH - 1 levels of arrays and maps.
+ * On an error m may hold the fields read so far (text included): the next
+ * decode or kc_msg_clear() releases them.
  */
 int
 kc_mp_decode(const void *buf, size_t len, struct kc_msg *m)
