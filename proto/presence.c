@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kchat.h"
+#include "internal.h"
 
 #define PRESENCE_MAX		10000
 #define PRESENCE_SLOTS_MIN	64
@@ -205,8 +205,8 @@ kc_presence_apply(struct kc_presence *p, const struct kc_msg *m,
 		e = presence_find(p, m->room, m->user, h);
 	}
 	memset(e, 0, sizeof *e);
-	strncpy(e->room, m->room, KC_NAME_MAX);
-	strncpy(e->user, m->user, KC_NAME_MAX);
+	kc_strlcpy(e->room, m->room, sizeof e->room);
+	kc_strlcpy(e->user, m->user, sizeof e->user);
 	e->seen = seen;
 	e->hash = h;
 	e->used = 1;
