@@ -1,0 +1,100 @@
+/*
+ * test-embedded.c - the embedded broker (librdkafka's mock cluster): it
+ * starts, publishes its address so a client with no flags finds it, carries
+ * chat from a producer to a reader, and unpublishes itself when stopped.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kchat.h"
+
+static void
+on_delivery(void *opaque, const struct kc_msg *m, int err, const char *errstr)
+{
+	*(int *)opaque += err == KC_OK;
+}
+
+START_TEST(embedded_round_trip)
+{
+	struct kc_embedded	*e;
+	struct kc_conf		*c;
+	struct kc_producer	*p;
+	struct kc_reader	*r;
+	struct kc_msg		 m, got;
+	char			 err[512], addr[256];
+	int			 acked = 0, rc = KC_ERR_TIMEOUT;
+	int64_t			 deadline;
+
+	ck_assert_int_eq(kc_embedded_lookup(addr, sizeof addr), KC_ERR_NOT_FOUND);
+	ck_assert_int_eq(kc_embedded_start("chat-messages", &e, err, sizeof err), KC_OK);
+	ck_assert_int_eq(kc_embedded_lookup(addr, sizeof addr), KC_OK);
+	ck_assert_str_eq(addr, kc_embedded_bootstraps(e));
+
+	/* No brokers configured: the client finds the embedded one. */
+	c = kc_conf_new();
+	ck_assert_str_eq(kc_conf_brokers(c), kc_embedded_bootstraps(e));
+	ck_assert_int_eq(kc_producer_new(c, on_delivery, &acked, &p, err, sizeof err), KC_OK);
+	ck_assert_int_eq(kc_reader_new(c, "chat-messages", KC_FROM_END, &r, err, sizeof err), KC_OK);
+	kc_msg_init(&m);
+	kc_msg_init(&got);
+	ck_assert_int_eq(kc_msg_make(&m, KC_TYPE_MESSAGE, "general", "ivy", NULL, "hi", 2), KC_OK);
+	ck_assert_int_eq(kc_producer_send(p, &m), KC_OK);
+	ck_assert_int_eq(kc_producer_flush(p, 10000), KC_OK);
+	ck_assert_int_eq(acked, 1);
+	deadline = kc_now_us() + 10 * 1000000LL;
+	while (rc != KC_OK && kc_now_us() < deadline)
+		rc = kc_reader_next(r, 100, &got);
+	ck_assert_int_eq(rc, KC_OK);
+	ck_assert_str_eq(got.id, m.id);
+	ck_assert_str_eq(got.text, "hi");
+	kc_msg_clear(&m);
+	kc_msg_clear(&got);
+	kc_reader_free(r);
+	kc_producer_free(p);
+	kc_conf_free(c);
+
+	kc_embedded_stop(e);
+	ck_assert_int_eq(kc_embedded_lookup(addr, sizeof addr), KC_ERR_NOT_FOUND);
+	ck_assert_int_eq(access(kc_embedded_path(), F_OK), -1);
+}
+END_TEST
+
+START_TEST(stale_address_ignored)
+{
+	FILE *f;
+	char  addr[256];
+
+	/* A crashed bridge leaves its file behind: a dead pid is not believed. */
+	ck_assert_ptr_nonnull(f = fopen(kc_embedded_path(), "w"));
+	fprintf(f, "127.0.0.1:1 999999999\n");
+	fclose(f);
+	ck_assert_int_eq(kc_embedded_lookup(addr, sizeof addr), KC_ERR_NOT_FOUND);
+	unlink(kc_embedded_path());
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite	*s = suite_create("embedded");
+	TCase	*tc = tcase_create("mock-cluster");
+	SRunner	*sr;
+	char	 path[128];
+	int	 failed;
+
+	snprintf(path, sizeof path, "/tmp/kchat-test-embedded-%ld", (long)getpid());
+	setenv("KCHAT_EMBEDDED_FILE", path, 1);
+	unsetenv("KAFKA_BOOTSTRAP_SERVERS");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, embedded_round_trip);
+	tcase_add_test(tc, stale_address_ignored);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed != 0;
+}
