@@ -143,7 +143,8 @@ int	kc_msg_set_text(struct kc_msg *m, const char *text, size_t len);
 /* Deep copy of src into dst (dst must be initialised; its text is freed). */
 int	kc_msg_copy(struct kc_msg *dst, const struct kc_msg *src);
 /*
- * Fills in a new outgoing message: v, a fresh id, ts = now, type, room, user,
+ * Fills in a new outgoing message (m must be initialised; its old text is
+ * freed): v, a fresh id, ts = now, type, room, user,
  * to (dm only) and text (NULL for join/leave), then validates it.
  */
 int	kc_msg_make(struct kc_msg *m, enum kc_type type, const char *room,

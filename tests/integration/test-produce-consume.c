@@ -33,10 +33,12 @@ static size_t
 read_n(struct kc_reader *r, struct kc_msg *out, size_t want)
 {
 	int64_t	deadline = kc_now_us() + 20 * 1000000LL;
-	size_t	n = 0;
+	size_t	n;
 
-	while (n < want && kc_now_us() < deadline) {
+	for (n = 0; n < want; n++)
 		kc_msg_init(&out[n]);
+	n = 0;
+	while (n < want && kc_now_us() < deadline) {
 		if (kc_reader_next(r, 200, &out[n]) == KC_OK)
 			n++;
 	}
@@ -54,8 +56,9 @@ START_TEST(produce_then_consume)
 	char			 err[512];
 	size_t			 i;
 
+	for (i = 0; i < 3; i++)
+		kc_msg_init(&m[i]);
 	ck_assert_int_eq(kc_producer_new(c, on_delivery, &a, &p, err, sizeof err), KC_OK);
-	/* Create the topic with a first record so the reader can assign it. */
 	ck_assert_int_eq(kc_reader_new(c, topic, KC_FROM_END, &r, err, sizeof err), KC_OK);
 
 	ck_assert_int_eq(kc_msg_make(&m[0], KC_TYPE_MESSAGE, "general", "alice", NULL,
