@@ -1,0 +1,104 @@
+/* test-buffer.c - tui/buffer.c: bounded scrollback, order, de-duplication. */
+#include <check.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tui.h"
+
+static struct line
+mkline(int64_t ts, const char *id, const char *text)
+{
+	struct line l;
+
+	memset(&l, 0, sizeof l);
+	l.ts = ts;
+	snprintf(l.id, sizeof l.id, "%s", id);
+	snprintf(l.user, sizeof l.user, "alice");
+	l.text = (char *)text;
+	return l;
+}
+
+START_TEST(buffer_names)
+{
+	struct buffer *b = buffer_new(BUFFER_ROOM, "general", 10);
+	struct buffer *d = buffer_new(BUFFER_DM, "bob", 10);
+
+	ck_assert_str_eq(b->name, "#general");
+	ck_assert_str_eq(d->name, "@bob");
+	ck_assert_str_eq(d->target, "bob");
+	buffer_free(b);
+	buffer_free(d);
+}
+END_TEST
+
+START_TEST(buffer_bounded)
+{
+	struct buffer	*b = buffer_new(BUFFER_ROOM, "r", 3);
+	struct line	 l;
+	char		 id[8], text[8];
+	int		 i;
+
+	for (i = 0; i < 5; i++) {
+		snprintf(id, sizeof id, "id%d", i);
+		snprintf(text, sizeof text, "m%d", i);
+		l = mkline(100 + i, id, text);
+		ck_assert_ptr_nonnull(buffer_add(b, &l, 0));
+	}
+	ck_assert_uint_eq(b->nlines, 3);
+	ck_assert_str_eq(b->lines[0].text, "m2");
+	ck_assert_str_eq(b->lines[2].text, "m4");
+	/* older than all kept, buffer full: dropped */
+	l = mkline(50, "old", "old");
+	ck_assert_ptr_null(buffer_add(b, &l, 1));
+	ck_assert_uint_eq(b->nlines, 3);
+	buffer_free(b);
+}
+END_TEST
+
+START_TEST(buffer_dedupe_and_sorted)
+{
+	struct buffer	*b = buffer_new(BUFFER_ROOM, "r", 10);
+	struct line	 l;
+
+	l = mkline(100, "A", "a");
+	ck_assert_ptr_nonnull(buffer_add(b, &l, 0));
+	l = mkline(300, "C", "c");
+	ck_assert_ptr_nonnull(buffer_add(b, &l, 0));
+	l = mkline(100, "A", "a again");
+	ck_assert_ptr_null(buffer_add(b, &l, 0));	/* same id */
+	l = mkline(200, "B", "b");
+	ck_assert_ptr_nonnull(buffer_add(b, &l, 1));	/* history: by time */
+	ck_assert_uint_eq(b->nlines, 3);
+	ck_assert_str_eq(b->lines[1].text, "b");
+	/* local lines have no id and are never de-duplicated */
+	l = mkline(400, "", "info");
+	ck_assert_ptr_nonnull(buffer_add(b, &l, 0));
+	ck_assert_ptr_nonnull(buffer_add(b, &l, 0));
+	ck_assert_str_eq(buffer_oldest(b)->id, "A");
+	ck_assert_ptr_nonnull(buffer_find(b, "C"));
+	ck_assert_ptr_null(buffer_find(b, "Z"));
+	buffer_clear(b);
+	ck_assert_uint_eq(b->nlines, 0);
+	ck_assert_ptr_null(buffer_oldest(b));
+	buffer_free(b);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite	*s = suite_create("buffer");
+	TCase	*tc = tcase_create("core");
+	SRunner	*sr;
+	int	 failed;
+
+	tcase_add_test(tc, buffer_names);
+	tcase_add_test(tc, buffer_bounded);
+	tcase_add_test(tc, buffer_dedupe_and_sorted);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? 0 : 1;
+}

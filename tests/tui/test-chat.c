@@ -1,0 +1,569 @@
+/*
+ * test-chat.c - tui/chat.c, tui/cmd*.c and tui/complete.c driven without a
+ * terminal or Kafka: a fake chat_ops records what would be produced and
+ * serves history, as the unit tests of a WeeChat buffer would.
+ */
+#include <check.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui.h"
+
+#define SENT_MAX 64
+
+static struct kc_msg	 sent[SENT_MAX];
+static size_t		 nsent;
+static int		 send_fail;
+static struct kc_msg	 hist[8];
+static size_t		 nhist;
+static char		 hist_before[KC_ID_LEN + 1];
+static int64_t		 replay_since;
+static int		 bells;
+static struct chat	*c;
+
+static int
+fake_send(void *arg, const struct kc_msg *m, char *errstr, size_t len)
+{
+	if (send_fail) {
+		snprintf(errstr, len, "queue full");
+		return KC_ERR_QUEUE_FULL;
+	}
+	ck_assert_uint_lt(nsent, SENT_MAX);
+	kc_msg_init(&sent[nsent]);
+	kc_msg_copy(&sent[nsent++], m);
+	return KC_OK;
+}
+
+static int
+copy_out(struct kc_msg **out, size_t *count)
+{
+	size_t i;
+
+	*out = calloc(nhist + 1, sizeof **out);
+	for (i = 0; i < nhist; i++)
+		kc_msg_copy(&(*out)[i], &hist[i]);
+	*count = nhist;
+	return KC_OK;
+}
+
+static int
+fake_history(void *arg, const char *room, size_t n, const char *before,
+    struct kc_msg **out, size_t *count, char *errstr, size_t len)
+{
+	snprintf(hist_before, sizeof hist_before, "%s", before);
+	return copy_out(out, count);
+}
+
+static int
+fake_replay(void *arg, const char *room, int64_t since, struct kc_msg **out,
+    size_t *count, char *errstr, size_t len)
+{
+	replay_since = since;
+	return copy_out(out, count);
+}
+
+static const struct chat_ops fake_ops = {
+	fake_send, fake_history, fake_replay
+};
+
+static void
+notify(void *arg, enum chat_event ev, struct buffer *b, struct line *l)
+{
+	if (ev == CHAT_BELL)
+		bells++;
+}
+
+static void
+setup(void)
+{
+	nsent = nhist = 0;
+	send_fail = bells = 0;
+	c = chat_new("alice", &fake_ops, NULL);
+	chat_set_notify(c, notify, NULL);
+}
+
+static void
+teardown(void)
+{
+	size_t i;
+
+	chat_free(c);
+	for (i = 0; i < nsent; i++)
+		kc_msg_clear(&sent[i]);
+	for (i = 0; i < nhist; i++)
+		kc_msg_clear(&hist[i]);
+}
+
+/* A record as another participant would produce it. */
+static void
+incoming(struct kc_msg *m, enum kc_type t, const char *room, const char *user,
+    const char *to, const char *text)
+{
+	kc_msg_init(m);
+	ck_assert_int_eq(kc_msg_make(m, t, room, user, to, text,
+	    text ? strlen(text) : 0), KC_OK);
+}
+
+static void
+receive(enum kc_type t, const char *room, const char *user, const char *to,
+    const char *text)
+{
+	struct kc_msg m;
+
+	incoming(&m, t, room, user, to, text);
+	chat_receive(c, &m, 1);
+	kc_msg_clear(&m);
+}
+
+static struct line *
+last_line(struct buffer *b)
+{
+	ck_assert_uint_gt(b->nlines, 0);
+	return &b->lines[b->nlines - 1];
+}
+
+START_TEST(chat_join_sends_and_fetches)
+{
+	struct buffer *b;
+
+	incoming(&hist[0], KC_TYPE_MESSAGE, "general", "bob", NULL, "earlier");
+	nhist = 1;
+	chat_input(c, "/join #general");
+	b = chat_current(c);
+	ck_assert_ptr_nonnull(b);
+	ck_assert_str_eq(b->name, "#general");
+	/* history first, then our own join (pending until acknowledged) */
+	ck_assert_uint_eq(b->nlines, 2);
+	ck_assert_str_eq(b->lines[0].text, "earlier");
+	ck_assert(b->lines[0].flags & LINE_HISTORY);
+	ck_assert_int_eq(b->lines[1].kind, LINE_JOIN);
+	ck_assert_int_eq(b->lines[1].state, LINE_PENDING);
+	/* a join record to the chat topic and a heartbeat for presence */
+	ck_assert_uint_eq(nsent, 2);
+	ck_assert_int_eq(sent[0].type, KC_TYPE_JOIN);
+	ck_assert_str_eq(sent[0].room, "general");
+	ck_assert_str_eq(sent[0].user, "alice");
+	ck_assert_int_eq(sent[1].type, KC_TYPE_HEARTBEAT);
+	ck_assert(b->history_done);	/* fewer than asked for */
+	/* joining again only switches */
+	chat_input(c, "/join general");
+	ck_assert_uint_eq(nsent, 2);
+	ck_assert_uint_eq(chat_nbuffers(c), 1);
+}
+END_TEST
+
+START_TEST(chat_say_pending_sent_failed)
+{
+	struct buffer	*b;
+	struct line	*l;
+
+	chat_join(c, "general");
+	nsent = 0;
+	chat_input(c, "hello there");
+	ck_assert_uint_eq(nsent, 1);
+	ck_assert_int_eq(sent[0].type, KC_TYPE_MESSAGE);
+	ck_assert_str_eq(sent[0].text, "hello there");
+	b = chat_current(c);
+	l = last_line(b);
+	ck_assert_int_eq(l->state, LINE_PENDING);
+	ck_assert(l->flags & LINE_SELF);
+	chat_delivered(c, &sent[0], KC_OK, NULL);
+	ck_assert_int_eq(last_line(b)->state, LINE_SENT);
+	/* our record read back does not show twice */
+	chat_receive(c, &sent[0], 1);
+	ck_assert_str_eq(last_line(b)->text, "hello there");
+	ck_assert_uint_eq(b->nlines, 2);	/* join, hello, and no copy */
+
+	chat_input(c, "second");
+	chat_delivered(c, &sent[1], KC_ERR_KAFKA, "Broker: Not enough replicas");
+	l = last_line(b);
+	ck_assert_int_eq(l->state, LINE_FAILED);
+	ck_assert_str_eq(l->error, "Broker: Not enough replicas");
+
+	send_fail = 1;
+	chat_input(c, "third");
+	l = last_line(b);
+	ck_assert_int_eq(l->state, LINE_FAILED);
+	ck_assert_str_eq(l->error, "queue full");
+	/* "//" says a line that starts with a slash */
+	send_fail = 0;
+	chat_input(c, "//etc/passwd is a path");
+	ck_assert_str_eq(sent[nsent - 1].text, "/etc/passwd is a path");
+}
+END_TEST
+
+START_TEST(chat_unread_and_mentions)
+{
+	struct buffer *gen, *rnd;
+
+	chat_join(c, "general");
+	chat_join(c, "random");
+	gen = chat_find(c, "#general");
+	rnd = chat_find(c, "#random");
+	ck_assert_ptr_eq(chat_current(c), rnd);
+	receive(KC_TYPE_MESSAGE, "general", "bob", NULL, "hi all");
+	receive(KC_TYPE_MESSAGE, "general", "bob", NULL, "hey Alice, look");
+	receive(KC_TYPE_MESSAGE, "general", "bob", NULL, "malice is not a mention");
+	receive(KC_TYPE_JOIN, "general", "carol", NULL, NULL);
+	ck_assert_uint_eq(gen->unread, 3);	/* joins are not unread */
+	ck_assert_uint_eq(gen->mentions, 1);
+	ck_assert(gen->lines[gen->nlines - 3].flags & LINE_MENTION);
+	ck_assert(!(gen->lines[gen->nlines - 2].flags & LINE_MENTION));
+	ck_assert_int_eq(bells, 1);
+	/* the current buffer does not count unread */
+	receive(KC_TYPE_MESSAGE, "random", "bob", NULL, "here");
+	ck_assert_uint_eq(rnd->unread, 0);
+	/* not joined: not shown, but the room is seen */
+	receive(KC_TYPE_MESSAGE, "elsewhere", "bob", NULL, "x");
+	ck_assert_ptr_null(chat_find(c, "#elsewhere"));
+	ck_assert_str_eq(chat_room_seen(c, 0), "elsewhere");
+	/* switching clears the counts */
+	chat_switch(c, 0);
+	ck_assert_ptr_eq(chat_current(c), gen);
+	ck_assert_uint_eq(gen->unread, 0);
+	ck_assert_uint_eq(gen->mentions, 0);
+	chat_next(c, 1);
+	ck_assert_ptr_eq(chat_current(c), rnd);
+	chat_next(c, 1);
+	ck_assert_ptr_eq(chat_current(c), gen);
+	chat_next(c, -1);
+	ck_assert_ptr_eq(chat_current(c), rnd);
+	chat_set_bell(c, 0);
+	receive(KC_TYPE_MESSAGE, "general", "bob", NULL, "alice?");
+	ck_assert_int_eq(bells, 1);		/* bell off */
+	ck_assert_uint_eq(gen->mentions, 1);
+}
+END_TEST
+
+START_TEST(chat_direct_messages)
+{
+	struct buffer *d;
+
+	chat_join(c, "general");
+	nsent = 0;
+	chat_input(c, "/msg bob psst");
+	ck_assert_uint_eq(nsent, 1);
+	ck_assert_int_eq(sent[0].type, KC_TYPE_DM);
+	ck_assert_str_eq(sent[0].to, "bob");
+	ck_assert_str_eq(sent[0].room, "general");	/* sender's room */
+	d = chat_current(c);
+	ck_assert_str_eq(d->name, "@bob");
+	ck_assert_str_eq(last_line(d)->text, "psst");
+	/* typing in the @bob buffer sends to bob */
+	chat_input(c, "more");
+	ck_assert_int_eq(sent[1].type, KC_TYPE_DM);
+	ck_assert_str_eq(sent[1].to, "bob");
+	/* bob's answer lands in the same buffer, with a bell */
+	chat_switch(c, 0);
+	receive(KC_TYPE_DM, "general", "bob", "alice", "ok");
+	ck_assert_str_eq(last_line(d)->text, "ok");
+	ck_assert_uint_eq(d->unread, 1);
+	ck_assert_uint_eq(d->mentions, 1);
+	ck_assert_int_eq(bells, 1);
+	/* a dm from carol opens @carol; a dm between others is not shown */
+	receive(KC_TYPE_DM, "general", "carol", "alice", "hello");
+	ck_assert_ptr_nonnull(chat_find(c, "@carol"));
+	receive(KC_TYPE_DM, "general", "bob", "carol", "secret");
+	ck_assert_str_eq(last_line(chat_find(c, "@carol"))->text, "hello");
+	ck_assert_uint_eq(chat_nbuffers(c), 3);
+	/* /me is for rooms */
+	chat_switch(c, 1);
+	nsent = 0;
+	chat_input(c, "/me waves");
+	ck_assert_uint_eq(nsent, 0);
+	ck_assert_int_eq(last_line(d)->kind, LINE_ERROR);
+	/* /part closes a dm buffer without telling Kafka */
+	chat_input(c, "/part");
+	ck_assert_ptr_null(chat_find(c, "@bob"));
+	ck_assert_uint_eq(nsent, 0);
+}
+END_TEST
+
+START_TEST(chat_commands)
+{
+	struct buffer	*b;
+	struct line	*l;
+
+	chat_join(c, "general");
+	b = chat_current(c);
+	nsent = 0;
+	chat_input(c, "/me waves");
+	ck_assert_int_eq(sent[0].type, KC_TYPE_ACTION);
+	ck_assert_str_eq(sent[0].text, "waves");
+
+	chat_input(c, "/frobnicate");
+	l = last_line(b);
+	ck_assert_int_eq(l->kind, LINE_ERROR);
+	ck_assert_ptr_nonnull(strstr(l->text, "/help"));
+	chat_input(c, "/jion #x");
+	ck_assert_ptr_nonnull(strstr(last_line(b)->text, "did you mean /join"));
+
+	chat_input(c, "/join");
+	ck_assert_ptr_nonnull(strstr(last_line(b)->text, "usage: /join #room"));
+	chat_input(c, "/join #bad room!");
+	ck_assert_int_eq(last_line(b)->kind, LINE_ERROR);
+	chat_input(c, "/join #-bad");
+	ck_assert_int_eq(last_line(b)->kind, LINE_ERROR);
+	ck_assert_uint_eq(chat_nbuffers(c), 1);
+
+	/* the last room cannot be left; another can */
+	chat_input(c, "/part");
+	ck_assert_ptr_nonnull(chat_find(c, "#general"));
+	chat_input(c, "/join #random");
+	nsent = 0;
+	chat_input(c, "/part");
+	ck_assert_ptr_null(chat_find(c, "#random"));
+	ck_assert_int_eq(sent[0].type, KC_TYPE_LEAVE);
+	ck_assert_str_eq(sent[0].room, "random");
+
+	chat_input(c, "/help");
+	ck_assert_ptr_nonnull(strstr(last_line(b)->text, "/who"));
+	chat_input(c, "/help replay");
+	ck_assert_ptr_nonnull(strstr(last_line(b)->text, "/replay"));
+
+	chat_input(c, "/clear");
+	ck_assert_uint_eq(b->nlines, 0);
+
+	nsent = 0;
+	chat_input(c, "/nick al-2");
+	ck_assert_str_eq(chat_user(c), "al-2");
+	ck_assert_int_eq(sent[0].type, KC_TYPE_LEAVE);
+	ck_assert_str_eq(sent[0].user, "alice");
+	ck_assert_int_eq(sent[1].type, KC_TYPE_JOIN);
+	ck_assert_str_eq(sent[1].user, "al-2");
+	chat_input(c, "/nick bad name");
+	ck_assert_str_eq(chat_user(c), "al-2");
+
+	nsent = 0;
+	ck_assert(!chat_quit_requested(c));
+	chat_input(c, "/quit");
+	ck_assert(chat_quit_requested(c));
+	ck_assert_int_eq(sent[0].type, KC_TYPE_LEAVE);
+}
+END_TEST
+
+START_TEST(chat_who_and_rooms)
+{
+	struct buffer *b;
+
+	chat_join(c, "general");
+	b = chat_current(c);
+	receive(KC_TYPE_JOIN, "general", "bob", NULL, NULL);
+	receive(KC_TYPE_HEARTBEAT, "general", "carol", NULL, NULL);
+	receive(KC_TYPE_JOIN, "random", "dave", NULL, NULL);
+	chat_receive(c, &sent[0], 1);		/* our own join, read back */
+	chat_input(c, "/who");
+	ck_assert_str_eq(last_line(b)->text, "3 in #general: alice bob carol");
+	receive(KC_TYPE_LEAVE, "general", "bob", NULL, NULL);
+	chat_input(c, "/who");
+	ck_assert_str_eq(last_line(b)->text, "2 in #general: alice carol");
+	chat_input(c, "/who #random");
+	ck_assert_str_eq(last_line(b)->text, "1 in #random: dave");
+	chat_input(c, "/rooms");
+	ck_assert_str_eq(last_line(b)->text, "2 rooms: #general (2) #random (1)");
+	/* a crashed client drops out after the presence timeout */
+	chat_expire(c, kc_now_us() + (int64_t)KC_PRESENCE_TIMEOUT_MS * 1000 + 1);
+	chat_input(c, "/who");
+	ck_assert_str_eq(last_line(b)->text, "nobody in #general");
+}
+END_TEST
+
+START_TEST(chat_history_and_replay)
+{
+	struct buffer *b;
+
+	chat_set_history(c, 0);		/* no history on join */
+	chat_join(c, "general");
+	b = chat_current(c);
+	receive(KC_TYPE_MESSAGE, "general", "bob", NULL, "now");
+	incoming(&hist[0], KC_TYPE_MESSAGE, "general", "bob", NULL, "old one");
+	incoming(&hist[1], KC_TYPE_MESSAGE, "general", "bob", NULL, "old two");
+	hist[0].ts -= 2000000;
+	hist[1].ts -= 1000000;
+	nhist = 2;
+	chat_input(c, "/history 5");
+	/* asked before the oldest shown, inserted above it in time order */
+	ck_assert_str_eq(hist_before, b->lines[2].id);
+	ck_assert_str_eq(b->lines[0].text, "old one");
+	ck_assert_str_eq(b->lines[1].text, "old two");
+	ck_assert_ptr_nonnull(strstr(last_line(b)->text, "2 older messages"));
+	ck_assert(b->history_done);
+	chat_input(c, "/history 5");	/* same again: nothing new */
+	ck_assert_ptr_nonnull(strstr(last_line(b)->text, "no older messages"));
+	chat_input(c, "/history zero");
+	ck_assert_int_eq(last_line(b)->kind, LINE_ERROR);
+
+	chat_input(c, "/clear");
+	chat_input(c, "/replay 10m");
+	ck_assert(replay_since < kc_now_us() - 599000000LL);
+	ck_assert(replay_since > kc_now_us() - 601000000LL);
+	ck_assert_str_eq(b->lines[0].text, "old one");
+	ck_assert_ptr_nonnull(strstr(last_line(b)->text, "2 lines"));
+	chat_input(c, "/replay soon");
+	ck_assert_int_eq(last_line(b)->kind, LINE_ERROR);
+}
+END_TEST
+
+START_TEST(chat_replay_parse)
+{
+	/* TZ=UTC is set by the test's environment */
+	int64_t now = 1759530645000000LL;	/* 2025-10-03 22:30:45 UTC */
+	int64_t t;
+
+	ck_assert_int_eq(cmd_replay_parse("10m", now, &t), 0);
+	ck_assert_int_eq(now - t, 600000000LL);
+	ck_assert_int_eq(cmd_replay_parse("1h30m", now, &t), 0);
+	ck_assert_int_eq(now - t, 5400000000LL);
+	ck_assert_int_eq(cmd_replay_parse("2d", now, &t), 0);
+	ck_assert_int_eq(now - t, 172800000000LL);
+	ck_assert_int_eq(cmd_replay_parse("22:00", now, &t), 0);
+	ck_assert_int_eq(t, 1759528800000000LL);
+	ck_assert_int_eq(cmd_replay_parse("23:00", now, &t), 0);	/* yesterday */
+	ck_assert_int_eq(t, 1759528800000000LL - 82800000000LL);
+	ck_assert_int_eq(cmd_replay_parse("2025-10-03 22:00:30", now, &t), 0);
+	ck_assert_int_eq(t, 1759528830000000LL);
+	ck_assert_int_eq(cmd_replay_parse("2025-10-03", now, &t), 0);
+	ck_assert_int_eq(t, 1759449600000000LL);
+	ck_assert_int_eq(cmd_replay_parse("2025-10-04 10:00", now, &t), -1);	/* future */
+	ck_assert_int_eq(cmd_replay_parse("10", now, &t), -1);
+	ck_assert_int_eq(cmd_replay_parse("10x", now, &t), -1);
+	ck_assert_int_eq(cmd_replay_parse("25:00", now, &t), -1);
+	ck_assert_int_eq(cmd_replay_parse("", now, &t), -1);
+}
+END_TEST
+
+START_TEST(chat_hostile_text)
+{
+	struct buffer *b;
+
+	chat_join(c, "general");
+	b = chat_current(c);
+	receive(KC_TYPE_MESSAGE, "general", "mallory",
+	    NULL, "x\n\xe2\x80\xae" "y");
+	/* kc_text_validate refuses C0 controls, so test the stored text */
+	ck_assert_str_eq(last_line(b)->text, "x\n\xef\xbf\xbd" "y");
+}
+END_TEST
+
+static size_t
+complete(const char *line, char ***v)
+{
+	return chat_complete(c, line, strrchr(line, ' ') ?
+	    (size_t)(strrchr(line, ' ') - line + 1) : 0, strlen(line), v);
+}
+
+START_TEST(chat_completion)
+{
+	char	**v;
+	size_t	  n;
+
+	chat_join(c, "general");
+	receive(KC_TYPE_JOIN, "general", "bob", NULL, NULL);
+	receive(KC_TYPE_MESSAGE, "general", "bernard", NULL, "hi");
+	receive(KC_TYPE_MESSAGE, "gardening", "zed", NULL, "hi");
+
+	n = complete("/jo", &v);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(v[0], "/join ");
+	chat_users_free(v, n);
+
+	n = complete("/h", &v);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_str_eq(v[0], "/help ");
+	ck_assert_str_eq(v[1], "/history ");
+	chat_users_free(v, n);
+
+	n = complete("b", &v);		/* users at line start: "nick: " */
+	ck_assert_uint_eq(n, 2);
+	ck_assert_str_eq(v[0], "bernard: ");
+	ck_assert_str_eq(v[1], "bob: ");
+	chat_users_free(v, n);
+
+	n = complete("hi Bo", &v);	/* case-insensitive, mid-line */
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(v[0], "bob ");
+	chat_users_free(v, n);
+
+	n = complete("al", &v);		/* never yourself */
+	ck_assert_uint_eq(n, 0);
+	chat_users_free(v, n);
+
+	n = complete("see #g", &v);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_str_eq(v[0], "#gardening ");
+	ck_assert_str_eq(v[1], "#general ");
+	chat_users_free(v, n);
+
+	n = complete("/join ga", &v);	/* rooms for /join, '#' added */
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(v[0], "#gardening ");
+	chat_users_free(v, n);
+
+	n = complete("/msg be", &v);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(v[0], "bernard ");
+	chat_users_free(v, n);
+
+	n = complete("/help rep", &v);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(v[0], "replay");
+	chat_users_free(v, n);
+}
+END_TEST
+
+START_TEST(chat_format_plain)
+{
+	struct buffer	*b;
+	struct kc_buf	 out = { NULL, 0, 0 };
+	struct kc_msg	 m;
+
+	chat_join(c, "general");
+	b = chat_current(c);
+	incoming(&m, KC_TYPE_MESSAGE, "general", "bob", NULL, "two\nlines");
+	m.ts = 1759530645123456LL;
+	chat_receive(c, &m, 1);
+	format_plain(b, last_line(b), &out);
+	ck_assert_str_eq(out.data,
+	    "2025-10-03 22:30:45 #general <bob> two\xe2\x90\xa4lines");
+	kc_msg_clear(&m);
+	kc_buf_reset(&out);
+	incoming(&m, KC_TYPE_ACTION, "general", "bob", NULL, "waves");
+	m.ts = 1759530645123456LL;
+	chat_receive(c, &m, 1);
+	format_plain(b, last_line(b), &out);
+	ck_assert_str_eq(out.data, "2025-10-03 22:30:45 #general * bob waves");
+	kc_msg_clear(&m);
+	kc_buf_free(&out);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite	*s = suite_create("chat");
+	TCase	*tc = tcase_create("core");
+	SRunner	*sr;
+	int	 failed;
+
+	setlocale(LC_CTYPE, "C.UTF-8");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, chat_join_sends_and_fetches);
+	tcase_add_test(tc, chat_say_pending_sent_failed);
+	tcase_add_test(tc, chat_unread_and_mentions);
+	tcase_add_test(tc, chat_direct_messages);
+	tcase_add_test(tc, chat_commands);
+	tcase_add_test(tc, chat_who_and_rooms);
+	tcase_add_test(tc, chat_history_and_replay);
+	tcase_add_test(tc, chat_replay_parse);
+	tcase_add_test(tc, chat_hostile_text);
+	tcase_add_test(tc, chat_completion);
+	tcase_add_test(tc, chat_format_plain);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? 0 : 1;
+}

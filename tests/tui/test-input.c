@@ -1,0 +1,166 @@
+/*
+ * test-input.c - tui/input.c: the editing keys, history and Tab completion
+ * of the input line, without a terminal.
+ */
+#include <check.h>
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui.h"
+
+static struct input *in;
+
+static void
+setup(void)
+{
+	in = input_new();
+}
+
+static void
+teardown(void)
+{
+	input_free(in);
+}
+
+static void
+type(const char *s)
+{
+	ck_assert_int_eq(input_insert(in, s, strlen(s)), 0);
+}
+
+START_TEST(input_cursor_moves)
+{
+	type("hello world");
+	ck_assert_uint_eq(input_cursor(in), 11);
+	input_home(in);				/* Home / Ctrl-A */
+	ck_assert_uint_eq(input_cursor(in), 0);
+	type(">");
+	ck_assert_str_eq(input_text(in), ">hello world");
+	input_end(in);				/* End / Ctrl-E */
+	ck_assert_uint_eq(input_cursor(in), 12);
+	input_word_left(in);
+	ck_assert_uint_eq(input_cursor(in), 7);
+	input_word_left(in);
+	ck_assert_uint_eq(input_cursor(in), 1);
+	input_word_right(in);
+	ck_assert_uint_eq(input_cursor(in), 6);
+	input_left(in);
+	input_right(in);
+	input_right(in);
+	ck_assert_uint_eq(input_cursor(in), 7);
+}
+END_TEST
+
+START_TEST(input_utf8)
+{
+	type("a\xc3\xa9\xe4\xb8\xad");		/* a, é, 中 */
+	ck_assert_uint_eq(input_cursor_col(in), 4);	/* 1 + 1 + 2 */
+	input_left(in);
+	ck_assert_uint_eq(input_cursor(in), 3);	/* before 中, not inside */
+	input_backspace(in);
+	ck_assert_str_eq(input_text(in), "a\xe4\xb8\xad");
+	input_delete(in);
+	ck_assert_str_eq(input_text(in), "a");
+	/* a pasted escape sequence is made inert */
+	type("\x1b[2J");
+	ck_assert_ptr_null(strchr(input_text(in), '\x1b'));
+}
+END_TEST
+
+START_TEST(input_kills)
+{
+	type("one two three");
+	input_kill_word(in);			/* Ctrl-W */
+	ck_assert_str_eq(input_text(in), "one two ");
+	input_kill_word(in);
+	ck_assert_str_eq(input_text(in), "one ");
+	input_yank(in);				/* Ctrl-Y */
+	ck_assert_str_eq(input_text(in), "one two ");
+	input_home(in);
+	input_word_right(in);
+	input_kill_end(in);			/* Ctrl-K */
+	ck_assert_str_eq(input_text(in), "one");
+	input_left(in);
+	input_kill_start(in);			/* Ctrl-U */
+	ck_assert_str_eq(input_text(in), "e");
+	ck_assert_uint_eq(input_cursor(in), 0);
+}
+END_TEST
+
+START_TEST(input_history)
+{
+	char *l;
+
+	type("first");
+	free(input_take(in));
+	type("second");
+	l = input_take(in);
+	ck_assert_str_eq(l, "second");
+	free(l);
+	ck_assert_str_eq(input_text(in), "");
+	type("draft");
+	input_history_prev(in);
+	ck_assert_str_eq(input_text(in), "second");
+	input_history_prev(in);
+	ck_assert_str_eq(input_text(in), "first");
+	input_history_prev(in);			/* stays at the oldest */
+	ck_assert_str_eq(input_text(in), "first");
+	input_history_next(in);
+	input_history_next(in);
+	ck_assert_str_eq(input_text(in), "draft");	/* the draft is back */
+}
+END_TEST
+
+static size_t
+fake_complete(void *arg, const char *line, size_t ws, size_t cur, char ***out)
+{
+	static const char *all[] = { "alice: ", "alfred: " };
+	char	**v;
+	size_t	  i, n = 0;
+
+	v = xcalloc(2, sizeof *v);
+	for (i = 0; i < 2; i++) {
+		if (strncmp(all[i], line + ws, cur - ws) == 0)
+			v[n++] = xstrdup(all[i]);
+	}
+	*out = v;
+	return n;
+}
+
+START_TEST(input_completion_cycles)
+{
+	type("al");
+	input_complete(in, fake_complete, NULL);
+	ck_assert_str_eq(input_text(in), "alice: ");
+	input_complete(in, fake_complete, NULL);
+	ck_assert_str_eq(input_text(in), "alfred: ");
+	input_complete(in, fake_complete, NULL);
+	ck_assert_str_eq(input_text(in), "alice: ");
+	type("hi");
+	ck_assert_str_eq(input_text(in), "alice: hi");
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite	*s = suite_create("input");
+	TCase	*tc = tcase_create("core");
+	SRunner	*sr;
+	int	 failed;
+
+	setlocale(LC_CTYPE, "C.UTF-8");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, input_cursor_moves);
+	tcase_add_test(tc, input_utf8);
+	tcase_add_test(tc, input_kills);
+	tcase_add_test(tc, input_history);
+	tcase_add_test(tc, input_completion_cycles);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? 0 : 1;
+}

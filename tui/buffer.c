@@ -1,0 +1,112 @@
+/*
+ * buffer.c - one room or direct conversation: its lines (bounded scrollback),
+ * unread and mention counts, and how far the user has scrolled up.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui.h"
+
+struct buffer *
+buffer_new(enum buffer_kind kind, const char *target, size_t max)
+{
+	struct buffer *b;
+
+	b = xcalloc(1, sizeof *b);
+	b->kind = kind;
+	snprintf(b->target, sizeof b->target, "%s", target);
+	snprintf(b->name, sizeof b->name, "%c%s",
+	    kind == BUFFER_ROOM ? '#' : '@', b->target);
+	b->max = max > 0 ? max : TUI_SCROLLBACK;
+	b->lines = xreallocarray(NULL, b->max, sizeof *b->lines);
+	return b;
+}
+
+static void
+line_free(struct line *l)
+{
+	free(l->text);
+	free(l->error);
+}
+
+void
+buffer_free(struct buffer *b)
+{
+	if (b == NULL)
+		return;
+	buffer_clear(b);
+	free(b->lines);
+	free(b);
+}
+
+void
+buffer_clear(struct buffer *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->nlines; i++)
+		line_free(&b->lines[i]);
+	b->nlines = 0;
+	b->scroll = 0;
+	b->unread = b->mentions = 0;
+}
+
+struct line *
+buffer_find(struct buffer *b, const char *id)
+{
+	size_t i;
+
+	if (id == NULL || *id == '\0')
+		return NULL;
+	/* Newest first: what is looked up is almost always recent. */
+	for (i = b->nlines; i > 0; i--) {
+		if (strcmp(b->lines[i - 1].id, id) == 0)
+			return &b->lines[i - 1];
+	}
+	return NULL;
+}
+
+struct line *
+buffer_oldest(struct buffer *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->nlines; i++) {
+		if (b->lines[i].id[0] != '\0')
+			return &b->lines[i];
+	}
+	return NULL;
+}
+
+struct line *
+buffer_add(struct buffer *b, const struct line *l, int sorted)
+{
+	struct line	*nl;
+	size_t		 at = b->nlines;
+
+	if (buffer_find(b, l->id) != NULL)
+		return NULL;
+	if (sorted) {
+		/* After every line that is not newer: ties keep arrival order. */
+		while (at > 0 && b->lines[at - 1].ts > l->ts)
+			at--;
+	}
+	if (b->nlines == b->max) {
+		if (at == 0)
+			return NULL;	/* older than all we keep */
+		line_free(&b->lines[0]);
+		memmove(&b->lines[0], &b->lines[1],
+		    (b->nlines - 1) * sizeof *b->lines);
+		b->nlines--;
+		at--;
+	}
+	memmove(&b->lines[at + 1], &b->lines[at],
+	    (b->nlines - at) * sizeof *b->lines);
+	nl = &b->lines[at];
+	*nl = *l;
+	nl->text = xstrdup(l->text != NULL ? l->text : "");
+	nl->error = l->error != NULL ? xstrdup(l->error) : NULL;
+	b->nlines++;
+	return nl;
+}

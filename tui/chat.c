@@ -1,0 +1,849 @@
+/*
+ * chat.c - the chat as the user sees it: the open buffers, which one is
+ * current, what arrives from Kafka and where it goes, what the user sends
+ * and how its delivery ends, presence and the rooms seen on the topic.
+ *
+ * Plain C: Kafka is reached through struct chat_ops and the screen (or line
+ * mode) hears about changes through the notify callback.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui.h"
+
+#define SEEN_MAX	4096	/* rooms remembered for /rooms and completion */
+
+struct chat {
+	char			 user[KC_NAME_MAX + 1];
+	const struct chat_ops	*ops;
+	void			*arg;
+	chat_notify_fn		*notify;
+	void			*notify_arg;
+
+	struct buffer		**buffers;
+	size_t			 nbuffers;
+	size_t			 current;
+	char			 lastroom[KC_NAME_MAX + 1];
+
+	char			**seen;		/* sorted room names */
+	size_t			 nseen;
+
+	struct kc_presence	*presence;
+	size_t			 history;
+	size_t			 scrollback;
+	int			 bell;
+	int			 quit;
+	enum chat_conn		 conn;
+	char			*brokers;
+};
+
+static void
+chat_notify(struct chat *c, enum chat_event ev, struct buffer *b,
+    struct line *l)
+{
+	if (c->notify != NULL)
+		c->notify(c->notify_arg, ev, b, l);
+}
+
+struct chat *
+chat_new(const char *user, const struct chat_ops *ops, void *arg)
+{
+	struct chat *c;
+
+	c = xcalloc(1, sizeof *c);
+	snprintf(c->user, sizeof c->user, "%s", user);
+	c->ops = ops;
+	c->arg = arg;
+	if ((c->presence = kc_presence_new()) == NULL) {
+		fprintf(stderr, "kchat-tui: out of memory\n");
+		abort();
+	}
+	c->history = TUI_HISTORY;
+	c->scrollback = TUI_SCROLLBACK;
+	c->bell = 1;
+	c->brokers = xstrdup("");
+	return c;
+}
+
+void
+chat_free(struct chat *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < c->nbuffers; i++)
+		buffer_free(c->buffers[i]);
+	free(c->buffers);
+	for (i = 0; i < c->nseen; i++)
+		free(c->seen[i]);
+	free(c->seen);
+	kc_presence_free(c->presence);
+	free(c->brokers);
+	free(c);
+}
+
+void
+chat_set_notify(struct chat *c, chat_notify_fn *fn, void *arg)
+{
+	c->notify = fn;
+	c->notify_arg = arg;
+}
+
+void	chat_set_history(struct chat *c, size_t n) { c->history = n; }
+void	chat_set_scrollback(struct chat *c, size_t n) { c->scrollback = n; }
+void	chat_set_bell(struct chat *c, int on) { c->bell = on; }
+const char *chat_user(struct chat *c) { return c->user; }
+int	chat_quit_requested(struct chat *c) { return c->quit; }
+void	chat_request_quit(struct chat *c) { c->quit = 1; }
+enum chat_conn chat_conn(struct chat *c) { return c->conn; }
+struct kc_presence *chat_presence(struct chat *c) { return c->presence; }
+size_t	chat_nbuffers(struct chat *c) { return c->nbuffers; }
+size_t	chat_current_index(struct chat *c) { return c->current; }
+const char *chat_brokers(struct chat *c) { return c->brokers; }
+
+void
+chat_set_brokers(struct chat *c, const char *brokers)
+{
+	free(c->brokers);
+	c->brokers = xstrdup(brokers);
+}
+
+void
+chat_set_user(struct chat *c, const char *user)
+{
+	snprintf(c->user, sizeof c->user, "%s", user);
+}
+
+const char *
+chat_conn_name(enum chat_conn conn)
+{
+	switch (conn) {
+	case CHAT_CONNECTING:
+		return "connecting";
+	case CHAT_CONNECTED:
+		return "connected";
+	case CHAT_RECONNECTING:
+		return "reconnecting";
+	case CHAT_OFFLINE:
+		return "offline";
+	}
+	return "?";
+}
+
+void
+chat_set_conn(struct chat *c, enum chat_conn conn)
+{
+	if (c->conn == conn)
+		return;
+	c->conn = conn;
+	chat_info(c, "connection: %s (%s)", chat_conn_name(conn), c->brokers);
+}
+
+struct buffer *
+chat_buffer(struct chat *c, size_t idx)
+{
+	return idx < c->nbuffers ? c->buffers[idx] : NULL;
+}
+
+struct buffer *
+chat_current(struct chat *c)
+{
+	return chat_buffer(c, c->current);
+}
+
+struct buffer *
+chat_find(struct chat *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->nbuffers; i++) {
+		if (strcmp(c->buffers[i]->name, name) == 0)
+			return c->buffers[i];
+	}
+	return NULL;
+}
+
+static struct buffer *
+chat_find_room(struct chat *c, const char *room)
+{
+	char name[KC_NAME_MAX + 2];
+
+	snprintf(name, sizeof name, "#%s", room);
+	return chat_find(c, name);
+}
+
+void
+chat_switch(struct chat *c, size_t idx)
+{
+	struct buffer *b;
+
+	if (c->nbuffers == 0)
+		return;
+	if (idx >= c->nbuffers)
+		idx = c->nbuffers - 1;
+	c->current = idx;
+	b = c->buffers[idx];
+	b->unread = b->mentions = 0;
+	if (b->kind == BUFFER_ROOM)
+		snprintf(c->lastroom, sizeof c->lastroom, "%s", b->target);
+	chat_notify(c, CHAT_BUFFERS, b, NULL);
+}
+
+void
+chat_next(struct chat *c, int dir)
+{
+	if (c->nbuffers == 0)
+		return;
+	if (dir < 0)
+		chat_switch(c, (c->current + c->nbuffers - 1) % c->nbuffers);
+	else
+		chat_switch(c, (c->current + 1) % c->nbuffers);
+}
+
+const char *
+chat_room(struct chat *c)
+{
+	struct buffer	*b = chat_current(c);
+	size_t		 i;
+
+	if (b != NULL && b->kind == BUFFER_ROOM)
+		return b->target;
+	if (c->lastroom[0] != '\0' && chat_find_room(c, c->lastroom) != NULL)
+		return c->lastroom;
+	for (i = 0; i < c->nbuffers; i++) {
+		if (c->buffers[i]->kind == BUFFER_ROOM)
+			return c->buffers[i]->target;
+	}
+	return "";
+}
+
+static struct buffer *
+chat_open(struct chat *c, enum buffer_kind kind, const char *target)
+{
+	struct buffer *b;
+
+	b = buffer_new(kind, target, c->scrollback);
+	c->buffers = xreallocarray(c->buffers, c->nbuffers + 1,
+	    sizeof *c->buffers);
+	c->buffers[c->nbuffers++] = b;
+	chat_notify(c, CHAT_BUFFERS, b, NULL);
+	return b;
+}
+
+struct buffer *
+chat_dm_buffer(struct chat *c, const char *peer)
+{
+	char		 name[KC_NAME_MAX + 2];
+	struct buffer	*b;
+
+	snprintf(name, sizeof name, "@%s", peer);
+	if ((b = chat_find(c, name)) != NULL)
+		return b;
+	return chat_open(c, BUFFER_DM, peer);
+}
+
+void
+chat_close(struct chat *c, struct buffer *b)
+{
+	size_t i;
+
+	for (i = 0; i < c->nbuffers; i++) {
+		if (c->buffers[i] == b)
+			break;
+	}
+	if (i == c->nbuffers)
+		return;
+	buffer_free(b);
+	memmove(&c->buffers[i], &c->buffers[i + 1],
+	    (c->nbuffers - i - 1) * sizeof *c->buffers);
+	c->nbuffers--;
+	if (c->current > i || c->current >= c->nbuffers)
+		c->current = c->current > 0 ? c->current - 1 : 0;
+	if (c->nbuffers > 0)
+		chat_switch(c, c->current);
+	else
+		chat_notify(c, CHAT_BUFFERS, NULL, NULL);
+}
+
+/* ------------------------------------------------------------- lines */
+
+/* Adds l to b, counting it as unread when b is not in view. */
+static struct line *
+chat_add(struct chat *c, struct buffer *b, const struct line *l, int sorted)
+{
+	struct line *nl;
+
+	if ((nl = buffer_add(b, l, sorted)) == NULL)
+		return NULL;
+	if (b != chat_current(c) && !(l->flags & (LINE_SELF | LINE_HISTORY))) {
+		switch (l->kind) {
+		case LINE_MESSAGE:
+		case LINE_ACTION:
+			b->unread++;
+			if (l->flags & LINE_MENTION)
+				b->mentions++;
+			break;
+		case LINE_DM:
+			b->unread++;
+			b->mentions++;
+			break;
+		default:
+			break;
+		}
+	}
+	chat_notify(c, CHAT_LINE_NEW, b, nl);
+	if (c->bell && !(l->flags & (LINE_SELF | LINE_HISTORY)) &&
+	    ((l->flags & LINE_MENTION) || l->kind == LINE_DM))
+		chat_notify(c, CHAT_BELL, b, nl);
+	return nl;
+}
+
+static void
+chat_vinfo(struct chat *c, struct buffer *b, enum line_kind kind,
+    const char *fmt, va_list ap)
+{
+	struct line	 l;
+	char		*s;
+	int		 n;
+
+	memset(&l, 0, sizeof l);
+	n = xvasprintf(&s, fmt, ap);
+	l.ts = kc_now_us();
+	l.kind = kind;
+	l.text = sanitize_dup(s, n, SANITIZE_NEWLINE);
+	free(s);
+	if (b == NULL)
+		chat_notify(c, CHAT_LINE_NEW, NULL, &l);
+	else
+		chat_add(c, b, &l, 0);
+	free(l.text);
+}
+
+void
+chat_info_to(struct chat *c, struct buffer *b, enum line_kind kind,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	chat_vinfo(c, b, kind, fmt, ap);
+	va_end(ap);
+}
+
+void
+chat_info(struct chat *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	chat_vinfo(c, chat_current(c), LINE_INFO, fmt, ap);
+	va_end(ap);
+}
+
+void
+chat_error(struct chat *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	chat_vinfo(c, chat_current(c), LINE_ERROR, fmt, ap);
+	va_end(ap);
+}
+
+static int
+name_byte(int ch)
+{
+	return isalnum(ch) || ch == '_' || ch == '-';
+}
+
+int
+chat_mentions(const char *text, const char *user)
+{
+	size_t		 n = strlen(user);
+	const char	*p;
+
+	if (n == 0 || text == NULL)
+		return 0;
+	for (p = text; *p != '\0'; p++) {
+		if (strncasecmp(p, user, n) != 0)
+			continue;
+		if (p != text && name_byte((unsigned char)p[-1]))
+			continue;
+		if (name_byte((unsigned char)p[n]))
+			continue;
+		return 1;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------- rooms seen */
+
+static int
+seen_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void
+chat_seen(struct chat *c, const char *room)
+{
+	size_t lo = 0, hi = c->nseen, mid;
+	int cmp;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if ((cmp = strcmp(room, c->seen[mid])) == 0)
+			return;
+		if (cmp < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	if (c->nseen >= SEEN_MAX)
+		return;
+	c->seen = xreallocarray(c->seen, c->nseen + 1, sizeof *c->seen);
+	memmove(&c->seen[lo + 1], &c->seen[lo],
+	    (c->nseen - lo) * sizeof *c->seen);
+	c->seen[lo] = xstrdup(room);
+	c->nseen++;
+}
+
+const char *
+chat_room_seen(struct chat *c, size_t idx)
+{
+	return idx < c->nseen ? c->seen[idx] : NULL;
+}
+
+/* ---------------------------------------------------------- receiving */
+
+static enum line_kind
+line_kind_of(enum kc_type t)
+{
+	switch (t) {
+	case KC_TYPE_ACTION:
+		return LINE_ACTION;
+	case KC_TYPE_JOIN:
+		return LINE_JOIN;
+	case KC_TYPE_LEAVE:
+		return LINE_LEAVE;
+	case KC_TYPE_DM:
+		return LINE_DM;
+	default:
+		return LINE_MESSAGE;
+	}
+}
+
+/* The buffer m belongs in, or NULL (not joined, or someone else's dm). */
+static struct buffer *
+chat_route(struct chat *c, const struct kc_msg *m, int create)
+{
+	char name[KC_NAME_MAX + 2];
+
+	if (m->type == KC_TYPE_DM) {
+		if (strcmp(m->user, c->user) == 0)
+			snprintf(name, sizeof name, "@%s", m->to);
+		else if (strcmp(m->to, c->user) == 0)
+			snprintf(name, sizeof name, "@%s", m->user);
+		else
+			return NULL;
+		if (chat_find(c, name) == NULL && !create)
+			return NULL;
+		return chat_dm_buffer(c, name + 1);
+	}
+	return chat_find_room(c, m->room);
+}
+
+/* Returns 1 when m added a line. */
+static int
+chat_receive1(struct chat *c, const struct kc_msg *m, int live)
+{
+	struct buffer	*b;
+	struct line	 l, *old;
+
+	if (live)
+		kc_presence_apply(c->presence, m, kc_now_us());
+	if (m->room[0] != '\0')
+		chat_seen(c, m->room);
+	if (m->type == KC_TYPE_HEARTBEAT || m->type == KC_TYPE_UNKNOWN)
+		return 0;
+	if ((b = chat_route(c, m, 1)) == NULL)
+		return 0;
+	if ((old = buffer_find(b, m->id)) != NULL) {
+		/* Our own record read back: Kafka has it. */
+		if (old->state == LINE_PENDING) {
+			old->state = LINE_SENT;
+			chat_notify(c, CHAT_LINE_UPDATE, b, old);
+		}
+		return 0;
+	}
+	memset(&l, 0, sizeof l);
+	l.ts = m->ts;
+	memcpy(l.id, m->id, sizeof l.id);
+	l.kind = line_kind_of(m->type);
+	snprintf(l.user, sizeof l.user, "%s", m->user);
+	if (m->text != NULL)
+		l.text = sanitize_dup(m->text, m->text_len, SANITIZE_NEWLINE);
+	if (strcmp(m->user, c->user) == 0)
+		l.flags |= LINE_SELF;
+	else if ((l.kind == LINE_MESSAGE || l.kind == LINE_ACTION) &&
+	    chat_mentions(l.text, c->user))
+		l.flags |= LINE_MENTION;
+	if (!live)
+		l.flags |= LINE_HISTORY;
+	old = chat_add(c, b, &l, !live);
+	free(l.text);
+	return old != NULL;
+}
+
+void
+chat_receive(struct chat *c, const struct kc_msg *m, int live)
+{
+	chat_receive1(c, m, live);
+}
+
+/* ------------------------------------------------------------ sending */
+
+int
+chat_send(struct chat *c, enum kc_type type, const char *room,
+    const char *to, const char *text)
+{
+	struct kc_msg	 m;
+	struct buffer	*b = NULL;
+	struct line	 l, *nl;
+	char		 errstr[256];
+	int		 err;
+
+	kc_msg_init(&m);
+	err = kc_msg_make(&m, type, room, c->user, to, text,
+	    text != NULL ? strlen(text) : 0);
+	if (err != KC_OK) {
+		chat_error(c, "not sent: %s", kc_strerror(err));
+		kc_msg_clear(&m);
+		return -1;
+	}
+	if (type != KC_TYPE_HEARTBEAT && (b = chat_route(c, &m, 1)) != NULL) {
+		memset(&l, 0, sizeof l);
+		l.ts = m.ts;
+		memcpy(l.id, m.id, sizeof l.id);
+		l.kind = line_kind_of(type);
+		l.state = LINE_PENDING;
+		l.flags = LINE_SELF;
+		snprintf(l.user, sizeof l.user, "%s", c->user);
+		if (text != NULL)
+			l.text = sanitize_dup(text, strlen(text),
+			    SANITIZE_NEWLINE);
+		chat_add(c, b, &l, 0);
+		free(l.text);
+	}
+	errstr[0] = '\0';
+	if ((err = c->ops->send(c->arg, &m, errstr, sizeof errstr)) != KC_OK) {
+		if (b != NULL && (nl = buffer_find(b, m.id)) != NULL) {
+			nl->state = LINE_FAILED;
+			nl->error = xstrdup(errstr[0] != '\0' ? errstr :
+			    kc_strerror(err));
+			chat_notify(c, CHAT_LINE_UPDATE, b, nl);
+		}
+		kc_msg_clear(&m);
+		return -1;
+	}
+	kc_msg_clear(&m);
+	return 0;
+}
+
+void
+chat_delivered(struct chat *c, const struct kc_msg *m, int err,
+    const char *errstr)
+{
+	struct buffer	*b;
+	struct line	*l;
+
+	if (m->type == KC_TYPE_HEARTBEAT)
+		return;
+	if ((b = chat_route(c, m, 0)) == NULL)
+		return;
+	if ((l = buffer_find(b, m->id)) == NULL)
+		return;
+	if (err == KC_OK) {
+		if (l->state != LINE_PENDING)
+			return;
+		l->state = LINE_SENT;
+	} else {
+		l->state = LINE_FAILED;
+		free(l->error);
+		l->error = xstrdup(errstr != NULL && *errstr != '\0' ?
+		    errstr : kc_strerror(err));
+	}
+	chat_notify(c, CHAT_LINE_UPDATE, b, l);
+}
+
+int
+chat_say(struct chat *c, const char *text)
+{
+	struct buffer	*b = chat_current(c);
+	const char	*room = chat_room(c);
+
+	if (b == NULL || *room == '\0') {
+		chat_error(c, "not in a room: /join #room first");
+		return -1;
+	}
+	if (b->kind == BUFFER_DM)
+		return chat_send(c, KC_TYPE_DM, room, b->target, text);
+	return chat_send(c, KC_TYPE_MESSAGE, room, NULL, text);
+}
+
+void
+chat_input(struct chat *c, const char *line)
+{
+	const char *p;
+
+	for (p = line; *p == ' ' || *p == '\t'; p++)
+		;
+	if (*p == '\0')
+		return;
+	if (line[0] == '/' && line[1] != '/')
+		cmd_dispatch(c, line);
+	else if (line[0] == '/')
+		chat_say(c, line + 1);	/* "//x" says "/x" */
+	else
+		chat_say(c, line);
+}
+
+/* ------------------------------------------------- rooms and history */
+
+/* Adds fetched messages to b (history: sorted, not live). */
+static int
+chat_add_fetched(struct chat *c, struct buffer *b, struct kc_msg *msgs,
+    size_t count)
+{
+	size_t	i;
+	int	added = 0;
+
+	for (i = 0; i < count; i++) {
+		if (strcmp(msgs[i].room, b->target) != 0 &&
+		    msgs[i].type != KC_TYPE_DM)
+			continue;
+		added += chat_receive1(c, &msgs[i], 0);
+	}
+	return added;
+}
+
+int
+chat_join(struct chat *c, const char *room)
+{
+	struct buffer	*b;
+	struct kc_msg	*msgs = NULL;
+	size_t		 count = 0, i;
+	char		 errstr[256];
+	int		 err;
+
+	if (*room == '#')
+		room++;
+	if ((err = kc_room_validate(room, strlen(room))) != KC_OK) {
+		chat_error(c, "cannot join \"%s\": %s", room, kc_strerror(err));
+		return -1;
+	}
+	if ((b = chat_find_room(c, room)) != NULL) {
+		for (i = 0; i < c->nbuffers; i++) {
+			if (c->buffers[i] == b)
+				chat_switch(c, i);
+		}
+		return 0;
+	}
+	b = chat_open(c, BUFFER_ROOM, room);
+	chat_switch(c, c->nbuffers - 1);
+	chat_seen(c, room);
+	if (c->history > 0) {
+		errstr[0] = '\0';
+		err = c->ops->history(c->arg, room, c->history, "", &msgs,
+		    &count, errstr, sizeof errstr);
+		if (err != KC_OK)
+			chat_error(c, "history of #%s: %s", room,
+			    errstr[0] != '\0' ? errstr : kc_strerror(err));
+		else {
+			chat_add_fetched(c, b, msgs, count);
+			if (count < c->history)
+				b->history_done = 1;
+			kc_history_free(msgs, count);
+		}
+	}
+	chat_send(c, KC_TYPE_JOIN, room, NULL, NULL);
+	chat_send(c, KC_TYPE_HEARTBEAT, room, NULL, NULL);
+	return 0;
+}
+
+int
+chat_part(struct chat *c, const char *room)
+{
+	struct buffer	*b;
+	size_t		 i, rooms = 0;
+
+	if (*room == '#')
+		room++;
+	if ((b = chat_find_room(c, room)) == NULL) {
+		chat_error(c, "not in #%s", room);
+		return -1;
+	}
+	for (i = 0; i < c->nbuffers; i++) {
+		if (c->buffers[i]->kind == BUFFER_ROOM)
+			rooms++;
+	}
+	if (rooms == 1) {
+		chat_error(c, "#%s is your only room: /join another first, "
+		    "or /quit", room);
+		return -1;
+	}
+	chat_send(c, KC_TYPE_LEAVE, room, NULL, NULL);
+	chat_close(c, b);
+	if (strcmp(c->lastroom, room) == 0)
+		c->lastroom[0] = '\0';
+	chat_info(c, "left #%s", room);
+	return 0;
+}
+
+int
+chat_history_more(struct chat *c, struct buffer *b, size_t n)
+{
+	struct kc_msg	*msgs = NULL;
+	struct line	*oldest;
+	size_t		 count = 0;
+	char		 before[KC_ID_LEN + 1] = "", errstr[256] = "";
+	int		 err, added;
+
+	if (b->kind != BUFFER_ROOM) {
+		chat_info_to(c, b, LINE_ERROR,
+		    "direct messages have no history to fetch");
+		return -1;
+	}
+	if ((oldest = buffer_oldest(b)) != NULL)
+		memcpy(before, oldest->id, sizeof before);
+	err = c->ops->history(c->arg, b->target, n, before, &msgs, &count,
+	    errstr, sizeof errstr);
+	if (err != KC_OK) {
+		chat_info_to(c, b, LINE_ERROR, "history of %s: %s", b->name,
+		    errstr[0] != '\0' ? errstr : kc_strerror(err));
+		return -1;
+	}
+	added = chat_add_fetched(c, b, msgs, count);
+	if (count < n)
+		b->history_done = 1;
+	kc_history_free(msgs, count);
+	return added;
+}
+
+int
+chat_replay(struct chat *c, struct buffer *b, int64_t since_us)
+{
+	struct kc_msg	*msgs = NULL;
+	size_t		 count = 0;
+	char		 errstr[256] = "";
+	int		 err, added;
+
+	if (b->kind != BUFFER_ROOM) {
+		chat_info_to(c, b, LINE_ERROR,
+		    "/replay works in rooms, not direct messages");
+		return -1;
+	}
+	err = c->ops->replay(c->arg, b->target, since_us, &msgs, &count,
+	    errstr, sizeof errstr);
+	if (err != KC_OK) {
+		chat_info_to(c, b, LINE_ERROR, "replay of %s: %s", b->name,
+		    errstr[0] != '\0' ? errstr : kc_strerror(err));
+		return -1;
+	}
+	added = chat_add_fetched(c, b, msgs, count);
+	kc_history_free(msgs, count);
+	return added;
+}
+
+/* ----------------------------------------------------------- presence */
+
+void
+chat_heartbeat(struct chat *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nbuffers; i++) {
+		if (c->buffers[i]->kind == BUFFER_ROOM)
+			chat_send(c, KC_TYPE_HEARTBEAT, c->buffers[i]->target,
+			    NULL, NULL);
+	}
+}
+
+static void
+chat_expired(void *arg, const char *room, const char *user)
+{
+}
+
+void
+chat_expire(struct chat *c, int64_t now_us)
+{
+	kc_presence_expire(c->presence, now_us, chat_expired, c);
+}
+
+/* ----------------------------------------------------------- users */
+
+struct names {
+	char	**v;
+	size_t	  n;
+	const char *skip;
+};
+
+static void
+names_add(struct names *ns, const char *name)
+{
+	size_t i;
+
+	if (name == NULL || *name == '\0' || strcmp(name, ns->skip) == 0)
+		return;
+	for (i = 0; i < ns->n; i++) {
+		if (strcmp(ns->v[i], name) == 0)
+			return;
+	}
+	ns->v = xreallocarray(ns->v, ns->n + 1, sizeof *ns->v);
+	ns->v[ns->n++] = xstrdup(name);
+}
+
+static void
+names_who(void *arg, const char *room, const char *user)
+{
+	names_add(arg, user);
+}
+
+size_t
+chat_users(struct chat *c, struct buffer *b, char ***out)
+{
+	struct names	ns = { NULL, 0, c->user };
+	size_t		i;
+
+	if (b != NULL) {
+		if (b->kind == BUFFER_ROOM)
+			kc_presence_who(c->presence, b->target, names_who, &ns);
+		else
+			names_add(&ns, b->target);
+		for (i = b->nlines; i > 0; i--) {
+			if (b->lines[i - 1].id[0] != '\0')
+				names_add(&ns, b->lines[i - 1].user);
+		}
+	}
+	for (i = 0; i < c->nbuffers; i++) {
+		if (c->buffers[i]->kind == BUFFER_DM)
+			names_add(&ns, c->buffers[i]->target);
+	}
+	if (ns.n > 0)
+		qsort(ns.v, ns.n, sizeof *ns.v, seen_cmp);
+	*out = ns.v;
+	return ns.n;
+}
+
+void
+chat_users_free(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}

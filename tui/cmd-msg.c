@@ -1,0 +1,45 @@
+/*
+ * cmd-msg.c - /msg user text: a direct message, shown in the "@user" buffer
+ * of both parties. Any reader of the topic can see it (see kchat-tui(1)).
+ */
+#include <string.h>
+
+#include "tui.h"
+
+static int
+cmd_msg_exec(struct chat *c, const char *args)
+{
+	struct buffer	*b;
+	char		 user[KC_NAME_MAX + 2];
+	size_t		 i;
+	int		 err;
+
+	cmd_word(&args, user, sizeof user);
+	if (user[0] == '@')
+		memmove(user, user + 1, strlen(user));
+	if (user[0] == '\0' || *args == '\0')
+		return cmd_usage(c, &cmd_msg_entry);
+	if ((err = kc_user_validate(user, strlen(user))) != KC_OK) {
+		chat_error(c, "no such user \"%s\": %s", user, kc_strerror(err));
+		return -1;
+	}
+	if (*chat_room(c) == '\0') {
+		chat_error(c, "not in a room: /join #room first");
+		return -1;
+	}
+	b = chat_dm_buffer(c, user);
+	for (i = 0; i < chat_nbuffers(c); i++) {
+		if (chat_buffer(c, i) == b)
+			chat_switch(c, i);
+	}
+	return chat_send(c, KC_TYPE_DM, chat_room(c), user, args);
+}
+
+const struct cmd_entry cmd_msg_entry = {
+	.name = "msg",
+	.alias = "query",
+	.usage = "user text",
+	.help = "Send a direct message to user, shown in the @user buffer.",
+	.arg = CMD_ARG_USER,
+	.exec = cmd_msg_exec
+};

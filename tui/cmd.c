@@ -1,0 +1,136 @@
+/*
+ * cmd.c - the command table and its dispatch. Each command is one file,
+ * cmd-NAME.c, exporting cmd_NAME_entry; adding one is a file and a line here.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui.h"
+const struct cmd_entry *cmd_table[] = {
+	&cmd_clear_entry,
+	&cmd_help_entry,
+	&cmd_history_entry,
+	&cmd_join_entry,
+	&cmd_me_entry,
+	&cmd_msg_entry,
+	&cmd_nick_entry,
+	&cmd_part_entry,
+	&cmd_quit_entry,
+	&cmd_replay_entry,
+	&cmd_rooms_entry,
+	&cmd_who_entry,
+	NULL
+};
+
+const struct cmd_entry *
+cmd_find(const char *name, size_t len)
+{
+	const struct cmd_entry	*ce;
+	size_t			 i;
+
+	for (i = 0; (ce = cmd_table[i]) != NULL; i++) {
+		if (strlen(ce->name) == len && strncmp(ce->name, name, len) == 0)
+			return ce;
+		if (ce->alias != NULL && strlen(ce->alias) == len &&
+		    strncmp(ce->alias, name, len) == 0)
+			return ce;
+	}
+	return NULL;
+}
+
+const char *
+cmd_word(const char **args, char *buf, size_t len)
+{
+	const char	*p = *args, *start;
+	size_t		 n;
+
+	while (*p == ' ')
+		p++;
+	start = p;
+	while (*p != '\0' && *p != ' ')
+		p++;
+	n = p - start;
+	if (n >= len)
+		n = len - 1;
+	memcpy(buf, start, n);
+	buf[n] = '\0';
+	while (*p == ' ')
+		p++;
+	*args = p;
+	return buf;
+}
+
+/* Edit distance of a and b, for "did you mean". Short strings only. */
+static size_t
+cmd_distance(const char *a, size_t alen, const char *b)
+{
+	size_t	blen = strlen(b), i, j, d[33][33];
+
+	if (alen > 32 || blen > 32)
+		return 99;
+	for (i = 0; i <= alen; i++)
+		d[i][0] = i;
+	for (j = 0; j <= blen; j++)
+		d[0][j] = j;
+	for (i = 1; i <= alen; i++) {
+		for (j = 1; j <= blen; j++) {
+			size_t del = d[i - 1][j] + 1, ins = d[i][j - 1] + 1;
+			size_t sub = d[i - 1][j - 1] +
+			    (tolower((unsigned char)a[i - 1]) != b[j - 1]);
+			d[i][j] = del < ins ? del : ins;
+			if (sub < d[i][j])
+				d[i][j] = sub;
+		}
+	}
+	return d[alen][blen];
+}
+
+int
+cmd_dispatch(struct chat *c, const char *line)
+{
+	const struct cmd_entry	*ce, *best = NULL;
+	const char		*name = line + 1, *args;
+	char			*copy, *end;
+	size_t			 len, i, d, bestd = 3;
+	int			 rv;
+
+	for (len = 0; name[len] != '\0' && name[len] != ' '; len++)
+		;
+	if ((ce = cmd_find(name, len)) == NULL) {
+		for (i = 0; cmd_table[i] != NULL; i++) {
+			d = cmd_distance(name, len, cmd_table[i]->name);
+			if (d < bestd) {
+				bestd = d;
+				best = cmd_table[i];
+			}
+		}
+		if (best != NULL)
+			chat_error(c, "unknown command /%.*s: did you mean "
+			    "/%s? (/help lists the commands)", (int)len, name,
+			    best->name);
+		else
+			chat_error(c, "unknown command /%.*s: /help lists the "
+			    "commands; start a line with // to say something "
+			    "starting with /", (int)len, name);
+		return -1;
+	}
+	for (args = name + len; *args == ' '; args++)
+		;
+	copy = xstrdup(args);
+	end = copy + strlen(copy);
+	while (end > copy && (end[-1] == ' ' || end[-1] == '\t'))
+		*--end = '\0';
+	rv = ce->exec(c, copy);
+	free(copy);
+	return rv;
+}
+
+/* Shared by commands: complain about missing arguments. */
+int
+cmd_usage(struct chat *c, const struct cmd_entry *ce)
+{
+	chat_error(c, "usage: /%s %s", ce->name, ce->usage);
+	return -1;
+}

@@ -1,0 +1,336 @@
+/*
+ * tui.h - kchat-tui's chat core: buffers, commands, input line, completion,
+ * formatting and the display sanitizer.
+ *
+ * Nothing declared here knows about curses: only tui/ui-*.c include
+ * <curses.h>, so the unit tests drive the whole chat without a terminal.
+ * Kafka is reached through struct chat_ops (tui/kafka.c in the program, a
+ * fake in the tests).
+ */
+#ifndef TUI_H
+#define TUI_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kchat.h"
+
+#define TUI_SCROLLBACK	1000	/* lines kept per buffer by default */
+#define TUI_HISTORY	50	/* messages fetched on /join by default */
+#define TUI_INPUT_HIST	200	/* input lines remembered for Up/Down */
+
+/* ------------------------------------------------------------- xmalloc.c */
+
+/* Allocation failure is fatal in the program (as in tmux). */
+void	*xmalloc(size_t);
+void	*xcalloc(size_t, size_t);
+void	*xreallocarray(void *, size_t, size_t);
+char	*xstrdup(const char *);
+char	*xstrndup(const char *, size_t);
+int	 xasprintf(char **, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+int	 xvasprintf(char **, const char *, va_list)
+	    __attribute__((format(printf, 2, 0)));
+
+/* ------------------------------------------------------------ sanitize.c */
+
+#define SANITIZE_NEWLINE	0x1	/* keep '\n' (the pane splits rows) */
+/*
+ * Appends an inert copy of in[0..len) to out (NUL-terminated): C0 controls
+ * (tab becomes a space, '\n' kept with SANITIZE_NEWLINE, else shown as
+ * U+2424), ESC, DEL and C1 controls become visible symbols, so no escape
+ * sequence survives; bidirectional overrides, embeddings, isolates and marks
+ * are replaced with U+FFFD; invalid UTF-8 becomes U+FFFD, one per bad
+ * sequence.
+ */
+void	 sanitize(const char *in, size_t len, int flags, struct kc_buf *out);
+/* The same, into a new string the caller frees. */
+char	*sanitize_dup(const char *in, size_t len, int flags);
+/*
+ * Decodes one UTF-8 character of s[0..len) into *cp and returns its length,
+ * or returns 0 for an invalid sequence.
+ */
+size_t	 utf8_next(const char *s, size_t len, uint32_t *cp);
+/* Display width of the sanitized string s[0..len) in terminal cells. */
+size_t	 utf8_width(const char *s, size_t len);
+/* Width of one code point in cells (0, 1 or 2; never negative). */
+int	 utf8_cpwidth(uint32_t cp);
+
+/* -------------------------------------------------------------- buffer.c */
+
+enum line_kind {
+	LINE_MESSAGE,
+	LINE_ACTION,
+	LINE_JOIN,
+	LINE_LEAVE,
+	LINE_DM,
+	LINE_INFO,	/* local notice: command output */
+	LINE_ERROR	/* local error */
+};
+
+enum line_state {
+	LINE_FINAL = 0,	/* from Kafka, or local */
+	LINE_PENDING,	/* own, not yet acknowledged */
+	LINE_SENT,	/* own, acknowledged by Kafka */
+	LINE_FAILED	/* own, not delivered: see error */
+};
+
+#define LINE_MENTION	0x1	/* names the user */
+#define LINE_SELF	0x2	/* written by the user */
+#define LINE_HISTORY	0x4	/* read from history or replay */
+
+struct line {
+	int64_t		 ts;			/* µs, UTC */
+	char		 id[KC_ID_LEN + 1];	/* "" for local lines */
+	enum line_kind	 kind;
+	enum line_state	 state;
+	int		 flags;
+	char		 user[KC_NAME_MAX + 1];
+	char		*text;			/* sanitized, may hold '\n' */
+	char		*error;			/* LINE_FAILED: the reason */
+};
+
+enum buffer_kind {
+	BUFFER_ROOM,	/* "#room" */
+	BUFFER_DM	/* "@user" */
+};
+
+struct buffer {
+	enum buffer_kind kind;
+	char		 name[KC_NAME_MAX + 2];	/* "#room" or "@user" */
+	char		 target[KC_NAME_MAX + 1];	/* room or peer */
+	struct line	*lines;			/* oldest first */
+	size_t		 nlines;
+	size_t		 max;			/* scrollback bound */
+	unsigned	 unread;
+	unsigned	 mentions;
+	size_t		 scroll;		/* rows scrolled up; 0 = newest */
+	int		 history_done;		/* nothing older in Kafka */
+};
+
+struct buffer	*buffer_new(enum buffer_kind, const char *target, size_t max);
+void		 buffer_free(struct buffer *);
+/* The line with this id, or NULL. */
+struct line	*buffer_find(struct buffer *, const char *id);
+/*
+ * Adds a copy of l (text and error duplicated): appended at the end, or, with
+ * sorted, at its place by time (history). Returns the stored line, or NULL
+ * when a line with the same id is already there or the line falls off the
+ * top of a full buffer. The oldest line goes when the buffer is full.
+ */
+struct line	*buffer_add(struct buffer *, const struct line *l, int sorted);
+void		 buffer_clear(struct buffer *);
+/* The oldest line that came from Kafka (has an id), or NULL. */
+struct line	*buffer_oldest(struct buffer *);
+
+/* ---------------------------------------------------------------- chat.c */
+
+struct chat;
+
+/* What the chat needs from Kafka; tui/kafka.c, or a fake in tests. */
+struct chat_ops {
+	/* Queues m; the outcome comes back through chat_delivered(). */
+	int	(*send)(void *arg, const struct kc_msg *m, char *errstr,
+		    size_t len);
+	/* The n messages of room before id before ("" = newest), oldest first. */
+	int	(*history)(void *arg, const char *room, size_t n,
+		    const char *before, struct kc_msg **out, size_t *count,
+		    char *errstr, size_t len);
+	/* The messages of room from since_us until now, oldest first. */
+	int	(*replay)(void *arg, const char *room, int64_t since_us,
+		    struct kc_msg **out, size_t *count, char *errstr,
+		    size_t len);
+};
+
+/* Connection state shown in the status line. */
+enum chat_conn {
+	CHAT_CONNECTING = 0,	/* never reached a broker yet */
+	CHAT_CONNECTED,
+	CHAT_RECONNECTING,	/* lost the broker, librdkafka retries */
+	CHAT_OFFLINE		/* no broker for a while; still retrying */
+};
+
+/* Events passed to the notify callback. */
+enum chat_event {
+	CHAT_LINE_NEW,		/* a line was added */
+	CHAT_LINE_UPDATE,	/* a line's delivery state changed */
+	CHAT_BELL,		/* a mention or a direct message arrived */
+	CHAT_BUFFERS		/* buffers were added, removed or switched */
+};
+typedef void chat_notify_fn(void *arg, enum chat_event, struct buffer *,
+    struct line *);
+
+struct chat	*chat_new(const char *user, const struct chat_ops *, void *);
+void		 chat_free(struct chat *);
+void		 chat_set_notify(struct chat *, chat_notify_fn *, void *);
+void		 chat_set_history(struct chat *, size_t n);
+void		 chat_set_scrollback(struct chat *, size_t n);
+void		 chat_set_bell(struct chat *, int on);
+void		 chat_set_brokers(struct chat *, const char *);
+const char	*chat_brokers(struct chat *);
+const char	*chat_user(struct chat *);
+void		 chat_set_user(struct chat *, const char *);
+int		 chat_quit_requested(struct chat *);
+void		 chat_request_quit(struct chat *);
+void		 chat_set_conn(struct chat *, enum chat_conn);
+enum chat_conn	 chat_conn(struct chat *);
+const char	*chat_conn_name(enum chat_conn);
+struct kc_presence *chat_presence(struct chat *);
+
+size_t		 chat_nbuffers(struct chat *);
+struct buffer	*chat_buffer(struct chat *, size_t idx);
+struct buffer	*chat_current(struct chat *);
+size_t		 chat_current_index(struct chat *);
+/* Makes buffer idx current (clamped); clears its unread counts. */
+void		 chat_switch(struct chat *, size_t idx);
+void		 chat_next(struct chat *, int dir);
+struct buffer	*chat_find(struct chat *, const char *name);
+/* The room of the current buffer, or of the last room buffer for a dm. */
+const char	*chat_room(struct chat *);
+
+/* One line typed by the user: a command or text for the current buffer. */
+void		 chat_input(struct chat *, const char *line);
+/* Sends text to the current buffer (message, or dm in a "@user" buffer). */
+int		 chat_say(struct chat *, const char *text);
+/* Sends a record of type to room or user; adds the pending line. */
+int		 chat_send(struct chat *, enum kc_type, const char *room,
+		    const char *to, const char *text);
+/* Joins room: opens the buffer, sends a join record, fetches history. */
+int		 chat_join(struct chat *, const char *room);
+/* Leaves room: sends a leave record, closes the buffer. */
+int		 chat_part(struct chat *, const char *room);
+/* Opens (or finds) the "@user" buffer. */
+struct buffer	*chat_dm_buffer(struct chat *, const char *peer);
+/* Closes a buffer without telling Kafka (dm buffers). */
+void		 chat_close(struct chat *, struct buffer *);
+/* Fetches n messages older than the oldest in b; returns how many. */
+int		 chat_history_more(struct chat *, struct buffer *, size_t n);
+/* Replays room from since_us into its buffer; returns how many. */
+int		 chat_replay(struct chat *, struct buffer *, int64_t since_us);
+
+/* A record read from Kafka (live: from the reader; else history). */
+void		 chat_receive(struct chat *, const struct kc_msg *, int live);
+/* A delivery report for a record this chat sent. */
+void		 chat_delivered(struct chat *, const struct kc_msg *, int err,
+		    const char *errstr);
+/* Sends a heartbeat for every joined room; drops silent users. */
+void		 chat_heartbeat(struct chat *);
+void		 chat_expire(struct chat *, int64_t now_us);
+
+/* Rooms seen on the topic, sorted; iterate with idx until NULL. */
+const char	*chat_room_seen(struct chat *, size_t idx);
+/* Users seen talking in buffer b or present in its room (sorted). */
+size_t		 chat_users(struct chat *, struct buffer *, char ***out);
+void		 chat_users_free(char **, size_t);
+
+/* Local lines in the current buffer. */
+void		 chat_info(struct chat *, const char *fmt, ...)
+		    __attribute__((format(printf, 2, 3)));
+void		 chat_error(struct chat *, const char *fmt, ...)
+		    __attribute__((format(printf, 2, 3)));
+void		 chat_info_to(struct chat *, struct buffer *, enum line_kind,
+		    const char *fmt, ...)
+		    __attribute__((format(printf, 4, 5)));
+
+/* 1 when text names user as a whole word (case-insensitive). */
+int		 chat_mentions(const char *text, const char *user);
+/*
+ * Completion candidates for the word starting at byte ws of line (up to the
+ * cursor at byte cur), each with its suffix ("/join ", "#room ", "alice: ").
+ */
+size_t		 chat_complete(struct chat *, const char *line, size_t ws,
+		    size_t cur, char ***out);
+
+/* ----------------------------------------------------------------- cmd.c */
+
+enum cmd_arg {
+	CMD_ARG_NONE,
+	CMD_ARG_ROOM,	/* first argument completes to rooms */
+	CMD_ARG_USER,	/* first argument completes to users */
+	CMD_ARG_CMD	/* first argument completes to commands */
+};
+
+struct cmd_entry {
+	const char	*name;
+	const char	*alias;		/* or NULL */
+	const char	*usage;		/* arguments, "" when none */
+	const char	*help;		/* one sentence */
+	enum cmd_arg	 arg;
+	/* args: the rest of the line, spaces trimmed; returns 0 or -1 */
+	int		(*exec)(struct chat *, const char *args);
+};
+
+extern const struct cmd_entry *cmd_table[];
+extern const struct cmd_entry cmd_clear_entry;
+extern const struct cmd_entry cmd_help_entry;
+extern const struct cmd_entry cmd_history_entry;
+extern const struct cmd_entry cmd_join_entry;
+extern const struct cmd_entry cmd_me_entry;
+extern const struct cmd_entry cmd_msg_entry;
+extern const struct cmd_entry cmd_nick_entry;
+extern const struct cmd_entry cmd_part_entry;
+extern const struct cmd_entry cmd_quit_entry;
+extern const struct cmd_entry cmd_replay_entry;
+extern const struct cmd_entry cmd_rooms_entry;
+extern const struct cmd_entry cmd_who_entry;
+
+
+/* Runs "/name args"; an unknown name gets a hint. Returns 0 or -1. */
+int		 cmd_dispatch(struct chat *, const char *line);
+/* The entry named name (or its alias), or NULL. */
+const struct cmd_entry *cmd_find(const char *name, size_t len);
+/* Complains "usage: /name args"; returns -1. */
+int		 cmd_usage(struct chat *, const struct cmd_entry *);
+/* Splits the first word off *args; returns it (NUL-terminated in buf). */
+const char	*cmd_word(const char **args, char *buf, size_t len);
+/* Parses a /replay argument: "10m", "1h30m", "2d", "14:30", "2025-10-03 14:30". */
+int		 cmd_replay_parse(const char *s, int64_t now_us, int64_t *since);
+
+/* --------------------------------------------------------------- input.c */
+
+typedef size_t input_complete_fn(void *arg, const char *line, size_t ws,
+    size_t cur, char ***out);
+
+struct input;
+
+struct input	*input_new(void);
+void		 input_free(struct input *);
+const char	*input_text(struct input *);
+size_t		 input_len(struct input *);
+size_t		 input_cursor(struct input *);	/* byte offset */
+/* Cells from the start of the line to the cursor. */
+size_t		 input_cursor_col(struct input *);
+int		 input_insert(struct input *, const char *s, size_t n);
+void		 input_set(struct input *, const char *s);
+void		 input_left(struct input *);
+void		 input_right(struct input *);
+void		 input_word_left(struct input *);
+void		 input_word_right(struct input *);
+void		 input_home(struct input *);
+void		 input_end(struct input *);
+void		 input_backspace(struct input *);
+void		 input_delete(struct input *);
+void		 input_kill_start(struct input *);	/* Ctrl-U */
+void		 input_kill_end(struct input *);	/* Ctrl-K */
+void		 input_kill_word(struct input *);	/* Ctrl-W */
+void		 input_yank(struct input *);		/* Ctrl-Y */
+void		 input_history_prev(struct input *);
+void		 input_history_next(struct input *);
+void		 input_complete(struct input *, input_complete_fn *, void *);
+/* Returns the line (caller frees), remembers it, and empties the input. */
+char		*input_take(struct input *);
+
+/* -------------------------------------------------------------- format.c */
+
+/* "2025-10-03 22:30:45" in local time. */
+void		 format_time(int64_t ts_us, const char *fmt, char *buf,
+		    size_t len);
+/*
+ * The plain one-line form of l in b, as line mode prints it:
+ * "2025-10-03 22:30:45 #general <alice> hello". Newlines in the text show
+ * as U+2424.
+ */
+void		 format_plain(struct buffer *, struct line *, struct kc_buf *);
+
+#endif /* TUI_H */
