@@ -158,13 +158,25 @@ reader_open(const struct kc_conf *c, const char *topic, long back,
 	for (i = 0; i < n; i++) {
 		rd_kafka_topic_partition_t *tp;
 
+		int64_t lo, hi;
+
 		tp = rd_kafka_topic_partition_list_add(r->parts, topic, i);
-		if (since_us > 0)
+		if (since_us > 0) {
 			tp->offset = since_us / 1000;	/* a time, resolved below */
-		else if (back > 0)
-			tp->offset = RD_KAFKA_OFFSET_TAIL(back);
-		else
-			tp->offset = RD_KAFKA_OFFSET_END;
+			continue;
+		}
+		/*
+		 * Resolve "the end" now rather than letting librdkafka do it
+		 * later: whatever is produced after this function returns is
+		 * then certain to be read.
+		 */
+		if (rd_kafka_query_watermark_offsets(r->rk, topic, i, &lo, &hi,
+		    READER_METADATA_MS) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+			snprintf(errstr, errlen, "cannot read the offsets of %s [%d]", topic, i);
+			err = KC_ERR_KAFKA;
+			goto fail;
+		}
+		tp->offset = back > 0 && hi - back > lo ? hi - back : (back > 0 ? lo : hi);
 	}
 	if (since_us > 0) {
 		if (rd_kafka_offsets_for_times(r->rk, r->parts, READER_METADATA_MS) !=
