@@ -524,6 +524,7 @@ chat_send(struct chat *c, enum kc_type type, const char *room,
 		kc_msg_clear(&m);
 		return -1;
 	}
+	snprintf(m.via, sizeof m.via, "tui");
 	if (type != KC_TYPE_HEARTBEAT && (b = chat_route(c, &m, 1)) != NULL) {
 		memset(&l, 0, sizeof l);
 		l.ts = m.ts;

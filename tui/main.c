@@ -1,0 +1,356 @@
+/*
+ * main.c - kchat-tui: a Kafka chat client for the terminal. Reads the
+ * configuration (defaults < config file < environment < flags), opens the
+ * screen or line mode, and runs the one loop: poll() on the terminal, the
+ * two Kafka readers and a self-pipe for signals; timers; one redraw a pass.
+ */
+#include <sys/types.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <locale.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kafka.h"
+#include "line.h"
+#include "tui.h"
+#include "ui.h"
+
+#define MAIN_FLUSH_MS	3000	/* how long to wait for deliveries at exit */
+
+enum {
+	OPT_LINE = 256,
+	OPT_NO_BELL,
+	OPT_HISTORY
+};
+
+static const char short_opts[] = "b:u:r:t:X:F:hV";
+static const struct option long_opts[] = {
+	{ "brokers", required_argument, NULL, 'b' },
+	{ "user", required_argument, NULL, 'u' },
+	{ "room", required_argument, NULL, 'r' },
+	{ "topic", required_argument, NULL, 't' },
+	{ "config", required_argument, NULL, 'F' },
+	{ "history", required_argument, NULL, OPT_HISTORY },
+	{ "line", no_argument, NULL, OPT_LINE },
+	{ "no-bell", no_argument, NULL, OPT_NO_BELL },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static int			main_pipe[2] = { -1, -1 };
+static volatile sig_atomic_t	main_winch;
+static volatile sig_atomic_t	main_term;
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+"usage: kchat-tui [-hV] [--line] [--no-bell] [-b brokers] [-u user]\n"
+"                 [-r room[,room...]] [-t topic] [-X prop=value] [-F file]\n"
+"                 [--history N]\n"
+"\n"
+"  -b, --brokers LIST   Kafka bootstrap servers (KAFKA_BOOTSTRAP_SERVERS);\n"
+"                       default: the embedded broker of a kchat-bridge on\n"
+"                       this machine, else localhost:9092\n"
+"  -u, --user NAME      your name (KCHAT_USER, else $USER)\n"
+"  -r, --room ROOMS     rooms to join, comma-separated (default general)\n"
+"  -t, --topic TOPIC    chat topic (CHAT_TOPIC, default chat-messages)\n"
+"  -X PROP=VALUE        a librdkafka property (SASL, SSL, ...), as kcat -X\n"
+"  -F, --config FILE    config file (default ~/.config/kchat/config)\n"
+"      --history N      messages shown when joining a room (default 50)\n"
+"      --line           line mode: read input lines from stdin, print one\n"
+"                       line per message (also when stdin is not a tty)\n"
+"      --no-bell        no bell on mentions and direct messages\n"
+"  -h, --help           this help\n"
+"  -V, --version        the version\n"
+"\n"
+"Type /help in the chat for the commands. See kchat-tui(1).\n");
+}
+
+static void __attribute__((noreturn))
+die(const char *what, int err, const char *errstr)
+{
+	ui_stop();
+	fprintf(stderr, "kchat-tui: %s: %s\n", what,
+	    errstr != NULL && *errstr != '\0' ? errstr : kc_strerror(err));
+	exit(1);
+}
+
+/* The config file: -F, else $XDG_CONFIG_HOME or ~/.config /kchat/config. */
+static const char *
+config_path(const char *given, int *must_exist)
+{
+	static char	 path[4096];
+	const char	*base;
+
+	*must_exist = given != NULL;
+	if (given != NULL)
+		return given;
+	if ((base = getenv("XDG_CONFIG_HOME")) != NULL && *base != '\0')
+		snprintf(path, sizeof path, "%s/kchat/config", base);
+	else if ((base = getenv("HOME")) != NULL && *base != '\0')
+		snprintf(path, sizeof path, "%s/.config/kchat/config", base);
+	else
+		return NULL;
+	return path;
+}
+
+static const char *
+conf_key_for(int ch)
+{
+	switch (ch) {
+	case 'b': return "brokers";
+	case 'u': return "user";
+	case 'r': return "room";
+	case 't': return "topic";
+	case OPT_HISTORY: return "history";
+	default: return NULL;
+	}
+}
+
+/* One kc_conf from the four levels; topic, when set, overrides the topic. */
+static struct kc_conf *
+conf_build(int argc, char **argv, const char *topic)
+{
+	struct kc_conf	*c;
+	const char	*file = NULL, *path, *key;
+	char		 errstr[512] = "";
+	int		 ch, err, must;
+
+	if ((c = kc_conf_new()) == NULL)
+		die("configuration", KC_ERR_NOMEM, NULL);
+	if (kc_conf_define(c, "bell", "on") != KC_OK ||
+	    kc_conf_define(c, "scrollback", "1000") != KC_OK ||
+	    kc_conf_bind_env(c, "KCHAT_USER", "user") != KC_OK)
+		die("configuration", KC_ERR_NOMEM, NULL);
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, short_opts, long_opts, NULL)) != -1) {
+		if (ch == 'F')
+			file = optarg;
+	}
+	if ((path = config_path(file, &must)) != NULL &&
+	    (must || access(path, F_OK) == 0) &&
+	    (err = kc_conf_load_file(c, path, errstr, sizeof errstr)) != KC_OK)
+		die(path, err, errstr);
+	if ((err = kc_conf_load_env(c)) != KC_OK)
+		die("environment", err, NULL);
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, short_opts, long_opts, NULL)) != -1) {
+		errstr[0] = '\0';
+		err = KC_OK;
+		if ((key = conf_key_for(ch)) != NULL)
+			err = kc_conf_set(c, KC_CONF_CLI, key, optarg, errstr,
+			    sizeof errstr);
+		else if (ch == 'X')
+			err = kc_conf_set_x(c, KC_CONF_CLI, optarg, errstr,
+			    sizeof errstr);
+		if (err != KC_OK)
+			die(argv[optind - 1], err, errstr);
+	}
+	if (topic != NULL && (err = kc_conf_set(c, KC_CONF_CLI, "topic", topic,
+	    errstr, sizeof errstr)) != KC_OK)
+		die("topic", err, errstr);
+	return c;
+}
+
+static void
+main_signal(int sig)
+{
+	int saved = errno;
+
+	if (sig == SIGWINCH)
+		main_winch = 1;
+	else
+		main_term = 1;
+	if (main_pipe[1] != -1)
+		(void)write(main_pipe[1], "", 1);
+	errno = saved;
+}
+
+static void
+main_signals(void)
+{
+	struct sigaction sa;
+
+	if (pipe2(main_pipe, O_NONBLOCK | O_CLOEXEC) == -1)
+		die("pipe", KC_ERR_IO, strerror(errno));
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = main_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGWINCH, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static int
+conf_on(const char *v)
+{
+	return v == NULL || (strcmp(v, "off") != 0 && strcmp(v, "0") != 0 &&
+	    strcmp(v, "no") != 0 && strcmp(v, "false") != 0);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct kc_conf	*conf, *pconf;
+	struct chat	*chat;
+	struct input	*input = NULL;
+	struct kafka	 k;
+	struct pollfd	 pfd[4];
+	const char	*user, *rooms;
+	char		 ptopic[300], errstr[512] = "", *list, *room, *save;
+	int		 ch, err, line_mode = 0, bell = 1, stdin_open = 1;
+	long		 history, scrollback;
+
+	setlocale(LC_ALL, "");
+	opterr = 1;
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, short_opts, long_opts, NULL)) != -1) {
+		switch (ch) {
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("kchat-tui %s\n", KC_VERSION_STRING);
+			return 0;
+		case OPT_LINE:
+			line_mode = 1;
+			break;
+		case OPT_NO_BELL:
+			bell = 0;
+			break;
+		case '?':
+			usage(stderr);
+			return 1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "kchat-tui: unexpected argument \"%s\"\n",
+		    argv[optind]);
+		return 1;
+	}
+	opterr = 0;
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+		line_mode = 1;
+
+	conf = conf_build(argc, argv, NULL);
+	if ((err = kc_presence_topic(kc_conf_get(conf, "topic"), ptopic,
+	    sizeof ptopic)) != KC_OK)
+		die("topic", err, "topic name too long");
+	pconf = conf_build(argc, argv, ptopic);
+
+	if ((user = kc_conf_get(conf, "user")) == NULL &&
+	    (user = getenv("USER")) == NULL)
+		user = "guest";
+	if ((err = kc_user_validate(user, strlen(user))) != KC_OK)
+		die("user name", err, NULL);
+	history = kc_conf_get_long(conf, "history", TUI_HISTORY);
+	if (history < 0 || history > 1000)
+		die("history", KC_ERR_CONFIG, "expected 0 to 1000");
+	scrollback = kc_conf_get_long(conf, "scrollback", TUI_SCROLLBACK);
+	if (scrollback < 10 || scrollback > 1000000)
+		die("scrollback", KC_ERR_CONFIG, "expected 10 to 1000000");
+	if (!conf_on(kc_conf_get(conf, "bell")))
+		bell = 0;
+
+	chat = chat_new(user, &kafka_ops, &k);
+	chat_set_history(chat, history);
+	chat_set_scrollback(chat, scrollback);
+	chat_set_bell(chat, bell);
+	chat_set_brokers(chat, kc_conf_brokers(conf));
+	main_signals();
+
+	if (line_mode)
+		chat_set_notify(chat, line_notify, NULL);
+	else {
+		input = input_new();
+		if (ui_start(chat, input) != 0)
+			die("terminal", KC_ERR_IO, "cannot start curses");
+		chat_set_notify(chat, ui_notify, NULL);
+		ui_draw();
+	}
+	if ((err = kafka_open(&k, chat, conf, pconf, errstr,
+	    sizeof errstr)) != KC_OK) {
+		char what[512];
+
+		snprintf(what, sizeof what, "cannot use Kafka at %s",
+		    kc_conf_brokers(conf));
+		die(what, err, errstr);
+	}
+
+	rooms = kc_conf_get(conf, "room");
+	list = xstrdup(rooms != NULL && *rooms != '\0' ? rooms : "general");
+	for (room = strtok_r(list, ", ", &save); room != NULL;
+	    room = strtok_r(NULL, ", ", &save))
+		chat_join(chat, room);
+	free(list);
+	if (chat_nbuffers(chat) > 0)
+		chat_switch(chat, 0);
+
+	while (!chat_quit_requested(chat)) {
+		int nfd = 0, timeout;
+
+		if (main_term) {
+			chat_input(chat, "/quit");
+			break;
+		}
+		if (main_winch) {
+			main_winch = 0;
+			if (!line_mode)
+				ui_resize();
+		}
+		kafka_tick(&k, kc_now_us());
+		if (!line_mode)
+			ui_draw();
+
+		pfd[nfd].fd = main_pipe[0];
+		pfd[nfd++].events = POLLIN;
+		kafka_pollfds(&k, &pfd[nfd]);
+		nfd += 2;
+		pfd[nfd].fd = stdin_open ? STDIN_FILENO : -1;
+		pfd[nfd++].events = POLLIN;
+		timeout = kafka_pending(&k) > 0 ? 20 : 500;
+		if (poll(pfd, nfd, timeout) == -1) {
+			if (errno == EINTR)
+				continue;
+			die("poll", KC_ERR_IO, strerror(errno));
+		}
+		if (pfd[0].revents & POLLIN) {
+			char buf[64];
+
+			while (read(main_pipe[0], buf, sizeof buf) > 0)
+				;
+		}
+		if (pfd[1].revents || pfd[2].revents)
+			kafka_read(&k);
+		if (pfd[3].revents) {
+			if (!line_mode)
+				ui_keys();
+			else if (line_read(chat, STDIN_FILENO) == -1) {
+				/* End of input: leave the rooms and go. */
+				stdin_open = 0;
+				chat_input(chat, "/quit");
+			}
+		}
+	}
+	if (!line_mode)
+		ui_stop();
+	kafka_close(&k, MAIN_FLUSH_MS);
+	chat_free(chat);
+	input_free(input);
+	line_free();
+	kc_conf_free(conf);
+	kc_conf_free(pconf);
+	return 0;
+}

@@ -1,0 +1,38 @@
+/*
+ * ui-curses.h - state shared by the screen files (tui/ui-*.c), the only
+ * ones that include <curses.h>.
+ */
+#ifndef TUI_UI_CURSES_H
+#define TUI_UI_CURSES_H
+
+#include <curses.h>
+
+#include "ui.h"
+
+/* Colour pairs: 1..KC_COLOURS are the user colours. */
+#define UI_PAIR_STATUS	(KC_COLOURS + 1)
+#define UI_PAIR_DIM	(KC_COLOURS + 2)
+#define UI_PAIR_ERROR	(KC_COLOURS + 3)
+#define UI_PAIR_MENTION	(KC_COLOURS + 4)
+#define UI_PAIR_LIST	(KC_COLOURS + 5)
+
+struct ui {
+	struct chat	*chat;
+	struct input	*input;
+	int		 started;
+	int		 dirty;
+	int		 colour;	/* 0 with NO_COLOR or a mono terminal */
+	int		 bell;		/* ring at the next draw */
+	int		 list_w;	/* room list width, 0 when hidden */
+	int		 pane_h;	/* message pane height */
+};
+
+extern struct ui ui;
+
+/* Attributes for a user name: its stable colour, or bold without colour. */
+attr_t	ui_user_attr(const char *user);
+attr_t	ui_attr(int pair, attr_t mono);
+/* Total rows the lines of b take at width w. */
+size_t	ui_buffer_rows(struct buffer *b, int w);
+
+#endif

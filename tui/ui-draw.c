@@ -1,0 +1,345 @@
+/*
+ * ui-draw.c - the screen: room list (left), message pane, status line and
+ * input line. Every draw lays the whole screen out again from the chat
+ * state, so a resize at any moment is just a draw; sizes down to 1x1 are
+ * clipped, never trusted.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "ui-curses.h"
+
+#define UI_SEGS		8
+#define UI_LIST_MIN_COLS 60	/* narrower: no room list */
+#define UI_LIST_W	18
+
+struct seg {
+	const char	*s;
+	size_t		 len;
+	attr_t		 attr;
+};
+
+/* Where a line is drawn: rows [top, top + rows) clipped to [0, h). */
+struct place {
+	int	x0, w;		/* pane column and width */
+	int	top;		/* screen row of the line's first row */
+	int	h;		/* pane height */
+	int	skip_after;	/* rows of the line not shown (scrolled) */
+	int	draw;
+};
+
+static size_t
+line_segs(struct line *l, struct seg *sg, char *when, size_t wlen,
+    char *who, size_t whlen)
+{
+	attr_t	dim = ui_attr(UI_PAIR_DIM, A_DIM);
+	attr_t	err = ui_attr(UI_PAIR_ERROR, A_BOLD);
+	attr_t	text = 0;
+	size_t	n = 0;
+
+	format_time(l->ts, "%H:%M ", when, wlen);
+	sg[n++] = (struct seg){ when, strlen(when), dim };
+	if (l->flags & LINE_MENTION)
+		text = ui_attr(UI_PAIR_MENTION, A_REVERSE) | A_BOLD;
+	switch (l->kind) {
+	case LINE_MESSAGE:
+	case LINE_DM:
+		snprintf(who, whlen, "<%s>", l->user);
+		sg[n++] = (struct seg){ who, strlen(who), ui_user_attr(l->user) };
+		sg[n++] = (struct seg){ " ", 1, 0 };
+		sg[n++] = (struct seg){ l->text, strlen(l->text), text };
+		break;
+	case LINE_ACTION:
+		snprintf(who, whlen, "* %s", l->user);
+		sg[n++] = (struct seg){ who, strlen(who), ui_user_attr(l->user) };
+		sg[n++] = (struct seg){ " ", 1, 0 };
+		sg[n++] = (struct seg){ l->text, strlen(l->text), text };
+		break;
+	case LINE_JOIN:
+	case LINE_LEAVE:
+		snprintf(who, whlen, "%s %s has %s",
+		    l->kind == LINE_JOIN ? "-->" : "<--", l->user,
+		    l->kind == LINE_JOIN ? "joined" : "left");
+		sg[n++] = (struct seg){ who, strlen(who), dim };
+		break;
+	case LINE_INFO:
+		sg[n++] = (struct seg){ "-!- ", 4, dim };
+		sg[n++] = (struct seg){ l->text, strlen(l->text), 0 };
+		break;
+	case LINE_ERROR:
+		sg[n++] = (struct seg){ "-!- ", 4, err };
+		sg[n++] = (struct seg){ l->text, strlen(l->text), err };
+		break;
+	}
+	if (l->state == LINE_PENDING)
+		sg[n++] = (struct seg){ " (sending)", 10, dim };
+	else if (l->state == LINE_FAILED) {
+		sg[n++] = (struct seg){ " [not sent: ", 12, err };
+		sg[n++] = (struct seg){ l->error ? l->error : "?",
+		    l->error ? strlen(l->error) : 1, err };
+		if (n < UI_SEGS)
+			sg[n++] = (struct seg){ "]", 1, err };
+	}
+	return n;
+}
+
+/*
+ * Lays out (and with p->draw, draws) one line; returns its rows. Text
+ * wraps at any character; continuation rows are indented under the text.
+ */
+static int
+ui_line(struct line *l, struct place *p)
+{
+	struct seg	 sg[UI_SEGS];
+	char		 when[16], who[KC_NAME_MAX + 32];
+	size_t		 nseg, i, off, n;
+	uint32_t	 cp;
+	int		 row = 0, x = 0, cw, indent, rows;
+
+	nseg = line_segs(l, sg, when, sizeof when, who, sizeof who);
+	indent = p->w > 24 ? (int)utf8_width(sg[0].s, sg[0].len) : 0;
+	/* Two passes: count the rows, then draw knowing which are hidden. */
+	for (i = 0; i < nseg; i++) {
+		for (off = 0; off < sg[i].len; off += n) {
+			if ((n = utf8_next(sg[i].s + off, sg[i].len - off,
+			    &cp)) == 0)
+				n = 1;
+			if (cp == '\n') {
+				row++;
+				x = indent;
+				continue;
+			}
+			cw = utf8_cpwidth(cp);
+			if (x + cw > p->w && x > indent) {
+				row++;
+				x = indent;
+			}
+			x += cw;
+		}
+	}
+	rows = row + 1;
+	if (!p->draw)
+		return rows;
+	row = 0;
+	x = 0;
+	for (i = 0; i < nseg; i++) {
+		for (off = 0; off < sg[i].len; off += n) {
+			int y;
+
+			if ((n = utf8_next(sg[i].s + off, sg[i].len - off,
+			    &cp)) == 0)
+				n = 1;
+			if (cp == '\n') {
+				row++;
+				x = indent;
+				continue;
+			}
+			cw = utf8_cpwidth(cp);
+			if (x + cw > p->w && x > indent) {
+				row++;
+				x = indent;
+			}
+			y = p->top + row;
+			if (row < rows - p->skip_after && y >= 0 && y < p->h &&
+			    x + cw <= p->w) {
+				attrset(sg[i].attr);
+				mvaddnstr(y, p->x0 + x, sg[i].s + off, n);
+			}
+			x += cw;
+		}
+	}
+	attrset(A_NORMAL);
+	return rows;
+}
+
+size_t
+ui_buffer_rows(struct buffer *b, int w)
+{
+	struct place	p = { 0, w, 0, 0, 0, 0 };
+	size_t		i, rows = 0;
+
+	if (w <= 0)
+		return 0;
+	for (i = 0; i < b->nlines; i++)
+		rows += ui_line(&b->lines[i], &p);
+	return rows;
+}
+
+static void
+ui_draw_pane(struct buffer *b, int x0, int w, int h)
+{
+	struct place	p = { x0, w, 0, h, 0, 1 };
+	size_t		i, skip = b->scroll, total;
+	int		y = h, rows;
+
+	if (w <= 0 || h <= 0)
+		return;
+	/* Never scrolled past the oldest line. */
+	total = ui_buffer_rows(b, w);
+	if (total <= (size_t)h)
+		b->scroll = 0;
+	else if (b->scroll > total - h)
+		b->scroll = total - h;
+	skip = b->scroll;
+	for (i = b->nlines; i > 0 && y > 0; i--) {
+		p.draw = 0;
+		rows = ui_line(&b->lines[i - 1], &p);
+		if (skip >= (size_t)rows) {
+			skip -= rows;
+			continue;
+		}
+		p.draw = 1;
+		p.skip_after = skip;
+		p.top = y - (rows - (int)skip);
+		ui_line(&b->lines[i - 1], &p);
+		y = p.top;
+		skip = 0;
+	}
+}
+
+static void
+ui_draw_list(int w, int h)
+{
+	struct buffer	*b;
+	char		 item[64];
+	size_t		 i;
+	int		 y;
+
+	for (y = 0; y < h; y++)
+		mvaddch(y, w - 1, ACS_VLINE);
+	for (i = 0; (b = chat_buffer(ui.chat, i)) != NULL && (int)i < h; i++) {
+		attr_t a = ui_attr(UI_PAIR_LIST, 0);
+
+		if (b->mentions > 0)
+			snprintf(item, sizeof item, "%zu %s (%u!)", i + 1,
+			    b->name, b->mentions);
+		else if (b->unread > 0)
+			snprintf(item, sizeof item, "%zu %s (%u)", i + 1,
+			    b->name, b->unread);
+		else
+			snprintf(item, sizeof item, "%zu %s", i + 1, b->name);
+		if (i == chat_current_index(ui.chat))
+			a = A_REVERSE | A_BOLD;
+		else if (b->mentions > 0)
+			a = ui_attr(UI_PAIR_MENTION, A_BOLD | A_UNDERLINE);
+		else if (b->unread > 0)
+			a = A_BOLD;
+		attrset(a);
+		mvaddnstr((int)i, 0, item, w - 1);
+		attrset(A_NORMAL);
+	}
+}
+
+static void
+ui_draw_status(struct buffer *b, int y, int w)
+{
+	char	 s[512];
+	int	 x;
+
+	snprintf(s, sizeof s, " %s | %s | %s %s%s", chat_user(ui.chat),
+	    b != NULL ? b->name : "-", chat_conn_name(chat_conn(ui.chat)),
+	    chat_brokers(ui.chat),
+	    b != NULL && b->scroll > 0 ? " | -- more below (PgDn) --" : "");
+	attrset(ui_attr(UI_PAIR_STATUS, A_REVERSE));
+	move(y, 0);
+	for (x = 0; x < w; x++)
+		addch(' ');
+	mvaddnstr(y, 0, s, w);
+	attrset(A_NORMAL);
+}
+
+/* The input line scrolls sideways to keep the cursor in view. */
+static void
+ui_draw_input(struct buffer *b, int y, int w)
+{
+	const char	*t = input_text(ui.input);
+	char		 prompt[KC_NAME_MAX + 8];
+	size_t		 off = 0, n, cur = input_cursor(ui.input);
+	uint32_t	 cp;
+	int		 pw, avail, x;
+
+	snprintf(prompt, sizeof prompt, "[%s] ", b != NULL ? b->name : "-");
+	pw = (int)utf8_width(prompt, strlen(prompt));
+	if (pw > w / 2)
+		pw = 0;
+	mvaddnstr(y, 0, prompt, pw > 0 ? pw : 0);
+	avail = w - pw - 1;
+	if (avail < 1)
+		avail = 1;
+	/* Skip characters until the cursor fits. */
+	while (off < cur && (int)utf8_width(t + off, cur - off) > avail) {
+		if ((n = utf8_next(t + off, strlen(t + off), &cp)) == 0)
+			n = 1;
+		off += n;
+	}
+	x = pw;
+	while (t[off] != '\0') {
+		if ((n = utf8_next(t + off, strlen(t + off), &cp)) == 0)
+			n = 1;
+		if (x + utf8_cpwidth(cp) > w)
+			break;
+		mvaddnstr(y, x, t + off, n);
+		x += utf8_cpwidth(cp);
+		off += n;
+	}
+}
+
+void
+ui_draw(void)
+{
+	struct buffer	*b;
+	const char	*t;
+	size_t		 cur, off = 0, n;
+	uint32_t	 cp;
+	int		 h, w, ph, x0, cx, pw, avail;
+	char		 prompt[KC_NAME_MAX + 8];
+
+	if (!ui.started || !ui.dirty)
+		return;
+	ui.dirty = 0;
+	getmaxyx(stdscr, h, w);
+	erase();
+	if (h <= 0 || w <= 0) {
+		refresh();
+		return;
+	}
+	b = chat_current(ui.chat);
+	ph = h - 2;
+	ui.list_w = w >= UI_LIST_MIN_COLS ? UI_LIST_W : 0;
+	x0 = ui.list_w;
+	ui.pane_h = ph > 0 ? ph : 0;
+	if (ph > 0) {
+		if (ui.list_w > 0)
+			ui_draw_list(ui.list_w, ph);
+		if (b != NULL)
+			ui_draw_pane(b, x0, w - x0, ph);
+	}
+	if (h >= 2)
+		ui_draw_status(b, h - 2, w);
+	ui_draw_input(b, h - 1, w);
+
+	/* The cursor: where ui_draw_input() put the text under it. */
+	t = input_text(ui.input);
+	cur = input_cursor(ui.input);
+	snprintf(prompt, sizeof prompt, "[%s] ", b != NULL ? b->name : "-");
+	pw = (int)utf8_width(prompt, strlen(prompt));
+	if (pw > w / 2)
+		pw = 0;
+	avail = w - pw - 1;
+	if (avail < 1)
+		avail = 1;
+	while (off < cur && (int)utf8_width(t + off, cur - off) > avail) {
+		if ((n = utf8_next(t + off, strlen(t + off), &cp)) == 0)
+			n = 1;
+		off += n;
+	}
+	cx = pw + (int)utf8_width(t + off, cur - off);
+	if (cx >= w)
+		cx = w - 1;
+	move(h - 1, cx);
+	if (ui.bell) {
+		ui.bell = 0;
+		beep();
+	}
+	refresh();
+}

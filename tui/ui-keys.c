@@ -1,0 +1,219 @@
+/*
+ * ui-keys.c - keys to actions: the editing keys of the input line, Enter,
+ * Tab completion, switching buffers (Alt-1..9, Ctrl-N/Ctrl-P) and
+ * scrollback (PgUp/PgDn; PgUp at the top fetches older messages from
+ * Kafka; Alt-> jumps to the newest).
+ */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "ui-curses.h"
+
+#define CTRL(c)	((c) & 0x1f)
+#define UI_MORE_HISTORY 50
+
+static void
+ui_scroll(int dir)
+{
+	struct buffer	*b = chat_current(ui.chat);
+	size_t		 page, total, w;
+
+	if (b == NULL)
+		return;
+	page = ui.pane_h > 1 ? ui.pane_h - 1 : 1;
+	if (dir > 0) {
+		b->scroll = b->scroll > page ? b->scroll - page : 0;
+		return;
+	}
+	w = COLS - ui.list_w;
+	total = ui_buffer_rows(b, w);
+	if (b->scroll + page + ui.pane_h >= total && !b->history_done &&
+	    b->kind == BUFFER_ROOM) {
+		/* At the top: older messages come from Kafka. */
+		chat_history_more(ui.chat, b, UI_MORE_HISTORY);
+	}
+	b->scroll += page;
+}
+
+static size_t
+ui_complete(void *arg, const char *line, size_t ws, size_t cur, char ***out)
+{
+	return chat_complete(arg, line, ws, cur, out);
+}
+
+static void
+ui_enter(void)
+{
+	struct buffer	*b = chat_current(ui.chat);
+	char		*line;
+
+	line = input_take(ui.input);
+	if (b != NULL)
+		b->scroll = 0;
+	chat_input(ui.chat, line);
+	free(line);
+}
+
+/* Alt-x arrives as ESC then x. */
+static void
+ui_meta(wint_t ch)
+{
+	if (ch >= '1' && ch <= '9')
+		chat_switch(ui.chat, ch - '1');
+	else if (ch == '0')
+		chat_switch(ui.chat, 9);
+	else if (ch == 'b' || ch == 'B')
+		input_word_left(ui.input);
+	else if (ch == 'f' || ch == 'F')
+		input_word_right(ui.input);
+	else if (ch == '>' && chat_current(ui.chat) != NULL)
+		chat_current(ui.chat)->scroll = 0;
+	else if (ch == '<' && chat_current(ui.chat) != NULL)
+		chat_current(ui.chat)->scroll = (size_t)-1 / 2;
+}
+
+static void
+ui_function_key(wint_t ch)
+{
+	const char *name;
+
+	switch (ch) {
+	case KEY_ENTER:
+		ui_enter();
+		return;
+	case KEY_BACKSPACE:
+		input_backspace(ui.input);
+		return;
+	case KEY_DC:
+		input_delete(ui.input);
+		return;
+	case KEY_LEFT:
+		input_left(ui.input);
+		return;
+	case KEY_RIGHT:
+		input_right(ui.input);
+		return;
+	case KEY_HOME:
+		input_home(ui.input);
+		return;
+	case KEY_END:
+		input_end(ui.input);
+		return;
+	case KEY_UP:
+		input_history_prev(ui.input);
+		return;
+	case KEY_DOWN:
+		input_history_next(ui.input);
+		return;
+	case KEY_PPAGE:
+		ui_scroll(-1);
+		return;
+	case KEY_NPAGE:
+		ui_scroll(1);
+		return;
+	case KEY_RESIZE:
+		ui_resize();
+		return;
+	}
+	/* Ctrl-Left/Right and Alt-Left/Right: word moves. */
+	if ((name = keyname(ch)) == NULL)
+		return;
+	if (strncmp(name, "kLFT", 4) == 0)
+		input_word_left(ui.input);
+	else if (strncmp(name, "kRIT", 4) == 0)
+		input_word_right(ui.input);
+	else if (strncmp(name, "kEND", 4) == 0 && chat_current(ui.chat))
+		chat_current(ui.chat)->scroll = 0;
+}
+
+static void
+ui_key(wint_t ch)
+{
+	char	 mb[MB_LEN_MAX];
+	size_t	 n;
+	mbstate_t ps;
+
+	switch (ch) {
+	case '\r':
+	case '\n':
+		ui_enter();
+		return;
+	case '\t':
+		input_complete(ui.input, ui_complete, ui.chat);
+		return;
+	case 0x7f:
+	case CTRL('H'):
+		input_backspace(ui.input);
+		return;
+	case CTRL('A'):
+		input_home(ui.input);
+		return;
+	case CTRL('E'):
+		input_end(ui.input);
+		return;
+	case CTRL('B'):
+		input_left(ui.input);
+		return;
+	case CTRL('F'):
+		input_right(ui.input);
+		return;
+	case CTRL('D'):
+		input_delete(ui.input);
+		return;
+	case CTRL('U'):
+		input_kill_start(ui.input);
+		return;
+	case CTRL('K'):
+		input_kill_end(ui.input);
+		return;
+	case CTRL('W'):
+		input_kill_word(ui.input);
+		return;
+	case CTRL('Y'):
+		input_yank(ui.input);
+		return;
+	case CTRL('N'):
+		chat_next(ui.chat, 1);
+		return;
+	case CTRL('P'):
+		chat_next(ui.chat, -1);
+		return;
+	case CTRL('L'):
+		clearok(curscr, TRUE);
+		return;
+	case CTRL('C'):
+		chat_input(ui.chat, "/quit");
+		return;
+	}
+	if (ch < 0x20)
+		return;
+	memset(&ps, 0, sizeof ps);
+	if ((n = wcrtomb(mb, (wchar_t)ch, &ps)) == (size_t)-1)
+		return;
+	input_insert(ui.input, mb, n);
+}
+
+void
+ui_keys(void)
+{
+	wint_t	ch, next;
+	int	rv;
+
+	if (!ui.started)
+		return;
+	while ((rv = get_wch(&ch)) != ERR) {
+		ui.dirty = 1;
+		if (rv == KEY_CODE_YES) {
+			ui_function_key(ch);
+			continue;
+		}
+		if (ch == 0x1b) {
+			if (get_wch(&next) == OK)
+				ui_meta(next);
+			continue;
+		}
+		ui_key(ch);
+	}
+}
