@@ -1,0 +1,372 @@
+/*
+ * conf.c - kchat-bridge's settings: defaults < config file (-F) <
+ * environment < command line, all kept in one kc_conf so that every bridge
+ * setting can come from any of the four. -X passes librdkafka properties
+ * through, as kcat does.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bridge.h"
+
+#ifndef KCHAT_STATIC_DIR
+#define KCHAT_STATIC_DIR "/usr/local/share/kchat/static"
+#endif
+
+struct bridge_opts opts;
+
+/* Bridge keys, their defaults and the flags that set them. */
+static const struct {
+	const char	*key;
+	const char	*def;
+} conf_keys[] = {
+	{ "host", "127.0.0.1" },
+	{ "port", "8000" },
+	{ "static-dir", NULL },
+	{ "allow-origin", NULL },
+	{ "max-message", "16384" },
+	{ "rate", "10" },
+	{ "burst", "20" },
+	{ "max-conns-per-ip", "32" },
+	{ "send-queue", "256" },
+	{ "idle-timeout", "60" },
+	{ "shutdown-timeout", "5000" },
+	{ "history-timeout", "5000" },
+	{ "log-level", "info" },
+};
+
+enum {
+	OPT_STATIC_DIR = 256,
+	OPT_ALLOW_ORIGIN,
+	OPT_HISTORY,
+	OPT_MAX_MESSAGE,
+	OPT_RATE,
+	OPT_BURST,
+	OPT_MAX_CONNS,
+	OPT_SEND_QUEUE,
+	OPT_IDLE,
+	OPT_SHUTDOWN,
+	OPT_EMBEDDED,
+};
+
+static const char short_opts[] = "b:t:X:F:H:p:vqhV";
+
+static const struct option long_opts[] = {
+	{ "brokers",		required_argument, NULL, 'b' },
+	{ "topic",		required_argument, NULL, 't' },
+	{ "config",		required_argument, NULL, 'F' },
+	{ "host",		required_argument, NULL, 'H' },
+	{ "port",		required_argument, NULL, 'p' },
+	{ "static-dir",		required_argument, NULL, OPT_STATIC_DIR },
+	{ "allow-origin",	required_argument, NULL, OPT_ALLOW_ORIGIN },
+	{ "history",		required_argument, NULL, OPT_HISTORY },
+	{ "max-message",	required_argument, NULL, OPT_MAX_MESSAGE },
+	{ "rate",		required_argument, NULL, OPT_RATE },
+	{ "burst",		required_argument, NULL, OPT_BURST },
+	{ "max-conns-per-ip",	required_argument, NULL, OPT_MAX_CONNS },
+	{ "send-queue",		required_argument, NULL, OPT_SEND_QUEUE },
+	{ "idle-timeout",	required_argument, NULL, OPT_IDLE },
+	{ "shutdown-timeout",	required_argument, NULL, OPT_SHUTDOWN },
+	{ "embedded-kafka",	no_argument,	   NULL, OPT_EMBEDDED },
+	{ "verbose",		no_argument,	   NULL, 'v' },
+	{ "quiet",		no_argument,	   NULL, 'q' },
+	{ "help",		no_argument,	   NULL, 'h' },
+	{ "version",		no_argument,	   NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void
+conf_usage(FILE *f)
+{
+	fprintf(f,
+"usage: kchat-bridge [options]\n"
+"\n"
+"The WebSocket bridge between browsers and the kchat Kafka topic; also serves\n"
+"the web client.\n"
+"\n"
+"Kafka:\n"
+"  -b, --brokers LIST        bootstrap servers (KAFKA_BOOTSTRAP_SERVERS)\n"
+"  -t, --topic NAME          chat topic (CHAT_TOPIC), default chat-messages\n"
+"  -X PROP=VALUE             librdkafka property (SASL, SSL, ...), repeatable\n"
+"  -F, --config FILE         read \"key = value\" lines (flag names as keys)\n"
+"      --embedded-kafka      run an in-process broker (memory only!)\n"
+"HTTP and WebSocket:\n"
+"  -H, --host ADDR           listen address (SERVER_HOST), default 127.0.0.1\n"
+"  -p, --port PORT           listen port (SERVER_PORT), default 8000\n"
+"      --static-dir DIR      web client files, default the installed ones\n"
+"      --allow-origin ORIGIN also accept this Origin (repeatable; * = any)\n"
+"      --history N           messages sent on join, default 50\n"
+"Limits:\n"
+"      --max-message BYTES   largest client message, all fragments, default 16384\n"
+"      --rate N              frames per second per connection, default 10\n"
+"      --burst N             token bucket size, default 20\n"
+"      --max-conns-per-ip N  connections per client address, default 32\n"
+"      --send-queue N        frames queued per connection, default 256\n"
+"      --idle-timeout SECS   close without a pong for this long, default 60\n"
+"      --shutdown-timeout MS wait for Kafka on SIGTERM, default 5000\n"
+"Other:\n"
+"  -v, --verbose             more logging (repeat for debug)\n"
+"  -q, --quiet               errors only\n"
+"  -h, --help                this text\n"
+"  -V, --version             print the version\n");
+}
+
+static int
+conf_add_origin(const char *o)
+{
+	char **v;
+
+	if ((v = realloc(opts.origins, (opts.norigins + 1) * sizeof *v)) == NULL)
+		return -1;
+	opts.origins = v;
+	if ((v[opts.norigins] = strdup(o)) == NULL)
+		return -1;
+	opts.norigins++;
+	return 0;
+}
+
+/* Splits a comma or space separated list of origins (config file, env). */
+static int
+conf_add_origins(const char *list)
+{
+	char	*copy, *p, *tok;
+	int	 rc = 0;
+
+	if (list == NULL || (copy = strdup(list)) == NULL)
+		return list == NULL ? 0 : -1;
+	for (p = copy; (tok = strsep(&p, ", \t")) != NULL;) {
+		if (*tok != '\0' && conf_add_origin(tok) == -1)
+			rc = -1;
+	}
+	free(copy);
+	return rc;
+}
+
+static void
+conf_die(const char *what, int err, const char *errstr)
+{
+	fprintf(stderr, "kchat-bridge: %s: %s\n", what,
+	    errstr != NULL && *errstr != '\0' ? errstr : kc_strerror(err));
+	exit(1);
+}
+
+static const char *
+conf_key_for(int ch)
+{
+	switch (ch) {
+	case 'b': return "brokers";
+	case 't': return "topic";
+	case 'H': return "host";
+	case 'p': return "port";
+	case OPT_STATIC_DIR: return "static-dir";
+	case OPT_HISTORY: return "history";
+	case OPT_MAX_MESSAGE: return "max-message";
+	case OPT_RATE: return "rate";
+	case OPT_BURST: return "burst";
+	case OPT_MAX_CONNS: return "max-conns-per-ip";
+	case OPT_SEND_QUEUE: return "send-queue";
+	case OPT_IDLE: return "idle-timeout";
+	case OPT_SHUTDOWN: return "shutdown-timeout";
+	default: return NULL;
+	}
+}
+
+/*
+ * Builds one kc_conf from the four levels. topic, when not NULL, overrides
+ * the topic last (for the presence topic's conf). collect: also gather
+ * the flags that are not settings (first pass only).
+ */
+static struct kc_conf *
+conf_build(int argc, char **argv, const char *topic, int collect)
+{
+	struct kc_conf	*c;
+	const char	*file = NULL, *key;
+	char		 errstr[512] = "";
+	int		 ch, err, i;
+
+	if ((c = kc_conf_new()) == NULL)
+		conf_die("configuration", KC_ERR_NOMEM, NULL);
+	for (i = 0; i < (int)(sizeof conf_keys / sizeof conf_keys[0]); i++) {
+		if ((err = kc_conf_define(c, conf_keys[i].key, conf_keys[i].def)) != KC_OK)
+			conf_die("configuration", err, NULL);
+	}
+	if (kc_conf_bind_env(c, "SERVER_HOST", "host") != KC_OK ||
+	    kc_conf_bind_env(c, "SERVER_PORT", "port") != KC_OK)
+		conf_die("configuration", KC_ERR_NOMEM, NULL);
+
+	/* The file first: its level is below the environment's. */
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, short_opts, long_opts, NULL)) != -1) {
+		if (ch == 'F')
+			file = optarg;
+	}
+	if (file != NULL &&
+	    (err = kc_conf_load_file(c, file, errstr, sizeof errstr)) != KC_OK)
+		conf_die("config file", err, errstr);
+	if ((err = kc_conf_load_env(c)) != KC_OK)
+		conf_die("environment", err, NULL);
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, short_opts, long_opts, NULL)) != -1) {
+		errstr[0] = '\0';
+		err = KC_OK;
+		if ((key = conf_key_for(ch)) != NULL)
+			err = kc_conf_set(c, KC_CONF_CLI, key, optarg, errstr,
+			    sizeof errstr);
+		else if (ch == 'X')
+			err = kc_conf_set_x(c, KC_CONF_CLI, optarg, errstr,
+			    sizeof errstr);
+		else if (!collect)
+			continue;
+		else if (ch == OPT_ALLOW_ORIGIN) {
+			if (conf_add_origin(optarg) == -1)
+				err = KC_ERR_NOMEM;
+		} else if (ch == OPT_EMBEDDED)
+			opts.embedded = 1;
+		else if (ch == 'v')
+			opts.log_level++;
+		else if (ch == 'q')
+			opts.log_level = LOG_ERROR;
+		if (err != KC_OK)
+			conf_die(argv[optind - 1], err, errstr);
+	}
+	if (topic != NULL &&
+	    (err = kc_conf_set(c, KC_CONF_CLI, "topic", topic, errstr,
+	    sizeof errstr)) != KC_OK)
+		conf_die("topic", err, errstr);
+	return c;
+}
+
+/* A number from the configuration, within [lo, hi], or exit. */
+static long
+conf_number(const char *key, long lo, long hi)
+{
+	const char	*v = kc_conf_get(opts.conf, key);
+	char		*end;
+	long		 n;
+
+	errno = 0;
+	n = v != NULL ? strtol(v, &end, 10) : 0;
+	if (v == NULL || *v == '\0' || *end != '\0' || errno != 0 ||
+	    n < lo || n > hi) {
+		fprintf(stderr, "kchat-bridge: %s: expected a number from %ld "
+		    "to %ld, got \"%s\"\n", key, lo, hi, v ? v : "");
+		exit(1);
+	}
+	return n;
+}
+
+static int
+conf_is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int
+conf_parse(int argc, char **argv)
+{
+	const char	*v;
+	int		 ch, err;
+
+	opts.log_level = LOG_INFO;
+	opterr = 1;
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, short_opts, long_opts, NULL)) != -1) {
+		if (ch == 'h') {
+			conf_usage(stdout);
+			exit(0);
+		}
+		if (ch == 'V') {
+			printf("kchat-bridge %s\n", KC_VERSION_STRING);
+			exit(0);
+		}
+		if (ch == '?') {
+			conf_usage(stderr);
+			exit(1);
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "kchat-bridge: unexpected argument \"%s\"\n",
+		    argv[optind]);
+		exit(1);
+	}
+	opterr = 0;
+
+	opts.conf = conf_build(argc, argv, NULL, 1);
+	snprintf(opts.topic, sizeof opts.topic, "%s",
+	    kc_conf_get(opts.conf, "topic"));
+	if ((err = kc_presence_topic(opts.topic, opts.ptopic,
+	    sizeof opts.ptopic)) != KC_OK)
+		conf_die("topic", err, "topic name too long");
+	opts.pconf = conf_build(argc, argv, opts.ptopic, 0);
+
+	opts.host = kc_conf_get(opts.conf, "host");
+	opts.port = (int)conf_number("port", 0, 65535);
+	opts.max_message = (size_t)conf_number("max-message", 64, KC_JSON_MAX);
+	opts.rate = (double)conf_number("rate", 1, 100000);
+	opts.burst = (double)conf_number("burst", 1, 100000);
+	opts.max_conns_ip = (unsigned)conf_number("max-conns-per-ip", 1, 1000000);
+	opts.send_queue = (unsigned)conf_number("send-queue", 4, 1000000);
+	opts.idle_timeout = (int)conf_number("idle-timeout", 2, 86400);
+	opts.history = (unsigned)conf_number("history", 0, 500);
+	opts.shutdown_ms = (int)conf_number("shutdown-timeout", 0, 600000);
+	opts.history_timeout_ms = (int)conf_number("history-timeout", 100, 600000);
+	if (conf_add_origins(kc_conf_get(opts.conf, "allow-origin")) == -1)
+		conf_die("allow-origin", KC_ERR_NOMEM, NULL);
+
+	if ((v = kc_conf_get(opts.conf, "log-level")) != NULL &&
+	    opts.log_level == LOG_INFO) {
+		if (strcmp(v, "error") == 0)
+			opts.log_level = LOG_ERROR;
+		else if (strcmp(v, "warn") == 0)
+			opts.log_level = LOG_WARN;
+		else if (strcmp(v, "debug") == 0)
+			opts.log_level = LOG_DEBUG;
+	}
+
+	if ((v = kc_conf_get(opts.conf, "static-dir")) != NULL)
+		snprintf(opts.static_dir, sizeof opts.static_dir, "%s", v);
+	else if (conf_is_dir(KCHAT_STATIC_DIR))
+		snprintf(opts.static_dir, sizeof opts.static_dir, "%s",
+		    KCHAT_STATIC_DIR);
+#ifdef KCHAT_SOURCE_STATIC_DIR
+	else
+		snprintf(opts.static_dir, sizeof opts.static_dir, "%s",
+		    KCHAT_SOURCE_STATIC_DIR);
+#endif
+	if (!conf_is_dir(opts.static_dir)) {
+		fprintf(stderr, "kchat-bridge: static directory \"%s\" not "
+		    "found (use --static-dir)\n", opts.static_dir);
+		exit(1);
+	}
+	/* lws wants an absolute origin for file mounts. */
+	if (opts.static_dir[0] != '/') {
+		char abs[PATH_MAX];
+
+		if (realpath(opts.static_dir, abs) != NULL &&
+		    strlen(abs) < sizeof opts.static_dir)
+			memcpy(opts.static_dir, abs, strlen(abs) + 1);
+	}
+	return 0;
+}
+
+void
+conf_free(void)
+{
+	size_t i;
+
+	for (i = 0; i < opts.norigins; i++)
+		free(opts.origins[i]);
+	free(opts.origins);
+	kc_conf_free(opts.conf);
+	kc_conf_free(opts.pconf);
+	memset(&opts, 0, sizeof opts);
+}

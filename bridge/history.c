@@ -1,0 +1,199 @@
+/*
+ * history.c - room history for joining clients, fetched from Kafka by
+ * worker threads so that a slow fetch never stalls the service loop.
+ *
+ * The loop queues a request; a worker runs kc_history_fetch() and puts the
+ * result on the done list, then wakes the loop with lws_cancel_service();
+ * the loop (LWS_CALLBACK_EVENT_WAIT_CANCELLED) hands results to sessions
+ * that are still there. A session that closes is forgotten in every list,
+ * so no result ever reaches a freed session. Workers never touch sockets.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bridge.h"
+
+#define HISTORY_QUEUE_MAX	1024
+#define HISTORY_THREADS_MAX	8
+
+struct hjob {
+	struct session	*s;		/* NULL once the session closed */
+	char		 room[KC_NAME_MAX + 1];
+	char		 before[KC_ID_LEN + 1];
+	char		 ref[65];
+	size_t		 n;
+	int		 err;
+	char		 errstr[256];
+	struct kc_msg	*msgs;
+	size_t		 count;
+	struct hjob	*next;
+};
+
+static pthread_mutex_t	 history_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t	 history_cond = PTHREAD_COND_INITIALIZER;
+static struct hjob	*todo, **todo_tail = &todo;
+static struct hjob	*done;
+static struct hjob	*running[HISTORY_THREADS_MAX];
+static size_t		 ntodo;
+static int		 history_quit;
+static pthread_t	 threads[HISTORY_THREADS_MAX];
+static unsigned		 nthreads;
+
+static void
+hjob_free(struct hjob *j)
+{
+	kc_history_free(j->msgs, j->count);
+	free(j);
+}
+
+static void *
+history_worker(void *arg)
+{
+	unsigned	 me = (unsigned)(uintptr_t)arg;
+	struct hjob	*j;
+
+	pthread_mutex_lock(&history_lock);
+	for (;;) {
+		while (todo == NULL && !history_quit)
+			pthread_cond_wait(&history_cond, &history_lock);
+		if (history_quit)
+			break;
+		j = todo;
+		if ((todo = j->next) == NULL)
+			todo_tail = &todo;
+		ntodo--;
+		running[me] = j;
+		pthread_mutex_unlock(&history_lock);
+
+		j->err = kc_history_fetch(opts.conf, j->room, j->n,
+		    j->before[0] ? j->before : NULL, opts.history_timeout_ms,
+		    &j->msgs, &j->count, j->errstr, sizeof j->errstr);
+
+		pthread_mutex_lock(&history_lock);
+		running[me] = NULL;
+		j->next = done;
+		done = j;
+		lws_cancel_service(bridge_context());
+	}
+	pthread_mutex_unlock(&history_lock);
+	return NULL;
+}
+
+int
+history_start(unsigned n)
+{
+	unsigned i;
+
+	if (n > HISTORY_THREADS_MAX)
+		n = HISTORY_THREADS_MAX;
+	for (i = 0; i < n; i++) {
+		if (pthread_create(&threads[i], NULL, history_worker,
+		    (void *)(uintptr_t)i) != 0)
+			break;
+	}
+	nthreads = i;
+	return nthreads > 0 ? KC_OK : KC_ERR_NOMEM;
+}
+
+void
+history_stop(void)
+{
+	struct hjob	*j, *next;
+	unsigned	 i;
+
+	pthread_mutex_lock(&history_lock);
+	history_quit = 1;
+	pthread_cond_broadcast(&history_cond);
+	pthread_mutex_unlock(&history_lock);
+	for (i = 0; i < nthreads; i++)
+		pthread_join(threads[i], NULL);
+	nthreads = 0;
+	for (j = todo; j != NULL; j = next) {
+		next = j->next;
+		hjob_free(j);
+	}
+	for (j = done; j != NULL; j = next) {
+		next = j->next;
+		hjob_free(j);
+	}
+	todo = done = NULL;
+	todo_tail = &todo;
+	ntodo = 0;
+}
+
+int
+history_request(struct session *s, const char *room, size_t n,
+    const char *before, const char *ref)
+{
+	struct hjob *j;
+
+	if (n == 0)
+		return KC_OK;
+	if ((j = calloc(1, sizeof *j)) == NULL)
+		return KC_ERR_NOMEM;
+	j->s = s;
+	j->n = n;
+	snprintf(j->room, sizeof j->room, "%s", room);
+	snprintf(j->before, sizeof j->before, "%s", before ? before : "");
+	snprintf(j->ref, sizeof j->ref, "%s", ref ? ref : "");
+	pthread_mutex_lock(&history_lock);
+	if (ntodo >= HISTORY_QUEUE_MAX || nthreads == 0) {
+		pthread_mutex_unlock(&history_lock);
+		free(j);
+		return KC_ERR_QUEUE_FULL;
+	}
+	*todo_tail = j;
+	todo_tail = &j->next;
+	ntodo++;
+	pthread_cond_signal(&history_cond);
+	pthread_mutex_unlock(&history_lock);
+	return KC_OK;
+}
+
+void
+history_forget(struct session *s)
+{
+	struct hjob	*j;
+	unsigned	 i;
+
+	pthread_mutex_lock(&history_lock);
+	for (j = todo; j != NULL; j = j->next)
+		if (j->s == s)
+			j->s = NULL;
+	for (j = done; j != NULL; j = j->next)
+		if (j->s == s)
+			j->s = NULL;
+	for (i = 0; i < nthreads; i++)
+		if (running[i] != NULL && running[i]->s == s)
+			running[i]->s = NULL;
+	pthread_mutex_unlock(&history_lock);
+}
+
+void
+history_deliver(void)
+{
+	struct hjob *list, *j, *next, *rev = NULL;
+
+	pthread_mutex_lock(&history_lock);
+	list = done;
+	done = NULL;
+	pthread_mutex_unlock(&history_lock);
+	/* done is newest first: deliver in the order the workers finished. */
+	for (j = list; j != NULL; j = next) {
+		next = j->next;
+		j->next = rev;
+		rev = j;
+	}
+	for (j = rev; j != NULL; j = next) {
+		next = j->next;
+		/*
+		 * j->s cannot go stale between the unlock above and here:
+		 * sessions close only on this thread.
+		 */
+		if (j->s != NULL)
+			ws_history_done(j->s, j->room, j->before, j->ref, j->err,
+			    j->errstr, j->msgs, j->count, j->n);
+		hjob_free(j);
+	}
+}

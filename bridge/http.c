@@ -1,0 +1,203 @@
+/*
+ * http.c - plain HTTP: the web client from the static directory (one file
+ * mount for "/", one for "/static"), GET /healthz and GET /metrics.
+ * HTTP/1.1 only. Every response carries a strict Content-Security-Policy.
+ *
+ * /healthz: 200 {"status":"ok",...} while Kafka is reachable and the last
+ * message was stored, else 503 {"status":"unavailable","reason":...}.
+ * /metrics: the Prometheus text format (metrics.c).
+ */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bridge.h"
+
+/* Per-request state of a dynamic response. */
+struct http_req {
+	struct kc_buf	 body;
+	int		 active;
+};
+
+static const struct lws_protocol_vhost_options http_hdr_referrer = {
+	NULL, NULL, "Referrer-Policy:", "no-referrer"
+};
+static const struct lws_protocol_vhost_options http_hdr_nosniff = {
+	&http_hdr_referrer, NULL, "X-Content-Type-Options:", "nosniff"
+};
+static const struct lws_protocol_vhost_options http_hdr_csp = {
+	&http_hdr_nosniff, NULL, "Content-Security-Policy:",
+	"default-src 'self'; base-uri 'none'; frame-ancestors 'none'; "
+	"form-action 'self'"
+};
+
+static const struct lws_protocol_vhost_options http_mime_manifest = {
+	NULL, NULL, ".webmanifest", "application/manifest+json"
+};
+static const struct lws_protocol_vhost_options http_mime_wasm = {
+	&http_mime_manifest, NULL, ".wasm", "application/wasm"
+};
+
+const struct lws_protocol_vhost_options *
+http_headers(void)
+{
+	return &http_hdr_csp;
+}
+
+static struct lws_http_mount mount_root = {
+	.mountpoint = "/",
+	.def = "index.html",
+	.protocol = "http",	/* answers a missing file with 404 */
+	.origin_protocol = LWSMPRO_FILE,
+	.mountpoint_len = 1,
+	.extra_mimetypes = &http_mime_wasm,
+	.cache_max_age = 0,
+	.cache_reusable = 1,
+	.cache_revalidate = 1,
+};
+static struct lws_http_mount mount_static = {
+	.mount_next = &mount_root,
+	.mountpoint = "/static",
+	.protocol = "http",
+	.origin_protocol = LWSMPRO_FILE,
+	.mountpoint_len = 7,
+	.extra_mimetypes = &http_mime_wasm,
+	.cache_max_age = 3600,
+	.cache_reusable = 1,
+	.cache_revalidate = 1,
+};
+static struct lws_http_mount mount_metrics = {
+	.mount_next = &mount_static,
+	.mountpoint = "/metrics",
+	.origin = "http",
+	.origin_protocol = LWSMPRO_CALLBACK,
+	.mountpoint_len = 8,
+};
+static struct lws_http_mount mount_healthz = {
+	.mount_next = &mount_metrics,
+	.mountpoint = "/healthz",
+	.origin = "http",
+	.origin_protocol = LWSMPRO_CALLBACK,
+	.mountpoint_len = 8,
+};
+
+const struct lws_http_mount *
+http_mounts(void)
+{
+	mount_root.origin = opts.static_dir;
+	mount_static.origin = opts.static_dir;
+	return &mount_healthz;
+}
+
+static int
+http_healthz(struct kc_buf *body)
+{
+	const char	*why;
+	json_t		*obj = json_object();
+	char		*js;
+	int		 ok = kafka_healthy(&why);
+
+	json_object_set_new(obj, "status", json_string(ok ? "ok" : "unavailable"));
+	json_object_set_new(obj, "kafka", json_boolean(ok));
+	json_object_set_new(obj, "reason", json_string(why));
+	json_object_set_new(obj, "topic", json_string(opts.topic));
+	json_object_set_new(obj, "connections", json_integer(ws_count()));
+	json_object_set_new(obj, "uptime_seconds",
+	    json_integer((kc_now_us() - metrics.started_us) / 1000000));
+	if ((js = json_dumps(obj, JSON_COMPACT)) != NULL) {
+		kc_buf_append(body, js, strlen(js));
+		kc_buf_append(body, "\n", 1);
+	}
+	free(js);
+	json_decref(obj);
+	return ok ? HTTP_STATUS_OK : HTTP_STATUS_SERVICE_UNAVAILABLE;
+}
+
+/* Writes the headers of a dynamic response; the body follows when writable. */
+static int
+http_respond(struct lws *wsi, struct http_req *hr, unsigned status,
+    const char *type)
+{
+	unsigned char				 buf[LWS_PRE + 1024];
+	unsigned char				*start = buf + LWS_PRE, *p = start;
+	unsigned char				*end = buf + sizeof buf - 1;
+
+	if (lws_add_http_common_headers(wsi, status, type,
+	    (lws_filepos_t)hr->body.len, &p, end) ||
+	    lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:",
+	    (const unsigned char *)"no-store", 8, &p, end))
+		return -1;
+	if (lws_finalize_write_http_header(wsi, start, &p, end))
+		return -1;
+	hr->active = 1;
+	lws_callback_on_writable(wsi);
+	return 0;
+}
+
+static int
+http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
+    void *in, size_t len)
+{
+	struct http_req	*hr = user;
+	char		 uri[128];
+	unsigned	 status;
+	int		 n;
+
+	switch (reason) {
+	case LWS_CALLBACK_FILTER_NETWORK_CONNECTION:
+		return bridge_stopping ? -1 : 0;	/* stop accepting */
+	case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
+		history_deliver();
+		return 0;
+	case LWS_CALLBACK_HTTP:
+		if (hr == NULL ||
+		    lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) <= 0)
+			break;		/* not a GET: the dummy answers */
+		memset(hr, 0, sizeof *hr);
+		if (strcmp(uri, "/healthz") == 0) {
+			status = (unsigned)http_healthz(&hr->body);
+			return http_respond(wsi, hr, status, "application/json");
+		}
+		if (strcmp(uri, "/metrics") == 0) {
+			metrics_render(&hr->body);
+			return http_respond(wsi, hr, HTTP_STATUS_OK,
+			    "text/plain; version=0.0.4; charset=utf-8");
+		}
+		lws_return_http_status(wsi, HTTP_STATUS_NOT_FOUND, NULL);
+		return lws_http_transaction_completed(wsi) ? -1 : 0;
+	case LWS_CALLBACK_HTTP_WRITEABLE:
+		if (hr == NULL || !hr->active)
+			break;
+		{
+			unsigned char *b = malloc(LWS_PRE + hr->body.len);
+
+			if (b == NULL)
+				return -1;
+			memcpy(b + LWS_PRE, hr->body.data, hr->body.len);
+			n = lws_write(wsi, b + LWS_PRE, hr->body.len,
+			    LWS_WRITE_HTTP_FINAL);
+			free(b);
+		}
+		kc_buf_free(&hr->body);
+		hr->active = 0;
+		if (n < 0)
+			return -1;
+		return lws_http_transaction_completed(wsi) ? -1 : 0;
+	case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
+	case LWS_CALLBACK_CLOSED_HTTP:
+		if (hr != NULL && hr->active) {
+			kc_buf_free(&hr->body);
+			hr->active = 0;
+		}
+		break;
+	default:
+		break;
+	}
+	return lws_callback_http_dummy(wsi, reason, user, in, len);
+}
+
+const struct lws_protocols http_protocol = {
+	.name = "http",
+	.callback = http_callback,
+	.per_session_data_size = sizeof(struct http_req),
+};

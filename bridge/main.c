@@ -1,0 +1,185 @@
+/*
+ * main.c - kchat-bridge: settings, signals, the one service loop, and a
+ * graceful shutdown.
+ *
+ * SIGTERM or SIGINT: stop accepting connections and client frames, flush
+ * the producer (at most --shutdown-timeout), deliver the last acks, close
+ * every client with 1001, exit 0. Exit 1: bad configuration or Kafka not
+ * reachable at start.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bridge.h"
+
+#define HISTORY_THREADS		2
+#define CLOSE_GRACE_US		(2 * 1000000LL)
+
+volatile int			 bridge_stopping;
+static volatile sig_atomic_t	 stop_signal;
+static struct lws_context	*context;
+static lws_sorted_usec_list_t	 tick_sul;
+
+struct lws_context *
+bridge_context(void)
+{
+	return context;
+}
+
+static void
+main_signal(int sig)
+{
+	stop_signal = sig;
+	if (context != NULL)
+		lws_cancel_service(context);
+}
+
+/* Keeps the loop turning during shutdown. */
+static void
+main_tick(lws_sorted_usec_list_t *sul)
+{
+	lws_sul_schedule(context, 0, &tick_sul, main_tick, 50 * 1000);
+}
+
+/* Fixes the bootstrap servers in both confs (history threads read them). */
+static void
+main_pin_brokers(const char *brokers)
+{
+	char errstr[256];
+
+	kc_conf_set(opts.conf, brokers ? KC_CONF_CLI : KC_CONF_DEFAULT,
+	    "brokers", brokers ? brokers : kc_conf_brokers(opts.conf),
+	    errstr, sizeof errstr);
+	kc_conf_set(opts.pconf, brokers ? KC_CONF_CLI : KC_CONF_DEFAULT,
+	    "brokers", brokers ? brokers : kc_conf_brokers(opts.pconf),
+	    errstr, sizeof errstr);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct lws_context_creation_info	 info;
+	struct lws_protocols			 protocols[4];
+	struct lws_protocol_vhost_options	 pvo_default = {
+		NULL, NULL, "default", "1"
+	};
+	struct lws_protocol_vhost_options	 pvo = {
+		NULL, &pvo_default, "kchat", ""
+	};
+	lws_retry_bo_t				 retry = { 0 };
+	struct lws_vhost			*vh;
+	struct kc_embedded			*emb = NULL;
+	struct sigaction			 sa;
+	char					 errstr[512] = "";
+	int64_t					 deadline;
+	int					 err;
+
+	conf_parse(argc, argv);
+	log_set_level(opts.log_level);
+	metrics.started_us = kc_now_us();
+
+	if (opts.embedded) {
+		if ((err = kc_embedded_start(opts.topic, &emb, errstr,
+		    sizeof errstr)) != KC_OK) {
+			log_error("cannot start the embedded broker: %s",
+			    *errstr ? errstr : kc_strerror(err));
+			return 1;
+		}
+		log_warn("embedded Kafka broker at %s: messages are kept in "
+		    "memory only and are lost when the bridge stops",
+		    kc_embedded_bootstraps(emb));
+		main_pin_brokers(kc_embedded_bootstraps(emb));
+	} else
+		main_pin_brokers(NULL);
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = main_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	memset(protocols, 0, sizeof protocols);
+	protocols[0] = http_protocol;
+	protocols[1] = ws_protocol;
+	protocols[2] = kafka_protocol;
+
+	retry.secs_since_valid_ping = (uint16_t)(opts.idle_timeout / 2);
+	retry.secs_since_valid_hangup = (uint16_t)opts.idle_timeout;
+
+	memset(&info, 0, sizeof info);
+	info.port = opts.port;
+	info.iface = (opts.host == NULL || *opts.host == '\0' ||
+	    strcmp(opts.host, "0.0.0.0") == 0 || strcmp(opts.host, "*") == 0) ?
+	    NULL : opts.host;
+	info.protocols = protocols;
+	info.pvo = &pvo;
+	info.mounts = http_mounts();
+	info.headers = http_headers();
+	info.vhost_name = "kchat";
+	info.retry_and_idle_policy = &retry;
+	info.timeout_secs = 10;
+	info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS;
+
+	if ((context = lws_create_context(&info)) == NULL) {
+		log_error("cannot create the libwebsockets context");
+		return 1;
+	}
+	if ((vh = lws_create_vhost(context, &info)) == NULL) {
+		log_error("cannot listen on %s port %d", opts.host, opts.port);
+		lws_context_destroy(context);
+		return 1;
+	}
+	if (history_start(HISTORY_THREADS) != KC_OK) {
+		log_error("cannot start the history threads");
+		return 1;
+	}
+	log_info("kchat-bridge %s: Kafka %s, topic %s, presence topic %s",
+	    KC_VERSION_STRING, kc_conf_brokers(opts.conf), opts.topic,
+	    opts.ptopic);
+	if ((err = kafka_start(vh, errstr, sizeof errstr)) != KC_OK) {
+		log_error("cannot reach Kafka at %s: %s",
+		    kc_conf_brokers(opts.conf), *errstr ? errstr : kc_strerror(err));
+		history_stop();
+		kafka_stop();
+		lws_context_destroy(context);
+		kc_embedded_stop(emb);
+		return 1;
+	}
+	log_info("listening on http://%s:%d/ (static files from %s)",
+	    opts.host, lws_get_vhost_listen_port(vh), opts.static_dir);
+
+	while (!stop_signal) {
+		if (lws_service(context, 0) < 0)
+			break;
+	}
+
+	log_info("%s: shutting down", stop_signal == SIGINT ? "SIGINT" :
+	    stop_signal == SIGTERM ? "SIGTERM" : "service loop ended");
+	bridge_stopping = 1;
+	main_tick(&tick_sul);
+	if (kafka_flush(opts.shutdown_ms) != KC_OK)
+		log_warn("%d messages not confirmed by Kafka after %d ms",
+		    kafka_pending(), opts.shutdown_ms);
+	/* Delivery reports just served queued acks; send them, then 1001. */
+	ws_close_all();
+	deadline = kc_now_us() + CLOSE_GRACE_US;
+	while (ws_count() > 0 && kc_now_us() < deadline) {
+		if (lws_service(context, 0) < 0)
+			break;
+	}
+	if (ws_count() > 0)
+		log_warn("%d clients did not close in time", ws_count());
+	lws_sul_cancel(&tick_sul);
+	history_stop();
+	kafka_stop();
+	lws_context_destroy(context);
+	context = NULL;
+	kc_embedded_stop(emb);
+	fanout_free();
+	conf_free();
+	log_info("bye");
+	return 0;
+}

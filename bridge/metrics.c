@@ -1,0 +1,89 @@
+/*
+ * metrics.c - counters kept by the rest of the bridge, shown at GET /metrics
+ * in the Prometheus text exposition format (version 0.0.4).
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "bridge.h"
+
+struct metrics metrics;
+
+static void
+metrics_line(struct kc_buf *out, const char *name, const char *type,
+    const char *help, const char *labels, double value)
+{
+	char line[512];
+	int  n;
+
+	if (help != NULL) {
+		n = snprintf(line, sizeof line, "# HELP %s %s\n# TYPE %s %s\n",
+		    name, help, name, type);
+		kc_buf_append(out, line, (size_t)n);
+	}
+	n = snprintf(line, sizeof line, "%s%s %.17g\n", name,
+	    labels != NULL ? labels : "", value);
+	kc_buf_append(out, line, (size_t)n);
+}
+
+#define COUNTER(name, help, v) \
+	metrics_line(out, "kchat_bridge_" name, "counter", help, NULL, (double)(v))
+#define GAUGE(name, help, v) \
+	metrics_line(out, "kchat_bridge_" name, "gauge", help, NULL, (double)(v))
+
+int
+metrics_render(struct kc_buf *out)
+{
+	const char *why;
+
+	GAUGE("connections", "Open WebSocket connections.", ws_count());
+	COUNTER("connections_total", "WebSocket connections accepted.",
+	    metrics.connections_total);
+	metrics_line(out, "kchat_bridge_connections_rejected_total", "counter",
+	    "WebSocket handshakes refused, by reason.", "{reason=\"origin\"}",
+	    (double)metrics.connections_rejected_origin);
+	metrics_line(out, "kchat_bridge_connections_rejected_total", "counter",
+	    NULL, "{reason=\"per_address_limit\"}",
+	    (double)metrics.connections_rejected_limit);
+	GAUGE("rooms", "Rooms with a subscriber on this bridge.", fanout_rooms());
+	COUNTER("frames_in_total", "Client frames received.", metrics.frames_in);
+	COUNTER("messages_produced_total", "Messages handed to the producer.",
+	    metrics.messages_produced);
+	COUNTER("deliveries_total", "Delivery reports that Kafka has a message.",
+	    metrics.deliveries_ok);
+	COUNTER("delivery_failures_total", "Messages Kafka did not store.",
+	    metrics.deliveries_failed);
+	COUNTER("produce_errors_total", "Messages refused before reaching Kafka.",
+	    metrics.produce_errors);
+	GAUGE("pending_deliveries", "Client messages waiting for Kafka.",
+	    kafka_pending());
+	COUNTER("records_in_total", "Records read from the chat topic.",
+	    metrics.records_in);
+	COUNTER("records_duplicate_total", "Records dropped as duplicates (same id).",
+	    metrics.records_duplicate);
+	COUNTER("frames_out_total", "Frames written to clients.", metrics.frames_out);
+	COUNTER("bytes_out_total", "Payload bytes written to clients.",
+	    metrics.bytes_out);
+	metrics_line(out, "kchat_bridge_drops_total", "counter",
+	    "Connections closed by the bridge, by reason.", "{reason=\"slow_client\"}",
+	    (double)metrics.drop_slow);
+	metrics_line(out, "kchat_bridge_drops_total", "counter", NULL,
+	    "{reason=\"oversize\"}", (double)metrics.drop_oversize);
+	metrics_line(out, "kchat_bridge_drops_total", "counter", NULL,
+	    "{reason=\"rate_abuse\"}", (double)metrics.drop_rate);
+	COUNTER("rate_limited_total", "Client frames refused by the rate limit.",
+	    metrics.rate_limited);
+	COUNTER("errors_sent_total", "Error frames sent to clients.",
+	    metrics.errors_sent);
+	COUNTER("history_requests_total", "History pages asked for.",
+	    metrics.history_requests);
+	COUNTER("heartbeats_sent_total", "Presence heartbeats produced.",
+	    metrics.heartbeats_sent);
+	GAUGE("consumer_lag", "Records of the chat topic not yet read.",
+	    kafka_lag());
+	GAUGE("kafka_up", "1 while Kafka is reachable.", kafka_healthy(&why));
+	GAUGE("uptime_seconds", "Seconds since the bridge started.",
+	    (double)(kc_now_us() - metrics.started_us) / 1e6);
+	return KC_OK;
+}

@@ -1,0 +1,1000 @@
+/*
+ * ws.c - the WebSocket protocol at /ws/{client_id}: one session per
+ * connection, its rooms, its bound user name, its limits and its bounded
+ * send queue.
+ *
+ * Frames a client may send (one JSON object per text message; parsed by
+ * kc_json_parse_req() in proto/json.c; "room" absent = the current room):
+ *
+ *   {"username":U,"message":T,"room":R}            the documented form
+ *   {"type":"message","username":U,"message":T,"room":R,"ref":X}
+ *   {"type":"action",...}                          /me T
+ *   {"type":"dm","username":U,"to":V,"message":T}  only U's and V's
+ *                                                  connections get it
+ *   {"type":"join","room":R}                       subscribe, make R current
+ *   {"type":"leave","room":R}
+ *   {"type":"history","room":R,"before":ID,"limit":N}  older messages
+ *   {"type":"typing","room":R}
+ *   {"type":"who","room":R}
+ *   {"type":"rooms"}
+ *   {"type":"ping"}
+ * Any frame may carry "ref" (1..64 printable ASCII), echoed in the answer
+ * (ack, error, history, joined, ...), and "username". The first user name a
+ * connection uses is bound to it; a frame naming another user is refused
+ * with error "username_mismatch".
+ *
+ * Frames the bridge sends:
+ *
+ *   chat records: {"username","message","timestamp","room","id","type"
+ *     [,"to"][,"via"]} - type is message, action, dm, join or leave
+ *     (join/leave carry "message":""); history sent to a plain client has
+ *     "history":true as well.
+ *   {"type":"error","code":C,"error":TEXT[,"ref"]} - codes are kc_errname()
+ *     values (text_too_long, json_syntax, ...) and the bridge's own:
+ *     username_mismatch, username_required, rate_limited, binary,
+ *     not_in_room, too_many_rooms, no_room, too_many_pending, busy.
+ * Only to an "extended" client (one that connected with ?ext=1 or sent a
+ * frame with a "type" other than message, or a "ref"), so that a client
+ * knowing only the four documented fields sees nothing else:
+ *   {"type":"hello","client_id","username"|null,"room","rooms":[...],
+ *     "server","history","max_message","rate","burst",
+ *     "presence_timeout_ms"}                       on connect or switch
+ *   {"type":"ack","ref","id","timestamp","room"}   Kafka has the message
+ *   {"type":"joined","room","rooms":[...],"ref"}
+ *   {"type":"left","room","rooms":[...],"ref"}
+ *   {"type":"history","room","before"|null,"more":bool,"ref",
+ *     "messages":[chat records, oldest first]}
+ *   {"type":"presence","room","users":[...]}       on join, who, and change
+ *   {"type":"typing","room","username"}            for a few seconds
+ *   {"type":"rooms","current","joined":[...],"active":[{"room","users"}]}
+ *   {"type":"pong","ref","timestamp"}
+ *
+ * Closes: 1009 a message over --max-message (all fragments counted);
+ * 1008 send queue full (a slow client) or rate-limit abuse; 1001 shutdown.
+ * At the handshake: 403 for an Origin not allowed, for more than
+ * --max-conns-per-ip connections from one address, or a bad path.
+ */
+#include <errno.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bridge.h"
+
+#define SESSION_INFLIGHT_MAX	256	/* messages waiting for Kafka */
+#define TYPING_INTERVAL_US	(2 * 1000000LL)
+#define IP_BUCKETS		1024
+
+struct session {
+	struct lws	*wsi;
+	struct session	*prev, *next;
+	char		 client_id[BRIDGE_CLIENT_ID_MAX + 1];
+	char		 addr[64];
+	char		 user[KC_NAME_MAX + 1];
+	char		 room[KC_NAME_MAX + 1];		/* current */
+	char		 rooms[BRIDGE_ROOMS_MAX][KC_NAME_MAX + 1];
+	unsigned	 nrooms;
+	struct frame	**q;			/* ring of opts.send_queue */
+	unsigned	 qhead, qlen;
+	struct kc_buf	 rx;			/* a fragmented message */
+	size_t		 rx_total;
+	int		 rx_binary;
+	double		 tokens;
+	int64_t		 tokens_at;
+	unsigned	 strikes;
+	int64_t		 typing_at;
+	unsigned	 inflight;
+	int		 ext;
+	int		 established;
+	int		 closing;		/* close status to send, 0 = none */
+	int		 drain;			/* send the queue before closing */
+	char		 close_reason[64];
+};
+
+struct ipcount {
+	char		 addr[64];
+	unsigned	 n;
+	struct ipcount	*next;
+};
+
+static struct session	*sessions;
+static int		 nsessions;
+static struct ipcount	*ipcounts[IP_BUCKETS];
+
+/* ------------------------------------------------------------------ utils */
+
+static struct ipcount **
+ip_slot(const char *addr)
+{
+	uint32_t	  h = 2166136261u;
+	const char	 *p;
+	struct ipcount	**pp;
+
+	for (p = addr; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	for (pp = &ipcounts[h % IP_BUCKETS]; *pp != NULL; pp = &(*pp)->next) {
+		if (strcmp((*pp)->addr, addr) == 0)
+			break;
+	}
+	return pp;
+}
+
+static unsigned
+ip_count(const char *addr)
+{
+	struct ipcount *c = *ip_slot(addr);
+
+	return c != NULL ? c->n : 0;
+}
+
+static void
+ip_add(const char *addr, int delta)
+{
+	struct ipcount **pp = ip_slot(addr), *c = *pp;
+
+	if (c == NULL) {
+		if (delta < 0 || (c = calloc(1, sizeof *c)) == NULL)
+			return;
+		snprintf(c->addr, sizeof c->addr, "%s", addr);
+		*pp = c;
+	}
+	if (delta < 0 && c->n > 0)
+		c->n--;
+	else if (delta > 0)
+		c->n++;
+	if (c->n == 0) {
+		*pp = c->next;
+		free(c);
+	}
+}
+
+const char *
+ws_user(const struct session *s)
+{
+	return s->user;
+}
+
+int
+ws_wants_ext(const struct session *s)
+{
+	return s->ext;
+}
+
+int
+ws_count(void)
+{
+	return nsessions;
+}
+
+void
+ws_foreach(void (*fn)(struct session *, void *), void *arg)
+{
+	struct session *s, *next;
+
+	for (s = sessions; s != NULL; s = next) {
+		next = s->next;
+		fn(s, arg);
+	}
+}
+
+/* Starts closing s with status and reason; drain: send the queue first. */
+static void
+ws_close(struct session *s, int status, const char *reason, int drain)
+{
+	if (s->closing)
+		return;
+	s->closing = status;
+	s->drain = drain;
+	snprintf(s->close_reason, sizeof s->close_reason, "%s", reason);
+	if (!drain) {
+		while (s->qlen > 0) {
+			frame_unref(s->q[s->qhead]);
+			s->qhead = (s->qhead + 1) % opts.send_queue;
+			s->qlen--;
+		}
+	}
+	lws_callback_on_writable(s->wsi);
+	/* A client that does not read may never become writable. */
+	lws_set_timeout(s->wsi, PENDING_TIMEOUT_USER_OK, 5);
+}
+
+void
+ws_send(struct session *s, struct frame *f)
+{
+	if (s->closing || !s->established)
+		return;
+	if (s->qlen == opts.send_queue) {
+		metrics.drop_slow++;
+		log_warn("closing slow client %s (%s): send queue full (%u frames)",
+		    s->addr, s->client_id, opts.send_queue);
+		ws_close(s, LWS_CLOSE_STATUS_POLICY_VIOLATION,
+		    "send queue full: client too slow", 0);
+		return;
+	}
+	s->q[(s->qhead + s->qlen) % opts.send_queue] = frame_ref(f);
+	s->qlen++;
+	if (s->qlen == 1)
+		lws_callback_on_writable(s->wsi);
+}
+
+void
+ws_send_ext(struct session *s, struct frame *f)
+{
+	if (s->ext)
+		ws_send(s, f);
+}
+
+/* Encodes obj (consumed) and queues it to s. */
+static void
+ws_send_json(struct session *s, json_t *obj, int ext)
+{
+	struct frame	*f;
+	char		*js;
+
+	if (obj == NULL)
+		return;
+	if ((js = json_dumps(obj, JSON_COMPACT)) != NULL &&
+	    (f = frame_new(js, strlen(js))) != NULL) {
+		if (ext)
+			ws_send_ext(s, f);
+		else
+			ws_send(s, f);
+		frame_unref(f);
+	}
+	free(js);
+	json_decref(obj);
+}
+
+static void
+ws_send_buf(struct session *s, const struct kc_buf *b)
+{
+	struct frame *f;
+
+	if ((f = frame_new(b->data, b->len)) != NULL) {
+		ws_send(s, f);
+		frame_unref(f);
+	}
+}
+
+void
+ws_error(struct session *s, int err, const char *msg, const char *ref)
+{
+	struct kc_buf b = { 0 };
+
+	metrics.errors_sent++;
+	if (kc_json_encode_error(err, msg, ref, &b) == KC_OK)
+		ws_send_buf(s, &b);
+	kc_buf_free(&b);
+}
+
+void
+ws_error_code(struct session *s, const char *code, const char *msg,
+    const char *ref)
+{
+	json_t *obj = json_object();
+
+	metrics.errors_sent++;
+	json_object_set_new(obj, "type", json_string("error"));
+	json_object_set_new(obj, "code", json_string(code));
+	json_object_set_new(obj, "error", json_string(msg));
+	if (ref != NULL && *ref != '\0')
+		json_object_set_new(obj, "ref", json_string(ref));
+	ws_send_json(s, obj, 0);
+}
+
+static json_t *
+ws_rooms_array(const struct session *s)
+{
+	json_t		*a = json_array();
+	unsigned	 i;
+
+	for (i = 0; i < s->nrooms; i++)
+		json_array_append_new(a, json_string(s->rooms[i]));
+	return a;
+}
+
+static void
+ws_hello(struct session *s)
+{
+	json_t *obj = json_object();
+
+	json_object_set_new(obj, "type", json_string("hello"));
+	json_object_set_new(obj, "client_id", json_string(s->client_id));
+	json_object_set_new(obj, "username",
+	    s->user[0] ? json_string(s->user) : json_null());
+	json_object_set_new(obj, "room", json_string(s->room));
+	json_object_set_new(obj, "rooms", ws_rooms_array(s));
+	json_object_set_new(obj, "server",
+	    json_string("kchat-bridge/" KC_VERSION_STRING));
+	json_object_set_new(obj, "history", json_integer(opts.history));
+	json_object_set_new(obj, "max_message", json_integer((json_int_t)opts.max_message));
+	json_object_set_new(obj, "rate", json_real(opts.rate));
+	json_object_set_new(obj, "burst", json_real(opts.burst));
+	json_object_set_new(obj, "presence_timeout_ms",
+	    json_integer(KC_PRESENCE_TIMEOUT_MS));
+	ws_send_json(s, obj, 1);
+}
+
+/* Switches s to extended frames, greeting it once. */
+static void
+ws_extend(struct session *s)
+{
+	if (s->ext)
+		return;
+	s->ext = 1;
+	ws_hello(s);
+}
+
+/* ---------------------------------------------------------------- rooms */
+
+static int
+ws_in_room(const struct session *s, const char *room)
+{
+	unsigned i;
+
+	for (i = 0; i < s->nrooms; i++) {
+		if (strcmp(s->rooms[i], room) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+/* Produces a join or leave record for s's user in room. */
+static void
+ws_announce(struct session *s, enum kc_type type, const char *room,
+    const char *text, size_t len)
+{
+	struct kc_msg	m;
+	int		err;
+
+	kc_msg_init(&m);
+	if ((err = kc_msg_make(&m, type, room, s->user, NULL,
+	    len > 0 ? text : NULL, len)) == KC_OK) {
+		snprintf(m.via, sizeof m.via, "web");
+		err = kafka_send(NULL, NULL, &m);
+	}
+	if (err != KC_OK)
+		log_warn("cannot announce %s of %s in %s: %s",
+		    kc_type_name(type), s->user, room, kc_strerror(err));
+	kc_msg_clear(&m);
+}
+
+/* Subscribes s to room; history and presence follow. */
+static int
+ws_join(struct session *s, const char *room, const char *text, size_t len,
+    const char *ref)
+{
+	json_t	*obj;
+	int	 err;
+
+	if (ws_in_room(s, room) < 0) {
+		if (s->nrooms == BRIDGE_ROOMS_MAX) {
+			ws_error_code(s, "too_many_rooms",
+			    "too many rooms on one connection", ref);
+			return -1;
+		}
+		if ((err = fanout_join(s, room)) != KC_OK) {
+			ws_error(s, err, NULL, ref);
+			return -1;
+		}
+		snprintf(s->rooms[s->nrooms++], KC_NAME_MAX + 1, "%s", room);
+		if (s->user[0] != '\0' && fanout_user_count(room, s->user) == 1)
+			ws_announce(s, KC_TYPE_JOIN, room, text, len);
+	}
+	snprintf(s->room, sizeof s->room, "%s", room);
+	if (s->ext) {
+		obj = json_object();
+		json_object_set_new(obj, "type", json_string("joined"));
+		json_object_set_new(obj, "room", json_string(room));
+		json_object_set_new(obj, "rooms", ws_rooms_array(s));
+		if (ref != NULL && *ref != '\0')
+			json_object_set_new(obj, "ref", json_string(ref));
+		ws_send_json(s, obj, 1);
+	}
+	if (opts.history > 0 &&
+	    (err = history_request(s, room, opts.history, NULL, ref)) != KC_OK)
+		ws_error_code(s, "busy", "history is busy, ask again later", ref);
+	if (s->ext) {
+		struct frame *f = fanout_presence_frame(room);
+
+		if (f != NULL) {
+			ws_send(s, f);
+			frame_unref(f);
+		}
+	}
+	return 0;
+}
+
+static void
+ws_leave(struct session *s, const char *room, const char *text, size_t len,
+    const char *ref)
+{
+	json_t	*obj;
+	int	 i;
+
+	if ((i = ws_in_room(s, room)) < 0) {
+		ws_error_code(s, "not_in_room", "not in that room", ref);
+		return;
+	}
+	if (s->user[0] != '\0' && fanout_user_count(room, s->user) == 1 &&
+	    !bridge_stopping)
+		ws_announce(s, KC_TYPE_LEAVE, room, text, len);
+	fanout_leave(s, room);
+	memmove(s->rooms[i], s->rooms[i + 1],
+	    (s->nrooms - (unsigned)i - 1) * sizeof s->rooms[0]);
+	s->nrooms--;
+	if (strcmp(s->room, room) == 0)
+		snprintf(s->room, sizeof s->room, "%s",
+		    s->nrooms > 0 ? s->rooms[0] : "");
+	if (s->ext) {
+		obj = json_object();
+		json_object_set_new(obj, "type", json_string("left"));
+		json_object_set_new(obj, "room", json_string(room));
+		json_object_set_new(obj, "rooms", ws_rooms_array(s));
+		if (ref != NULL && *ref != '\0')
+			json_object_set_new(obj, "ref", json_string(ref));
+		ws_send_json(s, obj, 1);
+	}
+}
+
+/* Binds name to s, or refuses a different one. */
+static int
+ws_bind_user(struct session *s, const char *name, const char *ref)
+{
+	unsigned i;
+
+	if (name[0] == '\0')
+		return 0;
+	if (s->user[0] != '\0') {
+		if (strcmp(s->user, name) == 0)
+			return 0;
+		log_info("refused frame from %s (%s): user name %s, bound to %s",
+		    s->addr, s->client_id, name, s->user);
+		ws_error_code(s, "username_mismatch",
+		    "this connection is bound to another user name", ref);
+		return -1;
+	}
+	snprintf(s->user, sizeof s->user, "%s", name);
+	for (i = 0; i < s->nrooms; i++) {
+		if (fanout_user_count(s->rooms[i], s->user) == 1)
+			ws_announce(s, KC_TYPE_JOIN, s->rooms[i], NULL, 0);
+	}
+	return 0;
+}
+
+/* -------------------------------------------------------------- requests */
+
+/* Token bucket: 1 when the frame may pass. */
+static int
+ws_rate_ok(struct session *s)
+{
+	int64_t now = kc_now_us();
+
+	s->tokens += (double)(now - s->tokens_at) / 1e6 * opts.rate;
+	s->tokens_at = now;
+	if (s->tokens >= opts.burst) {
+		s->tokens = opts.burst;
+		s->strikes = 0;
+	}
+	if (s->tokens >= 1.0) {
+		s->tokens -= 1.0;
+		return 1;
+	}
+	return 0;
+}
+
+static void
+ws_post(struct session *s, struct kc_req *r)
+{
+	static const enum kc_type types[] = {
+		[KC_REQ_MESSAGE] = KC_TYPE_MESSAGE,
+		[KC_REQ_ACTION] = KC_TYPE_ACTION,
+		[KC_REQ_DM] = KC_TYPE_DM,
+	};
+	const char	*room = r->room[0] ? r->room : s->room;
+	struct kc_msg	 m;
+	int		 err;
+
+	if (s->user[0] == '\0') {
+		ws_error_code(s, "username_required", "a user name is needed",
+		    r->ref);
+		return;
+	}
+	if (room[0] == '\0') {
+		ws_error_code(s, "no_room", "join a room first", r->ref);
+		return;
+	}
+	if (s->inflight >= SESSION_INFLIGHT_MAX) {
+		ws_error_code(s, "too_many_pending",
+		    "too many messages waiting for Kafka", r->ref);
+		return;
+	}
+	/* A plain client posting to a room it is not in joins it. */
+	if (r->type != KC_REQ_DM && ws_in_room(s, room) < 0 &&
+	    ws_join(s, room, NULL, 0, NULL) != 0)
+		return;
+	kc_msg_init(&m);
+	if ((err = kc_msg_make(&m, types[r->type], room, s->user,
+	    r->type == KC_REQ_DM ? r->to : NULL, r->text, r->text_len)) != KC_OK) {
+		kc_msg_clear(&m);
+		ws_error(s, err, NULL, r->ref);
+		return;
+	}
+	snprintf(m.via, sizeof m.via, "web");
+	if ((err = kafka_send(s, r->ref, &m)) != KC_OK) {
+		metrics.produce_errors++;
+		ws_error(s, err, NULL, r->ref);
+	} else
+		s->inflight++;
+	kc_msg_clear(&m);
+}
+
+struct rooms_ctx {
+	json_t	*active;
+};
+
+static void
+ws_rooms_one(void *opaque, const char *room, const char *user)
+{
+	struct rooms_ctx	*c = opaque;
+	json_t			*o = json_object();
+
+	json_object_set_new(o, "room", json_string(room));
+	json_object_set_new(o, "users", json_integer((json_int_t)
+	    kc_presence_who(kafka_presence(), room, NULL, NULL)));
+	json_array_append_new(c->active, o);
+}
+
+static void
+ws_request(struct session *s, const char *buf, size_t len)
+{
+	struct kc_req	 r;
+	const char	*room;
+	json_t		*obj;
+	struct frame	*f;
+	int		 err;
+
+	metrics.frames_in++;
+	kc_req_init(&r);
+	if ((err = kc_json_parse_req(buf, len, &r)) != KC_OK) {
+		ws_error(s, err, NULL, NULL);
+		goto out;
+	}
+	if (r.type != KC_REQ_MESSAGE || r.ref[0] != '\0')
+		ws_extend(s);
+	if (ws_bind_user(s, r.username, r.ref) != 0)
+		goto out;
+	room = r.room[0] ? r.room : s->room;
+
+	switch (r.type) {
+	case KC_REQ_MESSAGE:
+	case KC_REQ_ACTION:
+	case KC_REQ_DM:
+		ws_post(s, &r);
+		break;
+	case KC_REQ_JOIN:
+		ws_join(s, r.room, r.text, r.text ? r.text_len : 0, r.ref);
+		break;
+	case KC_REQ_LEAVE:
+		ws_leave(s, r.room, r.text, r.text ? r.text_len : 0, r.ref);
+		break;
+	case KC_REQ_HISTORY:
+		if (room[0] == '\0') {
+			ws_error_code(s, "no_room", "join a room first", r.ref);
+			break;
+		}
+		metrics.history_requests++;
+		if (history_request(s, room, r.limit ? r.limit : opts.history,
+		    r.before[0] ? r.before : NULL, r.ref) != KC_OK)
+			ws_error_code(s, "busy", "history is busy, ask again later",
+			    r.ref);
+		break;
+	case KC_REQ_TYPING:
+		if (s->user[0] == '\0' || ws_in_room(s, room) < 0) {
+			ws_error_code(s, "not_in_room",
+			    "typing needs a user name and a joined room", r.ref);
+			break;
+		}
+		if (kc_now_us() - s->typing_at >= TYPING_INTERVAL_US) {
+			s->typing_at = kc_now_us();
+			kafka_heartbeat(room, s->user, 1);
+		}
+		break;
+	case KC_REQ_WHO:
+		if ((f = fanout_presence_frame(room)) != NULL) {
+			ws_send(s, f);
+			frame_unref(f);
+		}
+		break;
+	case KC_REQ_ROOMS: {
+		struct rooms_ctx c;
+
+		obj = json_object();
+		c.active = json_array();
+		kc_presence_rooms(kafka_presence(), ws_rooms_one, &c);
+		json_object_set_new(obj, "type", json_string("rooms"));
+		json_object_set_new(obj, "current", json_string(s->room));
+		json_object_set_new(obj, "joined", ws_rooms_array(s));
+		json_object_set_new(obj, "active", c.active);
+		if (r.ref[0] != '\0')
+			json_object_set_new(obj, "ref", json_string(r.ref));
+		ws_send_json(s, obj, 1);
+		break;
+	}
+	case KC_REQ_PING: {
+		char ts[27];
+
+		kc_time_format(kc_now_us(), ts);
+		obj = json_object();
+		json_object_set_new(obj, "type", json_string("pong"));
+		if (r.ref[0] != '\0')
+			json_object_set_new(obj, "ref", json_string(r.ref));
+		json_object_set_new(obj, "timestamp", json_string(ts));
+		ws_send_json(s, obj, 1);
+		break;
+	}
+	}
+out:
+	kc_req_clear(&r);
+}
+
+/* A whole message arrived: limits, then the request. */
+static int
+ws_message(struct session *s, const char *buf, size_t len)
+{
+	if (!ws_rate_ok(s)) {
+		metrics.rate_limited++;
+		if (++s->strikes > (unsigned)opts.burst) {
+			metrics.drop_rate++;
+			log_warn("closing %s (%s): rate limit abuse", s->addr,
+			    s->client_id);
+			ws_close(s, LWS_CLOSE_STATUS_POLICY_VIOLATION,
+			    "rate limit exceeded", 0);
+			return 0;
+		}
+		ws_error_code(s, "rate_limited", "too many frames, slow down",
+		    NULL);
+		return 0;
+	}
+	if (s->rx_binary) {
+		ws_error_code(s, "binary", "binary frames are not supported",
+		    NULL);
+		return 0;
+	}
+	ws_request(s, buf, len);
+	return 0;
+}
+
+/* ---------------------------------------------------------- handshake */
+
+/* Whether origin may open a WebSocket here. */
+static int
+ws_origin_ok(struct lws *wsi, const char *origin)
+{
+	char		 host[256];
+	const char	*o = origin;
+	size_t		 i;
+
+	for (i = 0; i < opts.norigins; i++) {
+		if (strcmp(opts.origins[i], "*") == 0 ||
+		    strcasecmp(opts.origins[i], origin) == 0)
+			return 1;
+	}
+	/* Default: the page's own origin, scheme://Host. */
+	if (lws_hdr_copy(wsi, host, sizeof host, WSI_TOKEN_HOST) <= 0)
+		return 0;
+	if (strncasecmp(o, "http://", 7) == 0)
+		o += 7;
+	else if (strncasecmp(o, "https://", 8) == 0)
+		o += 8;
+	else
+		return 0;
+	return strcasecmp(o, host) == 0;
+}
+
+static int
+ws_reject(struct lws *wsi, const char *why)
+{
+	lws_return_http_status(wsi, HTTP_STATUS_FORBIDDEN, why);
+	return -1;
+}
+
+static int
+ws_filter(struct lws *wsi)
+{
+	char	uri[256], origin[512], addr[64];
+	size_t	n, i;
+
+	if (bridge_stopping)
+		return ws_reject(wsi, "shutting down");
+	if (lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) <= 0 ||
+	    strncmp(uri, "/ws/", 4) != 0)
+		return ws_reject(wsi, "WebSocket path is /ws/{client_id}");
+	n = strlen(uri + 4);
+	if (n == 0 || n > BRIDGE_CLIENT_ID_MAX)
+		return ws_reject(wsi, "bad client id");
+	for (i = 4; uri[i] != '\0'; i++) {
+		if (!((uri[i] >= 'a' && uri[i] <= 'z') ||
+		    (uri[i] >= 'A' && uri[i] <= 'Z') ||
+		    (uri[i] >= '0' && uri[i] <= '9') ||
+		    uri[i] == '-' || uri[i] == '_' || uri[i] == '.'))
+			return ws_reject(wsi, "bad client id");
+	}
+	if (lws_hdr_total_length(wsi, WSI_TOKEN_ORIGIN) > 0) {
+		if (lws_hdr_copy(wsi, origin, sizeof origin, WSI_TOKEN_ORIGIN) <= 0 ||
+		    !ws_origin_ok(wsi, origin)) {
+			metrics.connections_rejected_origin++;
+			log_info("refused WebSocket from origin %s", origin);
+			return ws_reject(wsi, "origin not allowed");
+		}
+	}
+	lws_get_peer_simple(wsi, addr, sizeof addr);
+	if (ip_count(addr) >= opts.max_conns_ip) {
+		metrics.connections_rejected_limit++;
+		log_warn("refused WebSocket from %s: %u connections already",
+		    addr, opts.max_conns_ip);
+		return ws_reject(wsi, "too many connections from your address");
+	}
+	return 0;
+}
+
+static int
+ws_established(struct lws *wsi, struct session *s)
+{
+	char uri[256], arg[16];
+
+	memset(s, 0, sizeof *s);
+	s->wsi = wsi;
+	if ((s->q = calloc(opts.send_queue, sizeof *s->q)) == NULL)
+		return -1;
+	if (lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) > 4)
+		snprintf(s->client_id, sizeof s->client_id, "%s", uri + 4);
+	lws_get_peer_simple(wsi, s->addr, sizeof s->addr);
+	s->tokens = opts.burst;
+	s->tokens_at = kc_now_us();
+	s->established = 1;
+	if ((s->next = sessions) != NULL)
+		sessions->prev = s;
+	sessions = s;
+	nsessions++;
+	ip_add(s->addr, 1);
+	metrics.connections_total++;
+	log_debug("connection %s from %s", s->client_id, s->addr);
+	if (lws_get_urlarg_by_name(wsi, "ext=", arg, sizeof arg) != NULL &&
+	    strcmp(arg, "0") != 0)
+		ws_extend(s);
+	ws_join(s, "general", NULL, 0, NULL);
+	return 0;
+}
+
+static void
+ws_closed(struct session *s)
+{
+	unsigned i;
+
+	if (!s->established)
+		return;
+	for (i = s->nrooms; i > 0; i--) {
+		if (s->user[0] != '\0' && !bridge_stopping &&
+		    fanout_user_count(s->rooms[i - 1], s->user) == 1)
+			ws_announce(s, KC_TYPE_LEAVE, s->rooms[i - 1], NULL, 0);
+		fanout_leave(s, s->rooms[i - 1]);
+	}
+	s->nrooms = 0;
+	if (s->inflight > 0)
+		kafka_forget(s);
+	history_forget(s);
+	while (s->qlen > 0) {
+		frame_unref(s->q[s->qhead]);
+		s->qhead = (s->qhead + 1) % opts.send_queue;
+		s->qlen--;
+	}
+	free(s->q);
+	kc_buf_free(&s->rx);
+	ip_add(s->addr, -1);
+	if (s->prev != NULL)
+		s->prev->next = s->next;
+	else
+		sessions = s->next;
+	if (s->next != NULL)
+		s->next->prev = s->prev;
+	nsessions--;
+	s->established = 0;
+	log_debug("closed %s from %s", s->client_id, s->addr);
+}
+
+static int
+ws_writeable(struct session *s)
+{
+	struct frame	*f;
+	int		 n;
+
+	if (s->qlen > 0 && (!s->closing || s->drain)) {
+		f = s->q[s->qhead];
+		s->qhead = (s->qhead + 1) % opts.send_queue;
+		s->qlen--;
+		n = lws_write(s->wsi, frame_payload(f), f->len, LWS_WRITE_TEXT);
+		metrics.frames_out++;
+		metrics.bytes_out += f->len;
+		frame_unref(f);
+		if (n < 0)
+			return -1;
+		if (s->qlen > 0 || s->closing)
+			lws_callback_on_writable(s->wsi);
+		return 0;
+	}
+	if (s->closing) {
+		lws_close_reason(s->wsi, (enum lws_close_status)s->closing,
+		    (unsigned char *)s->close_reason, strlen(s->close_reason));
+		return -1;
+	}
+	return 0;
+}
+
+static int
+ws_receive(struct session *s, const char *in, size_t len)
+{
+	struct lws *wsi = s->wsi;
+
+	if (s->closing || bridge_stopping)
+		return 0;
+	if (lws_is_first_fragment(wsi)) {
+		kc_buf_reset(&s->rx);
+		s->rx_total = 0;
+		s->rx_binary = lws_frame_is_binary(wsi);
+	}
+	s->rx_total += len;
+	if (s->rx_total > opts.max_message) {
+		metrics.drop_oversize++;
+		log_info("closing %s (%s): message over %zu bytes", s->addr,
+		    s->client_id, opts.max_message);
+		kc_buf_free(&s->rx);
+		lws_close_reason(wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE,
+		    (unsigned char *)"message too large", 17);
+		return -1;
+	}
+	if (lws_is_first_fragment(wsi) && lws_is_final_fragment(wsi))
+		return ws_message(s, in, len);	/* the common case: no copy */
+	if (kc_buf_append(&s->rx, in, len) != KC_OK)
+		return -1;
+	if (!lws_is_final_fragment(wsi))
+		return 0;
+	ws_message(s, s->rx.data, s->rx.len);
+	if (s->rx.cap > 4096)
+		kc_buf_free(&s->rx);	/* keep idle connections small */
+	else
+		kc_buf_reset(&s->rx);
+	return 0;
+}
+
+static int
+ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
+    void *in, size_t len)
+{
+	struct session *s = user;
+
+	switch (reason) {
+	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+		return ws_filter(wsi);
+	case LWS_CALLBACK_ESTABLISHED:
+		return ws_established(wsi, s);
+	case LWS_CALLBACK_CLOSED:
+		ws_closed(s);
+		break;
+	case LWS_CALLBACK_SERVER_WRITEABLE:
+		return ws_writeable(s);
+	case LWS_CALLBACK_RECEIVE:
+		return ws_receive(s, in, len);
+	default:
+		break;
+	}
+	return 0;
+}
+
+const struct lws_protocols ws_protocol = {
+	.name = "kchat",
+	.callback = ws_callback,
+	.per_session_data_size = sizeof(struct session),
+	.rx_buffer_size = 0,
+};
+
+/* ------------------------------------------------------------ outcomes */
+
+void
+ws_delivered(struct session *s, const char *ref, const struct kc_msg *m,
+    int err, const char *errstr)
+{
+	struct kc_buf b = { 0 };
+
+	if (s == NULL)
+		return;
+	if (s->inflight > 0)
+		s->inflight--;
+	if (err != KC_OK) {
+		ws_error(s, err, errstr, ref);
+		return;
+	}
+	if (!s->ext)
+		return;
+	if (kc_json_encode_ack(ref, m, &b) == KC_OK)
+		ws_send_buf(s, &b);
+	kc_buf_free(&b);
+}
+
+void
+ws_history_done(struct session *s, const char *room, const char *before,
+    const char *ref, int err, const char *errstr, struct kc_msg *msgs,
+    size_t n, size_t asked)
+{
+	struct kc_buf	 b = { 0 }, one = { 0 };
+	json_t		*obj;
+	char		*head;
+	size_t		 i;
+
+	if (err != KC_OK) {
+		ws_error(s, err, errstr, ref);
+		return;
+	}
+	if (!s->ext) {
+		/* Plain clients get the messages as ordinary frames. */
+		for (i = 0; i < n; i++) {
+			kc_buf_reset(&one);
+			if (msgs[i].type == KC_TYPE_DM &&
+			    strcmp(msgs[i].user, s->user) != 0 &&
+			    strcmp(msgs[i].to, s->user) != 0)
+				continue;
+			if (kc_json_encode_msg(&msgs[i], &one) != KC_OK ||
+			    one.len < 2)
+				continue;
+			one.len--;	/* drop '}' to add the marker */
+			kc_buf_append(&one, ", \"history\": true}", 18);
+			ws_send_buf(s, &one);
+		}
+		kc_buf_free(&one);
+		return;
+	}
+	obj = json_object();
+	json_object_set_new(obj, "type", json_string("history"));
+	json_object_set_new(obj, "room", json_string(room));
+	json_object_set_new(obj, "before", before && *before ?
+	    json_string(before) : json_null());
+	json_object_set_new(obj, "more", json_boolean(n >= asked && n > 0));
+	if (ref != NULL && *ref != '\0')
+		json_object_set_new(obj, "ref", json_string(ref));
+	head = json_dumps(obj, JSON_COMPACT);
+	json_decref(obj);
+	if (head == NULL)
+		return;
+	/* {head..., "messages":[m1,m2,...]}: each record encoded by libkchat. */
+	kc_buf_append(&b, head, strlen(head) - 1);
+	free(head);
+	kc_buf_append(&b, ",\"messages\":[", 13);
+	for (i = 0; i < n; i++) {
+		if (msgs[i].type == KC_TYPE_DM &&
+		    strcmp(msgs[i].user, s->user) != 0 &&
+		    strcmp(msgs[i].to, s->user) != 0)
+			continue;	/* someone else's direct message */
+		kc_buf_reset(&one);
+		if (kc_json_encode_msg(&msgs[i], &one) != KC_OK)
+			continue;
+		if (b.data[b.len - 1] != '[')
+			kc_buf_append(&b, ",", 1);
+		kc_buf_append(&b, one.data, one.len);
+	}
+	kc_buf_append(&b, "]}", 2);
+	ws_send_buf(s, &b);
+	kc_buf_free(&b);
+	kc_buf_free(&one);
+}
+
+static void
+ws_close_one(struct session *s, void *arg)
+{
+	ws_close(s, LWS_CLOSE_STATUS_GOINGAWAY, "server shutting down", 1);
+}
+
+void
+ws_close_all(void)
+{
+	ws_foreach(ws_close_one, NULL);
+}
