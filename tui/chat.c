@@ -463,8 +463,8 @@ chat_receive1(struct chat *c, const struct kc_msg *m, int live)
 	struct buffer	*b;
 	struct line	 l, *old;
 
-	if (live)
-		kc_presence_apply(c->presence, m, kc_now_us());
+	/* History too: a leave read there ends an older heartbeat. */
+	kc_presence_apply(c->presence, m, kc_now_us());
 	if (m->room[0] != '\0')
 		chat_seen(c, m->room);
 	if (m->type == KC_TYPE_HEARTBEAT || m->type == KC_TYPE_UNKNOWN)

@@ -114,7 +114,7 @@ ui_function_key(wint_t ch)
 		ui_scroll(1);
 		return;
 	case KEY_RESIZE:
-		ui_resize();
+		/* resizeterm() queued it; the size is already known. */
 		return;
 	}
 	/* Ctrl-Left/Right and Alt-Left/Right: word moves. */
