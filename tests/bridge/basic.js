@@ -1,0 +1,145 @@
+/*
+ * basic.js - one bridge, real Kafka: HTTP endpoints, the documented
+ * four-field client, acks with the message id, rooms (join, leave, /me),
+ * a forged user name, invalid JSON and UTF-8.
+ */
+'use strict';
+
+const L = require('./lib');
+
+let bridge;
+const topic = L.uniqueTopic('basic');
+const TS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}$/;
+
+L.run([
+	['bridge starts and /healthz says ok', async () => {
+		bridge = await L.startBridge({ topic });
+		const r = await L.httpGet(bridge.port, '/healthz');
+		L.eq(r.status, 200, 'status');
+		L.eq(JSON.parse(r.body).status, 'ok', 'healthz body');
+	}],
+
+	['static files, MIME types, CSP, 404 and no escape', async () => {
+		let r = await L.httpGet(bridge.port, '/');
+		L.eq(r.status, 200, '/');
+		L.assert(r.body.includes('kchat test'), 'index.html served at /');
+		L.assert(r.headers.get('content-type').startsWith('text/html'), 'html type');
+		L.assert((r.headers.get('content-security-policy') || '').includes("default-src 'self'"),
+		    'CSP header');
+		r = await L.httpGet(bridge.port, '/static/css/chat.css');
+		L.eq(r.status, 200, '/static/css/chat.css');
+		L.assert(r.headers.get('content-type').startsWith('text/css'), 'css type');
+		L.assert(/max-age=\d+/.test(r.headers.get('cache-control') || ''), 'cache header');
+		r = await L.httpGet(bridge.port, '/static/app.js');
+		L.assert(/javascript/.test(r.headers.get('content-type')), 'js type');
+		r = await L.httpGet(bridge.port, '/static/missing.js');
+		L.eq(r.status, 404, 'missing file');
+		/* fetch() normalises "..", so speak HTTP by hand. */
+		const raw = await new Promise((resolve, reject) => {
+			const s = require('net').connect(bridge.port, '127.0.0.1', () =>
+			    s.write('GET /static/../../../../etc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'));
+			let buf = '';
+			s.on('data', (d) => { buf += d; });
+			s.on('end', () => resolve(buf));
+			s.on('error', reject);
+		});
+		L.assert(!raw.includes('root:'), 'no directory escape');
+	}],
+
+	['/metrics is Prometheus text', async () => {
+		const r = await L.httpGet(bridge.port, '/metrics');
+		L.eq(r.status, 200, 'status');
+		L.assert(r.headers.get('content-type').startsWith('text/plain'), 'type');
+		for (const m of ['kchat_bridge_connections', 'kchat_bridge_uptime_seconds',
+		    'kchat_bridge_consumer_lag', 'kchat_bridge_deliveries_total',
+		    'kchat_bridge_drops_total{reason="slow_client"}'])
+			L.assert(r.body.split('\n').some((l) => l.startsWith(m + ' ')), m);
+	}],
+
+	['the four documented fields round trip', async () => {
+		const a = await L.Client.open(bridge.url());
+		const b = await L.Client.open(bridge.url());
+		a.send({ username: 'john_doe', message: 'Hello, world!', room: 'general' });
+		for (const c of [a, b]) {
+			const f = await c.wait('the message', (f) => f.message === 'Hello, world!');
+			L.eq(f.username, 'john_doe', 'username');
+			L.eq(f.room, 'general', 'room');
+			L.assert(TS.test(f.timestamp), 'timestamp shape ' + f.timestamp);
+			L.eq(Object.keys(f).slice(0, 4), ['username', 'message', 'timestamp', 'room'],
+			    'the four fields first');
+		}
+		/* A plain client gets nothing but chat frames (no hello, no acks). */
+		L.assert(a.frames.every((f) => 'username' in f && 'message' in f),
+		    'plain client frames: ' + JSON.stringify(a.frames));
+		a.close();
+		b.close();
+	}],
+
+	['ack carries the id Kafka stored; /me is an action', async () => {
+		const c = await L.Client.open(bridge.url(undefined, '?ext=1'));
+		await c.wait('hello', (f) => f.type === 'hello');
+		c.send({ type: 'message', username: 'ann', message: 'with ack', ref: 'r1' });
+		const ack = await c.wait('ack', (f) => f.type === 'ack' && f.ref === 'r1');
+		L.assert(/^[0-9A-HJKMNP-TV-Z]{26}$/.test(ack.id), 'ULID in ack');
+		const echo = await c.wait('echo', (f) => f.message === 'with ack');
+		L.eq(echo.id, ack.id, 'ack id is the message id');
+		c.send({ type: 'action', username: 'ann', message: 'waves', ref: 'r2' });
+		const act = await c.wait('action', (f) => f.message === 'waves');
+		L.eq(act.type, 'action', 'type');
+		c.close();
+	}],
+
+	['join and leave rooms', async () => {
+		const a = await L.Client.open(bridge.url(undefined, '?ext=1'));
+		const b = await L.Client.open(bridge.url(undefined, '?ext=1'));
+		a.send({ type: 'join', room: 'rust', username: 'ann', ref: 'j' });
+		b.send({ type: 'join', room: 'rust', username: 'bob', ref: 'j' });
+		const joined = await a.wait('joined', (f) => f.type === 'joined' && f.room === 'rust');
+		L.eq(joined.rooms, ['general', 'rust'], 'rooms after join');
+		await b.wait('joined', (f) => f.type === 'joined' && f.room === 'rust');
+		await a.wait("bob's join record", (f) => f.type === 'join' && f.username === 'bob' && f.room === 'rust');
+		b.send({ type: 'message', username: 'bob', message: 'in rust', room: 'rust', ref: 'm' });
+		await a.wait('message in rust', (f) => f.message === 'in rust' && f.room === 'rust');
+		a.send({ type: 'leave', room: 'rust', ref: 'l' });
+		const left = await a.wait('left', (f) => f.type === 'left');
+		L.eq(left.rooms, ['general'], 'rooms after leave');
+		await b.wait("ann's leave record", (f) => f.type === 'leave' && f.username === 'ann');
+		b.send({ type: 'message', username: 'bob', message: 'after ann left', room: 'rust', ref: 'm2' });
+		b.send({ type: 'message', username: 'bob', message: 'marker in general', room: 'general', ref: 'm3' });
+		await a.wait('marker', (f) => f.message === 'marker in general');
+		L.assert(!a.find((f) => f.message === 'after ann left'), 'no messages of a left room');
+		a.close();
+		b.close();
+	}],
+
+	['a forged user name is refused', async () => {
+		const c = await L.Client.open(bridge.url());
+		c.send({ username: 'mallory', message: 'first' });
+		await c.wait('own message', (f) => f.message === 'first');
+		c.send({ username: 'alice', message: 'I am alice' });
+		const e = await c.wait('error', (f) => f.type === 'error');
+		L.eq(e.code, 'username_mismatch', 'code');
+		c.send({ username: 'mallory', message: 'second' });
+		await c.wait('own second message', (f) => f.message === 'second');
+		L.assert(!c.find((f) => f.message === 'I am alice'), 'forged message not sent');
+		c.close();
+	}],
+
+	['invalid JSON and invalid UTF-8 get an error, the connection stays', async () => {
+		const c = await L.Client.open(bridge.url());
+		c.send('{"username": "x", "message": ');
+		let e = await c.wait('syntax error', (f) => f.type === 'error');
+		L.eq(e.code, 'json_syntax', 'code');
+		c.ws.send(Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]), { binary: false });
+		await c.wait('second error', (f) => f.type === 'error' && f !== e);
+		c.send({ username: 'utf', message: 'still here' });
+		await c.wait('still connected', (f) => f.message === 'still here');
+		L.eq(c.closed, null, 'not closed');
+		c.close();
+	}],
+
+	['SIGTERM exits 0', async () => {
+		const e = await bridge.stop();
+		L.eq(e.code, 0, 'exit code');
+	}],
+]);

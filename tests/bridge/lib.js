@@ -1,0 +1,285 @@
+/*
+ * lib.js - helpers for kchat-bridge's integration tests: the real broker's
+ * address, bridges on free ports with their own topics, WebSocket clients
+ * that wait for frames by condition (never by sleeping), kcat and msgpack.
+ */
+'use strict';
+
+const { spawn, spawnSync } = require('child_process');
+const fs = require('fs');
+const net = require('net');
+const os = require('os');
+const path = require('path');
+const WebSocket = require('ws');
+
+const bridgeBin = process.argv[2] ||
+    path.join(process.env.KCHAT_BUILD_DIR || 'build', 'bridge', 'kchat-bridge');
+const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kchat-bridge-test-'));
+const children = new Set();
+
+function brokers() {
+	if (process.env.KAFKA_BOOTSTRAP_SERVERS)
+		return process.env.KAFKA_BOOTSTRAP_SERVERS;
+	const f = process.env.KCHAT_KAFKA_FILE;
+	if (!f || !fs.existsSync(f))
+		throw new Error('no broker: set KAFKA_BOOTSTRAP_SERVERS or KCHAT_KAFKA_FILE');
+	return fs.readFileSync(f, 'utf8').trim();
+}
+
+function uniqueTopic(name) {
+	return `kchat-test-${name}-${process.pid}-${Date.now()}`;
+}
+
+function freePort() {
+	return new Promise((resolve, reject) => {
+		const s = net.createServer();
+		s.unref();
+		s.on('error', reject);
+		s.listen(0, '127.0.0.1', () => {
+			const port = s.address().port;
+			s.close(() => resolve(port));
+		});
+	});
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/* Polls fn() until it returns something truthy, or fails after ms. */
+async function until(what, fn, ms = 15000) {
+	const deadline = Date.now() + ms;
+	for (;;) {
+		const v = await fn();
+		if (v)
+			return v;
+		if (Date.now() > deadline)
+			throw new Error(`timed out waiting for ${what}`);
+		await sleep(50);
+	}
+}
+
+async function httpGet(port, p, headers = {}) {
+	const res = await fetch(`http://127.0.0.1:${port}${p}`, { headers });
+	return { status: res.status, headers: res.headers, body: await res.text() };
+}
+
+/* Starts a bridge; resolves once /healthz says ok. */
+async function startBridge(opts) {
+	const port = opts.port || await freePort();
+	const log = path.join(workDir, `bridge-${port}-${Date.now()}.log`);
+	const out = fs.openSync(log, 'a');
+	const args = ['-b', brokers(), '-t', opts.topic, '-p', String(port),
+	    '-H', '127.0.0.1', '--static-dir', opts.staticDir || staticDir(),
+	    ...(opts.args || [])];
+	const proc = spawn(bridgeBin, args, { stdio: ['ignore', out, out] });
+	children.add(proc);
+	const exited = new Promise((resolve) => proc.on('exit', (code, sig) => {
+		children.delete(proc);
+		resolve({ code, sig });
+	}));
+	let dead = null;
+	exited.then((e) => { dead = e; });
+	await until(`bridge on port ${port} to be healthy (log ${log})`, async () => {
+		if (dead)
+			throw new Error(`bridge exited ${JSON.stringify(dead)}: ` +
+			    fs.readFileSync(log, 'utf8'));
+		try {
+			const r = await httpGet(port, '/healthz');
+			return r.status === 200;
+		} catch (e) {
+			return false;
+		}
+	}, 30000);
+	return {
+		port, proc, log, exited,
+		url: (id = 'c' + Math.random().toString(36).slice(2, 10), q = '') =>
+		    `ws://127.0.0.1:${port}/ws/${id}${q}`,
+		logText: () => fs.readFileSync(log, 'utf8'),
+		async stop(signal = 'SIGTERM') {
+			if (dead)
+				return dead;
+			proc.kill(signal);
+			return await exited;
+		},
+		async metric(name) {
+			const r = await httpGet(port, '/metrics');
+			const line = r.body.split('\n').find((l) => l.startsWith(name + ' '));
+			return line ? Number(line.split(' ')[1]) : NaN;
+		},
+	};
+}
+
+/* A static directory with a page and a file, for the HTTP tests. */
+function staticDir() {
+	const d = path.join(workDir, 'static');
+	if (!fs.existsSync(d)) {
+		fs.mkdirSync(path.join(d, 'css'), { recursive: true });
+		fs.writeFileSync(path.join(d, 'index.html'), '<!doctype html><title>kchat test</title>\n');
+		fs.writeFileSync(path.join(d, 'app.js'), 'console.log("kchat");\n');
+		fs.writeFileSync(path.join(d, 'css', 'chat.css'), 'body { margin: 0 }\n');
+	}
+	return d;
+}
+
+/*
+ * A WebSocket client that keeps every frame it got, so a test can wait for
+ * "a frame like this" whether it came before or after the wait began.
+ */
+class Client {
+	constructor(url, options = {}) {
+		this.frames = [];
+		this.waiters = [];
+		this.closed = null;
+		this.ws = new WebSocket(url, options);
+		this.opened = new Promise((resolve, reject) => {
+			this.ws.on('open', resolve);
+			this.ws.on('unexpected-response', (req, res) =>
+			    reject(Object.assign(new Error(`HTTP ${res.statusCode}`),
+			    { status: res.statusCode })));
+			this.ws.on('error', reject);
+		});
+		this.ws.on('error', () => {});
+		this.ws.on('message', (data) => {
+			let f;
+			try {
+				f = JSON.parse(data.toString());
+			} catch (e) {
+				f = { unparsable: data.toString() };
+			}
+			this.frames.push(f);
+			this.poke();
+		});
+		this.closedP = new Promise((resolve) => this.ws.on('close', (code, reason) => {
+			this.closed = { code, reason: reason.toString() };
+			this.poke();
+			resolve(this.closed);
+		}));
+	}
+	static async open(url, options) {
+		const c = new Client(url, options);
+		await c.opened;
+		return c;
+	}
+	poke() {
+		for (const w of this.waiters.slice())
+			w();
+	}
+	send(obj) {
+		this.ws.send(typeof obj === 'string' ? obj : JSON.stringify(obj));
+	}
+	/* The first frame (from index 0) for which pred holds. */
+	find(pred) {
+		return this.frames.find(pred);
+	}
+	wait(what, pred, ms = 15000) {
+		return new Promise((resolve, reject) => {
+			const check = () => {
+				const f = this.frames.find(pred);
+				if (f !== undefined) {
+					done();
+					resolve(f);
+				} else if (this.closed && !what.includes('close')) {
+					done();
+					reject(new Error(`closed (${this.closed.code}) while waiting for ${what}; got ${JSON.stringify(this.frames)}`));
+				}
+			};
+			const timer = setTimeout(() => {
+				done();
+				reject(new Error(`timed out waiting for ${what}; got ${JSON.stringify(this.frames)}`));
+			}, ms);
+			const done = () => {
+				clearTimeout(timer);
+				this.waiters = this.waiters.filter((w) => w !== check);
+			};
+			this.waiters.push(check);
+			check();
+		});
+	}
+	waitClose(ms = 15000) {
+		return Promise.race([this.closedP, sleep(ms).then(() => {
+			throw new Error('timed out waiting for close');
+		})]);
+	}
+	close() {
+		try {
+			this.ws.close();
+		} catch (e) { /* already gone */ }
+	}
+}
+
+/* Records of topic, each decoded by python3's msgpack (an independent codec). */
+function kcatRead(topic) {
+	const py = `
+import json, subprocess, sys, msgpack
+out = subprocess.run(["kcat", "-C", "-b", sys.argv[1], "-t", sys.argv[2],
+    "-o", "beginning", "-e", "-q", "-f", "%S %k\\n%s"], check=True,
+    capture_output=True).stdout
+recs = []
+while out:
+    head, _, rest = out.partition(b"\\n")
+    size, _, key = head.partition(b" ")
+    size = int(size)
+    value, out = rest[:size], rest[size:]
+    rec = msgpack.unpackb(value, raw=False)
+    rec["_key"] = key.decode()
+    recs.append(rec)
+json.dump(recs, sys.stdout)
+`;
+	const r = spawnSync('python3', ['-c', py, brokers(), topic], { encoding: 'utf8' });
+	if (r.status !== 0)
+		throw new Error(`kcat/msgpack failed: ${r.stderr}`);
+	return JSON.parse(r.stdout);
+}
+
+/* Produces one msgpack record (packed by python3's msgpack) with kcat. */
+function kcatProduce(topic, key, record) {
+	const py = `
+import json, subprocess, sys, msgpack
+rec = json.loads(sys.argv[3])
+subprocess.run(["kcat", "-P", "-b", sys.argv[1], "-t", sys.argv[2], "-k", rec["room"]],
+    input=msgpack.packb(rec, use_bin_type=True), check=True)
+`;
+	const r = spawnSync('python3', ['-c', py, brokers(), topic, JSON.stringify(record)],
+	    { encoding: 'utf8' });
+	if (r.status !== 0)
+		throw new Error(`kcat produce failed: ${r.stderr}`);
+}
+
+function assert(cond, msg) {
+	if (!cond)
+		throw new Error('assertion failed: ' + msg);
+}
+
+function eq(got, want, msg) {
+	if (JSON.stringify(got) !== JSON.stringify(want))
+		throw new Error(`${msg}: got ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
+}
+
+function cleanup() {
+	for (const c of children)
+		c.kill('SIGKILL');
+	fs.rmSync(workDir, { recursive: true, force: true });
+}
+
+/* Runs the named test steps in order; prints each; exit 0 only if all pass. */
+async function run(steps) {
+	let failed = 0;
+	for (const [name, fn] of steps) {
+		const t0 = Date.now();
+		try {
+			await fn();
+			console.log(`ok - ${name} (${Date.now() - t0} ms)`);
+		} catch (e) {
+			failed++;
+			console.log(`not ok - ${name}: ${e.stack || e}`);
+		}
+	}
+	cleanup();
+	process.exit(failed ? 1 : 0);
+}
+
+process.on('SIGINT', () => { cleanup(); process.exit(130); });
+
+module.exports = {
+	brokers, uniqueTopic, freePort, sleep, until, httpGet, startBridge,
+	staticDir, Client, kcatRead, kcatProduce, assert, eq, run, workDir,
+};
