@@ -9,9 +9,7 @@
 static int
 cmd_msg_exec(struct chat *c, const char *args)
 {
-	struct buffer	*b;
 	char		 user[KC_NAME_MAX + 2];
-	size_t		 i;
 	int		 err;
 
 	cmd_word(&args, user, sizeof user);
@@ -27,19 +25,15 @@ cmd_msg_exec(struct chat *c, const char *args)
 		chat_error(c, "not in a room: /join #room first");
 		return -1;
 	}
-	b = chat_dm_buffer(c, user);
-	for (i = 0; i < chat_nbuffers(c); i++) {
-		if (chat_buffer(c, i) == b)
-			chat_switch(c, i);
-	}
+	/* The @user buffer opens without taking the focus, as in irssi. */
 	return chat_send(c, KC_TYPE_DM, chat_room(c), user, args);
 }
 
 const struct cmd_entry cmd_msg_entry = {
 	.name = "msg",
-	.alias = "query",
+	.alias = NULL,
 	.usage = "user text",
-	.help = "Send a direct message to user, shown in the @user buffer.",
+	.help = "Send a direct message to user, shown in the @user buffer (Alt-N switches).",
 	.arg = CMD_ARG_USER,
 	.exec = cmd_msg_exec
 };

@@ -248,8 +248,10 @@ START_TEST(chat_direct_messages)
 	ck_assert_int_eq(sent[0].type, KC_TYPE_DM);
 	ck_assert_str_eq(sent[0].to, "bob");
 	ck_assert_str_eq(sent[0].room, "general");	/* sender's room */
-	d = chat_current(c);
-	ck_assert_str_eq(d->name, "@bob");
+	d = chat_find(c, "@bob");
+	ck_assert_ptr_nonnull(d);
+	ck_assert_ptr_ne(chat_current(c), d);	/* opened, not focused */
+	chat_switch(c, 1);
 	ck_assert_str_eq(last_line(d)->text, "psst");
 	/* typing in the @bob buffer sends to bob */
 	chat_input(c, "more");

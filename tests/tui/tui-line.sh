@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# tui-line.sh KCHAT_TUI - two kchat-tui clients in line mode chat through a
+# real broker: messages both ways, an action, a direct message that only
+# its two parties see, /who agreeing in both, and a clean leave at end of
+# input. This is also how bots use kchat-tui.
+. "$(dirname "$0")/tui-lib.sh"
+tui=$1
+pids=()
+cleanup() {
+	exec 3>&- 4>&- 5>&- 2>/dev/null
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+	rm -rf "$work"
+}
+trap cleanup EXIT
+show() { for f in "$work"/*.out; do echo "--- $f"; cat "$f"; done; }
+on_fail=show
+
+has() { grep -qF -- "$2" "$work/$1.out"; }
+
+start() {	# start NAME: a line-mode client reading $work/NAME.in
+	mkfifo "$work/$1.in"
+	# The others' fifo writers are not inherited, or no one sees an EOF.
+	"$tui" --line -u "$1" -r general <"$work/$1.in" >"$work/$1.out" \
+	    2>"$work/$1.err" 3>&- 4>&- 5>&- &
+	pids+=($!)
+}
+
+start alice
+exec 3>"$work/alice.in"
+wait_until "alice's join" has alice "#general --> alice has joined"
+start bob
+exec 4>"$work/bob.in"
+wait_until "bob's join, seen by alice" has alice "#general --> bob has joined"
+wait_until "bob's own join" has bob "#general --> bob has joined"
+echo "ok 1 - both joined #general, each sees the other"
+
+echo "hello bob" >&3
+wait_until "alice's line at bob" has bob "#general <alice> hello bob"
+wait_until "alice's line acknowledged" has alice "#general <alice> hello bob"
+echo "/me waves back" >&4
+wait_until "bob's action at alice" has alice "#general * bob waves back"
+echo "ok 2 - messages and actions both ways"
+
+# A line-mode line is "YYYY-MM-DD HH:MM:SS #room <user> text", UTC here.
+grep -Eq '^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2} #general <alice> hello bob$' \
+    "$work/bob.out" || fail "line format"
+echo "ok 3 - one plain line per message"
+
+start carol
+exec 5>"$work/carol.in"
+wait_until "carol's join" has alice "#general --> carol has joined"
+echo "/msg bob a secret" >&3
+wait_until "the dm at bob" has bob "@alice <alice> a secret"
+wait_until "the dm acknowledged at alice" has alice "@bob <alice> a secret"
+echo "/msg alice got it" >&4
+wait_until "the answer at alice" has alice "@bob <bob> got it"
+echo "after the dm" >&3
+wait_until "a later line at carol" has carol "<alice> after the dm"
+has carol "a secret" && fail "carol saw a dm between alice and bob"
+echo "ok 4 - a direct message shows in @user for its two parties only"
+
+echo "/who" >&4
+wait_until "/who at bob" has bob "-!- 3 in #general: alice bob carol"
+echo "/who" >&5
+wait_until "/who at carol" has carol "-!- 3 in #general: alice bob carol"
+echo "ok 5 - /who agrees in every client"
+
+echo "/nosuchcommand" >&4
+wait_until "a hint" has bob "unknown command /nosuchcommand"
+echo "ok 6 - an unknown command gets a hint"
+
+exec 3>&-
+wait_until "alice's leave at bob" has bob "#general <-- alice has left"
+wait "${pids[0]}" || fail "alice exited with $?"
+echo "/who" >&4
+wait_until "/who after the leave" has bob "-!- 2 in #general: bob carol"
+echo "ok 7 - end of input leaves the rooms and exits 0; /who follows"
