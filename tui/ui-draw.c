@@ -205,8 +205,9 @@ ui_draw_list(int w, int h)
 	size_t		 i;
 	int		 y;
 
+	/* U+2502 itself: ACS line drawing is not captured well by tmux. */
 	for (y = 0; y < h; y++)
-		mvaddch(y, w - 1, ACS_VLINE);
+		mvaddstr(y, w - 1, "\xe2\x94\x82");
 	for (i = 0; (b = chat_buffer(ui.chat, i)) != NULL && (int)i < h; i++) {
 		attr_t a = ui_attr(UI_PAIR_LIST, 0);
 

@@ -54,6 +54,8 @@ rec = {"v": 1, "id": rid, "type": typ, "room": room, "user": user,
        "text": text, "ts": ts, "via": "kcat"}
 open(path, "wb").write(msgpack.packb(rec, use_bin_type=True))
 PY
-	kcat -b "$brokers" -t "$topic" -P -k "$1" "$work/rec.mp" ||
+	# murmur2_random: the partition of the room, as every kchat client uses
+	kcat -b "$brokers" -t "$topic" -X partitioner=murmur2_random -P -k "$1" \
+	    "$work/rec.mp" ||
 	    fail "kcat could not produce"
 }
