@@ -676,13 +676,14 @@ chat_join(struct chat *c, const char *room)
 }
 
 int
-chat_part(struct chat *c, const char *room)
+chat_part(struct chat *c, const char *name)
 {
 	struct buffer	*b;
 	size_t		 i, rooms = 0;
+	char		 room[KC_NAME_MAX + 2];
 
-	if (*room == '#')
-		room++;
+	/* A copy: name may be the buffer's own, freed below. */
+	snprintf(room, sizeof room, "%s", *name == '#' ? name + 1 : name);
 	if ((b = chat_find_room(c, room)) == NULL) {
 		chat_error(c, "not in #%s", room);
 		return -1;

@@ -75,6 +75,17 @@ notify(void *arg, enum chat_event ev, struct buffer *b, struct line *l)
 		bells++;
 }
 
+/* Forgets what was sent so far. */
+static void
+reset_sent(void)
+{
+	size_t i;
+
+	for (i = 0; i < nsent; i++)
+		kc_msg_clear(&sent[i]);
+	nsent = 0;
+}
+
 static void
 setup(void)
 {
@@ -160,7 +171,7 @@ START_TEST(chat_say_pending_sent_failed)
 	struct line	*l;
 
 	chat_join(c, "general");
-	nsent = 0;
+	reset_sent();
 	chat_input(c, "hello there");
 	ck_assert_uint_eq(nsent, 1);
 	ck_assert_int_eq(sent[0].type, KC_TYPE_MESSAGE);
@@ -242,7 +253,7 @@ START_TEST(chat_direct_messages)
 	struct buffer *d;
 
 	chat_join(c, "general");
-	nsent = 0;
+	reset_sent();
 	chat_input(c, "/msg bob psst");
 	ck_assert_uint_eq(nsent, 1);
 	ck_assert_int_eq(sent[0].type, KC_TYPE_DM);
@@ -272,7 +283,7 @@ START_TEST(chat_direct_messages)
 	ck_assert_uint_eq(chat_nbuffers(c), 3);
 	/* /me is for rooms */
 	chat_switch(c, 1);
-	nsent = 0;
+	reset_sent();
 	chat_input(c, "/me waves");
 	ck_assert_uint_eq(nsent, 0);
 	ck_assert_int_eq(last_line(d)->kind, LINE_ERROR);
@@ -290,7 +301,7 @@ START_TEST(chat_commands)
 
 	chat_join(c, "general");
 	b = chat_current(c);
-	nsent = 0;
+	reset_sent();
 	chat_input(c, "/me waves");
 	ck_assert_int_eq(sent[0].type, KC_TYPE_ACTION);
 	ck_assert_str_eq(sent[0].text, "waves");
@@ -314,7 +325,7 @@ START_TEST(chat_commands)
 	chat_input(c, "/part");
 	ck_assert_ptr_nonnull(chat_find(c, "#general"));
 	chat_input(c, "/join #random");
-	nsent = 0;
+	reset_sent();
 	chat_input(c, "/part");
 	ck_assert_ptr_null(chat_find(c, "#random"));
 	ck_assert_int_eq(sent[0].type, KC_TYPE_LEAVE);
@@ -328,7 +339,7 @@ START_TEST(chat_commands)
 	chat_input(c, "/clear");
 	ck_assert_uint_eq(b->nlines, 0);
 
-	nsent = 0;
+	reset_sent();
 	chat_input(c, "/nick al-2");
 	ck_assert_str_eq(chat_user(c), "al-2");
 	ck_assert_int_eq(sent[0].type, KC_TYPE_LEAVE);
@@ -338,7 +349,7 @@ START_TEST(chat_commands)
 	chat_input(c, "/nick bad name");
 	ck_assert_str_eq(chat_user(c), "al-2");
 
-	nsent = 0;
+	reset_sent();
 	ck_assert(!chat_quit_requested(c));
 	chat_input(c, "/quit");
 	ck_assert(chat_quit_requested(c));

@@ -51,12 +51,16 @@ END_TEST
 
 START_TEST(sanitize_escape_sequences)
 {
+	char *out;
+
 	/* CSI clear screen and cursor home: ESC becomes U+241B, the rest text */
 	check_san("\x1b[2J\x1b[H", 7, 0, "\xe2\x90\x9b[2J\xe2\x90\x9b[H");
 	/* OSC set title, BEL-terminated */
 	check_san("\x1b]0;pwned\x07", 10, 0, "\xe2\x90\x9b]0;pwned\xe2\x90\x87");
 	/* OSC 8 hyperlink, ST-terminated */
-	check_inert(sanitize_dup("\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\", 26, 0), 0);
+	out = sanitize_dup("\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\", 26, 0);
+	check_inert(out, 0);
+	free(out);
 	/* carriage return could overwrite the sender's name */
 	check_san("x\rmallory> hi", 13, 0, "x\xe2\x90\x8dmallory> hi");
 	/* backspace, DEL */
