@@ -124,7 +124,8 @@ history_prepend(struct history *h, struct history *win, size_t want)
 
 	if ((all = malloc((h->count + take + 1) * sizeof *all)) == NULL)
 		return KC_ERR_NOMEM;
-	memcpy(all, win->msgs + skip, take * sizeof *all);
+	if (take > 0)
+		memcpy(all, win->msgs + skip, take * sizeof *all);
 	if (h->count > 0)
 		memcpy(all + take, h->msgs, h->count * sizeof *all);
 	for (i = 0; i < skip; i++)
