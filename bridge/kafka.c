@@ -22,7 +22,7 @@
 #include "bridge.h"
 
 #define PEND_BUCKETS		4096
-#define READ_BUDGET		2000		/* records per loop pass */
+#define READ_BUDGET		64		/* records per loop pass: bounds a burst */
 #define PRODUCER_POLL_US	(5 * 1000)
 #define EXPIRE_US		(1000 * 1000)
 #define TYPING_FRESH_US		(10 * 1000000LL)

@@ -61,7 +61,8 @@
 
 #include "bridge.h"
 
-#define SESSION_INFLIGHT_MAX	256	/* messages waiting for Kafka */
+#define SESSION_INFLIGHT_MAX	64	/* messages waiting for Kafka: bounds a burst of acks */
+#define WRITE_BATCH		32	/* frames per WRITEABLE callback at most */
 #define TYPING_INTERVAL_US	(2 * 1000000LL)
 #define IP_BUCKETS		1024
 
@@ -803,13 +804,22 @@ ws_closed(struct session *s)
 	log_debug("closed %s from %s", s->client_id, s->addr);
 }
 
+/*
+ * Writes queued frames. More than one lws_write() per WRITEABLE callback,
+ * but only while lws_send_pipe_choked() says the socket takes more at once
+ * (HTTP/1.1 WebSocket, no extensions: lws then buffers nothing of ours), at
+ * most WRITE_BATCH; else a busy room would get one frame per loop pass.
+ */
 static int
 ws_writeable(struct session *s)
 {
 	struct frame	*f;
-	int		 n;
+	int		 n, i;
 
-	if (s->qlen > 0 && (!s->closing || s->drain)) {
+	for (i = 0; i < WRITE_BATCH && s->qlen > 0 && (!s->closing || s->drain);
+	    i++) {
+		if (i > 0 && lws_send_pipe_choked(s->wsi))
+			break;
 		f = s->q[s->qhead];
 		s->qhead = (s->qhead + 1) % opts.send_queue;
 		s->qlen--;
@@ -819,6 +829,8 @@ ws_writeable(struct session *s)
 		frame_unref(f);
 		if (n < 0)
 			return -1;
+	}
+	if (i > 0) {
 		if (s->qlen > 0 || s->closing)
 			lws_callback_on_writable(s->wsi);
 		return 0;

@@ -16,6 +16,8 @@ const bridgeBin = process.argv[2] ||
     path.join(process.env.KCHAT_BUILD_DIR || 'build', 'bridge', 'kchat-bridge');
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kchat-bridge-test-'));
 const children = new Set();
+/* Debian's python3 has python3-msgpack; another python3 on PATH may not. */
+const python = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 
 function brokers() {
 	if (process.env.KAFKA_BOOTSTRAP_SERVERS)
@@ -219,12 +221,16 @@ while out:
     size, _, key = head.partition(b" ")
     size = int(size)
     value, out = rest[:size], rest[size:]
-    rec = msgpack.unpackb(value, raw=False)
-    rec["_key"] = key.decode()
-    recs.append(rec)
+    try:
+        rec = msgpack.unpackb(value, raw=False)
+    except Exception:
+        continue            # not a record: readers skip it too
+    if isinstance(rec, dict):
+        rec["_key"] = key.decode()
+        recs.append(rec)
 json.dump(recs, sys.stdout)
 `;
-	const r = spawnSync('python3', ['-c', py, brokers(), topic], { encoding: 'utf8' });
+	const r = spawnSync(python, ['-c', py, brokers(), topic], { encoding: 'utf8' });
 	if (r.status !== 0)
 		throw new Error(`kcat/msgpack failed: ${r.stderr}`);
 	return JSON.parse(r.stdout);
@@ -238,7 +244,7 @@ rec = json.loads(sys.argv[3])
 subprocess.run(["kcat", "-P", "-b", sys.argv[1], "-t", sys.argv[2], "-k", rec["room"]],
     input=msgpack.packb(rec, use_bin_type=True), check=True)
 `;
-	const r = spawnSync('python3', ['-c', py, brokers(), topic, JSON.stringify(record)],
+	const r = spawnSync(python, ['-c', py, brokers(), topic, JSON.stringify(record)],
 	    { encoding: 'utf8' });
 	if (r.status !== 0)
 		throw new Error(`kcat produce failed: ${r.stderr}`);

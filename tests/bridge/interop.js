@@ -1,0 +1,63 @@
+/*
+ * interop.js - the bridge and other Kafka clients agree on the record
+ * format: a record produced with kcat (packed by python3's msgpack) reaches
+ * a WebSocket client, a browser message read back with kcat decodes with
+ * python3's msgpack, and records that do not decode are skipped.
+ */
+'use strict';
+
+const L = require('./lib');
+
+const topic = L.uniqueTopic('interop');
+const B32 = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+function ulid() {
+	let t = Date.now(), s = '';
+	for (let i = 0; i < 10; i++, t = Math.floor(t / 32))
+		s = B32[t % 32] + s;
+	for (let i = 0; i < 16; i++)
+		s += B32[Math.floor(Math.random() * 32)];
+	return s;
+}
+
+let br, c;
+
+L.run([
+	['bridge and a plain client', async () => {
+		br = await L.startBridge({ topic });
+		c = await L.Client.open(br.url());
+	}],
+
+	['a kcat record reaches the browser client', async () => {
+		const id = ulid();
+		L.kcatProduce(topic, 'general', { v: 1, id, type: 'message', room: 'general',
+		    user: 'kcat_user', text: 'hello from kcat', ts: Date.now() * 1000, via: 'kcat',
+		    extra: 'unknown keys are ignored' });
+		const f = await c.wait('kcat message', (f) => f.message === 'hello from kcat');
+		L.eq([f.username, f.room, f.id, f.type], ['kcat_user', 'general', id, 'message'], 'fields');
+	}],
+
+	['records that do not decode are skipped', async () => {
+		const r = require('child_process').spawnSync('kcat',
+		    ['-P', '-b', L.brokers(), '-t', topic, '-k', 'general'],
+		    { input: Buffer.from([0xde, 0xad, 0xbe, 0xef]) });
+		L.eq(r.status, 0, 'kcat produced garbage');
+		L.kcatProduce(topic, 'general', { v: 1, id: ulid(), type: 'message', room: 'general',
+		    user: 'kcat_user', text: 'after garbage', ts: Date.now() * 1000 });
+		await c.wait('next good record', (f) => f.message === 'after garbage');
+		L.eq((await L.httpGet(br.port, '/healthz')).status, 200, 'still healthy');
+	}],
+
+	['a browser message decodes with python3 msgpack', async () => {
+		c.send({ username: 'web_user', message: 'hello from the browser ✓', room: 'general' });
+		const echo = await c.wait('echo', (f) => f.message === 'hello from the browser ✓');
+		const recs = L.kcatRead(topic);
+		const r = recs.find((x) => x.id === echo.id);
+		L.assert(r, 'record in Kafka');
+		L.eq([r.v, r.type, r.room, r.user, r.text, r.via, r._key],
+		    [1, 'message', 'general', 'web_user', 'hello from the browser ✓', 'web', 'general'], 'record');
+		L.assert(Number.isInteger(r.ts) && Math.abs(r.ts / 1000 - Date.now()) < 60000, 'ts in µs');
+		c.close();
+		L.eq((await br.stop()).code, 0, 'exit');
+	}],
+]);

@@ -1,0 +1,133 @@
+/*
+ * limits.js - what the bridge refuses: foreign Origins (403), too many
+ * connections from one address (403), messages over the size limit counted
+ * across fragments (1009), frames over the rate limit (error, then 1008),
+ * and a client too slow to read (closed, logged, the others unaffected).
+ */
+'use strict';
+
+const net = require('net');
+const L = require('./lib');
+
+const topic = L.uniqueTopic('limits');
+let br;
+
+async function status(url, headers) {
+	try {
+		const c = await L.Client.open(url, { headers });
+		c.close();
+		return 101;
+	} catch (e) {
+		return e.status || String(e);
+	}
+}
+
+L.run([
+	['bridge with small limits', async () => {
+		br = await L.startBridge({ topic, args: ['--allow-origin', 'https://chat.example.org',
+		    '--max-message', '4096', '--rate', '5', '--burst', '5',
+		    '--max-conns-per-ip', '4', '--send-queue', '16'] });
+	}],
+
+	['Origin: own and listed allowed, others 403', async () => {
+		const url = br.url();
+		L.eq(await status(url, { Origin: `http://127.0.0.1:${br.port}` }), 101, 'same origin');
+		L.eq(await status(url, { Origin: 'https://chat.example.org' }), 101, '--allow-origin');
+		L.eq(await status(url, { Origin: 'https://evil.example.com' }), 403, 'foreign origin');
+		L.eq(await status(url, { Origin: `http://127.0.0.1:${br.port + 1}` }), 403, 'other port');
+		L.eq(await status(`ws://127.0.0.1:${br.port}/elsewhere`, {}), 403, 'bad path');
+		await L.until('rejections counted', async () =>
+		    await br.metric('kchat_bridge_connections_rejected_total{reason="origin"}') === 2);
+	}],
+
+	['connections per address are capped', async () => {
+		await L.until('earlier connections gone', async () =>
+		    await br.metric('kchat_bridge_connections') === 0);
+		const cs = [];
+		for (let i = 0; i < 4; i++)
+			cs.push(await L.Client.open(br.url()));
+		L.eq(await status(br.url(), {}), 403, 'fifth connection');
+		cs[0].close();
+		await cs[0].waitClose();
+		await L.until('a slot to free up', async () => await status(br.url(), {}) === 101);
+		cs.forEach((c) => c.close());
+		await L.until('all closed', async () => await br.metric('kchat_bridge_connections') === 0);
+	}],
+
+	['a message over the limit closes with 1009, fragments counted', async () => {
+		const c = await L.Client.open(br.url());
+		c.send({ username: 'big', message: 'x'.repeat(3000) });
+		await c.wait('a message under the limit passes', (f) => f.username === 'big');
+		c.send({ username: 'big', message: 'y'.repeat(5000) });
+		L.eq((await c.waitClose()).code, 1009, 'close code');
+
+		const d = await L.Client.open(br.url());
+		const part = '"' + 'z'.repeat(1500);
+		d.ws.send('{"username": "frag", "message": ', { fin: false });
+		d.ws.send(part, { fin: false });
+		d.ws.send(part, { fin: false });
+		d.ws.send(part + '"}', { fin: true });
+		L.eq((await d.waitClose()).code, 1009, 'fragmented: close code');
+	}],
+
+	['rate limit: an error first, closed on abuse', async () => {
+		const c = await L.Client.open(br.url());
+		for (let i = 0; i < 8; i++)
+			c.send({ type: 'ping' });
+		const e = await c.wait('rate_limited', (f) => f.type === 'error' && f.code === 'rate_limited');
+		L.assert(e, 'error frame');
+		L.eq(c.closed, null, 'still open after a burst');
+		for (let i = 0; i < 50; i++)
+			c.send({ type: 'ping' });
+		/* 1008; or 1006 when frames still in flight make the close a reset. */
+		const code = (await c.waitClose()).code;
+		L.assert(code === 1008 || code === 1006, 'close code on abuse: ' + code);
+		await L.until('abuse counted', async () =>
+		    await br.metric('kchat_bridge_drops_total{reason="rate_abuse"}') === 1);
+		L.assert(/rate limit abuse/.test(br.logText()), 'logged');
+	}],
+
+	['a slow client is closed; a fast one gets everything', async () => {
+		const fb = await L.startBridge({ topic: topic + '-slow', args: ['--rate', '100000',
+		    '--burst', '100000', '--send-queue', '64'] });
+		/* The slow client: a raw socket that completes the handshake, then never reads. */
+		const slow = net.connect(fb.port, '127.0.0.1');
+		await new Promise((r) => slow.on('connect', r));
+		let slowClosed = false;
+		slow.on('close', () => { slowClosed = true; });
+		slow.on('error', () => {});
+		slow.write(`GET /ws/slow HTTP/1.1\r\nHost: 127.0.0.1:${fb.port}\r\n` +
+		    'Upgrade: websocket\r\nConnection: Upgrade\r\n' +
+		    'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n');
+		await new Promise((r) => slow.once('data', r));
+		slow.pause();
+		await L.until('slow client connected', async () => await fb.metric('kchat_bridge_connections') === 1);
+
+		const fast = await L.Client.open(fb.url());
+		const talk = await L.Client.open(fb.url(undefined, '?ext=1'));
+		/* Batches of 30 messages of 8 KB (echo and ack: 60 frames, under the queue of 64) until the slow one is dropped. */
+		const text = 'q'.repeat(8000);
+		let sent = 0;
+		while (await fb.metric('kchat_bridge_drops_total{reason="slow_client"}') < 1) {
+			L.assert(sent < 6000, 'slow client dropped before 48 MB');
+			for (let i = 0; i < 30; i++, sent++)
+				talk.send({ type: 'message', username: 'flood', message: `${sent} ${text}`, ref: `f${sent}` });
+			const ref = `f${sent - 1}`;
+			await talk.wait(`ack ${ref}`, (f) => f.type === 'ack' && f.ref === ref, 30000);
+		}
+		L.assert(/closing slow client/.test(fb.logText()), 'logged');
+		await fast.wait('every message at the fast client',
+		    (f) => (f.message || '').startsWith(`${sent - 1} `), 30000);
+		L.eq(fast.frames.filter((f) => f.username === 'flood' && f.type === 'message').length, sent, 'nothing lost for the fast client');
+		slow.resume();
+		await L.until('the slow socket to be closed', async () => slowClosed, 15000);
+		L.eq(fast.closed, null, 'fast client still connected');
+		fast.close();
+		talk.close();
+		L.eq((await fb.stop()).code, 0, 'exit');
+	}],
+
+	['SIGTERM exits 0', async () => {
+		L.eq((await br.stop()).code, 0, 'exit');
+	}],
+]);
