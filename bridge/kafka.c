@@ -438,6 +438,12 @@ kafka_stop(void)
 	lws_sul_cancel(&heartbeat_sul);
 	lws_sul_cancel(&chat.more);
 	lws_sul_cancel(&pres.more);
+	/* Close the adopted duplicates before their pipes go away. */
+	if (chat.wsi != NULL)
+		lws_set_timeout(chat.wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_SYNC);
+	if (pres.wsi != NULL)
+		lws_set_timeout(pres.wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_SYNC);
+	chat.wsi = pres.wsi = NULL;
 	kc_producer_free(producer);
 	kc_producer_free(hb_producer);
 	producer = hb_producer = NULL;

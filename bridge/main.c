@@ -5,17 +5,19 @@
  * SIGTERM or SIGINT: stop accepting connections and client frames, flush
  * the producer (at most --shutdown-timeout), deliver the last acks, close
  * every client with 1001, exit 0. Exit 1: bad configuration or Kafka not
- * reachable at start.
+ * reachable within 30 seconds of the start.
  */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "bridge.h"
 
 #define HISTORY_THREADS		2
 #define CLOSE_GRACE_US		(2 * 1000000LL)
+#define START_WAIT_US		(30 * 1000000LL)	/* Kafka at start */
 
 volatile int			 bridge_stopping;
 static volatile sig_atomic_t	 stop_signal;
@@ -139,7 +141,17 @@ main(int argc, char **argv)
 	log_info("kchat-bridge %s: Kafka %s, topic %s, presence topic %s",
 	    KC_VERSION_STRING, kc_conf_brokers(opts.conf), opts.topic,
 	    opts.ptopic);
-	if ((err = kafka_start(vh, errstr, sizeof errstr)) != KC_OK) {
+	/* A topic just created, or a broker still starting: try for a while. */
+	deadline = kc_now_us() + START_WAIT_US;
+	while ((err = kafka_start(vh, errstr, sizeof errstr)) != KC_OK &&
+	    kc_now_us() < deadline && !stop_signal) {
+		log_warn("Kafka at %s not ready: %s; trying again",
+		    kc_conf_brokers(opts.conf), *errstr ? errstr : kc_strerror(err));
+		kafka_stop();
+		errstr[0] = '\0';
+		sleep(1);
+	}
+	if (err != KC_OK) {
 		log_error("cannot reach Kafka at %s: %s",
 		    kc_conf_brokers(opts.conf), *errstr ? errstr : kc_strerror(err));
 		history_stop();
