@@ -127,6 +127,30 @@ L.run([
 		L.eq((await fb.stop()).code, 0, 'exit');
 	}],
 
+	['a client that answers no ping is closed after --idle-timeout', async () => {
+		const ib = await L.startBridge({ topic: topic + '-idle', args: ['--idle-timeout', '2'] });
+		/* A raw socket: completes the handshake, reads, never answers a ping. */
+		const s = net.connect(ib.port, '127.0.0.1');
+		await new Promise((r) => s.on('connect', r));
+		let bytes = Buffer.alloc(0), closedAt = 0;
+		s.on('data', (d) => { bytes = Buffer.concat([bytes, d]); });
+		s.on('close', () => { closedAt = Date.now(); });
+		s.on('error', () => {});
+		s.write(`GET /ws/idle HTTP/1.1\r\nHost: 127.0.0.1:${ib.port}\r\n` +
+		    'Upgrade: websocket\r\nConnection: Upgrade\r\n' +
+		    'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n');
+		const t0 = Date.now();
+		/* A well-behaved client on the same bridge stays (ws answers pings). */
+		const good = await L.Client.open(ib.url());
+		await L.until('the silent client to be closed', async () => closedAt > 0, 15000);
+		L.assert(closedAt - t0 >= 1000, 'not closed before the timeout: ' + (closedAt - t0));
+		L.assert(bytes.includes(Buffer.from([0x89])), 'a ping (opcode 9) was sent first');
+		await L.sleep(100);
+		L.eq(good.closed, null, 'the answering client stays');
+		good.close();
+		L.eq((await ib.stop()).code, 0, 'exit');
+	}],
+
 	['SIGTERM exits 0', async () => {
 		L.eq((await br.stop()).code, 0, 'exit');
 	}],
