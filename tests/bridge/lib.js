@@ -7,7 +7,6 @@
 
 const { spawn, spawnSync } = require('child_process');
 const fs = require('fs');
-const net = require('net');
 const os = require('os');
 const path = require('path');
 const WebSocket = require('ws');
@@ -32,18 +31,6 @@ function uniqueTopic(name) {
 	return `kchat-test-${name}-${process.pid}-${Date.now()}`;
 }
 
-function freePort() {
-	return new Promise((resolve, reject) => {
-		const s = net.createServer();
-		s.unref();
-		s.on('error', reject);
-		s.listen(0, '127.0.0.1', () => {
-			const port = s.address().port;
-			s.close(() => resolve(port));
-		});
-	});
-}
-
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /* Polls fn() until it returns something truthy, or fails after ms. */
@@ -64,12 +51,14 @@ async function httpGet(port, p, headers = {}) {
 	return { status: res.status, headers: res.headers, body: await res.text() };
 }
 
-/* Starts a bridge; resolves once /healthz says ok. */
+/*
+ * Starts a bridge on a port the kernel picks (-p 0: no race with other
+ * tests), learns it from the log, and resolves once /healthz says ok.
+ */
 async function startBridge(opts) {
-	const port = opts.port || await freePort();
-	const log = path.join(workDir, `bridge-${port}-${Date.now()}.log`);
+	const log = path.join(workDir, `bridge-${Date.now()}-${Math.random().toString(36).slice(2, 8)}.log`);
 	const out = fs.openSync(log, 'a');
-	const args = ['-b', brokers(), '-t', opts.topic, '-p', String(port),
+	const args = ['-b', brokers(), '-t', opts.topic, '-p', String(opts.port || 0),
 	    '-H', '127.0.0.1', '--static-dir', opts.staticDir || staticDir(),
 	    ...(opts.args || [])];
 	const proc = spawn(bridgeBin, args, { stdio: ['ignore', out, out] });
@@ -80,10 +69,18 @@ async function startBridge(opts) {
 	}));
 	let dead = null;
 	exited.then((e) => { dead = e; });
-	await until(`bridge on port ${port} to be healthy (log ${log})`, async () => {
+	const died = () => {
 		if (dead)
 			throw new Error(`bridge exited ${JSON.stringify(dead)}: ` +
 			    fs.readFileSync(log, 'utf8'));
+	};
+	const port = await until(`bridge to listen (log ${log})`, async () => {
+		died();
+		const m = /listening on http:\/\/[^ ]*:(\d+)\//.exec(fs.readFileSync(log, 'utf8'));
+		return m ? Number(m[1]) : 0;
+	}, 45000);
+	await until(`bridge on port ${port} to be healthy (log ${log})`, async () => {
+		died();
 		try {
 			const r = await httpGet(port, '/healthz');
 			return r.status === 200;
@@ -286,6 +283,6 @@ async function run(steps) {
 process.on('SIGINT', () => { cleanup(); process.exit(130); });
 
 module.exports = {
-	brokers, uniqueTopic, freePort, sleep, until, httpGet, startBridge,
+	brokers, uniqueTopic, sleep, until, httpGet, startBridge,
 	staticDir, Client, kcatRead, kcatProduce, assert, eq, run, workDir,
 };
