@@ -748,8 +748,13 @@ ws_established(struct lws *wsi, struct session *s)
 	s->wsi = wsi;
 	if ((s->q = calloc(opts.send_queue, sizeof *s->q)) == NULL)
 		return -1;
-	if (lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) > 4)
-		snprintf(s->client_id, sizeof s->client_id, "%s", uri + 4);
+	if (lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) > 4) {
+		/* "/ws/{client_id}", cut to the field's size */
+		size_t n = strnlen(uri + 4, sizeof s->client_id - 1);
+
+		memcpy(s->client_id, uri + 4, n);
+		s->client_id[n] = '\0';
+	}
 	lws_get_peer_simple(wsi, s->addr, sizeof s->addr);
 	s->tokens = opts.burst;
 	s->tokens_at = kc_now_us();

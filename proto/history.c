@@ -88,6 +88,13 @@ history_window(rd_kafka_t *rk, const char *topic, int32_t part, int64_t from,
 		}
 		if ((rkm = rd_kafka_consumer_poll(rk, 100)) == NULL)
 			continue;
+		if (rkm->err == RD_KAFKA_RESP_ERR__PARTITION_EOF &&
+		    rkm->partition == part) {
+			/* the end of the log: offsets left in the window hold
+			 * no data (transaction markers) */
+			rd_kafka_message_destroy(rkm);
+			break;
+		}
 		if (rkm->err != RD_KAFKA_RESP_ERR_NO_ERROR ||
 		    rkm->partition != part || rkm->offset < next) {
 			rd_kafka_message_destroy(rkm);
@@ -165,19 +172,24 @@ kc_history_fetch(const struct kc_conf *c, const char *room, size_t n,
 		return KC_ERR_ID;
 	if (n == 0)
 		return KC_OK;
+	if (n > KC_HISTORY_SCAN_MAX)
+		n = KC_HISTORY_SCAN_MAX;
 	if ((rc = kc_conf_rdkafka(c, errstr, errlen)) == NULL)
 		return KC_ERR_CONFIG;
 	if (kc_conf_rdkafka_default(c, rc, "enable.auto.commit", "false", errstr, errlen) ||
 	    kc_conf_rdkafka_default(c, rc, "group.id", "kchat-unused", errstr, errlen) ||
 	    kc_conf_rdkafka_default(c, rc, "allow.auto.create.topics", "true", errstr, errlen) ||
 	    kc_conf_rdkafka_default(c, rc, "log_level", "3", errstr, errlen) ||
-	    kc_conf_rdkafka_default(c, rc, "fetch.wait.max.ms", "10", errstr, errlen)) {
+	    kc_conf_rdkafka_default(c, rc, "fetch.wait.max.ms", "10", errstr, errlen) ||
+	    kc_conf_rdkafka_default(c, rc, "enable.partition.eof", "true", errstr, errlen) ||
+	    kc_conf_rdkafka_default(c, rc, "auto.offset.reset", "earliest", errstr, errlen)) {
 		rd_kafka_conf_destroy(rc);
 		return KC_ERR_CONFIG;
 	}
 	if ((rk = rd_kafka_new(RD_KAFKA_CONSUMER, rc, lerr, sizeof lerr)) == NULL) {
 		rd_kafka_conf_destroy(rc);
-		snprintf(errstr, errlen, "%s", lerr);
+		if (errstr != NULL)
+			snprintf(errstr, errlen, "%s", lerr);
 		return KC_ERR_KAFKA;
 	}
 	rd_kafka_poll_set_consumer(rk);
@@ -187,12 +199,9 @@ kc_history_fetch(const struct kc_conf *c, const char *room, size_t n,
 	}
 	part = rd_kafka_msg_partitioner_murmur2_random(NULL, room, strlen(room),
 	    nparts, NULL, NULL);
-	if (rd_kafka_query_watermark_offsets(rk, topic, part, &lo, &hi,
-	    timeout_ms) != RD_KAFKA_RESP_ERR_NO_ERROR) {
-		snprintf(errstr, errlen, "cannot read the offsets of %s [%d]", topic, part);
-		err = KC_ERR_KAFKA;
+	if ((err = kc_watermarks(rk, topic, part, deadline, &lo, &hi, errstr,
+	    errlen)) != KC_OK)
 		goto done;
-	}
 	end = hi;
 	if (before != NULL) {
 		/* Older pages end at the first record after the id's millisecond. */
@@ -206,6 +215,8 @@ kc_history_fetch(const struct kc_conf *c, const char *room, size_t n,
 	}
 	window = (int64_t)n * 2 > HISTORY_WINDOW_MIN ? (int64_t)n * 2 : HISTORY_WINDOW_MIN;
 	while (end > lo && h.count < n && scanned < KC_HISTORY_SCAN_MAX) {
+		if (window > KC_HISTORY_SCAN_MAX - scanned)
+			window = KC_HISTORY_SCAN_MAX - scanned;
 		start = end - window > lo ? end - window : lo;
 		scanned += history_window(rk, topic, part, start, end, room, before,
 		    deadline, &win, &err);

@@ -36,6 +36,13 @@ int kc_topic_partitions(rd_kafka_t *rk, const char *topic, int timeout_ms,
 void kc_rdkafka_log_quiet(const rd_kafka_t *rk, int level, const char *fac,
     const char *buf);
 
+/*
+ * Low and high watermarks of a partition, retrying while a new topic's
+ * leader is elected, until deadline (µs since the epoch).
+ */
+int kc_watermarks(rd_kafka_t *rk, const char *topic, int32_t part,
+    int64_t deadline, int64_t *lo, int64_t *hi, char *errstr, size_t errlen);
+
 /* Copies up to len-1 bytes of src into dst and terminates it. */
 void kc_strlcpy(char *dst, const char *src, size_t len);
 

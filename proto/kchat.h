@@ -312,15 +312,17 @@ const char *kc_conf_brokers(const struct kc_conf *c);
 struct kc_producer;
 
 /*
- * Called from kc_producer_poll() once per message: err is KC_OK when Kafka
- * has it (acks=all), else the reason in errstr. m is the message as sent.
+ * Called from kc_producer_poll() and kc_producer_flush() once per message:
+ * err is KC_OK when Kafka has it (acks=all), else the reason in errstr. m is
+ * the message as sent. The callback must not call kc_producer_send() or
+ * kc_producer_free() on the same producer (queue the work instead).
  */
 typedef void kc_delivery_fn(void *opaque, const struct kc_msg *m, int err,
     const char *errstr);
 
 /*
  * An idempotent producer (acks=all, murmur2_random partitioner, key = room)
- * for the conf's topic. On a fatal idempotence error it recreates itself and
+ * for the conf's topic; c must outlive the producer. On a fatal idempotence error it recreates itself and
  * re-sends what was not acknowledged.
  */
 int	kc_producer_new(const struct kc_conf *c, kc_delivery_fn *fn, void *opaque,
@@ -363,7 +365,9 @@ int	kc_reader_next(struct kc_reader *r, int timeout_ms, struct kc_msg *m);
 uint64_t kc_reader_skipped(const struct kc_reader *r);
 /*
  * A file descriptor that becomes readable when records are waiting, for
- * poll()/libwebsockets; read and discard its bytes before kc_reader_next().
+ * poll()/libwebsockets. When it is readable, read and discard its bytes,
+ * then call kc_reader_next() until it returns KC_ERR_TIMEOUT: the fd is
+ * written only when the queue goes from empty to not empty.
  */
 int	kc_reader_fd(struct kc_reader *r);
 /* Total consumer lag (high watermark - position) over all partitions. */

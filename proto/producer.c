@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -19,6 +20,7 @@
 struct pending {
 	struct kc_msg	 msg;
 	struct kc_buf	 value;		/* encoded record */
+	int		 queued;	/* handed to the current librdkafka handle */
 	struct pending	*prev, *next;
 };
 
@@ -34,6 +36,7 @@ struct kc_producer {
 	int			 npending;
 	int			 fatal;		/* a fatal error was raised */
 	int			 recreating;	/* purge reports are not final */
+	int			 unqueued;	/* pending messages to hand over again */
 };
 
 static void
@@ -67,11 +70,24 @@ producer_dr(rd_kafka_t *rk, const rd_kafka_message_t *rkm, void *opaque)
 
 	if (q == NULL)
 		return;
-	if (p->recreating && (rkm->err == RD_KAFKA_RESP_ERR__PURGE_QUEUE ||
-	    rkm->err == RD_KAFKA_RESP_ERR__PURGE_INFLIGHT ||
-	    rkm->err == RD_KAFKA_RESP_ERR__FATAL))
-		return;		/* kept for sending again */
+	/*
+	 * After a fatal error librdkafka purges everything it holds, and the
+	 * error callback may be served in the same poll as those reports:
+	 * any failure from a handle that has had a fatal error is not final.
+	 * Keep the message; it goes out again on the recreated producer.
+	 */
+	if (rkm->err != RD_KAFKA_RESP_ERR_NO_ERROR && (p->recreating ||
+	    p->fatal || rd_kafka_fatal_error(rk, NULL, 0) != RD_KAFKA_RESP_ERR_NO_ERROR)) {
+		p->fatal = 1;
+		if (q->queued) {
+			q->queued = 0;
+			p->unqueued++;
+		}
+		return;
+	}
 	pending_unlink(p, q);
+	if (!q->queued)
+		p->unqueued--;
 	if (p->fn != NULL) {
 		if (rkm->err == RD_KAFKA_RESP_ERR_NO_ERROR)
 			p->fn(p->opaque, &q->msg, KC_OK, NULL);
@@ -209,10 +225,29 @@ producer_produce(struct kc_producer *p, struct pending *q)
 	}
 }
 
+/* Hands every pending message that librdkafka does not hold to it again. */
+static int
+producer_resend(struct kc_producer *p)
+{
+	struct pending	*q;
+	int		 err;
+
+	for (q = p->head; q != NULL && p->unqueued > 0; q = q->next) {
+		if (q->queued)
+			continue;
+		if ((err = producer_produce(p, q)) != KC_OK)
+			return err;	/* queue full or fatal: try again later */
+		q->queued = 1;
+		p->unqueued--;
+	}
+	return KC_OK;
+}
+
 /*
  * Replaces a producer that hit a fatal error: purges the old handle (its
  * messages stay in the pending list), creates a new one and sends every
- * pending message again, oldest first.
+ * pending message again, oldest first. When creating fails, the handle
+ * stays NULL and the next send, poll or flush tries again.
  */
 static int
 producer_recreate(struct kc_producer *p)
@@ -220,18 +255,23 @@ producer_recreate(struct kc_producer *p)
 	struct pending	*q;
 	int		 err;
 
-	p->recreating = 1;
-	rd_kafka_purge(p->rk, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
-	rd_kafka_poll(p->rk, 0);
-	producer_destroy_handle(p);
-	p->recreating = 0;
+	if (p->rk != NULL) {
+		p->recreating = 1;
+		rd_kafka_purge(p->rk, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
+		rd_kafka_poll(p->rk, 0);
+		producer_destroy_handle(p);
+		p->recreating = 0;
+	}
+	/* Whatever the old handle still held is gone with it. */
+	for (q = p->head; q != NULL; q = q->next) {
+		if (q->queued) {
+			q->queued = 0;
+			p->unqueued++;
+		}
+	}
 	if ((err = producer_create(p, NULL, 0)) != KC_OK)
 		return err;
-	for (q = p->head; q != NULL; q = q->next) {
-		if ((err = producer_produce(p, q)) != KC_OK)
-			return err;
-	}
-	return KC_OK;
+	return producer_resend(p);
 }
 
 int
@@ -256,6 +296,7 @@ kc_producer_send(struct kc_producer *p, const struct kc_msg *m)
 		pending_free(q);
 		return err;
 	}
+	q->queued = 1;
 	q->prev = p->tail;
 	if (p->tail != NULL)
 		p->tail->next = q;
@@ -266,16 +307,26 @@ kc_producer_send(struct kc_producer *p, const struct kc_msg *m)
 	return KC_OK;
 }
 
+/* Recovers from a fatal error and hands back what librdkafka lost. */
+static int
+producer_repair(struct kc_producer *p)
+{
+	if (p->rk == NULL || p->fatal)
+		return producer_recreate(p);
+	if (p->unqueued > 0)
+		return producer_resend(p);
+	return KC_OK;
+}
+
 int
 kc_producer_poll(struct kc_producer *p, int timeout_ms)
 {
 	int n;
 
-	if (p->rk == NULL)
-		return producer_recreate(p) == KC_OK ? 0 : -1;
+	if (producer_repair(p) != KC_OK || p->rk == NULL)
+		return 0;
 	n = rd_kafka_poll(p->rk, timeout_ms);
-	if (p->fatal && producer_recreate(p) != KC_OK)
-		return n;
+	producer_repair(p);
 	return n;
 }
 
@@ -289,12 +340,12 @@ kc_producer_flush(struct kc_producer *p, int timeout_ms)
 		left = (int)((deadline - kc_now_us()) / 1000);
 		if (left <= 0)
 			return KC_ERR_TIMEOUT;
-		if (p->rk == NULL || p->fatal)
-			producer_recreate(p);
-		if (p->rk != NULL)
-			rd_kafka_flush(p->rk, left < 100 ? left : 100);
-		if (p->rk != NULL)
-			rd_kafka_poll(p->rk, 0);
+		if (producer_repair(p) != KC_OK && p->rk == NULL) {
+			usleep(100 * 1000);	/* cannot create a producer now */
+			continue;
+		}
+		rd_kafka_flush(p->rk, left < 100 ? left : 100);
+		rd_kafka_poll(p->rk, 0);
 	}
 	return KC_OK;
 }

@@ -57,9 +57,9 @@ kc_reader_free(struct kc_reader *r)
 		rd_kafka_consumer_close(r->rk);
 		rd_kafka_destroy(r->rk);
 	}
-	if (r->pipefd[0] > 0)
+	if (r->pipefd[0] >= 0)
 		close(r->pipefd[0]);
-	if (r->pipefd[1] > 0)
+	if (r->pipefd[1] >= 0)
 		close(r->pipefd[1]);
 	free(r);
 }
@@ -80,6 +80,8 @@ reader_create(struct kc_reader *r, const struct kc_conf *c, char *errstr,
 	    kc_conf_rdkafka_default(c, rc, "statistics.interval.ms", "1000", errstr, errlen) ||
 	    kc_conf_rdkafka_default(c, rc, "log_level", "3", errstr, errlen) ||
 	    kc_conf_rdkafka_default(c, rc, "group.id", "kchat-unused", errstr, errlen) ||
+	    /* an offset trimmed away by retention: start at what is left */
+	    kc_conf_rdkafka_default(c, rc, "auto.offset.reset", "earliest", errstr, errlen) ||
 	    /* The embedded broker answers an empty fetch only after the
 	     * whole fetch wait: keep it short there or chat lags. */
 	    (kc_conf_is_embedded(c) &&
@@ -133,13 +135,46 @@ kc_topic_partitions(rd_kafka_t *rk, const char *topic, int timeout_ms,
 	return n;
 }
 
-/* Assigns every partition at offset (or per-partition offsets for since). */
+/*
+ * Low and high watermarks of one partition, asking again while a new topic's
+ * leader is still being elected, until deadline (µs).
+ */
+int
+kc_watermarks(rd_kafka_t *rk, const char *topic, int32_t part, int64_t deadline,
+    int64_t *lo, int64_t *hi, char *errstr, size_t errlen)
+{
+	rd_kafka_resp_err_t	err;
+	int			left;
+
+	for (;;) {
+		left = (int)((deadline - kc_now_us()) / 1000);
+		err = rd_kafka_query_watermark_offsets(rk, topic, part, lo, hi,
+		    left > 100 ? left : 100);
+		if (err == RD_KAFKA_RESP_ERR_NO_ERROR)
+			return KC_OK;
+		if (kc_now_us() >= deadline)
+			break;
+		usleep(100 * 1000);
+	}
+	if (errstr != NULL)
+		snprintf(errstr, errlen, "cannot read the offsets of %s [%d]: %s",
+		    topic, (int)part, rd_kafka_err2str(err));
+	return KC_ERR_KAFKA;
+}
+
+/*
+ * Assigns every partition: at its end, back records before it, or at the
+ * first record at or after since_us. Offsets are resolved here, not left to
+ * librdkafka, so that whatever is produced after this returns is read.
+ */
 static int
 reader_open(const struct kc_conf *c, const char *topic, long back,
     int64_t since_us, struct kc_reader **out, char *errstr, size_t errlen)
 {
-	struct kc_reader	*r;
-	int			 n, i, err;
+	struct kc_reader		*r;
+	rd_kafka_topic_partition_t	*tp;
+	int64_t				 deadline, lo, hi, *ends = NULL;
+	int				 n, i, err;
 
 	*out = NULL;
 	if ((r = calloc(1, sizeof *r)) == NULL)
@@ -148,58 +183,56 @@ reader_open(const struct kc_conf *c, const char *topic, long back,
 	kc_strlcpy(r->topic, topic, sizeof r->topic);
 	if ((err = reader_create(r, c, errstr, errlen)) != KC_OK)
 		goto fail;
+	deadline = kc_now_us() + READER_METADATA_MS * 1000LL;
 	if ((n = kc_topic_partitions(r->rk, topic, READER_METADATA_MS, errstr,
 	    errlen)) < 0) {
 		err = KC_ERR_KAFKA;
 		goto fail;
 	}
 	r->connected = 1;
-	r->parts = rd_kafka_topic_partition_list_new(n);
+	err = KC_ERR_NOMEM;
+	if ((r->parts = rd_kafka_topic_partition_list_new(n)) == NULL ||
+	    (ends = calloc((size_t)n, sizeof *ends)) == NULL)
+		goto fail;
 	for (i = 0; i < n; i++) {
-		rd_kafka_topic_partition_t *tp;
-
-		int64_t lo, hi;
-
-		tp = rd_kafka_topic_partition_list_add(r->parts, topic, i);
-		if (since_us > 0) {
-			tp->offset = since_us / 1000;	/* a time, resolved below */
-			continue;
-		}
-		/*
-		 * Resolve "the end" now rather than letting librdkafka do it
-		 * later: whatever is produced after this function returns is
-		 * then certain to be read.
-		 */
-		if (rd_kafka_query_watermark_offsets(r->rk, topic, i, &lo, &hi,
-		    READER_METADATA_MS) != RD_KAFKA_RESP_ERR_NO_ERROR) {
-			snprintf(errstr, errlen, "cannot read the offsets of %s [%d]", topic, i);
-			err = KC_ERR_KAFKA;
+		if ((err = kc_watermarks(r->rk, topic, i, deadline, &lo, &hi, errstr,
+		    errlen)) != KC_OK)
 			goto fail;
-		}
-		tp->offset = back > 0 && hi - back > lo ? hi - back : (back > 0 ? lo : hi);
+		ends[i] = hi;
+		tp = rd_kafka_topic_partition_list_add(r->parts, topic, i);
+		if (since_us > 0)
+			tp->offset = since_us / 1000;	/* a time, resolved below */
+		else if (back > 0)
+			tp->offset = hi - back > lo ? hi - back : lo;
+		else
+			tp->offset = hi;
 	}
 	if (since_us > 0) {
 		if (rd_kafka_offsets_for_times(r->rk, r->parts, READER_METADATA_MS) !=
 		    RD_KAFKA_RESP_ERR_NO_ERROR) {
-			snprintf(errstr, errlen, "cannot look up offsets by time in %s", topic);
+			if (errstr != NULL)
+				snprintf(errstr, errlen, "cannot look up offsets by time in %s", topic);
 			err = KC_ERR_KAFKA;
 			goto fail;
 		}
 		for (i = 0; i < r->parts->cnt; i++) {
-			/* -1: nothing at or after that time */
+			/* -1: nothing at or after that time, so the end as it was */
 			if (r->parts->elems[i].offset < 0)
-				r->parts->elems[i].offset = RD_KAFKA_OFFSET_END;
+				r->parts->elems[i].offset = ends[i];
 		}
 	}
 	if (rd_kafka_assign(r->rk, r->parts) != RD_KAFKA_RESP_ERR_NO_ERROR) {
-		snprintf(errstr, errlen, "cannot assign the partitions of %s", topic);
+		if (errstr != NULL)
+			snprintf(errstr, errlen, "cannot assign the partitions of %s", topic);
 		err = KC_ERR_KAFKA;
 		goto fail;
 	}
 	r->queue = rd_kafka_queue_get_consumer(r->rk);
+	free(ends);
 	*out = r;
 	return KC_OK;
 fail:
+	free(ends);
 	kc_reader_free(r);
 	return err;
 }
@@ -261,6 +294,11 @@ kc_reader_fd(struct kc_reader *r)
 	if (pipe2(r->pipefd, O_NONBLOCK | O_CLOEXEC) == -1)
 		return -1;
 	rd_kafka_queue_io_event_enable(r->queue, r->pipefd[1], "1", 1);
+	/* librdkafka writes only when the queue goes from empty to not
+	 * empty: records already waiting need a wake-up of their own. */
+	if (rd_kafka_queue_length(r->queue) > 0 && write(r->pipefd[1], "1", 1) < 0) {
+		/* the pipe is full: a wake-up is already pending */
+	}
 	return r->pipefd[0];
 }
 

@@ -109,6 +109,42 @@ START_TEST(fatal_error_resends_everything)
 }
 END_TEST
 
+START_TEST(fatal_error_while_idle_loses_nothing)
+{
+	/* The fatal error arrives while the program only polls (a TUI idle
+	 * in poll()): librdkafka purges its queue; nothing may be reported
+	 * as failed, everything must still be delivered. */
+	const char		*topic = test_topic("fatalidle");
+	struct kc_conf		*c = test_conf(topic);
+	struct kc_producer	*p;
+	struct kc_msg		 m;
+	struct reports		 r = { 0 };
+	char			 err[512];
+	int64_t			 deadline;
+	int			 i;
+
+	ck_assert_int_eq(kc_producer_new(c, on_delivery, &r, &p, err, sizeof err), KC_OK);
+	kc_msg_init(&m);
+	for (i = 0; i < 5; i++) {
+		ck_assert_int_eq(kc_msg_make(&m, KC_TYPE_MESSAGE, "general", "ines",
+		    NULL, "idle", 4), KC_OK);
+		ck_assert_int_eq(kc_producer_send(p, &m), KC_OK);
+	}
+	kc_msg_clear(&m);
+	rd_kafka_test_fatal_error(kc_producer_rk(p),
+	    RD_KAFKA_RESP_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER, "injected while idle");
+	deadline = kc_now_us() + 10 * 1000000LL;
+	while (rd_kafka_fatal_error(kc_producer_rk(p), NULL, 0) == 0 &&
+	    kc_now_us() < deadline)
+		;
+	ck_assert_int_eq(kc_producer_flush(p, 30000), KC_OK);
+	ck_assert_int_eq(r.failed, 0);
+	ck_assert_int_eq(r.ok, 5);
+	kc_producer_free(p);
+	kc_conf_free(c);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -120,6 +156,7 @@ main(void)
 	tcase_set_timeout(tc, 90);
 	tcase_add_test(tc, unreachable_broker_reports_failure);
 	tcase_add_test(tc, fatal_error_resends_everything);
+	tcase_add_test(tc, fatal_error_while_idle_loses_nothing);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
