@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,8 +52,19 @@ kc_embedded_lookup(char *buf, size_t len)
 	long	 pid;
 	int	 n;
 
-	if ((f = fopen(kc_embedded_path(), "r")) == NULL)
+	struct stat st;
+	int	 fd;
+
+	if ((fd = open(kc_embedded_path(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1)
 		return KC_ERR_NOT_FOUND;
+	/* In a shared /tmp, only a file of our own that nobody else can
+	 * write may point us at a broker. */
+	if (fstat(fd, &st) == -1 || st.st_uid != getuid() ||
+	    (st.st_mode & (S_IWGRP | S_IWOTH)) != 0 ||
+	    (f = fdopen(fd, "r")) == NULL) {
+		close(fd);
+		return KC_ERR_NOT_FOUND;
+	}
 	n = fscanf(f, "%255s %ld", addr, &pid);
 	fclose(f);
 	/* The file outlives a crashed bridge: believe it only if its owner lives. */
@@ -69,9 +81,18 @@ embedded_publish(const char *addr)
 	char	 tmp[600];
 	FILE	*f;
 
+	int	 fd;
+
 	snprintf(tmp, sizeof tmp, "%s.%ld", kc_embedded_path(), (long)getpid());
-	if ((f = fopen(tmp, "w")) == NULL)
+	unlink(tmp);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0600)) == -1)
 		return KC_ERR_IO;
+	if ((f = fdopen(fd, "w")) == NULL) {
+		close(fd);
+		unlink(tmp);
+		return KC_ERR_IO;
+	}
 	fprintf(f, "%s %ld\n", addr, (long)getpid());
 	if (fclose(f) != 0 || rename(tmp, kc_embedded_path()) != 0) {
 		unlink(tmp);
@@ -112,8 +133,10 @@ kc_embedded_start(const char *topic, struct kc_embedded **out, char *errstr,
 		goto fail;
 	}
 	if (embedded_publish(e->bootstraps) != KC_OK) {
+		int saved = errno;
+
 		snprintf(errstr, errlen, "could not write %s: %s", kc_embedded_path(),
-		    strerror(errno));
+		    strerror(saved));
 		err = KC_ERR_IO;
 		goto fail;
 	}

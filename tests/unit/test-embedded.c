@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "kchat.h"
@@ -76,6 +77,22 @@ START_TEST(stale_address_ignored)
 }
 END_TEST
 
+START_TEST(writable_by_others_ignored)
+{
+	FILE *f;
+	char  addr[256];
+
+	/* A live owner, but anyone could have written it: not believed. */
+	ck_assert_ptr_nonnull(f = fopen(kc_embedded_path(), "w"));
+	fprintf(f, "127.0.0.1:1 %ld\n", (long)getpid());
+	fclose(f);
+	ck_assert_int_eq(kc_embedded_lookup(addr, sizeof addr), KC_OK);
+	ck_assert_int_eq(chmod(kc_embedded_path(), 0666), 0);
+	ck_assert_int_eq(kc_embedded_lookup(addr, sizeof addr), KC_ERR_NOT_FOUND);
+	unlink(kc_embedded_path());
+}
+END_TEST
+
 int
 main(void)
 {
@@ -91,6 +108,7 @@ main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, embedded_round_trip);
 	tcase_add_test(tc, stale_address_ignored);
+	tcase_add_test(tc, writable_by_others_ignored);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
