@@ -133,13 +133,23 @@ chat_conn_name(enum chat_conn conn)
 	return "?";
 }
 
+static void	chat_history_join(struct chat *, struct buffer *);
+
 void
 chat_set_conn(struct chat *c, enum chat_conn conn)
 {
+	size_t i;
+
 	if (c->conn == conn)
 		return;
 	c->conn = conn;
 	chat_info(c, "connection: %s (%s)", chat_conn_name(conn), c->brokers);
+	if (conn != CHAT_CONNECTED)
+		return;
+	for (i = 0; i < c->nbuffers; i++) {
+		if (c->buffers[i]->history_due)
+			chat_history_join(c, c->buffers[i]);
+	}
 }
 
 struct buffer *
@@ -171,7 +181,7 @@ chat_find_room(struct chat *c, const char *room)
 {
 	char name[KC_NAME_MAX + 2];
 
-	snprintf(name, sizeof name, "#%s", room);
+	snprintf(name, sizeof name, "#%.*s", KC_NAME_MAX, room);
 	return chat_find(c, name);
 }
 
@@ -581,6 +591,30 @@ chat_delivered(struct chat *c, const struct kc_msg *m, int err,
 }
 
 int
+chat_abandon(struct chat *c, const char *reason)
+{
+	struct buffer	*b;
+	struct line	*l;
+	size_t		 i, j;
+	int		 n = 0;
+
+	for (i = 0; i < c->nbuffers; i++) {
+		b = c->buffers[i];
+		for (j = 0; j < b->nlines; j++) {
+			l = &b->lines[j];
+			if (l->state != LINE_PENDING)
+				continue;
+			l->state = LINE_FAILED;
+			free(l->error);
+			l->error = xstrdup(reason);
+			chat_notify(c, CHAT_LINE_UPDATE, b, l);
+			n++;
+		}
+	}
+	return n;
+}
+
+int
 chat_say(struct chat *c, const char *text)
 {
 	struct buffer	*b = chat_current(c);
@@ -631,13 +665,35 @@ chat_add_fetched(struct chat *c, struct buffer *b, struct kc_msg *msgs,
 	return added;
 }
 
+/* The last messages of b's room, as on joining it. */
+static void
+chat_history_join(struct chat *c, struct buffer *b)
+{
+	struct kc_msg	*msgs = NULL;
+	size_t		 count = 0;
+	char		 errstr[256];
+	int		 err;
+
+	b->history_due = 0;
+	errstr[0] = '\0';
+	err = c->ops->history(c->arg, b->target, c->history, "", &msgs,
+	    &count, errstr, sizeof errstr);
+	if (err != KC_OK) {
+		chat_info_to(c, b, LINE_ERROR, "history of %s: %s", b->name,
+		    errstr[0] != '\0' ? errstr : kc_strerror(err));
+		return;
+	}
+	chat_add_fetched(c, b, msgs, count);
+	if (count < c->history)
+		b->history_done = 1;
+	kc_history_free(msgs, count);
+}
+
 int
 chat_join(struct chat *c, const char *room)
 {
 	struct buffer	*b;
-	struct kc_msg	*msgs = NULL;
-	size_t		 count = 0, i;
-	char		 errstr[256];
+	size_t		 i;
 	int		 err;
 
 	if (*room == '#')
@@ -657,18 +713,10 @@ chat_join(struct chat *c, const char *room)
 	chat_switch(c, c->nbuffers - 1);
 	chat_seen(c, room);
 	if (c->history > 0) {
-		errstr[0] = '\0';
-		err = c->ops->history(c->arg, room, c->history, "", &msgs,
-		    &count, errstr, sizeof errstr);
-		if (err != KC_OK)
-			chat_error(c, "history of #%s: %s", room,
-			    errstr[0] != '\0' ? errstr : kc_strerror(err));
-		else {
-			chat_add_fetched(c, b, msgs, count);
-			if (count < c->history)
-				b->history_done = 1;
-			kc_history_free(msgs, count);
-		}
+		if (c->conn == CHAT_CONNECTED)
+			chat_history_join(c, b);
+		else
+			b->history_due = 1;
 	}
 	chat_send(c, KC_TYPE_JOIN, room, NULL, NULL);
 	chat_send(c, KC_TYPE_HEARTBEAT, room, NULL, NULL);

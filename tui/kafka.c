@@ -4,11 +4,23 @@
  * chat topic from now, the presence topic from now minus the presence
  * timeout so /who knows who is already there), history and replay, the
  * heartbeat timer and the connection state shown in the status line.
+ *
+ * The program never waits for a broker: the producers queue what the user
+ * types until one answers (up to message.timeout.ms), the readers are
+ * opened by a thread that tries again every KAFKA_RETRY_MS, and once they
+ * are open librdkafka rides out a broker restart by itself, fetching on
+ * from the offsets it had reached, so nothing is missed; lines sent twice
+ * by a recreated producer are dropped by id in the chat.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "kafka.h"
@@ -18,6 +30,8 @@
 #define KAFKA_REPLAY_QUIET_MS	1000	/* ... or until quiet and caught up */
 #define KAFKA_OFFLINE_MS	30000	/* reconnecting for longer: offline */
 #define KAFKA_BATCH		1000	/* records handled per loop pass */
+#define KAFKA_RETRY_MS		2000	/* between two connection attempts */
+#define KAFKA_JOIN_S		1	/* at exit, wait this for an attempt */
 
 static void
 kafka_delivered(void *arg, const struct kc_msg *m, int err,
@@ -38,12 +52,28 @@ kafka_send(void *arg, const struct kc_msg *m, char *errstr, size_t len)
 	return kc_producer_send(k->prod, m);
 }
 
+/*
+ * History and replay wait for the broker: while it is away they would
+ * freeze the screen for seconds, so they are refused at once instead.
+ */
+static int
+kafka_usable(struct kafka *k, char *errstr, size_t len)
+{
+	if (k->reader != NULL && chat_conn(k->chat) == CHAT_CONNECTED)
+		return 1;
+	snprintf(errstr, len, "not connected to Kafka at %s: try again once "
+	    "the status line says connected", chat_brokers(k->chat));
+	return 0;
+}
+
 static int
 kafka_history(void *arg, const char *room, size_t n, const char *before,
     struct kc_msg **out, size_t *count, char *errstr, size_t len)
 {
 	struct kafka *k = arg;
 
+	if (!kafka_usable(k, errstr, len))
+		return KC_ERR_TIMEOUT;
 	return kc_history_fetch(k->conf, room, n, before, KAFKA_HISTORY_MS,
 	    out, count, errstr, len);
 }
@@ -65,6 +95,8 @@ kafka_replay(void *arg, const char *room, int64_t since_us,
 
 	*out = NULL;
 	*count = 0;
+	if (!kafka_usable(k, errstr, len))
+		return KC_ERR_TIMEOUT;
 	if ((err = kc_reader_new_since(k->conf, k->topic, since_us, &r, errstr,
 	    len)) != KC_OK)
 		return err;
@@ -102,46 +134,129 @@ const struct chat_ops kafka_ops = {
 	kafka_send, kafka_history, kafka_replay
 };
 
+/* The connecting thread: opens both readers, or says why it could not. */
+static void *
+kafka_connect(void *arg)
+{
+	struct kafka		*k = arg;
+	struct kc_reader	*r = NULL, *pr = NULL;
+	char			 errstr[256] = "";
+	int64_t			 since;
+	int			 err;
+
+	err = kc_reader_new(k->rconf, k->topic, KC_FROM_END, &r, errstr,
+	    sizeof errstr);
+	if (err == KC_OK) {
+		since = kc_now_us() - (int64_t)KC_PRESENCE_TIMEOUT_MS * 1000;
+		err = kc_reader_new_since(k->rpconf, k->ptopic, since, &pr,
+		    errstr, sizeof errstr);
+	}
+	if (err == KC_OK && (kc_reader_fd(r) == -1 || kc_reader_fd(pr) == -1)) {
+		snprintf(errstr, sizeof errstr, "cannot create a pipe");
+		err = KC_ERR_IO;
+	}
+	if (err != KC_OK) {
+		kc_reader_free(r);
+		kc_reader_free(pr);
+		r = pr = NULL;
+	}
+	k->new_reader = r;
+	k->new_preader = pr;
+	k->attempt_err = err;
+	snprintf(k->attempt_errstr, sizeof k->attempt_errstr, "%s",
+	    errstr[0] != '\0' ? errstr : kc_strerror(err));
+	/* pthread_join() in the main thread orders these stores. */
+	(void)write(k->done_pipe[1], "", 1);
+	return NULL;
+}
+
+static void
+kafka_attempt(struct kafka *k)
+{
+	if (pthread_create(&k->thread, NULL, kafka_connect, k) != 0) {
+		k->next_attempt = kc_now_us() +
+		    (int64_t)KAFKA_RETRY_MS * 1000;
+		return;
+	}
+	k->attempting = 1;
+}
+
+/* A connection attempt ended: use the readers, or try again later. */
+static void
+kafka_attempt_done(struct kafka *k, int64_t now)
+{
+	char	buf[16];
+
+	if (!k->attempting || read(k->done_pipe[0], buf, sizeof buf) <= 0)
+		return;
+	pthread_join(k->thread, NULL);
+	k->attempting = 0;
+	if (k->attempt_err == KC_OK) {
+		k->reader = k->new_reader;
+		k->preader = k->new_preader;
+		k->new_reader = k->new_preader = NULL;
+		k->ever_connected = 1;
+		k->lost_since = 0;
+		k->last_heartbeat = 0;		/* announce ourselves now */
+		k->last_errstr[0] = '\0';
+		chat_set_conn(k->chat, CHAT_CONNECTED);
+		return;
+	}
+	chat_set_conn(k->chat, CHAT_OFFLINE);
+	if (k->attempt_err == KC_ERR_CONFIG || k->attempt_err == KC_ERR_NOMEM) {
+		chat_error(k->chat, "cannot read from Kafka: %s",
+		    k->attempt_errstr);
+		k->next_attempt = INT64_MAX;
+		return;
+	}
+	/* Say why once, not at every attempt. */
+	if (strcmp(k->last_errstr, k->attempt_errstr) != 0) {
+		chat_info(k->chat, "cannot reach Kafka at %s: %s; trying again "
+		    "in the background (lines you type are sent when it "
+		    "answers)", chat_brokers(k->chat), k->attempt_errstr);
+		snprintf(k->last_errstr, sizeof k->last_errstr, "%s",
+		    k->attempt_errstr);
+	}
+	k->next_attempt = now + (int64_t)KAFKA_RETRY_MS * 1000;
+}
+
 int
 kafka_open(struct kafka *k, struct chat *chat, struct kc_conf *conf,
-    struct kc_conf *pconf, char *errstr, size_t len)
+    struct kc_conf *pconf, struct kc_conf *rconf, struct kc_conf *rpconf,
+    char *errstr, size_t len)
 {
-	int64_t since;
 	int	err;
 
 	memset(k, 0, sizeof *k);
 	k->chat = chat;
 	k->conf = conf;
 	k->pconf = pconf;
+	k->rconf = rconf;
+	k->rpconf = rpconf;
+	k->done_pipe[0] = k->done_pipe[1] = -1;
 	snprintf(k->topic, sizeof k->topic, "%s", kc_conf_get(conf, "topic"));
 	snprintf(k->ptopic, sizeof k->ptopic, "%s", kc_conf_get(pconf, "topic"));
+	if (pipe2(k->done_pipe, O_NONBLOCK | O_CLOEXEC) == -1) {
+		snprintf(errstr, len, "pipe: %s", strerror(errno));
+		return KC_ERR_IO;
+	}
 	if ((err = kc_producer_new(conf, kafka_delivered, k, &k->prod, errstr,
 	    len)) != KC_OK ||
 	    (err = kc_producer_new(pconf, kafka_delivered, k, &k->pprod,
-	    errstr, len)) != KC_OK ||
-	    (err = kc_reader_new(conf, k->topic, KC_FROM_END, &k->reader,
-	    errstr, len)) != KC_OK)
-		goto fail;
-	since = kc_now_us() - (int64_t)KC_PRESENCE_TIMEOUT_MS * 1000;
-	if ((err = kc_reader_new_since(pconf, k->ptopic, since, &k->preader,
-	    errstr, len)) != KC_OK)
-		goto fail;
-	if (kc_reader_fd(k->reader) == -1 || kc_reader_fd(k->preader) == -1) {
-		snprintf(errstr, len, "cannot create a pipe");
-		err = KC_ERR_IO;
-		goto fail;
+	    errstr, len)) != KC_OK) {
+		kc_producer_free(k->prod);
+		k->prod = NULL;
+		return err;
 	}
-	k->ever_connected = 1;
-	chat_set_conn(chat, CHAT_CONNECTED);
+	kafka_attempt(k);
 	return KC_OK;
-fail:
-	kafka_close(k, 0);
-	return err;
 }
 
-void
+int
 kafka_close(struct kafka *k, int flush_ms)
 {
+	struct timespec	deadline;
+
 	if (flush_ms > 0) {
 		if (k->prod != NULL)
 			kc_producer_flush(k->prod, flush_ms);
@@ -154,6 +269,25 @@ kafka_close(struct kafka *k, int flush_ms)
 	kc_producer_free(k->pprod);
 	k->reader = k->preader = NULL;
 	k->prod = k->pprod = NULL;
+	if (k->attempting) {
+		clock_gettime(CLOCK_REALTIME, &deadline);
+		deadline.tv_sec += KAFKA_JOIN_S;
+		if (pthread_timedjoin_np(k->thread, NULL, &deadline) != 0)
+			return -1;	/* still waiting for a broker */
+		k->attempting = 0;
+		kc_reader_free(k->new_reader);
+		kc_reader_free(k->new_preader);
+	}
+	if (k->done_pipe[0] != -1) {
+		close(k->done_pipe[0]);
+		close(k->done_pipe[1]);
+	}
+	kc_conf_free(k->conf);
+	kc_conf_free(k->pconf);
+	kc_conf_free(k->rconf);
+	kc_conf_free(k->rpconf);
+	k->conf = k->pconf = k->rconf = k->rpconf = NULL;
+	return 0;
 }
 
 int
@@ -165,10 +299,12 @@ kafka_pending(struct kafka *k)
 void
 kafka_pollfds(struct kafka *k, struct pollfd *pfd)
 {
-	pfd[0].fd = kc_reader_fd(k->reader);
+	pfd[0].fd = k->reader != NULL ? kc_reader_fd(k->reader) : -1;
 	pfd[0].events = POLLIN;
-	pfd[1].fd = kc_reader_fd(k->preader);
+	pfd[1].fd = k->preader != NULL ? kc_reader_fd(k->preader) : -1;
 	pfd[1].events = POLLIN;
+	pfd[2].fd = k->done_pipe[0];
+	pfd[2].events = POLLIN;
 }
 
 /* Drains the wake-up pipe, then up to KAFKA_BATCH records. */
@@ -193,6 +329,8 @@ kafka_drain(struct kafka *k, struct kc_reader *r)
 void
 kafka_read(struct kafka *k)
 {
+	if (k->reader == NULL)
+		return;
 	kafka_drain(k, k->reader);
 	kafka_drain(k, k->preader);
 }
@@ -202,12 +340,19 @@ kafka_tick(struct kafka *k, int64_t now)
 {
 	kc_producer_poll(k->prod, 0);
 	kc_producer_poll(k->pprod, 0);
+	kafka_attempt_done(k, now);
+	if (k->reader == NULL && !k->attempting && now >= k->next_attempt)
+		kafka_attempt(k);
 	if (now - k->last_second < 1000000)
 		return;
 	k->last_second = now;
+	if (k->reader == NULL)
+		return;		/* not connected yet: nothing more to do */
 	/* Serve callbacks (statistics: the connection state) while idle. */
 	kafka_read(k);
 	if (kc_reader_connected(k->reader)) {
+		if (k->lost_since != 0)
+			k->last_heartbeat = 0;	/* back: announce ourselves */
 		k->lost_since = 0;
 		chat_set_conn(k->chat, CHAT_CONNECTED);
 	} else {
@@ -218,7 +363,9 @@ kafka_tick(struct kafka *k, int64_t now)
 		else
 			chat_set_conn(k->chat, CHAT_RECONNECTING);
 	}
-	if (now - k->last_heartbeat >= (int64_t)KC_PRESENCE_INTERVAL_MS * 1000) {
+	/* Heartbeats queued while the broker is away would only pile up. */
+	if (chat_conn(k->chat) == CHAT_CONNECTED && now - k->last_heartbeat >=
+	    (int64_t)KC_PRESENCE_INTERVAL_MS * 1000) {
 		k->last_heartbeat = now;
 		chat_heartbeat(k->chat);
 	}

@@ -2,7 +2,11 @@
 #ifndef TUI_KAFKA_H
 #define TUI_KAFKA_H
 
+#include <pthread.h>
+
 #include "tui.h"
+
+#define KAFKA_NPOLL	3	/* descriptors kafka_pollfds() fills */
 
 struct pollfd;
 
@@ -14,8 +18,27 @@ struct kafka {
 	char			 ptopic[256];
 	struct kc_producer	*prod;
 	struct kc_producer	*pprod;
-	struct kc_reader	*reader;
+	struct kc_reader	*reader;	/* NULL until connected */
 	struct kc_reader	*preader;
+
+	/*
+	 * Opening the readers waits for the broker (up to 10 s each), so it
+	 * runs in a thread of its own while the chat goes on; that thread
+	 * uses only its own copies of the configuration and the fields
+	 * below, and says it is done by writing to done_pipe.
+	 */
+	struct kc_conf		*rconf;
+	struct kc_conf		*rpconf;
+	pthread_t		 thread;
+	int			 attempting;
+	int			 done_pipe[2];
+	struct kc_reader	*new_reader;
+	struct kc_reader	*new_preader;
+	int			 attempt_err;
+	char			 attempt_errstr[256];
+	char			 last_errstr[256];
+	int64_t			 next_attempt;	/* µs; INT64_MAX: never */
+
 	int			 ever_connected;
 	int64_t			 lost_since;	/* µs; 0 while connected */
 	int64_t			 last_second;
@@ -24,16 +47,31 @@ struct kafka {
 
 extern const struct chat_ops kafka_ops;
 
-/* Opens producers and readers; fills errstr on failure. */
+/*
+ * Opens the producers (which queue messages until a broker answers) and
+ * starts connecting the readers in the background; the chat's connection
+ * state tells how that goes. rconf and rpconf are copies of conf and pconf
+ * for the connecting thread; k owns all four afterwards. Fails only when
+ * the configuration is unusable.
+ */
 int	kafka_open(struct kafka *, struct chat *, struct kc_conf *conf,
-	    struct kc_conf *pconf, char *errstr, size_t len);
-/* Waits up to flush_ms for deliveries, then closes everything. */
-void	kafka_close(struct kafka *, int flush_ms);
-/* Two descriptors to poll for reading: chat and presence readers. */
+	    struct kc_conf *pconf, struct kc_conf *rconf,
+	    struct kc_conf *rpconf, char *errstr, size_t len);
+/*
+ * Waits up to flush_ms for deliveries, then closes everything and frees
+ * the configurations. Returns -1 when a connection attempt is still running
+ * (it cannot be interrupted): the caller then exits with _exit() without
+ * freeing anything else.
+ */
+int	kafka_close(struct kafka *, int flush_ms);
+/* KAFKA_NPOLL descriptors to poll for reading (-1 when unused). */
 void	kafka_pollfds(struct kafka *, struct pollfd *pfd);
 /* Hands waiting records to the chat. */
 void	kafka_read(struct kafka *);
-/* Delivery reports; once a second: connection state, heartbeats, expiry. */
+/*
+ * Delivery reports; the end of a connection attempt (and a new one when it
+ * is time); once a second: connection state, heartbeats, expiry.
+ */
 void	kafka_tick(struct kafka *, int64_t now_us);
 /* Messages not yet acknowledged. */
 int	kafka_pending(struct kafka *);

@@ -23,6 +23,13 @@
 #include "ui.h"
 
 #define MAIN_FLUSH_MS	3000	/* how long to wait for deliveries at exit */
+#define MAIN_FLUSH_OFFLINE_MS 1000	/* ... when the broker is away */
+/*
+ * How long a line waits for the broker before it is shown as failed
+ * (librdkafka's message.timeout.ms; -X message.timeout.ms=N changes it):
+ * long enough to ride out a broker restart.
+ */
+#define MAIN_MESSAGE_TIMEOUT "300000"
 
 enum {
 	OPT_LINE = 256,
@@ -158,6 +165,9 @@ conf_build(int argc, char **argv, const char *topic)
 	if (topic != NULL && (err = kc_conf_set(c, KC_CONF_CLI, "topic", topic,
 	    errstr, sizeof errstr)) != KC_OK)
 		die("topic", err, errstr);
+	if ((err = kc_conf_set(c, KC_CONF_DEFAULT, "message.timeout.ms",
+	    MAIN_MESSAGE_TIMEOUT, errstr, sizeof errstr)) != KC_OK)
+		die("message.timeout.ms", err, errstr);
 	return c;
 }
 
@@ -203,14 +213,15 @@ conf_on(const char *v)
 int
 main(int argc, char **argv)
 {
-	struct kc_conf	*conf, *pconf;
+	struct kc_conf	*conf, *pconf, *rconf, *rpconf;
 	struct chat	*chat;
 	struct input	*input = NULL;
 	struct kafka	 k;
-	struct pollfd	 pfd[4];
+	struct pollfd	 pfd[2 + KAFKA_NPOLL];
 	const char	*user, *rooms;
 	char		 ptopic[300], errstr[512] = "", *list, *room, *save;
 	int		 ch, err, line_mode = 0, bell = 1, stdin_open = 1;
+	int		 busy, unsent;
 	long		 history, scrollback;
 
 	setlocale(LC_ALL, "");
@@ -249,6 +260,9 @@ main(int argc, char **argv)
 	    sizeof ptopic)) != KC_OK)
 		die("topic", err, "topic name too long");
 	pconf = conf_build(argc, argv, ptopic);
+	/* The connecting thread's own copies: nothing shared between threads. */
+	rconf = conf_build(argc, argv, NULL);
+	rpconf = conf_build(argc, argv, ptopic);
 
 	if ((user = kc_conf_get(conf, "user")) == NULL &&
 	    (user = getenv("USER")) == NULL)
@@ -280,7 +294,8 @@ main(int argc, char **argv)
 		chat_set_notify(chat, ui_notify, NULL);
 		ui_draw();
 	}
-	if ((err = kafka_open(&k, chat, conf, pconf, errstr,
+	/* Never waits for the broker: the chat starts offline if need be. */
+	if ((err = kafka_open(&k, chat, conf, pconf, rconf, rpconf, errstr,
 	    sizeof errstr)) != KC_OK) {
 		char what[512];
 
@@ -316,11 +331,13 @@ main(int argc, char **argv)
 
 		pfd[nfd].fd = main_pipe[0];
 		pfd[nfd++].events = POLLIN;
-		kafka_pollfds(&k, &pfd[nfd]);
-		nfd += 2;
 		pfd[nfd].fd = stdin_open ? STDIN_FILENO : -1;
 		pfd[nfd++].events = POLLIN;
-		timeout = kafka_pending(&k) > 0 ? 20 : 500;
+		kafka_pollfds(&k, &pfd[nfd]);
+		nfd += KAFKA_NPOLL;
+		/* Delivery reports have no descriptor: look often for them. */
+		timeout = kafka_pending(&k) > 0 &&
+		    chat_conn(chat) == CHAT_CONNECTED ? 20 : 250;
 		if (poll(pfd, nfd, timeout) == -1) {
 			if (errno == EINTR)
 				continue;
@@ -332,9 +349,10 @@ main(int argc, char **argv)
 			while (read(main_pipe[0], buf, sizeof buf) > 0)
 				;
 		}
-		if (pfd[1].revents || pfd[2].revents)
+		if (pfd[2].revents || pfd[3].revents)
 			kafka_read(&k);
-		if (pfd[3].revents) {
+		/* pfd[4], a connection attempt's end: kafka_tick() next pass. */
+		if (pfd[1].revents) {
 			if (!line_mode)
 				ui_keys();
 			else if (line_read(chat, STDIN_FILENO) == -1) {
@@ -346,11 +364,22 @@ main(int argc, char **argv)
 	}
 	if (!line_mode)
 		ui_stop();
-	kafka_close(&k, MAIN_FLUSH_MS);
+	busy = kafka_close(&k, chat_conn(chat) == CHAT_OFFLINE ||
+	    chat_conn(chat) == CHAT_RECONNECTING ? MAIN_FLUSH_OFFLINE_MS :
+	    MAIN_FLUSH_MS) == -1;
+	/* Line mode prints each of these with the reason. */
+	if ((unsent = chat_abandon(chat, "Kafka did not take it before "
+	    "kchat-tui quit")) > 0 && !line_mode)
+		fprintf(stderr, "kchat-tui: %d line%s not sent: Kafka at %s did "
+		    "not take %s before quitting\n", unsent, unsent == 1 ? "" :
+		    "s", chat_brokers(chat), unsent == 1 ? "it" : "them");
+	if (busy) {
+		/* A connection attempt still waits for the broker. */
+		fflush(stdout);
+		_exit(0);
+	}
 	chat_free(chat);
 	input_free(input);
 	line_free();
-	kc_conf_free(conf);
-	kc_conf_free(pconf);
 	return 0;
 }

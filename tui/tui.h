@@ -107,6 +107,7 @@ struct buffer {
 	unsigned	 mentions;
 	size_t		 scroll;		/* rows scrolled up; 0 = newest */
 	int		 history_done;		/* nothing older in Kafka */
+	int		 history_due;		/* joined offline: fetch later */
 };
 
 struct buffer	*buffer_new(enum buffer_kind, const char *target, size_t max);
@@ -173,6 +174,11 @@ const char	*chat_user(struct chat *);
 void		 chat_set_user(struct chat *, const char *);
 int		 chat_quit_requested(struct chat *);
 void		 chat_request_quit(struct chat *);
+/*
+ * Sets the connection state (a notice in the current buffer when it
+ * changes). Rooms joined while not connected get their history when the
+ * state becomes CHAT_CONNECTED.
+ */
 void		 chat_set_conn(struct chat *, enum chat_conn);
 enum chat_conn	 chat_conn(struct chat *);
 const char	*chat_conn_name(enum chat_conn);
@@ -196,7 +202,10 @@ int		 chat_say(struct chat *, const char *text);
 /* Sends a record of type to room or user; adds the pending line. */
 int		 chat_send(struct chat *, enum kc_type, const char *room,
 		    const char *to, const char *text);
-/* Joins room: opens the buffer, sends a join record, fetches history. */
+/*
+ * Joins room: opens the buffer, sends a join record, fetches history (at
+ * once when connected, else once the connection is up).
+ */
 int		 chat_join(struct chat *, const char *room);
 /* Leaves room: sends a leave record, closes the buffer. */
 int		 chat_part(struct chat *, const char *room);
@@ -214,6 +223,11 @@ void		 chat_receive(struct chat *, const struct kc_msg *, int live);
 /* A delivery report for a record this chat sent. */
 void		 chat_delivered(struct chat *, const struct kc_msg *, int err,
 		    const char *errstr);
+/*
+ * Marks every line still pending as failed with reason (at exit: Kafka did
+ * not take them in time); returns how many.
+ */
+int		 chat_abandon(struct chat *, const char *reason);
 /* Sends a heartbeat for every joined room; drops silent users. */
 void		 chat_heartbeat(struct chat *);
 void		 chat_expire(struct chat *, int64_t now_us);

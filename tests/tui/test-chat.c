@@ -19,6 +19,7 @@ static int		 send_fail;
 static struct kc_msg	 hist[8];
 static size_t		 nhist;
 static char		 hist_before[KC_ID_LEN + 1];
+static int		 hist_calls;
 static int64_t		 replay_since;
 static int		 bells;
 static struct chat	*c;
@@ -53,6 +54,7 @@ fake_history(void *arg, const char *room, size_t n, const char *before,
     struct kc_msg **out, size_t *count, char *errstr, size_t len)
 {
 	snprintf(hist_before, sizeof hist_before, "%s", before);
+	hist_calls++;
 	return copy_out(out, count);
 }
 
@@ -90,9 +92,10 @@ static void
 setup(void)
 {
 	nsent = nhist = 0;
-	send_fail = bells = 0;
+	send_fail = bells = hist_calls = 0;
 	c = chat_new("alice", &fake_ops, NULL);
 	chat_set_notify(c, notify, NULL);
+	chat_set_conn(c, CHAT_CONNECTED);
 }
 
 static void
@@ -162,6 +165,63 @@ START_TEST(chat_join_sends_and_fetches)
 	chat_input(c, "/join general");
 	ck_assert_uint_eq(nsent, 2);
 	ck_assert_uint_eq(chat_nbuffers(c), 1);
+}
+END_TEST
+
+/* Started without a broker: rooms open at once, history comes later. */
+START_TEST(chat_join_offline_history_later)
+{
+	struct buffer	*b;
+	struct line	*l;
+	struct kc_msg	 m;
+	size_t		 i, n;
+
+	chat_set_conn(c, CHAT_OFFLINE);
+	incoming(&hist[0], KC_TYPE_MESSAGE, "general", "bob", NULL, "earlier");
+	nhist = 1;
+	chat_input(c, "/join #general");
+	b = chat_current(c);
+	ck_assert_ptr_nonnull(b);
+	ck_assert(b->history_due);
+	ck_assert_int_eq(hist_calls, 0);
+	/* the join record is queued (pending), and so is what is typed */
+	ck_assert_uint_eq(nsent, 2);
+	chat_input(c, "typed while offline");
+	ck_assert_uint_eq(nsent, 3);
+	l = last_line(b);
+	ck_assert_str_eq(l->text, "typed while offline");
+	ck_assert_int_eq(l->state, LINE_PENDING);
+	/* /history cannot ask Kafka now: the fake would answer, the chat
+	 * must not ask before it is connected */
+	chat_set_conn(c, CHAT_RECONNECTING);
+	ck_assert_int_eq(hist_calls, 0);
+	/* connected: the history arrives, sorted before the pending line */
+	chat_set_conn(c, CHAT_CONNECTED);
+	ck_assert_int_eq(hist_calls, 1);
+	ck_assert(!b->history_due);
+	ck_assert_ptr_nonnull(buffer_find(b, hist[0].id));
+	ck_assert_str_eq(b->lines[0].text, "earlier");
+	/* our line read back (or reported) once: sent, not doubled */
+	kc_msg_init(&m);
+	kc_msg_copy(&m, &sent[2]);
+	chat_receive(c, &m, 1);
+	chat_receive(c, &m, 1);
+	chat_delivered(c, &m, KC_OK, NULL);
+	kc_msg_clear(&m);
+	l = buffer_find(b, sent[2].id);
+	ck_assert_ptr_nonnull(l);
+	ck_assert_int_eq(l->state, LINE_SENT);
+	for (i = 0, n = 0; i < b->nlines; i++)
+		n += strcmp(b->lines[i].id, sent[2].id) == 0;
+	ck_assert_uint_eq(n, 1);
+	/* a second connection does not fetch the history again */
+	chat_set_conn(c, CHAT_RECONNECTING);
+	chat_set_conn(c, CHAT_CONNECTED);
+	ck_assert_int_eq(hist_calls, 1);
+	/* the state changes were told in the buffer */
+	l = last_line(b);
+	ck_assert_int_eq(l->kind, LINE_INFO);
+	ck_assert_ptr_nonnull(strstr(l->text, "connection: connected"));
 }
 END_TEST
 
@@ -569,6 +629,7 @@ main(void)
 	tcase_add_test(tc, chat_commands);
 	tcase_add_test(tc, chat_who_and_rooms);
 	tcase_add_test(tc, chat_history_and_replay);
+	tcase_add_test(tc, chat_join_offline_history_later);
 	tcase_add_test(tc, chat_replay_parse);
 	tcase_add_test(tc, chat_hostile_text);
 	tcase_add_test(tc, chat_completion);
