@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "bridge.h"
@@ -262,6 +263,33 @@ conf_number(const char *key, long lo, long hi)
 	return n;
 }
 
+static int conf_is_dir(const char *);
+
+/*
+ * The web client of an installed bridge: <prefix>/share/kchat/static where
+ * the program is <prefix>/bin/kchat-bridge, so that an installation moved
+ * elsewhere (or installed with another prefix or DESTDIR) still finds it.
+ */
+static int
+conf_installed_static(char *buf, size_t len)
+{
+	char	 exe[PATH_MAX], *slash;
+	ssize_t	 n;
+
+	if ((n = readlink("/proc/self/exe", exe, sizeof exe - 1)) <= 0)
+		return 0;
+	exe[n] = '\0';
+	if ((slash = strrchr(exe, '/')) == NULL)
+		return 0;
+	*slash = '\0';		/* <prefix>/bin */
+	if ((slash = strrchr(exe, '/')) == NULL || strcmp(slash, "/bin") != 0)
+		return 0;
+	*slash = '\0';		/* <prefix> */
+	if ((size_t)snprintf(buf, len, "%s/share/kchat/static", exe) >= len)
+		return 0;
+	return conf_is_dir(buf);
+}
+
 static int
 conf_is_dir(const char *path)
 {
@@ -334,6 +362,8 @@ conf_parse(int argc, char **argv)
 
 	if ((v = kc_conf_get(opts.conf, "static-dir")) != NULL)
 		snprintf(opts.static_dir, sizeof opts.static_dir, "%s", v);
+	else if (conf_installed_static(opts.static_dir, sizeof opts.static_dir))
+		;	/* beside the installed program, wherever it went */
 	else if (conf_is_dir(KCHAT_STATIC_DIR))
 		snprintf(opts.static_dir, sizeof opts.static_dir, "%s",
 		    KCHAT_STATIC_DIR);
