@@ -124,6 +124,13 @@ main(int argc, char **argv)
 	info.retry_and_idle_policy = &retry;
 	info.timeout_secs = 10;
 	info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS;
+	/*
+	 * lws binds an IPv4 address given as iface only with IPv6 off;
+	 * otherwise it listens on every address, which for the default
+	 * 127.0.0.1 would expose the bridge to the network.
+	 */
+	if (info.iface != NULL && strchr(info.iface, ':') == NULL)
+		info.options |= LWS_SERVER_OPTION_DISABLE_IPV6;
 
 	if ((context = lws_create_context(&info)) == NULL) {
 		log_error("cannot create the libwebsockets context");

@@ -42,3 +42,10 @@ grep -q "static files from $p/share/kchat/static" "$log" ||
 curl -fsS "http://127.0.0.1:$port/" | cmp -s - "$p/share/kchat/static/index.html" ||
 	fail "GET / is not the installed index.html"
 echo "ok - the installed bridge serves the installed web client with no flags"
+
+# By default it listens on loopback only.
+if command -v ss >/dev/null; then
+	listen=$(ss -Hltn "sport = :$port" | awk '{print $4}')
+	[ "$listen" = "127.0.0.1:$port" ] || fail "the bridge listens on '$listen', not 127.0.0.1:$port only"
+	echo "ok - the bridge listens on 127.0.0.1 only by default"
+fi
