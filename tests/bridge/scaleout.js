@@ -40,8 +40,8 @@ L.run([
 		ann.send({ type: 'who', room: 'ops' });
 		bob.send({ type: 'who', room: 'ops' });
 		const n1 = ann.frames.length, n2 = bob.frames.length;
-		const w1 = await ann.wait('who on 1', (f) => ann.frames.indexOf(f) >= n1 && f.type === 'presence');
-		const w2 = await bob.wait('who on 2', (f) => bob.frames.indexOf(f) >= n2 && f.type === 'presence');
+		const w1 = await ann.wait('who on 1', (f) => ann.frames.indexOf(f) >= n1 && f.type === 'presence' && f.room === 'ops');
+		const w2 = await bob.wait('who on 2', (f) => bob.frames.indexOf(f) >= n2 && f.type === 'presence' && f.room === 'ops');
 		L.eq(w1.users, all, 'who on bridge 1');
 		L.eq(w2.users, all, 'who on bridge 2');
 		/* eve leaves on bridge 2; bridge 1 sees it */
