@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# tui-run.sh KCHAT_TUI - what `make run` starts (.ci/run-suite): the bridge
+# with its embedded broker and the web client on a port in the background,
+# the TUI in the foreground (in tmux here). The web client is served; a
+# second TUI given no flags at all finds the embedded broker and chats with
+# the first; /quit in the foreground TUI stops the bridge too.
+. "$(dirname "$0")/tui-lib.sh"
+tui=$1
+build=${KCHAT_BUILD_DIR:?}
+sock="kchat-tui-run-$$"
+T() { tmux -L "$sock" "$@"; }
+pids=()
+cleanup() {
+	exec 3>&- 2>/dev/null
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+	T kill-server 2>/dev/null
+	rm -rf "$work"
+}
+trap cleanup EXIT
+show() {
+	echo "--- make run's screen"; T capture-pane -p -t run 2>/dev/null
+	for f in "$work"/*.out "$work"/*.err "$work"/tmp/kchat-bridge.*.log; do
+		[ -f "$f" ] && { echo "--- $f"; cat "$f"; }
+	done
+}
+on_fail=show
+
+# The embedded broker, nothing else: no broker named anywhere, the
+# published address in a directory of our own, the chat's default topic.
+unset KAFKA_BOOTSTRAP_SERVERS CHAT_TOPIC
+export XDG_RUNTIME_DIR=$work/run TMPDIR=$work/tmp
+mkdir -p "$XDG_RUNTIME_DIR" "$TMPDIR"
+chmod 700 "$XDG_RUNTIME_DIR"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+
+screen() { T capture-pane -p -t run; }
+sees() { screen | grep -qF -- "$1"; }
+has() { grep -qF -- "$2" "$work/$1.out"; }
+healthy() { curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; }
+down() { ! healthy; }
+
+T new-session -d -s run -x 100 -y 24 \
+    "env TERM=xterm-256color KCHAT_USER=runner '$KCHAT_SOURCE_DIR/.ci/run-suite' '$build' $port; echo EXITED \$?; sleep 600"
+wait_until "the TUI connected" sees " runner | #general | connected 127.0.0.1:"
+healthy || fail "the bridge does not answer on :$port"
+curl -fsS "http://127.0.0.1:$port/" | grep -qi "<!doctype html" ||
+    fail "no web client on :$port"
+echo "ok 1 - run-suite: bridge and web client on :$port, the TUI connected in front"
+
+mkfifo "$work/other.in"
+"$tui" --line -u other <"$work/other.in" >"$work/other.out" 2>"$work/other.err" &
+pids+=($!)
+exec 3>"$work/other.in"
+wait_until "the flagless TUI connected" has other "connection: connected (127.0.0.1:"
+echo "hello from a TUI given no flags" >&3
+wait_until "its line in make run's TUI" sees "<other> hello from a TUI given no flags"
+T send-keys -t run -l -- "hello back from make run"
+T send-keys -t run Enter
+wait_until "the answer" has other "<runner> hello back from make run"
+echo "ok 2 - a TUI with no flags finds the embedded broker and chats with it"
+
+exec 3>&-
+T send-keys -t run -l -- "/quit"
+T send-keys -t run Enter
+wait_until "make run's TUI exits" sees "EXITED 0"
+wait_until "the bridge to stop" down
+echo "ok 3 - /quit in the TUI stops the bridge"
