@@ -31,7 +31,8 @@
 #define KAFKA_OFFLINE_MS	30000	/* reconnecting for longer: offline */
 #define KAFKA_BATCH		1000	/* records handled per loop pass */
 #define KAFKA_RETRY_MS		2000	/* between two connection attempts */
-#define KAFKA_JOIN_S		1	/* at exit, wait this for an attempt */
+#define KAFKA_JOIN_MS		200	/* at exit, wait this for an attempt */
+#define KAFKA_FLUSH_PRESENCE_MS	500	/* heartbeats matter little at exit */
 
 static void
 kafka_delivered(void *arg, const struct kc_msg *m, int err,
@@ -261,7 +262,8 @@ kafka_close(struct kafka *k, int flush_ms)
 		if (k->prod != NULL)
 			kc_producer_flush(k->prod, flush_ms);
 		if (k->pprod != NULL)
-			kc_producer_flush(k->pprod, flush_ms / 2);
+			kc_producer_flush(k->pprod, flush_ms < KAFKA_FLUSH_PRESENCE_MS ?
+			    flush_ms : KAFKA_FLUSH_PRESENCE_MS);
 	}
 	kc_reader_free(k->reader);
 	kc_reader_free(k->preader);
@@ -271,7 +273,11 @@ kafka_close(struct kafka *k, int flush_ms)
 	k->prod = k->pprod = NULL;
 	if (k->attempting) {
 		clock_gettime(CLOCK_REALTIME, &deadline);
-		deadline.tv_sec += KAFKA_JOIN_S;
+		deadline.tv_nsec += KAFKA_JOIN_MS * 1000000L;
+		if (deadline.tv_nsec >= 1000000000L) {
+			deadline.tv_sec++;
+			deadline.tv_nsec -= 1000000000L;
+		}
 		if (pthread_timedjoin_np(k->thread, NULL, &deadline) != 0)
 			return -1;	/* still waiting for a broker */
 		k->attempting = 0;
@@ -294,6 +300,12 @@ int
 kafka_pending(struct kafka *k)
 {
 	return kc_producer_pending(k->prod) + kc_producer_pending(k->pprod);
+}
+
+int
+kafka_pending_chat(struct kafka *k)
+{
+	return kc_producer_pending(k->prod);
 }
 
 void

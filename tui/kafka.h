@@ -75,5 +75,7 @@ void	kafka_read(struct kafka *);
 void	kafka_tick(struct kafka *, int64_t now_us);
 /* Messages not yet acknowledged. */
 int	kafka_pending(struct kafka *);
+/* The same, on the chat topic only (no heartbeats). */
+int	kafka_pending_chat(struct kafka *);
 
 #endif

@@ -221,7 +221,7 @@ main(int argc, char **argv)
 	const char	*user, *rooms;
 	char		 ptopic[300], errstr[512] = "", *list, *room, *save;
 	int		 ch, err, line_mode = 0, bell = 1, stdin_open = 1;
-	int		 busy, unsent;
+	int		 busy, unsent, flush_ms;
 	long		 history, scrollback;
 
 	setlocale(LC_ALL, "");
@@ -364,9 +364,15 @@ main(int argc, char **argv)
 	}
 	if (!line_mode)
 		ui_stop();
-	busy = kafka_close(&k, chat_conn(chat) == CHAT_OFFLINE ||
+	flush_ms = chat_conn(chat) == CHAT_OFFLINE ||
 	    chat_conn(chat) == CHAT_RECONNECTING ? MAIN_FLUSH_OFFLINE_MS :
-	    MAIN_FLUSH_MS) == -1;
+	    MAIN_FLUSH_MS;
+	if ((unsent = kafka_pending_chat(&k)) > 0 &&
+	    chat_conn(chat) != CHAT_CONNECTED)
+		fprintf(stderr, "kchat-tui: waiting up to %d s for Kafka at %s "
+		    "to take %d line%s\n", flush_ms / 1000, chat_brokers(chat),
+		    unsent, unsent == 1 ? "" : "s");
+	busy = kafka_close(&k, flush_ms) == -1;
 	/* Line mode prints each of these with the reason. */
 	if ((unsent = chat_abandon(chat, "Kafka did not take it before "
 	    "kchat-tui quit")) > 0 && !line_mode)
