@@ -50,6 +50,10 @@ var S = {
 	retryAt: 0,
 	pingRef: null,
 	pingSent: 0,
+	outq: [],		/* frames waiting for the rate limit */
+	tokens: 18,
+	tokenAt: 0,
+	drainTimer: null,
 	rooms: new Map(),	/* key ("general", "@bob") -> room */
 	current: null,
 	refSeq: 0,
@@ -141,7 +145,8 @@ function formatTs(d) {
 }
 
 function timeLabel(d) {
-	return d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+	return d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit',
+	    hourCycle: 'h23' });
 }
 
 function dayKey(d) {
@@ -185,11 +190,11 @@ function nickNode(name, tag) {
 	return n;
 }
 
-/* Appends text to parent, marking mentions of me. */
-function appendMentions(parent, text) {
+/* Appends text to parent, marking mentions of me (unless it is mine). */
+function appendMentions(parent, text, own) {
 	var re = new RegExp(mentionRe().source, 'gi'), last = 0, m, mark;
 
-	while ((m = re.exec(text)) !== null) {
+	while (!own && (m = re.exec(text)) !== null) {
 		var start = m.index + m[1].length;
 
 		if (start > last)
@@ -206,7 +211,7 @@ function appendMentions(parent, text) {
 }
 
 /* Appends text to parent: http(s) URLs become links, the rest text nodes. */
-function appendRich(parent, text) {
+function appendRich(parent, text, own) {
 	var re = /\bhttps?:\/\/[^\s<>"'`]+/gi, last = 0, m;
 
 	while ((m = re.exec(text)) !== null) {
@@ -224,7 +229,7 @@ function appendRich(parent, text) {
 		if (url === null || (url.protocol !== 'http:' && url.protocol !== 'https:'))
 			continue;
 		if (m.index > last)
-			appendMentions(parent, text.slice(last, m.index));
+			appendMentions(parent, text.slice(last, m.index), own);
 		a = document.createElement('a');
 		a.href = url.href;
 		a.textContent = raw;
@@ -235,7 +240,7 @@ function appendRich(parent, text) {
 		re.lastIndex = last;
 	}
 	if (last < text.length)
-		appendMentions(parent, text.slice(last));
+		appendMentions(parent, text.slice(last), own);
 }
 
 /* ----------------------------------------------------------------- rooms */
@@ -483,15 +488,40 @@ function newRef(kind, data) {
 	return ref;
 }
 
-function send(obj) {
+/*
+ * Queues a frame for the bridge. Frames leave at most at the bridge's
+ * advertised rate (hello: rate, burst; a little under it, as clocks differ),
+ * so a paste of many lines is paced instead of refused.
+ */
+function send(obj, msg) {
 	if (S.ws === null || S.conn !== 'online')
 		return false;
-	try {
-		S.ws.send(JSON.stringify(obj));
-	} catch (e) {
-		return false;
-	}
+	S.outq.push({ obj: obj, msg: msg || null });
+	drain();
 	return true;
+}
+
+function drain() {
+	var now = Date.now(), item;
+	var rate = S.hello !== null && S.hello.rate > 0 ? S.hello.rate * 0.9 : 9;
+	var burst = S.hello !== null && S.hello.burst > 2 ? S.hello.burst - 2 : 18;
+
+	S.tokens = Math.min(burst, S.tokens + (now - S.tokenAt) / 1000 * rate);
+	S.tokenAt = now;
+	while (S.outq.length > 0 && S.tokens >= 1 && S.ws !== null) {
+		item = S.outq.shift();
+		try {
+			S.ws.send(JSON.stringify(item.obj));
+		} catch (e) {
+			/* the socket is closing; onclose follows */
+		}
+		S.tokens -= 1;
+	}
+	if (S.outq.length > 0 && S.drainTimer === null)
+		S.drainTimer = setTimeout(function () {
+			S.drainTimer = null;
+			drain();
+		}, Math.ceil((1 - S.tokens) / rate * 1000) + 5);
 }
 
 function connect() {
@@ -556,6 +586,9 @@ function onOpen() {
 
 	S.attempt = 0;
 	S.everOnline = true;
+	S.hello = null;
+	S.tokens = 18;
+	S.tokenAt = Date.now();
 	setConn('online');
 	S.pingRef = null;
 	S.typingSent = 0;
@@ -591,6 +624,16 @@ function onDrop(code, reason) {
 	var wasOnline = S.conn === 'online';
 
 	S.ws = null;
+	/* Messages that never left wait for the next connection. */
+	S.outq.forEach(function (item) {
+		if (item.msg !== null) {
+			S.reqs.delete(item.msg.ref);
+			setState(item.msg, 'queued');
+		}
+	});
+	S.outq = [];
+	clearTimeout(S.drainTimer);
+	S.drainTimer = null;
 	S.reqs.forEach(function (req, ref) {
 		if (req.kind === 'send' && req.msg.state === 'pending') {
 			req.msg.error = 'Not confirmed: the connection dropped';
@@ -913,7 +956,7 @@ function transmit(room, m) {
 	else
 		frame = { type: m.type, username: S.me, room: room.name,
 		    message: m.text, ref: m.ref };
-	setState(m, send(frame) ? 'pending' : 'queued');
+	setState(m, send(frame, m) ? 'pending' : 'queued');
 }
 
 function post(room, type, text) {
@@ -1387,6 +1430,8 @@ function buildNode(room, m) {
 	var li = document.createElement('li'), t = document.createElement('time');
 	var body = document.createElement('span'), who, text, st;
 
+	m.roomKey = room.key;
+	m.node = li;
 	li.className = 'msg';
 	li.dataset.id = m.id || '';
 	li.dataset.type = m.type;
@@ -1410,7 +1455,7 @@ function buildNode(room, m) {
 		    ' joined' : ' left'));
 		if (m.text !== '') {
 			body.appendChild(document.createTextNode(' ('));
-			appendRich(body, m.text);
+			appendRich(body, m.text, true);
 			body.appendChild(document.createTextNode(')'));
 		}
 		li.appendChild(body);
@@ -1430,7 +1475,7 @@ function buildNode(room, m) {
 	li.appendChild(who);
 	text = document.createElement('span');
 	text.className = 'text';
-	appendRich(text, m.text);
+	appendRich(text, m.text, m.own);
 	li.appendChild(text);
 	if (m.own) {
 		li.classList.add('own');
@@ -1443,8 +1488,6 @@ function buildNode(room, m) {
 		li.classList.add('mention');
 	if (m.via === 'tui')
 		li.title = 'from the terminal client';
-	m.roomKey = room.key;
-	m.node = li;
 	fillState(m);
 	return li;
 }

@@ -1,0 +1,442 @@
+/*
+ * web.test.js - the web client (static/) in headless Chromium against a
+ * real kchat-bridge and the real Kafka broker of the test suite.
+ *
+ * One bridge (own topic, free port) and one browser; each person has their
+ * own browser context. The tests run in order and build on each other
+ * (alice and bob stay connected throughout), as a person's session would.
+ */
+'use strict';
+
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('fs');
+const L = require('./lib.js');
+
+const topic = L.uniqueTopic('client');
+let bridge, browser, alice, bob;
+const everyone = [];
+
+before(async () => {
+	/* --history 10: paging older messages needs only a few dozen. */
+	bridge = await L.startBridge({ topic, args: ['--history', '10'] });
+	browser = await L.launch();
+});
+
+after(async () => {
+	for (const p of everyone) {
+		if (p.problems.length > 0)
+			console.log(`# problems seen by ${p.name}:\n# ` + p.problems.join('\n# '));
+	}
+	if (browser)
+		await browser.close();
+	if (bridge)
+		await bridge.stop();
+});
+
+test('the page is served with a strict CSP and works under it', async () => {
+	const r = await fetch(bridge.url);
+	const csp = r.headers.get('content-security-policy') || '';
+
+	assert.equal(r.status, 200);
+	assert.match(csp, /default-src 'self'/, 'bridge sends a CSP');
+	const html = await r.text();
+	assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>/i, 'no inline script');
+	assert.doesNotMatch(html, /\son[a-z]+\s*=/i, 'no inline event handlers');
+	assert.doesNotMatch(html, /\sstyle\s*=/i, 'no inline styles');
+	assert.doesNotMatch(html, /https?:\/\//i, 'nothing loaded from elsewhere');
+	for (const f of ['/static/style.css', '/static/app.js', '/static/colour.js']) {
+		const s = await fetch(bridge.url.replace(/\/$/, '') + f);
+		assert.equal(s.status, 200, f);
+	}
+});
+
+test('a name is asked once; two people chat in real time', async () => {
+	alice = await L.person(browser, bridge.url, null);
+	everyone.push(alice);
+	const page = alice.page;
+
+	/* First visit: the name form, with its label. */
+	await page.locator('#welcome-name').waitFor();
+	assert.equal(await page.locator('label[for="welcome-name"]').textContent(), 'Your name');
+	await page.locator('#welcome-name').fill('not a name!');
+	await page.locator('#welcome-name').press('Enter');
+	await page.locator('#welcome-error', { hasText: 'letters' }).waitFor();
+	await page.locator('#welcome-name').fill('alice');
+	await page.locator('#welcome-name').press('Enter');
+	await L.online(page);
+	alice.name = 'alice';
+	assert.equal(await page.locator('#room-title').textContent(), '#general');
+
+	bob = await L.person(browser, bridge.url, 'bob');
+	everyone.push(bob);
+
+	await L.say(page, 'hello bob, anyone here?');
+	const mine = L.rows(page, 'hello bob, anyone here?');
+	await mine.and(page.locator('[data-state="sent"]')).waitFor();
+	await L.expectRows(bob.page, 'hello bob, anyone here?');
+
+	/* Same colour rule as the terminal client: FNV-1a mod 12. */
+	const nick = L.rows(bob.page, 'hello bob').locator('.nick');
+	assert.equal(await nick.textContent(), 'alice');
+	assert.match(await nick.getAttribute('class'), new RegExp(`\\bu-c${L.kchatUserColour('alice')}\\b`));
+	const c1 = await nick.evaluate((n) => getComputedStyle(n).color);
+	const bobNick = bob.page.locator('#me-name');
+	const c2 = await bobNick.evaluate((n) => getComputedStyle(n).color);
+	assert.notEqual(c1, c2, 'alice and bob have different colours');
+
+	/* A local-time timestamp with the exact instant in datetime. */
+	const t = L.rows(bob.page, 'hello bob').locator('time');
+	assert.match(await t.textContent(), /^\d\d:\d\d$/);
+	assert.ok(Math.abs(Date.parse(await t.getAttribute('datetime')) - Date.now()) < 120000);
+
+	/* Presence: both see both. */
+	await L.until('alice sees bob in the room', async () =>
+	    (await page.locator('#member-list').textContent()).includes('bob'));
+	await L.until('bob sees alice in the room', async () =>
+	    (await bob.page.locator('#member-list').textContent()).includes('alice'));
+
+	/* Typing indicator. */
+	await bob.page.locator('#composer-input').fill('typing something');
+	await page.locator('#typing', { hasText: 'bob is typing' }).waitFor();
+
+	/* A mention is highlighted; an action is shown as one. */
+	await L.say(bob.page, 'hi alice, welcome!');
+	await L.rows(page, 'hi alice, welcome!').and(page.locator('.mention')).waitFor();
+	assert.equal(await L.rows(page, 'hi alice, welcome!').locator('mark').textContent(), 'alice');
+	await L.say(bob.page, '/me waves');
+	await page.locator('#messages li.msg[data-type="action"]', { hasText: 'waves' }).waitFor();
+	await page.locator('#typing:empty').waitFor();
+
+	/* Shift+Enter makes a new line; Enter sends. */
+	const box = page.locator('#composer-input');
+	await box.fill('');
+	await box.type('line one');
+	await box.press('Shift+Enter');
+	await box.type('line two');
+	await box.press('Enter');
+	await L.until('a two-line message at bob', async () => {
+		const texts = await bob.page.locator('#messages li.msg .text').allTextContents();
+		return texts.includes('line one\nline two');
+	});
+	assert.equal(await box.inputValue(), '');
+});
+
+test('direct messages reach only the conversation', async () => {
+	/* alice opens a conversation from the people list. */
+	await alice.page.locator('#member-list button', { hasText: 'bob' }).click();
+	assert.equal(await alice.page.locator('#room-title').textContent(), '@bob');
+	await L.say(alice.page, 'psst, a secret for you');
+	await L.rows(alice.page, 'psst').and(alice.page.locator('[data-state="sent"]')).waitFor();
+
+	/* bob gets a new conversation with an unread badge, not a row in #general. */
+	await L.until('bob has a conversation with alice', async () =>
+	    (await L.badge(bob.page, '@alice')) === '1');
+	assert.equal(await L.rows(bob.page, 'psst').count(), 0);
+	await L.roomButton(bob.page, '@alice').click();
+	await L.expectRows(bob.page, 'psst, a secret for you');
+	await L.say(bob.page, 'got it');
+	await L.expectRows(alice.page, 'got it');
+	await L.roomButton(bob.page, 'general').click();
+	await L.roomButton(alice.page, 'general').click();
+});
+
+test('room switching and unread counts', async () => {
+	/* bob creates #dev from the sidebar; alice joins with /join. */
+	await bob.page.locator('#join-input').fill('dev');
+	await bob.page.locator('#join-input').press('Enter');
+	await bob.page.locator('#room-title', { hasText: '#dev' }).waitFor();
+	await L.say(alice.page, '/join dev');
+	await alice.page.locator('#room-title', { hasText: '#dev' }).waitFor();
+	await L.until('alice sees bob in #dev', async () =>
+	    (await alice.page.locator('#member-list').textContent()).includes('bob'));
+	await L.roomButton(alice.page, 'general').click();
+	await alice.page.locator('#room-title', { hasText: '#general' }).waitFor();
+
+	await L.say(bob.page, 'dev one');
+	await L.say(bob.page, 'dev two');
+	await L.say(bob.page, 'dev three, alice: look');
+	await L.until('alice has 3 unread in #dev', async () =>
+	    (await L.badge(alice.page, 'dev')) === '3');
+	assert.match(await L.roomButton(alice.page, 'dev').locator('.badge').getAttribute('class'), /\bhot\b/,
+	    'a mention makes the badge stand out');
+	assert.match(await alice.page.title(), /^\(3\) /);
+	assert.match(await L.roomButton(alice.page, 'dev').getAttribute('aria-label'), /3 unread/);
+	assert.equal(await L.rows(alice.page, 'dev one').count(), 0, '#general shows only #general');
+
+	await L.roomButton(alice.page, 'dev').click();
+	await L.expectRows(alice.page, 'dev one');
+	await L.expectRows(alice.page, 'dev three');
+	assert.equal(await L.badge(alice.page, 'dev'), '');
+	assert.equal(await L.roomButton(alice.page, 'dev').getAttribute('aria-current'), 'page');
+	assert.doesNotMatch(await alice.page.title(), /^\(/);
+	/* Messages of #general are not in #dev. */
+	assert.equal(await L.rows(alice.page, 'hello bob').count(), 0);
+});
+
+test('history after a reload, and older messages when scrolling up', async () => {
+	/* 25 messages in #long from bob (the page paces them under the limit). */
+	await L.say(bob.page, '/join long');
+	await bob.page.locator('#room-title', { hasText: '#long' }).waitFor();
+	for (let i = 1; i <= 25; i++)
+		await L.say(bob.page, `long message ${String(i).padStart(2, '0')}`);
+	await L.until('bob\'s 25 messages acknowledged', async () =>
+	    (await bob.page.locator('#messages li.msg.own[data-state="sent"]').count()) === 25, 30000);
+
+	await L.say(alice.page, '/join long');
+	await alice.page.locator('#room-title', { hasText: '#long' }).waitFor();
+	/* The bridge sends the last 10 records on join (join records count). */
+	await L.expectRows(alice.page, 'long message 25');
+	await L.expectRows(alice.page, 'long message 18');
+	assert.ok(await L.rows(alice.page, 'long message').count() <= 10);
+	assert.equal(await L.rows(alice.page, 'long message 0').count(), 0);
+
+	/* Reload: name, rooms and the current room are remembered; history
+	 * comes back from Kafka. */
+	await alice.page.reload();
+	await L.online(alice.page);
+	assert.ok(await alice.page.locator('#welcome').isHidden(), 'name not asked again');
+	assert.equal(await alice.page.locator('#room-title').textContent(), '#long');
+	for (const r of ['general', 'dev', 'long'])
+		await L.roomButton(alice.page, r).waitFor();
+	await L.expectRows(alice.page, 'long message 25');
+
+	/* Scroll up: the next page, then the rest, in order, once each. */
+	const scroller = alice.page.locator('#scroller');
+	for (let page = 0; page < 2; page++) {
+		const before = await alice.page.locator('#messages li.msg').count();
+		await scroller.evaluate((s) => { s.scrollTop = 0; s.dispatchEvent(new Event('scroll')); });
+		await L.until('older messages', async () =>
+		    (await alice.page.locator('#messages li.msg').count()) > before);
+	}
+	await L.expectRows(alice.page, 'long message 01');
+	await alice.page.locator('#older', { hasText: 'beginning of #long' }).waitFor();
+	const texts = (await alice.page.locator('#messages li.msg[data-type="message"] .text')
+	    .allTextContents()).filter((t) => t.startsWith('long message'));
+	assert.deepEqual(texts, Array.from({ length: 25 },
+	    (_, i) => `long message ${String(i + 1).padStart(2, '0')}`));
+
+	/* History of #general after the reload: earlier messages, once. */
+	await L.roomButton(alice.page, 'general').click();
+	await L.expectRows(alice.page, 'hello bob, anyone here?');
+	await L.expectRows(alice.page, 'hi alice, welcome!');
+	/* The conversation with bob is kept on this device. */
+	await L.roomButton(alice.page, '@bob').click();
+	await L.expectRows(alice.page, 'psst, a secret for you');
+	await L.roomButton(alice.page, 'general').click();
+	await L.roomButton(bob.page, 'general').click();
+	await bob.page.locator('#room-title', { hasText: '#general' }).waitFor();
+});
+
+test('a message from the terminal client appears in the page', async () => {
+	L.terminalSend(topic, 'message', 'general', 'tui_tom', 'hello from the terminal');
+	await L.expectRows(alice.page, 'hello from the terminal');
+	await L.expectRows(bob.page, 'hello from the terminal');
+	const nick = L.rows(alice.page, 'hello from the terminal').locator('.nick');
+	assert.equal(await nick.textContent(), 'tui_tom');
+	assert.match(await nick.getAttribute('class'), new RegExp(`\\bu-c${L.kchatUserColour('tui_tom')}\\b`));
+	L.terminalSend(topic, 'action', 'general', 'tui_tom', 'waves from a terminal');
+	await alice.page.locator('#messages li.msg[data-type="action"]', { hasText: 'waves from a terminal' }).waitFor();
+});
+
+test('an XSS payload is shown as text and runs nothing', async () => {
+	const payloads = [
+		'<img src=x onerror="window.__xss=1">',
+		'<script>window.__xss=2</script>',
+		'"><svg onload=window.__xss=3>',
+		'javascript:window.__xss=4',
+		'see https://example.com/a?b=<i>c</i> and javascript://x',
+	];
+	for (const p of payloads)
+		await L.say(bob.page, p);
+	for (const p of payloads) {
+		await L.until(`"${p}" as text at alice`, async () => {
+			const texts = await alice.page.locator('#messages li.msg .text').allTextContents();
+			return texts.includes(p);
+		});
+	}
+	const inside = await alice.page.evaluate(() => ({
+		xss: window.__xss,
+		img: document.querySelectorAll('#messages img, #messages script, #messages svg').length,
+		links: Array.from(document.querySelectorAll('#messages a')).map((a) =>
+		    ({ href: a.href, rel: a.rel, text: a.textContent })),
+	}));
+	assert.equal(inside.xss, undefined, 'no script ran');
+	assert.equal(inside.img, 0, 'no markup was made from text');
+	assert.ok(inside.links.length >= 1);
+	for (const a of inside.links) {
+		assert.match(a.href, /^https?:/, 'only http(s) links');
+		assert.equal(a.rel, 'noopener noreferrer');
+	}
+	assert.ok(inside.links.some((a) => a.text === 'https://example.com/a?b=<i>c</i>'));
+});
+
+test('a failed message shows why and offers Retry', async () => {
+	/* The bridge refuses control characters in text: an error for that ref. */
+	await alice.page.evaluate(() => {
+		const box = document.getElementById('composer-input');
+		box.value = 'ring \u0007 the bell';
+	});
+	await alice.page.locator('#composer-input').press('Enter');
+	const row = L.rows(alice.page, 'the bell');
+	await row.and(alice.page.locator('[data-state="failed"]')).waitFor();
+	await row.locator('button.retry').waitFor();
+	await row.locator('button.retry').click();
+	await L.rows(alice.page, 'the bell').and(alice.page.locator('[data-state="failed"]')).waitFor();
+	assert.equal(await L.rows(bob.page, 'the bell').count(), 0);
+});
+
+test('reconnect after the bridge restarts: nothing lost, nothing twice', async () => {
+	const port = bridge.port;
+
+	await bridge.stop('SIGKILL');
+	await alice.page.locator('#status.offline, #status[data-state="connecting"]').first().waitFor();
+	await alice.page.locator('#status-text', { hasText: /Disconnected|Reconnecting|Offline/ }).waitFor();
+
+	/* Written while the bridge is away: waits, then goes out. */
+	await L.say(alice.page, 'written while offline');
+	await L.rows(alice.page, 'written while offline').and(alice.page.locator('[data-state="queued"]')).waitFor();
+	/* Said by a terminal user while no bridge was there. */
+	L.terminalSend(topic, 'message', 'general', 'tui_tom', 'said during the outage');
+
+	bridge = await L.startBridge({ topic, port, args: ['--history', '10'] });
+	await L.online(alice.page);
+	await L.online(bob.page);
+	await L.rows(alice.page, 'written while offline').and(alice.page.locator('[data-state="sent"]')).waitFor();
+	await L.expectRows(bob.page, 'written while offline');
+	await L.expectRows(alice.page, 'said during the outage');
+	await L.expectRows(bob.page, 'said during the outage');
+
+	/* And the conversation goes on. */
+	await L.say(bob.page, 'back again');
+	await L.expectRows(alice.page, 'back again');
+
+	for (const p of [alice, bob]) {
+		const ids = await p.page.locator('#messages li.msg[data-id]').evaluateAll((ns) =>
+		    ns.map((n) => n.dataset.id).filter((id) => id !== ''));
+		assert.equal(new Set(ids).size, ids.length, `${p.name}: no message twice`);
+		for (const t of ['hello bob, anyone here?', 'hi alice, welcome!', 'hello from the terminal'])
+			await L.expectRows(p.page, t);
+	}
+});
+
+test('keyboard only: name, send, new line, switch and join rooms', async () => {
+	const carol = await L.person(browser, bridge.url, null);
+	everyone.push(carol);
+	const page = carol.page;
+	const focused = () => page.evaluate(() => document.activeElement &&
+	    (document.activeElement.id || document.activeElement.className));
+
+	/* The name field has the focus on arrival. */
+	await L.until('name field focused', async () => (await focused()) === 'welcome-name');
+	await page.keyboard.type('carol');
+	await page.keyboard.press('Enter');
+	await L.online(page);
+	carol.name = 'carol';
+	assert.equal(await focused(), 'composer-input');
+	await page.keyboard.type('typed with keys only');
+	await page.keyboard.press('Enter');
+	await L.rows(page, 'typed with keys only').and(page.locator('[data-state="sent"]')).waitFor();
+	await L.expectRows(alice.page, 'typed with keys only');
+
+	/* Tab reaches the room form, with a visible focus ring. */
+	let steps = 0;
+	while ((await focused()) !== 'join-input') {
+		await page.keyboard.press('Tab');
+		assert.ok(++steps < 40, 'the room form is reachable with Tab');
+	}
+	const ring = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+	assert.notEqual(ring, 'none', 'focus is visible');
+	await page.keyboard.type('kbd');
+	await page.keyboard.press('Enter');
+	await page.locator('#room-title', { hasText: '#kbd' }).waitFor();
+	assert.equal(await focused(), 'composer-input');
+
+	/* Alt+Up/Down moves between rooms. */
+	await page.keyboard.press('Alt+ArrowUp');
+	await page.locator('#room-title', { hasText: '#general' }).waitFor();
+	await page.keyboard.press('Alt+ArrowDown');
+	await page.locator('#room-title', { hasText: '#kbd' }).waitFor();
+
+	/* The skip link is the first stop and leads to the message box. */
+	await page.evaluate(() => document.activeElement.blur());
+	await page.keyboard.press('Tab');
+	assert.equal(await focused(), 'skip');
+	await page.keyboard.press('Enter');
+	await L.until('skip link leads to the composer', async () => (await focused()) === 'composer-input');
+
+	/* The new-message region is live; controls have names. */
+	assert.equal(await page.locator('#announce').getAttribute('aria-live'), 'polite');
+	const unnamed = await page.evaluate(() => Array.from(document.querySelectorAll(
+	    'button, input, textarea')).filter((n) => n.offsetParent !== null &&
+	    !(n.getAttribute('aria-label') || n.labels?.length || n.textContent.trim())).length);
+	assert.equal(unnamed, 0, 'every visible control has a name');
+	await carol.context.close();
+});
+
+test('notifications are asked for only on request', async () => {
+	const dave = await L.person(browser, bridge.url, 'dave', {
+		beforeLoad: async (context) => {
+			await context.addInitScript(() => {
+				window.__asked = 0;
+				if (window.Notification) {
+					const orig = Notification.requestPermission.bind(Notification);
+					Notification.requestPermission = (...a) => {
+						window.__asked++;
+						return orig(...a);
+					};
+				}
+			});
+		},
+	});
+	everyone.push(dave);
+	await L.say(bob.page, 'dave: a mention, while notifications are off');
+	await L.expectRows(dave.page, 'a mention, while notifications');
+	assert.equal(await dave.page.evaluate(() => window.__asked), 0, 'never asked unprompted');
+	await dave.context.grantPermissions(['notifications']);
+	await dave.page.locator('#notify-toggle').click();
+	await dave.page.locator('#notify-toggle[aria-pressed="true"]').waitFor();
+	await dave.context.close();
+});
+
+test('screenshots at phone and desktop width', async () => {
+	const made = [];
+
+	for (const [w, h, scheme] of [[360, 740, 'light'], [1280, 800, 'light'],
+	    [360, 740, 'dark'], [1280, 800, 'dark']]) {
+		const erin = await L.person(browser, bridge.url, 'erin', {
+			viewport: { width: w, height: h }, colorScheme: scheme,
+		});
+		everyone.push(erin);
+		const page = erin.page;
+		await L.expectRows(page, 'back again');
+		await L.until('presence shown', async () =>
+		    (await page.locator('#room-sub').textContent()).includes('here'));
+		const overflow = await page.evaluate(() =>
+		    document.documentElement.scrollWidth - window.innerWidth);
+		assert.ok(overflow <= 0, `no sideways scrolling at ${w} px (${overflow})`);
+		if (w === 360) {
+			/* The room list is a drawer behind the menu button. */
+			assert.ok(await page.locator('#sidebar').evaluate((n) =>
+			    getComputedStyle(n).visibility === 'hidden'));
+			await page.locator('#rooms-toggle').click();
+			await L.until('drawer open', async () => page.locator('#sidebar').evaluate((n) =>
+			    getComputedStyle(n).visibility === 'visible' &&
+			    n.getBoundingClientRect().left >= -1));
+			made.push(await L.shot(page, `web-${w}-${scheme}-rooms.png`));
+			await page.keyboard.press('Escape');
+			await L.until('drawer closed', async () => page.locator('#sidebar').evaluate((n) =>
+			    getComputedStyle(n).visibility === 'hidden'));
+		}
+		made.push(await L.shot(page, `web-${w}-${scheme}.png`));
+		await erin.context.close();
+	}
+	for (const f of made)
+		assert.ok(fs.statSync(f).size > 5000, `${f} is a real picture`);
+	console.log('# screenshots: ' + made.join(' '));
+});
+
+test('no page ever hit a CSP violation or a script error', () => {
+	for (const p of everyone)
+		assert.deepEqual(p.problems, [], `${p.name}'s page`);
+});
