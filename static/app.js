@@ -253,6 +253,7 @@ function newRoom(name, dm) {
 		msgs: [],		/* sorted by m.key */
 		byId: new Map(),
 		days: new Map(),	/* day key -> separator node */
+		groups: new Map(),	/* first id -> joins and leaves shown as one */
 		unread: 0,
 		mention: false,
 		more: false,
@@ -1508,6 +1509,63 @@ function daySep(room, d) {
 	return n;
 }
 
+function isSys(m) {
+	return m.type === 'join' || m.type === 'leave';
+}
+
+/* Names, at most five, then "and N more". */
+function nameList(parent, names) {
+	var shown = names.slice(0, 5), i;
+
+	for (i = 0; i < shown.length; i++) {
+		if (i > 0)
+			parent.appendChild(document.createTextNode(
+			    i === shown.length - 1 && names.length <= 5 ? ' and ' : ', '));
+		parent.appendChild(nickNode(shown[i]));
+	}
+	if (names.length > 5)
+		parent.appendChild(document.createTextNode(' and ' +
+		    (names.length - 5) + ' more'));
+}
+
+/* One line for several join and leave records (cached by their ids). */
+function sysGroup(room, msgs) {
+	var sig = msgs.map(function (m) { return m.id; }).join(' ');
+	var key = msgs[0].id, g = room.groups.get(key), li, t, body;
+	var joined = [], left = [];
+
+	if (g !== undefined && g.sig === sig)
+		return g.node;
+	msgs.forEach(function (m) {
+		var list = m.type === 'join' ? joined : left;
+
+		if (list.indexOf(m.user) < 0)
+			list.push(m.user);
+	});
+	li = document.createElement('li');
+	li.className = 'msg sys group';
+	li.dataset.type = 'sys';
+	t = document.createElement('time');
+	t.className = 'ts';
+	fillTime(msgs[msgs.length - 1], t);
+	li.appendChild(t);
+	body = document.createElement('span');
+	body.className = 'text';
+	if (joined.length > 0) {
+		body.appendChild(document.createTextNode('→ '));
+		nameList(body, joined);
+		body.appendChild(document.createTextNode(' joined'));
+	}
+	if (left.length > 0) {
+		body.appendChild(document.createTextNode(joined.length > 0 ? ' · ← ' : '← '));
+		nameList(body, left);
+		body.appendChild(document.createTextNode(' left'));
+	}
+	li.appendChild(body);
+	room.groups.set(key, { sig: sig, node: li });
+	return li;
+}
+
 function atBottom() {
 	var s = el.scroller;
 
@@ -1534,12 +1592,21 @@ function renderMessages(how) {
 		return;
 	}
 	for (i = 0; i < room.msgs.length; i++) {
-		var m = room.msgs[i];
+		var m = room.msgs[i], j;
 
 		k = dayKey(m.date);
 		if (k !== prevDay) {
 			want.push(daySep(room, m.date));
 			prevDay = k;
+		}
+		/* A run of joins and leaves reads as one line. */
+		for (j = i; j < room.msgs.length && isSys(room.msgs[j]) &&
+		    dayKey(room.msgs[j].date) === k; j++)
+			;
+		if (j - i >= 2) {
+			want.push(sysGroup(room, room.msgs.slice(i, j)));
+			i = j - 1;
+			continue;
 		}
 		if (m.node === null || m.roomKey !== room.key)
 			buildNode(room, m);
