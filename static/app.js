@@ -1074,6 +1074,11 @@ function fail(text) {
 function checkText(text) {
 	var n = utf8Length(text);
 
+	/* The rule of kc_text_validate(): no control characters but \n, \t. */
+	if (/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/.test(text)) {
+		showError('The message contains a control character; only new lines and tabs are allowed.');
+		return false;
+	}
 	if (n > TEXT_MAX) {
 		showError('The message is too long: ' + n + ' bytes, at most ' +
 		    TEXT_MAX + '.');

@@ -273,26 +273,29 @@ test('an XSS payload is shown as text and runs nothing', async () => {
 	    a.href === 'https://example.com/a?b=1&c='), JSON.stringify(inside.links));
 });
 
-test('a failed message shows why and offers Retry', async () => {
-	/* The bridge refuses control characters in text: an error for that ref. */
+test('text the chat refuses is caught before it is sent', async () => {
 	await alice.page.evaluate(() => {
-		const box = document.getElementById('composer-input');
-		box.value = 'ring \u0007 the bell';
+		document.getElementById('composer-input').value = 'ring \u0007 the bell';
 	});
 	await alice.page.locator('#composer-input').press('Enter');
-	const row = L.rows(alice.page, 'the bell');
-	await row.and(alice.page.locator('[data-state="failed"]')).waitFor();
-	await row.locator('button.retry').waitFor();
-	await row.locator('button.retry').click();
-	await L.rows(alice.page, 'the bell').and(alice.page.locator('[data-state="failed"]')).waitFor();
-	assert.equal(await L.rows(bob.page, 'the bell').count(), 0);
+	await alice.page.locator('#composer-error', { hasText: 'control character' }).waitFor();
+	assert.equal(await L.rows(alice.page, 'the bell').count(), 0, 'not posted');
+	assert.match(await alice.page.locator('#composer-input').inputValue(), /the bell/, 'text kept');
+	await alice.page.locator('#composer-input').fill('');
 });
 
-test('reconnect after the bridge restarts: nothing lost, nothing twice', async () => {
+test('reconnect after the bridge restarts: failed and queued messages, nothing lost, nothing twice', async () => {
 	const port = bridge.port;
 
+	/* A frozen bridge never answers: the message stays pending... */
+	bridge.proc.kill('SIGSTOP');
+	await L.say(alice.page, 'in flight when the bridge died');
+	const flight = L.rows(alice.page, 'in flight when the bridge died');
+	await flight.and(alice.page.locator('[data-state="pending"]')).waitFor();
+	/* ...and fails, with Retry, when the bridge dies. */
 	await bridge.stop('SIGKILL');
-	await alice.page.locator('#status.offline, #status[data-state="connecting"]').first().waitFor();
+	await flight.and(alice.page.locator('[data-state="failed"]')).waitFor();
+	await flight.locator('button.retry').waitFor();
 	await alice.page.locator('#status-text', { hasText: /Disconnected|Reconnecting|Offline/ }).waitFor();
 
 	/* Written while the bridge is away: waits, then goes out. */
@@ -309,6 +312,11 @@ test('reconnect after the bridge restarts: nothing lost, nothing twice', async (
 	await L.expectRows(alice.page, 'said during the outage');
 	await L.expectRows(bob.page, 'said during the outage');
 
+	/* Retry sends the failed one, once. */
+	await flight.locator('button.retry').click();
+	await flight.and(alice.page.locator('[data-state="sent"]')).waitFor();
+	await L.expectRows(bob.page, 'in flight when the bridge died');
+
 	/* And the conversation goes on. */
 	await L.say(bob.page, 'back again');
 	await L.expectRows(alice.page, 'back again');
@@ -317,7 +325,8 @@ test('reconnect after the bridge restarts: nothing lost, nothing twice', async (
 		const ids = await p.page.locator('#messages li.msg[data-id]').evaluateAll((ns) =>
 		    ns.map((n) => n.dataset.id).filter((id) => id !== ''));
 		assert.equal(new Set(ids).size, ids.length, `${p.name}: no message twice`);
-		for (const t of ['hello bob, anyone here?', 'hi alice, welcome!', 'hello from the terminal'])
+		for (const t of ['hello bob, anyone here?', 'hi alice, welcome!',
+		    'hello from the terminal', 'in flight when the bridge died'])
 			await L.expectRows(p.page, t);
 	}
 });
