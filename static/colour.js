@@ -3,11 +3,13 @@
  * kc_user_colour() in proto/colour.c and the terminal client: FNV-1a
  * (32 bits) over the name's UTF-8 bytes, modulo 12.
  *
- * The 12 colours, in this order (style.css: .u-c0 ... .u-c11; the terminal
- * client uses the same order so a user has one colour everywhere):
+ * The 12 colours, in this order (style.css: .u-c0 ... .u-c11), the order
+ * of the terminal client's palette (tui/ui-screen.c), so a user has one
+ * colour everywhere:
  *
- *   0 red     1 green    2 yellow   3 blue    4 magenta  5 cyan
- *   6 orange  7 violet   8 teal     9 pink   10 lime    11 sky
+ *   0 red          1 green          2 yellow         3 blue
+ *   4 magenta      5 cyan           6 bright red     7 bright green
+ *   8 bright yellow 9 bright blue  10 bright magenta 11 bright cyan
  *
  * Loaded as a plain script (defines kchatUserColour) and, for the tests,
  * as a CommonJS module.
