@@ -150,6 +150,17 @@ n=$(screen | grep -cF "<carol> c1 typed while the broker is away")
 [ "$n" = 1 ] || fail "carol's screen shows her pending line $n times"
 echo "ok 6 - every line exactly once, in order; a failed line reached no one"
 
-echo "/who" >&4
-wait_until "/who at bob after the restart" has bob "-!- 5 in #general: alice bob carol dave erin"
+# Each reader of the presence topic reconnects on its own schedule: ask
+# /who again until the answer is complete (or the deadline passes).
+who_answers() { grep -c -- "-!- [0-9]* in #general:" "$work/$1.out"; }
+more_answers() { [ "$(who_answers "$1")" -gt "$2" ]; }
+who_is() {	# who_is CLIENT FD ANSWER: the client's next /who answer is ANSWER
+	local n
+	n=$(who_answers "$1")
+	echo "/who" >&"$2"
+	wait_until "a /who answer at $1" more_answers "$1" "$n"
+	grep -- "-!- [0-9]* in #general:" "$work/$1.out" | tail -n 1 | grep -qF -- "$3"
+}
+wait_until "/who at bob after the restart" who_is bob 4 "-!- 5 in #general: alice bob carol dave erin"
+wait_until "/who at dave after the restart" who_is dave 5 "-!- 5 in #general: alice bob carol dave erin"
 echo "ok 7 - /who agrees after the restart"
