@@ -58,7 +58,7 @@ async function httpGet(port, p, headers = {}) {
 async function startBridge(opts) {
 	const log = path.join(workDir, `bridge-${Date.now()}-${Math.random().toString(36).slice(2, 8)}.log`);
 	const out = fs.openSync(log, 'a');
-	const args = ['-b', brokers(), '-t', opts.topic, '-p', String(opts.port || 0),
+	const args = ['-b', opts.brokers || brokers(), '-t', opts.topic, '-p', String(opts.port || 0),
 	    '-H', '127.0.0.1', '--static-dir', opts.staticDir || staticDir(),
 	    ...(opts.args || [])];
 	const proc = spawn(bridgeBin, args, { stdio: ['ignore', out, out] });
@@ -206,7 +206,7 @@ class Client {
 }
 
 /* Records of topic, each decoded by python3's msgpack (an independent codec). */
-function kcatRead(topic) {
+function kcatRead(topic, bootstrap = brokers()) {
 	const py = `
 import json, subprocess, sys, msgpack
 out = subprocess.run(["kcat", "-C", "-b", sys.argv[1], "-t", sys.argv[2],
@@ -227,7 +227,7 @@ while out:
         recs.append(rec)
 json.dump(recs, sys.stdout)
 `;
-	const r = spawnSync(python, ['-c', py, brokers(), topic], { encoding: 'utf8' });
+	const r = spawnSync(python, ['-c', py, bootstrap, topic], { encoding: 'utf8' });
 	if (r.status !== 0)
 		throw new Error(`kcat/msgpack failed: ${r.stderr}`);
 	return JSON.parse(r.stdout);

@@ -1,0 +1,112 @@
+/*
+ * resilience.js - the bridge when things break: /healthz turns 503 while its
+ * Kafka is gone and 200 again when it is back; a message sent during the
+ * outage is acknowledged only once Kafka has it, and is there; a bridge
+ * that crashes (SIGKILL) takes its users out of everyone's presence within
+ * the documented bound (KC_PRESENCE_TIMEOUT_MS = 45 s, checked each 15 s).
+ */
+'use strict';
+
+const { spawnSync } = require('child_process');
+const path = require('path');
+const L = require('./lib');
+
+const source = process.env.KCHAT_SOURCE_DIR || path.join(__dirname, '..', '..');
+const kafkaBroker = path.join(source, 'tests', 'kafka', 'kafka-broker');
+const fs = require('fs');
+const os = require('os');
+/* Outside lib's work dir, which is removed before exit handlers run. */
+const kdir = fs.mkdtempSync(path.join(os.tmpdir(), 'kchat-resilience-kafka-'));
+let own = null;		/* a broker of this test's own, to stop and start */
+
+function broker(cmd) {
+	const r = spawnSync(kafkaBroker, [cmd, kdir], { encoding: 'utf8' });
+	if (r.status !== 0)
+		throw new Error(`kafka-broker ${cmd}: ${r.stderr}`);
+	return cmd === 'start' || cmd === 'resume' ?
+	    fs.readFileSync(path.join(kdir, 'bootstrap'), 'utf8').trim() : null;
+}
+/* However the test ends, the private broker goes. */
+process.on('exit', () => {
+	spawnSync(kafkaBroker, ['stop', kdir]);
+	fs.rmSync(kdir, { recursive: true, force: true });
+});
+
+async function health(b) {
+	try {
+		const r = await L.httpGet(b.port, '/healthz');
+		return { status: r.status, body: JSON.parse(r.body) };
+	} catch (e) {
+		return { status: 0, body: null };
+	}
+}
+
+const topic = L.uniqueTopic('resilience');
+let b, c;
+
+L.run([
+	['a bridge on a broker of its own is healthy', async () => {
+		/* KAFKA_BOOTSTRAP_SERVERS would make kafka-broker reuse that cluster. */
+		delete process.env.KAFKA_BOOTSTRAP_SERVERS;
+		own = broker('start');
+		b = await L.startBridge({ topic, brokers: own });
+		c = await L.Client.open(b.url('hal', '?ext=1'));
+		c.send({ type: 'message', username: 'hal', message: 'before', ref: 'm0' });
+		await c.wait('ack m0', (f) => f.type === 'ack' && f.ref === 'm0');
+		const h = await health(b);
+		L.eq(h.status, 200, '/healthz status');
+	}],
+
+	['/healthz says 503 with a reason while Kafka is down', async () => {
+		broker('pause');
+		const h = await L.until('healthz 503', async () => {
+			const r = await health(b);
+			return r.status === 503 ? r : null;
+		}, 60000);
+		L.assert(typeof h.body.reason === 'string' && h.body.reason.length > 0, 'a reason');
+	}],
+
+	['a message sent during the outage is acknowledged only once stored', async () => {
+		c.send({ type: 'message', username: 'hal', message: 'during the outage', ref: 'm1' });
+		/* No ack while the broker is down: wait for the bridge to have
+		 * handed it to its producer (pending metric), not a fixed time. */
+		await L.until('message waiting for Kafka', async () =>
+		    (await b.metric('kchat_bridge_pending_deliveries')) >= 1, 10000);
+		L.eq(c.find((f) => f.ref === 'm1') === undefined, true, 'no ack or error while down');
+		own = broker('resume');
+		const ack = await c.wait('ack m1', (f) => f.ref === 'm1', 60000);
+		L.eq(ack.type, 'ack', 'acknowledged, not failed');
+		const recs = L.kcatRead(topic, own);
+		L.assert(recs.some((r) => r.id === ack.id && r.text === 'during the outage'),
+		    'the acknowledged message is in Kafka');
+	}],
+
+	['/healthz is 200 again once Kafka is back', async () => {
+		await L.until('healthz 200', async () => (await health(b)).status === 200, 60000);
+		c.close();
+		L.eq((await b.stop()).code, 0, 'exit');
+		broker('stop');
+	}],
+
+	['a crashed bridge\'s users leave presence within the bound', async () => {
+		const t2 = L.uniqueTopic('crash');
+		const [b1, b2] = await Promise.all([L.startBridge({ topic: t2 }), L.startBridge({ topic: t2 })]);
+		const zed = await L.Client.open(b1.url('zed', '?ext=1'));
+		const amy = await L.Client.open(b2.url('amy', '?ext=1'));
+		zed.send({ type: 'join', room: 'crashes', username: 'zed', ref: 'j' });
+		amy.send({ type: 'join', room: 'crashes', username: 'amy', ref: 'j' });
+		await amy.wait('zed present', (f) => f.type === 'presence' && f.room === 'crashes' &&
+		    JSON.stringify(f.users) === '["amy","zed"]');
+		const t0 = Date.now(), seen = amy.frames.length;
+		await b1.stop('SIGKILL');		/* no leave record is ever sent */
+		await amy.wait('zed gone', (f) => amy.frames.indexOf(f) >= seen &&
+		    f.type === 'presence' && f.room === 'crashes' &&
+		    JSON.stringify(f.users) === '["amy"]', 75000);
+		const took = Date.now() - t0;
+		/* 45 s without a record, found by a check that runs every 15 s */
+		L.assert(took <= 45000 + 15000 + 5000, `dropped after ${took} ms`);
+		console.log(`# zed dropped out ${took} ms after the crash`);
+		amy.close();
+		L.eq((await b2.stop()).code, 0, 'exit');
+	}],
+]);
