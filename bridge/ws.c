@@ -558,7 +558,9 @@ ws_request(struct session *s, const char *buf, size_t len)
 	metrics.frames_in++;
 	kc_req_init(&r);
 	if ((err = kc_json_parse_req(buf, len, &r)) != KC_OK) {
-		ws_error(s, err, NULL, NULL);
+		/* the parser keeps a valid ref even when the rest is refused,
+		 * so the client can tie the error to what it sent */
+		ws_error(s, err, NULL, r.ref[0] != '\0' ? r.ref : NULL);
 		goto out;
 	}
 	if (r.type != KC_REQ_MESSAGE || r.ref[0] != '\0')

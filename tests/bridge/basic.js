@@ -134,8 +134,35 @@ L.run([
 		await c.wait('second error', (f) => f.type === 'error' && f !== e);
 		c.send({ username: 'utf', message: 'still here' });
 		await c.wait('still connected', (f) => f.message === 'still here');
+		/* A refused message names the ref it was sent with. */
+		c.send({ username: 'utf', message: 'bell \u0007 here', ref: 'bad-1' });
+		e = await c.wait('error with ref', (f) => f.type === 'error' && f.ref === 'bad-1');
+		L.eq(e.code, 'text_control', 'code');
 		L.eq(c.closed, null, 'not closed');
 		c.close();
+	}],
+
+	['static files over one keep-alive connection keep their own headers', async () => {
+		/* Two requests on one connection: the second must carry its own
+		 * type and body, not the first's. */
+		const http = require('http');
+		const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+		const get = (p) => new Promise((resolve, reject) => {
+			http.get({ host: '127.0.0.1', port: bridge.port, path: p, agent }, (res) => {
+				let body = '';
+				res.on('data', (d) => { body += d; });
+				res.on('end', () => resolve({ type: res.headers['content-type'], body,
+				    socket: res.socket }));
+			}).on('error', reject);
+		});
+		const a = await get('/');
+		const b = await get('/static/css/chat.css');
+		const c2 = await get('/static/app.js');
+		L.assert(a.socket === b.socket && b.socket === c2.socket, 'one connection');
+		L.assert(/text\/html/.test(a.type), `page type ${a.type}`);
+		L.assert(/text\/css/.test(b.type) && b.body === 'body { margin: 0 }\n', `css ${b.type} ${JSON.stringify(b.body)}`);
+		L.assert(/javascript/.test(c2.type) && c2.body === 'console.log("kchat");\n', `js ${c2.type}`);
+		agent.destroy();
 	}],
 
 	['SIGTERM exits 0', async () => {
