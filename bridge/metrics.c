@@ -37,7 +37,7 @@ metrics_render(struct kc_buf *out)
 {
 	const char *why;
 
-	GAUGE("connections", "Open WebSocket connections.", ws_count());
+	GAUGE("connections_open", "Open WebSocket connections.", ws_count());
 	COUNTER("connections_total", "WebSocket connections accepted.",
 	    metrics.connections_total);
 	metrics_line(out, "kchat_bridge_connections_rejected_total", "counter",

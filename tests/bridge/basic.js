@@ -50,7 +50,7 @@ L.run([
 		const r = await L.httpGet(bridge.port, '/metrics');
 		L.eq(r.status, 200, 'status');
 		L.assert(r.headers.get('content-type').startsWith('text/plain'), 'type');
-		for (const m of ['kchat_bridge_connections', 'kchat_bridge_uptime_seconds',
+		for (const m of ['kchat_bridge_connections_open', 'kchat_bridge_uptime_seconds',
 		    'kchat_bridge_consumer_lag', 'kchat_bridge_deliveries_total',
 		    'kchat_bridge_drops_total{reason="slow_client"}'])
 			L.assert(r.body.split('\n').some((l) => l.startsWith(m + ' ')), m);

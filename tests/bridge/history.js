@@ -26,7 +26,7 @@ L.run([
 		await c.wait('ack x', (f) => f.type === 'ack' && f.ref === 'x');
 		c.close();
 		await L.until('the bridge to see the close', async () =>
-		    await b1.metric('kchat_bridge_connections') === 0);
+		    await b1.metric('kchat_bridge_connections_open') === 0);
 		L.eq((await b1.stop()).code, 0, 'first bridge exit');
 	}],
 

@@ -42,7 +42,7 @@ L.run([
 
 	['connections per address are capped', async () => {
 		await L.until('earlier connections gone', async () =>
-		    await br.metric('kchat_bridge_connections') === 0);
+		    await br.metric('kchat_bridge_connections_open') === 0);
 		const cs = [];
 		for (let i = 0; i < 4; i++)
 			cs.push(await L.Client.open(br.url()));
@@ -51,7 +51,7 @@ L.run([
 		await cs[0].waitClose();
 		await L.until('a slot to free up', async () => await status(br.url(), {}) === 101);
 		cs.forEach((c) => c.close());
-		await L.until('all closed', async () => await br.metric('kchat_bridge_connections') === 0);
+		await L.until('all closed', async () => await br.metric('kchat_bridge_connections_open') === 0);
 	}],
 
 	['a message over the limit closes with 1009, fragments counted', async () => {
@@ -101,7 +101,7 @@ L.run([
 		    'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n');
 		await new Promise((r) => slow.once('data', r));
 		slow.pause();
-		await L.until('slow client connected', async () => await fb.metric('kchat_bridge_connections') === 1);
+		await L.until('slow client connected', async () => await fb.metric('kchat_bridge_connections_open') === 1);
 
 		const fast = await L.Client.open(fb.url());
 		const talk = await L.Client.open(fb.url(undefined, '?ext=1'));
