@@ -165,6 +165,8 @@ void	history_deliver(void);
 /* ------------------------------------------------------------ http.c */
 
 extern const struct lws_protocols http_protocol;
+/* Refuses a WebSocket handshake bound to a protocol other than ws.c's (403). */
+int	http_refuse_upgrade(struct lws *wsi);
 const struct lws_http_mount *http_mounts(void);
 const struct lws_protocol_vhost_options *http_headers(void);
 

@@ -134,6 +134,15 @@ http_respond(struct lws *wsi, struct http_req *hr, unsigned status,
 	return 0;
 }
 
+int
+http_refuse_upgrade(struct lws *wsi)
+{
+	log_info("refused WebSocket naming another subprotocol than kchat");
+	lws_return_http_status(wsi, HTTP_STATUS_FORBIDDEN,
+	    "the WebSocket subprotocol is kchat");
+	return -1;
+}
+
 static int
 http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
     void *in, size_t len)
@@ -146,6 +155,13 @@ http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	switch (reason) {
 	case LWS_CALLBACK_FILTER_NETWORK_CONNECTION:
 		return bridge_stopping ? -1 : 0;	/* stop accepting */
+	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+		/*
+		 * A handshake naming "http" as its subprotocol binds to this
+		 * one: refuse it, or it would skip ws_filter()'s Origin check
+		 * and per-address cap.
+		 */
+		return http_refuse_upgrade(wsi);
 	case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
 		history_deliver();
 		return 0;

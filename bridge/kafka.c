@@ -309,6 +309,9 @@ kafka_raw_callback(struct lws *wsi, enum lws_callback_reasons reason,
 	struct kreader *kr = lws_get_opaque_user_data(wsi);
 
 	switch (reason) {
+	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+		/* A WebSocket naming "kchat-kafka": not for browsers. */
+		return http_refuse_upgrade(wsi);
 	case LWS_CALLBACK_RAW_RX_FILE:
 		if (kr != NULL)
 			kafka_read(kr);
