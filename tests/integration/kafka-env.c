@@ -54,3 +54,19 @@ test_conf(const char *topic)
 	}
 	return c;
 }
+
+int
+test_run(const char *name, TCase *tc, int timeout_s)
+{
+	Suite	*s = suite_create(name);
+	SRunner	*sr;
+	int	 failed;
+
+	tcase_set_timeout(tc, timeout_s);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed != 0;
+}

@@ -2,6 +2,8 @@
 #ifndef KAFKA_ENV_H
 #define KAFKA_ENV_H
 
+#include <check.h>
+
 #include "kchat.h"
 
 /*
@@ -15,5 +17,10 @@ const char *test_brokers(void);
 const char *test_topic(const char *tag);
 /* A configuration pointing at the test broker and topic. */
 struct kc_conf *test_conf(const char *topic);
+/*
+ * Runs tc (its tests already added) as suite name with a per-test timeout
+ * of timeout_s seconds; returns main()'s exit status.
+ */
+int test_run(const char *name, TCase *tc, int timeout_s);
 
 #endif

@@ -148,19 +148,10 @@ END_TEST
 int
 main(void)
 {
-	Suite	*s = suite_create("delivery");
-	TCase	*tc = tcase_create("real-kafka");
-	SRunner	*sr;
-	int	 failed;
+	TCase *tc = tcase_create("real-kafka");
 
-	tcase_set_timeout(tc, 90);
 	tcase_add_test(tc, unreachable_broker_reports_failure);
 	tcase_add_test(tc, fatal_error_resends_everything);
 	tcase_add_test(tc, fatal_error_while_idle_loses_nothing);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed != 0;
+	return test_run("delivery", tc, 90);
 }

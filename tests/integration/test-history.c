@@ -111,17 +111,8 @@ END_TEST
 int
 main(void)
 {
-	Suite	*s = suite_create("history");
-	TCase	*tc = tcase_create("real-kafka");
-	SRunner	*sr;
-	int	 failed;
+	TCase *tc = tcase_create("real-kafka");
 
-	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, history_with_shared_partition);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed != 0;
+	return test_run("history", tc, 120);
 }

@@ -185,19 +185,10 @@ END_TEST
 int
 main(void)
 {
-	Suite	*s = suite_create("produce-consume");
-	TCase	*tc = tcase_create("real-kafka");
-	SRunner	*sr;
-	int	 failed;
+	TCase *tc = tcase_create("real-kafka");
 
-	tcase_set_timeout(tc, 90);
 	tcase_add_test(tc, produce_then_consume);
 	tcase_add_test(tc, reader_back_and_since);
 	tcase_add_test(tc, undecodable_records_skipped);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed != 0;
+	return test_run("produce-consume", tc, 90);
 }
