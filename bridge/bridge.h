@@ -34,6 +34,7 @@ struct bridge_opts {
 	double		 burst;
 	unsigned	 max_conns_ip;
 	unsigned	 send_queue;	/* frames queued per connection */
+	size_t		 send_queue_bytes;	/* their payload bytes */
 	int		 idle_timeout;	/* seconds without a valid pong */
 	unsigned	 history;	/* messages sent on join */
 	int		 shutdown_ms;	/* bounded producer flush */
@@ -93,6 +94,8 @@ void		 ws_send_ext(struct session *s, struct frame *f);
 const char	*ws_user(const struct session *s);	/* "" until bound */
 int		 ws_wants_ext(const struct session *s);
 int		 ws_count(void);
+/* Payload bytes queued to all connections. */
+size_t		 ws_queued_bytes(void);
 /* Starts the graceful close (1001) of every connection. */
 void		 ws_close_all(void);
 /* Calls fn for every live session. */
@@ -154,10 +157,17 @@ extern const struct lws_protocols kafka_protocol;
 
 int	history_start(unsigned nthreads);
 void	history_stop(void);
-/* Asks for the last n messages of room before id (NULL: the newest). */
+/*
+ * Asks for the last n messages of room before id (NULL: the newest).
+ * KC_ERR_QUEUE_FULL: too many requests waiting, of everyone or of s.
+ */
 int	history_request(struct session *s, const char *room, size_t n,
 	    const char *before, const char *ref);
-/* Forgets s in queued requests (it is closing). */
+/* 1 while a request of s for room is not yet delivered. */
+int	history_busy(const struct session *s, const char *room);
+/* Requests waiting for a worker. */
+size_t	history_queued(void);
+/* Drops the requests of s not yet started, forgets it in the others. */
 void	history_forget(struct session *s);
 /* Delivers finished requests; called on the service thread. */
 void	history_deliver(void);

@@ -36,6 +36,7 @@ static const struct {
 	{ "burst", "20" },
 	{ "max-conns-per-ip", "32" },
 	{ "send-queue", "256" },
+	{ "send-queue-bytes", "4194304" },
 	{ "idle-timeout", "60" },
 	{ "shutdown-timeout", "5000" },
 	{ "history-timeout", "5000" },
@@ -51,6 +52,7 @@ enum {
 	OPT_BURST,
 	OPT_MAX_CONNS,
 	OPT_SEND_QUEUE,
+	OPT_SEND_QUEUE_BYTES,
 	OPT_IDLE,
 	OPT_SHUTDOWN,
 	OPT_EMBEDDED,
@@ -72,6 +74,7 @@ static const struct option long_opts[] = {
 	{ "burst",		required_argument, NULL, OPT_BURST },
 	{ "max-conns-per-ip",	required_argument, NULL, OPT_MAX_CONNS },
 	{ "send-queue",		required_argument, NULL, OPT_SEND_QUEUE },
+	{ "send-queue-bytes",	required_argument, NULL, OPT_SEND_QUEUE_BYTES },
 	{ "idle-timeout",	required_argument, NULL, OPT_IDLE },
 	{ "shutdown-timeout",	required_argument, NULL, OPT_SHUTDOWN },
 	{ "embedded-kafka",	no_argument,	   NULL, OPT_EMBEDDED },
@@ -109,6 +112,7 @@ conf_usage(FILE *f)
 "      --burst N             token bucket size, default 20\n"
 "      --max-conns-per-ip N  connections per client address, default 32\n"
 "      --send-queue N        frames queued per connection, default 256\n"
+"      --send-queue-bytes N  bytes queued per connection, default 4194304\n"
 "      --idle-timeout SECS   close without a pong for this long, default 60\n"
 "      --shutdown-timeout MS wait for Kafka on SIGTERM, default 5000\n"
 "Other:\n"
@@ -172,6 +176,7 @@ conf_key_for(int ch)
 	case OPT_BURST: return "burst";
 	case OPT_MAX_CONNS: return "max-conns-per-ip";
 	case OPT_SEND_QUEUE: return "send-queue";
+	case OPT_SEND_QUEUE_BYTES: return "send-queue-bytes";
 	case OPT_IDLE: return "idle-timeout";
 	case OPT_SHUTDOWN: return "shutdown-timeout";
 	default: return NULL;
@@ -343,6 +348,8 @@ conf_parse(int argc, char **argv)
 	opts.burst = (double)conf_number("burst", 1, 100000);
 	opts.max_conns_ip = (unsigned)conf_number("max-conns-per-ip", 1, 1000000);
 	opts.send_queue = (unsigned)conf_number("send-queue", 4, 1000000);
+	opts.send_queue_bytes = (size_t)conf_number("send-queue-bytes",
+	    KC_JSON_MAX, 1L << 30);
 	opts.idle_timeout = (int)conf_number("idle-timeout", 2, 86400);
 	opts.history = (unsigned)conf_number("history", 0, 500);
 	opts.shutdown_ms = (int)conf_number("shutdown-timeout", 0, 600000);

@@ -6,7 +6,12 @@
  * result on the done list, then wakes the loop with lws_cancel_service();
  * the loop (LWS_CALLBACK_EVENT_WAIT_CANCELLED) hands results to sessions
  * that are still there. A session that closes is forgotten in every list,
- * so no result ever reaches a freed session. Workers never touch sockets.
+ * so no result ever reaches a freed session, and its requests that no
+ * worker has started are dropped, so that connections coming and going
+ * cannot fill the queue for everyone else. Workers never touch sockets.
+ *
+ * Bounds: HISTORY_QUEUE_MAX requests waiting in all, HISTORY_SESSION_MAX
+ * requests of one session not yet delivered, and one per (session, room).
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -15,6 +20,7 @@
 #include "bridge.h"
 
 #define HISTORY_QUEUE_MAX	1024
+#define HISTORY_SESSION_MAX	BRIDGE_ROOMS_MAX
 #define HISTORY_THREADS_MAX	8
 
 struct hjob {
@@ -122,6 +128,51 @@ history_stop(void)
 	ntodo = 0;
 }
 
+/*
+ * Requests of s not yet delivered (room: only those for room). Called with
+ * the lock held.
+ */
+static size_t
+history_count(const struct session *s, const char *room)
+{
+	const struct hjob	*j;
+	size_t			 n = 0;
+	unsigned		 i;
+
+	for (j = todo; j != NULL; j = j->next)
+		n += j->s == s && (room == NULL || strcmp(j->room, room) == 0);
+	for (j = done; j != NULL; j = j->next)
+		n += j->s == s && (room == NULL || strcmp(j->room, room) == 0);
+	for (i = 0; i < nthreads; i++) {
+		j = running[i];
+		n += j != NULL && j->s == s &&
+		    (room == NULL || strcmp(j->room, room) == 0);
+	}
+	return n;
+}
+
+int
+history_busy(const struct session *s, const char *room)
+{
+	size_t n;
+
+	pthread_mutex_lock(&history_lock);
+	n = history_count(s, room);
+	pthread_mutex_unlock(&history_lock);
+	return n > 0;
+}
+
+size_t
+history_queued(void)
+{
+	size_t n;
+
+	pthread_mutex_lock(&history_lock);
+	n = ntodo;
+	pthread_mutex_unlock(&history_lock);
+	return n;
+}
+
 int
 history_request(struct session *s, const char *room, size_t n,
     const char *before, const char *ref)
@@ -138,7 +189,8 @@ history_request(struct session *s, const char *room, size_t n,
 	snprintf(j->before, sizeof j->before, "%s", before ? before : "");
 	snprintf(j->ref, sizeof j->ref, "%s", ref ? ref : "");
 	pthread_mutex_lock(&history_lock);
-	if (ntodo >= HISTORY_QUEUE_MAX || nthreads == 0) {
+	if (ntodo >= HISTORY_QUEUE_MAX || nthreads == 0 ||
+	    history_count(s, NULL) >= HISTORY_SESSION_MAX) {
 		pthread_mutex_unlock(&history_lock);
 		free(j);
 		return KC_ERR_QUEUE_FULL;
@@ -154,13 +206,25 @@ history_request(struct session *s, const char *room, size_t n,
 void
 history_forget(struct session *s)
 {
-	struct hjob	*j;
+	struct hjob	*j, **pp, *dropped = NULL;
 	unsigned	 i;
 
 	pthread_mutex_lock(&history_lock);
-	for (j = todo; j != NULL; j = j->next)
-		if (j->s == s)
-			j->s = NULL;
+	/* Not started: drop them. */
+	for (pp = &todo; (j = *pp) != NULL;) {
+		if (j->s != s) {
+			pp = &j->next;
+			continue;
+		}
+		*pp = j->next;
+		ntodo--;
+		j->next = dropped;
+		dropped = j;
+	}
+	for (todo_tail = &todo; *todo_tail != NULL;
+	    todo_tail = &(*todo_tail)->next)
+		;
+	/* Started or finished: the result goes nowhere. */
 	for (j = done; j != NULL; j = j->next)
 		if (j->s == s)
 			j->s = NULL;
@@ -168,6 +232,10 @@ history_forget(struct session *s)
 		if (running[i] != NULL && running[i]->s == s)
 			running[i]->s = NULL;
 	pthread_mutex_unlock(&history_lock);
+	for (j = dropped; j != NULL; j = dropped) {
+		dropped = j->next;
+		hjob_free(j);
+	}
 }
 
 void

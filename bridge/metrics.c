@@ -56,6 +56,8 @@ metrics_render(struct kc_buf *out)
 	    metrics.deliveries_failed);
 	COUNTER("produce_errors_total", "Messages refused before reaching Kafka.",
 	    metrics.produce_errors);
+	GAUGE("send_queue_bytes", "Payload bytes queued to all connections.",
+	    ws_queued_bytes());
 	GAUGE("pending_deliveries", "Client messages waiting for Kafka.",
 	    kafka_pending());
 	COUNTER("records_in_total", "Records read from the chat topic.",
@@ -78,6 +80,8 @@ metrics_render(struct kc_buf *out)
 	    metrics.errors_sent);
 	COUNTER("history_requests_total", "History pages asked for.",
 	    metrics.history_requests);
+	GAUGE("history_queued", "History requests waiting for a worker.",
+	    history_queued());
 	COUNTER("heartbeats_sent_total", "Presence heartbeats produced.",
 	    metrics.heartbeats_sent);
 	GAUGE("consumer_lag", "Records of the chat topic not yet read.",

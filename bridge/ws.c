@@ -32,7 +32,9 @@
  *   {"type":"error","code":C,"error":TEXT[,"ref"]} - codes are kc_errname()
  *     values (text_too_long, json_syntax, ...) and the bridge's own:
  *     username_mismatch, username_required, rate_limited, binary,
- *     not_in_room, too_many_rooms, no_room, too_many_pending, busy.
+ *     not_in_room, too_many_rooms, no_room, too_many_pending, busy (a
+ *     history request for a room whose history is still on its way, or too
+ *     many waiting).
  * Only to an "extended" client (one that connected with ?ext=1 or sent a
  * frame with a "type" other than message, or a "ref"), so that a client
  * knowing only the four documented fields sees nothing else:
@@ -50,7 +52,8 @@
  *   {"type":"pong","ref","timestamp"}
  *
  * Closes: 1009 a message over --max-message (all fragments counted);
- * 1008 send queue full (a slow client) or rate-limit abuse; 1001 shutdown.
+ * 1008 send queue full (--send-queue frames or --send-queue-bytes bytes:
+ * a slow client) or rate-limit abuse; 1001 shutdown.
  * At the handshake: 403 for an Origin not allowed, for more than
  * --max-conns-per-ip connections from one address, or a bad path.
  */
@@ -77,6 +80,7 @@ struct session {
 	unsigned	 nrooms;
 	struct frame	**q;			/* ring of opts.send_queue */
 	unsigned	 qhead, qlen;
+	size_t		 qbytes;		/* payload bytes in q */
 	struct kc_buf	 rx;			/* a fragmented message */
 	size_t		 rx_total;
 	int		 rx_binary;
@@ -100,6 +104,7 @@ struct ipcount {
 
 static struct session	*sessions;
 static int		 nsessions;
+static size_t		 queued_bytes;		/* qbytes of every session */
 static struct ipcount	*ipcounts[IP_BUCKETS];
 
 /* ------------------------------------------------------------------ utils */
@@ -167,6 +172,25 @@ ws_count(void)
 	return nsessions;
 }
 
+size_t
+ws_queued_bytes(void)
+{
+	return queued_bytes;
+}
+
+/* Takes the oldest frame off s's queue (the caller owns its reference). */
+static struct frame *
+ws_dequeue(struct session *s)
+{
+	struct frame *f = s->q[s->qhead];
+
+	s->qhead = (s->qhead + 1) % opts.send_queue;
+	s->qlen--;
+	s->qbytes -= f->len;
+	queued_bytes -= f->len;
+	return f;
+}
+
 void
 ws_foreach(void (*fn)(struct session *, void *), void *arg)
 {
@@ -188,11 +212,8 @@ ws_close(struct session *s, int status, const char *reason, int drain)
 	s->drain = drain;
 	snprintf(s->close_reason, sizeof s->close_reason, "%s", reason);
 	if (!drain) {
-		while (s->qlen > 0) {
-			frame_unref(s->q[s->qhead]);
-			s->qhead = (s->qhead + 1) % opts.send_queue;
-			s->qlen--;
-		}
+		while (s->qlen > 0)
+			frame_unref(ws_dequeue(s));
 	}
 	lws_callback_on_writable(s->wsi);
 	/* A client that does not read may never become writable. */
@@ -204,16 +225,29 @@ ws_send(struct session *s, struct frame *f)
 {
 	if (s->closing || !s->established)
 		return;
-	if (s->qlen == opts.send_queue) {
+	/*
+	 * Bounded by frames and by bytes; a single frame larger than the
+	 * byte bound still goes out when nothing else is waiting.
+	 */
+	if (s->qlen == opts.send_queue ||
+	    (s->qlen > 0 && s->qbytes + f->len > opts.send_queue_bytes)) {
 		metrics.drop_slow++;
-		log_warn("closing slow client %s (%s): send queue full (%u frames)",
-		    s->addr, s->client_id, opts.send_queue);
+		if (s->qlen == opts.send_queue)
+			log_warn("closing slow client %s (%s): send queue full "
+			    "(%u frames)", s->addr, s->client_id,
+			    opts.send_queue);
+		else
+			log_warn("closing slow client %s (%s): send queue full "
+			    "(%zu bytes in %u frames, %zu more)", s->addr,
+			    s->client_id, s->qbytes, s->qlen, f->len);
 		ws_close(s, LWS_CLOSE_STATUS_POLICY_VIOLATION,
 		    "send queue full: client too slow", 0);
 		return;
 	}
 	s->q[(s->qhead + s->qlen) % opts.send_queue] = frame_ref(f);
 	s->qlen++;
+	s->qbytes += f->len;
+	queued_bytes += f->len;
 	if (s->qlen == 1)
 		lws_callback_on_writable(s->wsi);
 }
@@ -392,7 +426,8 @@ ws_join(struct session *s, const char *room, const char *text, size_t len,
 			json_object_set_new(obj, "ref", json_string(ref));
 		ws_send_json(s, obj, 1);
 	}
-	if (opts.history > 0 &&
+	/* History of room already on its way to s: that one will do. */
+	if (opts.history > 0 && !history_busy(s, room) &&
 	    (err = history_request(s, room, opts.history, NULL, ref)) != KC_OK)
 		ws_error_code(s, "busy", "history is busy, ask again later", ref);
 	if (s->ext) {
@@ -587,6 +622,18 @@ ws_request(struct session *s, const char *buf, size_t len)
 			break;
 		}
 		metrics.history_requests++;
+		if ((r.limit ? r.limit : opts.history) == 0) {
+			/* --history 0 and no limit: an empty page. */
+			ws_history_done(s, room, r.before, r.ref, KC_OK, NULL,
+			    NULL, 0, 0);
+			break;
+		}
+		/* One request per room at a time: a client cannot pile up work. */
+		if (history_busy(s, room)) {
+			ws_error_code(s, "busy", "history of this room is still "
+			    "on its way", r.ref);
+			break;
+		}
 		if (history_request(s, room, r.limit ? r.limit : opts.history,
 		    r.before[0] ? r.before : NULL, r.ref) != KC_OK)
 			ws_error_code(s, "busy", "history is busy, ask again later",
@@ -792,11 +839,8 @@ ws_closed(struct session *s)
 	if (s->inflight > 0)
 		kafka_forget(s);
 	history_forget(s);
-	while (s->qlen > 0) {
-		frame_unref(s->q[s->qhead]);
-		s->qhead = (s->qhead + 1) % opts.send_queue;
-		s->qlen--;
-	}
+	while (s->qlen > 0)
+		frame_unref(ws_dequeue(s));
 	free(s->q);
 	kc_buf_free(&s->rx);
 	ip_add(s->addr, -1);
@@ -827,9 +871,7 @@ ws_writeable(struct session *s)
 	    i++) {
 		if (i > 0 && lws_send_pipe_choked(s->wsi))
 			break;
-		f = s->q[s->qhead];
-		s->qhead = (s->qhead + 1) % opts.send_queue;
-		s->qlen--;
+		f = ws_dequeue(s);
 		n = lws_write(s->wsi, frame_payload(f), f->len, LWS_WRITE_TEXT);
 		metrics.frames_out++;
 		metrics.bytes_out += f->len;
@@ -940,70 +982,115 @@ ws_delivered(struct session *s, const char *ref, const struct kc_msg *m,
 	kc_buf_free(&b);
 }
 
+/* Half of what is left of limit once used is queued, at least limit / 8. */
+static size_t
+ws_budget(size_t limit, size_t used)
+{
+	size_t half = used < limit ? (limit - used) / 2 : 0;
+
+	if (half < limit / 8)
+		half = limit / 8;
+	return half > 0 ? half : 1;
+}
+
+/*
+ * History for s, as one "history" frame (extended clients) or one frame
+ * per message marked "history": true (plain clients). Only the newest
+ * messages that fit in half of what is left of s's send queue (frames and
+ * bytes) go out, so that however large --history or a page is, a client
+ * that reads is never closed for it; an extended client learns from
+ * "more" that older ones exist.
+ */
 void
 ws_history_done(struct session *s, const char *room, const char *before,
     const char *ref, int err, const char *errstr, struct kc_msg *msgs,
     size_t n, size_t asked)
 {
-	struct kc_buf	 b = { 0 }, one = { 0 };
+	struct kc_buf	*enc = NULL, b = { 0 };
 	json_t		*obj;
 	char		*head;
-	size_t		 i;
+	size_t		 i, first = n, count = 0, used = 0, max_bytes, max_frames;
+	int		 trimmed = 0;
 
 	if (err != KC_OK) {
 		ws_error(s, err, errstr, ref);
 		return;
 	}
-	if (!s->ext) {
-		/* Plain clients get the messages as ordinary frames. */
-		for (i = 0; i < n; i++) {
-			kc_buf_reset(&one);
-			if (msgs[i].type == KC_TYPE_DM &&
-			    strcmp(msgs[i].user, s->user) != 0 &&
-			    strcmp(msgs[i].to, s->user) != 0)
-				continue;
-			if (kc_json_encode_msg(&msgs[i], &one) != KC_OK ||
-			    one.len < 2)
-				continue;
-			one.len--;	/* drop '}' to add the marker */
-			kc_buf_append(&one, ", \"history\": true}", 18);
-			ws_send_buf(s, &one);
-		}
-		kc_buf_free(&one);
+	if (s->closing)
 		return;
+	if (n > 0 && (enc = calloc(n, sizeof *enc)) == NULL) {
+		ws_error(s, KC_ERR_NOMEM, NULL, ref);
+		return;
+	}
+	max_bytes = ws_budget(opts.send_queue_bytes, s->qbytes);
+	max_frames = s->ext ? SIZE_MAX : ws_budget(opts.send_queue, s->qlen);
+	/* Newest first, until the budget is spent. */
+	for (i = n; i > 0; i--) {
+		struct kc_msg	*m = &msgs[i - 1];
+		struct kc_buf	*e = &enc[i - 1];
+
+		if (m->type == KC_TYPE_DM && strcmp(m->user, s->user) != 0 &&
+		    strcmp(m->to, s->user) != 0)
+			continue;	/* someone else's direct message */
+		if (kc_json_encode_msg(m, e) != KC_OK || e->len < 2) {
+			kc_buf_free(e);
+			continue;
+		}
+		if (!s->ext) {
+			e->len--;	/* drop '}' to add the marker */
+			kc_buf_append(e, ", \"history\": true}", 18);
+		}
+		if (count + 1 > max_frames || used + e->len + 1 > max_bytes) {
+			kc_buf_free(e);
+			trimmed = 1;
+			break;
+		}
+		used += e->len + 1;
+		count++;
+		first = i - 1;
+	}
+	if (trimmed)
+		log_debug("history of %s for %s (%s): %zu of %zu messages fit "
+		    "its send queue", room, s->addr, s->client_id, count, n);
+
+	if (!s->ext) {
+		for (i = first; i < n; i++) {
+			if (enc[i].len > 0)
+				ws_send_buf(s, &enc[i]);
+		}
+		goto out;
 	}
 	obj = json_object();
 	json_object_set_new(obj, "type", json_string("history"));
 	json_object_set_new(obj, "room", json_string(room));
 	json_object_set_new(obj, "before", before && *before ?
 	    json_string(before) : json_null());
-	json_object_set_new(obj, "more", json_boolean(n >= asked && n > 0));
+	json_object_set_new(obj, "more",
+	    json_boolean((n >= asked && n > 0) || trimmed));
 	if (ref != NULL && *ref != '\0')
 		json_object_set_new(obj, "ref", json_string(ref));
 	head = json_dumps(obj, JSON_COMPACT);
 	json_decref(obj);
 	if (head == NULL)
-		return;
+		goto out;
 	/* {head..., "messages":[m1,m2,...]}: each record encoded by libkchat. */
 	kc_buf_append(&b, head, strlen(head) - 1);
 	free(head);
 	kc_buf_append(&b, ",\"messages\":[", 13);
-	for (i = 0; i < n; i++) {
-		if (msgs[i].type == KC_TYPE_DM &&
-		    strcmp(msgs[i].user, s->user) != 0 &&
-		    strcmp(msgs[i].to, s->user) != 0)
-			continue;	/* someone else's direct message */
-		kc_buf_reset(&one);
-		if (kc_json_encode_msg(&msgs[i], &one) != KC_OK)
+	for (i = first; i < n; i++) {
+		if (enc[i].len == 0)
 			continue;
 		if (b.data[b.len - 1] != '[')
 			kc_buf_append(&b, ",", 1);
-		kc_buf_append(&b, one.data, one.len);
+		kc_buf_append(&b, enc[i].data, enc[i].len);
 	}
 	kc_buf_append(&b, "]}", 2);
 	ws_send_buf(s, &b);
 	kc_buf_free(&b);
-	kc_buf_free(&one);
+out:
+	for (i = 0; i < n; i++)
+		kc_buf_free(&enc[i]);
+	free(enc);
 }
 
 static void
