@@ -9,6 +9,11 @@
  * presence topic. librdkafka has no fd for delivery reports, so a short
  * timer polls the chat producer while anything is in flight.
  *
+ * Health: a message Kafka did not store makes /healthz say 503 until a
+ * later message or heartbeat is stored, or, while the chat reader is
+ * connected, for FAILURE_HOLD_US (a bridge with nobody on it sends no
+ * heartbeats, and must not stay 503 forever).
+ *
  * Typing: a heartbeat whose text is "typing" (the presence topic, so every
  * bridge relays it; kchat-tui may ignore the text). Frames are relayed only
  * while the record is younger than TYPING_FRESH_US.
@@ -26,6 +31,7 @@
 #define PRODUCER_POLL_US	(5 * 1000)
 #define EXPIRE_US		(1000 * 1000)
 #define TYPING_FRESH_US		(10 * 1000000LL)
+#define FAILURE_HOLD_US		(30 * 1000000LL)
 
 /* A message on its way to Kafka, whose sender wants to know. */
 struct pend {
@@ -50,7 +56,7 @@ static struct pend		*pends[PEND_BUCKETS];
 static int			 npend;
 static lws_sorted_usec_list_t	 poll_sul, expire_sul, heartbeat_sul;
 static int			 poll_scheduled;
-static int			 produce_failing;	/* last delivery failed */
+static int64_t			 failed_at;	/* µs: a delivery failed, 0: none since */
 
 static uint32_t
 kafka_hash(const char *s)
@@ -82,10 +88,10 @@ kafka_delivery(void *opaque, const struct kc_msg *m, int err,
 
 	if (err == KC_OK) {
 		metrics.deliveries_ok++;
-		produce_failing = 0;
+		failed_at = 0;
 	} else {
 		metrics.deliveries_failed++;
-		produce_failing = 1;
+		failed_at = kc_now_us();
 		log_warn("message %s from %s not stored: %s", m->id, m->user,
 		    errstr ? errstr : kc_strerror(err));
 	}
@@ -98,6 +104,18 @@ kafka_delivery(void *opaque, const struct kc_msg *m, int err,
 			return;
 		}
 	}
+}
+
+/* A heartbeat made after the last failure was stored: Kafka takes writes. */
+static void
+kafka_hb_delivery(void *opaque, const struct kc_msg *m, int err,
+    const char *errstr)
+{
+	if (err == KC_OK && failed_at != 0 && m->ts > failed_at)
+		failed_at = 0;
+	else if (err != KC_OK)
+		log_debug("heartbeat of %s in %s not stored: %s", m->user,
+		    m->room, errstr ? errstr : kc_strerror(err));
 }
 
 static void
@@ -376,8 +394,8 @@ kafka_start(struct lws_vhost *vh, char *errstr, size_t errlen)
 		return KC_ERR_NOMEM;
 	if ((err = kc_producer_new(opts.conf, kafka_delivery, NULL, &producer,
 	    errstr, errlen)) != KC_OK ||
-	    (err = kc_producer_new(opts.pconf, NULL, NULL, &hb_producer,
-	    errstr, errlen)) != KC_OK)
+	    (err = kc_producer_new(opts.pconf, kafka_hb_delivery, NULL,
+	    &hb_producer, errstr, errlen)) != KC_OK)
 		return err;
 	if ((err = kafka_reader_open(vh, &chat, 0, errstr, errlen)) != KC_OK)
 		return err;
@@ -416,7 +434,9 @@ kafka_healthy(const char **why)
 		*why = "no connection to the Kafka brokers";
 		return 0;
 	}
-	if (produce_failing) {
+	if (failed_at != 0 && kc_now_us() - failed_at >= FAILURE_HOLD_US)
+		failed_at = 0;		/* connected, and nothing failed since */
+	if (failed_at != 0) {
 		*why = "the last message could not be stored in Kafka";
 		return 0;
 	}

@@ -1,7 +1,8 @@
 /*
  * resilience.js - the bridge when things break: /healthz turns 503 while its
- * Kafka is gone and 200 again when it is back; a message sent during the
- * outage is acknowledged only once Kafka has it, and is there; a bridge
+ * Kafka is gone and 200 again when it is back, even after a message failed
+ * during the outage and no user message came since; a message sent during
+ * the outage is acknowledged only once Kafka has it, and is there; a bridge
  * that crashes (SIGKILL) takes its users out of everyone's presence within
  * the documented bound (KC_PRESENCE_TIMEOUT_MS = 45 s, checked each 15 s).
  */
@@ -43,6 +44,7 @@ async function health(b) {
 
 const topic = L.uniqueTopic('resilience');
 let b, c;
+let bf, cf;	/* a bridge whose messages time out after 3 s */
 
 L.run([
 	['a bridge on a broker of its own is healthy', async () => {
@@ -55,6 +57,10 @@ L.run([
 		await c.wait('ack m0', (f) => f.type === 'ack' && f.ref === 'm0');
 		const h = await health(b);
 		L.eq(h.status, 200, '/healthz status');
+		bf = await L.startBridge({ topic, brokers: own, args: ['-X', 'message.timeout.ms=3000'] });
+		cf = await L.Client.open(bf.url('fay', '?ext=1'));
+		cf.send({ type: 'message', username: 'fay', message: 'before', ref: 'f0' });
+		await cf.wait('ack f0', (f) => f.type === 'ack' && f.ref === 'f0');
 	}],
 
 	['/healthz says 503 with a reason while Kafka is down', async () => {
@@ -64,6 +70,12 @@ L.run([
 			return r.status === 503 ? r : null;
 		}, 60000);
 		L.assert(typeof h.body.reason === 'string' && h.body.reason.length > 0, 'a reason');
+	}],
+
+	['a message that times out during the outage fails', async () => {
+		cf.send({ type: 'message', username: 'fay', message: 'lost', ref: 'f1' });
+		const e = await cf.wait('f1 fails', (f) => f.ref === 'f1', 30000);
+		L.eq(e.type, 'error', 'an error, not an ack');
 	}],
 
 	['a message sent during the outage is acknowledged only once stored', async () => {
@@ -83,8 +95,16 @@ L.run([
 
 	['/healthz is 200 again once Kafka is back', async () => {
 		await L.until('healthz 200', async () => (await health(b)).status === 200, 60000);
+		/* The failed message does not keep it 503: no user message since. */
+		const sent = await bf.metric('kchat_bridge_messages_produced_total');
+		await L.until('healthz 200 after a failed message', async () =>
+		    (await health(bf)).status === 200, 90000);
+		L.eq(await bf.metric('kchat_bridge_messages_produced_total'), sent, 'nothing produced meanwhile');
+		L.eq(await bf.metric('kchat_bridge_delivery_failures_total') >= 1, true, 'the failure counted');
 		c.close();
+		cf.close();
 		L.eq((await b.stop()).code, 0, 'exit');
+		L.eq((await bf.stop()).code, 0, 'exit');
 		broker('stop');
 	}],
 
