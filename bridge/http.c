@@ -4,7 +4,8 @@
  * HTTP/1.1 only. Every response carries a strict Content-Security-Policy.
  *
  * /healthz: 200 {"status":"ok",...} while Kafka is reachable and the last
- * message was stored, else 503 {"status":"unavailable","reason":...}.
+ * message was stored, else 503 {"status":"unavailable","reason":...}; HEAD
+ * /healthz: the same status, no body (load balancers check with HEAD).
  * /metrics: the Prometheus text format (metrics.c).
  */
 #include <jansson.h>
@@ -166,6 +167,17 @@ http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		history_deliver();
 		return 0;
 	case LWS_CALLBACK_HTTP:
+		if (hr != NULL &&
+		    lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_HEAD_URI) > 0 &&
+		    strcmp(uri, "/healthz") == 0) {
+			memset(hr, 0, sizeof *hr);
+			status = (unsigned)http_healthz(&hr->body);
+			kc_buf_free(&hr->body);
+			if (http_respond(wsi, hr, status, "application/json") != 0)
+				return -1;
+			hr->active = 0;		/* nothing to write */
+			return lws_http_transaction_completed(wsi) ? -1 : 0;
+		}
 		if (hr == NULL ||
 		    lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) <= 0)
 			break;		/* not a GET: the dummy answers */

@@ -46,14 +46,28 @@ L.run([
 		L.assert(!raw.includes('root:'), 'no directory escape');
 	}],
 
+	['HEAD /healthz: the status without a body', async () => {
+		const res = await fetch(`http://127.0.0.1:${bridge.port}/healthz`, { method: 'HEAD' });
+		L.eq(res.status, 200, 'status');
+		L.eq(await res.text(), '', 'no body');
+		/* the connection goes on serving GETs */
+		L.eq((await L.httpGet(bridge.port, '/healthz')).status, 200, 'GET after HEAD');
+	}],
+
 	['/metrics is Prometheus text', async () => {
 		const r = await L.httpGet(bridge.port, '/metrics');
 		L.eq(r.status, 200, 'status');
 		L.assert(r.headers.get('content-type').startsWith('text/plain'), 'type');
 		for (const m of ['kchat_bridge_connections_open', 'kchat_bridge_uptime_seconds',
 		    'kchat_bridge_consumer_lag', 'kchat_bridge_deliveries_total',
-		    'kchat_bridge_drops_total{reason="slow_client"}'])
+		    'kchat_bridge_drops_total{reason="slow_client"}',
+		    'kchat_bridge_send_queue_bytes', 'kchat_bridge_history_queued'])
 			L.assert(r.body.split('\n').some((l) => l.startsWith(m + ' ')), m);
+		/* No family clashes with a counter's name without _total (OpenMetrics). */
+		const names = r.body.split('\n').filter((l) => l.startsWith('# TYPE '))
+		    .map((l) => l.split(' ')[2]);
+		for (const n of names.filter((n) => n.endsWith('_total')))
+			L.assert(!names.includes(n.slice(0, -6)), 'name clash with ' + n);
 	}],
 
 	['the four documented fields round trip', async () => {

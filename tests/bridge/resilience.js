@@ -70,6 +70,8 @@ L.run([
 			return r.status === 503 ? r : null;
 		}, 60000);
 		L.assert(typeof h.body.reason === 'string' && h.body.reason.length > 0, 'a reason');
+		const head = await fetch(`http://127.0.0.1:${b.port}/healthz`, { method: 'HEAD' });
+		L.eq([head.status, await head.text()], [503, ''], 'HEAD: 503, no body');
 	}],
 
 	['a message that times out during the outage fails', async () => {
