@@ -98,6 +98,8 @@ int		 ws_count(void);
 size_t		 ws_queued_bytes(void);
 /* Starts the graceful close (1001) of every connection. */
 void		 ws_close_all(void);
+/* Frees what ws.c keeps beyond its sessions (at exit). */
+void		 ws_free(void);
 /* Calls fn for every live session. */
 void		 ws_foreach(void (*fn)(struct session *, void *), void *arg);
 /* Sends the JSON of a kc error / of our own error codes to s. */
@@ -151,6 +153,8 @@ int	kafka_healthy(const char **why);
 int64_t	kafka_lag(void);
 int	kafka_pending(void);
 const struct kc_presence *kafka_presence(void);
+/* Changes whenever kafka_presence() does. */
+unsigned kafka_presence_gen(void);
 extern const struct lws_protocols kafka_protocol;
 
 /* ------------------------------------------------------------ history.c */

@@ -57,6 +57,7 @@ static int			 npend;
 static lws_sorted_usec_list_t	 poll_sul, expire_sul, heartbeat_sul;
 static int			 poll_scheduled;
 static int64_t			 failed_at;	/* µs: a delivery failed, 0: none since */
+static unsigned			 presence_gen;	/* bumped on every change */
 
 static uint32_t
 kafka_hash(const char *s)
@@ -72,6 +73,12 @@ const struct kc_presence *
 kafka_presence(void)
 {
 	return presence;
+}
+
+unsigned
+kafka_presence_gen(void)
+{
+	return presence_gen;
 }
 
 int
@@ -213,8 +220,10 @@ kafka_presence_record(const struct kc_msg *m)
 	char		*js;
 	int64_t		 now = kc_now_us();
 
-	if (kc_presence_apply(presence, m, now))
+	if (kc_presence_apply(presence, m, now)) {
+		presence_gen++;
 		fanout_presence(m->room);
+	}
 	if (m->type != KC_TYPE_HEARTBEAT || m->text == NULL ||
 	    strcmp(m->text, "typing") != 0 || now - m->ts > TYPING_FRESH_US)
 		return;
@@ -254,8 +263,10 @@ kafka_read(struct kreader *kr)
 		metrics.records_in++;
 		if (m.type == KC_TYPE_HEARTBEAT)
 			continue;	/* not for the chat topic */
-		if (kc_presence_apply(presence, &m, kc_now_us()))
+		if (kc_presence_apply(presence, &m, kc_now_us())) {
+			presence_gen++;
 			fanout_presence(m.room);
+		}
 		fanout_record(&m);
 	}
 	kc_msg_clear(&m);
@@ -282,6 +293,7 @@ kafka_expired_one(void *opaque, const char *room, const char *user)
 	int		 i;
 
 	log_debug("presence: %s timed out in %s", user, room);
+	presence_gen++;
 	for (i = 0; i < e->n; i++) {
 		if (strcmp(e->rooms[i], room) == 0)
 			return;

@@ -198,6 +198,7 @@ main(int argc, char **argv)
 	context = NULL;
 	kc_embedded_stop(emb);
 	fanout_free();
+	ws_free();
 	conf_free();
 	log_info("bye");
 	return 0;

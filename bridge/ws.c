@@ -48,7 +48,8 @@
  *     "messages":[chat records, oldest first]}
  *   {"type":"presence","room","users":[...]}       on join, who, and change
  *   {"type":"typing","room","username"}            for a few seconds
- *   {"type":"rooms","current","joined":[...],"active":[{"room","users"}]}
+ *   {"type":"rooms","current","joined":[...],"active":[{"room","users"}],
+ *     "active_total"}                              first 100 rooms by name
  *   {"type":"pong","ref","timestamp"}
  *
  * Closes: 1009 a message over --max-message (all fragments counted);
@@ -68,6 +69,8 @@
 #define WRITE_BATCH		32	/* frames per WRITEABLE callback at most */
 #define TYPING_INTERVAL_US	(2 * 1000000LL)
 #define IP_BUCKETS		1024
+#define ROOMS_ACTIVE_MAX	100	/* rooms listed in a "rooms" answer */
+#define ROOMS_FRESH_US		(500 * 1000)	/* its reuse while presence changes */
 
 struct session {
 	struct lws	*wsi;
@@ -565,20 +568,64 @@ ws_post(struct session *s, struct kc_req *r)
 	kc_msg_clear(&m);
 }
 
+/*
+ * The "active" list of a rooms answer: the first ROOMS_ACTIVE_MAX rooms with
+ * anyone in them, by name, and their user counts. Counting costs a pass
+ * over all presence entries per room, so the list is built once and shared
+ * by every answer until presence changes, and at most every ROOMS_FRESH_US
+ * while it keeps changing.
+ */
+static struct {
+	json_t		*active;
+	size_t		 total;		/* rooms with anyone in them */
+	unsigned	 gen;		/* kafka_presence_gen() it was built at */
+	int64_t		 at;
+} rooms_cache;
+
 struct rooms_ctx {
-	json_t	*active;
+	char	(*names)[KC_NAME_MAX + 1];
+	size_t	 n;
 };
 
 static void
 ws_rooms_one(void *opaque, const char *room, const char *user)
 {
-	struct rooms_ctx	*c = opaque;
-	json_t			*o = json_object();
+	struct rooms_ctx *c = opaque;
 
-	json_object_set_new(o, "room", json_string(room));
-	json_object_set_new(o, "users", json_integer((json_int_t)
-	    kc_presence_who(kafka_presence(), room, NULL, NULL)));
-	json_array_append_new(c->active, o);
+	if (c->n < ROOMS_ACTIVE_MAX)
+		snprintf(c->names[c->n++], KC_NAME_MAX + 1, "%s", room);
+}
+
+static json_t *
+ws_rooms_active(size_t *total)
+{
+	static char	 names[ROOMS_ACTIVE_MAX][KC_NAME_MAX + 1];
+	struct rooms_ctx c = { names, 0 };
+	json_t		*o;
+	int64_t		 now = kc_now_us();
+	size_t		 i;
+
+	if (rooms_cache.active != NULL &&
+	    (rooms_cache.gen == kafka_presence_gen() ||
+	    now - rooms_cache.at < ROOMS_FRESH_US)) {
+		*total = rooms_cache.total;
+		return rooms_cache.active;
+	}
+	json_decref(rooms_cache.active);
+	rooms_cache.active = json_array();
+	rooms_cache.gen = kafka_presence_gen();
+	rooms_cache.at = now;
+	rooms_cache.total = kc_presence_rooms(kafka_presence(), ws_rooms_one,
+	    &c);
+	for (i = 0; i < c.n; i++) {
+		o = json_object();
+		json_object_set_new(o, "room", json_string(names[i]));
+		json_object_set_new(o, "users", json_integer((json_int_t)
+		    kc_presence_who(kafka_presence(), names[i], NULL, NULL)));
+		json_array_append_new(rooms_cache.active, o);
+	}
+	*total = rooms_cache.total;
+	return rooms_cache.active;
 }
 
 static void
@@ -657,15 +704,15 @@ ws_request(struct session *s, const char *buf, size_t len)
 		}
 		break;
 	case KC_REQ_ROOMS: {
-		struct rooms_ctx c;
+		size_t total;
 
 		obj = json_object();
-		c.active = json_array();
-		kc_presence_rooms(kafka_presence(), ws_rooms_one, &c);
 		json_object_set_new(obj, "type", json_string("rooms"));
 		json_object_set_new(obj, "current", json_string(s->room));
 		json_object_set_new(obj, "joined", ws_rooms_array(s));
-		json_object_set_new(obj, "active", c.active);
+		json_object_set(obj, "active", ws_rooms_active(&total));
+		json_object_set_new(obj, "active_total",
+		    json_integer((json_int_t)total));
 		if (r.ref[0] != '\0')
 			json_object_set_new(obj, "ref", json_string(r.ref));
 		ws_send_json(s, obj, 1);
@@ -1103,4 +1150,11 @@ void
 ws_close_all(void)
 {
 	ws_foreach(ws_close_one, NULL);
+}
+
+void
+ws_free(void)
+{
+	json_decref(rooms_cache.active);
+	memset(&rooms_cache, 0, sizeof rooms_cache);
 }
