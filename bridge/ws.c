@@ -56,7 +56,10 @@
  * 1008 send queue full (--send-queue frames or --send-queue-bytes bytes:
  * a slow client) or rate-limit abuse; 1001 shutdown.
  * At the handshake: 403 for an Origin not allowed, for more than
- * --max-conns-per-ip connections from one address, or a bad path.
+ * --max-conns-per-ip connections from one address, or a bad path. The
+ * default Origin rule is the page's own origin (scheme://Host), and when
+ * the bridge listens on loopback only, a Host that is a loopback name with
+ * the bridge's port (DNS rebinding).
  */
 #include <errno.h>
 #include <jansson.h>
@@ -764,6 +767,52 @@ ws_message(struct session *s, const char *buf, size_t len)
 
 /* ---------------------------------------------------------- handshake */
 
+/* Whether name (a listen address or a Host without its port) is loopback. */
+static int
+ws_is_loopback(const char *name)
+{
+	return strcasecmp(name, "localhost") == 0 ||
+	    strcmp(name, "::1") == 0 || strcmp(name, "[::1]") == 0 ||
+	    strncmp(name, "127.", 4) == 0;
+}
+
+/*
+ * Whether a Host header names this bridge on a loopback address with its
+ * port: "localhost:8000", "127.0.0.1:8000", "[::1]:8000" (no port: 80).
+ */
+static int
+ws_host_loopback(const char *host, int port)
+{
+	char		 name[256];
+	const char	*colon, *end;
+	size_t		 n;
+	long		 p = 80;
+
+	if (host[0] == '[') {
+		if ((end = strchr(host, ']')) == NULL)
+			return 0;
+		end++;
+		colon = *end == ':' ? end : NULL;
+		if (*end != '\0' && colon == NULL)
+			return 0;
+	} else {
+		colon = strrchr(host, ':');
+		end = colon != NULL ? colon : host + strlen(host);
+	}
+	if ((n = (size_t)(end - host)) == 0 || n >= sizeof name)
+		return 0;
+	memcpy(name, host, n);
+	name[n] = '\0';
+	if (colon != NULL) {
+		char *e;
+
+		p = strtol(colon + 1, &e, 10);
+		if (colon[1] == '\0' || *e != '\0')
+			return 0;
+	}
+	return p == port && ws_is_loopback(name);
+}
+
 /* Whether origin may open a WebSocket here. */
 static int
 ws_origin_ok(struct lws *wsi, const char *origin)
@@ -786,7 +835,17 @@ ws_origin_ok(struct lws *wsi, const char *origin)
 		o += 8;
 	else
 		return 0;
-	return strcasecmp(o, host) == 0;
+	if (strcasecmp(o, host) != 0)
+		return 0;
+	/*
+	 * DNS rebinding: a page of evil.example whose name now resolves to
+	 * 127.0.0.1 sends Origin and Host both evil.example. A bridge that
+	 * listens on loopback only is reached by loopback names.
+	 */
+	if (opts.host != NULL && ws_is_loopback(opts.host) &&
+	    !ws_host_loopback(host, lws_get_vhost_listen_port(lws_get_vhost(wsi))))
+		return 0;
+	return 1;
 }
 
 static int

@@ -2,7 +2,11 @@
  * handshake.js - what the WebSocket handshake lets through: a handshake
  * naming another subprotocol than "kchat" ("http", "kchat-kafka": the
  * bridge's other lws protocols) is refused outright, so it cannot skip the
- * Origin check or the per-address cap.
+ * Origin check or the per-address cap; a bridge listening on loopback takes
+ * the page's own origin only under a loopback Host with its port (DNS
+ * rebinding: a foreign name resolving to 127.0.0.1), --allow-origin still
+ * adds origins, and a bridge listening on every address keeps the plain
+ * scheme://Host rule.
  */
 'use strict';
 
@@ -60,6 +64,40 @@ L.run([
 		real.forEach((w) => w.close());
 		await L.until('all closed', async () =>
 		    await br.metric('kchat_bridge_connections_open') === 0);
+	}],
+
+	['on loopback, the own-origin rule wants a loopback Host (DNS rebinding)', async () => {
+		const p = br.port;
+		const at = (host, origin) => attempt(br.url(), [], { Host: host, Origin: origin });
+		L.eq(await at(`127.0.0.1:${p}`, `http://127.0.0.1:${p}`), 101, '127.0.0.1');
+		L.eq(await at(`localhost:${p}`, `http://localhost:${p}`), 101, 'localhost');
+		L.eq(await at(`LocalHost:${p}`, `https://LocalHost:${p}`), 101, 'case, https');
+		L.eq(await at(`[::1]:${p}`, `http://[::1]:${p}`), 101, '[::1]');
+		L.eq(await at(`evil.example:${p}`, `http://evil.example:${p}`), 403, 'rebound name');
+		L.eq(await at('evil.example', 'http://evil.example'), 403, 'rebound name, no port');
+		L.eq(await at(`localhost:${p + 1}`, `http://localhost:${p + 1}`), 403, 'another port');
+		L.eq(await at('localhost', 'http://localhost'), 403, 'no port: 80, not ours');
+		L.eq(await at(`localhost.evil.example:${p}`, `http://localhost.evil.example:${p}`), 403,
+		    'a name starting with localhost');
+		L.eq(await attempt(br.url(), [], { Host: `evil.example:${p}` }), 101,
+		    'no Origin (not a browser): accepted');
+	}],
+
+	['--allow-origin still adds origins on loopback', async () => {
+		const b = await L.startBridge({ topic, args: ['--allow-origin', 'http://chat.example.org'] });
+		const at = (host, origin) => attempt(b.url(), [], { Host: host, Origin: origin });
+		L.eq(await at('chat.example.org', 'http://chat.example.org'), 101, 'listed origin');
+		L.eq(await at('evil.example', 'http://evil.example'), 403, 'others still refused');
+		L.eq((await b.stop()).code, 0, 'exit');
+	}],
+
+	['listening on every address: the plain scheme://Host rule', async () => {
+		const b = await L.startBridge({ topic, args: ['-H', '0.0.0.0'] });
+		const at = (host, origin) => attempt(b.url(), [], { Host: host, Origin: origin });
+		L.eq(await at(`chat.example.org:${b.port}`, `http://chat.example.org:${b.port}`), 101,
+		    'own origin under a public name');
+		L.eq(await at(`chat.example.org:${b.port}`, 'http://evil.example'), 403, 'foreign origin');
+		L.eq((await b.stop()).code, 0, 'exit');
 	}],
 
 	['SIGTERM exits 0', async () => {
