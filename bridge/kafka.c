@@ -240,6 +240,34 @@ kafka_presence_record(const struct kc_msg *m)
 	json_decref(obj);
 }
 
+/*
+ * A leave of user from room arrived while user still has connections in
+ * room here (their connection on another bridge, or a terminal client,
+ * left): say at once that they are here, not at the next heartbeat round,
+ * so that nobody sees them gone for up to KC_PRESENCE_INTERVAL_MS. The
+ * heartbeat is applied here at once too. Returns 1 when that changed
+ * presence.
+ */
+static int
+kafka_still_here(const char *room, const char *user, int64_t now)
+{
+	struct kc_msg	m;
+	int		changed = 0;
+
+	kc_msg_init(&m);
+	if (kc_msg_make(&m, KC_TYPE_HEARTBEAT, room, user, NULL, NULL, 0) ==
+	    KC_OK) {
+		snprintf(m.via, sizeof m.via, "web");
+		if (kc_producer_send(hb_producer, &m) == KC_OK) {
+			metrics.heartbeats_sent++;
+			kafka_poll_soon();
+		}
+		changed = kc_presence_apply(presence, &m, now);
+	}
+	kc_msg_clear(&m);
+	return changed;
+}
+
 static void kafka_more(lws_sorted_usec_list_t *);
 
 /* Reads what is waiting on one reader, at most READ_BUDGET records. */
@@ -248,7 +276,8 @@ kafka_read(struct kreader *kr)
 {
 	struct kc_msg	m;
 	char		buf[256];
-	int		n;
+	int64_t		now;
+	int		n, changed;
 
 	while (read(kc_reader_fd(kr->r), buf, sizeof buf) > 0)
 		;
@@ -263,7 +292,13 @@ kafka_read(struct kreader *kr)
 		metrics.records_in++;
 		if (m.type == KC_TYPE_HEARTBEAT)
 			continue;	/* not for the chat topic */
-		if (kc_presence_apply(presence, &m, kc_now_us())) {
+		now = kc_now_us();
+		changed = kc_presence_apply(presence, &m, now);
+		/* Both toggle the same user: together they may change nothing. */
+		if (m.type == KC_TYPE_LEAVE && !bridge_stopping &&
+		    fanout_user_count(m.room, m.user) > 0)
+			changed ^= kafka_still_here(m.room, m.user, now);
+		if (changed) {
 			presence_gen++;
 			fanout_presence(m.room);
 		}

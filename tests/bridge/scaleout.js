@@ -1,7 +1,8 @@
 /*
  * scaleout.js - two bridges on different ports, one topic: each delivers
  * the other's messages, history and presence; a direct message reaches
- * only its two parties' connections, on whichever bridge they are.
+ * only its two parties' connections, on whichever bridge they are; a user
+ * connected to both bridges who leaves one stays present.
  */
 'use strict';
 
@@ -77,6 +78,39 @@ L.run([
 		ann.send({ type: 'typing', room: 'ops' });
 		const t = await bob.wait('typing', (f) => f.type === 'typing');
 		L.eq([t.room, t.username], ['ops', 'ann'], 'typing frame');
+	}],
+
+	['a user on both bridges who leaves one stays present', async () => {
+		const a1 = await L.Client.open(b1.url('al1', '?ext=1'));
+		const a2 = await L.Client.open(b2.url('al2', '?ext=1'));
+		const w1 = await L.Client.open(b1.url('w1', '?ext=1'));
+		const twice = (pred) => (f) => f.type === 'presence' && f.room === 'twice' && pred(f.users);
+		a1.send({ type: 'join', room: 'twice', username: 'alice', ref: 'j' });
+		a2.send({ type: 'join', room: 'twice', username: 'alice', ref: 'j' });
+		w1.send({ type: 'join', room: 'twice', username: 'wat', ref: 'j' });
+		bob.send({ type: 'join', room: 'twice', ref: 'jt' });
+		const both = (u) => u.includes('alice') && u.includes('wat') && u.includes('bob');
+		await bob.wait('all in twice at bridge 2', twice(both));
+		await w1.wait('all in twice at bridge 1', twice(both));
+		const n1 = w1.frames.length, n2 = bob.frames.length;
+		a1.close();		/* alice's only connection on bridge 1: a leave record */
+		await bob.wait('the leave record at bridge 2', (f) => bob.frames.indexOf(f) >= n2 &&
+		    f.type === 'leave' && f.username === 'alice' && f.room === 'twice');
+		/* bridge 2 still has alice: it never shows her gone (the presence
+		 * frame would have come before the leave record) */
+		L.eq(bob.frames.slice(n2).filter(twice((u) => !u.includes('alice'))).length, 0,
+		    'alice never gone at bridge 2');
+		/* bridge 1 sees her go, and back at once, not at the next round */
+		const gone = await w1.wait('alice gone at bridge 1', (f) => w1.frames.indexOf(f) >= n1 &&
+		    twice((u) => !u.includes('alice'))(f));
+		const t0 = Date.now();
+		await w1.wait('alice back at bridge 1', (f) => w1.frames.indexOf(f) > w1.frames.indexOf(gone) &&
+		    twice((u) => u.includes('alice'))(f), 20000);
+		const took = Date.now() - t0;
+		console.log(`# alice back at bridge 1 after ${took} ms`);
+		L.assert(took < 5000, `back after ${took} ms`);
+		a2.close();
+		w1.close();
 	}],
 
 	['both stop cleanly', async () => {
