@@ -91,6 +91,11 @@ extern const struct lws_protocols ws_protocol;
 void		 ws_send(struct session *s, struct frame *f);
 /* Like ws_send, only for connections that asked for our additions. */
 void		 ws_send_ext(struct session *s, struct frame *f);
+/*
+ * Before the chat record id of room goes to s live (fan-out): notes it, and
+ * returns 0 when s already got it with the room's history.
+ */
+int		 ws_live(struct session *s, const char *room, const char *id);
 const char	*ws_user(const struct session *s);	/* "" until bound */
 int		 ws_wants_ext(const struct session *s);
 int		 ws_count(void);
@@ -126,7 +131,8 @@ unsigned fanout_user_count(const char *room, const char *user);
 /* Delivers a record read from the chat topic; de-duplicates by id. */
 void	fanout_record(const struct kc_msg *m);
 /* Sends f to every subscriber of room (ext: only those asking for it). */
-void	fanout_room(const char *room, struct frame *f, int ext);
+/* Queues f to room's subscribers; id: the chat record it carries, or NULL. */
+void	fanout_room(const char *room, struct frame *f, int ext, const char *id);
 /* Sends the presence list of room to its subscribers (ext only). */
 void	fanout_presence(const char *room);
 /* A presence frame for room, or NULL. */

@@ -233,7 +233,7 @@ kafka_presence_record(const struct kc_msg *m)
 	json_object_set_new(obj, "username", json_string(m->user));
 	if ((js = json_dumps(obj, JSON_COMPACT)) != NULL &&
 	    (f = frame_new(js, strlen(js))) != NULL) {
-		fanout_room(m->room, f, 1);
+		fanout_room(m->room, f, 1, NULL);
 		frame_unref(f);
 	}
 	free(js);

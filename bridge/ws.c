@@ -83,6 +83,11 @@ struct session {
 	char		 user[KC_NAME_MAX + 1];
 	char		 room[KC_NAME_MAX + 1];		/* current */
 	char		 rooms[BRIDGE_ROOMS_MAX][KC_NAME_MAX + 1];
+	/* per room: the first chat record sent live since joining (history
+	 * stops before it) and the newest sent as history (live delivery
+	 * skips up to it), so that nothing arrives twice */
+	char		 live_first[BRIDGE_ROOMS_MAX][KC_ID_LEN + 1];
+	char		 hist_last[BRIDGE_ROOMS_MAX][KC_ID_LEN + 1];
 	unsigned	 nrooms;
 	struct frame	**q;			/* ring of opts.send_queue */
 	unsigned	 qhead, qlen;
@@ -380,6 +385,20 @@ ws_in_room(const struct session *s, const char *room)
 	return -1;
 }
 
+int
+ws_live(struct session *s, const char *room, const char *id)
+{
+	int i;
+
+	if ((i = ws_in_room(s, room)) < 0)
+		return 1;
+	if (s->hist_last[i][0] != '\0' && strcmp(id, s->hist_last[i]) <= 0)
+		return 0;	/* it went out with the history */
+	if (s->live_first[i][0] == '\0')
+		memcpy(s->live_first[i], id, KC_ID_LEN + 1);
+	return 1;
+}
+
 /* Produces a join or leave record for s's user in room. */
 static void
 ws_announce(struct session *s, enum kc_type type, const char *room,
@@ -418,6 +437,8 @@ ws_join(struct session *s, const char *room, const char *text, size_t len,
 			ws_error(s, err, NULL, ref);
 			return -1;
 		}
+		s->live_first[s->nrooms][0] = '\0';
+		s->hist_last[s->nrooms][0] = '\0';
 		snprintf(s->rooms[s->nrooms++], KC_NAME_MAX + 1, "%s", room);
 		if (s->user[0] != '\0' && fanout_user_count(room, s->user) == 1)
 			ws_announce(s, KC_TYPE_JOIN, room, text, len);
@@ -464,6 +485,10 @@ ws_leave(struct session *s, const char *room, const char *text, size_t len,
 	fanout_leave(s, room);
 	memmove(s->rooms[i], s->rooms[i + 1],
 	    (s->nrooms - (unsigned)i - 1) * sizeof s->rooms[0]);
+	memmove(s->live_first[i], s->live_first[i + 1],
+	    (s->nrooms - (unsigned)i - 1) * sizeof s->live_first[0]);
+	memmove(s->hist_last[i], s->hist_last[i + 1],
+	    (s->nrooms - (unsigned)i - 1) * sizeof s->hist_last[0]);
 	s->nrooms--;
 	if (strcmp(s->room, room) == 0)
 		snprintf(s->room, sizeof s->room, "%s",
@@ -1116,7 +1141,8 @@ ws_history_done(struct session *s, const char *room, const char *before,
 	json_t		*obj;
 	char		*head;
 	size_t		 i, first = n, count = 0, used = 0, max_bytes, max_frames;
-	int		 trimmed = 0;
+	const char	*live;
+	int		 trimmed = 0, ri, first_page;
 
 	if (err != KC_OK) {
 		ws_error(s, err, errstr, ref);
@@ -1130,11 +1156,17 @@ ws_history_done(struct session *s, const char *room, const char *before,
 	}
 	max_bytes = ws_budget(opts.send_queue_bytes, s->qbytes);
 	max_frames = s->ext ? SIZE_MAX : ws_budget(opts.send_queue, s->qlen);
+	/* The first page stops where live delivery to s began. */
+	first_page = before == NULL || *before == '\0';
+	live = first_page && (ri = ws_in_room(s, room)) >= 0 &&
+	    s->live_first[ri][0] != '\0' ? s->live_first[ri] : NULL;
 	/* Newest first, until the budget is spent. */
 	for (i = n; i > 0; i--) {
 		struct kc_msg	*m = &msgs[i - 1];
 		struct kc_buf	*e = &enc[i - 1];
 
+		if (live != NULL && strcmp(m->id, live) >= 0)
+			continue;	/* already sent live */
 		if (m->type == KC_TYPE_DM && strcmp(m->user, s->user) != 0 &&
 		    strcmp(m->to, s->user) != 0)
 			continue;	/* someone else's direct message */
@@ -1158,6 +1190,15 @@ ws_history_done(struct session *s, const char *room, const char *before,
 	if (trimmed)
 		log_debug("history of %s for %s (%s): %zu of %zu messages fit "
 		    "its send queue", room, s->addr, s->client_id, count, n);
+	if (first_page && (ri = ws_in_room(s, room)) >= 0) {
+		for (i = n; i > first; i--) {
+			if (enc[i - 1].len > 0 &&
+			    strcmp(msgs[i - 1].id, s->hist_last[ri]) > 0) {
+				memcpy(s->hist_last[ri], msgs[i - 1].id, KC_ID_LEN + 1);
+				break;
+			}
+		}
+	}
 
 	if (!s->ext) {
 		for (i = first; i < n; i++) {

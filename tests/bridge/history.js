@@ -57,8 +57,19 @@ L.run([
 		const hist = await p.wait('history lines', (f) => f.history === true && f.message === 'line 6');
 		L.eq(hist.room, 'books', 'room');
 		L.assert(!p.find((f) => f.type === 'history'), 'no batch frames for a plain client');
+
+		/* A plain client that speaks at once: its line comes live and is
+		 * not repeated by the history that was on its way. */
+		const q = await L.Client.open(b2.url());
+		q.send({ username: 'quick', message: 'fresh', room: 'general' });
+		await q.wait('own line live', (f) => f.message === 'fresh');
+		await q.wait('history of general', (f) => f.history === true && f.message === 'elsewhere');
+		q.send({ username: 'quick', message: 'marker', room: 'general' });
+		await q.wait('marker', (f) => f.message === 'marker');	/* queued after any history */
+		L.eq(q.frames.filter((f) => f.message === 'fresh').length, 1, 'own line once');
 		c.close();
 		p.close();
+		q.close();
 		L.eq((await b2.stop()).code, 0, 'second bridge exit');
 	}],
 ]);
