@@ -108,11 +108,72 @@ START_TEST(history_with_shared_partition)
 }
 END_TEST
 
+START_TEST(history_after_a_transaction)
+{
+	/* Another Kafka client writes a chat record in a transaction: the
+	 * partition then ends with a commit marker that consumers never see.
+	 * History must still come back at once, not wait out its deadline. */
+	const char		*topic = test_topic("txn");
+	struct kc_conf		*c = test_conf(topic);
+	struct kc_producer	*p;
+	struct kc_msg		 m, *h;
+	struct kc_buf		 b = { 0 };
+	rd_kafka_conf_t		*rc = rd_kafka_conf_new();
+	rd_kafka_t		*rk;
+	rd_kafka_error_t	*xe;
+	char			 err[512], txid[128];
+	size_t			 n;
+	int			 failed = 0;
+	int64_t			 t0, deadline;
+
+	ck_assert_int_eq(kc_producer_new(c, no_report, &failed, &p, err, sizeof err), KC_OK);
+	kc_msg_init(&m);
+	ck_assert_int_eq(kc_msg_make(&m, KC_TYPE_MESSAGE, "txroom", "uma", NULL, "plain", 5), KC_OK);
+	ck_assert_int_eq(kc_producer_send(p, &m), KC_OK);
+	ck_assert_int_eq(kc_producer_flush(p, 20000), KC_OK);
+
+	snprintf(txid, sizeof txid, "%s-tx", topic);
+	ck_assert_int_eq(rd_kafka_conf_set(rc, "bootstrap.servers", test_brokers(), err, sizeof err), RD_KAFKA_CONF_OK);
+	ck_assert_int_eq(rd_kafka_conf_set(rc, "transactional.id", txid, err, sizeof err), RD_KAFKA_CONF_OK);
+	ck_assert_int_eq(rd_kafka_conf_set(rc, "partitioner", "murmur2_random", err, sizeof err), RD_KAFKA_CONF_OK);
+	ck_assert_ptr_nonnull(rk = rd_kafka_new(RD_KAFKA_PRODUCER, rc, err, sizeof err));
+	ck_assert_ptr_null(xe = rd_kafka_init_transactions(rk, 30000));
+	ck_assert_ptr_null(xe = rd_kafka_begin_transaction(rk));
+	ck_assert_int_eq(kc_msg_make(&m, KC_TYPE_MESSAGE, "txroom", "java", NULL, "in a transaction", 16), KC_OK);
+	ck_assert_int_eq(kc_mp_encode(&m, &b), KC_OK);
+	ck_assert_int_eq(rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(topic),
+	    RD_KAFKA_V_KEY("txroom", 6), RD_KAFKA_V_VALUE(b.data, b.len), RD_KAFKA_V_END),
+	    RD_KAFKA_RESP_ERR_NO_ERROR);
+	ck_assert_ptr_null(xe = rd_kafka_commit_transaction(rk, 30000));
+	rd_kafka_destroy(rk);
+
+	/* The commit marker lands just after commit returns: ask until the
+	 * record is visible; every answer must come well before the 10 s
+	 * deadline a fetch waiting for the marker would wait out. */
+	deadline = kc_now_us() + 20 * 1000000LL;
+	for (n = 0, h = NULL; n < 2 && kc_now_us() < deadline; ) {
+		kc_history_free(h, n);
+		t0 = kc_now_us();
+		ck_assert_int_eq(kc_history_fetch(c, "txroom", 50, NULL, 10000, &h, &n, err, sizeof err), KC_OK);
+		ck_assert_int_lt(kc_now_us() - t0, 5 * 1000000LL);
+	}
+	ck_assert_uint_eq(n, 2);
+	ck_assert_str_eq(h[0].text, "plain");
+	ck_assert_str_eq(h[1].text, "in a transaction");
+	kc_history_free(h, n);
+	kc_buf_free(&b);
+	kc_msg_clear(&m);
+	kc_producer_free(p);
+	kc_conf_free(c);
+}
+END_TEST
+
 int
 main(void)
 {
 	TCase *tc = tcase_create("real-kafka");
 
 	tcase_add_test(tc, history_with_shared_partition);
+	tcase_add_test(tc, history_after_a_transaction);
 	return test_run("history", tc, 120);
 }

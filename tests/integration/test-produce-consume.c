@@ -145,6 +145,17 @@ START_TEST(reader_back_and_since)
 	for (i = 0; i < 4; i++)
 		kc_msg_clear(&got[i]);
 	kc_reader_free(r);
+
+	/* From now, where nothing is yet: what comes after it returns is read. */
+	ck_assert_int_eq(kc_reader_new_since(c, topic, kc_now_us(), &r, err, sizeof err), KC_OK);
+	ck_assert_int_eq(kc_msg_make(&m, KC_TYPE_MESSAGE, "one-room", "carol", NULL, "later", 5), KC_OK);
+	ck_assert_int_eq(kc_producer_send(p, &m), KC_OK);
+	ck_assert_int_eq(kc_producer_flush(p, 20000), KC_OK);
+	ck_assert_uint_eq(read_n(r, got, 1), 1);
+	ck_assert_str_eq(got[0].text, "later");
+	kc_msg_clear(&got[0]);
+	kc_msg_clear(&m);
+	kc_reader_free(r);
 	kc_producer_free(p);
 	kc_conf_free(c);
 }
