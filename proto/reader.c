@@ -102,6 +102,24 @@ reader_create(struct kc_reader *r, const struct kc_conf *c, char *errstr,
 	return KC_OK;
 }
 
+/*
+ * 1 when every partition of a topic has a leader: a topic that is still
+ * being created can be listed before that, and a reader assigned to it then
+ * may never start fetching some partitions.
+ */
+static int
+metadata_leaders(const rd_kafka_metadata_topic_t *t)
+{
+	int i;
+
+	for (i = 0; i < t->partition_cnt; i++) {
+		if (t->partitions[i].err != RD_KAFKA_RESP_ERR_NO_ERROR ||
+		    t->partitions[i].leader < 0)
+			return 0;
+	}
+	return 1;
+}
+
 int
 kc_topic_partitions(rd_kafka_t *rk, const char *topic, int timeout_ms,
     char *errstr, size_t errlen)
@@ -118,10 +136,12 @@ kc_topic_partitions(rd_kafka_t *rk, const char *topic, int timeout_ms,
 		err = rd_kafka_metadata(rk, 0, rkt, &md, 2000);
 		if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
 			if (md->topic_cnt == 1 && md->topics[0].err == 0 &&
-			    md->topics[0].partition_cnt > 0)
+			    md->topics[0].partition_cnt > 0 &&
+			    metadata_leaders(&md->topics[0]))
 				n = md->topics[0].partition_cnt;
 			else if (md->topic_cnt == 1)
-				err = md->topics[0].err;
+				err = md->topics[0].err ? md->topics[0].err :
+				    RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE;
 			rd_kafka_metadata_destroy(md);
 			if (n > 0)
 				break;
