@@ -84,6 +84,29 @@ line_segs(struct line *l, struct seg *sg, char *when, size_t wlen,
 }
 
 /*
+ * Moves the cursor (x, row) for code point cp in a pane w columns wide:
+ * a newline or a character that does not fit starts a row at indent.
+ * Returns cp's width, or -1 for a newline (nothing to draw).
+ */
+static int
+ui_advance(uint32_t cp, int w, int indent, int *x, int *row)
+{
+	int cw;
+
+	if (cp == '\n') {
+		(*row)++;
+		*x = indent;
+		return -1;
+	}
+	cw = utf8_cpwidth(cp);
+	if (*x + cw > w && *x > indent) {
+		(*row)++;
+		*x = indent;
+	}
+	return cw;
+}
+
+/*
  * Lays out (and with p->draw, draws) one line; returns its rows. Text
  * wraps at any character; continuation rows are indented under the text.
  */
@@ -104,17 +127,8 @@ ui_line(struct line *l, struct place *p)
 			if ((n = utf8_next(sg[i].s + off, sg[i].len - off,
 			    &cp)) == 0)
 				n = 1;
-			if (cp == '\n') {
-				row++;
-				x = indent;
-				continue;
-			}
-			cw = utf8_cpwidth(cp);
-			if (x + cw > p->w && x > indent) {
-				row++;
-				x = indent;
-			}
-			x += cw;
+			if ((cw = ui_advance(cp, p->w, indent, &x, &row)) >= 0)
+				x += cw;
 		}
 	}
 	rows = row + 1;
@@ -129,16 +143,8 @@ ui_line(struct line *l, struct place *p)
 			if ((n = utf8_next(sg[i].s + off, sg[i].len - off,
 			    &cp)) == 0)
 				n = 1;
-			if (cp == '\n') {
-				row++;
-				x = indent;
+			if ((cw = ui_advance(cp, p->w, indent, &x, &row)) < 0)
 				continue;
-			}
-			cw = utf8_cpwidth(cp);
-			if (x + cw > p->w && x > indent) {
-				row++;
-				x = indent;
-			}
 			y = p->top + row;
 			if (row < rows - p->skip_after && y >= 0 && y < p->h &&
 			    x + cw <= p->w) {
