@@ -92,10 +92,12 @@ void		 ws_send(struct session *s, struct frame *f);
 /* Like ws_send, only for connections that asked for our additions. */
 void		 ws_send_ext(struct session *s, struct frame *f);
 /*
- * Before the chat record id of room goes to s live (fan-out): notes it, and
- * returns 0 when s already got it with the room's history.
+ * 1 while a connection that keeps reading has more than half its send
+ * queue waiting: the chat reader then waits (back-pressure) instead of
+ * overflowing it. A connection that wrote nothing for a while is not
+ * waited for; its queue fills and it is closed as slow.
  */
-int		 ws_live(struct session *s, const char *room, const char *id);
+int		 ws_backpressure(void);
 const char	*ws_user(const struct session *s);	/* "" until bound */
 int		 ws_wants_ext(const struct session *s);
 int		 ws_count(void);
@@ -112,11 +114,14 @@ void		 ws_error(struct session *s, int err, const char *msg,
 		    const char *ref);
 void		 ws_error_code(struct session *s, const char *code,
 		    const char *msg, const char *ref);
-/* History for s is ready (called on the service thread). */
-void		 ws_history_done(struct session *s, const char *room,
-		    const char *before, const char *ref, int err,
-		    const char *errstr, struct kc_msg *msgs, size_t n,
-		    size_t asked);
+struct history_ask;
+/*
+ * History for s is ready (called on the service thread): msgs[0..n) oldest
+ * first, more: older ones were left out.
+ */
+void		 ws_history_done(struct session *s, const struct history_ask *a,
+		    int err, const char *errstr, struct kc_msg *msgs, size_t n,
+		    int more);
 /* The delivery outcome of a message s sent. */
 void		 ws_delivered(struct session *s, const char *ref,
 		    const struct kc_msg *m, int err, const char *errstr);
@@ -130,9 +135,12 @@ void	fanout_leave(struct session *s, const char *room);
 unsigned fanout_user_count(const char *room, const char *user);
 /* Delivers a record read from the chat topic; de-duplicates by id. */
 void	fanout_record(const struct kc_msg *m);
-/* Sends f to every subscriber of room (ext: only those asking for it). */
-/* Queues f to room's subscribers; id: the chat record it carries, or NULL. */
-void	fanout_room(const char *room, struct frame *f, int ext, const char *id);
+/*
+ * Queues f to room's subscribers (ext: only those asking for it). A
+ * subscriber's live stream is every record read after it joined: its
+ * first page of history ends where the reader was then (ws.c).
+ */
+void	fanout_room(const char *room, struct frame *f, int ext);
 /* Sends the presence list of room to its subscribers (ext only). */
 void	fanout_presence(const char *room);
 /* A presence frame for room, or NULL. */
@@ -156,6 +164,11 @@ void	kafka_forget(struct session *s);
 /* Flushes the producers, waiting at most timeout_ms. */
 int	kafka_flush(int timeout_ms);
 int	kafka_healthy(const char **why);
+/*
+ * Where a live stream of room joined now starts: the offset in room's
+ * partition of the next record the chat reader delivers, -1 if unknown.
+ */
+int64_t	kafka_live_offset(const char *room);
 int64_t	kafka_lag(void);
 int	kafka_pending(void);
 const struct kc_presence *kafka_presence(void);
@@ -165,14 +178,25 @@ extern const struct lws_protocols kafka_protocol;
 
 /* ------------------------------------------------------------ history.c */
 
+/* A page of a room's history, as a connection asked for it. */
+struct history_ask {
+	char		room[KC_NAME_MAX + 1];
+	size_t		n;
+	int64_t		before;		/* offset, or KC_OFFSET_END */
+	int64_t		since;		/* offset, 0: from the beginning */
+	char		before_id[KC_ID_LEN + 1];	/* "" unless asked by id */
+	char		ref[65];
+	int		join;		/* the first page of a join */
+	unsigned	attempt;	/* tries of a join's page so far */
+};
+
 int	history_start(unsigned nthreads);
 void	history_stop(void);
 /*
- * Asks for the last n messages of room before id (NULL: the newest).
- * KC_ERR_QUEUE_FULL: too many requests waiting, of everyone or of s.
+ * Asks for a page (copied). KC_ERR_QUEUE_FULL: too many requests waiting,
+ * of everyone or of s.
  */
-int	history_request(struct session *s, const char *room, size_t n,
-	    const char *before, const char *ref);
+int	history_request(struct session *s, const struct history_ask *a);
 /* 1 while a request of s for room is not yet delivered. */
 int	history_busy(const struct session *s, const char *room);
 /* Requests waiting for a worker. */

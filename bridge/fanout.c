@@ -173,7 +173,7 @@ fanout_rooms(void)
 }
 
 void
-fanout_room(const char *room, struct frame *f, int ext, const char *id)
+fanout_room(const char *room, struct frame *f, int ext)
 {
 	struct room	*r;
 	size_t		 i;
@@ -183,8 +183,6 @@ fanout_room(const char *room, struct frame *f, int ext, const char *id)
 	/* ws_send may close a slow client, which leaves its rooms: go backwards. */
 	for (i = r->nsubs; i > 0; i--) {
 		if (i > r->nsubs)
-			continue;
-		if (id != NULL && !ws_live(r->subs[i - 1], room, id))
 			continue;
 		if (ext)
 			ws_send_ext(r->subs[i - 1], f);
@@ -277,7 +275,7 @@ fanout_record(const struct kc_msg *m)
 		d.f = f;
 		ws_foreach(fanout_dm_one, &d);
 	} else
-		fanout_room(m->room, f, 0, m->id);
+		fanout_room(m->room, f, 0);
 	frame_unref(f);
 }
 
@@ -325,7 +323,7 @@ fanout_presence(const char *room)
 		return;		/* nobody here cares */
 	if ((f = fanout_presence_frame(room)) == NULL)
 		return;
-	fanout_room(room, f, 1, NULL);
+	fanout_room(room, f, 1);
 	frame_unref(f);
 }
 

@@ -24,16 +24,14 @@
 #define HISTORY_THREADS_MAX	8
 
 struct hjob {
-	struct session	*s;		/* NULL once the session closed */
-	char		 room[KC_NAME_MAX + 1];
-	char		 before[KC_ID_LEN + 1];
-	char		 ref[65];
-	size_t		 n;
-	int		 err;
-	char		 errstr[256];
-	struct kc_msg	*msgs;
-	size_t		 count;
-	struct hjob	*next;
+	struct session		*s;		/* NULL once the session closed */
+	struct history_ask	 a;
+	int			 err;
+	char			 errstr[256];
+	struct kc_msg		*msgs;
+	size_t			 count;
+	int			 more;
+	struct hjob		*next;
 };
 
 static pthread_mutex_t	 history_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -56,8 +54,9 @@ hjob_free(struct hjob *j)
 static void *
 history_worker(void *arg)
 {
-	unsigned	 me = (unsigned)(uintptr_t)arg;
-	struct hjob	*j;
+	unsigned		 me = (unsigned)(uintptr_t)arg;
+	struct hjob		*j;
+	struct kc_history_query	 q;
 
 	pthread_mutex_lock(&history_lock);
 	for (;;) {
@@ -72,9 +71,14 @@ history_worker(void *arg)
 		running[me] = j;
 		pthread_mutex_unlock(&history_lock);
 
-		j->err = kc_history_fetch(opts.conf, j->room, j->n,
-		    j->before[0] ? j->before : NULL, opts.history_timeout_ms,
-		    &j->msgs, &j->count, j->errstr, sizeof j->errstr);
+		q.room = j->a.room;
+		q.n = j->a.n;
+		q.before = j->a.before;
+		q.since = j->a.since;
+		q.before_id = j->a.before_id;
+		q.timeout_ms = opts.history_timeout_ms;
+		j->err = kc_history_query(opts.conf, &q, &j->msgs, &j->count,
+		    &j->more, j->errstr, sizeof j->errstr);
 
 		pthread_mutex_lock(&history_lock);
 		running[me] = NULL;
@@ -140,13 +144,13 @@ history_count(const struct session *s, const char *room)
 	unsigned		 i;
 
 	for (j = todo; j != NULL; j = j->next)
-		n += j->s == s && (room == NULL || strcmp(j->room, room) == 0);
+		n += j->s == s && (room == NULL || strcmp(j->a.room, room) == 0);
 	for (j = done; j != NULL; j = j->next)
-		n += j->s == s && (room == NULL || strcmp(j->room, room) == 0);
+		n += j->s == s && (room == NULL || strcmp(j->a.room, room) == 0);
 	for (i = 0; i < nthreads; i++) {
 		j = running[i];
 		n += j != NULL && j->s == s &&
-		    (room == NULL || strcmp(j->room, room) == 0);
+		    (room == NULL || strcmp(j->a.room, room) == 0);
 	}
 	return n;
 }
@@ -174,20 +178,16 @@ history_queued(void)
 }
 
 int
-history_request(struct session *s, const char *room, size_t n,
-    const char *before, const char *ref)
+history_request(struct session *s, const struct history_ask *a)
 {
 	struct hjob *j;
 
-	if (n == 0)
+	if (a->n == 0)
 		return KC_OK;
 	if ((j = calloc(1, sizeof *j)) == NULL)
 		return KC_ERR_NOMEM;
 	j->s = s;
-	j->n = n;
-	snprintf(j->room, sizeof j->room, "%s", room);
-	snprintf(j->before, sizeof j->before, "%s", before ? before : "");
-	snprintf(j->ref, sizeof j->ref, "%s", ref ? ref : "");
+	j->a = *a;
 	pthread_mutex_lock(&history_lock);
 	if (ntodo >= HISTORY_QUEUE_MAX || nthreads == 0 ||
 	    history_count(s, NULL) >= HISTORY_SESSION_MAX) {
@@ -260,8 +260,8 @@ history_deliver(void)
 		 * sessions close only on this thread.
 		 */
 		if (j->s != NULL)
-			ws_history_done(j->s, j->room, j->before, j->ref, j->err,
-			    j->errstr, j->msgs, j->count, j->n);
+			ws_history_done(j->s, &j->a, j->err, j->errstr, j->msgs,
+			    j->count, j->more);
 		hjob_free(j);
 	}
 }

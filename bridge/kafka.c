@@ -28,6 +28,7 @@
 
 #define PEND_BUCKETS		4096
 #define READ_BUDGET		64		/* records per loop pass: bounds a burst */
+#define READ_WAIT_US		(2 * 1000)	/* back-pressure: look again after */
 #define PRODUCER_POLL_US	(5 * 1000)
 #define EXPIRE_US		(1000 * 1000)
 #define TYPING_FRESH_US		(10 * 1000000LL)
@@ -233,7 +234,7 @@ kafka_presence_record(const struct kc_msg *m)
 	json_object_set_new(obj, "username", json_string(m->user));
 	if ((js = json_dumps(obj, JSON_COMPACT)) != NULL &&
 	    (f = frame_new(js, strlen(js))) != NULL) {
-		fanout_room(m->room, f, 1, NULL);
+		fanout_room(m->room, f, 1);
 		frame_unref(f);
 	}
 	free(js);
@@ -283,6 +284,17 @@ kafka_read(struct kreader *kr)
 		;
 	kc_msg_init(&m);
 	for (n = 0; n < READ_BUDGET; n++) {
+		/*
+		 * A connection that keeps reading has half a queue waiting:
+		 * leave the records in Kafka until it took them, rather than
+		 * closing it as slow. Checked per record, so that no burst
+		 * adds more than one frame past that mark.
+		 */
+		if (!kr->presence && ws_backpressure()) {
+			lws_sul_schedule(bridge_context(), 0, &kr->more,
+			    kafka_more, READ_WAIT_US);
+			break;
+		}
 		if (kc_reader_next(kr->r, 0, &m) != KC_OK)
 			break;
 		if (kr->presence) {
@@ -302,6 +314,14 @@ kafka_read(struct kreader *kr)
 			presence_gen++;
 			fanout_presence(m.room);
 		}
+		/*
+		 * An offset means something to a client only in the room's
+		 * own partition (a writer with another partitioner may put
+		 * a record elsewhere; history never reads there).
+		 */
+		if (m.partition != kc_room_partition(m.room,
+		    kc_reader_partitions(kr->r)))
+			m.offset = -1;
 		fanout_record(&m);
 	}
 	kc_msg_clear(&m);
@@ -489,6 +509,15 @@ kafka_healthy(const char **why)
 	}
 	*why = "ok";
 	return 1;
+}
+
+int64_t
+kafka_live_offset(const char *room)
+{
+	if (chat.r == NULL)
+		return -1;
+	return kc_reader_position(chat.r,
+	    kc_room_partition(room, kc_reader_partitions(chat.r)));
 }
 
 int64_t

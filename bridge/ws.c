@@ -70,6 +70,9 @@
 
 #define SESSION_INFLIGHT_MAX	64	/* messages waiting for Kafka: bounds a burst of acks */
 #define WRITE_BATCH		32	/* frames per WRITEABLE callback at most */
+#define STALL_US		(3 * 1000000LL)	/* nothing written: not waited for */
+#define STALL_CHECK_US		(100 * 1000)
+#define JOIN_HISTORY_TRIES	3	/* a join's first page, before giving up */
 #define TYPING_INTERVAL_US	(2 * 1000000LL)
 #define IP_BUCKETS		1024
 #define ROOMS_ACTIVE_MAX	100	/* rooms listed in a "rooms" answer */
@@ -83,15 +86,20 @@ struct session {
 	char		 user[KC_NAME_MAX + 1];
 	char		 room[KC_NAME_MAX + 1];		/* current */
 	char		 rooms[BRIDGE_ROOMS_MAX][KC_NAME_MAX + 1];
-	/* per room: the first chat record sent live since joining (history
-	 * stops before it) and the newest sent as history (live delivery
-	 * skips up to it), so that nothing arrives twice */
-	char		 live_first[BRIDGE_ROOMS_MAX][KC_ID_LEN + 1];
-	char		 hist_last[BRIDGE_ROOMS_MAX][KC_ID_LEN + 1];
+	/*
+	 * Per room: the offset in its partition where s's live stream began
+	 * (the chat reader's position when s joined). The first page of
+	 * history ends below it, and every record read since is live, so
+	 * nothing is missed or sent twice whatever order the ids are in.
+	 */
+	int64_t		 live_from[BRIDGE_ROOMS_MAX];
 	unsigned	 nrooms;
 	struct frame	**q;			/* ring of opts.send_queue */
 	unsigned	 qhead, qlen;
 	size_t		 qbytes;		/* payload bytes in q */
+	int64_t		 progress_at;		/* last write, or q became non-empty */
+	int		 high;			/* counted in nhigh */
+	int		 stalled;		/* wrote nothing for STALL_US */
 	struct kc_buf	 rx;			/* a fragmented message */
 	size_t		 rx_total;
 	int		 rx_binary;
@@ -116,6 +124,8 @@ struct ipcount {
 static struct session	*sessions;
 static int		 nsessions;
 static size_t		 queued_bytes;		/* qbytes of every session */
+static unsigned		 nhigh;			/* reading sessions over half full */
+static int64_t		 stall_checked;
 static struct ipcount	*ipcounts[IP_BUCKETS];
 
 /* ------------------------------------------------------------------ utils */
@@ -189,6 +199,50 @@ ws_queued_bytes(void)
 	return queued_bytes;
 }
 
+/* Whether s's queue is over half full, in frames or bytes. */
+static int
+ws_over_half(const struct session *s)
+{
+	return s->qlen > opts.send_queue / 2 ||
+	    s->qbytes > opts.send_queue_bytes / 2;
+}
+
+/* Counts s in nhigh while it is over half full and not stalled. */
+static void
+ws_mark(struct session *s)
+{
+	int high = !s->stalled && !s->closing && ws_over_half(s);
+
+	if (high && !s->high)
+		nhigh++;
+	else if (!high && s->high)
+		nhigh--;
+	s->high = high;
+}
+
+int
+ws_backpressure(void)
+{
+	struct session	*s;
+	int64_t		 now;
+
+	if (nhigh == 0)
+		return 0;
+	/* Those that stopped reading are not waited for. */
+	if ((now = kc_now_us()) - stall_checked >= STALL_CHECK_US) {
+		stall_checked = now;
+		for (s = sessions; s != NULL; s = s->next) {
+			if (s->high && now - s->progress_at >= STALL_US) {
+				log_info("%s (%s) reads nothing: not waiting "
+				    "for it", s->addr, s->client_id);
+				s->stalled = 1;
+				ws_mark(s);
+			}
+		}
+	}
+	return nhigh > 0;
+}
+
 /* Takes the oldest frame off s's queue (the caller owns its reference). */
 static struct frame *
 ws_dequeue(struct session *s)
@@ -226,6 +280,7 @@ ws_close(struct session *s, int status, const char *reason, int drain)
 		while (s->qlen > 0)
 			frame_unref(ws_dequeue(s));
 	}
+	ws_mark(s);
 	lws_callback_on_writable(s->wsi);
 	/* A client that does not read may never become writable. */
 	lws_set_timeout(s->wsi, PENDING_TIMEOUT_USER_OK, 5);
@@ -259,8 +314,11 @@ ws_send(struct session *s, struct frame *f)
 	s->qlen++;
 	s->qbytes += f->len;
 	queued_bytes += f->len;
-	if (s->qlen == 1)
+	if (s->qlen == 1) {
+		s->progress_at = kc_now_us();
 		lws_callback_on_writable(s->wsi);
+	}
+	ws_mark(s);
 }
 
 void
@@ -385,20 +443,6 @@ ws_in_room(const struct session *s, const char *room)
 	return -1;
 }
 
-int
-ws_live(struct session *s, const char *room, const char *id)
-{
-	int i;
-
-	if ((i = ws_in_room(s, room)) < 0)
-		return 1;
-	if (s->hist_last[i][0] != '\0' && strcmp(id, s->hist_last[i]) <= 0)
-		return 0;	/* it went out with the history */
-	if (s->live_first[i][0] == '\0')
-		memcpy(s->live_first[i], id, KC_ID_LEN + 1);
-	return 1;
-}
-
 /* Produces a join or leave record for s's user in room. */
 static void
 ws_announce(struct session *s, enum kc_type type, const char *room,
@@ -419,10 +463,36 @@ ws_announce(struct session *s, enum kc_type type, const char *room,
 	kc_msg_clear(&m);
 }
 
+/*
+ * Asks for the first page of room's history for s: the records below where
+ * its live stream began, at or above since (a reconnecting client's last
+ * offset + 1; 0: the newest --history).
+ */
+static void
+ws_join_history(struct session *s, const char *room, int64_t since,
+    const char *ref, unsigned attempt)
+{
+	struct history_ask	a;
+	int			i;
+
+	if (opts.history == 0 || (i = ws_in_room(s, room)) < 0)
+		return;
+	memset(&a, 0, sizeof a);
+	snprintf(a.room, sizeof a.room, "%s", room);
+	snprintf(a.ref, sizeof a.ref, "%s", ref ? ref : "");
+	a.n = opts.history;
+	a.before = s->live_from[i] >= 0 ? s->live_from[i] : KC_OFFSET_END;
+	a.since = since > 0 ? since : 0;
+	a.join = 1;
+	a.attempt = attempt;
+	if (history_request(s, &a) != KC_OK)
+		ws_error_code(s, "busy", "history is busy, ask again later", ref);
+}
+
 /* Subscribes s to room; history and presence follow. */
 static int
 ws_join(struct session *s, const char *room, const char *text, size_t len,
-    const char *ref)
+    const char *ref, int64_t since)
 {
 	json_t	*obj;
 	int	 err;
@@ -437,8 +507,8 @@ ws_join(struct session *s, const char *room, const char *text, size_t len,
 			ws_error(s, err, NULL, ref);
 			return -1;
 		}
-		s->live_first[s->nrooms][0] = '\0';
-		s->hist_last[s->nrooms][0] = '\0';
+		/* Live from the next record the chat reader delivers. */
+		s->live_from[s->nrooms] = kafka_live_offset(room);
 		snprintf(s->rooms[s->nrooms++], KC_NAME_MAX + 1, "%s", room);
 		if (s->user[0] != '\0' && fanout_user_count(room, s->user) == 1)
 			ws_announce(s, KC_TYPE_JOIN, room, text, len);
@@ -454,9 +524,8 @@ ws_join(struct session *s, const char *room, const char *text, size_t len,
 		ws_send_json(s, obj, 1);
 	}
 	/* History of room already on its way to s: that one will do. */
-	if (opts.history > 0 && !history_busy(s, room) &&
-	    (err = history_request(s, room, opts.history, NULL, ref)) != KC_OK)
-		ws_error_code(s, "busy", "history is busy, ask again later", ref);
+	if (!history_busy(s, room))
+		ws_join_history(s, room, since, ref, 0);
 	if (s->ext) {
 		struct frame *f = fanout_presence_frame(room);
 
@@ -485,10 +554,8 @@ ws_leave(struct session *s, const char *room, const char *text, size_t len,
 	fanout_leave(s, room);
 	memmove(s->rooms[i], s->rooms[i + 1],
 	    (s->nrooms - (unsigned)i - 1) * sizeof s->rooms[0]);
-	memmove(s->live_first[i], s->live_first[i + 1],
-	    (s->nrooms - (unsigned)i - 1) * sizeof s->live_first[0]);
-	memmove(s->hist_last[i], s->hist_last[i + 1],
-	    (s->nrooms - (unsigned)i - 1) * sizeof s->hist_last[0]);
+	memmove(&s->live_from[i], &s->live_from[i + 1],
+	    (s->nrooms - (unsigned)i - 1) * sizeof s->live_from[0]);
 	s->nrooms--;
 	if (strcmp(s->room, room) == 0)
 		snprintf(s->room, sizeof s->room, "%s",
@@ -550,6 +617,20 @@ ws_rate_ok(struct session *s)
 	return 0;
 }
 
+/* Client-made message ids: at most a day old, a minute ahead. */
+#define CLIENT_ID_PAST_MS	(24 * 3600 * 1000LL)
+#define CLIENT_ID_AHEAD_MS	(60 * 1000LL)
+
+static int
+ws_client_id_ok(const char *id)
+{
+	int64_t ms = kc_ulid_ms(id), now = kc_now_us() / 1000;
+
+	if (ms < now - CLIENT_ID_PAST_MS || ms > now + CLIENT_ID_AHEAD_MS)
+		return KC_ERR_ID;
+	return KC_OK;
+}
+
 static void
 ws_post(struct session *s, struct kc_req *r)
 {
@@ -578,7 +659,7 @@ ws_post(struct session *s, struct kc_req *r)
 	}
 	/* A plain client posting to a room it is not in joins it. */
 	if (r->type != KC_REQ_DM && ws_in_room(s, room) < 0 &&
-	    ws_join(s, room, NULL, 0, NULL) != 0)
+	    ws_join(s, room, NULL, 0, NULL, -1) != 0)
 		return;
 	kc_msg_init(&m);
 	if ((err = kc_msg_make(&m, types[r->type], room, s->user,
@@ -588,6 +669,20 @@ ws_post(struct session *s, struct kc_req *r)
 		return;
 	}
 	snprintf(m.via, sizeof m.via, "web");
+	/*
+	 * A client-made id: a retry of a message whose ack was lost is the
+	 * same record to every reader (they de-duplicate by id). Its time
+	 * must be near now, so that nobody fills the id space of others.
+	 */
+	if (r->id[0] != '\0') {
+		if ((err = ws_client_id_ok(r->id)) != KC_OK) {
+			kc_msg_clear(&m);
+			ws_error_code(s, "bad_id", "a message id must be a ULID "
+			    "made within the last day", r->ref);
+			return;
+		}
+		memcpy(m.id, r->id, sizeof m.id);
+	}
 	if ((err = kafka_send(s, r->ref, &m)) != KC_OK) {
 		metrics.produce_errors++;
 		ws_error(s, err, NULL, r->ref);
@@ -659,11 +754,12 @@ ws_rooms_active(size_t *total)
 static void
 ws_request(struct session *s, const char *buf, size_t len)
 {
-	struct kc_req	 r;
-	const char	*room;
-	json_t		*obj;
-	struct frame	*f;
-	int		 err;
+	struct kc_req		 r;
+	struct history_ask	 a;
+	const char		*room;
+	json_t			*obj;
+	struct frame		*f;
+	int			 err, i;
 
 	metrics.frames_in++;
 	kc_req_init(&r);
@@ -686,7 +782,8 @@ ws_request(struct session *s, const char *buf, size_t len)
 		ws_post(s, &r);
 		break;
 	case KC_REQ_JOIN:
-		ws_join(s, r.room, r.text, r.text ? r.text_len : 0, r.ref);
+		ws_join(s, r.room, r.text, r.text ? r.text_len : 0, r.ref,
+		    r.since);
 		break;
 	case KC_REQ_LEAVE:
 		ws_leave(s, r.room, r.text, r.text ? r.text_len : 0, r.ref);
@@ -697,10 +794,22 @@ ws_request(struct session *s, const char *buf, size_t len)
 			break;
 		}
 		metrics.history_requests++;
-		if ((r.limit ? r.limit : opts.history) == 0) {
+		memset(&a, 0, sizeof a);
+		snprintf(a.room, sizeof a.room, "%s", room);
+		snprintf(a.ref, sizeof a.ref, "%s", r.ref);
+		a.n = r.limit ? r.limit : opts.history;
+		/* Below an offset, or below a record named by its id; else
+		 * the first page: below where s's live stream began. */
+		a.before = r.before_offset >= 0 ? r.before_offset : KC_OFFSET_END;
+		if (r.before_offset < 0 && r.before[0] != '\0')
+			memcpy(a.before_id, r.before, sizeof a.before_id);
+		else if (r.before_offset < 0 && (i = ws_in_room(s, room)) >= 0 &&
+		    s->live_from[i] >= 0)
+			a.before = s->live_from[i];
+		a.since = r.since > 0 ? r.since : 0;
+		if (a.n == 0) {
 			/* --history 0 and no limit: an empty page. */
-			ws_history_done(s, room, r.before, r.ref, KC_OK, NULL,
-			    NULL, 0, 0);
+			ws_history_done(s, &a, KC_OK, NULL, NULL, 0, 0);
 			break;
 		}
 		/* One request per room at a time: a client cannot pile up work. */
@@ -709,8 +818,7 @@ ws_request(struct session *s, const char *buf, size_t len)
 			    "on its way", r.ref);
 			break;
 		}
-		if (history_request(s, room, r.limit ? r.limit : opts.history,
-		    r.before[0] ? r.before : NULL, r.ref) != KC_OK)
+		if (history_request(s, &a) != KC_OK)
 			ws_error_code(s, "busy", "history is busy, ask again later",
 			    r.ref);
 		break;
@@ -949,7 +1057,7 @@ ws_established(struct lws *wsi, struct session *s)
 	if (lws_get_urlarg_by_name(wsi, "ext=", arg, sizeof arg) != NULL &&
 	    strcmp(arg, "0") != 0)
 		ws_extend(s);
-	ws_join(s, "general", NULL, 0, NULL);
+	ws_join(s, "general", NULL, 0, NULL, -1);
 	return 0;
 }
 
@@ -972,6 +1080,9 @@ ws_closed(struct session *s)
 	history_forget(s);
 	while (s->qlen > 0)
 		frame_unref(ws_dequeue(s));
+	if (s->high)
+		nhigh--;
+	s->high = 0;
 	free(s->q);
 	kc_buf_free(&s->rx);
 	ip_add(s->addr, -1);
@@ -1003,6 +1114,8 @@ ws_writeable(struct session *s)
 		if (i > 0 && lws_send_pipe_choked(s->wsi))
 			break;
 		f = ws_dequeue(s);
+		s->progress_at = kc_now_us();
+		s->stalled = 0;
 		n = lws_write(s->wsi, frame_payload(f), f->len, LWS_WRITE_TEXT);
 		metrics.frames_out++;
 		metrics.bytes_out += f->len;
@@ -1011,6 +1124,7 @@ ws_writeable(struct session *s)
 			return -1;
 	}
 	if (i > 0) {
+		ws_mark(s);
 		if (s->qlen > 0 || s->closing)
 			lws_callback_on_writable(s->wsi);
 		return 0;
@@ -1130,46 +1244,60 @@ ws_budget(size_t limit, size_t used)
  * messages that fit in half of what is left of s's send queue (frames and
  * bytes) go out, so that however large --history or a page is, a client
  * that reads is never closed for it; an extended client learns from
- * "more" that older ones exist.
+ * "more" that older ones exist, and asks for them by offset. A join's
+ * first page that Kafka could not give (a leader election, say) is asked
+ * for again; the room stays joined either way.
  */
 void
-ws_history_done(struct session *s, const char *room, const char *before,
-    const char *ref, int err, const char *errstr, struct kc_msg *msgs,
-    size_t n, size_t asked)
+ws_history_done(struct session *s, const struct history_ask *a, int err,
+    const char *errstr, struct kc_msg *msgs, size_t n, int more)
 {
 	struct kc_buf	*enc = NULL, b = { 0 };
 	json_t		*obj;
 	char		*head;
 	size_t		 i, first = n, count = 0, used = 0, max_bytes, max_frames;
-	const char	*live;
-	int		 trimmed = 0, ri, first_page;
+	const char	*ref = a->join ? NULL : a->ref;
+	int		 trimmed = 0;
 
+	if (s->closing)
+		return;
+	if (err != KC_OK && a->join) {
+		if (ws_in_room(s, a->room) < 0)
+			return;
+		if (a->attempt + 1 < JOIN_HISTORY_TRIES) {
+			log_info("history of %s for %s (%s): %s; asking again",
+			    a->room, s->addr, s->client_id,
+			    errstr && *errstr ? errstr : kc_strerror(err));
+			ws_join_history(s, a->room, a->since, a->ref,
+			    a->attempt + 1);
+			return;
+		}
+		/* Not the join's ref: the join itself succeeded. */
+		obj = json_object();
+		json_object_set_new(obj, "type", json_string("error"));
+		json_object_set_new(obj, "code", json_string("history_unavailable"));
+		json_object_set_new(obj, "error", json_string(errstr && *errstr ?
+		    errstr : kc_strerror(err)));
+		json_object_set_new(obj, "room", json_string(a->room));
+		metrics.errors_sent++;
+		ws_send_json(s, obj, 0);
+		return;
+	}
 	if (err != KC_OK) {
 		ws_error(s, err, errstr, ref);
 		return;
 	}
-	if (s->closing)
-		return;
 	if (n > 0 && (enc = calloc(n, sizeof *enc)) == NULL) {
 		ws_error(s, KC_ERR_NOMEM, NULL, ref);
 		return;
 	}
 	max_bytes = ws_budget(opts.send_queue_bytes, s->qbytes);
 	max_frames = s->ext ? SIZE_MAX : ws_budget(opts.send_queue, s->qlen);
-	/* The first page stops where live delivery to s began. */
-	first_page = before == NULL || *before == '\0';
-	live = first_page && (ri = ws_in_room(s, room)) >= 0 &&
-	    s->live_first[ri][0] != '\0' ? s->live_first[ri] : NULL;
 	/* Newest first, until the budget is spent. */
 	for (i = n; i > 0; i--) {
 		struct kc_msg	*m = &msgs[i - 1];
 		struct kc_buf	*e = &enc[i - 1];
 
-		if (live != NULL && strcmp(m->id, live) >= 0)
-			continue;	/* already sent live */
-		if (m->type == KC_TYPE_DM && strcmp(m->user, s->user) != 0 &&
-		    strcmp(m->to, s->user) != 0)
-			continue;	/* someone else's direct message */
 		if (kc_json_encode_msg(m, e) != KC_OK || e->len < 2) {
 			kc_buf_free(e);
 			continue;
@@ -1189,16 +1317,7 @@ ws_history_done(struct session *s, const char *room, const char *before,
 	}
 	if (trimmed)
 		log_debug("history of %s for %s (%s): %zu of %zu messages fit "
-		    "its send queue", room, s->addr, s->client_id, count, n);
-	if (first_page && (ri = ws_in_room(s, room)) >= 0) {
-		for (i = n; i > first; i--) {
-			if (enc[i - 1].len > 0 &&
-			    strcmp(msgs[i - 1].id, s->hist_last[ri]) > 0) {
-				memcpy(s->hist_last[ri], msgs[i - 1].id, KC_ID_LEN + 1);
-				break;
-			}
-		}
-	}
+		    "its send queue", a->room, s->addr, s->client_id, count, n);
 
 	if (!s->ext) {
 		for (i = first; i < n; i++) {
@@ -1209,13 +1328,17 @@ ws_history_done(struct session *s, const char *room, const char *before,
 	}
 	obj = json_object();
 	json_object_set_new(obj, "type", json_string("history"));
-	json_object_set_new(obj, "room", json_string(room));
-	json_object_set_new(obj, "before", before && *before ?
-	    json_string(before) : json_null());
-	json_object_set_new(obj, "more",
-	    json_boolean((n >= asked && n > 0) || trimmed));
-	if (ref != NULL && *ref != '\0')
-		json_object_set_new(obj, "ref", json_string(ref));
+	json_object_set_new(obj, "room", json_string(a->room));
+	json_object_set_new(obj, "before", a->before_id[0] ?
+	    json_string(a->before_id) : json_null());
+	if (!a->join && a->before != KC_OFFSET_END)
+		json_object_set_new(obj, "before_offset",
+		    json_integer((json_int_t)a->before));
+	if (a->since > 0)
+		json_object_set_new(obj, "since", json_integer((json_int_t)a->since));
+	json_object_set_new(obj, "more", json_boolean(more || trimmed));
+	if (a->ref[0] != '\0')
+		json_object_set_new(obj, "ref", json_string(a->ref));
 	head = json_dumps(obj, JSON_COMPACT);
 	json_decref(obj);
 	if (head == NULL)

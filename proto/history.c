@@ -2,10 +2,12 @@
  * history.c - "the last N messages of room R", read from Kafka.
  *
  * A room's records all live in one partition (key = room, murmur2), which
- * other rooms may share. Read backwards from the end (or from the message
- * before which older pages are wanted) in growing windows, keep room R's
- * chat records, stop at N, at the low watermark, or after
- * KC_HISTORY_SCAN_MAX records. Direct messages are not part of a room's
+ * other rooms may share. Read backwards from an offset (the end, where a
+ * reader's live stream starts, or the record before which older pages are
+ * wanted) in growing windows, keep room R's chat records, stop at N, at the
+ * low watermark (or a given lower offset), or after KC_HISTORY_SCAN_MAX
+ * records. Offsets decide, never id order: records from different writers
+ * are not in id order. Direct messages are not part of a room's
  * history (only their two parties may see them).
  */
 #include <stdio.h>
@@ -33,44 +35,37 @@ kc_history_free(struct kc_msg *msgs, size_t count)
 	free(msgs);
 }
 
-/* Decodes ms of a ULID's time part (first 10 characters). */
-static int64_t
-ulid_ms(const char *id)
-{
-	static const char	 alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-	int64_t			 ms = 0;
-	int			 i;
-
-	for (i = 0; i < 10; i++)
-		ms = ms * 32 + (strchr(alphabet, id[i]) - alphabet);
-	return ms;
-}
-
+/* Whether m is part of room's history. */
 static int
-history_keep(const struct kc_msg *m, const char *room, const char *before)
+history_keep(const struct kc_msg *m, const char *room)
 {
 	if (strcmp(m->room, room) != 0)
 		return 0;
-	if (m->type != KC_TYPE_MESSAGE && m->type != KC_TYPE_ACTION &&
-	    m->type != KC_TYPE_JOIN && m->type != KC_TYPE_LEAVE)
-		return 0;
-	return before == NULL || strcmp(m->id, before) < 0;
+	return m->type == KC_TYPE_MESSAGE || m->type == KC_TYPE_ACTION ||
+	    m->type == KC_TYPE_JOIN || m->type == KC_TYPE_LEAVE;
 }
 
 /*
- * Reads offsets [from, to) of one partition, appending room's records to
- * win (in offset order). Returns the number of records read.
+ * Called for each of room's history records found by history_scan(), in
+ * offset order; m (with its partition and offset) may be taken (then
+ * re-initialised). Returns 1 to stop the scan.
+ */
+typedef int history_fn(void *arg, struct kc_msg *m, int *errp);
+
+/*
+ * Reads offsets [from, to) of one partition and calls fn for room's
+ * history records. Returns the number of records read.
  */
 static int
-history_window(rd_kafka_t *rk, const char *topic, int32_t part, int64_t from,
-    int64_t to, const char *room, const char *before, int64_t deadline,
-    struct history *win, int *errp)
+history_scan(rd_kafka_t *rk, const char *topic, int32_t part, int64_t from,
+    int64_t to, const char *room, int64_t deadline, history_fn *fn,
+    void *arg, int *errp)
 {
 	rd_kafka_topic_partition_list_t	*tl;
 	rd_kafka_message_t		*rkm;
-	struct kc_msg			 m, *grown;
+	struct kc_msg			 m;
 	int64_t				 next = from;
-	int				 n = 0;
+	int				 n = 0, stop = 0;
 
 	tl = rd_kafka_topic_partition_list_new(1);
 	rd_kafka_topic_partition_list_add(tl, topic, part)->offset = from;
@@ -81,7 +76,7 @@ history_window(rd_kafka_t *rk, const char *topic, int32_t part, int64_t from,
 	}
 	rd_kafka_topic_partition_list_destroy(tl);
 	kc_msg_init(&m);
-	while (next < to) {
+	while (next < to && !stop && *errp == KC_OK) {
 		if (kc_now_us() > deadline) {
 			*errp = KC_ERR_TIMEOUT;
 			break;
@@ -103,22 +98,88 @@ history_window(rd_kafka_t *rk, const char *topic, int32_t part, int64_t from,
 		next = rkm->offset + 1;
 		n++;
 		if (rkm->offset < to && kc_mp_decode(rkm->payload, rkm->len, &m) == KC_OK &&
-		    history_keep(&m, room, before)) {
-			grown = realloc(win->msgs, (win->count + 1) * sizeof *grown);
-			if (grown == NULL) {
-				rd_kafka_message_destroy(rkm);
-				*errp = KC_ERR_NOMEM;
-				break;
-			}
-			win->msgs = grown;
-			win->msgs[win->count++] = m;	/* takes m's text */
-			kc_msg_init(&m);
+		    history_keep(&m, room)) {
+			m.partition = part;
+			m.offset = rkm->offset;
+			stop = fn(arg, &m, errp);
 		}
 		rd_kafka_message_destroy(rkm);
 	}
 	kc_msg_clear(&m);
 	rd_kafka_assign(rk, NULL);
 	return n;
+}
+
+/* history_fn: appends m to the window. */
+static int
+history_collect(void *arg, struct kc_msg *m, int *errp)
+{
+	struct history	*win = arg;
+	struct kc_msg	*grown;
+
+	if ((grown = realloc(win->msgs, (win->count + 1) * sizeof *grown)) == NULL) {
+		*errp = KC_ERR_NOMEM;
+		return 1;
+	}
+	win->msgs = grown;
+	win->msgs[win->count++] = *m;	/* takes m's text */
+	kc_msg_init(m);
+	return 0;
+}
+
+struct locate {
+	const char	*id;
+	int64_t		 offset;
+};
+
+/* history_fn: stops at the record with the wanted id. */
+static int
+history_find(void *arg, struct kc_msg *m, int *errp)
+{
+	struct locate *l = arg;
+
+	if (strcmp(m->id, l->id) != 0)
+		return 0;
+	l->offset = m->offset;
+	return 1;
+}
+
+/*
+ * The offset of record id of room in [lo, hi): read forward from the
+ * first record stored at or after id's time minus KC_HISTORY_ID_SLACK_MS
+ * (a record's CreateTime is its id's time; the slack covers writers whose
+ * clocks disagree), at most KC_HISTORY_SCAN_MAX records.
+ */
+static int
+history_locate(rd_kafka_t *rk, const char *topic, int32_t part, int64_t lo,
+    int64_t hi, const char *room, const char *id, int64_t deadline,
+    int timeout_ms, int64_t *out)
+{
+	rd_kafka_topic_partition_list_t	*tl;
+	struct locate			 l = { id, -1 };
+	int64_t				 from = lo, t, scanned = 0, to;
+	int				 err = KC_OK;
+
+	t = kc_ulid_ms(id) - KC_HISTORY_ID_SLACK_MS;
+	tl = rd_kafka_topic_partition_list_new(1);
+	rd_kafka_topic_partition_list_add(tl, topic, part)->offset = t > 0 ? t : 0;
+	if (rd_kafka_offsets_for_times(rk, tl, timeout_ms) ==
+	    RD_KAFKA_RESP_ERR_NO_ERROR && tl->elems[0].offset >= lo)
+		from = tl->elems[0].offset;
+	rd_kafka_topic_partition_list_destroy(tl);
+	while (from < hi && l.offset < 0 && scanned < KC_HISTORY_SCAN_MAX &&
+	    err == KC_OK) {
+		to = hi - from > 4096 ? from + 4096 : hi;
+		scanned += history_scan(rk, topic, part, from, to, room, deadline,
+		    history_find, &l, &err);
+		from = to;
+	}
+	if (err != KC_OK)
+		return err;
+	if (l.offset < 0)
+		return KC_ERR_NOT_FOUND;
+	*out = l.offset;
+	return KC_OK;
 }
 
 /* Prepends the last `want` messages of win to h (win is emptied). */
@@ -146,30 +207,76 @@ history_prepend(struct history *h, struct history *win, size_t want)
 	return KC_OK;
 }
 
+static uint32_t
+history_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+/*
+ * Drops every record whose id an older one (lower offset) has: a writer's
+ * retry stores the same message twice, readers show it once.
+ */
+static int
+history_dedupe(struct history *h)
+{
+	size_t	 size = 16, mask, i, j, k = 0;
+	size_t	*table;			/* index + 1 into h->msgs, 0 = empty */
+
+	while (size < h->count * 2)
+		size *= 2;
+	mask = size - 1;
+	if ((table = calloc(size, sizeof *table)) == NULL)
+		return KC_ERR_NOMEM;
+	for (i = 0; i < h->count; i++) {
+		for (j = history_hash(h->msgs[i].id) & mask; table[j] != 0;
+		    j = (j + 1) & mask) {
+			if (strcmp(h->msgs[table[j] - 1].id, h->msgs[i].id) == 0)
+				break;
+		}
+		if (table[j] != 0) {
+			kc_msg_clear(&h->msgs[i]);
+			continue;
+		}
+		h->msgs[k] = h->msgs[i];
+		table[j] = ++k;
+	}
+	h->count = k;
+	free(table);
+	return KC_OK;
+}
+
 int
-kc_history_fetch(const struct kc_conf *c, const char *room, size_t n,
-    const char *before, int timeout_ms, struct kc_msg **out, size_t *count,
-    char *errstr, size_t errlen)
+kc_history_query(const struct kc_conf *c, const struct kc_history_query *q,
+    struct kc_msg **out, size_t *count, int *more, char *errstr, size_t errlen)
 {
 	rd_kafka_conf_t			*rc;
 	rd_kafka_t			*rk = NULL;
-	rd_kafka_topic_partition_list_t	*tl;
 	struct history			 h = { NULL, 0 }, win = { NULL, 0 };
 	const char			*topic = kc_conf_get(c, "topic");
+	const char			*room = q->room;
 	char				 lerr[512];
 	int64_t				 lo, hi, end, start, window, scanned = 0;
-	int64_t				 deadline = kc_now_us() + (int64_t)timeout_ms * 1000;
+	int64_t				 deadline = kc_now_us() + (int64_t)q->timeout_ms * 1000;
+	size_t				 n = q->n, skipped = 0;
 	int32_t				 part;
 	int				 nparts, err = KC_OK;
 
 	*out = NULL;
 	*count = 0;
+	*more = 0;
 	if ((err = kc_room_validate(room, strlen(room))) != KC_OK)
 		return err;
-	if (before != NULL && *before == '\0')
-		before = NULL;
-	if (before != NULL && !kc_ulid_valid(before, strlen(before)))
+	if (q->before == KC_OFFSET_END && q->before_id != NULL &&
+	    *q->before_id != '\0' &&
+	    !kc_ulid_valid(q->before_id, strlen(q->before_id)))
 		return KC_ERR_ID;
+	if (q->before < KC_OFFSET_END || q->since < 0)
+		return KC_ERR_INVAL;
 	if (n == 0)
 		return KC_OK;
 	if (n > KC_HISTORY_SCAN_MAX)
@@ -193,35 +300,40 @@ kc_history_fetch(const struct kc_conf *c, const char *room, size_t n,
 		return KC_ERR_KAFKA;
 	}
 	rd_kafka_poll_set_consumer(rk);
-	if ((nparts = kc_topic_partitions(rk, topic, timeout_ms, errstr, errlen)) < 0) {
+	if ((nparts = kc_topic_partitions(rk, topic, q->timeout_ms, errstr,
+	    errlen)) < 0) {
 		err = KC_ERR_KAFKA;
 		goto done;
 	}
-	part = rd_kafka_msg_partitioner_murmur2_random(NULL, room, strlen(room),
-	    nparts, NULL, NULL);
+	part = kc_room_partition(room, nparts);
 	if ((err = kc_watermarks(rk, topic, part, deadline, &lo, &hi, errstr,
 	    errlen)) != KC_OK)
 		goto done;
+	if (q->since > lo)
+		lo = q->since;
 	end = hi;
-	if (before != NULL) {
-		/* Older pages end at the first record after the id's millisecond. */
-		tl = rd_kafka_topic_partition_list_new(1);
-		rd_kafka_topic_partition_list_add(tl, topic, part)->offset =
-		    ulid_ms(before) + 1;
-		if (rd_kafka_offsets_for_times(rk, tl, timeout_ms) ==
-		    RD_KAFKA_RESP_ERR_NO_ERROR && tl->elems[0].offset >= 0)
-			end = tl->elems[0].offset;
-		rd_kafka_topic_partition_list_destroy(tl);
+	if (q->before != KC_OFFSET_END && q->before < end)
+		end = q->before;
+	else if (q->before == KC_OFFSET_END && q->before_id != NULL &&
+	    *q->before_id != '\0' &&
+	    (err = history_locate(rk, topic, part, lo, hi, room, q->before_id,
+	    deadline, q->timeout_ms, &end)) != KC_OK) {
+		if (err == KC_ERR_NOT_FOUND && errstr != NULL)
+			snprintf(errstr, errlen, "no message %s in %s",
+			    q->before_id, room);
+		goto done;
 	}
 	window = (int64_t)n * 2 > HISTORY_WINDOW_MIN ? (int64_t)n * 2 : HISTORY_WINDOW_MIN;
 	while (end > lo && h.count < n && scanned < KC_HISTORY_SCAN_MAX) {
 		if (window > KC_HISTORY_SCAN_MAX - scanned)
 			window = KC_HISTORY_SCAN_MAX - scanned;
 		start = end - window > lo ? end - window : lo;
-		scanned += history_window(rk, topic, part, start, end, room, before,
-		    deadline, &win, &err);
-		if (err == KC_OK)
+		scanned += history_scan(rk, topic, part, start, end, room,
+		    deadline, history_collect, &win, &err);
+		if (err == KC_OK) {
+			skipped = win.count > n - h.count ? win.count - (n - h.count) : 0;
 			err = history_prepend(&h, &win, n - h.count);
+		}
 		if (err != KC_OK)
 			break;
 		end = start;
@@ -234,10 +346,28 @@ kc_history_fetch(const struct kc_conf *c, const char *room, size_t n,
 		kc_history_free(h.msgs, h.count);
 		goto done;
 	}
+	/* Older records are left: some of the last window's, or unread ones. */
+	*more = skipped > 0 || (h.count >= n && end > lo);
+	if ((err = history_dedupe(&h)) != KC_OK) {
+		kc_history_free(h.msgs, h.count);
+		goto done;
+	}
 	*out = h.msgs;
 	*count = h.count;
 done:
 	rd_kafka_consumer_close(rk);
 	rd_kafka_destroy(rk);
 	return err;
+}
+
+int
+kc_history_fetch(const struct kc_conf *c, const char *room, size_t n,
+    const char *before, int timeout_ms, struct kc_msg **out, size_t *count,
+    char *errstr, size_t errlen)
+{
+	struct kc_history_query	q = { room, n, KC_OFFSET_END, 0, before,
+				    timeout_ms };
+	int			more;
+
+	return kc_history_query(c, &q, out, count, &more, errstr, errlen);
 }

@@ -17,6 +17,10 @@
  *   to        string                    a user name; only on "dm"
  *   message   string                    text (kc_text_validate)
  *   before    string                    a ULID
+ *   before_offset integer >= 0          an offset in the room's partition
+ *   since     integer >= 0              an offset in the room's partition
+ *   id        string                    a ULID the client made for its
+ *                                       message (retries keep it)
  *   limit     integer >= 0              clamped to JSON_LIMIT_MAX
  *   ref       string                    1..64 printable ASCII bytes
  *
@@ -72,6 +76,8 @@ kc_req_init(struct kc_req *r)
 {
 	memset(r, 0, sizeof *r);
 	r->type = KC_REQ_MESSAGE;
+	r->since = -1;
+	r->before_offset = -1;
 }
 
 void
@@ -232,6 +238,38 @@ field_before(json_t *obj, char *dst)
 }
 
 static int
+field_id(json_t *obj, char *dst)
+{
+	const char	*s;
+	size_t		 len;
+	int		 found;
+
+	if ((found = field_string(obj, "id", &s, &len)) <= 0)
+		return -found;
+	if (!kc_ulid_valid(s, len))
+		return KC_ERR_ID;
+	memcpy(dst, s, len);
+	dst[len] = '\0';
+	return KC_OK;
+}
+
+/* An offset: an integer from 0 to 2^62; absent leaves *out as it is. */
+static int
+field_offset(json_t *obj, const char *key, int64_t *out)
+{
+	json_t		*v;
+	json_int_t	 n;
+
+	if ((v = json_object_get(obj, key)) == NULL)
+		return KC_OK;
+	if (!json_is_integer(v) || (n = json_integer_value(v)) < 0 ||
+	    n > ((json_int_t)1 << 62))
+		return KC_ERR_JSON_FIELD_TYPE;
+	*out = (int64_t)n;
+	return KC_OK;
+}
+
+static int
 field_limit(json_t *obj, unsigned *limit)
 {
 	json_t		*v;
@@ -291,6 +329,9 @@ req_fill(json_t *obj, struct kc_req *r)
 	    (err = field_user(obj, "to", r->to)) != KC_OK ||
 	    (err = field_text(obj, r)) != KC_OK ||
 	    (err = field_before(obj, r->before)) != KC_OK ||
+	    (err = field_offset(obj, "before_offset", &r->before_offset)) != KC_OK ||
+	    (err = field_offset(obj, "since", &r->since)) != KC_OK ||
+	    (err = field_id(obj, r->id)) != KC_OK ||
 	    (err = field_limit(obj, &r->limit)) != KC_OK)
 		return err;
 	if (r->type != KC_REQ_DM && r->to[0] != '\0')
@@ -485,6 +526,9 @@ kc_json_encode_msg(const struct kc_msg *m, struct kc_buf *out)
 		bad |= add_str(obj, "to", m->to, strlen(m->to));
 	if (m->via[0] != '\0')
 		bad |= add_str(obj, "via", m->via, strlen(m->via));
+	if (m->offset >= 0)
+		bad |= json_object_set_new(obj, "offset",
+		    json_integer((json_int_t)m->offset)) != 0;
 	if (bad) {
 		json_decref(obj);
 		return KC_ERR_NOMEM;

@@ -133,8 +133,13 @@ struct kc_msg {
 	int64_t		ts;			/* µs since the Unix epoch, UTC */
 	char	       *text;			/* owned; NULL when absent */
 	size_t		text_len;
+	/* Where a reader found the record (not part of the record): its
+	 * partition and offset, -1 when it was not read from Kafka. */
+	int32_t		partition;
+	int64_t		offset;
 };
 
+/* Sets every field to empty, partition and offset to -1. */
 void	kc_msg_init(struct kc_msg *m);
 /* Frees text and resets m to the state of kc_msg_init(). */
 void	kc_msg_clear(struct kc_msg *m);
@@ -173,6 +178,8 @@ int	kc_utf8_valid(const char *s, size_t len);
 
 /* Writes a new ULID for time ts_us (µs; 0 = now) and a NUL into out. */
 int	kc_ulid_new(char out[KC_ID_LEN + 1], int64_t ts_us);
+/* The milliseconds of a valid ULID's time part. */
+int64_t	kc_ulid_ms(const char *id);
 /* 1 when s is 26 Crockford base32 characters with a valid time part. */
 int	kc_ulid_valid(const char *s, size_t len);
 /* Current time in µs since the Unix epoch. */
@@ -215,9 +222,10 @@ enum kc_req_type {
 	KC_REQ_MESSAGE = 0,	/* the documented four-field form; "type":"message" */
 	KC_REQ_ACTION,		/* "type":"action" (/me) */
 	KC_REQ_DM,		/* "type":"dm", "to" */
-	KC_REQ_JOIN,		/* "type":"join", "room" */
+	KC_REQ_JOIN,		/* "type":"join", "room", "since" (offset) */
 	KC_REQ_LEAVE,		/* "type":"leave", "room" */
-	KC_REQ_HISTORY,		/* "type":"history", "room", "before" (id), "limit" */
+	KC_REQ_HISTORY,		/* "type":"history", "room", "before" (id) or
+				 * "before_offset", "since", "limit" */
 	KC_REQ_TYPING,		/* "type":"typing", "room" */
 	KC_REQ_WHO,		/* "type":"who", "room" */
 	KC_REQ_ROOMS,		/* "type":"rooms" */
@@ -231,6 +239,9 @@ struct kc_req {
 	char		room[KC_NAME_MAX + 1];		/* "" if absent */
 	char		to[KC_NAME_MAX + 1];		/* "" if absent */
 	char		before[KC_ID_LEN + 1];		/* "" if absent */
+	int64_t		before_offset;			/* -1 if absent */
+	int64_t		since;				/* -1 if absent */
+	char		id[KC_ID_LEN + 1];		/* client-made message id, "" if absent */
 	char		ref[65];			/* client's correlation id, "" if absent */
 	unsigned	limit;				/* 0 if absent */
 	char	       *text;				/* "message", owned; NULL if absent */
@@ -372,6 +383,16 @@ uint64_t kc_reader_skipped(const struct kc_reader *r);
 int	kc_reader_fd(struct kc_reader *r);
 /* Total consumer lag (high watermark - position) over all partitions. */
 int64_t	kc_reader_lag(struct kc_reader *r);
+/*
+ * The offset of the next record kc_reader_next() will return from
+ * partition (everything below it was returned or skipped), or -1 for a
+ * partition the reader does not read.
+ */
+int64_t	kc_reader_position(const struct kc_reader *r, int32_t partition);
+/* Partitions the reader reads (0 .. n-1). */
+int	kc_reader_partitions(const struct kc_reader *r);
+/* The partition of room's records in a topic of nparts partitions. */
+int32_t	kc_room_partition(const char *room, int nparts);
 /* 1 while the last metadata request succeeded. */
 int	kc_reader_connected(struct kc_reader *r);
 
@@ -390,6 +411,31 @@ int	kc_history_fetch(const struct kc_conf *c, const char *room, size_t n,
 	    const char *before, int timeout_ms, struct kc_msg **out,
 	    size_t *count, char *errstr, size_t errlen);
 void	kc_history_free(struct kc_msg *msgs, size_t count);
+
+/*
+ * The same by offsets, for readers that know where their live stream
+ * starts: the newest n displayable records of room at offsets in
+ * [since, before) of its partition (before = KC_OFFSET_END: the end;
+ * before_id, when before is KC_OFFSET_END and it is set: below the offset
+ * of that record, found by reading from its id's time minus
+ * KC_HISTORY_ID_SLACK_MS). Records are returned oldest first with their
+ * offsets, the first of each id only; *more is 1 when older records of
+ * room at or above since were left out. KC_ERR_NOT_FOUND: no record
+ * before_id in the room.
+ */
+#define KC_OFFSET_END		(-1)
+#define KC_HISTORY_ID_SLACK_MS	300000
+struct kc_history_query {
+	const char	*room;
+	size_t		 n;
+	int64_t		 before;	/* offset, or KC_OFFSET_END */
+	int64_t		 since;		/* offset; 0 = from the beginning */
+	const char	*before_id;	/* NULL or a ULID */
+	int		 timeout_ms;
+};
+int	kc_history_query(const struct kc_conf *c, const struct kc_history_query *q,
+	    struct kc_msg **out, size_t *count, int *more, char *errstr,
+	    size_t errlen);
 
 /* ---------------------------------------------------------------- presence */
 

@@ -42,6 +42,8 @@ void
 kc_msg_init(struct kc_msg *m)
 {
 	memset(m, 0, sizeof *m);
+	m->partition = -1;
+	m->offset = -1;
 }
 
 void

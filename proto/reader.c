@@ -19,6 +19,8 @@ struct kc_reader {
 	rd_kafka_queue_t	*queue;
 	rd_kafka_topic_partition_list_t *parts;
 	char			 topic[256];
+	int64_t			*next;		/* per partition: the next offset returned */
+	int			 nparts;
 	int			 pipefd[2];
 	uint64_t		 skipped;
 	int			 connected;
@@ -51,6 +53,7 @@ kc_reader_free(struct kc_reader *r)
 		return;
 	if (r->parts != NULL)
 		rd_kafka_topic_partition_list_destroy(r->parts);
+	free(r->next);
 	if (r->queue != NULL)
 		rd_kafka_queue_destroy(r->queue);
 	if (r->rk != NULL) {
@@ -212,8 +215,10 @@ reader_open(const struct kc_conf *c, const char *topic, long back,
 	r->connected = 1;
 	err = KC_ERR_NOMEM;
 	if ((r->parts = rd_kafka_topic_partition_list_new(n)) == NULL ||
-	    (ends = calloc((size_t)n, sizeof *ends)) == NULL)
+	    (ends = calloc((size_t)n, sizeof *ends)) == NULL ||
+	    (r->next = calloc((size_t)n, sizeof *r->next)) == NULL)
 		goto fail;
+	r->nparts = n;
 	for (i = 0; i < n; i++) {
 		if ((err = kc_watermarks(r->rk, topic, i, deadline, &lo, &hi, errstr,
 		    errlen)) != KC_OK)
@@ -247,6 +252,8 @@ reader_open(const struct kc_conf *c, const char *topic, long back,
 		err = KC_ERR_KAFKA;
 		goto fail;
 	}
+	for (i = 0; i < r->parts->cnt; i++)
+		r->next[r->parts->elems[i].partition] = r->parts->elems[i].offset;
 	r->queue = rd_kafka_queue_get_consumer(r->rk);
 	free(ends);
 	*out = r;
@@ -291,7 +298,18 @@ kc_reader_next(struct kc_reader *r, int timeout_ms, struct kc_msg *m)
 			continue;
 		}
 		r->connected = 1;
+		if (rkm->partition >= 0 && rkm->partition < r->nparts) {
+			/* Never the same record twice (a fetch restarted
+			 * from an older offset): readers count on it. */
+			if (rkm->offset < r->next[rkm->partition]) {
+				rd_kafka_message_destroy(rkm);
+				continue;
+			}
+			r->next[rkm->partition] = rkm->offset + 1;
+		}
 		err = kc_mp_decode(rkm->payload, rkm->len, m);
+		m->partition = rkm->partition;
+		m->offset = rkm->offset;
 		rd_kafka_message_destroy(rkm);
 		if (err == KC_OK)
 			return KC_OK;
@@ -342,6 +360,29 @@ kc_reader_lag(struct kc_reader *r)
 	}
 	rd_kafka_topic_partition_list_destroy(pos);
 	return lag;
+}
+
+int64_t
+kc_reader_position(const struct kc_reader *r, int32_t partition)
+{
+	if (partition < 0 || partition >= r->nparts)
+		return -1;
+	return r->next[partition];
+}
+
+int
+kc_reader_partitions(const struct kc_reader *r)
+{
+	return r->nparts;
+}
+
+int32_t
+kc_room_partition(const char *room, int nparts)
+{
+	if (nparts <= 0)
+		return -1;
+	return rd_kafka_msg_partitioner_murmur2_random(NULL, room, strlen(room),
+	    nparts, NULL, NULL);
 }
 
 int

@@ -84,6 +84,17 @@ kc_ulid_new(char out[KC_ID_LEN + 1], int64_t ts_us)
 	return KC_OK;
 }
 
+int64_t
+kc_ulid_ms(const char *id)
+{
+	int64_t	ms = 0;
+	int	i;
+
+	for (i = 0; i < 10; i++)
+		ms = ms * 32 + (strchr(crockford, id[i]) - crockford);
+	return ms;
+}
+
 int
 kc_ulid_valid(const char *s, size_t len)
 {

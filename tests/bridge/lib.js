@@ -238,7 +238,8 @@ function kcatProduce(topic, key, record) {
 	const py = `
 import json, subprocess, sys, msgpack
 rec = json.loads(sys.argv[3])
-subprocess.run(["kcat", "-P", "-b", sys.argv[1], "-t", sys.argv[2], "-k", rec["room"]],
+subprocess.run(["kcat", "-P", "-b", sys.argv[1], "-t", sys.argv[2], "-k", rec["room"],
+    "-X", "partitioner=murmur2_random"],
     input=msgpack.packb(rec, use_bin_type=True), check=True)
 `;
 	const r = spawnSync(python, ['-c', py, brokers(), topic, JSON.stringify(record)],
