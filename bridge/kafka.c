@@ -12,7 +12,10 @@
  * Health: a message Kafka did not store makes /healthz say 503 until a
  * later message or heartbeat is stored, or, while the chat reader is
  * connected, for FAILURE_HOLD_US (a bridge with nobody on it sends no
- * heartbeats, and must not stay 503 forever).
+ * heartbeats, and must not stay 503 forever). Messages waiting with no
+ * delivery report for ACK_STALL_US make it 503 too (a broker that answers
+ * metadata but stores nothing). One broker of several going away is not
+ * an outage: the reader is connected while any broker is up.
  *
  * Typing: a heartbeat whose text is "typing" (the presence topic, so every
  * bridge relays it; kchat-tui may ignore the text). Frames are relayed only
@@ -33,6 +36,7 @@
 #define EXPIRE_US		(1000 * 1000)
 #define TYPING_FRESH_US		(10 * 1000000LL)
 #define FAILURE_HOLD_US		(30 * 1000000LL)
+#define ACK_STALL_US		(10 * 1000000LL)	/* pending, no report: 503 */
 
 /* A message on its way to Kafka, whose sender wants to know. */
 struct pend {
@@ -58,6 +62,8 @@ static int			 npend;
 static lws_sorted_usec_list_t	 poll_sul, expire_sul, heartbeat_sul;
 static int			 poll_scheduled;
 static int64_t			 failed_at;	/* µs: a delivery failed, 0: none since */
+static int64_t			 report_at;	/* µs: the last delivery report, or
+						 * when pending went from 0 to 1 */
 static unsigned			 presence_gen;	/* bumped on every change */
 
 static uint32_t
@@ -94,6 +100,7 @@ kafka_delivery(void *opaque, const struct kc_msg *m, int err,
 {
 	struct pend	**pp, *p;
 
+	report_at = kc_now_us();
 	if (err == KC_OK) {
 		metrics.deliveries_ok++;
 		failed_at = 0;
@@ -173,7 +180,8 @@ kafka_send(struct session *s, const char *ref, const struct kc_msg *m)
 		b = kafka_hash(p->id);
 		p->next = pends[b];
 		pends[b] = p;
-		npend++;
+		if (npend++ == 0)
+			report_at = kc_now_us();
 	}
 	kafka_poll_soon();
 	return KC_OK;
@@ -505,6 +513,11 @@ kafka_healthy(const char **why)
 		failed_at = 0;		/* connected, and nothing failed since */
 	if (failed_at != 0) {
 		*why = "the last message could not be stored in Kafka";
+		return 0;
+	}
+	/* Connected to some broker, but nothing is being stored. */
+	if (npend > 0 && kc_now_us() - report_at >= ACK_STALL_US) {
+		*why = "messages are waiting for Kafka: no acknowledgement for 10 s";
 		return 0;
 	}
 	*why = "ok";

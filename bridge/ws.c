@@ -11,13 +11,20 @@
  *   {"type":"action",...}                          /me T
  *   {"type":"dm","username":U,"to":V,"message":T}  only U's and V's
  *                                                  connections get it
- *   {"type":"join","room":R}                       subscribe, make R current
+ *   {"type":"join","room":R[,"since":OFF]}        subscribe, make R current;
+ *                                                  since: resume after a
+ *                                                  reconnect
  *   {"type":"leave","room":R}
- *   {"type":"history","room":R,"before":ID,"limit":N}  older messages
+ *   {"type":"history","room":R,"before_offset":OFF[,"since":OFF],"limit":N}
+ *                                                  older records, by offset
+ *   {"type":"history","room":R,"before":ID,"limit":N}  the same, below a
+ *                                                  record named by id
  *   {"type":"typing","room":R}
  *   {"type":"who","room":R}
  *   {"type":"rooms"}
  *   {"type":"ping"}
+ * message, action and dm may carry "id", a ULID the client made: a retry
+ * with the same id is the same record to every reader.
  * Any frame may carry "ref" (1..64 printable ASCII), echoed in the answer
  * (ack, error, history, joined, ...), and "username". The first user name a
  * connection uses is bound to it; a frame naming another user is refused
@@ -26,7 +33,8 @@
  * Frames the bridge sends:
  *
  *   chat records: {"username","message","timestamp","room","id","type"
- *     [,"to"][,"via"]} - type is message, action, dm, join or leave
+ *     [,"to"][,"via"][,"offset"]} - type is message, action, dm, join or
+ *     leave; offset is the record's offset in the room's partition
  *     (join/leave carry "message":""); history sent to a plain client has
  *     "history":true as well.
  *   {"type":"error","code":C,"error":TEXT[,"ref"]} - codes are kc_errname()
@@ -34,7 +42,9 @@
  *     username_mismatch, username_required, rate_limited, binary,
  *     not_in_room, too_many_rooms, no_room, too_many_pending, busy (a
  *     history request for a room whose history is still on its way, or too
- *     many waiting).
+ *     many waiting), bad_id (a message id not made within a day),
+ *     history_unavailable (a join's page, after three tries; with "room",
+ *     without the join's ref).
  * Only to an "extended" client (one that connected with ?ext=1 or sent a
  * frame with a "type" other than message, or a "ref"), so that a client
  * knowing only the four documented fields sees nothing else:
@@ -44,8 +54,13 @@
  *   {"type":"ack","ref","id","timestamp","room"}   Kafka has the message
  *   {"type":"joined","room","rooms":[...],"ref"}
  *   {"type":"left","room","rooms":[...],"ref"}
- *   {"type":"history","room","before"|null,"more":bool,"ref",
- *     "messages":[chat records, oldest first]}
+ *   {"type":"history","room","before"|null[,"before_offset"][,"since"],
+ *     "more":bool,"ref","messages":[chat records, oldest first]}
+ *
+ * Delivery is decided by offsets, never by ids (DESIGN.md): a join's live
+ * stream is every record the chat reader delivers after the join, and its
+ * first history page is the records below the reader's position in the
+ * room's partition at that moment.
  *   {"type":"presence","room","users":[...]}       on join, who, and change
  *   {"type":"typing","room","username"}            for a few seconds
  *   {"type":"rooms","current","joined":[...],"active":[{"room","users"}],
@@ -68,7 +83,7 @@
 
 #include "bridge.h"
 
-#define SESSION_INFLIGHT_MAX	64	/* messages waiting for Kafka: bounds a burst of acks */
+#define ROOM_INFLIGHT_MAX	64	/* messages of one room waiting for Kafka */
 #define WRITE_BATCH		32	/* frames per WRITEABLE callback at most */
 #define STALL_US		(3 * 1000000LL)	/* nothing written: not waited for */
 #define STALL_CHECK_US		(100 * 1000)
@@ -107,7 +122,16 @@ struct session {
 	int64_t		 tokens_at;
 	unsigned	 strikes;
 	int64_t		 typing_at;
-	unsigned	 inflight;
+	/*
+	 * Messages waiting for Kafka, per room (so per partition): a room
+	 * whose partition has no leader blocks only itself. Rooms left
+	 * meanwhile keep their count until the outcomes come back.
+	 */
+	struct {
+		char		 room[KC_NAME_MAX + 1];
+		unsigned	 n;
+	}		 inflight[BRIDGE_ROOMS_MAX];
+	unsigned	 ninflight;		/* sum of inflight[].n */
 	int		 ext;
 	int		 established;
 	int		 closing;		/* close status to send, 0 = none */
@@ -617,6 +641,27 @@ ws_rate_ok(struct session *s)
 	return 0;
 }
 
+/*
+ * The slot counting s's messages of room waiting for Kafka; create: make
+ * one (n = 0) when there is none. -1: none, or every slot taken.
+ */
+static int
+ws_inflight(struct session *s, const char *room, int create)
+{
+	unsigned i, free_slot = BRIDGE_ROOMS_MAX;
+
+	for (i = 0; i < BRIDGE_ROOMS_MAX; i++) {
+		if (s->inflight[i].n > 0 && strcmp(s->inflight[i].room, room) == 0)
+			return (int)i;
+		if (s->inflight[i].n == 0 && free_slot == BRIDGE_ROOMS_MAX)
+			free_slot = i;
+	}
+	if (!create || free_slot == BRIDGE_ROOMS_MAX)
+		return -1;
+	snprintf(s->inflight[free_slot].room, KC_NAME_MAX + 1, "%s", room);
+	return (int)free_slot;
+}
+
 /* Client-made message ids: at most a day old, a minute ahead. */
 #define CLIENT_ID_PAST_MS	(24 * 3600 * 1000LL)
 #define CLIENT_ID_AHEAD_MS	(60 * 1000LL)
@@ -641,7 +686,7 @@ ws_post(struct session *s, struct kc_req *r)
 	};
 	const char	*room = r->room[0] ? r->room : s->room;
 	struct kc_msg	 m;
-	int		 err;
+	int		 err, pi;
 
 	if (s->user[0] == '\0') {
 		ws_error_code(s, "username_required", "a user name is needed",
@@ -652,9 +697,13 @@ ws_post(struct session *s, struct kc_req *r)
 		ws_error_code(s, "no_room", "join a room first", r->ref);
 		return;
 	}
-	if (s->inflight >= SESSION_INFLIGHT_MAX) {
-		ws_error_code(s, "too_many_pending",
-		    "too many messages waiting for Kafka", r->ref);
+	if ((pi = ws_inflight(s, room, 1)) < 0 ||
+	    s->inflight[pi].n >= ROOM_INFLIGHT_MAX) {
+		char why[128];
+
+		snprintf(why, sizeof why, "room unavailable: messages to #%s "
+		    "are still waiting for Kafka; try again shortly", room);
+		ws_error_code(s, "too_many_pending", why, r->ref);
 		return;
 	}
 	/* A plain client posting to a room it is not in joins it. */
@@ -686,8 +735,10 @@ ws_post(struct session *s, struct kc_req *r)
 	if ((err = kafka_send(s, r->ref, &m)) != KC_OK) {
 		metrics.produce_errors++;
 		ws_error(s, err, NULL, r->ref);
-	} else
-		s->inflight++;
+	} else {
+		s->inflight[pi].n++;
+		s->ninflight++;
+	}
 	kc_msg_clear(&m);
 }
 
@@ -1075,7 +1126,7 @@ ws_closed(struct session *s)
 		fanout_leave(s, s->rooms[i - 1]);
 	}
 	s->nrooms = 0;
-	if (s->inflight > 0)
+	if (s->ninflight > 0)
 		kafka_forget(s);
 	history_forget(s);
 	while (s->qlen > 0)
@@ -1210,12 +1261,15 @@ void
 ws_delivered(struct session *s, const char *ref, const struct kc_msg *m,
     int err, const char *errstr)
 {
-	struct kc_buf b = { 0 };
+	struct kc_buf	b = { 0 };
+	int		i;
 
 	if (s == NULL)
 		return;
-	if (s->inflight > 0)
-		s->inflight--;
+	if ((i = ws_inflight(s, m->room, 0)) >= 0) {
+		s->inflight[i].n--;
+		s->ninflight--;
+	}
 	if (err != KC_OK) {
 		ws_error(s, err, errstr, ref);
 		return;

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "internal.h"
 
 #define READER_METADATA_MS 10000
+#define READER_RXIDLE_US 10000000LL
 
 struct kc_reader {
 	rd_kafka_t		*rk;
@@ -31,18 +33,40 @@ reader_error(rd_kafka_t *rk, int err, const char *reason, void *opaque)
 {
 	struct kc_reader *r = opaque;
 
-	if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN ||
-	    err == RD_KAFKA_RESP_ERR__TRANSPORT)
+	/* One broker of several gone is no outage: the statistics say
+	 * within a second whether any broker is still up. */
+	if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN)
 		r->connected = 0;
 }
 
-/* Statistics arrive every second; a broker in state UP means connected. */
+/*
+ * Statistics arrive every second. Connected: some broker is UP and answered
+ * within READER_RXIDLE_US (fetches are answered at least every
+ * fetch.wait.max.ms, so a broker that is up but stopped, or cut off, stops
+ * counting). One broker of several going away is not an outage.
+ */
 static int
 reader_stats(rd_kafka_t *rk, char *json, size_t len, void *opaque)
 {
-	struct kc_reader *r = opaque;
+	struct kc_reader	*r = opaque;
+	json_t			*root, *brokers, *b, *state, *idle;
+	const char		*name;
+	int			 up = 0;
 
-	r->connected = strstr(json, "\"state\":\"UP\"") != NULL;
+	if ((root = json_loadb(json, len, 0, NULL)) == NULL)
+		return 0;
+	brokers = json_object_get(root, "brokers");
+	json_object_foreach(brokers, name, b) {
+		state = json_object_get(b, "state");
+		idle = json_object_get(b, "rxidle");
+		if (json_is_string(state) &&
+		    strcmp(json_string_value(state), "UP") == 0 &&
+		    json_is_integer(idle) && json_integer_value(idle) >= 0 &&
+		    json_integer_value(idle) < READER_RXIDLE_US)
+			up = 1;
+	}
+	json_decref(root);
+	r->connected = up;
 	return 0;
 }
 
@@ -291,8 +315,7 @@ kc_reader_next(struct kc_reader *r, int timeout_ms, struct kc_msg *m)
 			return KC_ERR_TIMEOUT;
 		timeout_ms = 0;		/* skipped records don't restart the wait */
 		if (rkm->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-			if (rkm->err == RD_KAFKA_RESP_ERR__TRANSPORT ||
-			    rkm->err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN)
+			if (rkm->err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN)
 				r->connected = 0;
 			rd_kafka_message_destroy(rkm);
 			continue;

@@ -6,7 +6,15 @@
  * State lives in plain objects (S, rooms, messages); the DOM is patched from
  * it. Messages of a room are kept sorted by (timestamp, id) and de-duplicated
  * by id, so live records, history pages and the history merged after a
- * reconnect can arrive in any order without duplicates.
+ * reconnect can arrive in any order without duplicates. What to ask for is
+ * decided by Kafka offsets (each record carries its offset in the room's
+ * partition): a rejoin asks for everything after the last offset seen
+ * ("since"), older pages and gaps for what lies below the lowest offset
+ * held ("before_offset"), never by comparing ids or times.
+ *
+ * Own messages carry an id made here (a ULID), kept across retries: a
+ * message whose ack was lost and that is sent again is the same record to
+ * every reader.
  *
  * Own messages: pending (sent, no ack yet) -> sent (the bridge's ack, or our
  * own record read back from Kafka, whichever comes first) -> failed (an
@@ -34,6 +42,8 @@ var BACKOFF_MIN_MS = 500;
 var BACKOFF_MAX_MS = 15000;
 var GAP_PAGES_MAX = 20;			/* history pages fetched to close a gap */
 var DM_KEEP = 200;			/* direct messages remembered per person */
+var CID_KEEP_MS = 12 * 3600 * 1000;	/* an own message's id is reused this long */
+var CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 var CHAT_TYPES = { message: 1, action: 1, dm: 1 };
 var KNOWN_TYPES = { message: 1, action: 1, dm: 1, join: 1, leave: 1 };
 
@@ -260,6 +270,9 @@ function newRoom(name, dm) {
 		loaded: dm,		/* DMs have no server history */
 		loadingOlder: false,
 		resumeKey: null,	/* newest message key when the connection dropped */
+		lastOffset: null,	/* highest record offset seen in this room */
+		lowOffset: null,	/* lowest: older pages are asked for below it */
+		resumeOffset: null,	/* lastOffset when the connection dropped */
 		gapPages: 0,
 		members: [],
 		typing: new Map(),	/* user -> expiry (ms) */
@@ -336,6 +349,18 @@ function removeMsg(room, m) {
 		m.node.parentNode.removeChild(m.node);
 }
 
+/* A ULID for an own message: 48 bits of ms, 80 random bits. */
+function newUlid() {
+	var t = Date.now(), s = '', i, r = new Uint8Array(16);
+
+	for (i = 0; i < 10; i++, t = Math.floor(t / 32))
+		s = CROCKFORD.charAt(t % 32) + s;
+	crypto.getRandomValues(r);
+	for (i = 0; i < 16; i++)
+		s += CROCKFORD.charAt(r[i] % 32);
+	return s;
+}
+
 /* An own message learns its id and timestamp (ack or read back). */
 function confirmMsg(room, m, id, timestamp) {
 	var other = room.byId.get(id);
@@ -393,14 +418,34 @@ function addRecord(rec, how) {
 		room = addRoom(key.slice(1), true);
 		renderSidebar();
 	}
-	if (rec.id && room.byId.has(rec.id))
+	if (!room.dm && typeof rec.offset === 'number' && rec.offset >= 0) {
+		if (room.lastOffset === null || rec.offset > room.lastOffset)
+			room.lastOffset = rec.offset;
+		if (room.lowOffset === null || rec.offset < room.lowOffset)
+			room.lowOffset = rec.offset;
+	}
+	if (rec.id && room.byId.has(rec.id)) {
+		p = room.byId.get(rec.id);
+		if (typeof rec.offset === 'number' && typeof p.offset !== 'number')
+			p.offset = rec.offset;
 		return null;	/* seen already: de-duplicated by id */
+	}
 
-	/* Our own record read back: it confirms the oldest matching unsent one. */
+	/* Our own record read back: it confirms the unsent one with its id
+	 * (or, for a message sent without one, the oldest with its text). */
 	if (rec.username === S.me && CHAT_TYPES[type] && rec.id) {
 		for (i = 0; i < room.msgs.length; i++) {
 			p = room.msgs[i];
-			if (!p.id && p.own && p.type === type && p.text === rec.message) {
+			if (!p.id && p.own && p.cid === rec.id) {
+				p.offset = typeof rec.offset === 'number' ? rec.offset : null;
+				confirmMsg(room, p, rec.id, rec.timestamp);
+				return null;
+			}
+		}
+		for (i = 0; i < room.msgs.length; i++) {
+			p = room.msgs[i];
+			if (!p.id && p.own && !p.cid && p.type === type &&
+			    p.text === rec.message) {
 				confirmMsg(room, p, rec.id, rec.timestamp);
 				return null;
 			}
@@ -409,6 +454,7 @@ function addRecord(rec, how) {
 
 	m = {
 		id: rec.id || null,
+		offset: typeof rec.offset === 'number' ? rec.offset : null,
 		local: ++S.localSeq,
 		type: type,
 		room: rec.room,
@@ -608,8 +654,13 @@ function onOpen() {
 		return (a.key === S.current) - (b.key === S.current);
 	});
 	joins.forEach(function (r) {
-		r.joinRef = newRef('join', { room: r.key });
-		send({ type: 'join', room: r.name, username: S.me, ref: r.joinRef });
+		var f = { type: 'join', room: r.name, username: S.me };
+
+		r.joinRef = f.ref = newRef('join', { room: r.key });
+		/* Everything after the last record seen, nothing twice. */
+		if (r.lastOffset !== null)
+			f.since = r.lastOffset + 1;
+		send(f);
 	});
 	/* Messages written while offline go out now, oldest first. */
 	S.rooms.forEach(function (r) {
@@ -662,6 +713,8 @@ function onDrop(code, reason) {
 				break;
 			}
 		}
+		if (r.resumeOffset === null || wasOnline)
+			r.resumeOffset = r.lastOffset;
 	});
 	if (code === 1009)
 		showError('The last message was too large for the server.');
@@ -771,7 +824,8 @@ var ERROR_TEXT = {
 	username_mismatch: 'This connection is bound to another name.',
 	text_too_long: 'The message is too long.',
 	too_many_rooms: 'You are in too many rooms already.',
-	busy: 'The server is busy; try again shortly.'
+	busy: 'The server is busy; try again shortly.',
+	history_unavailable: 'Earlier messages could not be read from Kafka just now; new ones still arrive.'
 };
 
 function errorText(f) {
@@ -820,6 +874,7 @@ function onError(f, req) {
 function onHistory(f, req) {
 	var room = S.rooms.get(f.room), msgs = Array.isArray(f.messages) ? f.messages : [];
 	var kind = req !== undefined ? req.kind : 'latest', oldest = null, i, m;
+	var low = null;
 
 	if (req !== undefined)
 		S.reqs.delete(f.ref);
@@ -830,20 +885,42 @@ function onHistory(f, req) {
 			m = addRecord(msgs[i], 'history');
 			if (oldest === null && msgs[i].id && msgs[i].timestamp)
 				oldest = msgs[i];
+			if (typeof msgs[i].offset === 'number' && (low === null ||
+			    msgs[i].offset < low))
+				low = msgs[i].offset;
 		}
 	}
+
 	/* Own messages that failed with the connection but did reach Kafka
 	 * were confirmed above; the rest stay failed, with Retry. */
-	if (f.before === null || f.before === undefined) {
+	if (kind !== 'older' && kind !== 'gap') {
 		/* The latest page (on join or after a reconnect). */
 		if (!room.loaded) {
 			room.loaded = true;
 			room.more = f.more === true;
+		} else if (room.resumeOffset !== null && low !== null) {
+			/* After a reconnect: fill what lies between the last record
+			 * seen and this page, by offset. */
+			if (f.more === true && low > room.resumeOffset + 1)
+				requestGap(room, null, low);
+			else
+				room.resumeOffset = null;
+			room.resumeKey = null;
 		} else if (room.resumeKey !== null && oldest !== null &&
 		    f.more === true && oldest.timestamp + ' ' + oldest.id > room.resumeKey) {
 			requestGap(room, oldest.id);
 		} else {
 			room.resumeKey = null;
+			room.resumeOffset = null;
+		}
+	} else if (kind === 'gap' && low !== null && room.resumeOffset !== null) {
+		if (f.more === true && low > room.resumeOffset + 1 &&
+		    room.gapPages < GAP_PAGES_MAX)
+			requestGap(room, null, low);
+		else {
+			room.resumeOffset = null;
+			room.resumeKey = null;
+			room.gapPages = 0;
 		}
 	} else if (kind === 'gap') {
 		if (oldest !== null && f.more === true &&
@@ -863,15 +940,23 @@ function onHistory(f, req) {
 	renderSidebar();
 }
 
-function requestGap(room, before) {
+/* A page of the gap after a reconnect: below before_offset (or the
+ * record before), at or above the first offset not seen. */
+function requestGap(room, before, beforeOffset) {
+	var f = { type: 'history', room: room.name, limit: S.pageSize,
+	    username: S.me, ref: newRef('gap', { room: room.key }) };
+
 	room.gapPages++;
-	send({ type: 'history', room: room.name, before: before,
-	    limit: S.pageSize, username: S.me,
-	    ref: newRef('gap', { room: room.key }) });
+	if (typeof beforeOffset === 'number') {
+		f.before_offset = beforeOffset;
+		f.since = room.resumeOffset + 1;
+	} else
+		f.before = before;
+	send(f);
 }
 
 function requestOlder(room) {
-	var i, before = null;
+	var i, before = null, f;
 
 	if (room === null || room.dm || !room.more || room.loadingOlder ||
 	    S.conn !== 'online')
@@ -886,9 +971,15 @@ function requestOlder(room) {
 	if (before === null)
 		return;
 	room.loadingOlder = true;
-	send({ type: 'history', room: room.name, before: before,
-	    limit: S.pageSize, username: S.me,
-	    ref: newRef('older', { room: room.key }) });
+	/* Below the lowest offset held: records appended late are in the
+	 * order Kafka has them, whatever their ids or times say. */
+	f = { type: 'history', room: room.name, limit: S.pageSize,
+	    username: S.me, ref: newRef('older', { room: room.key }) };
+	if (typeof room.lowOffset === 'number')
+		f.before_offset = room.lowOffset;
+	else
+		f.before = before;
+	send(f);
 	renderOlder();
 }
 
@@ -951,12 +1042,18 @@ function transmit(room, m) {
 	}
 	m.ref = newRef('send', { msg: m, room: room.key });
 	m.sentAt = Date.now();
+	/* The id stays across retries; the bridge takes ids made within a
+	 * day, so a message queued longer gets a new one. */
+	if (!m.cid || Date.now() - m.cidAt > CID_KEEP_MS) {
+		m.cid = newUlid();
+		m.cidAt = Date.now();
+	}
 	if (room.dm)
 		frame = { type: 'dm', username: S.me, to: room.name, message: m.text,
-		    ref: m.ref };
+		    ref: m.ref, id: m.cid };
 	else
 		frame = { type: m.type, username: S.me, room: room.name,
-		    message: m.text, ref: m.ref };
+		    message: m.text, ref: m.ref, id: m.cid };
 	setState(m, send(frame, m) ? 'pending' : 'queued');
 }
 

@@ -9,17 +9,6 @@
 const L = require('./lib');
 
 const topic = L.uniqueTopic('interop');
-const B32 = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-
-function ulid() {
-	let t = Date.now(), s = '';
-	for (let i = 0; i < 10; i++, t = Math.floor(t / 32))
-		s = B32[t % 32] + s;
-	for (let i = 0; i < 16; i++)
-		s += B32[Math.floor(Math.random() * 32)];
-	return s;
-}
-
 let br, c;
 
 L.run([
@@ -29,7 +18,7 @@ L.run([
 	}],
 
 	['a kcat record reaches the browser client', async () => {
-		const id = ulid();
+		const id = L.ulid();
 		L.kcatProduce(topic, 'general', { v: 1, id, type: 'message', room: 'general',
 		    user: 'kcat_user', text: 'hello from kcat', ts: Date.now() * 1000, via: 'kcat',
 		    extra: 'unknown keys are ignored' });
@@ -42,7 +31,7 @@ L.run([
 		    ['-P', '-b', L.brokers(), '-t', topic, '-k', 'general'],
 		    { input: Buffer.from([0xde, 0xad, 0xbe, 0xef]) });
 		L.eq(r.status, 0, 'kcat produced garbage');
-		L.kcatProduce(topic, 'general', { v: 1, id: ulid(), type: 'message', room: 'general',
+		L.kcatProduce(topic, 'general', { v: 1, id: L.ulid(), type: 'message', room: 'general',
 		    user: 'kcat_user', text: 'after garbage', ts: Date.now() * 1000 });
 		await c.wait('next good record', (f) => f.message === 'after garbage');
 		L.eq((await L.httpGet(br.port, '/healthz')).status, 200, 'still healthy');

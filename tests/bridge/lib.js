@@ -205,17 +205,20 @@ class Client {
 	}
 }
 
-/* Records of topic, each decoded by python3's msgpack (an independent codec). */
+/*
+ * Records of topic, each decoded by python3's msgpack (an independent
+ * codec), with _key, _partition and _offset as Kafka has them.
+ */
 function kcatRead(topic, bootstrap = brokers()) {
 	const py = `
 import json, subprocess, sys, msgpack
 out = subprocess.run(["kcat", "-C", "-b", sys.argv[1], "-t", sys.argv[2],
-    "-o", "beginning", "-e", "-q", "-f", "%S %k\\n%s"], check=True,
+    "-o", "beginning", "-e", "-q", "-f", "%p %o %S %k\\n%s"], check=True,
     capture_output=True).stdout
 recs = []
 while out:
     head, _, rest = out.partition(b"\\n")
-    size, _, key = head.partition(b" ")
+    part, offset, size, key = head.split(b" ", 3)
     size = int(size)
     value, out = rest[:size], rest[size:]
     try:
@@ -224,10 +227,12 @@ while out:
         continue            # not a record: readers skip it too
     if isinstance(rec, dict):
         rec["_key"] = key.decode()
+        rec["_partition"], rec["_offset"] = int(part), int(offset)
         recs.append(rec)
 json.dump(recs, sys.stdout)
 `;
-	const r = spawnSync(python, ['-c', py, bootstrap, topic], { encoding: 'utf8' });
+	const r = spawnSync(python, ['-c', py, bootstrap, topic],
+	    { encoding: 'utf8', maxBuffer: 1 << 28 });
 	if (r.status !== 0)
 		throw new Error(`kcat/msgpack failed: ${r.stderr}`);
 	return JSON.parse(r.stdout);
@@ -246,6 +251,79 @@ subprocess.run(["kcat", "-P", "-b", sys.argv[1], "-t", sys.argv[2], "-k", rec["r
 	    { encoding: 'utf8' });
 	if (r.status !== 0)
 		throw new Error(`kcat produce failed: ${r.stderr}`);
+}
+
+/*
+ * Produces records (each packed by python3's msgpack) keyed by room in one
+ * kcat call, with the bridge's partitioner: one file per record, so binary
+ * values need no delimiter.
+ */
+function kcatProduceMany(topic, room, records, bootstrap = brokers()) {
+	const py = `
+import json, os, subprocess, sys, tempfile, msgpack
+recs = json.load(sys.stdin)
+with tempfile.TemporaryDirectory() as d:
+    files = []
+    for i, rec in enumerate(recs):
+        p = os.path.join(d, "%06d" % i)
+        with open(p, "wb") as f:
+            f.write(msgpack.packb(rec, use_bin_type=True))
+        files.append(p)
+    subprocess.run(["kcat", "-P", "-b", sys.argv[1], "-t", sys.argv[2], "-k", sys.argv[3],
+        "-X", "partitioner=murmur2_random"] + files, check=True)
+`;
+	const r = spawnSync(python, ['-c', py, bootstrap, topic, room],
+	    { input: JSON.stringify(records), encoding: 'utf8', maxBuffer: 1 << 26 });
+	if (r.status !== 0)
+		throw new Error(`kcat produce failed: ${r.stderr}`);
+}
+
+const B32 = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/* A ULID for the millisecond ms: 10 characters of time, 16 random. */
+function ulid(ms = Date.now()) {
+	let s = '';
+	for (let i = 0; i < 10; i++, ms = Math.floor(ms / 32))
+		s = B32[ms % 32] + s;
+	for (let i = 0; i < 16; i++)
+		s += B32[Math.floor(Math.random() * 32)];
+	return s;
+}
+
+/*
+ * A broker of the test's own (tests/kafka/kafka-broker) that it may pause,
+ * resume and stop, or freeze and thaw (SIGSTOP, SIGCONT: a broker that
+ * hangs with its connections open); removed however the test ends. start
+ * and resume return its address.
+ */
+function privateBroker(name) {
+	const source = process.env.KCHAT_SOURCE_DIR || path.join(__dirname, '..', '..');
+	const tool = path.join(source, 'tests', 'kafka', 'kafka-broker');
+	/* Outside workDir, which is removed before exit handlers run. */
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), `kchat-${name}-kafka-`));
+
+	/* freeze and thaw: SIGSTOP and SIGCONT, a broker that hangs. */
+	const signal = (sig) => {
+		try {
+			process.kill(Number(fs.readFileSync(path.join(dir, 'pid'), 'utf8')), sig);
+		} catch (e) { /* not running */ }
+	};
+	process.on('exit', () => {
+		signal('SIGCONT');
+		spawnSync(tool, ['stop', dir]);
+		fs.rmSync(dir, { recursive: true, force: true });
+	});
+	/* KAFKA_BOOTSTRAP_SERVERS would make kafka-broker reuse that cluster. */
+	delete process.env.KAFKA_BOOTSTRAP_SERVERS;
+	return (cmd) => {
+		if (cmd === 'freeze' || cmd === 'thaw')
+			return signal(cmd === 'freeze' ? 'SIGSTOP' : 'SIGCONT');
+		const r = spawnSync(tool, [cmd, dir], { encoding: 'utf8' });
+		if (r.status !== 0)
+			throw new Error(`kafka-broker ${cmd}: ${r.stderr}`);
+		return cmd === 'start' || cmd === 'resume' ?
+		    fs.readFileSync(path.join(dir, 'bootstrap'), 'utf8').trim() : null;
+	};
 }
 
 function assert(cond, msg) {
@@ -285,5 +363,6 @@ process.on('SIGINT', () => { cleanup(); process.exit(130); });
 
 module.exports = {
 	brokers, uniqueTopic, sleep, until, httpGet, startBridge,
-	staticDir, Client, kcatRead, kcatProduce, assert, eq, run, workDir,
+	staticDir, Client, kcatRead, kcatProduce, kcatProduceMany, ulid, privateBroker,
+	assert, eq, run, workDir,
 };

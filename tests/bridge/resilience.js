@@ -8,30 +8,10 @@
  */
 'use strict';
 
-const { spawnSync } = require('child_process');
-const path = require('path');
 const L = require('./lib');
 
-const source = process.env.KCHAT_SOURCE_DIR || path.join(__dirname, '..', '..');
-const kafkaBroker = path.join(source, 'tests', 'kafka', 'kafka-broker');
-const fs = require('fs');
-const os = require('os');
-/* Outside lib's work dir, which is removed before exit handlers run. */
-const kdir = fs.mkdtempSync(path.join(os.tmpdir(), 'kchat-resilience-kafka-'));
-let own = null;		/* a broker of this test's own, to stop and start */
-
-function broker(cmd) {
-	const r = spawnSync(kafkaBroker, [cmd, kdir], { encoding: 'utf8' });
-	if (r.status !== 0)
-		throw new Error(`kafka-broker ${cmd}: ${r.stderr}`);
-	return cmd === 'start' || cmd === 'resume' ?
-	    fs.readFileSync(path.join(kdir, 'bootstrap'), 'utf8').trim() : null;
-}
-/* However the test ends, the private broker goes. */
-process.on('exit', () => {
-	spawnSync(kafkaBroker, ['stop', kdir]);
-	fs.rmSync(kdir, { recursive: true, force: true });
-});
+const broker = L.privateBroker('resilience');
+let own = null;		/* its address */
 
 async function health(b) {
 	try {
@@ -48,8 +28,6 @@ let bf, cf;	/* a bridge whose messages time out after 3 s */
 
 L.run([
 	['a bridge on a broker of its own is healthy', async () => {
-		/* KAFKA_BOOTSTRAP_SERVERS would make kafka-broker reuse that cluster. */
-		delete process.env.KAFKA_BOOTSTRAP_SERVERS;
 		own = broker('start');
 		b = await L.startBridge({ topic, brokers: own });
 		c = await L.Client.open(b.url('hal', '?ext=1'));

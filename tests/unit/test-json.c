@@ -147,6 +147,38 @@ START_TEST(test_types)
 }
 END_TEST
 
+START_TEST(test_offsets_and_ids)
+{
+	/* Paging and resuming by offset; a client-made message id. */
+	ck_assert_int_eq(parse("{\"type\":\"history\",\"room\":\"dev\"}"), KC_OK);
+	ck_assert_int_eq(req.before_offset, -1);
+	ck_assert_int_eq(req.since, -1);
+	ck_assert_str_eq(req.id, "");
+	ck_assert_int_eq(parse("{\"type\":\"history\",\"room\":\"dev\","
+	    "\"before_offset\":1234567890123,\"since\":0}"), KC_OK);
+	ck_assert_int_eq(req.before_offset, 1234567890123LL);
+	ck_assert_int_eq(req.since, 0);
+	ck_assert_int_eq(parse("{\"type\":\"join\",\"room\":\"dev\",\"since\":42}"), KC_OK);
+	ck_assert_int_eq(req.since, 42);
+	ck_assert_int_eq(parse("{\"username\":\"ann\",\"message\":\"hi\","
+	    "\"id\":\"" ID "\"}"), KC_OK);
+	ck_assert_str_eq(req.id, ID);
+
+	ck_assert_int_eq(parse("{\"type\":\"join\",\"room\":\"dev\",\"since\":-1}"),
+	    KC_ERR_JSON_FIELD_TYPE);
+	ck_assert_int_eq(parse("{\"type\":\"join\",\"room\":\"dev\",\"since\":1.5}"),
+	    KC_ERR_JSON_FIELD_TYPE);
+	ck_assert_int_eq(parse("{\"type\":\"history\",\"before_offset\":\"7\"}"),
+	    KC_ERR_JSON_FIELD_TYPE);
+	ck_assert_int_eq(parse("{\"type\":\"history\",\"before_offset\":"
+	    "9223372036854775807}"), KC_ERR_JSON_FIELD_TYPE);
+	ck_assert_int_eq(parse("{\"username\":\"ann\",\"message\":\"hi\","
+	    "\"id\":\"not-a-ulid\"}"), KC_ERR_ID);
+	ck_assert_int_eq(parse("{\"username\":\"ann\",\"message\":\"hi\","
+	    "\"id\":7}"), KC_ERR_JSON_FIELD_TYPE);
+}
+END_TEST
+
 START_TEST(test_parse_resets)
 {
 	ck_assert_int_eq(parse("{\"type\":\"dm\",\"username\":\"bob\","
@@ -604,6 +636,26 @@ START_TEST(test_encode_message)
 }
 END_TEST
 
+START_TEST(test_encode_offset)
+{
+	struct kc_msg	m;
+	struct kc_buf	b = { 0 };
+
+	/* A record read from Kafka carries its offset; a new one has none. */
+	msg_fixed(&m, KC_TYPE_MESSAGE, "general", "john_doe", "Hi");
+	ck_assert_int_eq(m.offset, -1);
+	m.partition = 2;
+	m.offset = 12345;
+	ck_assert_int_eq(kc_json_encode_msg(&m, &b), KC_OK);
+	ck_assert_str_eq(b.data, "{\"username\": \"john_doe\", \"message\": "
+	    "\"Hi\", \"timestamp\": \"2025-10-03T22:30:45.123456\", "
+	    "\"room\": \"general\", \"id\": \"" ID "\", \"type\": \"message\", "
+	    "\"offset\": 12345}");
+	kc_msg_clear(&m);
+	kc_buf_free(&b);
+}
+END_TEST
+
 START_TEST(test_encode_dm_join)
 {
 	struct kc_msg	m;
@@ -857,6 +909,8 @@ json_suite(void)
 	tcase_add_test(tc, test_encode_ack);
 	tcase_add_test(tc, test_encode_error);
 	tcase_add_test(tc, test_time_format);
+	tcase_add_test(tc, test_offsets_and_ids);
+	tcase_add_test(tc, test_encode_offset);
 	suite_add_tcase(s, tc);
 	return s;
 }
