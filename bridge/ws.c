@@ -56,16 +56,16 @@
  *   {"type":"left","room","rooms":[...],"ref"}
  *   {"type":"history","room","before"|null[,"before_offset"][,"since"],
  *     "more":bool,"ref","messages":[chat records, oldest first]}
- *
- * Delivery is decided by offsets, never by ids (DESIGN.md): a join's live
- * stream is every record the chat reader delivers after the join, and its
- * first history page is the records below the reader's position in the
- * room's partition at that moment.
  *   {"type":"presence","room","users":[...]}       on join, who, and change
  *   {"type":"typing","room","username"}            for a few seconds
  *   {"type":"rooms","current","joined":[...],"active":[{"room","users"}],
  *     "active_total"}                              first 100 rooms by name
  *   {"type":"pong","ref","timestamp"}
+ *
+ * Delivery is decided by offsets, never by ids (DESIGN.md): a join's live
+ * stream is every record the chat reader delivers after the join, and its
+ * first history page is the records below the reader's position in the
+ * room's partition at that moment.
  *
  * Closes: 1009 a message over --max-message (all fragments counted);
  * 1008 send queue full (--send-queue frames or --send-queue-bytes bytes:

@@ -27,7 +27,9 @@ echo "ok - both programs answer --version"
 
 # The installed bridge serves the installed web client, found without flags.
 log=$root/bridge.log
-(cd / && KCHAT_EMBEDDED_FILE=$root/embedded "$p/bin/kchat-bridge" --embedded-kafka -p 0 >"$log" 2>&1) &
+# exec: $! is the bridge itself, so that the trap stops it (a subshell
+# of its own would be killed and leave the bridge running).
+(cd / && KCHAT_EMBEDDED_FILE=$root/embedded exec "$p/bin/kchat-bridge" --embedded-kafka -p 0 >"$log" 2>&1) &
 pid=$!
 port=
 for _ in $(seq 1 300); do
