@@ -169,7 +169,11 @@ int	kafka_healthy(const char **why);
  * partition of the next record the chat reader delivers, -1 if unknown.
  */
 int64_t	kafka_live_offset(const char *room);
-int64_t	kafka_lag(void);
+/*
+ * Records of the chat topic not yet read, as last measured (-1: not yet);
+ * *unknown: partitions whose leader did not answer then.
+ */
+int64_t	kafka_lag(int *unknown);
 int	kafka_pending(void);
 const struct kc_presence *kafka_presence(void);
 /* Changes whenever kafka_presence() does. */
@@ -206,9 +210,25 @@ void	history_forget(struct session *s);
 /* Delivers finished requests; called on the service thread. */
 void	history_deliver(void);
 
+/* ---------------------------------------------------------- origin.c */
+
+/*
+ * Whether a page of origin may open a WebSocket, reached with Host host, on
+ * a bridge listening on listen_host:port that also accepts extra[0..n).
+ */
+int	origin_allowed(const char *origin, const char *host,
+	    const char *listen_host, int port, char *const *extra, size_t n);
+/* Whether a listen address is loopback (127.0.0.0/8, ::1, localhost). */
+int	origin_is_loopback(const char *listen_host);
+
 /* ------------------------------------------------------------ http.c */
 
 extern const struct lws_protocols http_protocol;
+/*
+ * Refuses what no request here may be (other methods than GET and HEAD: 405;
+ * an ambiguous length: 400). From LWS_CALLBACK_FILTER_HTTP_CONNECTION.
+ */
+int	http_filter(struct lws *wsi);
 /* Refuses a WebSocket handshake bound to a protocol other than ws.c's (403). */
 int	http_refuse_upgrade(struct lws *wsi);
 const struct lws_http_mount *http_mounts(void);
@@ -220,6 +240,7 @@ struct metrics {
 	uint64_t	connections_total;
 	uint64_t	connections_rejected_origin;
 	uint64_t	connections_rejected_limit;
+	uint64_t	connections_rejected_method;	/* CONNECT: raw sockets */
 	uint64_t	frames_in;		/* client frames received */
 	uint64_t	messages_produced;	/* handed to the producer */
 	uint64_t	deliveries_ok;

@@ -66,6 +66,8 @@ static int64_t			 report_at;	/* µs: the last delivery report, or
 						 * when pending went from 0 to 1 */
 static unsigned			 presence_gen;	/* bumped on every change */
 
+
+
 static uint32_t
 kafka_hash(const char *s)
 {
@@ -534,9 +536,14 @@ kafka_live_offset(const char *room)
 }
 
 int64_t
-kafka_lag(void)
+kafka_lag(int *unknown)
 {
-	return chat.r != NULL ? kc_reader_lag(chat.r) : -1;
+	int64_t lag = -1;
+
+	*unknown = 0;
+	if (chat.r != NULL)
+		kc_reader_lag_now(chat.r, &lag, unknown);
+	return lag;
 }
 
 void

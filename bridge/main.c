@@ -169,6 +169,10 @@ main(int argc, char **argv)
 	}
 	log_info("listening on http://%s:%d/ (static files from %s)",
 	    opts.host, lws_get_vhost_listen_port(vh), opts.static_dir);
+	if (!origin_is_loopback(opts.host) && opts.norigins == 0)
+		log_warn("pages reached under a host name cannot connect: "
+		    "pass --allow-origin https://NAME for each (only pages "
+		    "reached by IP address or localhost are accepted without)");
 
 	while (!stop_signal) {
 		if (lws_service(context, 0) < 0)

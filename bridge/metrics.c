@@ -35,7 +35,9 @@ metrics_line(struct kc_buf *out, const char *name, const char *type,
 int
 metrics_render(struct kc_buf *out)
 {
-	const char *why;
+	const char	*why;
+	int64_t		 lag;
+	int		 unknown;
 
 	GAUGE("connections_open", "Open WebSocket connections.", ws_count());
 	COUNTER("connections_total", "WebSocket connections accepted.",
@@ -46,6 +48,9 @@ metrics_render(struct kc_buf *out)
 	metrics_line(out, "kchat_bridge_connections_rejected_total", "counter",
 	    NULL, "{reason=\"per_address_limit\"}",
 	    (double)metrics.connections_rejected_limit);
+	metrics_line(out, "kchat_bridge_connections_rejected_total", "counter",
+	    NULL, "{reason=\"connect\"}",
+	    (double)metrics.connections_rejected_method);
 	GAUGE("rooms", "Rooms with a subscriber on this bridge.", fanout_rooms());
 	COUNTER("frames_in_total", "Client frames received.", metrics.frames_in);
 	COUNTER("messages_produced_total", "Messages handed to the producer.",
@@ -84,8 +89,11 @@ metrics_render(struct kc_buf *out)
 	    history_queued());
 	COUNTER("heartbeats_sent_total", "Presence heartbeats produced.",
 	    metrics.heartbeats_sent);
-	GAUGE("consumer_lag", "Records of the chat topic not yet read.",
-	    kafka_lag());
+	lag = kafka_lag(&unknown);
+	GAUGE("consumer_lag", "Records of the chat topic not yet read, in the "
+	    "partitions whose leader answers.", lag);
+	GAUGE("consumer_lag_unknown_partitions", "Partitions whose leader does "
+	    "not answer: their lag is unknown.", unknown);
 	GAUGE("kafka_up", "1 while Kafka is reachable.", kafka_healthy(&why));
 	GAUGE("uptime_seconds", "Seconds since the bridge started.",
 	    (double)(kc_now_us() - metrics.started_us) / 1e6);

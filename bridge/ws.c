@@ -72,9 +72,10 @@
  * a slow client) or rate-limit abuse; 1001 shutdown.
  * At the handshake: 403 for an Origin not allowed, for more than
  * --max-conns-per-ip connections from one address, or a bad path. The
- * default Origin rule is the page's own origin (scheme://Host), and when
- * the bridge listens on loopback only, a Host that is a loopback name with
- * the bridge's port (DNS rebinding).
+ * default Origin rule (origin.c) is the page's own origin (scheme://Host)
+ * reached by address (an IP literal or localhost; a loopback one with the
+ * bridge's port when it listens on loopback), never by a name a page's
+ * owner could point at the bridge (DNS rebinding).
  */
 #include <errno.h>
 #include <jansson.h>
@@ -951,85 +952,17 @@ ws_message(struct session *s, const char *buf, size_t len)
 
 /* ---------------------------------------------------------- handshake */
 
-/* Whether name (a listen address or a Host without its port) is loopback. */
-static int
-ws_is_loopback(const char *name)
-{
-	return strcasecmp(name, "localhost") == 0 ||
-	    strcmp(name, "::1") == 0 || strcmp(name, "[::1]") == 0 ||
-	    strncmp(name, "127.", 4) == 0;
-}
-
-/*
- * Whether a Host header names this bridge on a loopback address with its
- * port: "localhost:8000", "127.0.0.1:8000", "[::1]:8000" (no port: 80).
- */
-static int
-ws_host_loopback(const char *host, int port)
-{
-	char		 name[256];
-	const char	*colon, *end;
-	size_t		 n;
-	long		 p = 80;
-
-	if (host[0] == '[') {
-		if ((end = strchr(host, ']')) == NULL)
-			return 0;
-		end++;
-		colon = *end == ':' ? end : NULL;
-		if (*end != '\0' && colon == NULL)
-			return 0;
-	} else {
-		colon = strrchr(host, ':');
-		end = colon != NULL ? colon : host + strlen(host);
-	}
-	if ((n = (size_t)(end - host)) == 0 || n >= sizeof name)
-		return 0;
-	memcpy(name, host, n);
-	name[n] = '\0';
-	if (colon != NULL) {
-		char *e;
-
-		p = strtol(colon + 1, &e, 10);
-		if (colon[1] == '\0' || *e != '\0')
-			return 0;
-	}
-	return p == port && ws_is_loopback(name);
-}
-
-/* Whether origin may open a WebSocket here. */
+/* Whether origin may open a WebSocket here (origin.c has the rule). */
 static int
 ws_origin_ok(struct lws *wsi, const char *origin)
 {
-	char		 host[256];
-	const char	*o = origin;
-	size_t		 i;
+	char host[256];
 
-	for (i = 0; i < opts.norigins; i++) {
-		if (strcmp(opts.origins[i], "*") == 0 ||
-		    strcasecmp(opts.origins[i], origin) == 0)
-			return 1;
-	}
-	/* Default: the page's own origin, scheme://Host. */
 	if (lws_hdr_copy(wsi, host, sizeof host, WSI_TOKEN_HOST) <= 0)
-		return 0;
-	if (strncasecmp(o, "http://", 7) == 0)
-		o += 7;
-	else if (strncasecmp(o, "https://", 8) == 0)
-		o += 8;
-	else
-		return 0;
-	if (strcasecmp(o, host) != 0)
-		return 0;
-	/*
-	 * DNS rebinding: a page of evil.example whose name now resolves to
-	 * 127.0.0.1 sends Origin and Host both evil.example. A bridge that
-	 * listens on loopback only is reached by loopback names.
-	 */
-	if (opts.host != NULL && ws_is_loopback(opts.host) &&
-	    !ws_host_loopback(host, lws_get_vhost_listen_port(lws_get_vhost(wsi))))
-		return 0;
-	return 1;
+		host[0] = '\0';
+	return origin_allowed(origin, host, opts.host,
+	    lws_get_vhost_listen_port(lws_get_vhost(wsi)), opts.origins,
+	    opts.norigins);
 }
 
 static int
@@ -1233,6 +1166,9 @@ ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	switch (reason) {
 	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
 		return ws_filter(wsi);
+	case LWS_CALLBACK_FILTER_HTTP_CONNECTION:
+		/* The vhost's default protocol sees every HTTP request. */
+		return http_filter(wsi);
 	case LWS_CALLBACK_ESTABLISHED:
 		return ws_established(wsi, s);
 	case LWS_CALLBACK_CLOSED:

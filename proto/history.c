@@ -259,7 +259,7 @@ kc_history_query(const struct kc_conf *c, const struct kc_history_query *q,
 	struct history			 h = { NULL, 0 }, win = { NULL, 0 };
 	const char			*topic = kc_conf_get(c, "topic");
 	const char			*room = q->room;
-	char				 lerr[512];
+	char				 lerr[512], socket_ms[16];
 	int64_t				 lo, hi, end, start, window, scanned = 0;
 	int64_t				 deadline = kc_now_us() + (int64_t)q->timeout_ms * 1000;
 	size_t				 n = q->n, skipped = 0;
@@ -281,6 +281,8 @@ kc_history_query(const struct kc_conf *c, const struct kc_history_query *q,
 		return KC_OK;
 	if (n > KC_HISTORY_SCAN_MAX)
 		n = KC_HISTORY_SCAN_MAX;
+	snprintf(socket_ms, sizeof socket_ms, "%d",
+	    q->timeout_ms > 1000 ? q->timeout_ms : 1000);
 	if ((rc = kc_conf_rdkafka(c, errstr, errlen)) == NULL)
 		return KC_ERR_CONFIG;
 	if (kc_conf_rdkafka_default(c, rc, "enable.auto.commit", "false", errstr, errlen) ||
@@ -289,7 +291,11 @@ kc_history_query(const struct kc_conf *c, const struct kc_history_query *q,
 	    kc_conf_rdkafka_default(c, rc, "log_level", "3", errstr, errlen) ||
 	    kc_conf_rdkafka_default(c, rc, "fetch.wait.max.ms", "10", errstr, errlen) ||
 	    kc_conf_rdkafka_default(c, rc, "enable.partition.eof", "true", errstr, errlen) ||
-	    kc_conf_rdkafka_default(c, rc, "auto.offset.reset", "earliest", errstr, errlen)) {
+	    kc_conf_rdkafka_default(c, rc, "auto.offset.reset", "earliest", errstr, errlen) ||
+	    /* librdkafka 2.0.2 waits for a hung broker's answer to a
+	     * watermark query for the socket timeout, whatever the call's
+	     * own timeout: keep it to ours */
+	    kc_conf_rdkafka_default(c, rc, "socket.timeout.ms", socket_ms, errstr, errlen)) {
 		rd_kafka_conf_destroy(rc);
 		return KC_ERR_CONFIG;
 	}

@@ -381,8 +381,18 @@ uint64_t kc_reader_skipped(const struct kc_reader *r);
  * written only when the queue goes from empty to not empty.
  */
 int	kc_reader_fd(struct kc_reader *r);
-/* Total consumer lag (high watermark - position) over all partitions. */
+/*
+ * Total consumer lag (high watermark - position) over all partitions, from
+ * the high watermarks librdkafka last saw (no request: may be stale while
+ * a partition's leader does not answer).
+ */
 int64_t	kc_reader_lag(struct kc_reader *r);
+/*
+ * Consumer lag from the last statistics (every second, no request made): the
+ * lag of the partitions whose leader answers, and how many partitions have
+ * a leader that does not (their lag is unknown, not the last one seen).
+ */
+void	kc_reader_lag_now(const struct kc_reader *r, int64_t *lag, int *unknown);
 /*
  * The offset of the next record kc_reader_next() will return from
  * partition (everything below it was returned or skipped), or -1 for a

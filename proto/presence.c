@@ -13,8 +13,16 @@
  * older than KC_PRESENCE_TIMEOUT_MS adds nobody, so reading the presence
  * topic from now - KC_PRESENCE_TIMEOUT_MS at start-up gives the right set.
  *
- * Bounded: at most PRESENCE_MAX entries (present users and tombstones);
- * past that, new users are ignored until some expire.
+ * Only join, heartbeat, message and action records make presence: a
+ * direct message names a room it was typed in, any room at all, and must
+ * not put its sender there.
+ *
+ * Bounded: at most PRESENCE_MAX entries (present users and tombstones).
+ * When full, tombstones go first, then the entry seen longest ago if it
+ * missed a heartbeat (KC_PRESENCE_INTERVAL_MS: most likely a client that
+ * went away); an entry refreshed more recently is never evicted, so a flood
+ * of newcomers cannot push out users who are still there (the newcomer is
+ * ignored instead, until some expire).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -151,6 +159,28 @@ presence_purge_tombstones(struct kc_presence *p)
 	}
 }
 
+/*
+ * Removes the entry seen longest ago if it missed a heartbeat; else
+ * KC_ERR_QUEUE_FULL. (Its room's presence changes without a report: the
+ * next who or change there shows it.)
+ */
+static int
+presence_evict_stalest(struct kc_presence *p, int64_t now_us)
+{
+	struct presence_ent	*old = NULL;
+	size_t			 i;
+
+	for (i = 0; i < p->nslots; i++) {
+		if (p->slots[i].used && (old == NULL || p->slots[i].seen < old->seen))
+			old = &p->slots[i];
+	}
+	if (old == NULL ||
+	    now_us - old->seen < (int64_t)KC_PRESENCE_INTERVAL_MS * 1000)
+		return KC_ERR_QUEUE_FULL;
+	presence_remove(p, old);
+	return KC_OK;
+}
+
 int
 kc_presence_apply(struct kc_presence *p, const struct kc_msg *m,
     int64_t now_us)
@@ -167,7 +197,6 @@ kc_presence_apply(struct kc_presence *p, const struct kc_msg *m,
 	case KC_TYPE_HEARTBEAT:
 	case KC_TYPE_MESSAGE:
 	case KC_TYPE_ACTION:
-	case KC_TYPE_DM:
 		leave = 0;
 		break;
 	case KC_TYPE_LEAVE:
@@ -195,7 +224,8 @@ kc_presence_apply(struct kc_presence *p, const struct kc_msg *m,
 	/* A new entry: a leave of someone unknown still leaves a tombstone. */
 	if (p->count >= PRESENCE_MAX) {
 		presence_purge_tombstones(p);
-		if (p->count >= PRESENCE_MAX)
+		if (p->count >= PRESENCE_MAX &&
+		    presence_evict_stalest(p, now_us) != KC_OK)
 			return 0;
 		e = presence_find(p, m->room, m->user, h);
 	}

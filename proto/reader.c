@@ -26,6 +26,8 @@ struct kc_reader {
 	int			 pipefd[2];
 	uint64_t		 skipped;
 	int			 connected;
+	int64_t			 stat_lag;	/* from the last statistics */
+	int			 stat_unknown;
 };
 
 static void
@@ -39,34 +41,69 @@ reader_error(rd_kafka_t *rk, int err, const char *reason, void *opaque)
 		r->connected = 0;
 }
 
+/* Whether broker b (a "brokers" entry of the statistics) answers. */
+static int
+reader_broker_up(json_t *b)
+{
+	json_t *state = json_object_get(b, "state"), *idle = json_object_get(b, "rxidle");
+
+	return json_is_string(state) && strcmp(json_string_value(state), "UP") == 0 &&
+	    json_is_integer(idle) && json_integer_value(idle) >= 0 &&
+	    json_integer_value(idle) < READER_RXIDLE_US;
+}
+
 /*
  * Statistics arrive every second. Connected: some broker is UP and answered
  * within READER_RXIDLE_US (fetches are answered at least every
  * fetch.wait.max.ms, so a broker that is up but stopped, or cut off, stops
  * counting). One broker of several going away is not an outage.
+ *
+ * Lag: the sum of the partitions' consumer_lag whose leader answers; a
+ * partition whose leader does not (a hung broker, an election under way)
+ * is counted as unknown, not as the lag it had when last heard of.
  */
 static int
 reader_stats(rd_kafka_t *rk, char *json, size_t len, void *opaque)
 {
 	struct kc_reader	*r = opaque;
-	json_t			*root, *brokers, *b, *state, *idle;
+	json_t			*root, *brokers, *b, *parts, *p, *v;
 	const char		*name;
-	int			 up = 0;
+	char			 ups[1024];	/* node ids that answer, 0 .. 1023 */
+	int64_t			 lag = 0;
+	int			 up = 0, unknown = 0, id;
 
 	if ((root = json_loadb(json, len, 0, NULL)) == NULL)
 		return 0;
+	memset(ups, 0, sizeof ups);
 	brokers = json_object_get(root, "brokers");
 	json_object_foreach(brokers, name, b) {
-		state = json_object_get(b, "state");
-		idle = json_object_get(b, "rxidle");
-		if (json_is_string(state) &&
-		    strcmp(json_string_value(state), "UP") == 0 &&
-		    json_is_integer(idle) && json_integer_value(idle) >= 0 &&
-		    json_integer_value(idle) < READER_RXIDLE_US)
-			up = 1;
+		if (!reader_broker_up(b))
+			continue;
+		up = 1;
+		v = json_object_get(b, "nodeid");
+		if (json_is_integer(v) && json_integer_value(v) >= 0 &&
+		    json_integer_value(v) < (json_int_t)sizeof ups)
+			ups[json_integer_value(v)] = 1;
+	}
+	parts = json_object_get(json_object_get(json_object_get(root, "topics"),
+	    r->topic), "partitions");
+	json_object_foreach(parts, name, p) {
+		if (strcmp(name, "-1") == 0)
+			continue;	/* librdkafka's unassigned partition */
+		v = json_object_get(p, "leader");
+		id = json_is_integer(v) ? (int)json_integer_value(v) : -1;
+		if (id < 0 || id >= (int)sizeof ups || !ups[id]) {
+			unknown++;
+			continue;
+		}
+		v = json_object_get(p, "consumer_lag");
+		if (json_is_integer(v) && json_integer_value(v) > 0)
+			lag += json_integer_value(v);
 	}
 	json_decref(root);
 	r->connected = up;
+	r->stat_lag = lag;
+	r->stat_unknown = unknown;
 	return 0;
 }
 
@@ -383,6 +420,13 @@ kc_reader_lag(struct kc_reader *r)
 	}
 	rd_kafka_topic_partition_list_destroy(pos);
 	return lag;
+}
+
+void
+kc_reader_lag_now(const struct kc_reader *r, int64_t *lag, int *unknown)
+{
+	*lag = r->stat_lag;
+	*unknown = r->stat_unknown;
 }
 
 int64_t

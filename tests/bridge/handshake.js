@@ -4,9 +4,11 @@
  * bridge's other lws protocols) is refused outright, so it cannot skip the
  * Origin check or the per-address cap; a bridge listening on loopback takes
  * the page's own origin only under a loopback Host with its port (DNS
- * rebinding: a foreign name resolving to 127.0.0.1), --allow-origin still
- * adds origins, and a bridge listening on every address keeps the plain
- * scheme://Host rule.
+ * rebinding: a foreign name resolving to 127.0.0.1; "127.0.0.1.evil.example"
+ * is such a name, not an address), --allow-origin still adds origins, and a
+ * bridge listening on every address takes the page's own origin only when
+ * reached by address (a page under a host name needs --allow-origin) and
+ * says so when it starts.
  */
 'use strict';
 
@@ -79,6 +81,11 @@ L.run([
 		L.eq(await at('localhost', 'http://localhost'), 403, 'no port: 80, not ours');
 		L.eq(await at(`localhost.evil.example:${p}`, `http://localhost.evil.example:${p}`), 403,
 		    'a name starting with localhost');
+		L.eq(await at(`127.0.0.1.evil.example:${p}`, `http://127.0.0.1.evil.example:${p}`), 403,
+		    'a name starting with 127.');
+		L.eq(await at(`127.1.2.3:${p}`, `http://127.1.2.3:${p}`), 101, 'another loopback address');
+		L.eq(await at(`[::ffff:127.0.0.1]:${p}`, `http://[::ffff:127.0.0.1]:${p}`), 403,
+		    'a mapped address is no loopback literal');
 		L.eq(await attempt(br.url(), [], { Host: `evil.example:${p}` }), 101,
 		    'no Origin (not a browser): accepted');
 	}],
@@ -91,13 +98,23 @@ L.run([
 		L.eq((await b.stop()).code, 0, 'exit');
 	}],
 
-	['listening on every address: the plain scheme://Host rule', async () => {
+	['listening on every address: own origin by address only, names need --allow-origin', async () => {
 		const b = await L.startBridge({ topic, args: ['-H', '0.0.0.0'] });
 		const at = (host, origin) => attempt(b.url(), [], { Host: host, Origin: origin });
-		L.eq(await at(`chat.example.org:${b.port}`, `http://chat.example.org:${b.port}`), 101,
-		    'own origin under a public name');
-		L.eq(await at(`chat.example.org:${b.port}`, 'http://evil.example'), 403, 'foreign origin');
+		L.eq(await at(`chat.example.org:${b.port}`, `http://chat.example.org:${b.port}`), 403,
+		    'own origin under a name (it could be rebound)');
+		L.eq(await at(`127.0.0.1.evil.example:${b.port}`, `http://127.0.0.1.evil.example:${b.port}`),
+		    403, 'a name that looks like an address');
+		L.eq(await at(`192.0.2.7:${b.port}`, `http://192.0.2.7:${b.port}`), 101, 'by IP address');
+		L.eq(await at(`localhost:${b.port}`, `http://localhost:${b.port}`), 101, 'localhost');
+		L.eq(await at(`192.0.2.7:${b.port}`, 'http://evil.example'), 403, 'foreign origin');
+		L.assert(/--allow-origin/.test(b.logText()), 'the start-up log says what to pass');
 		L.eq((await b.stop()).code, 0, 'exit');
+		const named = await L.startBridge({ topic, args: ['-H', '0.0.0.0',
+		    '--allow-origin', 'https://chat.example.org'] });
+		L.eq(await attempt(named.url(), [], { Host: 'chat.example.org',
+		    Origin: 'https://chat.example.org' }), 101, 'a listed origin under its name');
+		L.eq((await named.stop()).code, 0, 'exit');
 	}],
 
 	['SIGTERM exits 0', async () => {

@@ -8,7 +8,8 @@
  * history_unavailable (not with the join's ref) and the room stays joined;
  * once the broker is back every accepted message is acknowledged and stored
  * once, and reaches the client that joined during the outage. A broker
- * that hangs (SIGSTOP, connections open) turns /healthz 503 within 30 s.
+ * that hangs (SIGSTOP, connections open) turns /healthz 503 within 30 s,
+ * and the consumer lag metric says which partitions it cannot measure.
  * A broker of this test's own is paused (SIGSTOP) and resumed.
  */
 'use strict';
@@ -104,10 +105,17 @@ L.run([
 			return r.status === 503 ? JSON.parse(r.body) : null;
 		}, 30000);
 		console.log(`# 503 ${Date.now() - t0} ms after the broker hung: ${h.reason}`);
+		/* The lag is asked of the leaders, which do not answer: unknown,
+		 * not the last high watermark seen. */
+		await L.until('consumer lag of unknown partitions', async () =>
+		    (await b.metric('kchat_bridge_consumer_lag_unknown_partitions')) > 0, 30000);
 		broker('thaw');
 		L.eq((await c.wait('ack z1', (f) => f.ref === 'z1', 60000)).type, 'ack', 'z1 acknowledged');
 		await L.until('healthz 200 again', async () =>
 		    (await L.httpGet(b.port, '/healthz')).status === 200, 60000);
+		await L.until('every partition\'s lag known again', async () =>
+		    (await b.metric('kchat_bridge_consumer_lag_unknown_partitions')) === 0, 30000);
+		L.assert(await b.metric('kchat_bridge_consumer_lag') >= 0, 'lag measured');
 		await L.until('healthz 200', async () =>
 		    (await L.httpGet(b.port, '/healthz')).status === 200, 60000);
 		c.close();

@@ -90,17 +90,50 @@ END_TEST
 START_TEST(any_record_counts)
 {
 	struct kc_presence	*p = kc_presence_new();
-	struct kc_msg		 dm = rec(KC_TYPE_DM, "general", "carol", T0);
+	struct kc_msg		 dm = rec(KC_TYPE_DM, "secretroom", "carol", T0);
 	struct seen		 s;
 
 	ck_assert_int_eq(apply(p, KC_TYPE_MESSAGE, "a", "m", T0, T0), 1);
 	ck_assert_int_eq(apply(p, KC_TYPE_ACTION, "a", "n", T0, T0), 1);
 	ck_assert_int_eq(apply(p, KC_TYPE_HEARTBEAT, "a", "o", T0, T0), 1);
+	/* A direct message may name any room: it puts nobody there. */
 	snprintf(dm.to, sizeof dm.to, "bob");
-	ck_assert_int_eq(kc_presence_apply(p, &dm, T0), 1);
+	ck_assert_int_eq(kc_presence_apply(p, &dm, T0), 0);
 	ck_assert_int_eq(apply(p, KC_TYPE_UNKNOWN, "a", "z", T0, T0), 0);
 	ck_assert_str_eq(who(p, "a", &s), "a/m,a/n,a/o,");
-	ck_assert_str_eq(who(p, "general", &s), "general/carol,");
+	ck_assert_str_eq(who(p, "secretroom", &s), "");
+	kc_presence_free(p);
+}
+END_TEST
+
+START_TEST(full_table_keeps_live_users)
+{
+	struct kc_presence	*p = kc_presence_new();
+	char			 user[KC_NAME_MAX + 1];
+	int			 i, added = 0;
+
+	/* Full of users seen at T0. */
+	for (i = 0; i < 10000; i++) {
+		snprintf(user, sizeof user, "u%d", i);
+		added += apply(p, KC_TYPE_JOIN, "flood", user, T0, T0);
+	}
+	ck_assert_int_eq(added, 10000);
+	/* u0 keeps sending heartbeats; everyone else went quiet. */
+	ck_assert_int_eq(apply(p, KC_TYPE_HEARTBEAT, "flood", "u0",
+	    T0 + 10 * SEC, T0 + 10 * SEC), 0);
+	/* Within a heartbeat interval nobody may be pushed out. */
+	ck_assert_int_eq(apply(p, KC_TYPE_JOIN, "real", "alice", T0 + 5 * SEC,
+	    T0 + 5 * SEC), 0);
+	/* Later, the stalest (not u0) make room for real users. */
+	ck_assert_int_eq(apply(p, KC_TYPE_JOIN, "real", "alice", T0 + 20 * SEC,
+	    T0 + 20 * SEC), 1);
+	ck_assert_int_eq(apply(p, KC_TYPE_JOIN, "real", "bob", T0 + 21 * SEC,
+	    T0 + 21 * SEC), 1);
+	ck_assert_uint_eq(kc_presence_who(p, "real", NULL, NULL), 2);
+	ck_assert_uint_eq(kc_presence_who(p, "flood", NULL, NULL), 9998);
+	/* u0 was refreshed: still there. */
+	ck_assert_int_eq(apply(p, KC_TYPE_HEARTBEAT, "flood", "u0",
+	    T0 + 22 * SEC, T0 + 22 * SEC), 0);
 	kc_presence_free(p);
 }
 END_TEST
@@ -244,6 +277,7 @@ presence_suite(void)
 
 	tcase_add_test(tc, join_leave);
 	tcase_add_test(tc, any_record_counts);
+	tcase_add_test(tc, full_table_keeps_live_users);
 	tcase_add_test(tc, rooms_sorted);
 	tcase_add_test(tc, expire_after_timeout);
 	tcase_add_test(tc, stale_records_ignored);
