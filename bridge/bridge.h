@@ -33,6 +33,9 @@ struct bridge_opts {
 	double		 rate;		/* frames per second */
 	double		 burst;
 	unsigned	 max_conns_ip;
+	double		 conn_rate_ip;	/* new connections per second, per address */
+	double		 rate_ip;	/* frames per second, per address */
+	double		 burst_ip;
 	unsigned	 send_queue;	/* frames queued per connection */
 	size_t		 send_queue_bytes;	/* their payload bytes */
 	int		 idle_timeout;	/* seconds without a valid pong */
@@ -63,6 +66,28 @@ void	log_msg(int level, const char *fmt, ...)
 #define log_warn(...)	log_msg(LOG_WARN, __VA_ARGS__)
 #define log_info(...)	log_msg(LOG_INFO, __VA_ARGS__)
 #define log_debug(...)	log_msg(LOG_DEBUG, __VA_ARGS__)
+/*
+ * At most one line per interval (µs) from this place in the code, then how
+ * many were left out: a flood must not flood the log too.
+ */
+#define LOG_EVERY_US	(1000 * 1000)
+#define log_every(level, us, ...) do {					\
+	static int64_t	 last_;						\
+	static unsigned	 skipped_;					\
+	int64_t		 now_ = kc_now_us();				\
+									\
+	if (now_ - last_ >= (us)) {					\
+		if (skipped_ > 0)					\
+			log_msg(level, "(%u more like the next not shown)", \
+			    skipped_);					\
+		last_ = now_;						\
+		skipped_ = 0;						\
+		log_msg(level, __VA_ARGS__);				\
+	} else								\
+		skipped_++;						\
+} while (0)
+#define log_warn_every(us, ...)	log_every(LOG_WARN, us, __VA_ARGS__)
+#define log_info_every(us, ...)	log_every(LOG_INFO, us, __VA_ARGS__)
 
 /* ---------------------------------------------------------- frame (fanout.c) */
 
@@ -209,6 +234,19 @@ size_t	history_queued(void);
 void	history_forget(struct session *s);
 /* Delivers finished requests; called on the service thread. */
 void	history_deliver(void);
+
+/* ------------------------------------------------------------ addr.c */
+
+/*
+ * At a handshake from address name: NULL when it may connect, else why not
+ * (its connections, its rate of new ones).
+ */
+const char *addr_admit(const char *name);
+void	addr_opened(const char *name);
+void	addr_closed(const char *name);
+/* 1 when a frame from a connection of name fits the address's bucket. */
+int	addr_frame_ok(const char *name);
+void	addr_free(void);
 
 /* ---------------------------------------------------------- origin.c */
 

@@ -35,6 +35,9 @@ static const struct {
 	{ "rate", "10" },
 	{ "burst", "20" },
 	{ "max-conns-per-ip", "32" },
+	{ "conn-rate-per-ip", "10" },
+	{ "rate-per-ip", NULL },		/* 10 x rate */
+	{ "burst-per-ip", NULL },	/* 10 x burst */
 	{ "send-queue", "256" },
 	{ "send-queue-bytes", "4194304" },
 	{ "idle-timeout", "60" },
@@ -51,6 +54,9 @@ enum {
 	OPT_RATE,
 	OPT_BURST,
 	OPT_MAX_CONNS,
+	OPT_CONN_RATE_IP,
+	OPT_RATE_IP,
+	OPT_BURST_IP,
 	OPT_SEND_QUEUE,
 	OPT_SEND_QUEUE_BYTES,
 	OPT_IDLE,
@@ -73,6 +79,9 @@ static const struct option long_opts[] = {
 	{ "rate",		required_argument, NULL, OPT_RATE },
 	{ "burst",		required_argument, NULL, OPT_BURST },
 	{ "max-conns-per-ip",	required_argument, NULL, OPT_MAX_CONNS },
+	{ "conn-rate-per-ip",	required_argument, NULL, OPT_CONN_RATE_IP },
+	{ "rate-per-ip",	required_argument, NULL, OPT_RATE_IP },
+	{ "burst-per-ip",	required_argument, NULL, OPT_BURST_IP },
 	{ "send-queue",		required_argument, NULL, OPT_SEND_QUEUE },
 	{ "send-queue-bytes",	required_argument, NULL, OPT_SEND_QUEUE_BYTES },
 	{ "idle-timeout",	required_argument, NULL, OPT_IDLE },
@@ -111,6 +120,10 @@ conf_usage(FILE *f)
 "      --rate N              frames per second per connection, default 10\n"
 "      --burst N             token bucket size, default 20\n"
 "      --max-conns-per-ip N  connections per client address, default 32\n"
+"      --conn-rate-per-ip N  new connections per second per address, default 10\n"
+"      --rate-per-ip N       frames per second per address (all its\n"
+"                            connections), default 10 x --rate\n"
+"      --burst-per-ip N      that bucket's size, default 10 x --burst\n"
 "      --send-queue N        frames queued per connection, default 256\n"
 "      --send-queue-bytes N  bytes queued per connection, default 4194304\n"
 "      --idle-timeout SECS   close without a pong for this long, default 60\n"
@@ -175,6 +188,9 @@ conf_key_for(int ch)
 	case OPT_RATE: return "rate";
 	case OPT_BURST: return "burst";
 	case OPT_MAX_CONNS: return "max-conns-per-ip";
+	case OPT_CONN_RATE_IP: return "conn-rate-per-ip";
+	case OPT_RATE_IP: return "rate-per-ip";
+	case OPT_BURST_IP: return "burst-per-ip";
 	case OPT_SEND_QUEUE: return "send-queue";
 	case OPT_SEND_QUEUE_BYTES: return "send-queue-bytes";
 	case OPT_IDLE: return "idle-timeout";
@@ -347,6 +363,12 @@ conf_parse(int argc, char **argv)
 	opts.rate = (double)conf_number("rate", 1, 100000);
 	opts.burst = (double)conf_number("burst", 1, 100000);
 	opts.max_conns_ip = (unsigned)conf_number("max-conns-per-ip", 1, 1000000);
+	opts.conn_rate_ip = (double)conf_number("conn-rate-per-ip", 1, 1000000);
+	/* Unset: ten connections' worth. */
+	opts.rate_ip = kc_conf_get(opts.conf, "rate-per-ip") != NULL ?
+	    (double)conf_number("rate-per-ip", 1, 10000000) : 10 * opts.rate;
+	opts.burst_ip = kc_conf_get(opts.conf, "burst-per-ip") != NULL ?
+	    (double)conf_number("burst-per-ip", 1, 10000000) : 10 * opts.burst;
 	opts.send_queue = (unsigned)conf_number("send-queue", 4, 1000000);
 	opts.send_queue_bytes = (size_t)conf_number("send-queue-bytes",
 	    KC_JSON_MAX, 1L << 30);

@@ -203,6 +203,7 @@ main(int argc, char **argv)
 	kc_embedded_stop(emb);
 	fanout_free();
 	ws_free();
+	addr_free();
 	conf_free();
 	log_info("bye");
 	return 0;

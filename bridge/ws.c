@@ -90,7 +90,6 @@
 #define STALL_CHECK_US		(100 * 1000)
 #define JOIN_HISTORY_TRIES	3	/* a join's first page, before giving up */
 #define TYPING_INTERVAL_US	(2 * 1000000LL)
-#define IP_BUCKETS		1024
 #define ROOMS_ACTIVE_MAX	100	/* rooms listed in a "rooms" answer */
 #define ROOMS_FRESH_US		(500 * 1000)	/* its reuse while presence changes */
 
@@ -140,65 +139,13 @@ struct session {
 	char		 close_reason[64];
 };
 
-struct ipcount {
-	char		 addr[64];
-	unsigned	 n;
-	struct ipcount	*next;
-};
-
 static struct session	*sessions;
 static int		 nsessions;
 static size_t		 queued_bytes;		/* qbytes of every session */
 static unsigned		 nhigh;			/* reading sessions over half full */
 static int64_t		 stall_checked;
-static struct ipcount	*ipcounts[IP_BUCKETS];
 
 /* ------------------------------------------------------------------ utils */
-
-static struct ipcount **
-ip_slot(const char *addr)
-{
-	uint32_t	  h = 2166136261u;
-	const char	 *p;
-	struct ipcount	**pp;
-
-	for (p = addr; *p != '\0'; p++)
-		h = (h ^ (unsigned char)*p) * 16777619u;
-	for (pp = &ipcounts[h % IP_BUCKETS]; *pp != NULL; pp = &(*pp)->next) {
-		if (strcmp((*pp)->addr, addr) == 0)
-			break;
-	}
-	return pp;
-}
-
-static unsigned
-ip_count(const char *addr)
-{
-	struct ipcount *c = *ip_slot(addr);
-
-	return c != NULL ? c->n : 0;
-}
-
-static void
-ip_add(const char *addr, int delta)
-{
-	struct ipcount **pp = ip_slot(addr), *c = *pp;
-
-	if (c == NULL) {
-		if (delta < 0 || (c = calloc(1, sizeof *c)) == NULL)
-			return;
-		snprintf(c->addr, sizeof c->addr, "%s", addr);
-		*pp = c;
-	}
-	if (delta < 0 && c->n > 0)
-		c->n--;
-	else if (delta > 0)
-		c->n++;
-	if (c->n == 0) {
-		*pp = c->next;
-		free(c);
-	}
-}
 
 const char *
 ws_user(const struct session *s)
@@ -927,12 +874,13 @@ out:
 static int
 ws_message(struct session *s, const char *buf, size_t len)
 {
-	if (!ws_rate_ok(s)) {
+	/* Its own bucket, and its address's over all its connections. */
+	if (!ws_rate_ok(s) || !addr_frame_ok(s->addr)) {
 		metrics.rate_limited++;
 		if (++s->strikes > (unsigned)opts.burst) {
 			metrics.drop_rate++;
-			log_warn("closing %s (%s): rate limit abuse", s->addr,
-			    s->client_id);
+			log_warn_every(LOG_EVERY_US, "closing %s (%s): rate "
+			    "limit abuse", s->addr, s->client_id);
 			ws_close(s, LWS_CLOSE_STATUS_POLICY_VIOLATION,
 			    "rate limit exceeded", 0);
 			return 0;
@@ -975,8 +923,9 @@ ws_reject(struct lws *wsi, const char *why)
 static int
 ws_filter(struct lws *wsi)
 {
-	char	uri[256], origin[512], addr[64];
-	size_t	n, i;
+	char		 uri[256], origin[512], addr[64];
+	const char	*why;
+	size_t		 n, i;
 
 	if (bridge_stopping)
 		return ws_reject(wsi, "shutting down");
@@ -997,16 +946,17 @@ ws_filter(struct lws *wsi)
 		if (lws_hdr_copy(wsi, origin, sizeof origin, WSI_TOKEN_ORIGIN) <= 0 ||
 		    !ws_origin_ok(wsi, origin)) {
 			metrics.connections_rejected_origin++;
-			log_info("refused WebSocket from origin %s", origin);
+			log_info_every(LOG_EVERY_US,
+			    "refused WebSocket from origin %s", origin);
 			return ws_reject(wsi, "origin not allowed");
 		}
 	}
 	lws_get_peer_simple(wsi, addr, sizeof addr);
-	if (ip_count(addr) >= opts.max_conns_ip) {
+	if ((why = addr_admit(addr)) != NULL) {
 		metrics.connections_rejected_limit++;
-		log_warn("refused WebSocket from %s: %u connections already",
-		    addr, opts.max_conns_ip);
-		return ws_reject(wsi, "too many connections from your address");
+		log_warn_every(LOG_EVERY_US, "refused WebSocket from %s: %s",
+		    addr, why);
+		return ws_reject(wsi, why);
 	}
 	return 0;
 }
@@ -1035,7 +985,7 @@ ws_established(struct lws *wsi, struct session *s)
 		sessions->prev = s;
 	sessions = s;
 	nsessions++;
-	ip_add(s->addr, 1);
+	addr_opened(s->addr);
 	metrics.connections_total++;
 	log_debug("connection %s from %s", s->client_id, s->addr);
 	if (lws_get_urlarg_by_name(wsi, "ext=", arg, sizeof arg) != NULL &&
@@ -1069,7 +1019,7 @@ ws_closed(struct session *s)
 	s->high = 0;
 	free(s->q);
 	kc_buf_free(&s->rx);
-	ip_add(s->addr, -1);
+	addr_closed(s->addr);
 	if (s->prev != NULL)
 		s->prev->next = s->next;
 	else

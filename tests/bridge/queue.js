@@ -130,7 +130,8 @@ L.run([
 	}],
 
 	['history requests of closed connections are dropped', async () => {
-		const b = await L.startBridge({ topic, args: ['--max-conns-per-ip', '100'] });
+		const b = await L.startBridge({ topic, args: ['--max-conns-per-ip', '100',
+		    '--conn-rate-per-ip', '1000'] });
 		/* Each connection's join asks for the history of general. */
 		for (let i = 0; i < 300; i += 50) {
 			const batch = [];
