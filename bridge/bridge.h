@@ -199,6 +199,8 @@ int64_t	kafka_live_offset(const char *room);
  * *unknown: partitions whose leader did not answer then.
  */
 int64_t	kafka_lag(int *unknown);
+/* Chat records that did not decode, refused with kc error err. */
+uint64_t kafka_invalid(int err);
 int	kafka_pending(void);
 const struct kc_presence *kafka_presence(void);
 /* Changes whenever kafka_presence() does. */

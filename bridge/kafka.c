@@ -535,6 +535,12 @@ kafka_live_offset(const char *room)
 	    kc_room_partition(room, kc_reader_partitions(chat.r)));
 }
 
+uint64_t
+kafka_invalid(int err)
+{
+	return chat.r != NULL ? kc_reader_invalid(chat.r, err) : 0;
+}
+
 int64_t
 kafka_lag(int *unknown)
 {

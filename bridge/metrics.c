@@ -36,8 +36,10 @@ int
 metrics_render(struct kc_buf *out)
 {
 	const char	*why;
+	char		 label[64];
 	int64_t		 lag;
-	int		 unknown;
+	uint64_t	 invalid, n;
+	int		 unknown, err;
 
 	GAUGE("connections_open", "Open WebSocket connections.", ws_count());
 	COUNTER("connections_total", "WebSocket connections accepted.",
@@ -89,6 +91,19 @@ metrics_render(struct kc_buf *out)
 	    history_queued());
 	COUNTER("heartbeats_sent_total", "Presence heartbeats produced.",
 	    metrics.heartbeats_sent);
+	/* The total under reason="all", then every reason with a count. */
+	for (err = 1, invalid = 0; err < KC_ERR__COUNT; err++)
+		invalid += kafka_invalid(err);
+	metrics_line(out, "kchat_bridge_records_invalid_total", "counter",
+	    "Chat records skipped because they did not decode, by reason.",
+	    "{reason=\"all\"}", (double)invalid);
+	for (err = 1; err < KC_ERR__COUNT; err++) {
+		if ((n = kafka_invalid(err)) == 0)
+			continue;
+		snprintf(label, sizeof label, "{reason=\"%s\"}", kc_errname(err));
+		metrics_line(out, "kchat_bridge_records_invalid_total", "counter",
+		    NULL, label, (double)n);
+	}
 	lag = kafka_lag(&unknown);
 	GAUGE("consumer_lag", "Records of the chat topic not yet read, in the "
 	    "partitions whose leader answers.", lag);

@@ -374,6 +374,8 @@ void	kc_reader_free(struct kc_reader *r);
 int	kc_reader_next(struct kc_reader *r, int timeout_ms, struct kc_msg *m);
 /* Records skipped because they did not decode. */
 uint64_t kc_reader_skipped(const struct kc_reader *r);
+/* Of those, the ones kc_mp_decode() refused with err (kc_errname() says why). */
+uint64_t kc_reader_invalid(const struct kc_reader *r, int err);
 /*
  * A file descriptor that becomes readable when records are waiting, for
  * poll()/libwebsockets. When it is readable, read and discard its bytes,

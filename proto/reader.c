@@ -25,6 +25,7 @@ struct kc_reader {
 	int			 nparts;
 	int			 pipefd[2];
 	uint64_t		 skipped;
+	uint64_t		 invalid[KC_ERR__COUNT];	/* skipped, by reason */
 	int			 connected;
 	int64_t			 stat_lag;	/* from the last statistics */
 	int			 stat_unknown;
@@ -373,8 +374,11 @@ kc_reader_next(struct kc_reader *r, int timeout_ms, struct kc_msg *m)
 		rd_kafka_message_destroy(rkm);
 		if (err == KC_OK)
 			return KC_OK;
-		if (err != KC_ERR_TYPE)		/* unknown types are skipped quietly */
+		if (err != KC_ERR_TYPE) {	/* unknown types are skipped quietly */
 			r->skipped++;
+			if (err > 0 && err < KC_ERR__COUNT)
+				r->invalid[err]++;
+		}
 	}
 }
 
@@ -382,6 +386,12 @@ uint64_t
 kc_reader_skipped(const struct kc_reader *r)
 {
 	return r->skipped;
+}
+
+uint64_t
+kc_reader_invalid(const struct kc_reader *r, int err)
+{
+	return err > 0 && err < KC_ERR__COUNT ? r->invalid[err] : 0;
 }
 
 int

@@ -2,7 +2,8 @@
  * interop.js - the bridge and other Kafka clients agree on the record
  * format: a record produced with kcat (packed by python3's msgpack) reaches
  * a WebSocket client, a browser message read back with kcat decodes with
- * python3's msgpack, and records that do not decode are skipped.
+ * python3's msgpack, and records that do not decode are skipped and
+ * counted by reason in /metrics.
  */
 'use strict';
 
@@ -35,6 +36,11 @@ L.run([
 		    user: 'kcat_user', text: 'after garbage', ts: Date.now() * 1000 });
 		await c.wait('next good record', (f) => f.message === 'after garbage');
 		L.eq((await L.httpGet(br.port, '/healthz')).status, 200, 'still healthy');
+		/* Counted, with why: 0xde is a map of 14 entries with 3 bytes. */
+		L.eq(await br.metric('kchat_bridge_records_invalid_total{reason="all"}'), 1,
+		    'one invalid record counted');
+		L.eq(await br.metric('kchat_bridge_records_invalid_total{reason="mp_truncated"}'), 1,
+		    'its reason');
 	}],
 
 	['a browser message decodes with python3 msgpack', async () => {
