@@ -220,10 +220,24 @@ function appendMentions(parent, text, own) {
 		parent.appendChild(document.createTextNode(text.slice(last)));
 }
 
+/*
+ * What kchat-tui shows too (tui/sanitize.c): code points that could
+ * reorder or break up what is drawn become U+FFFD, so that
+ * "\u202Egnp.exe" cannot read as "exe.png": C1 controls, bidi marks,
+ * embeddings, overrides and isolates, line and paragraph separators,
+ * noncharacters. The text's element is a bidi isolate as well (style.css).
+ */
+var UNSAFE_RE = /[\u0080-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufdd0-\ufdef\ufffe\uffff]|[\ud83f\ud87f\ud8bf\ud8ff\ud93f\ud97f\ud9bf\ud9ff\uda3f\uda7f\udabf\udaff\udb3f\udb7f\udbbf\udbff][\udffe\udfff]/g;
+
+function inert(text) {
+	return text.replace(UNSAFE_RE, '\ufffd');
+}
+
 /* Appends text to parent: http(s) URLs become links, the rest text nodes. */
 function appendRich(parent, text, own) {
 	var re = /\bhttps?:\/\/[^\s<>"'`]+/gi, last = 0, m;
 
+	text = inert(text);
 	while ((m = re.exec(text)) !== null) {
 		var raw = m[0], url = null, a;
 
@@ -500,10 +514,10 @@ function noteNew(room, m, how) {
 	if (how !== 'live')
 		return;
 	if (room.key === S.current)
-		announce(m.user + (m.type === 'action' ? ' ' : ': ') + m.text);
+		announce(m.user + (m.type === 'action' ? ' ' : ': ') + inert(m.text));
 	else if (m.mention || room.dm)
 		announce((room.dm ? 'Direct message from ' : 'Mention in #' + room.name +
-		    ' from ') + m.user + ': ' + m.text);
+		    ' from ') + m.user + ': ' + inert(m.text));
 	if ((m.mention || room.dm) && !here)
 		notifyDesktop(room, m);
 }
@@ -1544,7 +1558,7 @@ function buildNode(room, m) {
 	if (m.type === 'note') {
 		li.classList.add('note', m.kind === 'error' ? 'note-error' : 'note-info');
 		body.className = 'text';
-		body.textContent = m.text;
+		body.textContent = inert(m.text);
 		li.appendChild(body);
 		return li;
 	}
@@ -1880,7 +1894,7 @@ function notifyDesktop(room, m) {
 	try {
 		n = new Notification(room.dm ? m.user + ' (direct message)' :
 		    m.user + ' in #' + room.name, {
-			body: m.text.length > 200 ? m.text.slice(0, 200) + '…' : m.text,
+			body: inert(m.text.length > 200 ? m.text.slice(0, 200) + '…' : m.text),
 			tag: 'kchat-' + room.key
 		});
 		n.onclick = function () {

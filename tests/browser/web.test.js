@@ -273,6 +273,21 @@ test('an XSS payload is shown as text and runs nothing', async () => {
 	    a.href === 'https://example.com/a?b=1&c='), JSON.stringify(inside.links));
 });
 
+test('bidi controls and separators cannot reorder what is shown', async () => {
+	/* "\u202Egnp.exe" would read "exe.png"; the terminal shows U+FFFD. */
+	const tricks = ['see \u202Egnp.exe', 'a\u2066b\u2069c\u200Fd', 'line\u2028break'];
+	for (const t of tricks)
+		await L.say(bob.page, t);
+	const shown = tricks.map((t) => t.replace(/[\u202E\u2066\u2069\u200F\u2028]/g, '\uFFFD'));
+	await L.until('the tricks, made inert, at alice', async () => {
+		const texts = await alice.page.locator('#messages li.msg .text').allTextContents();
+		return shown.every((t) => texts.includes(t));
+	});
+	const isolated = await alice.page.evaluate(() =>
+	    getComputedStyle(document.querySelector('#messages li.msg .text')).unicodeBidi);
+	assert.equal(isolated, 'isolate', 'message text is a bidi isolate');
+});
+
 test('text the chat refuses is caught before it is sent', async () => {
 	await alice.page.evaluate(() => {
 		document.getElementById('composer-input').value = 'ring \u0007 the bell';
