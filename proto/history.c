@@ -101,6 +101,7 @@ history_scan(rd_kafka_t *rk, const char *topic, int32_t part, int64_t from,
 		    history_keep(&m, room)) {
 			m.partition = part;
 			m.offset = rkm->offset;
+			m.log_ts = kc_record_ts(rkm);
 			stop = fn(arg, &m, errp);
 		}
 		rd_kafka_message_destroy(rkm);

@@ -43,6 +43,9 @@ void kc_rdkafka_log_quiet(const rd_kafka_t *rk, int level, const char *fac,
 int kc_watermarks(rd_kafka_t *rk, const char *topic, int32_t part,
     int64_t deadline, int64_t *lo, int64_t *hi, char *errstr, size_t errlen);
 
+/* A consumed record's Kafka timestamp in µs, 0 when it has none. */
+int64_t kc_record_ts(const rd_kafka_message_t *rkm);
+
 /* Copies up to len-1 bytes of src into dst and terminates it. */
 void kc_strlcpy(char *dst, const char *src, size_t len);
 

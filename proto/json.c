@@ -506,7 +506,7 @@ kc_json_encode_msg(const struct kc_msg *m, struct kc_buf *out)
 		return KC_ERR_INVAL;
 	if ((err = kc_msg_validate(m)) != KC_OK)
 		return err;
-	if ((err = kc_time_format(m->ts, ts)) != KC_OK)
+	if ((err = kc_time_format(kc_msg_shown_ts(m), ts)) != KC_OK)
 		return err;
 	if ((obj = json_object()) == NULL)
 		return KC_ERR_NOMEM;

@@ -137,6 +137,7 @@ struct kc_msg {
 	 * partition and offset, -1 when it was not read from Kafka. */
 	int32_t		partition;
 	int64_t		offset;
+	int64_t		log_ts;		/* µs: the Kafka record's timestamp, 0 unknown */
 };
 
 /* Sets every field to empty, partition and offset to -1. */
@@ -154,6 +155,14 @@ int	kc_msg_copy(struct kc_msg *dst, const struct kc_msg *src);
  */
 int	kc_msg_make(struct kc_msg *m, enum kc_type type, const char *room,
 	    const char *user, const char *to, const char *text, size_t text_len);
+/*
+ * The time to show for m: its ts, unless Kafka's timestamp of the record
+ * (log_ts) disagrees by more than KC_TS_SKEW_MAX_US (a writer whose clock
+ * is far off, or a record dated 2199 to stay below every later line): then
+ * Kafka's.
+ */
+#define KC_TS_SKEW_MAX_US	(5 * 60 * 1000000LL)
+int64_t	kc_msg_shown_ts(const struct kc_msg *m);
 /* Checks every field against the rules below; returns the first broken one. */
 int	kc_msg_validate(const struct kc_msg *m);
 

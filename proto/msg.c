@@ -76,6 +76,16 @@ kc_msg_set_text(struct kc_msg *m, const char *text, size_t len)
 	return KC_OK;
 }
 
+int64_t
+kc_msg_shown_ts(const struct kc_msg *m)
+{
+	int64_t d = m->ts - m->log_ts;
+
+	if (m->log_ts > 0 && (d > KC_TS_SKEW_MAX_US || d < -KC_TS_SKEW_MAX_US))
+		return m->log_ts;
+	return m->ts;
+}
+
 int
 kc_msg_copy(struct kc_msg *dst, const struct kc_msg *src)
 {

@@ -371,6 +371,7 @@ kc_reader_next(struct kc_reader *r, int timeout_ms, struct kc_msg *m)
 		err = kc_mp_decode(rkm->payload, rkm->len, m);
 		m->partition = rkm->partition;
 		m->offset = rkm->offset;
+		m->log_ts = kc_record_ts(rkm);
 		rd_kafka_message_destroy(rkm);
 		if (err == KC_OK)
 			return KC_OK;
@@ -437,6 +438,15 @@ kc_reader_lag_now(const struct kc_reader *r, int64_t *lag, int *unknown)
 {
 	*lag = r->stat_lag;
 	*unknown = r->stat_unknown;
+}
+
+int64_t
+kc_record_ts(const rd_kafka_message_t *rkm)
+{
+	rd_kafka_timestamp_type_t	type;
+	int64_t				ms = rd_kafka_message_timestamp(rkm, &type);
+
+	return type == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE || ms <= 0 ? 0 : ms * 1000;
 }
 
 int64_t

@@ -490,7 +490,7 @@ chat_receive1(struct chat *c, const struct kc_msg *m, int live)
 		return 0;
 	}
 	memset(&l, 0, sizeof l);
-	l.ts = m->ts;
+	l.ts = kc_msg_shown_ts(m);	/* a far-off clock cannot pin a line */
 	memcpy(l.id, m->id, sizeof l.id);
 	l.kind = line_kind_of(m->type);
 	snprintf(l.user, sizeof l.user, "%s", m->user);

@@ -43,6 +43,15 @@ L.run([
 		    'its reason');
 	}],
 
+	['a record dated far off shows Kafka\'s time, not its own', async () => {
+		/* Dated 2199 it would sort below every later line for good. */
+		L.kcatProduce(topic, 'general', { v: 1, id: L.ulid(), type: 'message', room: 'general',
+		    user: 'kcat_user', text: 'from the future', ts: 7258118399000000 });
+		const f = await c.wait('the far-off record', (x) => x.message === 'from the future');
+		const shown = Date.parse(f.timestamp + 'Z');
+		L.assert(Math.abs(shown - Date.now()) < 120000, `shown at ${f.timestamp}`);
+	}],
+
 	['a browser message decodes with python3 msgpack', async () => {
 		c.send({ username: 'web_user', message: 'hello from the browser ✓', room: 'general' });
 		const echo = await c.wait('echo', (f) => f.message === 'hello from the browser ✓');

@@ -432,6 +432,27 @@ START_TEST(msg_type_names)
 }
 END_TEST
 
+START_TEST(test_shown_ts)
+{
+	struct kc_msg m;
+
+	kc_msg_init(&m);
+	ck_assert_int_eq(m.log_ts, 0);
+	m.ts = 1759530645000000LL;
+	ck_assert_int_eq(kc_msg_shown_ts(&m), m.ts);		/* no Kafka time */
+	m.log_ts = m.ts + 60 * 1000000LL;			/* a minute off: fine */
+	ck_assert_int_eq(kc_msg_shown_ts(&m), m.ts);
+	m.log_ts = m.ts - KC_TS_SKEW_MAX_US;			/* at the bound */
+	ck_assert_int_eq(kc_msg_shown_ts(&m), m.ts);
+	m.ts = 7258118399000000LL;				/* dated 2199 */
+	ck_assert_int_eq(kc_msg_shown_ts(&m), m.log_ts);
+	m.ts = 946684800000000LL;				/* dated 2000 */
+	ck_assert_int_eq(kc_msg_shown_ts(&m), m.log_ts);
+	kc_msg_clear(&m);
+}
+END_TEST
+
+
 static Suite *
 msg_suite(void)
 {
@@ -446,6 +467,7 @@ msg_suite(void)
 	tcase_add_test(tc, msg_copy_over);
 	tcase_add_test(tc, msg_clear);
 	tcase_add_test(tc, msg_type_names);
+	tcase_add_test(tc, test_shown_ts);
 	suite_add_tcase(s, tc);
 	return s;
 }
