@@ -124,6 +124,7 @@ void		 ws_send_ext(struct session *s, struct frame *f);
  */
 int		 ws_backpressure(void);
 const char	*ws_user(const struct session *s);	/* "" until bound */
+const char	*ws_addr(const struct session *s);	/* the client's address */
 int		 ws_wants_ext(const struct session *s);
 int		 ws_count(void);
 /* Payload bytes queued to all connections. */

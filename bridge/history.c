@@ -12,6 +12,8 @@
  *
  * Bounds: HISTORY_QUEUE_MAX requests waiting in all, HISTORY_SESSION_MAX
  * requests of one session not yet delivered, and one per (session, room).
+ * Fair: a worker takes the oldest job of the address with the fewest jobs
+ * running (history_next()).
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -25,6 +27,7 @@
 
 struct hjob {
 	struct session		*s;		/* NULL once the session closed */
+	char			 addr[64];	/* its client's address */
 	struct history_ask	 a;
 	int			 err;
 	char			 errstr[256];
@@ -51,6 +54,43 @@ hjob_free(struct hjob *j)
 	free(j);
 }
 
+/* Running jobs of addr. Called with the lock held. */
+static unsigned
+history_running(const char *addr)
+{
+	unsigned i, n = 0;
+
+	for (i = 0; i < nthreads; i++)
+		n += running[i] != NULL && strcmp(running[i]->addr, addr) == 0;
+	return n;
+}
+
+/*
+ * Takes the next job off the queue, fairly: the oldest of those whose
+ * address has the fewest jobs running, so that one address asking for
+ * page after page from many connections delays another's join by one
+ * fetch at most, not by the whole queue. Called with the lock held.
+ */
+static struct hjob *
+history_next(void)
+{
+	struct hjob	**pp, **best = NULL, *j;
+	unsigned	  n, least = ~0u;
+
+	for (pp = &todo; *pp != NULL && least > 0; pp = &(*pp)->next) {
+		if ((n = history_running((*pp)->addr)) < least) {
+			least = n;
+			best = pp;
+		}
+	}
+	j = *best;
+	*best = j->next;
+	for (todo_tail = &todo; *todo_tail != NULL; todo_tail = &(*todo_tail)->next)
+		;
+	ntodo--;
+	return j;
+}
+
 static void *
 history_worker(void *arg)
 {
@@ -64,10 +104,7 @@ history_worker(void *arg)
 			pthread_cond_wait(&history_cond, &history_lock);
 		if (history_quit)
 			break;
-		j = todo;
-		if ((todo = j->next) == NULL)
-			todo_tail = &todo;
-		ntodo--;
+		j = history_next();
 		running[me] = j;
 		pthread_mutex_unlock(&history_lock);
 
@@ -188,6 +225,7 @@ history_request(struct session *s, const struct history_ask *a)
 		return KC_ERR_NOMEM;
 	j->s = s;
 	j->a = *a;
+	snprintf(j->addr, sizeof j->addr, "%s", ws_addr(s));
 	pthread_mutex_lock(&history_lock);
 	if (ntodo >= HISTORY_QUEUE_MAX || nthreads == 0 ||
 	    history_count(s, NULL) >= HISTORY_SESSION_MAX) {

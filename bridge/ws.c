@@ -153,6 +153,12 @@ ws_user(const struct session *s)
 	return s->user;
 }
 
+const char *
+ws_addr(const struct session *s)
+{
+	return s->addr;
+}
+
 int
 ws_wants_ext(const struct session *s)
 {
