@@ -42,6 +42,8 @@ struct bridge_opts {
 	unsigned	 history;	/* messages sent on join */
 	int		 shutdown_ms;	/* bounded producer flush */
 	int		 history_timeout_ms;
+	int64_t		 retention_ms;	/* chat history a new topic keeps, -1 forever */
+	int		 check_topics;	/* --check-topics: report and exit */
 	int		 embedded;
 	int		 log_level;
 	char		 topic[256];

@@ -43,6 +43,7 @@ static const struct {
 	{ "idle-timeout", "60" },
 	{ "shutdown-timeout", "5000" },
 	{ "history-timeout", "5000" },
+	{ "retention", "forever" },
 	{ "log-level", "info" },
 };
 
@@ -62,6 +63,8 @@ enum {
 	OPT_IDLE,
 	OPT_SHUTDOWN,
 	OPT_EMBEDDED,
+	OPT_RETENTION,
+	OPT_CHECK_TOPICS,
 };
 
 static const char short_opts[] = "b:t:X:F:H:p:vqhV";
@@ -87,6 +90,8 @@ static const struct option long_opts[] = {
 	{ "idle-timeout",	required_argument, NULL, OPT_IDLE },
 	{ "shutdown-timeout",	required_argument, NULL, OPT_SHUTDOWN },
 	{ "embedded-kafka",	no_argument,	   NULL, OPT_EMBEDDED },
+	{ "retention",		required_argument, NULL, OPT_RETENTION },
+	{ "check-topics",	no_argument,	   NULL, OPT_CHECK_TOPICS },
 	{ "verbose",		no_argument,	   NULL, 'v' },
 	{ "quiet",		no_argument,	   NULL, 'q' },
 	{ "help",		no_argument,	   NULL, 'h' },
@@ -109,6 +114,11 @@ conf_usage(FILE *f)
 "  -X PROP=VALUE             librdkafka property (SASL, SSL, ...), repeatable\n"
 "  -F, --config FILE         read \"key = value\" lines (flag names as keys)\n"
 "      --embedded-kafka      run an in-process broker (memory only!)\n"
+"      --retention DURATION  history a new chat topic keeps: forever (default),\n"
+"                            or 30d, 12h, ...; a shorter one is warned about\n"
+"      --check-topics        print the topics' layout and every setting that\n"
+"                            loses or endangers messages, with the fix; exit 1\n"
+"                            when there is one\n"
 "HTTP and WebSocket:\n"
 "  -H, --host ADDR           listen address (SERVER_HOST), default 127.0.0.1\n"
 "  -p, --port PORT           listen port (SERVER_PORT), default 8000\n"
@@ -195,6 +205,7 @@ conf_key_for(int ch)
 	case OPT_SEND_QUEUE_BYTES: return "send-queue-bytes";
 	case OPT_IDLE: return "idle-timeout";
 	case OPT_SHUTDOWN: return "shutdown-timeout";
+	case OPT_RETENTION: return "retention";
 	default: return NULL;
 	}
 }
@@ -251,6 +262,8 @@ conf_build(int argc, char **argv, const char *topic, int collect)
 				err = KC_ERR_NOMEM;
 		} else if (ch == OPT_EMBEDDED)
 			opts.embedded = 1;
+		else if (ch == OPT_CHECK_TOPICS)
+			opts.check_topics = 1;
 		else if (ch == 'v')
 			opts.log_level++;
 		else if (ch == 'q')
@@ -376,6 +389,10 @@ conf_parse(int argc, char **argv)
 	opts.history = (unsigned)conf_number("history", 0, 500);
 	opts.shutdown_ms = (int)conf_number("shutdown-timeout", 0, 600000);
 	opts.history_timeout_ms = (int)conf_number("history-timeout", 100, 600000);
+	if (kc_retention_parse(kc_conf_get(opts.conf, "retention"),
+	    &opts.retention_ms) != KC_OK)
+		conf_die("retention", KC_ERR_CONFIG, "a duration: forever, "
+		    "or a number with d, h, m, s or ms, such as 30d");
 	if (conf_add_origins(kc_conf_get(opts.conf, "allow-origin")) == -1)
 		conf_die("allow-origin", KC_ERR_NOMEM, NULL);
 

@@ -59,6 +59,43 @@ main_pin_brokers(const char *brokers)
 	    errstr, sizeof errstr);
 }
 
+/* A line about the topics: problems are warnings, the rest information. */
+static void
+main_topics_log(void *opaque, int problem, const char *line)
+{
+	if (problem)
+		log_warn("%s", line);
+	else
+		log_info("%s", line);
+}
+
+/* --check-topics: the same lines on standard output. */
+static void
+main_topics_print(void *opaque, int problem, const char *line)
+{
+	printf("%s%s\n", problem ? "problem: " : "", line);
+}
+
+/*
+ * --check-topics: describes the topics and what endangers their messages;
+ * exits 1 when something does, 2 when the cluster did not answer.
+ */
+static int
+main_check_topics(void)
+{
+	char	errstr[512] = "";
+	int	problems, err;
+
+	if ((err = kc_topics_ensure(opts.conf, 0, opts.retention_ms,
+	    main_topics_print, NULL, &problems, errstr, sizeof errstr)) != KC_OK) {
+		fprintf(stderr, "kchat-bridge: cannot check the topics at %s: %s\n",
+		    kc_conf_brokers(opts.conf), *errstr ? errstr : kc_strerror(err));
+		return 2;
+	}
+	printf("%d problem%s\n", problems, problems == 1 ? "" : "s");
+	return problems > 0 ? 1 : 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -76,10 +113,14 @@ main(int argc, char **argv)
 	struct sigaction			 sa;
 	char					 errstr[512] = "";
 	int64_t					 deadline;
-	int					 err;
+	int					 err, problems = 0;
 
 	conf_parse(argc, argv);
 	log_set_level(opts.log_level);
+	if (opts.check_topics) {
+		main_pin_brokers(NULL);
+		return main_check_topics();
+	}
 	metrics.started_us = kc_now_us();
 
 	if (opts.embedded) {
@@ -150,6 +191,25 @@ main(int argc, char **argv)
 	    opts.ptopic);
 	/* A topic just created, or a broker still starting: try for a while. */
 	deadline = kc_now_us() + START_WAIT_US;
+	/*
+	 * The topics first, with settings that keep the chat (the readers
+	 * would otherwise auto-create them with the broker's defaults). The
+	 * embedded broker keeps everything in memory anyway.
+	 */
+	while (!opts.embedded && !stop_signal &&
+	    (err = kc_topics_ensure(opts.conf, 1, opts.retention_ms,
+	    main_topics_log, NULL, &problems, errstr, sizeof errstr)) != KC_OK &&
+	    kc_now_us() < deadline) {
+		log_warn("Kafka at %s not ready: %s; trying again",
+		    kc_conf_brokers(opts.conf), *errstr ? errstr : kc_strerror(err));
+		errstr[0] = '\0';
+		sleep(1);
+	}
+	if (!opts.embedded && problems > 0)
+		log_warn("%d problem%s with the topics: kchat-bridge --check-topics "
+		    "says the same and exits non-zero", problems,
+		    problems == 1 ? "" : "s");
+	errstr[0] = '\0';
 	while ((err = kafka_start(vh, errstr, sizeof errstr)) != KC_OK &&
 	    kc_now_us() < deadline && !stop_signal) {
 		log_warn("Kafka at %s not ready: %s; trying again",

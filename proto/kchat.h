@@ -458,6 +458,26 @@ int	kc_history_query(const struct kc_conf *c, const struct kc_history_query *q,
 	    struct kc_msg **out, size_t *count, int *more, char *errstr,
 	    size_t errlen);
 
+/* ------------------------------------------------------------------ topics */
+
+/*
+ * The chat topic and its presence topic as kchat wants them: missing ones
+ * are created (create = 1) with KC_TOPIC_PARTITIONS partitions,
+ * replication min(3, brokers), min.insync.replicas one less from 2
+ * replicas on; the chat topic keeps retention_ms of history (-1: forever)
+ * and is never compacted, the presence topic keeps an hour. Then both are
+ * checked: fn gets a line per topic (problem 0) and one per setting that
+ * loses or endangers messages (problem 1), with the command that fixes it;
+ * *problems counts those. KC_ERR_KAFKA: the cluster did not answer.
+ */
+#define KC_TOPIC_PARTITIONS	3
+typedef void kc_topics_fn(void *opaque, int problem, const char *line);
+int	kc_topics_ensure(const struct kc_conf *c, int create, int64_t retention_ms,
+	    kc_topics_fn *fn, void *opaque, int *problems, char *errstr,
+	    size_t errlen);
+/* "forever" or -1, or a number with d, h, m, s or ms (default ms). */
+int	kc_retention_parse(const char *s, int64_t *ms);
+
 /* ---------------------------------------------------------------- presence */
 
 /*

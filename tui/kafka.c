@@ -135,6 +135,18 @@ const struct chat_ops kafka_ops = {
 	kafka_send, kafka_history, kafka_replay
 };
 
+/* kc_topics_fn: keeps the problems, one per line, for the main thread. */
+static void
+kafka_topic_note(void *opaque, int problem, const char *line)
+{
+	struct kafka *k = opaque;
+
+	if (!problem)
+		return;
+	kc_buf_append(&k->topic_notes, line, strlen(line));
+	kc_buf_append(&k->topic_notes, "\n", 1);
+}
+
 /* The connecting thread: opens both readers, or says why it could not. */
 static void *
 kafka_connect(void *arg)
@@ -143,8 +155,17 @@ kafka_connect(void *arg)
 	struct kc_reader	*r = NULL, *pr = NULL;
 	char			 errstr[256] = "";
 	int64_t			 since;
-	int			 err;
+	int			 err, problems;
 
+	/*
+	 * The topics first, made to keep the chat if missing (the readers
+	 * would auto-create them with the broker's defaults), and checked
+	 * once: what endangers messages is said in the chat.
+	 */
+	if (!k->topics_checked && kc_topics_ensure(k->rconf, 1, -1,
+	    kafka_topic_note, k, &problems, errstr, sizeof errstr) == KC_OK)
+		k->topics_checked = 1;
+	errstr[0] = '\0';
 	err = kc_reader_new(k->rconf, k->topic, KC_FROM_END, &r, errstr,
 	    sizeof errstr);
 	if (err == KC_OK) {
@@ -192,6 +213,17 @@ kafka_attempt_done(struct kafka *k, int64_t now)
 		return;
 	pthread_join(k->thread, NULL);
 	k->attempting = 0;
+	/* Problems with the topics: said once, one line each. */
+	if (k->topic_notes.len > 0) {
+		char *line = k->topic_notes.data, *nl;
+
+		kc_buf_append(&k->topic_notes, "", 1);
+		for (; (nl = strchr(line, '\n')) != NULL; line = nl + 1) {
+			*nl = '\0';
+			chat_error(k->chat, "%s", line);
+		}
+		kc_buf_free(&k->topic_notes);
+	}
 	if (k->attempt_err == KC_OK) {
 		k->reader = k->new_reader;
 		k->preader = k->new_preader;
@@ -288,6 +320,7 @@ kafka_close(struct kafka *k, int flush_ms)
 		close(k->done_pipe[0]);
 		close(k->done_pipe[1]);
 	}
+	kc_buf_free(&k->topic_notes);
 	kc_conf_free(k->conf);
 	kc_conf_free(k->pconf);
 	kc_conf_free(k->rconf);

@@ -36,6 +36,8 @@ struct kafka {
 	struct kc_reader	*new_preader;
 	int			 attempt_err;
 	char			 attempt_errstr[256];
+	struct kc_buf		 topic_notes;	/* problems with the topics, lines */
+	int			 topics_checked;
 	char			 last_errstr[256];
 	int64_t			 next_attempt;	/* µs; INT64_MAX: never */
 

@@ -75,3 +75,17 @@ wait "${pids[0]}" || fail "alice exited with $?"
 echo "/who" >&4
 wait_until "/who after the leave" has bob "-!- 2 in #general: bob carol"
 echo "ok 7 - end of input leaves the rooms and exits 0; /who follows"
+
+# A chat topic that something else auto-created with the broker's defaults
+# (7 days): the terminal says that messages will be deleted, and how to fix.
+old=$topic-7d
+echo x | kcat -b "$brokers" -t "$old" -P -k general 2>/dev/null || fail "kcat"
+mkfifo "$work/dave.in"
+CHAT_TOPIC=$old "$tui" --line -u dave -r general <"$work/dave.in" >"$work/dave.out" \
+    2>"$work/dave.err" 3>&- 4>&- 5>&- &
+pids+=($!)
+exec 6>"$work/dave.in"
+wait_until "the retention warning" has dave "messages older than 7 days will be deleted by $old's retention.ms=604800000"
+has dave "--add-config retention.ms=-1" || fail "the fix is given"
+exec 6>&-
+echo "ok 8 - a topic that deletes history is said so, with the fix"
