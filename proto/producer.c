@@ -119,11 +119,7 @@ producer_create(struct kc_producer *p, char *errstr, size_t errlen)
 	    kc_conf_rdkafka_default(p->conf, rc, "partitioner", "murmur2_random", errstr, errlen) ||
 	    kc_conf_rdkafka_default(p->conf, rc, "linger.ms", "2", errstr, errlen) ||
 	    kc_conf_rdkafka_default(p->conf, rc, "message.timeout.ms", "30000", errstr, errlen) ||
-	    kc_conf_rdkafka_default(p->conf, rc, "log_level", "3", errstr, errlen) ||
-	    /* Topics are made by kc_topics_ensure() with the settings that
-	     * keep a chat (else by a reader): a producer's first message
-	     * must not auto-create one with the broker's defaults. */
-	    kc_conf_rdkafka_default(p->conf, rc, "allow.auto.create.topics", "false", errstr, errlen)) {
+	    kc_conf_rdkafka_default(p->conf, rc, "log_level", "3", errstr, errlen)) {
 		rd_kafka_conf_destroy(rc);
 		return KC_ERR_CONFIG;
 	}

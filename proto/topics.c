@@ -14,6 +14,7 @@
  * back to auto-creation by the first reader, and that is reported.
  */
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,23 +121,36 @@ topics_create(struct topics *t, const char *topic, int n, int rf,
 	return err;
 }
 
-/*
- * The value of config key of topic into buf ("" when unknown). Returns
- * KC_OK or KC_ERR_KAFKA.
- */
+/* The settings of a topic that kchat looks at ("" when unknown). */
+struct topic_config {
+	char	retention_ms[32];
+	char	retention_bytes[32];
+	char	cleanup_policy[64];
+	char	min_isr[16];
+};
+
+/* Reads topic's settings with one DescribeConfigs request. */
 static int
-topics_config(struct topics *t, const char *topic, const char *key,
-    char *buf, size_t len)
+topics_config(struct topics *t, const char *topic, struct topic_config *tc)
 {
+	static const struct {
+		const char	*key;
+		size_t		 off, len;
+	} keys[] = {
+		{ "retention.ms", offsetof(struct topic_config, retention_ms), 32 },
+		{ "retention.bytes", offsetof(struct topic_config, retention_bytes), 32 },
+		{ "cleanup.policy", offsetof(struct topic_config, cleanup_policy), 64 },
+		{ "min.insync.replicas", offsetof(struct topic_config, min_isr), 16 },
+	};
 	rd_kafka_ConfigResource_t		*cr;
 	const rd_kafka_ConfigResource_t		**res;
 	const rd_kafka_ConfigEntry_t		**ents;
 	rd_kafka_queue_t			*q;
 	rd_kafka_event_t			*ev;
-	size_t					 nres, nents, i;
+	size_t					 nres, nents, i, k;
 	int					 err = KC_ERR_KAFKA;
 
-	buf[0] = '\0';
+	memset(tc, 0, sizeof *tc);
 	cr = rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, topic);
 	q = rd_kafka_queue_new(t->rk);
 	rd_kafka_DescribeConfigs(t->rk, &cr, 1, NULL, q);
@@ -149,10 +163,14 @@ topics_config(struct topics *t, const char *topic, const char *key,
 			err = KC_OK;
 			ents = rd_kafka_ConfigResource_configs(res[0], &nents);
 			for (i = 0; i < nents; i++) {
-				if (strcmp(rd_kafka_ConfigEntry_name(ents[i]), key) == 0 &&
-				    rd_kafka_ConfigEntry_value(ents[i]) != NULL)
-					snprintf(buf, len, "%s",
-					    rd_kafka_ConfigEntry_value(ents[i]));
+				for (k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+					if (strcmp(rd_kafka_ConfigEntry_name(ents[i]),
+					    keys[k].key) == 0 &&
+					    rd_kafka_ConfigEntry_value(ents[i]) != NULL)
+						snprintf((char *)tc + keys[k].off,
+						    keys[k].len, "%s",
+						    rd_kafka_ConfigEntry_value(ents[i]));
+				}
 			}
 		}
 	}
@@ -215,14 +233,20 @@ static void
 topics_check_chat(struct topics *t, const rd_kafka_metadata_topic_t *mt,
     int brokers, int64_t retention_ms)
 {
-	char	retention[32], bytes[32], policy[64], isr[16], want[32], d[32];
-	int	rf = mt->partition_cnt > 0 ? mt->partitions[0].replica_cnt : 0;
-	long long ret;
+	struct topic_config	 tc;
+	const char		*retention = tc.retention_ms;
+	const char		*bytes = tc.retention_bytes;
+	const char		*policy = tc.cleanup_policy, *isr = tc.min_isr;
+	char			 want[32], d[32];
+	int			 rf = mt->partition_cnt > 0 ?
+				    mt->partitions[0].replica_cnt : 0;
+	long long		 ret;
 
-	topics_config(t, mt->topic, "retention.ms", retention, sizeof retention);
-	topics_config(t, mt->topic, "retention.bytes", bytes, sizeof bytes);
-	topics_config(t, mt->topic, "cleanup.policy", policy, sizeof policy);
-	topics_config(t, mt->topic, "min.insync.replicas", isr, sizeof isr);
+	if (topics_config(t, mt->topic, &tc) != KC_OK) {
+		topics_say(t, 0, "%s: %d partitions, replication %d (its settings "
+		    "could not be read)", mt->topic, mt->partition_cnt, rf);
+		return;
+	}
 	topics_duration(retention, d, sizeof d);
 	topics_say(t, 0, "%s: %d partitions, replication %d, min.insync.replicas %s, "
 	    "retention %s (retention.ms=%s), cleanup.policy=%s", mt->topic,
@@ -266,9 +290,12 @@ topics_check_chat(struct topics *t, const rd_kafka_metadata_topic_t *mt,
 static void
 topics_check_presence(struct topics *t, const rd_kafka_metadata_topic_t *mt)
 {
-	char retention[32], d[32];
+	struct topic_config	 tc;
+	const char		*retention = tc.retention_ms;
+	char			 d[32];
 
-	topics_config(t, mt->topic, "retention.ms", retention, sizeof retention);
+	if (topics_config(t, mt->topic, &tc) != KC_OK)
+		return;
 	topics_duration(retention, d, sizeof d);
 	topics_say(t, 0, "%s: %d partitions, retention %s (retention.ms=%s)",
 	    mt->topic, mt->partition_cnt, d, retention);
@@ -301,6 +328,9 @@ kc_topics_ensure(const struct kc_conf *c, int create, int64_t retention_ms,
 	int				 brokers, rf, n, i, err = KC_OK;
 
 	*problems = 0;
+	/* The embedded broker makes its topic and keeps everything in memory. */
+	if (kc_conf_is_embedded(c))
+		return KC_OK;
 	t.brokers = kc_conf_brokers(c);
 	if ((err = kc_presence_topic(topic, ptopic, sizeof ptopic)) != KC_OK)
 		return err;

@@ -273,6 +273,17 @@ kafka_open(struct kafka *k, struct chat *chat, struct kc_conf *conf,
 		snprintf(errstr, len, "pipe: %s", strerror(errno));
 		return KC_ERR_IO;
 	}
+	/*
+	 * The connecting thread makes missing topics with the settings that
+	 * keep a chat (kc_topics_ensure()); the first line typed must not
+	 * auto-create one with the broker's defaults first. A -X setting
+	 * still wins.
+	 */
+	if ((err = kc_conf_set(conf, KC_CONF_DEFAULT, "allow.auto.create.topics",
+	    "false", errstr, len)) != KC_OK ||
+	    (err = kc_conf_set(pconf, KC_CONF_DEFAULT, "allow.auto.create.topics",
+	    "false", errstr, len)) != KC_OK)
+		return err;
 	if ((err = kc_producer_new(conf, kafka_delivered, k, &k->prod, errstr,
 	    len)) != KC_OK ||
 	    (err = kc_producer_new(pconf, kafka_delivered, k, &k->pprod,
