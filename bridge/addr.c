@@ -33,16 +33,6 @@ static struct addr	*table[ADDR_BUCKETS];
 static size_t		 naddrs, sweep_at;
 static int64_t		 full_swept;	/* µs: the last sweep of every chain */
 
-static uint32_t
-addr_hash(const char *name)
-{
-	uint32_t h = 2166136261u;
-
-	for (; *name != '\0'; name++)
-		h = (h ^ (unsigned char)*name) * 16777619u;
-	return h;
-}
-
 /* New connections at once: as many as may be open, at least 32. */
 static double
 addr_conn_burst(void)
@@ -97,7 +87,7 @@ addr_get(const char *name, int create, int64_t now)
 {
 	struct addr **pp, *a;
 
-	for (pp = &table[addr_hash(name) % ADDR_BUCKETS]; (a = *pp) != NULL;
+	for (pp = &table[kc_hash(name) % ADDR_BUCKETS]; (a = *pp) != NULL;
 	    pp = &a->next) {
 		if (strcmp(a->name, name) == 0) {
 			addr_refill(a, now);

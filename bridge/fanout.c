@@ -59,20 +59,10 @@ frame_unref(struct frame *f)
 		free(f);
 }
 
-static uint32_t
-fanout_hash(const char *s)
-{
-	uint32_t h = 2166136261u;
-
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
-}
-
 static struct room *
 room_find(const char *name, int create)
 {
-	uint32_t	 b = fanout_hash(name) % ROOM_BUCKETS;
+	uint32_t	 b = kc_hash(name) % ROOM_BUCKETS;
 	struct room	*r;
 
 	for (r = rooms[b]; r != NULL; r = r->next) {
@@ -91,7 +81,7 @@ room_find(const char *name, int create)
 static void
 room_free_if_empty(struct room *r)
 {
-	uint32_t	  b = fanout_hash(r->name) % ROOM_BUCKETS;
+	uint32_t	  b = kc_hash(r->name) % ROOM_BUCKETS;
 	struct room	**pp;
 
 	if (r->nsubs > 0)
@@ -198,7 +188,7 @@ dedupe_seen(const char *id)
 	size_t	mask = DEDUPE_SIZE * 2 - 1, i, old;
 	int32_t	slot;
 
-	for (i = fanout_hash(id) & mask; (slot = dedupe_table[i]) != 0;
+	for (i = kc_hash(id) & mask; (slot = dedupe_table[i]) != 0;
 	    i = (i + 1) & mask) {
 		if (strcmp(dedupe_ring[slot - 1], id) == 0)
 			return 1;
@@ -208,7 +198,7 @@ dedupe_seen(const char *id)
 	if (dedupe_ring[old][0] != '\0') {
 		size_t j, hole = SIZE_MAX, home;
 
-		for (j = fanout_hash(dedupe_ring[old]) & mask; dedupe_table[j] != 0;
+		for (j = kc_hash(dedupe_ring[old]) & mask; dedupe_table[j] != 0;
 		    j = (j + 1) & mask) {
 			if ((size_t)dedupe_table[j] - 1 == old) {
 				hole = j;
@@ -219,7 +209,7 @@ dedupe_seen(const char *id)
 			/* Backward-shift deletion keeps probe runs intact. */
 			for (j = (hole + 1) & mask; dedupe_table[j] != 0;
 			    j = (j + 1) & mask) {
-				home = fanout_hash(dedupe_ring[dedupe_table[j] - 1]) & mask;
+				home = kc_hash(dedupe_ring[dedupe_table[j] - 1]) & mask;
 				if (((j - home) & mask) >= ((j - hole) & mask)) {
 					dedupe_table[hole] = dedupe_table[j];
 					hole = j;
@@ -229,7 +219,7 @@ dedupe_seen(const char *id)
 		}
 	}
 	snprintf(dedupe_ring[old], sizeof dedupe_ring[old], "%s", id);
-	for (i = fanout_hash(id) & mask; dedupe_table[i] != 0; i = (i + 1) & mask)
+	for (i = kc_hash(id) & mask; dedupe_table[i] != 0; i = (i + 1) & mask)
 		;
 	dedupe_table[i] = (int32_t)old + 1;
 	dedupe_next = (dedupe_next + 1) % DEDUPE_SIZE;

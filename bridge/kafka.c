@@ -68,15 +68,8 @@ static unsigned			 presence_gen;	/* bumped on every change */
 
 
 
-static uint32_t
-kafka_hash(const char *s)
-{
-	uint32_t h = 2166136261u;
-
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h % PEND_BUCKETS;
-}
+/* The bucket of a pending message's id. */
+#define kafka_hash(id)	(kc_hash(id) % PEND_BUCKETS)
 
 const struct kc_presence *
 kafka_presence(void)

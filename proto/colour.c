@@ -4,11 +4,5 @@
 unsigned
 kc_user_colour(const char *user)
 {
-	uint32_t h = 2166136261u;	/* FNV-1a, 32 bits */
-
-	for (; *user != '\0'; user++) {
-		h ^= (unsigned char)*user;
-		h *= 16777619u;
-	}
-	return h % KC_COLOURS;
+	return kc_hash(user) % KC_COLOURS;	/* FNV-1a, 32 bits */
 }

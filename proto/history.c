@@ -208,16 +208,6 @@ history_prepend(struct history *h, struct history *win, size_t want)
 	return KC_OK;
 }
 
-static uint32_t
-history_hash(const char *s)
-{
-	uint32_t h = 2166136261u;
-
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
-}
-
 /*
  * Drops every record whose id an older one (lower offset) has: a writer's
  * retry stores the same message twice, readers show it once.
@@ -234,7 +224,7 @@ history_dedupe(struct history *h)
 	if ((table = calloc(size, sizeof *table)) == NULL)
 		return KC_ERR_NOMEM;
 	for (i = 0; i < h->count; i++) {
-		for (j = history_hash(h->msgs[i].id) & mask; table[j] != 0;
+		for (j = kc_hash(h->msgs[i].id) & mask; table[j] != 0;
 		    j = (j + 1) & mask) {
 			if (strcmp(h->msgs[table[j] - 1].id, h->msgs[i].id) == 0)
 				break;

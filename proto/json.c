@@ -221,30 +221,15 @@ field_type(json_t *obj, enum kc_req_type *type)
 	return KC_ERR_TYPE;
 }
 
+/* A ULID field ("before", "id"): dst holds KC_ID_LEN + 1 bytes. */
 static int
-field_before(json_t *obj, char *dst)
+field_ulid(json_t *obj, const char *key, char *dst)
 {
 	const char	*s;
 	size_t		 len;
 	int		 found;
 
-	if ((found = field_string(obj, "before", &s, &len)) <= 0)
-		return -found;
-	if (!kc_ulid_valid(s, len))
-		return KC_ERR_ID;
-	memcpy(dst, s, len);
-	dst[len] = '\0';
-	return KC_OK;
-}
-
-static int
-field_id(json_t *obj, char *dst)
-{
-	const char	*s;
-	size_t		 len;
-	int		 found;
-
-	if ((found = field_string(obj, "id", &s, &len)) <= 0)
+	if ((found = field_string(obj, key, &s, &len)) <= 0)
 		return -found;
 	if (!kc_ulid_valid(s, len))
 		return KC_ERR_ID;
@@ -328,10 +313,10 @@ req_fill(json_t *obj, struct kc_req *r)
 	    (err = field_room(obj, r->room)) != KC_OK ||
 	    (err = field_user(obj, "to", r->to)) != KC_OK ||
 	    (err = field_text(obj, r)) != KC_OK ||
-	    (err = field_before(obj, r->before)) != KC_OK ||
+	    (err = field_ulid(obj, "before", r->before)) != KC_OK ||
 	    (err = field_offset(obj, "before_offset", &r->before_offset)) != KC_OK ||
 	    (err = field_offset(obj, "since", &r->since)) != KC_OK ||
-	    (err = field_id(obj, r->id)) != KC_OK ||
+	    (err = field_ulid(obj, "id", r->id)) != KC_OK ||
 	    (err = field_limit(obj, &r->limit)) != KC_OK)
 		return err;
 	if (r->type != KC_REQ_DM && r->to[0] != '\0')

@@ -527,6 +527,8 @@ int	kc_presence_topic(const char *topic, char *buf, size_t len);
  */
 #define KC_COLOURS 12
 unsigned kc_user_colour(const char *user);
+/* FNV-1a, 32 bits, of a NUL-terminated string (for hash tables). */
+uint32_t kc_hash(const char *s);
 
 /* --------------------------------------------------------- embedded broker */
 

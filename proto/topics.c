@@ -315,7 +315,7 @@ kc_topics_ensure(const struct kc_conf *c, int create, int64_t retention_ms,
 {
 	struct topics			 t = { c, NULL, fn, opaque, 0, NULL };
 	const struct rd_kafka_metadata	*md = NULL;
-	const rd_kafka_metadata_topic_t	*mt;
+	const rd_kafka_metadata_topic_t	*mt, *pt;
 	rd_kafka_conf_t			*rc;
 	const char			*topic = kc_conf_get(c, "topic");
 	char				 ptopic[300], lerr[512], want[32], isr[16];
@@ -385,8 +385,19 @@ kc_topics_ensure(const struct kc_conf *c, int create, int64_t retention_ms,
 	}
 	if ((mt = topics_find(md, topic)) != NULL)
 		topics_check_chat(&t, mt, brokers, retention_ms);
-	if ((mt = topics_find(md, ptopic)) != NULL)
-		topics_check_presence(&t, mt);
+	if ((pt = topics_find(md, ptopic)) != NULL)
+		topics_check_presence(&t, pt);
+	/*
+	 * Both are made with the same count: partitions added to the chat
+	 * topic later move rooms to other partitions, where their history
+	 * is not read (the presence topic is the record of the count).
+	 */
+	if (mt != NULL && pt != NULL && mt->partition_cnt > pt->partition_cnt)
+		topics_say(&t, 1, "%s has %d partitions, %s %d: partitions were "
+		    "added to %s, so rooms whose partition changed show only "
+		    "what was written since, and readers started before read "
+		    "none of the new partitions until restarted (see kchat(7))",
+		    topic, mt->partition_cnt, ptopic, pt->partition_cnt, topic);
 done:
 	if (md != NULL)
 		rd_kafka_metadata_destroy(md);

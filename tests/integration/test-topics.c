@@ -1,0 +1,135 @@
+/*
+ * test-topics.c - proto/topics.c against a real broker: missing topics are
+ * created to keep the chat (read back with DescribeConfigs by the check),
+ * a chat topic that deletes after 7 days is a problem, and partitions
+ * added to the chat topic later are a problem (rooms moved).
+ */
+#include <check.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <librdkafka/rdkafka.h>
+
+#include "kafka-env.h"
+
+struct said {
+	char	text[8192];
+	int	problems;
+};
+
+static void
+collect(void *opaque, int problem, const char *line)
+{
+	struct said	*s = opaque;
+	size_t		 n = strlen(s->text);
+
+	snprintf(s->text + n, sizeof s->text - n, "%s%s\n",
+	    problem ? "problem: " : "", line);
+	s->problems += problem;
+}
+
+/* Gives topic n partitions with the admin API. */
+static void
+add_partitions(const char *topic, int n)
+{
+	rd_kafka_conf_t			*rc = rd_kafka_conf_new();
+	rd_kafka_t			*rk;
+	rd_kafka_NewPartitions_t	*np;
+	rd_kafka_queue_t		*q;
+	rd_kafka_event_t		*ev;
+	char				 err[512];
+
+	ck_assert_int_eq(rd_kafka_conf_set(rc, "bootstrap.servers", test_brokers(),
+	    err, sizeof err), RD_KAFKA_CONF_OK);
+	ck_assert_ptr_nonnull(rk = rd_kafka_new(RD_KAFKA_PRODUCER, rc, err, sizeof err));
+	np = rd_kafka_NewPartitions_new(topic, (size_t)n, err, sizeof err);
+	q = rd_kafka_queue_new(rk);
+	rd_kafka_CreatePartitions(rk, &np, 1, NULL, q);
+	ck_assert_ptr_nonnull(ev = rd_kafka_queue_poll(q, 20000));
+	ck_assert_int_eq(rd_kafka_event_error(ev), RD_KAFKA_RESP_ERR_NO_ERROR);
+	rd_kafka_event_destroy(ev);
+	rd_kafka_queue_destroy(q);
+	rd_kafka_NewPartitions_destroy(np);
+	rd_kafka_destroy(rk);
+}
+
+START_TEST(created_to_keep_the_chat)
+{
+	const char	*topic = test_topic("topics");
+	struct kc_conf	*c = test_conf(topic);
+	struct said	 s = { "", 0 };
+	char		 err[512], want[512];
+	int		 problems;
+
+	ck_assert_int_eq(kc_topics_ensure(c, 1, -1, collect, &s, &problems, err,
+	    sizeof err), KC_OK);
+	ck_assert_int_eq(problems, 0);
+	snprintf(want, sizeof want, "created %s: 3 partitions, replication 1", topic);
+	ck_assert_msg(strstr(s.text, want) != NULL, "%s", s.text);
+	/* Read back from the broker. */
+	snprintf(want, sizeof want, "%s: 3 partitions, replication 1, "
+	    "min.insync.replicas 1, retention forever (retention.ms=-1), "
+	    "cleanup.policy=delete", topic);
+	ck_assert_msg(strstr(s.text, want) != NULL, "%s", s.text);
+	snprintf(want, sizeof want, "%s.presence: 3 partitions, retention 1 hour "
+	    "(retention.ms=3600000)", topic);
+	ck_assert_msg(strstr(s.text, want) != NULL, "%s", s.text);
+
+	/* Asking for history that the topic keeps: no problem; then a week
+	 * less than what is kept is fine, forever on a 30-day topic is not. */
+	s.text[0] = '\0';
+	ck_assert_int_eq(kc_topics_ensure(c, 0, 7 * 86400000LL, collect, &s,
+	    &problems, err, sizeof err), KC_OK);
+	ck_assert_int_eq(problems, 0);
+
+	/* Partitions added later: rooms moved. */
+	add_partitions(topic, 5);
+	s.text[0] = '\0';
+	ck_assert_int_eq(kc_topics_ensure(c, 0, -1, collect, &s, &problems, err,
+	    sizeof err), KC_OK);
+	ck_assert_int_eq(problems, 1);
+	ck_assert_msg(strstr(s.text, "partitions were added") != NULL, "%s", s.text);
+	kc_conf_free(c);
+}
+END_TEST
+
+START_TEST(a_week_of_retention_is_a_problem)
+{
+	const char	*topic = test_topic("topics7d");
+	struct kc_conf	*c = test_conf(topic);
+	struct kc_producer *p;
+	struct kc_msg	 m;
+	struct said	 s = { "", 0 };
+	char		 err[512];
+	int		 problems;
+
+	/* Anything else writing first auto-creates it with the defaults. */
+	ck_assert_int_eq(kc_producer_new(c, NULL, NULL, &p, err, sizeof err), KC_OK);
+	kc_msg_init(&m);
+	ck_assert_int_eq(kc_msg_make(&m, KC_TYPE_MESSAGE, "general", "early", NULL,
+	    "first", 5), KC_OK);
+	ck_assert_int_eq(kc_producer_send(p, &m), KC_OK);
+	ck_assert_int_eq(kc_producer_flush(p, 20000), KC_OK);
+	kc_msg_clear(&m);
+	kc_producer_free(p);
+
+	ck_assert_int_eq(kc_topics_ensure(c, 1, -1, collect, &s, &problems, err,
+	    sizeof err), KC_OK);
+	ck_assert_int_eq(problems, 1);
+	ck_assert_msg(strstr(s.text, "problem: messages older than 7 days will be "
+	    "deleted") != NULL, "%s", s.text);
+	ck_assert_msg(strstr(s.text, "--add-config retention.ms=-1") != NULL, "%s",
+	    s.text);
+	kc_conf_free(c);
+}
+END_TEST
+
+int
+main(void)
+{
+	TCase *tc = tcase_create("real-kafka");
+
+	tcase_add_test(tc, created_to_keep_the_chat);
+	tcase_add_test(tc, a_week_of_retention_is_a_problem);
+	return test_run("topics", tc, 120);
+}
