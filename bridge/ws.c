@@ -926,6 +926,29 @@ ws_reject(struct lws *wsi, const char *why)
 	return -1;
 }
 
+/*
+ * RFC 6455 4.1: Sec-WebSocket-Key is 16 random bytes in base64, 24
+ * characters ending in "=="; lws 4.1.6 takes any.
+ */
+static int
+ws_key_ok(struct lws *wsi)
+{
+	char	key[64];
+	int	n, i;
+
+	if ((n = lws_hdr_copy(wsi, key, sizeof key, WSI_TOKEN_KEY)) != 24 ||
+	    key[22] != '=' || key[23] != '=')
+		return 0;
+	for (i = 0; i < 22; i++) {
+		if (!((key[i] >= 'A' && key[i] <= 'Z') ||
+		    (key[i] >= 'a' && key[i] <= 'z') ||
+		    (key[i] >= '0' && key[i] <= '9') || key[i] == '+' ||
+		    key[i] == '/'))
+			return 0;
+	}
+	return 1;
+}
+
 static int
 ws_filter(struct lws *wsi)
 {
@@ -948,6 +971,8 @@ ws_filter(struct lws *wsi)
 		    uri[i] == '-' || uri[i] == '_' || uri[i] == '.'))
 			return ws_reject(wsi, "bad client id");
 	}
+	if (!ws_key_ok(wsi))
+		return ws_reject(wsi, "bad Sec-WebSocket-Key");
 	if (lws_hdr_total_length(wsi, WSI_TOKEN_ORIGIN) > 0) {
 		if (lws_hdr_copy(wsi, origin, sizeof origin, WSI_TOKEN_ORIGIN) <= 0 ||
 		    !ws_origin_ok(wsi, origin)) {

@@ -4,7 +4,8 @@
  * file), a request whose length is ambiguous (both Content-Length and
  * Transfer-Encoding, or two differing Content-Lengths: 400), and CONNECT,
  * which lws 4.1.6 would make a raw socket held open forever: a flood of
- * them is closed at once and an honest client is served meanwhile.
+ * them is closed at once and an honest client is served meanwhile; a
+ * WebSocket handshake whose key is not 16 bytes in base64 (403).
  */
 'use strict';
 
@@ -14,8 +15,11 @@ const L = require('./lib');
 const topic = L.uniqueTopic('oddhttp');
 let br;
 
-/* Sends raw bytes; resolves with what came back once the server closed. */
-function raw(port, text, ms = 5000) {
+/*
+ * Sends raw bytes; resolves with what came back once the server closed
+ * (head: once a whole response head came, for answers that keep it open).
+ */
+function raw(port, text, ms = 5000, head = false) {
 	return new Promise((resolve, reject) => {
 		const s = net.connect(port, '127.0.0.1');
 		let got = '';
@@ -24,7 +28,11 @@ function raw(port, text, ms = 5000) {
 			reject(new Error(`the bridge kept the connection open ${ms} ms after: ` +
 			    JSON.stringify(text.slice(0, 60)) + `; got ${JSON.stringify(got)}`));
 		}, ms);
-		s.on('data', (d) => { got += d.toString('latin1'); });
+		s.on('data', (d) => {
+			got += d.toString('latin1');
+			if (head && got.includes('\r\n\r\n'))
+				s.destroy();
+		});
 		s.on('error', () => {});
 		s.on('close', () => {
 			clearTimeout(timer);
@@ -65,6 +73,18 @@ L.run([
 		    'Content-Length: 5\r\nConnection: close\r\n\r\nhello');
 		L.assert(status(two) === 400 || status(two) === 0,
 		    `two differing Content-Lengths refused: ${JSON.stringify(two.slice(0, 80))}`);
+	}],
+
+	['a WebSocket key that is not 16 bytes in base64 is refused', async () => {
+		const up = (key) => raw(br.port, 'GET /ws/k1 HTTP/1.1\r\nHost: 127.0.0.1\r\n' +
+		    'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n' +
+		    `Sec-WebSocket-Key: ${key}\r\n\r\n`, 3000, true);
+		for (const key of ['x', 'AAAAAAAAAAAAAAAAAAAAAAAA', 'AAAAAAAAAAAAAAAAAAAAA!==',
+		    'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=='])
+			L.eq(status(await up(key)), 403, `key ${key}`);
+		/* A good key gets 101 (the connection then stays open). */
+		const ok = await up('dGhlIHNhbXBsZSBub25jZQ==');
+		L.assert(/HTTP\/1\.1 101/.test(ok), ok.slice(0, 120));
 	}],
 
 	['CONNECT is closed at once, however many', async () => {
