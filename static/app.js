@@ -42,6 +42,7 @@ var BACKOFF_MIN_MS = 500;
 var BACKOFF_MAX_MS = 15000;
 var GAP_PAGES_MAX = 20;			/* history pages fetched to close a gap */
 var DM_KEEP = 200;			/* direct messages remembered per person */
+var LINES_MAX = 50;			/* lines of one message shown at first */
 var CID_KEEP_MS = 12 * 3600 * 1000;	/* an own message's id is reused this long */
 var CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 var CHAT_TYPES = { message: 1, action: 1, dm: 1 };
@@ -265,6 +266,32 @@ function appendRich(parent, text, own) {
 	}
 	if (last < text.length)
 		appendMentions(parent, text.slice(last), own);
+}
+
+/*
+ * The text of a message, its first LINES_MAX lines only when it has more,
+ * with a button that shows the rest: one message of thousands of newlines
+ * must not push everything else out of sight (kchat-tui caps it too).
+ */
+function appendLines(parent, text, own) {
+	var lines = text.split('\n'), b;
+
+	if (lines.length <= LINES_MAX) {
+		appendRich(parent, text, own);
+		return;
+	}
+	appendRich(parent, lines.slice(0, LINES_MAX).join('\n'), own);
+	b = document.createElement('button');
+	b.type = 'button';
+	b.className = 'text-button more-lines';
+	b.textContent = 'Show ' + (lines.length - LINES_MAX) + ' more lines';
+	b.addEventListener('click', function () {
+		while (parent.firstChild)
+			parent.removeChild(parent.firstChild);
+		appendRich(parent, text, own);
+	});
+	parent.appendChild(document.createTextNode('\n'));
+	parent.appendChild(b);
 }
 
 /* ----------------------------------------------------------------- rooms */
@@ -1592,7 +1619,7 @@ function buildNode(room, m) {
 	li.appendChild(who);
 	text = document.createElement('span');
 	text.className = 'text';
-	appendRich(text, m.text, m.own);
+	appendLines(text, m.text, m.own);
 	li.appendChild(text);
 	if (m.own) {
 		li.classList.add('own');

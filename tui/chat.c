@@ -14,6 +14,7 @@
 #include "tui.h"
 
 #define SEEN_MAX	4096	/* rooms remembered for /rooms and completion */
+#define CHAT_LINES_MAX	50	/* lines of one message shown */
 
 struct chat {
 	char			 user[KC_NAME_MAX + 1];
@@ -38,6 +39,39 @@ struct chat {
 	enum chat_conn		 conn;
 	char			*brokers;
 };
+
+
+/*
+ * A message of more than CHAT_LINES_MAX lines shows its first ones and how
+ * many more there are: one message of thousands of newlines must not blank
+ * the screen. Takes text (heap, may be NULL), returns what to keep.
+ */
+static char *
+chat_cap_lines(char *text)
+{
+	char	*p, *cut;
+	size_t	 lines = 0, more = 0;
+	char	 tail[64];
+
+	if (text == NULL)
+		return NULL;
+	for (p = text, cut = NULL; (p = strchr(p, '\n')) != NULL; p++) {
+		if (++lines == CHAT_LINES_MAX)
+			cut = p;
+		else if (lines > CHAT_LINES_MAX)
+			more++;
+	}
+	if (cut == NULL || (more == 0 && cut[1] == '\0'))
+		return text;
+	more++;		/* the line after the last newline */
+	snprintf(tail, sizeof tail, "\n\u2026 %zu more line%s not shown", more,
+	    more == 1 ? "" : "s");
+	*cut = '\0';
+	if ((p = realloc(text, strlen(text) + strlen(tail) + 1)) == NULL)
+		return text;
+	strcat(p, tail);
+	return p;
+}
 
 static void
 chat_notify(struct chat *c, enum chat_event ev, struct buffer *b,
@@ -495,7 +529,8 @@ chat_receive1(struct chat *c, const struct kc_msg *m, int live)
 	l.kind = line_kind_of(m->type);
 	snprintf(l.user, sizeof l.user, "%s", m->user);
 	if (m->text != NULL)
-		l.text = sanitize_dup(m->text, m->text_len, SANITIZE_NEWLINE);
+		l.text = chat_cap_lines(sanitize_dup(m->text, m->text_len,
+		    SANITIZE_NEWLINE));
 	if (strcmp(m->user, c->user) == 0)
 		l.flags |= LINE_SELF;
 	else if ((l.kind == LINE_MESSAGE || l.kind == LINE_ACTION) &&

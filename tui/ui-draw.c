@@ -108,7 +108,7 @@ ui_advance(uint32_t cp, int w, int indent, int *x, int *row)
 
 /*
  * Lays out (and with p->draw, draws) one line; returns its rows. Text
- * wraps at any character; continuation rows are indented under the text.
+ * wraps at any character; continuation rows are indented (see below).
  */
 static int
 ui_line(struct line *l, struct place *p)
@@ -120,7 +120,13 @@ ui_line(struct line *l, struct place *p)
 	int		 row = 0, x = 0, cw, indent, rows;
 
 	nseg = line_segs(l, sg, when, sizeof when, who, sizeof who);
-	indent = p->w > 24 ? (int)utf8_width(sg[0].s, sg[0].len) : 0;
+	/*
+	 * Continuation rows start under the text, or at narrow widths two
+	 * columns in: never where a line's time starts, so a message cannot
+	 * draw what looks like another line of someone else's.
+	 */
+	indent = p->w > 24 ? (int)utf8_width(sg[0].s, sg[0].len) :
+	    p->w > 4 ? 2 : 0;
 	/* Two passes: count the rows, then draw knowing which are hidden. */
 	for (i = 0; i < nseg; i++) {
 		for (off = 0; off < sg[i].len; off += n) {

@@ -288,6 +288,21 @@ test('bidi controls and separators cannot reorder what is shown', async () => {
 	assert.equal(isolated, 'isolate', 'message text is a bidi isolate');
 });
 
+test('a message of hundreds of lines shows 50 and a button for the rest', async () => {
+	const long = Array.from({ length: 300 }, (_, i) => `ln ${i + 1}`).join('\n');
+	await L.say(bob.page, long);
+	const more = alice.page.locator('#messages button.more-lines', { hasText: 'Show 250 more lines' });
+	await more.waitFor();
+	const id = await alice.page.locator('#messages li.msg',
+	    { has: alice.page.locator('button.more-lines') }).last().getAttribute('data-id');
+	const row = alice.page.locator(`#messages li.msg[data-id="${id}"]`);
+	assert.match(await row.locator('.text').textContent(), /ln 50\n/);
+	assert.doesNotMatch(await row.locator('.text').textContent(), /ln 51\b/);
+	await more.click();
+	await L.until('all 300 lines shown', async () =>
+	    /ln 300$/.test(await row.locator('.text').textContent()));
+});
+
 test('text the chat refuses is caught before it is sent', async () => {
 	await alice.page.evaluate(() => {
 		document.getElementById('composer-input').value = 'ring \u0007 the bell';

@@ -127,3 +127,22 @@ start bob
 wait_until "bob's history after a restart" sees bob "<bob> hello from bob"
 sees bob "<mallory> marker after the hostile records" || fail "history incomplete"
 echo "ok 8 - history after restarting a TUI"
+
+# A message cannot fake another line, even in a narrow pane, nor blank the
+# screen with newlines: continuation rows are indented at every width, and
+# past 50 lines the rest is counted, not drawn.
+T resize-window -t bob -x 20 -y 12
+wait_until "bob's pane at 20x12" test "$(T display -p -t bob '#{window_width}x#{window_height}')" = "20x12"
+produce general mallory 'hi\n12:00 <alice> fake'
+wait_until "the two-line message" sees bob "<alice> fake"
+real=$(screen bob | grep -F -- "<mallory> hi" | tail -n 1)
+fake=$(screen bob | grep -F -- "<alice> fake" | tail -n 1)
+[ "${real%%<mallory>*}" != "${fake%%<alice>*}" ] ||
+    fail "a continuation row lines up like a line of alice's: '$fake'"
+T resize-window -t bob -x 100 -y 24
+wait_until "bob's pane at 100x24" test "$(T display -p -t bob '#{window_width}x#{window_height}')" = "100x24"
+produce general mallory "$(python3 -c 'print("\\n".join("row %d" % i for i in range(1, 301)), end="")')"
+wait_until "the count of lines not shown" sees bob "250 more lines not shown"
+sees bob "row 50" || fail "the 50th line is shown"
+not_sees bob "row 51" || fail "the 51st line is drawn"
+echo "ok 9 - a message cannot fake a line or flood the screen with newlines"
