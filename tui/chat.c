@@ -15,6 +15,9 @@
 
 #define SEEN_MAX	4096	/* rooms remembered for /rooms and completion */
 #define CHAT_LINES_MAX	50	/* lines of one message shown */
+#define CHAT_DM_NEW_MAX	5	/* buffers others' DMs open per minute */
+#define CHAT_DM_NEW_US	(60 * 1000000LL)
+#define CHAT_STRANGERS	"*strangers"	/* no user has this name */
 
 struct chat {
 	char			 user[KC_NAME_MAX + 1];
@@ -38,6 +41,9 @@ struct chat {
 	int			 quit;
 	enum chat_conn		 conn;
 	char			*brokers;
+	/* when the last CHAT_DM_NEW_MAX buffers opened by others' DMs were */
+	int64_t			 dm_opened[CHAT_DM_NEW_MAX];
+	size_t			 dm_next;
 };
 
 
@@ -495,6 +501,20 @@ chat_route(struct chat *c, const struct kc_msg *m, int create)
 			return NULL;
 		if (chat_find(c, name) == NULL && !create)
 			return NULL;
+		/*
+		 * Someone new writing: at most CHAT_DM_NEW_MAX new buffers a
+		 * minute, so that a crowd of throwaway names cannot bury the
+		 * screen; the rest share one buffer, each line with its
+		 * sender. Answer them with /msg.
+		 */
+		if (chat_find(c, name) == NULL && strcmp(m->user, c->user) != 0) {
+			int64_t now = kc_now_us();
+
+			if (now - c->dm_opened[c->dm_next] < CHAT_DM_NEW_US)
+				return chat_dm_buffer(c, CHAT_STRANGERS);
+			c->dm_opened[c->dm_next] = now;
+			c->dm_next = (c->dm_next + 1) % CHAT_DM_NEW_MAX;
+		}
 		return chat_dm_buffer(c, name + 1);
 	}
 	return chat_find_room(c, m->room);

@@ -354,6 +354,32 @@ START_TEST(chat_direct_messages)
 }
 END_TEST
 
+START_TEST(chat_dm_strangers)
+{
+	char		user[16];
+	struct buffer	*st;
+	int		i;
+
+	chat_join(c, "general");
+	/* A crowd of throwaway names, each with one direct message. */
+	for (i = 1; i <= 8; i++) {
+		snprintf(user, sizeof user, "u%d", i);
+		receive(KC_TYPE_DM, "general", user, "alice", "hi");
+	}
+	for (i = 1; i <= 5; i++) {
+		snprintf(user, sizeof user, "@u%d", i);
+		ck_assert_ptr_nonnull(chat_find(c, user));
+	}
+	ck_assert_ptr_null(chat_find(c, "@u6"));
+	ck_assert_ptr_nonnull(st = chat_find(c, "@*strangers"));
+	ck_assert_str_eq(last_line(st)->user, "u8");
+	ck_assert_uint_eq(chat_nbuffers(c), 1 + 5 + 1);
+	/* Someone with a buffer already still lands there. */
+	receive(KC_TYPE_DM, "general", "u2", "alice", "again");
+	ck_assert_str_eq(last_line(chat_find(c, "@u2"))->text, "again");
+}
+END_TEST
+
 START_TEST(chat_commands)
 {
 	struct buffer	*b;
@@ -626,6 +652,7 @@ main(void)
 	tcase_add_test(tc, chat_say_pending_sent_failed);
 	tcase_add_test(tc, chat_unread_and_mentions);
 	tcase_add_test(tc, chat_direct_messages);
+	tcase_add_test(tc, chat_dm_strangers);
 	tcase_add_test(tc, chat_commands);
 	tcase_add_test(tc, chat_who_and_rooms);
 	tcase_add_test(tc, chat_history_and_replay);
