@@ -29,6 +29,7 @@ struct kc_reader {
 	int			 connected;
 	int64_t			 stat_lag;	/* from the last statistics */
 	int			 stat_unknown;
+	int			 grown;		/* partitions the metadata now lists */
 };
 
 static void
@@ -91,6 +92,8 @@ reader_stats(rd_kafka_t *rk, char *json, size_t len, void *opaque)
 	json_object_foreach(parts, name, p) {
 		if (strcmp(name, "-1") == 0)
 			continue;	/* librdkafka's unassigned partition */
+		if (atoi(name) + 1 > r->grown)
+			r->grown = atoi(name) + 1;	/* partitions added */
 		v = json_object_get(p, "leader");
 		id = json_is_integer(v) ? (int)json_integer_value(v) : -1;
 		if (id < 0 || id >= (int)sizeof ups || !ups[id]) {
@@ -143,6 +146,8 @@ reader_create(struct kc_reader *r, const struct kc_conf *c, char *errstr,
 	    kc_conf_rdkafka_default(c, rc, "enable.auto.offset.store", "false", errstr, errlen) ||
 	    kc_conf_rdkafka_default(c, rc, "allow.auto.create.topics", "true", errstr, errlen) ||
 	    kc_conf_rdkafka_default(c, rc, "statistics.interval.ms", "1000", errstr, errlen) ||
+	    /* partitions added to the topic are seen within this */
+	    kc_conf_rdkafka_default(c, rc, "topic.metadata.refresh.interval.ms", "30000", errstr, errlen) ||
 	    kc_conf_rdkafka_default(c, rc, "log_level", "3", errstr, errlen) ||
 	    kc_conf_rdkafka_default(c, rc, "group.id", "kchat-unused", errstr, errlen) ||
 	    /* an offset trimmed away by retention: start at what is left */
@@ -342,11 +347,47 @@ kc_reader_new_since(const struct kc_conf *c, const char *topic,
 	return reader_open(c, topic, 0, since_us, out, errstr, errlen);
 }
 
+/*
+ * Partitions were added to the topic: read them too, from their beginning
+ * (everything in them was written after they were made). The others keep
+ * their positions.
+ */
+static void
+reader_grow(struct kc_reader *r)
+{
+	rd_kafka_topic_partition_list_t	*add;
+	rd_kafka_error_t		*error;
+	int64_t				*next;
+	int				 i, n = r->grown;
+
+	if ((next = realloc(r->next, (size_t)n * sizeof *next)) == NULL)
+		return;		/* next time */
+	r->next = next;
+	add = rd_kafka_topic_partition_list_new(n - r->nparts);
+	for (i = r->nparts; i < n; i++)
+		rd_kafka_topic_partition_list_add(add, r->topic, i)->offset =
+		    RD_KAFKA_OFFSET_BEGINNING;
+	if ((error = rd_kafka_incremental_assign(r->rk, add)) != NULL)
+		rd_kafka_error_destroy(error);	/* seen again next time */
+	else {
+		for (i = r->nparts; i < n; i++) {
+			rd_kafka_topic_partition_list_add(r->parts, r->topic,
+			    i)->offset = 0;
+			r->next[i] = 0;
+		}
+		r->nparts = n;
+	}
+	rd_kafka_topic_partition_list_destroy(add);
+}
+
 int
 kc_reader_next(struct kc_reader *r, int timeout_ms, struct kc_msg *m)
 {
 	rd_kafka_message_t	*rkm;
 	int			 err;
+
+	if (r->grown > r->nparts)
+		reader_grow(r);
 
 	for (;;) {
 		if ((rkm = rd_kafka_consumer_poll(r->rk, timeout_ms)) == NULL)

@@ -395,8 +395,7 @@ kc_topics_ensure(const struct kc_conf *c, int create, int64_t retention_ms,
 	if (mt != NULL && pt != NULL && mt->partition_cnt > pt->partition_cnt)
 		topics_say(&t, 1, "%s has %d partitions, %s %d: partitions were "
 		    "added to %s, so rooms whose partition changed show only "
-		    "what was written since, and readers started before read "
-		    "none of the new partitions until restarted (see kchat(7))",
+		    "what was written since (see kchat(7))",
 		    topic, mt->partition_cnt, ptopic, pt->partition_cnt, topic);
 done:
 	if (md != NULL)

@@ -124,6 +124,64 @@ START_TEST(a_week_of_retention_is_a_problem)
 }
 END_TEST
 
+START_TEST(added_partitions_are_read)
+{
+	/* A reader running while partitions are added reads them too: a
+	 * room whose records move to a new partition is not silenced. */
+	const char		*topic = test_topic("grow");
+	struct kc_conf		*c = test_conf(topic);
+	struct kc_reader	*r;
+	struct kc_msg		 m, got;
+	struct kc_buf		 b = { 0 };
+	rd_kafka_conf_t		*rc = rd_kafka_conf_new();
+	rd_kafka_t		*rk;
+	char			 err[512];
+	int			 problems, seen = 0;
+	int64_t			 deadline;
+
+	ck_assert_int_eq(kc_conf_set_x(c, KC_CONF_CLI,
+	    "topic.metadata.refresh.interval.ms=1000", err, sizeof err), KC_OK);
+	ck_assert_int_eq(kc_topics_ensure(c, 1, -1, NULL, NULL, &problems, err,
+	    sizeof err), KC_OK);
+	ck_assert_int_eq(kc_reader_new(c, topic, KC_FROM_END, &r, err, sizeof err), KC_OK);
+	ck_assert_int_eq(kc_reader_partitions(r), 3);
+	add_partitions(topic, 5);
+
+	/* A record in the new partition 4, as a writer that knows it would. */
+	kc_msg_init(&m);
+	ck_assert_int_eq(kc_msg_make(&m, KC_TYPE_MESSAGE, "moved", "otto", NULL,
+	    "in a new partition", 18), KC_OK);
+	ck_assert_int_eq(kc_mp_encode(&m, &b), KC_OK);
+	ck_assert_int_eq(rd_kafka_conf_set(rc, "bootstrap.servers", test_brokers(),
+	    err, sizeof err), RD_KAFKA_CONF_OK);
+	ck_assert_ptr_nonnull(rk = rd_kafka_new(RD_KAFKA_PRODUCER, rc, err, sizeof err));
+	/* The producer learns of the partition from its metadata too. */
+	deadline = kc_now_us() + 60 * 1000000LL;
+	while (rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_PARTITION(4),
+	    RD_KAFKA_V_KEY("moved", 5), RD_KAFKA_V_VALUE(b.data, b.len),
+	    RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END) !=
+	    RD_KAFKA_RESP_ERR_NO_ERROR && kc_now_us() < deadline)
+		rd_kafka_poll(rk, 200);
+	ck_assert_int_eq(rd_kafka_flush(rk, 20000), RD_KAFKA_RESP_ERR_NO_ERROR);
+	kc_msg_init(&got);
+	while (!seen && kc_now_us() < deadline) {
+		if (kc_reader_next(r, 500, &got) == KC_OK &&
+		    strcmp(got.id, m.id) == 0) {
+			ck_assert_int_eq(got.partition, 4);
+			seen = 1;
+		}
+	}
+	ck_assert_msg(seen, "a record in an added partition was never read");
+	ck_assert_int_eq(kc_reader_partitions(r), 5);
+	kc_msg_clear(&got);
+	kc_msg_clear(&m);
+	kc_buf_free(&b);
+	rd_kafka_destroy(rk);
+	kc_reader_free(r);
+	kc_conf_free(c);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -131,5 +189,6 @@ main(void)
 
 	tcase_add_test(tc, created_to_keep_the_chat);
 	tcase_add_test(tc, a_week_of_retention_is_a_problem);
+	tcase_add_test(tc, added_partitions_are_read);
 	return test_run("topics", tc, 120);
 }
