@@ -155,6 +155,7 @@ kafka_connect(void *arg)
 	struct kc_reader	*r = NULL, *pr = NULL;
 	char			 errstr[256] = "";
 	int64_t			 since;
+	int64_t			 retention;
 	int			 err, problems;
 
 	/*
@@ -162,7 +163,10 @@ kafka_connect(void *arg)
 	 * would auto-create them with the broker's defaults), and checked
 	 * once: what endangers messages is said in the chat.
 	 */
-	if (!k->topics_checked && kc_topics_ensure(k->rconf, 1, -1,
+	if (kc_retention_parse(kc_conf_get(k->rconf, "retention"), &retention) !=
+	    KC_OK)
+		retention = -1;		/* checked at start */
+	if (!k->topics_checked && kc_topics_ensure(k->rconf, 1, retention,
 	    kafka_topic_note, k, &problems, errstr, sizeof errstr) == KC_OK)
 		k->topics_checked = 1;
 	errstr[0] = '\0';

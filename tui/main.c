@@ -34,7 +34,9 @@
 enum {
 	OPT_LINE = 256,
 	OPT_NO_BELL,
-	OPT_HISTORY
+	OPT_HISTORY,
+	OPT_RETENTION,
+	OPT_CHECK_TOPICS
 };
 
 static const char short_opts[] = "b:u:r:t:X:F:hV";
@@ -47,6 +49,8 @@ static const struct option long_opts[] = {
 	{ "history", required_argument, NULL, OPT_HISTORY },
 	{ "line", no_argument, NULL, OPT_LINE },
 	{ "no-bell", no_argument, NULL, OPT_NO_BELL },
+	{ "retention", required_argument, NULL, OPT_RETENTION },
+	{ "check-topics", no_argument, NULL, OPT_CHECK_TOPICS },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -62,7 +66,7 @@ usage(FILE *f)
 	fprintf(f,
 "usage: kchat-tui [-hV] [--line] [--no-bell] [-b brokers] [-u user]\n"
 "                 [-r room[,room...]] [-t topic] [-X prop=value] [-F file]\n"
-"                 [--history N]\n"
+"                 [--history N] [--retention D] [--check-topics]\n"
 "\n"
 "  -b, --brokers LIST   Kafka bootstrap servers (KAFKA_BOOTSTRAP_SERVERS);\n"
 "                       default: the embedded broker of a kchat-bridge on\n"
@@ -76,6 +80,11 @@ usage(FILE *f)
 "      --line           line mode: read input lines from stdin, print one\n"
 "                       line per message (also when stdin is not a tty)\n"
 "      --no-bell        no bell on mentions and direct messages\n"
+"      --retention D    history a chat topic it creates keeps: forever\n"
+"                       (default), or 30d, 12h, ...\n"
+"      --check-topics   print the topics' layout and every setting that\n"
+"                       loses or endangers messages, with the fix; exit 1\n"
+"                       when there is one, 2 when Kafka does not answer\n"
 "  -h, --help           this help\n"
 "  -V, --version        the version\n"
 "\n"
@@ -119,6 +128,7 @@ conf_key_for(int ch)
 	case 'r': return "room";
 	case 't': return "topic";
 	case OPT_HISTORY: return "history";
+	case OPT_RETENTION: return "retention";
 	default: return NULL;
 	}
 }
@@ -136,6 +146,7 @@ conf_build(int argc, char **argv, const char *topic)
 		die("configuration", KC_ERR_NOMEM, NULL);
 	if (kc_conf_define(c, "bell", "on") != KC_OK ||
 	    kc_conf_define(c, "scrollback", "1000") != KC_OK ||
+	    kc_conf_define(c, "retention", "forever") != KC_OK ||
 	    kc_conf_bind_env(c, "KCHAT_USER", "user") != KC_OK)
 		die("configuration", KC_ERR_NOMEM, NULL);
 	optind = 0;
@@ -203,6 +214,13 @@ main_signals(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
+/* --check-topics: a line about the topics on standard output. */
+static void
+main_topics_print(void *opaque, int problem, const char *line)
+{
+	printf("%s%s\n", problem ? "problem: " : "", line);
+}
+
 static int
 conf_on(const char *v)
 {
@@ -221,6 +239,8 @@ main(int argc, char **argv)
 	const char	*user, *rooms;
 	char		 ptopic[300], errstr[512] = "", *list, *room, *save;
 	int		 ch, err, line_mode = 0, bell = 1, stdin_open = 1;
+	int		 check_topics = 0, problems;
+	int64_t		 retention;
 	int		 busy, unsent, flush_ms;
 	long		 history, scrollback;
 
@@ -240,6 +260,9 @@ main(int argc, char **argv)
 			break;
 		case OPT_NO_BELL:
 			bell = 0;
+			break;
+		case OPT_CHECK_TOPICS:
+			check_topics = 1;
 			break;
 		case '?':
 			usage(stderr);
@@ -277,6 +300,20 @@ main(int argc, char **argv)
 		die("scrollback", KC_ERR_CONFIG, "expected 10 to 1000000");
 	if (!conf_on(kc_conf_get(conf, "bell")))
 		bell = 0;
+	if (kc_retention_parse(kc_conf_get(conf, "retention"), &retention) != KC_OK)
+		die("retention", KC_ERR_CONFIG, "a duration: forever, or a number "
+		    "with d, h, m, s or ms, such as 30d");
+	if (check_topics) {
+		if ((err = kc_topics_ensure(conf, 0, retention, main_topics_print,
+		    NULL, &problems, errstr, sizeof errstr)) != KC_OK) {
+			fprintf(stderr, "kchat-tui: cannot check the topics at %s: "
+			    "%s\n", kc_conf_brokers(conf),
+			    *errstr ? errstr : kc_strerror(err));
+			return 2;
+		}
+		printf("%d problem%s\n", problems, problems == 1 ? "" : "s");
+		return problems > 0 ? 1 : 0;
+	}
 
 	chat = chat_new(user, &kafka_ops, &k);
 	chat_set_history(chat, history);

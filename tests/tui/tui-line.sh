@@ -88,4 +88,7 @@ exec 6>"$work/dave.in"
 wait_until "the retention warning" has dave "messages older than 7 days will be deleted by $old's retention.ms=604800000"
 has dave "--add-config retention.ms=-1" || fail "the fix is given"
 exec 6>&-
-echo "ok 8 - a topic that deletes history is said so, with the fix"
+"$tui" -t "$old" --check-topics >"$work/check.out" 2>&1 && fail "--check-topics exited 0"
+grep -q "^problem: messages older than 7 days will be deleted" "$work/check.out" ||
+    fail "--check-topics: $(cat "$work/check.out")"
+echo "ok 8 - a topic that deletes history is said so, with the fix, and by --check-topics"
