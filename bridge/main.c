@@ -123,19 +123,6 @@ main(int argc, char **argv)
 	}
 	metrics.started_us = kc_now_us();
 
-	if (opts.embedded) {
-		if ((err = kc_embedded_start(opts.topic, &emb, errstr,
-		    sizeof errstr)) != KC_OK) {
-			log_error("cannot start the embedded broker: %s",
-			    *errstr ? errstr : kc_strerror(err));
-			return 1;
-		}
-		log_warn("embedded Kafka broker at %s: messages are kept in "
-		    "memory only and are lost when the bridge stops",
-		    kc_embedded_bootstraps(emb));
-		main_pin_brokers(kc_embedded_bootstraps(emb));
-	} else
-		main_pin_brokers(NULL);
 
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = main_signal;
@@ -178,10 +165,31 @@ main(int argc, char **argv)
 		return 1;
 	}
 	if ((vh = lws_create_vhost(context, &info)) == NULL) {
-		log_error("cannot listen on %s port %d", opts.host, opts.port);
+		log_error("cannot listen on %s port %d: is another program "
+		    "using it? Choose another with -p PORT (make run PORT=%d)",
+		    opts.host, opts.port, opts.port + 1);
 		lws_context_destroy(context);
 		return 1;
 	}
+	/*
+	 * The embedded broker only once the bridge listens: one that cannot
+	 * (its port taken) must not publish an address over a running one's.
+	 */
+	if (opts.embedded) {
+		if ((err = kc_embedded_start(opts.topic, &emb, errstr,
+		    sizeof errstr)) != KC_OK) {
+			log_error("cannot start the embedded broker: %s",
+			    *errstr ? errstr : kc_strerror(err));
+			lws_context_destroy(context);
+			return 1;
+		}
+		log_warn("embedded Kafka broker at %s: messages are kept in "
+		    "memory only and are lost when the bridge stops",
+		    kc_embedded_bootstraps(emb));
+		main_pin_brokers(kc_embedded_bootstraps(emb));
+	} else
+		main_pin_brokers(NULL);
+
 	if (history_start(HISTORY_THREADS) != KC_OK) {
 		log_error("cannot start the history threads");
 		return 1;

@@ -47,6 +47,27 @@ curl -fsS "http://127.0.0.1:$port/" | grep -qi "<!doctype html" ||
     fail "no web client on :$port"
 echo "ok 1 - run-suite: bridge and web client on :$port, the TUI connected in front"
 
+# A second make run on the same port: refused with the way out, and the
+# first one's published broker address untouched.
+published=$(cat "$XDG_RUNTIME_DIR"/kchat-embedded-broker 2>/dev/null)
+[ -n "$published" ] || fail "the first bridge published no broker address"
+if "$KCHAT_SOURCE_DIR/.ci/run-suite" "$build" "$port" >"$work/second.out" 2>&1; then
+	fail "a second make run on :$port exited 0"
+fi
+grep -q "port $port is in use.*PORT=" "$work/second.out" ||
+    fail "the second make run said: $(cat "$work/second.out")"
+[ "$(cat "$XDG_RUNTIME_DIR"/kchat-embedded-broker 2>/dev/null)" = "$published" ] ||
+    fail "the published broker address changed"
+# A bridge that cannot listen says why, and publishes no broker.
+"$build/bridge/kchat-bridge" --embedded-kafka -p "$port" >"$work/busy.out" 2>&1 &&
+    fail "a bridge on a busy port exited 0"
+grep -q "cannot listen on .* port $port: is another program using it" "$work/busy.out" ||
+    fail "the busy bridge said: $(cat "$work/busy.out")"
+[ "$(cat "$XDG_RUNTIME_DIR"/kchat-embedded-broker 2>/dev/null)" = "$published" ] ||
+    fail "a bridge that could not listen published its broker"
+healthy || fail "the first bridge stopped answering"
+echo "ok 1b - a second make run or bridge on a busy port says so and changes nothing"
+
 mkfifo "$work/other.in"
 "$tui" --line -u other <"$work/other.in" >"$work/other.out" 2>"$work/other.err" &
 pids+=($!)
