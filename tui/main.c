@@ -221,6 +221,26 @@ main_topics_print(void *opaque, int problem, const char *line)
 	printf("%s%s\n", problem ? "problem: " : "", line);
 }
 
+/* A whole number from min to max, else a clear error (not the default). */
+static long
+conf_number(struct kc_conf *c, const char *key, long def, long min, long max)
+{
+	const char	*v = kc_conf_get(c, key);
+	char		 why[64], *end;
+	long		 n;
+
+	if (v == NULL || *v == '\0')
+		return def;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno != 0 || *end != '\0' || end == v || n < min || n > max) {
+		snprintf(why, sizeof why, "\"%.16s\" is not a number from %ld to %ld",
+		    v, min, max);
+		die(key, KC_ERR_CONFIG, why);
+	}
+	return n;
+}
+
 static int
 conf_on(const char *v)
 {
@@ -265,7 +285,8 @@ main(int argc, char **argv)
 			check_topics = 1;
 			break;
 		case '?':
-			usage(stderr);
+			/* getopt said which; the whole usage would bury it */
+			fprintf(stderr, "kchat-tui --help lists the options\n");
 			return 1;
 		}
 	}
@@ -292,12 +313,8 @@ main(int argc, char **argv)
 		user = "guest";
 	if ((err = kc_user_validate(user, strlen(user))) != KC_OK)
 		die("user name", err, NULL);
-	history = kc_conf_get_long(conf, "history", TUI_HISTORY);
-	if (history < 0 || history > 1000)
-		die("history", KC_ERR_CONFIG, "expected 0 to 1000");
-	scrollback = kc_conf_get_long(conf, "scrollback", TUI_SCROLLBACK);
-	if (scrollback < 10 || scrollback > 1000000)
-		die("scrollback", KC_ERR_CONFIG, "expected 10 to 1000000");
+	history = conf_number(conf, "history", TUI_HISTORY, 0, 1000);
+	scrollback = conf_number(conf, "scrollback", TUI_SCROLLBACK, 10, 1000000);
 	if (!conf_on(kc_conf_get(conf, "bell")))
 		bell = 0;
 	if (kc_retention_parse(kc_conf_get(conf, "retention"), &retention) != KC_OK)

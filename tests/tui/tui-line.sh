@@ -92,3 +92,12 @@ exec 6>&-
 grep -q "^problem: messages older than 7 days will be deleted" "$work/check.out" ||
     fail "--check-topics: $(cat "$work/check.out")"
 echo "ok 8 - a topic that deletes history is said so, with the fix, and by --check-topics"
+
+# Bad command lines: one clear line each, exit 1, nothing started.
+"$tui" --history abc </dev/null >"$work/bad.out" 2>&1 && fail "--history abc exited 0"
+grep -q '^kchat-tui: history: "abc" is not a number from 0 to 1000$' "$work/bad.out" ||
+    fail "--history abc said: $(cat "$work/bad.out")"
+"$tui" --no-such-flag </dev/null >"$work/bad.out" 2>&1 && fail "an unknown flag exited 0"
+[ "$(wc -l <"$work/bad.out")" -le 2 ] && grep -q -- "--help lists the options" "$work/bad.out" ||
+    fail "an unknown flag said: $(cat "$work/bad.out")"
+echo "ok 9 - a bad number or an unknown flag: one clear line, exit 1"
