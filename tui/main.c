@@ -326,10 +326,16 @@ main(int argc, char **argv)
 			fprintf(stderr, "kchat-tui: cannot check the topics at %s: "
 			    "%s\n", kc_conf_brokers(conf),
 			    *errstr ? errstr : kc_strerror(err));
-			return 2;
+			err = 2;
+		} else {
+			printf("%d problem%s\n", problems, problems == 1 ? "" : "s");
+			err = problems > 0 ? 1 : 0;
 		}
-		printf("%d problem%s\n", problems, problems == 1 ? "" : "s");
-		return problems > 0 ? 1 : 0;
+		kc_conf_free(conf);
+		kc_conf_free(pconf);
+		kc_conf_free(rconf);
+		kc_conf_free(rpconf);
+		return err;
 	}
 
 	chat = chat_new(user, &kafka_ops, &k);
