@@ -84,9 +84,8 @@ history_next(void)
 		}
 	}
 	j = *best;
-	*best = j->next;
-	for (todo_tail = &todo; *todo_tail != NULL; todo_tail = &(*todo_tail)->next)
-		;
+	if ((*best = j->next) == NULL)
+		todo_tail = best;	/* it was the last */
 	ntodo--;
 	return j;
 }
