@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -325,7 +326,8 @@ kc_topics_ensure(const struct kc_conf *c, int create, int64_t retention_ms,
 	const char			*pres_cfg[] = { "retention.ms",
 	    PRESENCE_RETENTION_MS, "segment.ms", PRESENCE_SEGMENT_MS,
 	    "cleanup.policy", "delete", NULL };
-	int				 brokers, rf, n, i, err = KC_OK;
+	int64_t				 deadline;
+	int				 brokers, rf, n, i, created = 0, err = KC_OK;
 
 	*problems = 0;
 	/* The embedded broker makes its topic and keeps everything in memory. */
@@ -364,6 +366,7 @@ kc_topics_ensure(const struct kc_conf *c, int create, int64_t retention_ms,
 		}
 		err = topics_create(&t, name, n, rf, i == 0 ? chat_cfg : pres_cfg,
 		    lerr, sizeof lerr);
+		created += err == KC_OK;
 		if (err == KC_OK)
 			topics_say(&t, 0, "created %s: %d partitions, replication %d%s",
 			    name, n, rf, i == 0 ? (retention_ms < 0 ?
@@ -378,10 +381,18 @@ kc_topics_ensure(const struct kc_conf *c, int create, int64_t retention_ms,
 			    n, rf, i == 0 ? want : PRESENCE_RETENTION_MS);
 		err = KC_OK;
 	}
-	rd_kafka_metadata_destroy(md);
-	if ((md = topics_metadata(&t, errstr, errlen)) == NULL) {
-		err = KC_ERR_KAFKA;
-		goto done;
+	/* A topic just created takes a moment to show in the metadata. */
+	deadline = kc_now_us() + TOPICS_TIMEOUT_MS * 1000LL;
+	for (;;) {
+		rd_kafka_metadata_destroy(md);
+		if ((md = topics_metadata(&t, errstr, errlen)) == NULL) {
+			err = KC_ERR_KAFKA;
+			goto done;
+		}
+		if (!created || (topics_find(md, topic) != NULL &&
+		    topics_find(md, ptopic) != NULL) || kc_now_us() >= deadline)
+			break;
+		usleep(100 * 1000);
 	}
 	if ((mt = topics_find(md, topic)) != NULL)
 		topics_check_chat(&t, mt, brokers, retention_ms);
