@@ -45,9 +45,11 @@ curl -fsS "http://127.0.0.1:$port/" | cmp -s - "$p/share/kchat/static/index.html
 	fail "GET / is not the installed index.html"
 echo "ok - the installed bridge serves the installed web client with no flags"
 
-# By default it listens on loopback only.
-if command -v ss >/dev/null; then
-	listen=$(ss -Hltn "sport = :$port" | awk '{print $4}')
-	[ "$listen" = "127.0.0.1:$port" ] || fail "the bridge listens on '$listen', not 127.0.0.1:$port only"
-	echo "ok - the bridge listens on 127.0.0.1 only by default"
-fi
+# By default it listens on loopback only: the kernel's table of listening
+# TCP sockets (state 0A) has the port on 127.0.0.1 (0100007F) and nowhere
+# else, IPv6 included (read from /proc: no tool that may be missing).
+listen=$(awk -v port="$(printf '%04X' "$port")" '$4 == "0A" {
+	split($2, a, ":"); if (a[2] == port) print FILENAME ":" a[1] }' /proc/net/tcp /proc/net/tcp6)
+[ "$listen" = "/proc/net/tcp:0100007F" ] ||
+	fail "the bridge listens on '$listen' (/proc/net/tcp[6]: address in hex), not 127.0.0.1:$port only"
+echo "ok - the bridge listens on 127.0.0.1 only by default"
