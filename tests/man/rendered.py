@@ -8,6 +8,7 @@ man(1) would for a reader, and fails on what that reader would see wrong:
     (an mdoc enclosure macro that swallowed the rest of its line);
   - a run of closing quotes (enclosures nested instead of listed:
     "('90s, '10m, '1w''''')");
+  - a space before closing punctuation outside quotes ("kchat-bridge(1) ),");
   - a quote and a bracket that cross ("[not sent: reason"]": a trailing
     delimiter moved out of the quotes);
   - a JSON example of the source whose double quotes did not survive (a macro
@@ -199,6 +200,16 @@ def check(page):
         for line, want in quoted_literals(source):
             if want not in running:
                 problems.append("%s: %s does not render as %s" % (name, line, want))
+        # Outside quotes, a space before closing punctuation is a
+        # delimiter mdoc did not see: ".Xr kchat-bridge 1 ), so" shows
+        # "kchat-bridge(1) ), so".
+        for start, para in paragraphs(text):
+            prose = re.sub("\u2018[^\u2019]*\u2019|\u201c[^\u201d]*\u201d", "Q",
+                           " ".join(para.split()))
+            m = re.search(r"\S (?:[),;:]|\.(?!\.))(?=[\s),;:.]|$)", prose)
+            if m:
+                problems.append("%s: line %d: a space before %r: ...%s..." % (
+                    name, start, m.group(0)[-1], prose[max(0, m.start() - 30):m.end() + 10]))
         flat = squeeze(text)
         for example in json_examples(source):
             if squeeze(example) not in flat:
