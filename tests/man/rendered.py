@@ -2,8 +2,10 @@
 """rendered.py PAGE... - renders each man page with mandoc and with groff, as
 man(1) would for a reader, and fails on what that reader would see wrong:
 
-  - mandoc -T lint warnings, and groff warnings other than an over-long
-    unbreakable line;
+  - mandoc -T lint warnings, and groff warnings (-ww: a line it cannot
+    break, ...);
+  - a line wider than an 80-column terminal (an unbreakable tag, a wide
+    literal display);
   - a quote opened and not closed, or closed and not opened, in a paragraph
     (an mdoc enclosure macro that swallowed the rest of its line);
   - a run of closing quotes (enclosures nested instead of listed:
@@ -21,6 +23,7 @@ import shutil
 import subprocess
 import sys
 
+WIDTH = 80
 OPEN_QUOTE = {"\u2018": "\u2019", "\u201c": "\u201d"}
 CLOSE_QUOTE = {v: k for k, v in OPEN_QUOTE.items()}
 OPEN_BRACKET = {"(": ")", "[": "]", "{": "}"}
@@ -189,11 +192,12 @@ def check(page):
         if rc != 0:
             problems.append("%s exited %d: %s" % (name, rc, err.strip()))
         for line in err.splitlines():
-            if name == "groff" and "can't break line" in line:
-                continue
-            if name == "mandoc" and not line.strip():
-                continue
-            problems.append("%s: %s" % (name, line))
+            if line.strip():
+                problems.append("%s: %s" % (name, line))
+        for n, line in enumerate(text.split("\n"), 1):
+            if len(line.expandtabs()) > WIDTH:
+                problems.append("%s: line %d is %d columns, wider than an %d-column terminal: %s"
+                                % (name, n, len(line.expandtabs()), WIDTH, line.strip()))
         for p in quote_problems(text):
             problems.append("%s: %s" % (name, p))
         running = unwrap(text)
