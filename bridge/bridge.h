@@ -1,11 +1,21 @@
 /*
- * bridge.h - kchat-bridge's internal interfaces, one section per file.
+ * bridge.h - kchat-bridge's internal interfaces, one section per file, in
+ * layers: a file calls only files of the sections above its own (main.c
+ * last), never one below, so that no two files call each other. What a
+ * lower layer must tell a higher one goes through hooks the higher one
+ * registers (main.c wires them): session_hooks, kafka_hooks, history's
+ * done function and the close notifiers of session.c.
+ *
+ *   conf log loop metrics frame bucket queue dedupe origin addr filter
+ *   handshake session rooms kafka presence history member page relay
+ *   request-*.c request status http main
  *
  * One libwebsockets service loop runs everything: HTTP (static files,
  * /healthz, /metrics), the WebSocket sessions, and the Kafka readers, whose
  * wake-up pipes are adopted into the loop as raw file descriptors. Only the
  * history worker threads run elsewhere; they hand results back through a
- * queue and lws_cancel_service().
+ * queue and lws_cancel_service(). The browser protocol's frames are
+ * libkchat's (kc_json_parse_req in, kc_wire_* out); kchat.7 specifies it.
  */
 #ifndef BRIDGE_H
 #define BRIDGE_H
@@ -91,191 +101,13 @@ void	log_msg(int level, const char *fmt, ...)
 #define log_warn_every(us, ...)	log_every(LOG_WARN, us, __VA_ARGS__)
 #define log_info_every(us, ...)	log_every(LOG_INFO, us, __VA_ARGS__)
 
-/* ---------------------------------------------------------- frame (fanout.c) */
+/* ------------------------------------------------------------ loop.c */
 
-/*
- * One outgoing WebSocket text frame, encoded once and shared by every
- * connection it is queued to. data has LWS_PRE bytes of room in front of
- * the payload, as lws_write() wants.
- */
-struct frame {
-	unsigned	refs;
-	size_t		len;
-	unsigned char	data[];
-};
-
-struct frame	*frame_new(const char *json, size_t len);
-struct frame	*frame_ref(struct frame *f);
-void		 frame_unref(struct frame *f);
-#define frame_payload(f)	((f)->data + LWS_PRE)
-
-/* ------------------------------------------------------------ ws.c */
-
-struct session;
-
-extern const struct lws_protocols ws_protocol;
-/* Queues f to s (takes a reference); closes a client that cannot keep up. */
-void		 ws_send(struct session *s, struct frame *f);
-/* Like ws_send, only for connections that asked for our additions. */
-void		 ws_send_ext(struct session *s, struct frame *f);
-/*
- * 1 while a connection that keeps reading has more than half its send
- * queue waiting: the chat reader then waits (back-pressure) instead of
- * overflowing it. A connection that wrote nothing for a while is not
- * waited for; its queue fills and it is closed as slow.
- */
-int		 ws_backpressure(void);
-const char	*ws_user(const struct session *s);	/* "" until bound */
-const char	*ws_addr(const struct session *s);	/* the client's address */
-int		 ws_wants_ext(const struct session *s);
-int		 ws_count(void);
-/* Payload bytes queued to all connections. */
-size_t		 ws_queued_bytes(void);
-/* Starts the graceful close (1001) of every connection. */
-void		 ws_close_all(void);
-/* Frees what ws.c keeps beyond its sessions (at exit). */
-void		 ws_free(void);
-/* Calls fn for every live session. */
-void		 ws_foreach(void (*fn)(struct session *, void *), void *arg);
-/* Sends the JSON of a kc error / of our own error codes to s. */
-void		 ws_error(struct session *s, int err, const char *msg,
-		    const char *ref);
-void		 ws_error_code(struct session *s, const char *code,
-		    const char *msg, const char *ref);
-struct history_ask;
-/*
- * History for s is ready (called on the service thread): msgs[0..n) oldest
- * first, more: older ones were left out.
- */
-void		 ws_history_done(struct session *s, const struct history_ask *a,
-		    int err, const char *errstr, struct kc_msg *msgs, size_t n,
-		    int more);
-/* The delivery outcome of a message s sent. */
-void		 ws_delivered(struct session *s, const char *ref,
-		    const struct kc_msg *m, int err, const char *errstr);
-
-/* ------------------------------------------------------------ fanout.c */
-
-/* Subscribes / unsubscribes s to room. */
-int	fanout_join(struct session *s, const char *room);
-void	fanout_leave(struct session *s, const char *room);
-/* Connections of user in room on this bridge (to decide join/leave records). */
-unsigned fanout_user_count(const char *room, const char *user);
-/* Delivers a record read from the chat topic; de-duplicates by id. */
-void	fanout_record(const struct kc_msg *m);
-/*
- * Queues f to room's subscribers (ext: only those asking for it). A
- * subscriber's live stream is every record read after it joined: its
- * first page of history ends where the reader was then (ws.c).
- */
-void	fanout_room(const char *room, struct frame *f, int ext);
-/* Sends the presence list of room to its subscribers (ext only). */
-void	fanout_presence(const char *room);
-/* A presence frame for room, or NULL. */
-struct frame *fanout_presence_frame(const char *room);
-/* Calls fn for every distinct (room, user) subscribed here. */
-void	fanout_each_member(void (*fn)(const char *room, const char *user,
-	    void *), void *arg);
-size_t	fanout_rooms(void);
-void	fanout_free(void);
-
-/* ------------------------------------------------------------ kafka.c */
-
-int	kafka_start(struct lws_vhost *vh, char *errstr, size_t errlen);
-void	kafka_stop(void);
-/* Produces m for s; the outcome comes back through ws_delivered(). */
-int	kafka_send(struct session *s, const char *ref, const struct kc_msg *m);
-/* Produces a heartbeat (typing: with text "typing") to the presence topic. */
-int	kafka_heartbeat(const char *room, const char *user, int typing);
-/* Forgets s in outstanding deliveries (it is closing). */
-void	kafka_forget(struct session *s);
-/* Flushes the producers, waiting at most timeout_ms. */
-int	kafka_flush(int timeout_ms);
-int	kafka_healthy(const char **why);
-/*
- * Where a live stream of room joined now starts: the offset in room's
- * partition of the next record the chat reader delivers, -1 if unknown.
- */
-int64_t	kafka_live_offset(const char *room);
-/*
- * Records of the chat topic not yet read, as last measured (-1: not yet);
- * *unknown: partitions whose leader did not answer then.
- */
-int64_t	kafka_lag(int *unknown);
-/* Chat records that did not decode, refused with kc error err. */
-uint64_t kafka_invalid(int err);
-int	kafka_pending(void);
-const struct kc_presence *kafka_presence(void);
-/* Changes whenever kafka_presence() does. */
-unsigned kafka_presence_gen(void);
-extern const struct lws_protocols kafka_protocol;
-
-/* ------------------------------------------------------------ history.c */
-
-/* A page of a room's history, as a connection asked for it. */
-struct history_ask {
-	char		room[KC_NAME_MAX + 1];
-	size_t		n;
-	int64_t		before;		/* offset, or KC_OFFSET_END */
-	int64_t		since;		/* offset, 0: from the beginning */
-	char		before_id[KC_ID_LEN + 1];	/* "" unless asked by id */
-	char		ref[65];
-	int		join;		/* the first page of a join */
-	unsigned	attempt;	/* tries of a join's page so far */
-};
-
-int	history_start(unsigned nthreads);
-void	history_stop(void);
-/*
- * Asks for a page (copied). KC_ERR_QUEUE_FULL: too many requests waiting,
- * of everyone or of s.
- */
-int	history_request(struct session *s, const struct history_ask *a);
-/* 1 while a request of s for room is not yet delivered. */
-int	history_busy(const struct session *s, const char *room);
-/* Requests waiting for a worker. */
-size_t	history_queued(void);
-/* Drops the requests of s not yet started, forgets it in the others. */
-void	history_forget(struct session *s);
-/* Delivers finished requests; called on the service thread. */
-void	history_deliver(void);
-
-/* ------------------------------------------------------------ addr.c */
-
-/*
- * At a handshake from address name: NULL when it may connect, else why not
- * (its connections, its rate of new ones).
- */
-const char *addr_admit(const char *name);
-void	addr_opened(const char *name);
-void	addr_closed(const char *name);
-/* 1 when a frame from a connection of name fits the address's bucket. */
-int	addr_frame_ok(const char *name);
-void	addr_free(void);
-
-/* ---------------------------------------------------------- origin.c */
-
-/*
- * Whether a page of origin may open a WebSocket, reached with Host host, on
- * a bridge listening on listen_host:port that also accepts extra[0..n).
- */
-int	origin_allowed(const char *origin, const char *host,
-	    const char *listen_host, int port, char *const *extra, size_t n);
-/* Whether a listen address is loopback (127.0.0.0/8, ::1, localhost). */
-int	origin_is_loopback(const char *listen_host);
-
-/* ------------------------------------------------------------ http.c */
-
-extern const struct lws_protocols http_protocol;
-/*
- * Refuses what no request here may be (other methods than GET and HEAD: 405;
- * an ambiguous length: 400). From LWS_CALLBACK_FILTER_HTTP_CONNECTION.
- */
-int	http_filter(struct lws *wsi);
-/* Refuses a WebSocket handshake bound to a protocol other than ws.c's (403). */
-int	http_refuse_upgrade(struct lws *wsi);
-const struct lws_http_mount *http_mounts(void);
-const struct lws_protocol_vhost_options *http_headers(void);
+/* The one service loop's context, and whether it is shutting down. */
+struct lws_context *loop_context(void);
+void	loop_set_context(struct lws_context *ctx);
+int	loop_stopping(void);
+void	loop_stop(void);
 
 /* ------------------------------------------------------------ metrics.c */
 
@@ -305,12 +137,418 @@ struct metrics {
 
 extern struct metrics metrics;
 
-/* Appends the Prometheus text exposition to out. */
-int	metrics_render(struct kc_buf *out);
+/* What the counters cannot say: measured by status.c when asked. */
+struct metrics_gauges {
+	int		 connections;
+	size_t		 rooms;
+	size_t		 queued_bytes;
+	int		 pending;
+	size_t		 history_queued;
+	uint64_t	 invalid[KC_ERR__COUNT];	/* records that did not decode */
+	int64_t		 lag;
+	int		 lag_unknown;
+	int		 kafka_up;
+};
 
-/* ------------------------------------------------------------ main.c */
+/* Appends the Prometheus text exposition of metrics and g to out. */
+int	metrics_render(struct kc_buf *out, const struct metrics_gauges *g);
 
-extern volatile int bridge_stopping;
-struct lws_context *bridge_context(void);
+/* ---------------------------------------------------------- frame.c */
+
+/*
+ * One outgoing WebSocket text frame, encoded once and shared by every
+ * connection it is queued to. data has LWS_PRE bytes of room in front of
+ * the payload, as lws_write() wants.
+ */
+struct frame {
+	unsigned	refs;
+	size_t		len;
+	unsigned char	data[];
+};
+
+struct frame	*frame_new(const char *json, size_t len);
+/* The frame of what a kc_wire_* encoder wrote (b is left as it was). */
+struct frame	*frame_of(const struct kc_buf *b);
+struct frame	*frame_ref(struct frame *f);
+void		 frame_unref(struct frame *f);
+#define frame_payload(f)	((f)->data + LWS_PRE)
+
+/* ---------------------------------------------------------- bucket.c */
+
+/* A token bucket: rate tokens a second, at most burst. */
+struct bucket {
+	double		tokens;
+	int64_t		at;		/* µs: when tokens were counted */
+};
+
+void	bucket_fill(struct bucket *b, double burst, int64_t now);
+/* Adds what the time since the last call earned; 1 when it is full. */
+int	bucket_refill(struct bucket *b, double rate, double burst, int64_t now);
+/* Takes a token: 1 when there was one. */
+int	bucket_take(struct bucket *b);
+
+/* ---------------------------------------------------------- queue.c */
+
+/* A connection's send queue: a ring of frames, bounded by frames and bytes. */
+struct queue {
+	struct frame	**ring;
+	unsigned	  cap, head, len;
+	size_t		  bytes;		/* payload bytes queued */
+};
+
+int		 queue_init(struct queue *q, unsigned cap);
+void		 queue_free(struct queue *q);	/* drops what is queued */
+/*
+ * Whether a frame of len bytes may join q under max_bytes; one larger than
+ * the byte bound still may when nothing else is waiting.
+ */
+int		 queue_fits(const struct queue *q, size_t len, size_t max_bytes);
+void		 queue_push(struct queue *q, struct frame *f);	/* takes a ref */
+struct frame	*queue_pop(struct queue *q);	/* the caller owns the ref */
+/* Over half full, in frames or in bytes (of max_bytes). */
+int		 queue_over_half(const struct queue *q, size_t max_bytes);
+
+/* ---------------------------------------------------------- dedupe.c */
+
+/* 1 when id was seen among the last DEDUPE_SIZE ids, else remembers it. */
+int	dedupe_seen(const char *id);
+
+/* ---------------------------------------------------------- origin.c */
+
+/*
+ * Whether a page of origin may open a WebSocket, reached with Host host, on
+ * a bridge listening on listen_host:port that also accepts extra[0..n).
+ */
+int	origin_allowed(const char *origin, const char *host,
+	    const char *listen_host, int port, char *const *extra, size_t n);
+/* Whether a listen address is loopback (127.0.0.0/8, ::1, localhost). */
+int	origin_is_loopback(const char *listen_host);
+
+/* ------------------------------------------------------------ addr.c */
+
+/*
+ * At a handshake from address name: NULL when it may connect, else why not
+ * (its connections, its rate of new ones).
+ */
+const char *addr_admit(const char *name);
+void	addr_opened(const char *name);
+void	addr_closed(const char *name);
+/* 1 when a frame from a connection of name fits the address's bucket. */
+int	addr_frame_ok(const char *name);
+void	addr_free(void);
+
+/* ---------------------------------------------------------- filter.c */
+
+/*
+ * Refuses what no request here may be (other methods than GET and HEAD: 405;
+ * an ambiguous length: 400). From LWS_CALLBACK_FILTER_HTTP_CONNECTION.
+ */
+int	filter_http(struct lws *wsi);
+/* Refuses a WebSocket handshake bound to a protocol other than kchat (403). */
+int	filter_refuse_upgrade(struct lws *wsi);
+
+/* ------------------------------------------------------- handshake.c */
+
+/*
+ * The checks of a WebSocket handshake: path /ws/{client_id}, its key,
+ * Origin, the address's limits. 0: accept; else it answered 403.
+ */
+int	handshake_check(struct lws *wsi);
+/* RFC 6455 4.1: 16 bytes in base64, 24 characters ending in "==". */
+int	handshake_key_ok(const char *key);
+/* 1..BRIDGE_CLIENT_ID_MAX of A-Z a-z 0-9 - _ . */
+int	handshake_client_id_ok(const char *id);
+
+/* ------------------------------------------------------------ session.c */
+
+/* A room a connection is in. */
+struct member {
+	char		room[KC_NAME_MAX + 1];
+	/*
+	 * The offset in the room's partition where the live stream began
+	 * (the chat reader's position at the join): the first page of
+	 * history ends below it, and every record read since is live, so
+	 * nothing is missed or sent twice whatever order the ids are in.
+	 * -1: unknown.
+	 */
+	int64_t		live_from;
+};
+
+/*
+ * One WebSocket connection. Each group of fields has one owner that
+ * changes it; others only read.
+ */
+struct session {
+	/* session.c */
+	uint64_t	 id;		/* never reused while the bridge runs */
+	struct lws	*wsi;
+	char		 client_id[BRIDGE_CLIENT_ID_MAX + 1];
+	char		 addr[64];
+	int		 ext;		/* wants the frames beyond the four fields */
+	/* member.c */
+	char		 user[KC_NAME_MAX + 1];		/* "" until bound */
+	char		 room[KC_NAME_MAX + 1];		/* current */
+	struct member	 members[BRIDGE_ROOMS_MAX];
+	unsigned	 nmembers;
+	/*
+	 * request-post.c: messages waiting for Kafka, per room (so per
+	 * partition): a room whose partition has no leader blocks only
+	 * itself. Rooms left meanwhile keep their count until the outcomes
+	 * come back.
+	 */
+	struct {
+		char		 room[KC_NAME_MAX + 1];
+		unsigned	 n;
+	}		 inflight[BRIDGE_ROOMS_MAX];
+	/* request-typing.c */
+	int64_t		 typing_at;
+	/* session.c: the transport */
+	struct session	*prev, *next;		/* every session */
+	struct session	*hnext;			/* its id's bucket */
+	struct queue	 q;
+	int64_t		 progress_at;		/* last write, or q became non-empty */
+	int		 high;			/* counted as over half full */
+	int		 stalled;		/* wrote nothing for a while */
+	struct kc_buf	 rx;			/* a fragmented message */
+	size_t		 rx_total;
+	int		 rx_binary;
+	struct bucket	 bucket;		/* frames it may send */
+	unsigned	 strikes;
+	int		 established;
+	int		 closing;		/* close status to send, 0 = none */
+	int		 drain;			/* send the queue before closing */
+	char		 close_reason[64];
+};
+
+/* What session.c tells the layers above. */
+struct session_hooks {
+	void	(*opened)(struct session *);	/* established */
+	/* A whole text message, within the limits. */
+	void	(*message)(struct session *, const char *, size_t);
+	/* Closing: called before the session is freed (each hook in turn). */
+	void	(*closed[4])(struct session *);
+};
+
+extern const struct lws_protocols session_protocol;
+void		 session_init(const struct session_hooks *h);
+/* Queues f to s (takes a reference); closes a client that cannot keep up. */
+void		 session_send(struct session *s, struct frame *f);
+/* Like session_send, only for connections that asked for our additions. */
+void		 session_send_ext(struct session *s, struct frame *f);
+/* Queues what a kc_wire_* encoder wrote; ext: only to an extended one. */
+void		 session_send_buf(struct session *s, const struct kc_buf *b,
+		    int ext);
+/* An error frame (kc_wire_error); msg NULL: kc_strerror(err). */
+void		 session_error(struct session *s, int err, const char *msg,
+		    const char *ref);
+/* Switches s to extended frames, greeting it ("hello") once. */
+void		 session_extend(struct session *s);
+struct session	*session_find(uint64_t id);	/* NULL once it closed */
+/* Frames and payload bytes queued to s. */
+void		 session_queued(const struct session *s, size_t *frames,
+		    size_t *bytes);
+/*
+ * 1 while a connection that keeps reading has more than half its send
+ * queue waiting: the chat reader then waits (back-pressure) instead of
+ * overflowing it. A connection that wrote nothing for a while is not
+ * waited for; its queue fills and it is closed as slow.
+ */
+int		 session_backpressure(void);
+int		 session_count(void);
+size_t		 session_queued_bytes(void);	/* of all connections */
+void		 session_foreach(void (*fn)(struct session *, void *), void *arg);
+/* Starts the graceful close (1001) of every connection. */
+void		 session_close_all(void);
+
+/* ------------------------------------------------------------ rooms.c */
+
+/* The rooms on this bridge and the connections in each. */
+int	rooms_add(struct session *s, const char *room);
+void	rooms_remove(struct session *s, const char *room);
+int	rooms_has(const char *room);		/* anyone here in room */
+/* Connections of user in room on this bridge (to decide join/leave records). */
+unsigned rooms_user_count(const char *room, const char *user);
+/*
+ * Queues f to room's connections (ext: only those asking for it). A
+ * connection's live stream is every record read after it joined: its
+ * first page of history ends where the reader was then.
+ */
+void	rooms_send(const char *room, struct frame *f, int ext);
+/* Calls fn for every distinct (room, user) with a connection here. */
+void	rooms_each_member(void (*fn)(const char *room, const char *user,
+	    void *), void *arg);
+size_t	rooms_count(void);
+void	rooms_free(void);
+
+/* ------------------------------------------------------------ kafka.c */
+
+/* What kafka.c tells the layers above. */
+struct kafka_hooks {
+	/*
+	 * A record of the chat topic. Its offset is -1 unless it is in its
+	 * room's own partition (another partitioner may put it elsewhere;
+	 * history never reads there).
+	 */
+	void	(*record)(const struct kc_msg *m);
+	void	(*presence)(const struct kc_msg *m);	/* presence topic */
+	int	(*busy)(void);		/* 1: leave chat records in Kafka */
+	/* The outcome of a kafka_send() with an arg. */
+	void	(*delivered)(void *arg, const struct kc_msg *m, int err,
+		    const char *errstr);
+};
+
+int	kafka_start(struct lws_vhost *vh, const struct kafka_hooks *h,
+	    char *errstr, size_t errlen);
+void	kafka_stop(void);
+/*
+ * Produces m to the chat topic; arg (not NULL): its outcome goes to
+ * hooks->delivered with arg, also when the bridge stops first.
+ */
+int	kafka_send(const struct kc_msg *m, void *arg);
+/* Produces a heartbeat (typing: with text "typing") to the presence topic. */
+int	kafka_heartbeat(const char *room, const char *user, int typing);
+/* Flushes the producers, waiting at most timeout_ms. */
+int	kafka_flush(int timeout_ms);
+int	kafka_healthy(const char **why);
+/*
+ * Where a live stream of room joined now starts: the offset in room's
+ * partition of the next record the chat reader delivers, -1 if unknown.
+ */
+int64_t	kafka_live_offset(const char *room);
+/*
+ * Records of the chat topic not yet read, as last measured (-1: not yet);
+ * *unknown: partitions whose leader did not answer then.
+ */
+int64_t	kafka_lag(int *unknown);
+/* Chat records that did not decode, refused with kc error err. */
+uint64_t kafka_invalid(int err);
+int	kafka_pending(void);
+extern const struct lws_protocols kafka_protocol;
+
+/* ---------------------------------------------------------- presence.c */
+
+/* Who is where, from both topics, and what this bridge says of it. */
+int	presence_start(void);
+void	presence_stop(void);
+/* A record of the presence topic: heartbeats, typing. */
+void	presence_topic_record(const struct kc_msg *m);
+/* A record of the chat topic: joins, leaves, messages. */
+void	presence_chat_record(const struct kc_msg *m);
+/* A presence frame for room ({"type":"presence"}), or NULL. */
+struct frame *presence_frame(const char *room);
+/*
+ * The rooms with anyone in them, first by name (at most max), with their
+ * user counts; *total: how many there are. Valid until the next call.
+ */
+size_t	presence_active(const struct kc_wire_room **out, size_t *total);
+
+/* ------------------------------------------------------------ history.c */
+
+/* A page of a room's history, as a connection asked for it. */
+struct history_ask {
+	char		room[KC_NAME_MAX + 1];
+	size_t		n;
+	int64_t		before;		/* offset, or KC_OFFSET_END */
+	int64_t		since;		/* offset, 0: from the beginning */
+	char		before_id[KC_ID_LEN + 1];	/* "" unless asked by id */
+	char		ref[65];
+	int		join;		/* the first page of a join */
+	unsigned	attempt;	/* tries of a join's page so far */
+};
+
+/*
+ * A page is ready for s (called on the service thread): msgs[0..n) oldest
+ * first, more: older ones were left out.
+ */
+typedef void history_done_fn(struct session *s, const struct history_ask *a,
+    int err, const char *errstr, struct kc_msg *msgs, size_t n, int more);
+
+int	history_start(unsigned nthreads, history_done_fn *done);
+void	history_stop(void);
+/*
+ * Asks for a page (copied). KC_ERR_QUEUE_FULL: too many requests waiting,
+ * of everyone or of s.
+ */
+int	history_request(const struct session *s, const struct history_ask *a);
+/* 1 while a request of s for room is not yet delivered. */
+int	history_busy(const struct session *s, const char *room);
+/* Requests waiting for a worker. */
+size_t	history_queued(void);
+/* Drops the requests of s not yet started (a session_hooks closer). */
+void	history_forget(struct session *s);
+/* Wakes the loop to deliver finished pages (EVENT_WAIT_CANCELLED). */
+extern const struct lws_protocols history_protocol;
+
+/* ------------------------------------------------------------ member.c */
+
+/* The rooms of a connection, its user name, and the records they make. */
+int	member_find(const struct session *s, const char *room);	/* or -1 */
+/* Subscribes s to room and makes it current; history and presence follow. */
+int	member_join(struct session *s, const char *room, const char *text,
+	    size_t len, const char *ref, int64_t since);
+void	member_leave(struct session *s, const char *room, const char *text,
+	    size_t len, const char *ref);
+/* Binds name to s, or refuses a different one (username_mismatch). */
+int	member_bind(struct session *s, const char *name, const char *ref);
+/*
+ * Asks for the first page of room's history for s: the records below where
+ * its live stream began, at or above since (0: the newest --history).
+ */
+void	member_join_history(struct session *s, const char *room, int64_t since,
+	    const char *ref, unsigned attempt);
+/* s's rooms, as names for a frame; returns how many. */
+size_t	member_names(const struct session *s,
+	    const char *names[BRIDGE_ROOMS_MAX]);
+/* Leaves every room of a closing session (a session_hooks closer). */
+void	member_closed(struct session *s);
+
+/* ------------------------------------------------------------ page.c */
+
+/*
+ * A page of history to a connection (history_done_fn): what fits its send
+ * queue, as one frame or, to a plain client, one per record.
+ */
+void	page_done(struct session *s, const struct history_ask *a, int err,
+	    const char *errstr, struct kc_msg *msgs, size_t n, int more);
+
+/* ------------------------------------------------------------ relay.c */
+
+/* A record of the chat topic to the connections it is for (kafka_hooks). */
+void	relay_record(const struct kc_msg *m);
+
+/* ------------------------------------------------------- request-*.c */
+
+/* One file per browser request type; request.c's table names them. */
+void	request_post(struct session *s, const struct kc_req *r);
+/* The outcome of a message a connection sent (kafka_hooks delivered). */
+void	request_post_delivered(void *arg, const struct kc_msg *m, int err,
+	    const char *errstr);
+void	request_join(struct session *s, const struct kc_req *r);
+void	request_leave(struct session *s, const struct kc_req *r);
+void	request_history(struct session *s, const struct kc_req *r);
+void	request_typing(struct session *s, const struct kc_req *r);
+void	request_who(struct session *s, const struct kc_req *r);
+void	request_rooms(struct session *s, const struct kc_req *r);
+void	request_ping(struct session *s, const struct kc_req *r);
+
+/* ------------------------------------------------------------ request.c */
+
+/* A client's frame: parse, bind its name, hand it to its type's file. */
+void	request_handle(struct session *s, const char *buf, size_t len);
+/* The greeting of a new connection (session_hooks opened). */
+void	request_opened(struct session *s);
+
+/* ------------------------------------------------------------ status.c */
+
+/* /healthz's JSON body; returns the HTTP status. */
+int	status_health(struct kc_buf *body);
+/* /metrics's body. */
+int	status_metrics(struct kc_buf *body);
+
+/* ------------------------------------------------------------ http.c */
+
+extern const struct lws_protocols http_protocol;
+const struct lws_http_mount *http_mounts(void);
+const struct lws_protocol_vhost_options *http_headers(void);
 
 #endif /* BRIDGE_H */

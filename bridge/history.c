@@ -2,13 +2,14 @@
  * history.c - room history for joining clients, fetched from Kafka by
  * worker threads so that a slow fetch never stalls the service loop.
  *
- * The loop queues a request; a worker runs kc_history_fetch() and puts the
+ * The loop queues a request; a worker runs kc_history_query() and puts the
  * result on the done list, then wakes the loop with lws_cancel_service();
- * the loop (LWS_CALLBACK_EVENT_WAIT_CANCELLED) hands results to sessions
- * that are still there. A session that closes is forgotten in every list,
- * so no result ever reaches a freed session, and its requests that no
- * worker has started are dropped, so that connections coming and going
- * cannot fill the queue for everyone else. Workers never touch sockets.
+ * the loop (LWS_CALLBACK_EVENT_WAIT_CANCELLED, history_protocol) hands
+ * results to the done function for sessions that are still there, found
+ * by id, so no result ever reaches a freed session. A closing session's
+ * requests that no worker has started are dropped (history_forget), so
+ * that connections coming and going cannot fill the queue for everyone
+ * else. Workers never touch sockets.
  *
  * Bounds: HISTORY_QUEUE_MAX requests waiting in all, HISTORY_SESSION_MAX
  * requests of one session not yet delivered, and one per (session, room).
@@ -26,7 +27,7 @@
 #define HISTORY_THREADS_MAX	8
 
 struct hjob {
-	struct session		*s;		/* NULL once the session closed */
+	uint64_t		 sid;		/* the session's id */
 	char			 addr[64];	/* its client's address */
 	struct history_ask	 a;
 	int			 err;
@@ -46,6 +47,7 @@ static size_t		 ntodo;
 static int		 history_quit;
 static pthread_t	 threads[HISTORY_THREADS_MAX];
 static unsigned		 nthreads;
+static history_done_fn	*done_fn;
 
 static void
 hjob_free(struct hjob *j)
@@ -120,17 +122,18 @@ history_worker(void *arg)
 		running[me] = NULL;
 		j->next = done;
 		done = j;
-		lws_cancel_service(bridge_context());
+		lws_cancel_service(loop_context());
 	}
 	pthread_mutex_unlock(&history_lock);
 	return NULL;
 }
 
 int
-history_start(unsigned n)
+history_start(unsigned n, history_done_fn *fn)
 {
 	unsigned i;
 
+	done_fn = fn;
 	if (n > HISTORY_THREADS_MAX)
 		n = HISTORY_THREADS_MAX;
 	for (i = 0; i < n; i++) {
@@ -173,19 +176,19 @@ history_stop(void)
  * the lock held.
  */
 static size_t
-history_count(const struct session *s, const char *room)
+history_count(uint64_t sid, const char *room)
 {
 	const struct hjob	*j;
 	size_t			 n = 0;
 	unsigned		 i;
 
 	for (j = todo; j != NULL; j = j->next)
-		n += j->s == s && (room == NULL || strcmp(j->a.room, room) == 0);
+		n += j->sid == sid && (room == NULL || strcmp(j->a.room, room) == 0);
 	for (j = done; j != NULL; j = j->next)
-		n += j->s == s && (room == NULL || strcmp(j->a.room, room) == 0);
+		n += j->sid == sid && (room == NULL || strcmp(j->a.room, room) == 0);
 	for (i = 0; i < nthreads; i++) {
 		j = running[i];
-		n += j != NULL && j->s == s &&
+		n += j != NULL && j->sid == sid &&
 		    (room == NULL || strcmp(j->a.room, room) == 0);
 	}
 	return n;
@@ -197,7 +200,7 @@ history_busy(const struct session *s, const char *room)
 	size_t n;
 
 	pthread_mutex_lock(&history_lock);
-	n = history_count(s, room);
+	n = history_count(s->id, room);
 	pthread_mutex_unlock(&history_lock);
 	return n > 0;
 }
@@ -214,7 +217,7 @@ history_queued(void)
 }
 
 int
-history_request(struct session *s, const struct history_ask *a)
+history_request(const struct session *s, const struct history_ask *a)
 {
 	struct hjob *j;
 
@@ -222,12 +225,12 @@ history_request(struct session *s, const struct history_ask *a)
 		return KC_OK;
 	if ((j = calloc(1, sizeof *j)) == NULL)
 		return KC_ERR_NOMEM;
-	j->s = s;
+	j->sid = s->id;
 	j->a = *a;
-	snprintf(j->addr, sizeof j->addr, "%s", ws_addr(s));
+	snprintf(j->addr, sizeof j->addr, "%s", s->addr);
 	pthread_mutex_lock(&history_lock);
 	if (ntodo >= HISTORY_QUEUE_MAX || nthreads == 0 ||
-	    history_count(s, NULL) >= HISTORY_SESSION_MAX) {
+	    history_count(s->id, NULL) >= HISTORY_SESSION_MAX) {
 		pthread_mutex_unlock(&history_lock);
 		free(j);
 		return KC_ERR_QUEUE_FULL;
@@ -244,12 +247,11 @@ void
 history_forget(struct session *s)
 {
 	struct hjob	*j, **pp, *dropped = NULL;
-	unsigned	 i;
 
 	pthread_mutex_lock(&history_lock);
-	/* Not started: drop them. */
+	/* Not started: drop them. Started or finished: found by id, never. */
 	for (pp = &todo; (j = *pp) != NULL;) {
-		if (j->s != s) {
+		if (j->sid != s->id) {
 			pp = &j->next;
 			continue;
 		}
@@ -261,13 +263,6 @@ history_forget(struct session *s)
 	for (todo_tail = &todo; *todo_tail != NULL;
 	    todo_tail = &(*todo_tail)->next)
 		;
-	/* Started or finished: the result goes nowhere. */
-	for (j = done; j != NULL; j = j->next)
-		if (j->s == s)
-			j->s = NULL;
-	for (i = 0; i < nthreads; i++)
-		if (running[i] != NULL && running[i]->s == s)
-			running[i]->s = NULL;
 	pthread_mutex_unlock(&history_lock);
 	for (j = dropped; j != NULL; j = dropped) {
 		dropped = j->next;
@@ -275,10 +270,11 @@ history_forget(struct session *s)
 	}
 }
 
-void
+static void
 history_deliver(void)
 {
-	struct hjob *list, *j, *next, *rev = NULL;
+	struct hjob	*list, *j, *next, *rev = NULL;
+	struct session	*s;
 
 	pthread_mutex_lock(&history_lock);
 	list = done;
@@ -292,13 +288,33 @@ history_deliver(void)
 	}
 	for (j = rev; j != NULL; j = next) {
 		next = j->next;
-		/*
-		 * j->s cannot go stale between the unlock above and here:
-		 * sessions close only on this thread.
-		 */
-		if (j->s != NULL)
-			ws_history_done(j->s, &j->a, j->err, j->errstr, j->msgs,
-			    j->count, j->more);
+		/* Sessions close only on this thread: s stays valid. */
+		if ((s = session_find(j->sid)) != NULL && done_fn != NULL)
+			done_fn(s, &j->a, j->err, j->errstr, j->msgs, j->count,
+			    j->more);
 		hjob_free(j);
 	}
 }
+
+static int
+history_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
+    void *in, size_t len)
+{
+	switch (reason) {
+	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+		/* A WebSocket naming "kchat-history": not for browsers. */
+		return filter_refuse_upgrade(wsi);
+	case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
+		/* A worker finished (or a signal came): deliver what is done. */
+		history_deliver();
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+const struct lws_protocols history_protocol = {
+	.name = "kchat-history",
+	.callback = history_callback,
+};

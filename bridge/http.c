@@ -3,12 +3,10 @@
  * mount for "/", one for "/static"), GET /healthz and GET /metrics.
  * HTTP/1.1 only. Every response carries a strict Content-Security-Policy.
  *
- * /healthz: 200 {"status":"ok",...} while Kafka is reachable and the last
- * message was stored, else 503 {"status":"unavailable","reason":...}; HEAD
- * /healthz: the same status, no body (load balancers check with HEAD).
- * /metrics: the Prometheus text format (metrics.c).
+ * /healthz (status.c): 200 while Kafka is reachable and the last message
+ * was stored, else 503; HEAD /healthz: the same status, no body (load
+ * balancers check with HEAD). /metrics: the Prometheus text format.
  */
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -90,30 +88,6 @@ http_mounts(void)
 	return &mount_healthz;
 }
 
-static int
-http_healthz(struct kc_buf *body)
-{
-	const char	*why;
-	json_t		*obj = json_object();
-	char		*js;
-	int		 ok = kafka_healthy(&why);
-
-	json_object_set_new(obj, "status", json_string(ok ? "ok" : "unavailable"));
-	json_object_set_new(obj, "kafka", json_boolean(ok));
-	json_object_set_new(obj, "reason", json_string(why));
-	json_object_set_new(obj, "topic", json_string(opts.topic));
-	json_object_set_new(obj, "connections", json_integer(ws_count()));
-	json_object_set_new(obj, "uptime_seconds",
-	    json_integer((kc_now_us() - metrics.started_us) / 1000000));
-	if ((js = json_dumps(obj, JSON_COMPACT)) != NULL) {
-		kc_buf_append(body, js, strlen(js));
-		kc_buf_append(body, "\n", 1);
-	}
-	free(js);
-	json_decref(obj);
-	return ok ? HTTP_STATUS_OK : HTTP_STATUS_SERVICE_UNAVAILABLE;
-}
-
 /* Writes the headers of a dynamic response; the body follows when writable. */
 static int
 http_respond(struct lws *wsi, struct http_req *hr, unsigned status,
@@ -135,55 +109,6 @@ http_respond(struct lws *wsi, struct http_req *hr, unsigned status,
 	return 0;
 }
 
-int
-http_refuse_upgrade(struct lws *wsi)
-{
-	log_info("refused WebSocket naming another subprotocol than kchat");
-	lws_return_http_status(wsi, HTTP_STATUS_FORBIDDEN,
-	    "the WebSocket subprotocol is kchat");
-	return -1;
-}
-
-/*
- * Requests the bridge does not serve, refused before anything is: methods
- * other than GET and HEAD (405: no static file is PUT, DELETEd or sent to
- * an OPTIONS or POST), and a body whose length is ambiguous (400: both
- * Content-Length and Transfer-Encoding, or a Content-Length that is not one
- * number, as from two differing headers), the stuff of request smuggling
- * behind a proxy. Called for the vhost's default protocol (ws.c's) and
- * for this one.
- */
-int
-http_filter(struct lws *wsi)
-{
-	static const enum lws_token_indexes others[] = {
-		WSI_TOKEN_POST_URI, WSI_TOKEN_OPTIONS_URI, WSI_TOKEN_PUT_URI,
-		WSI_TOKEN_PATCH_URI, WSI_TOKEN_DELETE_URI, WSI_TOKEN_CONNECT,
-	};
-	char	cl[32];
-	size_t	i;
-	int	n;
-
-	for (i = 0; i < sizeof others / sizeof others[0]; i++) {
-		if (lws_hdr_total_length(wsi, others[i]) > 0) {
-			lws_return_http_status(wsi, HTTP_STATUS_METHOD_NOT_ALLOWED,
-			    "only GET and HEAD");
-			return -1;
-		}
-	}
-	if ((n = lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH)) > 0) {
-		if (lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING) > 0 ||
-		    n >= (int)sizeof cl ||
-		    lws_hdr_copy(wsi, cl, sizeof cl, WSI_TOKEN_HTTP_CONTENT_LENGTH) <= 0 ||
-		    strspn(cl, "0123456789") != strlen(cl)) {
-			lws_return_http_status(wsi, HTTP_STATUS_BAD_REQUEST,
-			    "ambiguous request length");
-			return -1;
-		}
-	}
-	return 0;
-}
-
 static int
 http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
     void *in, size_t len)
@@ -195,9 +120,9 @@ http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 
 	switch (reason) {
 	case LWS_CALLBACK_FILTER_NETWORK_CONNECTION:
-		return bridge_stopping ? -1 : 0;	/* stop accepting */
+		return loop_stopping() ? -1 : 0;	/* stop accepting */
 	case LWS_CALLBACK_FILTER_HTTP_CONNECTION:
-		return http_filter(wsi);
+		return filter_http(wsi);
 	case LWS_CALLBACK_RAW_ADOPT:
 		/*
 		 * lws makes a CONNECT request a raw socket of this protocol,
@@ -208,19 +133,16 @@ http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
 		/*
 		 * A handshake naming "http" as its subprotocol binds to this
-		 * one: refuse it, or it would skip ws_filter()'s Origin check
-		 * and per-address cap.
+		 * one: refuse it, or it would skip handshake_check()'s Origin
+		 * check and per-address cap.
 		 */
-		return http_refuse_upgrade(wsi);
-	case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
-		history_deliver();
-		return 0;
+		return filter_refuse_upgrade(wsi);
 	case LWS_CALLBACK_HTTP:
 		if (hr != NULL &&
 		    lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_HEAD_URI) > 0 &&
 		    strcmp(uri, "/healthz") == 0) {
 			memset(hr, 0, sizeof *hr);
-			status = (unsigned)http_healthz(&hr->body);
+			status = (unsigned)status_health(&hr->body);
 			kc_buf_free(&hr->body);
 			if (http_respond(wsi, hr, status, "application/json") != 0)
 				return -1;
@@ -232,11 +154,11 @@ http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 			break;		/* not a GET: the dummy answers */
 		memset(hr, 0, sizeof *hr);
 		if (strcmp(uri, "/healthz") == 0) {
-			status = (unsigned)http_healthz(&hr->body);
+			status = (unsigned)status_health(&hr->body);
 			return http_respond(wsi, hr, status, "application/json");
 		}
 		if (strcmp(uri, "/metrics") == 0) {
-			metrics_render(&hr->body);
+			status_metrics(&hr->body);
 			return http_respond(wsi, hr, HTTP_STATUS_OK,
 			    "text/plain; version=0.0.4; charset=utf-8");
 		}

@@ -1,13 +1,15 @@
 /*
- * kafka.c - the bridge's glue to libkchat's Kafka plumbing.
+ * kafka.c - the bridge's Kafka I/O, and nothing else: what it reads goes
+ * up through the hooks given to kafka_start(), what it writes comes down
+ * through kafka_send() and kafka_heartbeat().
  *
  * Two readers, each adopted into the lws loop through its wake-up pipe
  * (kc_reader_fd()): the chat topic from its end, and the presence topic
  * from now - KC_PRESENCE_TIMEOUT_MS so that who is already there is known
- * at once. Two producers: chat records (delivery reports become acks or
- * errors for the sender, matched by message id) and heartbeats on the
- * presence topic. librdkafka has no fd for delivery reports, so a short
- * timer polls the chat producer while anything is in flight.
+ * at once. Two producers: chat records (a sender's arg travels with each
+ * message to its delivery report) and heartbeats on the presence topic.
+ * librdkafka has no fd for delivery reports, so a short timer polls the
+ * producers while anything is in flight.
  *
  * Health: a message Kafka did not store makes /healthz say 503 until a
  * later message or heartbeat is stored, or, while the chat reader is
@@ -16,35 +18,19 @@
  * delivery report for ACK_STALL_US make it 503 too (a broker that answers
  * metadata but stores nothing). One broker of several going away is not
  * an outage: the reader is connected while any broker is up.
- *
- * Typing: a heartbeat whose text is "typing" (the presence topic, so every
- * bridge relays it; kchat-tui may ignore the text). Frames are relayed only
- * while the record is younger than TYPING_FRESH_US.
  */
 #include <errno.h>
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "bridge.h"
 
-#define PEND_BUCKETS		4096
 #define READ_BUDGET		64		/* records per loop pass: bounds a burst */
 #define READ_WAIT_US		(2 * 1000)	/* back-pressure: look again after */
 #define PRODUCER_POLL_US	(5 * 1000)
-#define EXPIRE_US		(1000 * 1000)
-#define TYPING_FRESH_US		(10 * 1000000LL)
 #define FAILURE_HOLD_US		(30 * 1000000LL)
 #define ACK_STALL_US		(10 * 1000000LL)	/* pending, no report: 503 */
-
-/* A message on its way to Kafka, whose sender wants to know. */
-struct pend {
-	char		 id[KC_ID_LEN + 1];
-	char		 ref[65];
-	struct session	*s;
-	struct pend	*next;
-};
 
 struct kreader {
 	struct kc_reader	*r;
@@ -53,35 +39,16 @@ struct kreader {
 	lws_sorted_usec_list_t	 more;		/* budget hit: read on */
 };
 
+static struct kafka_hooks	 hooks;
 static struct kc_producer	*producer;
 static struct kc_producer	*hb_producer;
 static struct kreader		 chat, pres;
-static struct kc_presence	*presence;
-static struct pend		*pends[PEND_BUCKETS];
-static int			 npend;
-static lws_sorted_usec_list_t	 poll_sul, expire_sul, heartbeat_sul;
+static int			 npend;		/* sent with an arg, not reported */
+static lws_sorted_usec_list_t	 poll_sul;
 static int			 poll_scheduled;
 static int64_t			 failed_at;	/* µs: a delivery failed, 0: none since */
 static int64_t			 report_at;	/* µs: the last delivery report, or
 						 * when pending went from 0 to 1 */
-static unsigned			 presence_gen;	/* bumped on every change */
-
-
-
-/* The bucket of a pending message's id. */
-#define kafka_hash(id)	(kc_hash(id) % PEND_BUCKETS)
-
-const struct kc_presence *
-kafka_presence(void)
-{
-	return presence;
-}
-
-unsigned
-kafka_presence_gen(void)
-{
-	return presence_gen;
-}
 
 int
 kafka_pending(void)
@@ -90,11 +57,9 @@ kafka_pending(void)
 }
 
 static void
-kafka_delivery(void *opaque, const struct kc_msg *m, int err,
+kafka_delivery(void *opaque, void *arg, const struct kc_msg *m, int err,
     const char *errstr)
 {
-	struct pend	**pp, *p;
-
 	report_at = kc_now_us();
 	if (err == KC_OK) {
 		metrics.deliveries_ok++;
@@ -105,20 +70,16 @@ kafka_delivery(void *opaque, const struct kc_msg *m, int err,
 		log_warn("message %s from %s not stored: %s", m->id, m->user,
 		    errstr ? errstr : kc_strerror(err));
 	}
-	for (pp = &pends[kafka_hash(m->id)]; (p = *pp) != NULL; pp = &p->next) {
-		if (strcmp(p->id, m->id) == 0) {
-			*pp = p->next;
-			npend--;
-			ws_delivered(p->s, p->ref, m, err, errstr);
-			free(p);
-			return;
-		}
+	if (arg != NULL) {
+		npend--;
+		if (hooks.delivered != NULL)
+			hooks.delivered(arg, m, err, errstr);
 	}
 }
 
 /* A heartbeat made after the last failure was stored: Kafka takes writes. */
 static void
-kafka_hb_delivery(void *opaque, const struct kc_msg *m, int err,
+kafka_hb_delivery(void *opaque, void *arg, const struct kc_msg *m, int err,
     const char *errstr)
 {
 	if (err == KC_OK && failed_at != 0 && m->ts > failed_at)
@@ -137,7 +98,7 @@ kafka_poll_cb(lws_sorted_usec_list_t *sul)
 	if (kc_producer_pending(producer) > 0 ||
 	    kc_producer_pending(hb_producer) > 0) {
 		poll_scheduled = 1;
-		lws_sul_schedule(bridge_context(), 0, &poll_sul, kafka_poll_cb,
+		lws_sul_schedule(loop_context(), 0, &poll_sul, kafka_poll_cb,
 		    PRODUCER_POLL_US);
 	}
 }
@@ -148,36 +109,20 @@ kafka_poll_soon(void)
 	if (poll_scheduled)
 		return;
 	poll_scheduled = 1;
-	lws_sul_schedule(bridge_context(), 0, &poll_sul, kafka_poll_cb,
+	lws_sul_schedule(loop_context(), 0, &poll_sul, kafka_poll_cb,
 	    PRODUCER_POLL_US);
 }
 
 int
-kafka_send(struct session *s, const char *ref, const struct kc_msg *m)
+kafka_send(const struct kc_msg *m, void *arg)
 {
-	struct pend	*p = NULL;
-	uint32_t	 b;
-	int		 err;
+	int err;
 
-	if (s != NULL) {
-		if ((p = calloc(1, sizeof *p)) == NULL)
-			return KC_ERR_NOMEM;
-		snprintf(p->id, sizeof p->id, "%s", m->id);
-		snprintf(p->ref, sizeof p->ref, "%s", ref ? ref : "");
-		p->s = s;
-	}
-	if ((err = kc_producer_send(producer, m)) != KC_OK) {
-		free(p);
+	if ((err = kc_producer_send_arg(producer, m, arg)) != KC_OK)
 		return err;
-	}
 	metrics.messages_produced++;
-	if (p != NULL) {
-		b = kafka_hash(p->id);
-		p->next = pends[b];
-		pends[b] = p;
-		if (npend++ == 0)
-			report_at = kc_now_us();
-	}
+	if (arg != NULL && npend++ == 0)
+		report_at = kc_now_us();
 	kafka_poll_soon();
 	return KC_OK;
 }
@@ -201,77 +146,6 @@ kafka_heartbeat(const char *room, const char *user, int typing)
 	return err;
 }
 
-void
-kafka_forget(struct session *s)
-{
-	struct pend	*p;
-	size_t		 b;
-
-	for (b = 0; b < PEND_BUCKETS; b++) {
-		for (p = pends[b]; p != NULL; p = p->next) {
-			if (p->s == s)
-				p->s = NULL;
-		}
-	}
-}
-
-/* A record from the presence topic: heartbeats, typing. */
-static void
-kafka_presence_record(const struct kc_msg *m)
-{
-	struct frame	*f;
-	json_t		*obj;
-	char		*js;
-	int64_t		 now = kc_now_us();
-
-	if (kc_presence_apply(presence, m, now)) {
-		presence_gen++;
-		fanout_presence(m->room);
-	}
-	if (m->type != KC_TYPE_HEARTBEAT || m->text == NULL ||
-	    strcmp(m->text, "typing") != 0 || now - m->ts > TYPING_FRESH_US)
-		return;
-	obj = json_object();
-	json_object_set_new(obj, "type", json_string("typing"));
-	json_object_set_new(obj, "room", json_string(m->room));
-	json_object_set_new(obj, "username", json_string(m->user));
-	if ((js = json_dumps(obj, JSON_COMPACT)) != NULL &&
-	    (f = frame_new(js, strlen(js))) != NULL) {
-		fanout_room(m->room, f, 1);
-		frame_unref(f);
-	}
-	free(js);
-	json_decref(obj);
-}
-
-/*
- * A leave of user from room arrived while user still has connections in
- * room here (their connection on another bridge, or a terminal client,
- * left): say at once that they are here, not at the next heartbeat round,
- * so that nobody sees them gone for up to KC_PRESENCE_INTERVAL_MS. The
- * heartbeat is applied here at once too. Returns 1 when that changed
- * presence.
- */
-static int
-kafka_still_here(const char *room, const char *user, int64_t now)
-{
-	struct kc_msg	m;
-	int		changed = 0;
-
-	kc_msg_init(&m);
-	if (kc_msg_make(&m, KC_TYPE_HEARTBEAT, room, user, NULL, NULL, 0) ==
-	    KC_OK) {
-		snprintf(m.via, sizeof m.via, "web");
-		if (kc_producer_send(hb_producer, &m) == KC_OK) {
-			metrics.heartbeats_sent++;
-			kafka_poll_soon();
-		}
-		changed = kc_presence_apply(presence, &m, now);
-	}
-	kc_msg_clear(&m);
-	return changed;
-}
-
 static void kafka_more(lws_sorted_usec_list_t *);
 
 /* Reads what is waiting on one reader, at most READ_BUDGET records. */
@@ -280,8 +154,7 @@ kafka_read(struct kreader *kr)
 {
 	struct kc_msg	m;
 	char		buf[256];
-	int64_t		now;
-	int		n, changed;
+	int		n;
 
 	while (read(kc_reader_fd(kr->r), buf, sizeof buf) > 0)
 		;
@@ -293,30 +166,21 @@ kafka_read(struct kreader *kr)
 		 * closing it as slow. Checked per record, so that no burst
 		 * adds more than one frame past that mark.
 		 */
-		if (!kr->presence && ws_backpressure()) {
-			lws_sul_schedule(bridge_context(), 0, &kr->more,
+		if (!kr->presence && hooks.busy != NULL && hooks.busy()) {
+			lws_sul_schedule(loop_context(), 0, &kr->more,
 			    kafka_more, READ_WAIT_US);
 			break;
 		}
 		if (kc_reader_next(kr->r, 0, &m) != KC_OK)
 			break;
 		if (kr->presence) {
-			kafka_presence_record(&m);
+			if (hooks.presence != NULL)
+				hooks.presence(&m);
 			continue;
 		}
 		metrics.records_in++;
 		if (m.type == KC_TYPE_HEARTBEAT)
 			continue;	/* not for the chat topic */
-		now = kc_now_us();
-		changed = kc_presence_apply(presence, &m, now);
-		/* Both toggle the same user: together they may change nothing. */
-		if (m.type == KC_TYPE_LEAVE && !bridge_stopping &&
-		    fanout_user_count(m.room, m.user) > 0)
-			changed ^= kafka_still_here(m.room, m.user, now);
-		if (changed) {
-			presence_gen++;
-			fanout_presence(m.room);
-		}
 		/*
 		 * An offset means something to a client only in the room's
 		 * own partition (a writer with another partitioner may put
@@ -325,69 +189,18 @@ kafka_read(struct kreader *kr)
 		if (m.partition != kc_room_partition(m.room,
 		    kc_reader_partitions(kr->r)))
 			m.offset = -1;
-		fanout_record(&m);
+		if (hooks.record != NULL)
+			hooks.record(&m);
 	}
 	kc_msg_clear(&m);
 	if (n == READ_BUDGET)	/* more may be waiting; the pipe won't say */
-		lws_sul_schedule(bridge_context(), 0, &kr->more, kafka_more, 1);
+		lws_sul_schedule(loop_context(), 0, &kr->more, kafka_more, 1);
 }
 
 static void
 kafka_more(lws_sorted_usec_list_t *sul)
 {
 	kafka_read(lws_container_of(sul, struct kreader, more));
-}
-
-struct expired {
-	char	rooms[16][KC_NAME_MAX + 1];
-	int	n;
-	int	overflow;
-};
-
-static void
-kafka_expired_one(void *opaque, const char *room, const char *user)
-{
-	struct expired	*e = opaque;
-	int		 i;
-
-	log_debug("presence: %s timed out in %s", user, room);
-	presence_gen++;
-	for (i = 0; i < e->n; i++) {
-		if (strcmp(e->rooms[i], room) == 0)
-			return;
-	}
-	if (e->n < 16)
-		snprintf(e->rooms[e->n++], KC_NAME_MAX + 1, "%s", room);
-	else
-		e->overflow = 1;
-}
-
-static void
-kafka_expire_cb(lws_sorted_usec_list_t *sul)
-{
-	struct expired	e = { .n = 0 };
-	int		i;
-
-	kc_presence_expire(presence, kc_now_us(), kafka_expired_one, &e);
-	for (i = 0; i < e.n; i++)
-		fanout_presence(e.rooms[i]);
-	/* More rooms changed than remembered: the next pass is soon. */
-	lws_sul_schedule(bridge_context(), 0, &expire_sul, kafka_expire_cb,
-	    e.overflow ? 1 : EXPIRE_US);
-}
-
-static void
-kafka_heartbeat_one(const char *room, const char *user, void *arg)
-{
-	kafka_heartbeat(room, user, 0);
-}
-
-static void
-kafka_heartbeat_cb(lws_sorted_usec_list_t *sul)
-{
-	fanout_each_member(kafka_heartbeat_one, NULL);
-	lws_sul_schedule(bridge_context(), 0, &heartbeat_sul, kafka_heartbeat_cb,
-	    (lws_usec_t)KC_PRESENCE_INTERVAL_MS * 1000);
 }
 
 static int
@@ -399,7 +212,7 @@ kafka_raw_callback(struct lws *wsi, enum lws_callback_reasons reason,
 	switch (reason) {
 	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
 		/* A WebSocket naming "kchat-kafka": not for browsers. */
-		return http_refuse_upgrade(wsi);
+		return filter_refuse_upgrade(wsi);
 	case LWS_CALLBACK_RAW_RX_FILE:
 		if (kr != NULL)
 			kafka_read(kr);
@@ -451,17 +264,17 @@ kafka_reader_open(struct lws_vhost *vh, struct kreader *kr, int is_presence,
 	}
 	lws_set_opaque_user_data(kr->wsi, kr);
 	/* Records may already be waiting: the pipe only says "more came". */
-	lws_sul_schedule(bridge_context(), 0, &kr->more, kafka_more, 1);
+	lws_sul_schedule(loop_context(), 0, &kr->more, kafka_more, 1);
 	return KC_OK;
 }
 
 int
-kafka_start(struct lws_vhost *vh, char *errstr, size_t errlen)
+kafka_start(struct lws_vhost *vh, const struct kafka_hooks *h, char *errstr,
+    size_t errlen)
 {
 	int err;
 
-	if ((presence = kc_presence_new()) == NULL)
-		return KC_ERR_NOMEM;
+	hooks = *h;
 	if ((err = kc_producer_new(opts.conf, kafka_delivery, NULL, &producer,
 	    errstr, errlen)) != KC_OK ||
 	    (err = kc_producer_new(opts.pconf, kafka_hb_delivery, NULL,
@@ -471,10 +284,6 @@ kafka_start(struct lws_vhost *vh, char *errstr, size_t errlen)
 		return err;
 	if ((err = kafka_reader_open(vh, &pres, 1, errstr, errlen)) != KC_OK)
 		return err;
-	lws_sul_schedule(bridge_context(), 0, &expire_sul, kafka_expire_cb,
-	    EXPIRE_US);
-	lws_sul_schedule(bridge_context(), 0, &heartbeat_sul, kafka_heartbeat_cb,
-	    (lws_usec_t)KC_PRESENCE_INTERVAL_MS * 1000);
 	return KC_OK;
 }
 
@@ -548,12 +357,8 @@ kafka_lag(int *unknown)
 void
 kafka_stop(void)
 {
-	struct pend	*p, *next;
-	size_t		 b;
-
 	lws_sul_cancel(&poll_sul);
-	lws_sul_cancel(&expire_sul);
-	lws_sul_cancel(&heartbeat_sul);
+	poll_scheduled = 0;
 	lws_sul_cancel(&chat.more);
 	lws_sul_cancel(&pres.more);
 	/* Close the adopted duplicates before their pipes go away. */
@@ -562,20 +367,12 @@ kafka_stop(void)
 	if (pres.wsi != NULL)
 		lws_set_timeout(pres.wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_SYNC);
 	chat.wsi = pres.wsi = NULL;
+	/* Reports what never got one, so their senders' args are freed. */
 	kc_producer_free(producer);
 	kc_producer_free(hb_producer);
 	producer = hb_producer = NULL;
 	kc_reader_free(chat.r);
 	kc_reader_free(pres.r);
 	chat.r = pres.r = NULL;
-	kc_presence_free(presence);
-	presence = NULL;
-	for (b = 0; b < PEND_BUCKETS; b++) {
-		for (p = pends[b]; p != NULL; p = next) {
-			next = p->next;
-			free(p);
-		}
-		pends[b] = NULL;
-	}
 	npend = 0;
 }

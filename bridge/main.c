@@ -1,6 +1,6 @@
 /*
- * main.c - kchat-bridge: settings, signals, the one service loop, and a
- * graceful shutdown.
+ * main.c - kchat-bridge: settings, signals, the one service loop, the
+ * wiring of the layers' hooks (bridge.h), and a graceful shutdown.
  *
  * SIGTERM or SIGINT: stop accepting connections and client frames, flush
  * the producer (at most --shutdown-timeout), deliver the last acks, close
@@ -19,16 +19,22 @@
 #define CLOSE_GRACE_US		(2 * 1000000LL)
 #define START_WAIT_US		(30 * 1000000LL)	/* Kafka at start */
 
-volatile int			 bridge_stopping;
 static volatile sig_atomic_t	 stop_signal;
 static struct lws_context	*context;
 static lws_sorted_usec_list_t	 tick_sul;
 
-struct lws_context *
-bridge_context(void)
-{
-	return context;
-}
+/* Who hears what from whom: the layers' hooks, wired once. */
+static const struct session_hooks session_hooks = {
+	.opened = request_opened,
+	.message = request_handle,
+	.closed = { member_closed, history_forget },
+};
+static const struct kafka_hooks kafka_hooks = {
+	.record = relay_record,
+	.presence = presence_topic_record,
+	.busy = session_backpressure,
+	.delivered = request_post_delivered,
+};
 
 static void
 main_signal(int sig)
@@ -100,7 +106,7 @@ int
 main(int argc, char **argv)
 {
 	struct lws_context_creation_info	 info;
-	struct lws_protocols			 protocols[4];
+	struct lws_protocols			 protocols[5];
 	struct lws_protocol_vhost_options	 pvo_default = {
 		NULL, NULL, "default", "1"
 	};
@@ -133,8 +139,10 @@ main(int argc, char **argv)
 
 	memset(protocols, 0, sizeof protocols);
 	protocols[0] = http_protocol;
-	protocols[1] = ws_protocol;
+	protocols[1] = session_protocol;
 	protocols[2] = kafka_protocol;
+	protocols[3] = history_protocol;
+	session_init(&session_hooks);
 
 	retry.secs_since_valid_ping = (uint16_t)(opts.idle_timeout / 2);
 	retry.secs_since_valid_hangup = (uint16_t)opts.idle_timeout;
@@ -164,6 +172,7 @@ main(int argc, char **argv)
 		log_error("cannot create the libwebsockets context");
 		return 1;
 	}
+	loop_set_context(context);
 	if ((vh = lws_create_vhost(context, &info)) == NULL) {
 		log_error("cannot listen on %s port %d: is another program "
 		    "using it? Choose another with -p PORT (make run PORT=%d)",
@@ -190,7 +199,8 @@ main(int argc, char **argv)
 	} else
 		main_pin_brokers(NULL);
 
-	if (history_start(HISTORY_THREADS) != KC_OK) {
+	if (history_start(HISTORY_THREADS, page_done) != KC_OK ||
+	    presence_start() != KC_OK) {
 		log_error("cannot start the history threads");
 		return 1;
 	}
@@ -218,7 +228,7 @@ main(int argc, char **argv)
 		    "says the same and exits non-zero", problems,
 		    problems == 1 ? "" : "s");
 	errstr[0] = '\0';
-	while ((err = kafka_start(vh, errstr, sizeof errstr)) != KC_OK &&
+	while ((err = kafka_start(vh, &kafka_hooks, errstr, sizeof errstr)) != KC_OK &&
 	    kc_now_us() < deadline && !stop_signal) {
 		log_warn("Kafka at %s not ready: %s; trying again",
 		    kc_conf_brokers(opts.conf), *errstr ? errstr : kc_strerror(err));
@@ -231,6 +241,7 @@ main(int argc, char **argv)
 		    kc_conf_brokers(opts.conf), *errstr ? errstr : kc_strerror(err));
 		history_stop();
 		kafka_stop();
+		presence_stop();
 		lws_context_destroy(context);
 		kc_embedded_stop(emb);
 		return 1;
@@ -249,28 +260,29 @@ main(int argc, char **argv)
 
 	log_info("%s: shutting down", stop_signal == SIGINT ? "SIGINT" :
 	    stop_signal == SIGTERM ? "SIGTERM" : "service loop ended");
-	bridge_stopping = 1;
+	loop_stop();
 	main_tick(&tick_sul);
 	if (kafka_flush(opts.shutdown_ms) != KC_OK)
 		log_warn("%d messages not confirmed by Kafka after %d ms",
 		    kafka_pending(), opts.shutdown_ms);
 	/* Delivery reports just served queued acks; send them, then 1001. */
-	ws_close_all();
+	session_close_all();
 	deadline = kc_now_us() + CLOSE_GRACE_US;
-	while (ws_count() > 0 && kc_now_us() < deadline) {
+	while (session_count() > 0 && kc_now_us() < deadline) {
 		if (lws_service(context, 0) < 0)
 			break;
 	}
-	if (ws_count() > 0)
-		log_warn("%d clients did not close in time", ws_count());
+	if (session_count() > 0)
+		log_warn("%d clients did not close in time", session_count());
 	lws_sul_cancel(&tick_sul);
 	history_stop();
 	kafka_stop();
+	presence_stop();
 	lws_context_destroy(context);
 	context = NULL;
+	loop_set_context(NULL);
 	kc_embedded_stop(emb);
-	fanout_free();
-	ws_free();
+	rooms_free();
 	addr_free();
 	conf_free();
 	log_info("bye");

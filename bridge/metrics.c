@@ -1,6 +1,7 @@
 /*
- * metrics.c - counters kept by the rest of the bridge, shown at GET /metrics
- * in the Prometheus text exposition format (version 0.0.4).
+ * metrics.c - counters kept by the rest of the bridge, and the text of GET
+ * /metrics: them and the gauges status.c measured, in the Prometheus text
+ * exposition format (version 0.0.4).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -33,15 +34,13 @@ metrics_line(struct kc_buf *out, const char *name, const char *type,
 	metrics_line(out, "kchat_bridge_" name, "gauge", help, NULL, (double)(v))
 
 int
-metrics_render(struct kc_buf *out)
+metrics_render(struct kc_buf *out, const struct metrics_gauges *g)
 {
-	const char	*why;
 	char		 label[64];
-	int64_t		 lag;
 	uint64_t	 invalid, n;
-	int		 unknown, err;
+	int		 err;
 
-	GAUGE("connections_open", "Open WebSocket connections.", ws_count());
+	GAUGE("connections_open", "Open WebSocket connections.", g->connections);
 	COUNTER("connections_total", "WebSocket connections accepted.",
 	    metrics.connections_total);
 	metrics_line(out, "kchat_bridge_connections_rejected_total", "counter",
@@ -53,7 +52,7 @@ metrics_render(struct kc_buf *out)
 	metrics_line(out, "kchat_bridge_connections_rejected_total", "counter",
 	    NULL, "{reason=\"connect\"}",
 	    (double)metrics.connections_rejected_method);
-	GAUGE("rooms", "Rooms with a subscriber on this bridge.", fanout_rooms());
+	GAUGE("rooms", "Rooms with a subscriber on this bridge.", g->rooms);
 	COUNTER("frames_in_total", "Client frames received.", metrics.frames_in);
 	COUNTER("messages_produced_total", "Messages handed to the producer.",
 	    metrics.messages_produced);
@@ -64,9 +63,9 @@ metrics_render(struct kc_buf *out)
 	COUNTER("produce_errors_total", "Messages refused before reaching Kafka.",
 	    metrics.produce_errors);
 	GAUGE("send_queue_bytes", "Payload bytes queued to all connections.",
-	    ws_queued_bytes());
+	    g->queued_bytes);
 	GAUGE("pending_deliveries", "Client messages waiting for Kafka.",
-	    kafka_pending());
+	    g->pending);
 	COUNTER("records_in_total", "Records read from the chat topic.",
 	    metrics.records_in);
 	COUNTER("records_duplicate_total", "Records dropped as duplicates (same id).",
@@ -88,28 +87,27 @@ metrics_render(struct kc_buf *out)
 	COUNTER("history_requests_total", "History pages asked for.",
 	    metrics.history_requests);
 	GAUGE("history_queued", "History requests waiting for a worker.",
-	    history_queued());
+	    g->history_queued);
 	COUNTER("heartbeats_sent_total", "Presence heartbeats produced.",
 	    metrics.heartbeats_sent);
 	/* The total under reason="all", then every reason with a count. */
 	for (err = 1, invalid = 0; err < KC_ERR__COUNT; err++)
-		invalid += kafka_invalid(err);
+		invalid += g->invalid[err];
 	metrics_line(out, "kchat_bridge_records_invalid_total", "counter",
 	    "Chat records skipped because they did not decode, by reason.",
 	    "{reason=\"all\"}", (double)invalid);
 	for (err = 1; err < KC_ERR__COUNT; err++) {
-		if ((n = kafka_invalid(err)) == 0)
+		if ((n = g->invalid[err]) == 0)
 			continue;
 		snprintf(label, sizeof label, "{reason=\"%s\"}", kc_errname(err));
 		metrics_line(out, "kchat_bridge_records_invalid_total", "counter",
 		    NULL, label, (double)n);
 	}
-	lag = kafka_lag(&unknown);
 	GAUGE("consumer_lag", "Records of the chat topic not yet read, in the "
-	    "partitions whose leader answers.", lag);
+	    "partitions whose leader answers.", g->lag);
 	GAUGE("consumer_lag_unknown_partitions", "Partitions whose leader does "
-	    "not answer: their lag is unknown.", unknown);
-	GAUGE("kafka_up", "1 while Kafka is reachable.", kafka_healthy(&why));
+	    "not answer: their lag is unknown.", g->lag_unknown);
+	GAUGE("kafka_up", "1 while Kafka is reachable.", g->kafka_up);
 	GAUGE("uptime_seconds", "Seconds since the bridge started.",
 	    (double)(kc_now_us() - metrics.started_us) / 1e6);
 	return KC_OK;

@@ -44,19 +44,6 @@ static const struct {
 	{ "history", "50" },
 };
 
-void
-kc_strlcpy(char *dst, const char *src, size_t len)
-{
-	size_t n = strlen(src);
-
-	if (len == 0)
-		return;
-	if (n >= len)
-		n = len - 1;
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-}
-
 static struct conf_entry *
 conf_find(const struct kc_conf *c, const char *key)
 {
@@ -349,14 +336,6 @@ kc_conf_is_embedded(const struct kc_conf *c)
 	if (kc_embedded_lookup(addr, sizeof addr) != KC_OK)
 		return 0;
 	return strcmp(addr, kc_conf_brokers(c)) == 0;
-}
-
-void
-kc_rdkafka_log_quiet(const rd_kafka_t *rk, int level, const char *fac,
-    const char *buf)
-{
-	/* Programs learn of trouble from return codes, delivery reports and
-	 * kc_reader_connected(), not from librdkafka's log lines. */
 }
 
 rd_kafka_conf_t *

@@ -54,6 +54,17 @@ static const struct err_text err_texts[KC_ERR__COUNT] = {
 	[KC_ERR_QUEUE_FULL] = { "queue_full", "queue is full, try again later" },
 	[KC_ERR_NOT_FOUND] = { "not_found", "not found" },
 	[KC_ERR_IO] = { "io", "input/output error" },
+	[KC_ERR_USERNAME_MISMATCH] = { "username_mismatch", "this connection is bound to another user name" },
+	[KC_ERR_USERNAME_REQUIRED] = { "username_required", "a user name is needed" },
+	[KC_ERR_RATE_LIMITED] = { "rate_limited", "too many frames, slow down" },
+	[KC_ERR_BINARY] = { "binary", "binary frames are not supported" },
+	[KC_ERR_NOT_IN_ROOM] = { "not_in_room", "not in that room" },
+	[KC_ERR_TOO_MANY_ROOMS] = { "too_many_rooms", "too many rooms on one connection" },
+	[KC_ERR_NO_ROOM] = { "no_room", "join a room first" },
+	[KC_ERR_TOO_MANY_PENDING] = { "too_many_pending", "messages to this room are still waiting for Kafka; try again shortly" },
+	[KC_ERR_BUSY] = { "busy", "history is busy, ask again later" },
+	[KC_ERR_BAD_ID] = { "bad_id", "a message id must be a ULID made within the last day" },
+	[KC_ERR_HISTORY_UNAVAILABLE] = { "history_unavailable", "the room's history could not be read from Kafka" },
 };
 
 const char *

@@ -1,7 +1,8 @@
 /*
- * json.c - the browser JSON mapping: client requests in, chat messages, acks
- * and errors out. jansson does the parsing and the escaping; lws's lejp is
- * never used on untrusted input (DESIGN.md).
+ * json.c - the browser JSON mapping, inbound: client requests
+ * (kc_json_parse_req), and the timestamp format of every frame. What goes
+ * out is wire.c's. jansson does the parsing; lws's lejp is never used on
+ * untrusted input (DESIGN.md).
  *
  * Requests (kc_json_parse_req). One JSON object per WebSocket frame, at most
  * KC_JSON_MAX bytes and KC_JSON_MAX_DEPTH levels of nesting (the top-level
@@ -50,13 +51,6 @@
 
 #define JSON_LIMIT_MAX	500	/* history requests are clamped to this */
 #define JSON_REF_MAX	64	/* bytes in a client's "ref" */
-
-/*
- * Output formatting: jansson's default separators (", " and ": "), which
- * reproduce the documented frame byte for byte. Objects keep insertion order
- * (jansson >= 2.8), so the documented four keys come first.
- */
-#define JSON_DUMP_FLAGS	0
 
 static const char *req_names[] = {
 	[KC_REQ_MESSAGE] = "message",
@@ -433,144 +427,4 @@ kc_time_format(int64_t ts_us, char out[27])
 	put_digits(out + 20, us, 6);
 	out[26] = '\0';
 	return KC_OK;
-}
-
-static int
-dump_append(const char *p, size_t n, void *arg)
-{
-	return kc_buf_append(arg, p, n) == KC_OK ? 0 : -1;
-}
-
-/* Appends obj to out and releases obj; out is unchanged on failure. */
-static int
-dump(json_t *obj, struct kc_buf *out)
-{
-	size_t	len = out->len;
-	int	rc;
-
-	rc = json_dump_callback(obj, dump_append, out, JSON_DUMP_FLAGS);
-	json_decref(obj);
-	if (rc != 0) {
-		out->len = len;
-		if (out->data != NULL)
-			out->data[len] = '\0';
-		return KC_ERR_NOMEM;
-	}
-	return KC_OK;
-}
-
-/*
- * Adds key = s[0..len) to obj. s must be valid UTF-8 (the caller validated);
- * _nocheck skips jansson's second pass over it. Returns -1 on failure.
- */
-static int
-add_str(json_t *obj, const char *key, const char *s, size_t len)
-{
-	return json_object_set_new_nocheck(obj, key, json_stringn_nocheck(s, len));
-}
-
-/* As add_str() for a string that has not been validated. */
-static int
-add_str_checked(json_t *obj, const char *key, const char *s)
-{
-	json_t *v;
-
-	if ((v = json_string(s)) == NULL)
-		return -1;
-	return json_object_set_new_nocheck(obj, key, v);
-}
-
-int
-kc_json_encode_msg(const struct kc_msg *m, struct kc_buf *out)
-{
-	json_t	*obj;
-	char	 ts[27];
-	int	 err, bad = 0;
-
-	if (m == NULL || out == NULL)
-		return KC_ERR_INVAL;
-	if ((err = kc_msg_validate(m)) != KC_OK)
-		return err;
-	if ((err = kc_time_format(kc_msg_shown_ts(m), ts)) != KC_OK)
-		return err;
-	if ((obj = json_object()) == NULL)
-		return KC_ERR_NOMEM;
-
-	/* The documented four first, then the additions. */
-	bad |= add_str(obj, "username", m->user, strlen(m->user));
-	if (m->text != NULL)
-		bad |= add_str(obj, "message", m->text, m->text_len);
-	else
-		bad |= add_str(obj, "message", "", 0);
-	bad |= add_str(obj, "timestamp", ts, 26);
-	bad |= add_str(obj, "room", m->room, strlen(m->room));
-	bad |= add_str(obj, "id", m->id, strlen(m->id));
-	bad |= add_str(obj, "type", kc_type_name(m->type),
-	    strlen(kc_type_name(m->type)));
-	if (m->to[0] != '\0')
-		bad |= add_str(obj, "to", m->to, strlen(m->to));
-	if (m->via[0] != '\0')
-		bad |= add_str(obj, "via", m->via, strlen(m->via));
-	if (m->offset >= 0)
-		bad |= json_object_set_new(obj, "offset",
-		    json_integer((json_int_t)m->offset)) != 0;
-	if (bad) {
-		json_decref(obj);
-		return KC_ERR_NOMEM;
-	}
-	return dump(obj, out);
-}
-
-int
-kc_json_encode_ack(const char *ref, const struct kc_msg *m, struct kc_buf *out)
-{
-	json_t	*obj;
-	char	 ts[27];
-	int	 err, bad = 0;
-
-	if (m == NULL || out == NULL)
-		return KC_ERR_INVAL;
-	if ((err = kc_time_format(m->ts, ts)) != KC_OK)
-		return err;
-	if ((obj = json_object()) == NULL)
-		return KC_ERR_NOMEM;
-	bad |= add_str(obj, "type", "ack", 3);
-	if (ref != NULL && ref[0] != '\0')
-		bad |= add_str_checked(obj, "ref", ref);
-	bad |= add_str_checked(obj, "id", m->id);
-	bad |= add_str(obj, "timestamp", ts, 26);
-	bad |= add_str_checked(obj, "room", m->room);
-	if (bad) {
-		json_decref(obj);
-		return KC_ERR_INVAL;
-	}
-	return dump(obj, out);
-}
-
-int
-kc_json_encode_error(int err, const char *message, const char *ref,
-    struct kc_buf *out)
-{
-	json_t	*obj, *text = NULL;
-	int	 bad = 0;
-
-	if (out == NULL)
-		return KC_ERR_INVAL;
-	if ((obj = json_object()) == NULL)
-		return KC_ERR_NOMEM;
-	/* A message that is not valid UTF-8 gives way to the standard sentence. */
-	if (message != NULL && message[0] != '\0')
-		text = json_string(message);
-	if (text == NULL)
-		text = json_string(kc_strerror(err));
-	bad |= add_str(obj, "type", "error", 5);
-	bad |= add_str_checked(obj, "code", kc_errname(err));
-	bad |= json_object_set_new_nocheck(obj, "error", text);
-	if (ref != NULL && ref[0] != '\0')
-		bad |= add_str_checked(obj, "ref", ref);
-	if (bad) {
-		json_decref(obj);
-		return KC_ERR_INVAL;
-	}
-	return dump(obj, out);
 }

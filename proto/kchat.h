@@ -84,6 +84,19 @@ enum kc_err {
 	KC_ERR_NOT_FOUND,	/* no such topic, room or file */
 	KC_ERR_IO,		/* system call failed (see errno) */
 
+	/* the bridge's answers to a browser request (kchat.7, ERRORS) */
+	KC_ERR_USERNAME_MISMATCH,	/* the connection is bound to another name */
+	KC_ERR_USERNAME_REQUIRED,	/* posting needs a user name */
+	KC_ERR_RATE_LIMITED,	/* too many frames */
+	KC_ERR_BINARY,		/* binary frames are not supported */
+	KC_ERR_NOT_IN_ROOM,	/* leave/typing in a room not joined */
+	KC_ERR_TOO_MANY_ROOMS,	/* more rooms than one connection may join */
+	KC_ERR_NO_ROOM,		/* no room named and none current */
+	KC_ERR_TOO_MANY_PENDING,	/* the room's messages are still waiting */
+	KC_ERR_BUSY,		/* history asked for again before it came */
+	KC_ERR_BAD_ID,		/* a client-made id not made within a day */
+	KC_ERR_HISTORY_UNAVAILABLE,	/* a join's history, after three tries */
+
 	KC_ERR__COUNT
 };
 
@@ -267,19 +280,77 @@ void	kc_req_clear(struct kc_req *r);
  */
 int	kc_json_parse_req(const char *buf, size_t len, struct kc_req *r);
 
-/*
- * Appends the outgoing JSON of m to out: the documented four fields
- * (username, message, timestamp "YYYY-MM-DDTHH:MM:SS.ffffff" UTC, room) plus
- * id, type, and to/via when set. Join/leave carry "message": "".
- */
-int	kc_json_encode_msg(const struct kc_msg *m, struct kc_buf *out);
-/* {"type":"ack","ref":...,"id":...,"timestamp":...} */
-int	kc_json_encode_ack(const char *ref, const struct kc_msg *m, struct kc_buf *out);
-/* {"type":"error","code":kc_errname(err),"error":message,"ref":...} */
-int	kc_json_encode_error(int err, const char *message, const char *ref,
-	    struct kc_buf *out);
 /* Formats ts_us as "YYYY-MM-DDTHH:MM:SS.ffffff" (UTC) into out[27]. */
 int	kc_time_format(int64_t ts_us, char out[27]);
+
+/* ------------------------------------------------ browser frames (wire.c) */
+
+/*
+ * Every frame the bridge sends; kchat.7 is the specification. Each encoder
+ * appends one JSON text to out (unchanged on failure). Strings that are
+ * not valid UTF-8 make it fail with KC_ERR_INVAL.
+ */
+
+/*
+ * A chat record: the documented four fields (username, message, timestamp,
+ * room) then id, type, to, via, offset; history: "history": true at the end
+ * (history sent to a client that asked for none of the additions).
+ */
+int	kc_wire_record(const struct kc_msg *m, int history, struct kc_buf *out);
+/* {"type":"ack","ref","id","timestamp","room"}: Kafka has m. */
+int	kc_wire_ack(const char *ref, const struct kc_msg *m, struct kc_buf *out);
+/*
+ * {"type":"error","code":kc_errname(err),"error":message or kc_strerror(err)
+ * [,"ref"][,"room"]}.
+ */
+int	kc_wire_error(int err, const char *message, const char *ref,
+	    const char *room, struct kc_buf *out);
+
+struct kc_wire_hello {
+	const char		 *client_id;
+	const char		 *username;	/* NULL or "": null */
+	const char		 *room;
+	const char *const	 *rooms;
+	size_t			  nrooms;
+	const char		 *server;
+	unsigned		  history;
+	size_t			  max_message;
+	double			  rate, burst;
+	int			  presence_timeout_ms;
+};
+int	kc_wire_hello(const struct kc_wire_hello *h, struct kc_buf *out);
+/* {"type":"joined"|"left","room","rooms":[...][,"ref"]} */
+int	kc_wire_joined(const char *room, const char *const *rooms, size_t n,
+	    const char *ref, struct kc_buf *out);
+int	kc_wire_left(const char *room, const char *const *rooms, size_t n,
+	    const char *ref, struct kc_buf *out);
+
+/* A page of history as asked for. */
+struct kc_wire_page {
+	const char	*room;
+	const char	*before_id;	/* NULL or "": "before": null */
+	int64_t		 before_offset;	/* -1: left out */
+	int64_t		 since;		/* 0: left out */
+	int		 more;		/* older records exist */
+	const char	*ref;
+};
+/* {"type":"history",...,"messages":[records oldest first]} */
+int	kc_wire_history(const struct kc_wire_page *p, const struct kc_msg *msgs,
+	    size_t n, struct kc_buf *out);
+int	kc_wire_presence(const char *room, const char *const *users, size_t n,
+	    struct kc_buf *out);
+int	kc_wire_typing(const char *room, const char *user, struct kc_buf *out);
+
+struct kc_wire_room {
+	const char	*room;
+	size_t		 users;
+};
+/* {"type":"rooms","current","joined","active":[{"room","users"}],"active_total"[,"ref"]} */
+int	kc_wire_rooms(const char *current, const char *const *joined,
+	    size_t njoined, const struct kc_wire_room *active, size_t nactive,
+	    size_t total, const char *ref, struct kc_buf *out);
+int	kc_wire_pong(const char *ref, int64_t ts_us, struct kc_buf *out);
+
 
 /* ------------------------------------------------------- configuration */
 
@@ -334,11 +405,12 @@ struct kc_producer;
 /*
  * Called from kc_producer_poll() and kc_producer_flush() once per message:
  * err is KC_OK when Kafka has it (acks=all), else the reason in errstr. m is
- * the message as sent. The callback must not call kc_producer_send() or
+ * the message as sent; opaque is the producer's, arg the message's own
+ * (kc_producer_send_arg). The callback must not call kc_producer_send() or
  * kc_producer_free() on the same producer (queue the work instead).
  */
-typedef void kc_delivery_fn(void *opaque, const struct kc_msg *m, int err,
-    const char *errstr);
+typedef void kc_delivery_fn(void *opaque, void *arg, const struct kc_msg *m,
+    int err, const char *errstr);
 
 /*
  * An idempotent producer (acks=all, murmur2_random partitioner, key = room)
@@ -347,9 +419,16 @@ typedef void kc_delivery_fn(void *opaque, const struct kc_msg *m, int err,
  */
 int	kc_producer_new(const struct kc_conf *c, kc_delivery_fn *fn, void *opaque,
 	    struct kc_producer **out, char *errstr, size_t errlen);
-void	kc_producer_free(struct kc_producer *p);	/* does not flush */
+/*
+ * Does not flush. Messages never reported that carry an arg are reported
+ * now as not stored (KC_ERR_TIMEOUT), so that their args can be released.
+ */
+void	kc_producer_free(struct kc_producer *p);
 /* Encodes and queues m; the delivery callback reports the outcome. */
 int	kc_producer_send(struct kc_producer *p, const struct kc_msg *m);
+/* The same, with arg handed to the callback (not touched otherwise). */
+int	kc_producer_send_arg(struct kc_producer *p, const struct kc_msg *m,
+	    void *arg);
 /* Serves delivery reports; returns how many were served. */
 int	kc_producer_poll(struct kc_producer *p, int timeout_ms);
 /* Waits until everything is delivered or timeout_ms passes (KC_ERR_TIMEOUT). */

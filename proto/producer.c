@@ -21,6 +21,7 @@ struct pending {
 	struct kc_msg	 msg;
 	struct kc_buf	 value;		/* encoded record */
 	int		 queued;	/* handed to the current librdkafka handle */
+	void		*arg;		/* the sender's, for the callback */
 	struct pending	*prev, *next;
 };
 
@@ -90,9 +91,10 @@ producer_dr(rd_kafka_t *rk, const rd_kafka_message_t *rkm, void *opaque)
 		p->unqueued--;
 	if (p->fn != NULL) {
 		if (rkm->err == RD_KAFKA_RESP_ERR_NO_ERROR)
-			p->fn(p->opaque, &q->msg, KC_OK, NULL);
+			p->fn(p->opaque, q->arg, &q->msg, KC_OK, NULL);
 		else
-			p->fn(p->opaque, &q->msg, KC_ERR_KAFKA, rd_kafka_err2str(rkm->err));
+			p->fn(p->opaque, q->arg, &q->msg, KC_ERR_KAFKA,
+			    rd_kafka_err2str(rkm->err));
 	}
 	pending_free(q);
 }
@@ -180,14 +182,19 @@ kc_producer_new(const struct kc_conf *c, kc_delivery_fn *fn, void *opaque,
 void
 kc_producer_free(struct kc_producer *p)
 {
-	struct pending *q, *qn;
+	struct pending	*q, *qn;
+	kc_delivery_fn	*fn;
 
 	if (p == NULL)
 		return;
+	fn = p->fn;
 	p->fn = NULL;		/* no reports while tearing down */
 	producer_destroy_handle(p);
 	for (q = p->head; q != NULL; q = qn) {
 		qn = q->next;
+		if (fn != NULL && q->arg != NULL)
+			fn(p->opaque, q->arg, &q->msg, KC_ERR_TIMEOUT,
+			    "not stored before the producer closed");
 		pending_free(q);
 	}
 	free(p);
@@ -277,6 +284,12 @@ producer_recreate(struct kc_producer *p)
 int
 kc_producer_send(struct kc_producer *p, const struct kc_msg *m)
 {
+	return kc_producer_send_arg(p, m, NULL);
+}
+
+int
+kc_producer_send_arg(struct kc_producer *p, const struct kc_msg *m, void *arg)
+{
 	struct pending	*q;
 	int		 err;
 
@@ -284,6 +297,7 @@ kc_producer_send(struct kc_producer *p, const struct kc_msg *m)
 		return err;
 	if ((q = calloc(1, sizeof *q)) == NULL)
 		return KC_ERR_NOMEM;
+	q->arg = arg;
 	if ((err = kc_msg_copy(&q->msg, m)) != KC_OK ||
 	    (err = kc_mp_encode(m, &q->value)) != KC_OK) {
 		pending_free(q);

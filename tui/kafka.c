@@ -35,7 +35,7 @@
 #define KAFKA_FLUSH_PRESENCE_MS	500	/* heartbeats matter little at exit */
 
 static void
-kafka_delivered(void *arg, const struct kc_msg *m, int err,
+kafka_delivered(void *arg, void *msg_arg, const struct kc_msg *m, int err,
     const char *errstr)
 {
 	struct kafka *k = arg;

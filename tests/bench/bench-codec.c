@@ -56,7 +56,7 @@ main(int argc, char **argv)
 	kc_req_init(&req);
 	if (kc_msg_make(&m, KC_TYPE_MESSAGE, "general", "john_doe", NULL, text,
 	    strlen(text)) != KC_OK || kc_mp_encode(&m, &mp) != KC_OK ||
-	    kc_json_encode_msg(&m, &js) != KC_OK) {
+	    kc_wire_record(&m, 0, &js) != KC_OK) {
 		fprintf(stderr, "bench-codec: cannot build the sample message\n");
 		return 1;
 	}
@@ -88,7 +88,7 @@ main(int argc, char **argv)
 		t0 = now_ns();
 		for (i = 0; i < ops; i++) {
 			kc_buf_reset(&js);
-			kc_json_encode_msg(&m, &js);
+			kc_wire_record(&m, 0, &js);
 		}
 		ns[r] = (double)(now_ns() - t0) / ops;
 	}
@@ -109,7 +109,7 @@ main(int argc, char **argv)
 		for (i = 0; i < ops; i++) {
 			kc_mp_decode(mp.data, mp.len, &out);
 			kc_buf_reset(&js);
-			kc_json_encode_msg(&out, &js);
+			kc_wire_record(&out, 0, &js);
 		}
 		ns[r] = (double)(now_ns() - t0) / ops;
 	}

@@ -16,7 +16,7 @@
 static long acked;
 
 static void
-on_delivery(void *opaque, const struct kc_msg *m, int err, const char *errstr)
+on_delivery(void *opaque, void *arg, const struct kc_msg *m, int err, const char *errstr)
 {
 	if (err == KC_OK)
 		acked++;

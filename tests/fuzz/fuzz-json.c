@@ -52,7 +52,7 @@ check_message(const struct kc_req *r)
 		abort();
 
 	/* The parser validated everything the encoder checks. */
-	if ((err = kc_json_encode_msg(&m, &out)) != KC_OK)
+	if ((err = kc_wire_record(&m, 0, &out)) != KC_OK)
 		abort();
 	if (out.len != strlen(out.data))
 		abort();
@@ -67,7 +67,7 @@ check_message(const struct kc_req *r)
 	json_decref(root);
 
 	kc_buf_reset(&out);
-	if (kc_json_encode_ack(r->ref, &m, &out) != KC_OK)
+	if (kc_wire_ack(r->ref, &m, &out) != KC_OK)
 		abort();
 	json_decref(reparse(&out));
 
@@ -102,7 +102,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_message(&r);
 
 	/* Whatever happened, the reply to it is valid JSON. */
-	if (kc_json_encode_error(err, NULL, r.ref, &out) != KC_OK)
+	if (kc_wire_error(err, NULL, r.ref, NULL, &out) != KC_OK)
 		abort();
 	json_decref(reparse(&out));
 	kc_buf_free(&out);

@@ -20,7 +20,7 @@
 static int delivered = -1;
 
 static void
-on_delivery(void *opaque, const struct kc_msg *m, int err, const char *errstr)
+on_delivery(void *opaque, void *arg, const struct kc_msg *m, int err, const char *errstr)
 {
 	delivered = err;
 	if (err != KC_OK)

@@ -18,7 +18,7 @@ struct reports {
 };
 
 static void
-on_delivery(void *opaque, const struct kc_msg *m, int err, const char *errstr)
+on_delivery(void *opaque, void *arg, const struct kc_msg *m, int err, const char *errstr)
 {
 	struct reports *r = opaque;
 

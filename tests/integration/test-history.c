@@ -21,7 +21,7 @@ partition_of(const char *room)
 }
 
 static void
-no_report(void *opaque, const struct kc_msg *m, int err, const char *errstr)
+no_report(void *opaque, void *arg, const struct kc_msg *m, int err, const char *errstr)
 {
 	int *failed = opaque;
 

@@ -17,7 +17,7 @@ struct acks {
 };
 
 static void
-on_delivery(void *opaque, const struct kc_msg *m, int err, const char *errstr)
+on_delivery(void *opaque, void *arg, const struct kc_msg *m, int err, const char *errstr)
 {
 	struct acks *a = opaque;
 

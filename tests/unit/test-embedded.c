@@ -13,7 +13,7 @@
 #include "kchat.h"
 
 static void
-on_delivery(void *opaque, const struct kc_msg *m, int err, const char *errstr)
+on_delivery(void *opaque, void *arg, const struct kc_msg *m, int err, const char *errstr)
 {
 	*(int *)opaque += err == KC_OK;
 }

@@ -614,7 +614,7 @@ START_TEST(test_encode_message)
 	struct kc_buf	b = { 0 };
 
 	msg_fixed(&m, KC_TYPE_MESSAGE, "general", "john_doe", "Hello, world!");
-	ck_assert_int_eq(kc_json_encode_msg(&m, &b), KC_OK);
+	ck_assert_int_eq(kc_wire_record(&m, 0, &b), KC_OK);
 	ck_assert_str_eq(b.data, "{\"username\": \"john_doe\", \"message\": "
 	    "\"Hello, world!\", \"timestamp\": \"2025-10-03T22:30:45.123456\", "
 	    "\"room\": \"general\", \"id\": \"" ID "\", \"type\": \"message\"}");
@@ -623,7 +623,7 @@ START_TEST(test_encode_message)
 	/* Appends: a second message follows the first. */
 	strcpy(m.via, "web");
 	m.type = KC_TYPE_ACTION;
-	ck_assert_int_eq(kc_json_encode_msg(&m, &b), KC_OK);
+	ck_assert_int_eq(kc_wire_record(&m, 0, &b), KC_OK);
 	ck_assert_str_eq(b.data, "{\"username\": \"john_doe\", \"message\": "
 	    "\"Hello, world!\", \"timestamp\": \"2025-10-03T22:30:45.123456\", "
 	    "\"room\": \"general\", \"id\": \"" ID "\", \"type\": \"message\"}"
@@ -646,7 +646,7 @@ START_TEST(test_encode_offset)
 	ck_assert_int_eq(m.offset, -1);
 	m.partition = 2;
 	m.offset = 12345;
-	ck_assert_int_eq(kc_json_encode_msg(&m, &b), KC_OK);
+	ck_assert_int_eq(kc_wire_record(&m, 0, &b), KC_OK);
 	ck_assert_str_eq(b.data, "{\"username\": \"john_doe\", \"message\": "
 	    "\"Hi\", \"timestamp\": \"2025-10-03T22:30:45.123456\", "
 	    "\"room\": \"general\", \"id\": \"" ID "\", \"type\": \"message\", "
@@ -664,7 +664,7 @@ START_TEST(test_encode_dm_join)
 	msg_fixed(&m, KC_TYPE_DM, "general", "bob", "psst");
 	strcpy(m.to, "alice");
 	strcpy(m.via, "tui");
-	ck_assert_int_eq(kc_json_encode_msg(&m, &b), KC_OK);
+	ck_assert_int_eq(kc_wire_record(&m, 0, &b), KC_OK);
 	ck_assert_str_eq(b.data, "{\"username\": \"bob\", \"message\": \"psst\", "
 	    "\"timestamp\": \"2025-10-03T22:30:45.123456\", \"room\": \"general\", "
 	    "\"id\": \"" ID "\", \"type\": \"dm\", \"to\": \"alice\", \"via\": \"tui\"}");
@@ -672,7 +672,7 @@ START_TEST(test_encode_dm_join)
 
 	kc_buf_reset(&b);
 	msg_fixed(&m, KC_TYPE_JOIN, "rust", "bob", NULL);
-	ck_assert_int_eq(kc_json_encode_msg(&m, &b), KC_OK);
+	ck_assert_int_eq(kc_wire_record(&m, 0, &b), KC_OK);
 	ck_assert_str_eq(b.data, "{\"username\": \"bob\", \"message\": \"\", "
 	    "\"timestamp\": \"2025-10-03T22:30:45.123456\", \"room\": \"rust\", "
 	    "\"id\": \"" ID "\", \"type\": \"join\"}");
@@ -680,7 +680,7 @@ START_TEST(test_encode_dm_join)
 
 	kc_buf_reset(&b);
 	msg_fixed(&m, KC_TYPE_LEAVE, "rust", "bob", "bye");
-	ck_assert_int_eq(kc_json_encode_msg(&m, &b), KC_OK);
+	ck_assert_int_eq(kc_wire_record(&m, 0, &b), KC_OK);
 	ck_assert_str_eq(b.data, "{\"username\": \"bob\", \"message\": \"bye\", "
 	    "\"timestamp\": \"2025-10-03T22:30:45.123456\", \"room\": \"rust\", "
 	    "\"id\": \"" ID "\", \"type\": \"leave\"}");
@@ -688,7 +688,7 @@ START_TEST(test_encode_dm_join)
 
 	kc_buf_reset(&b);
 	msg_fixed(&m, KC_TYPE_HEARTBEAT, "rust", "bob", NULL);
-	ck_assert_int_eq(kc_json_encode_msg(&m, &b), KC_OK);
+	ck_assert_int_eq(kc_wire_record(&m, 0, &b), KC_OK);
 	ck_assert_str_eq(b.data, "{\"username\": \"bob\", \"message\": \"\", "
 	    "\"timestamp\": \"2025-10-03T22:30:45.123456\", \"room\": \"rust\", "
 	    "\"id\": \"" ID "\", \"type\": \"heartbeat\"}");
@@ -704,7 +704,7 @@ START_TEST(test_encode_escaping)
 
 	msg_fixed(&m, KC_TYPE_MESSAGE, "general", "bob",
 	    "say \"hi\"\n\tback\\slash </script> caf\xc3\xa9 \xe2\x98\x83 \xf0\x9f\x98\x80");
-	ck_assert_int_eq(kc_json_encode_msg(&m, &b), KC_OK);
+	ck_assert_int_eq(kc_wire_record(&m, 0, &b), KC_OK);
 	ck_assert_str_eq(b.data, "{\"username\": \"bob\", \"message\": "
 	    "\"say \\\"hi\\\"\\n\\tback\\\\slash </script> caf\xc3\xa9 \xe2\x98\x83 "
 	    "\xf0\x9f\x98\x80\", \"timestamp\": \"2025-10-03T22:30:45.123456\", "
@@ -721,20 +721,20 @@ START_TEST(test_encode_invalid)
 
 	ck_assert_int_eq(kc_buf_append(&b, "keep", 4), KC_OK);
 	msg_fixed(&m, KC_TYPE_MESSAGE, "general", "bob", "bell\a");
-	ck_assert_int_eq(kc_json_encode_msg(&m, &b), KC_ERR_TEXT_CONTROL);
+	ck_assert_int_eq(kc_wire_record(&m, 0, &b), KC_ERR_TEXT_CONTROL);
 	kc_msg_clear(&m);
 	msg_fixed(&m, KC_TYPE_MESSAGE, "general", "bob", "bad \xff");
-	ck_assert_int_eq(kc_json_encode_msg(&m, &b), KC_ERR_TEXT_UTF8);
+	ck_assert_int_eq(kc_wire_record(&m, 0, &b), KC_ERR_TEXT_UTF8);
 	kc_msg_clear(&m);
 	msg_fixed(&m, KC_TYPE_MESSAGE, "general", "bob", NULL);
-	ck_assert_int_eq(kc_json_encode_msg(&m, &b), KC_ERR_TEXT_EMPTY);
+	ck_assert_int_eq(kc_wire_record(&m, 0, &b), KC_ERR_TEXT_EMPTY);
 	kc_msg_clear(&m);
 	msg_fixed(&m, KC_TYPE_MESSAGE, "general", "bob", "hi");
 	m.ts = -1;
-	ck_assert_int_eq(kc_json_encode_msg(&m, &b), KC_ERR_TS);
+	ck_assert_int_eq(kc_wire_record(&m, 0, &b), KC_ERR_TS);
 	m.ts = TS;
 	m.type = KC_TYPE_UNKNOWN;
-	ck_assert_int_eq(kc_json_encode_msg(&m, &b), KC_ERR_TYPE);
+	ck_assert_int_eq(kc_wire_record(&m, 0, &b), KC_ERR_TYPE);
 	kc_msg_clear(&m);
 	/* Nothing was appended by the failures. */
 	ck_assert_uint_eq(b.len, 4);
@@ -759,7 +759,7 @@ START_TEST(test_round_trip)
 	for (i = 0; i < sizeof texts / sizeof texts[0]; i++) {
 		msg_fixed(&m, KC_TYPE_MESSAGE, "general", "bob", texts[i]);
 		kc_buf_reset(&b);
-		ck_assert_int_eq(kc_json_encode_msg(&m, &b), KC_OK);
+		ck_assert_int_eq(kc_wire_record(&m, 0, &b), KC_OK);
 		ck_assert_int_eq(kc_json_parse_req(b.data, b.len, &req), KC_OK);
 		ck_assert_int_eq(req.type, KC_REQ_MESSAGE);
 		ck_assert_str_eq(req.username, "bob");
@@ -771,7 +771,7 @@ START_TEST(test_round_trip)
 	msg_fixed(&m, KC_TYPE_DM, "general", "bob", "secret");
 	strcpy(m.to, "alice");
 	kc_buf_reset(&b);
-	ck_assert_int_eq(kc_json_encode_msg(&m, &b), KC_OK);
+	ck_assert_int_eq(kc_wire_record(&m, 0, &b), KC_OK);
 	ck_assert_int_eq(kc_json_parse_req(b.data, b.len, &req), KC_OK);
 	ck_assert_int_eq(req.type, KC_REQ_DM);
 	ck_assert_str_eq(req.to, "alice");
@@ -787,22 +787,22 @@ START_TEST(test_encode_ack)
 	struct kc_buf	b = { 0 };
 
 	msg_fixed(&m, KC_TYPE_MESSAGE, "general", "bob", "hi");
-	ck_assert_int_eq(kc_json_encode_ack("c-1", &m, &b), KC_OK);
+	ck_assert_int_eq(kc_wire_ack("c-1", &m, &b), KC_OK);
 	ck_assert_str_eq(b.data, "{\"type\": \"ack\", \"ref\": \"c-1\", \"id\": \"" ID "\", "
 	    "\"timestamp\": \"2025-10-03T22:30:45.123456\", \"room\": \"general\"}");
 	kc_buf_reset(&b);
-	ck_assert_int_eq(kc_json_encode_ack(NULL, &m, &b), KC_OK);
+	ck_assert_int_eq(kc_wire_ack(NULL, &m, &b), KC_OK);
 	ck_assert_str_eq(b.data, "{\"type\": \"ack\", \"id\": \"" ID "\", "
 	    "\"timestamp\": \"2025-10-03T22:30:45.123456\", \"room\": \"general\"}");
 	kc_buf_reset(&b);
-	ck_assert_int_eq(kc_json_encode_ack("", &m, &b), KC_OK);
+	ck_assert_int_eq(kc_wire_ack("", &m, &b), KC_OK);
 	ck_assert_ptr_null(strstr(b.data, "ref"));
 	kc_buf_reset(&b);
-	ck_assert_int_eq(kc_json_encode_ack("a\"b", &m, &b), KC_OK);
+	ck_assert_int_eq(kc_wire_ack("a\"b", &m, &b), KC_OK);
 	ck_assert_ptr_nonnull(strstr(b.data, "\"ref\": \"a\\\"b\""));
 	m.ts = -5;
 	kc_buf_reset(&b);
-	ck_assert_int_eq(kc_json_encode_ack("c-1", &m, &b), KC_ERR_TS);
+	ck_assert_int_eq(kc_wire_ack("c-1", &m, &b), KC_ERR_TS);
 	ck_assert_uint_eq(b.len, 0);
 	kc_msg_clear(&m);
 	kc_buf_free(&b);
@@ -813,21 +813,21 @@ START_TEST(test_encode_error)
 {
 	struct kc_buf b = { 0 };
 
-	ck_assert_int_eq(kc_json_encode_error(KC_ERR_TEXT_TOO_LONG, NULL, "c-1", &b), KC_OK);
+	ck_assert_int_eq(kc_wire_error(KC_ERR_TEXT_TOO_LONG, NULL, "c-1", NULL, &b), KC_OK);
 	ck_assert_str_eq(b.data, "{\"type\": \"error\", \"code\": \"text_too_long\", "
 	    "\"error\": \"message text is longer than 8192 bytes\", \"ref\": \"c-1\"}");
 	kc_buf_reset(&b);
-	ck_assert_int_eq(kc_json_encode_error(KC_ERR_JSON_SYNTAX, "bad \"frame\"", NULL, &b),
+	ck_assert_int_eq(kc_wire_error(KC_ERR_JSON_SYNTAX, "bad \"frame\"", NULL, NULL, &b),
 	    KC_OK);
 	ck_assert_str_eq(b.data, "{\"type\": \"error\", \"code\": \"json_syntax\", "
 	    "\"error\": \"bad \\\"frame\\\"\"}");
 	kc_buf_reset(&b);
 	/* A message that is not UTF-8 gives way to the standard sentence. */
-	ck_assert_int_eq(kc_json_encode_error(KC_ERR_QUEUE_FULL, "\xff\xfe", "", &b), KC_OK);
+	ck_assert_int_eq(kc_wire_error(KC_ERR_QUEUE_FULL, "\xff\xfe", "", NULL, &b), KC_OK);
 	ck_assert_str_eq(b.data, "{\"type\": \"error\", \"code\": \"queue_full\", "
 	    "\"error\": \"queue is full, try again later\"}");
 	kc_buf_reset(&b);
-	ck_assert_int_eq(kc_json_encode_error(9999, NULL, NULL, &b), KC_OK);
+	ck_assert_int_eq(kc_wire_error(9999, NULL, NULL, NULL, &b), KC_OK);
 	ck_assert_str_eq(b.data, "{\"type\": \"error\", \"code\": \"unknown\", "
 	    "\"error\": \"unknown error\"}");
 	kc_buf_free(&b);

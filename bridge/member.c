@@ -1,0 +1,197 @@
+/*
+ * member.c - the rooms a connection is in, the user name bound to it, and
+ * the join and leave records they make: a user's first connection in a
+ * room on this bridge announces the join, the last one the leave. Joining
+ * notes where the chat reader is in the room's partition (the connection's
+ * live stream begins there) and asks for the page of history below it.
+ */
+#include <string.h>
+
+#include "bridge.h"
+
+int
+member_find(const struct session *s, const char *room)
+{
+	unsigned i;
+
+	for (i = 0; i < s->nmembers; i++) {
+		if (strcmp(s->members[i].room, room) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+size_t
+member_names(const struct session *s, const char *names[BRIDGE_ROOMS_MAX])
+{
+	unsigned i;
+
+	for (i = 0; i < s->nmembers; i++)
+		names[i] = s->members[i].room;
+	return s->nmembers;
+}
+
+/* Produces a join or leave record for s's user in room. */
+static void
+member_announce(struct session *s, enum kc_type type, const char *room,
+    const char *text, size_t len)
+{
+	struct kc_msg	m;
+	int		err;
+
+	kc_msg_init(&m);
+	if ((err = kc_msg_make(&m, type, room, s->user, NULL,
+	    len > 0 ? text : NULL, len)) == KC_OK) {
+		snprintf(m.via, sizeof m.via, "web");
+		err = kafka_send(&m, NULL);
+	}
+	if (err != KC_OK)
+		log_warn("cannot announce %s of %s in %s: %s",
+		    kc_type_name(type), s->user, room, kc_strerror(err));
+	kc_msg_clear(&m);
+}
+
+void
+member_join_history(struct session *s, const char *room, int64_t since,
+    const char *ref, unsigned attempt)
+{
+	struct history_ask	a;
+	int			i;
+
+	if (opts.history == 0 || (i = member_find(s, room)) < 0)
+		return;
+	memset(&a, 0, sizeof a);
+	snprintf(a.room, sizeof a.room, "%s", room);
+	snprintf(a.ref, sizeof a.ref, "%s", ref ? ref : "");
+	a.n = opts.history;
+	a.before = s->members[i].live_from >= 0 ? s->members[i].live_from :
+	    KC_OFFSET_END;
+	a.since = since > 0 ? since : 0;
+	a.join = 1;
+	a.attempt = attempt;
+	if (history_request(s, &a) != KC_OK)
+		session_error(s, KC_ERR_BUSY, NULL, ref);
+}
+
+/* "joined" or "left" to an extended connection. */
+static void
+member_tell(struct session *s, int joined, const char *room, const char *ref)
+{
+	const char	*names[BRIDGE_ROOMS_MAX];
+	struct kc_buf	 b = { 0 };
+	size_t		 n;
+	int		 err;
+
+	if (!s->ext)
+		return;
+	n = member_names(s, names);
+	err = joined ? kc_wire_joined(room, names, n, ref, &b) :
+	    kc_wire_left(room, names, n, ref, &b);
+	if (err == KC_OK)
+		session_send_buf(s, &b, 1);
+	kc_buf_free(&b);
+}
+
+int
+member_join(struct session *s, const char *room, const char *text, size_t len,
+    const char *ref, int64_t since)
+{
+	struct member	*mb;
+	int		 err;
+
+	if (member_find(s, room) < 0) {
+		if (s->nmembers == BRIDGE_ROOMS_MAX) {
+			session_error(s, KC_ERR_TOO_MANY_ROOMS, NULL, ref);
+			return -1;
+		}
+		if ((err = rooms_add(s, room)) != KC_OK) {
+			session_error(s, err, NULL, ref);
+			return -1;
+		}
+		mb = &s->members[s->nmembers++];
+		snprintf(mb->room, sizeof mb->room, "%s", room);
+		/* Live from the next record the chat reader delivers. */
+		mb->live_from = kafka_live_offset(room);
+		if (s->user[0] != '\0' && rooms_user_count(room, s->user) == 1)
+			member_announce(s, KC_TYPE_JOIN, room, text, len);
+	}
+	snprintf(s->room, sizeof s->room, "%s", room);
+	member_tell(s, 1, room, ref);
+	/* History of room already on its way to s: that one will do. */
+	if (!history_busy(s, room))
+		member_join_history(s, room, since, ref, 0);
+	if (s->ext) {
+		struct frame *f = presence_frame(room);
+
+		session_send(s, f);
+		frame_unref(f);
+	}
+	return 0;
+}
+
+/* Takes room (index i) off s's list. */
+static void
+member_drop(struct session *s, int i)
+{
+	rooms_remove(s, s->members[i].room);
+	memmove(&s->members[i], &s->members[i + 1],
+	    (s->nmembers - (unsigned)i - 1) * sizeof s->members[0]);
+	s->nmembers--;
+}
+
+void
+member_leave(struct session *s, const char *room, const char *text,
+    size_t len, const char *ref)
+{
+	int i;
+
+	if ((i = member_find(s, room)) < 0) {
+		session_error(s, KC_ERR_NOT_IN_ROOM, NULL, ref);
+		return;
+	}
+	if (s->user[0] != '\0' && rooms_user_count(room, s->user) == 1 &&
+	    !loop_stopping())
+		member_announce(s, KC_TYPE_LEAVE, room, text, len);
+	member_drop(s, i);
+	if (strcmp(s->room, room) == 0)
+		snprintf(s->room, sizeof s->room, "%s",
+		    s->nmembers > 0 ? s->members[0].room : "");
+	member_tell(s, 0, room, ref);
+}
+
+int
+member_bind(struct session *s, const char *name, const char *ref)
+{
+	unsigned i;
+
+	if (name[0] == '\0')
+		return 0;
+	if (s->user[0] != '\0') {
+		if (strcmp(s->user, name) == 0)
+			return 0;
+		log_info("refused frame from %s (%s): user name %s, bound to %s",
+		    s->addr, s->client_id, name, s->user);
+		session_error(s, KC_ERR_USERNAME_MISMATCH, NULL, ref);
+		return -1;
+	}
+	snprintf(s->user, sizeof s->user, "%s", name);
+	for (i = 0; i < s->nmembers; i++) {
+		if (rooms_user_count(s->members[i].room, s->user) == 1)
+			member_announce(s, KC_TYPE_JOIN, s->members[i].room,
+			    NULL, 0);
+	}
+	return 0;
+}
+
+void
+member_closed(struct session *s)
+{
+	while (s->nmembers > 0) {
+		const char *room = s->members[s->nmembers - 1].room;
+
+		if (s->user[0] != '\0' && !loop_stopping() &&
+		    rooms_user_count(room, s->user) == 1)
+			member_announce(s, KC_TYPE_LEAVE, room, NULL, 0);
+		member_drop(s, (int)s->nmembers - 1);
+	}
+}

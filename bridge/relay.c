@@ -1,0 +1,52 @@
+/*
+ * relay.c - a record read from the chat topic to the connections it is
+ * for: de-duplicated by id, presence updated, encoded to JSON once, and
+ * the same frame (reference counted) queued to every connection in its
+ * room here; a direct message only to the connections of its two parties.
+ */
+#include <string.h>
+
+#include "bridge.h"
+
+struct dm_ctx {
+	const struct kc_msg	*m;
+	struct frame		*f;
+};
+
+static void
+relay_dm_one(struct session *s, void *arg)
+{
+	struct dm_ctx *d = arg;
+
+	if (s->user[0] != '\0' && (strcmp(s->user, d->m->user) == 0 ||
+	    strcmp(s->user, d->m->to) == 0))
+		session_send(s, d->f);
+}
+
+void
+relay_record(const struct kc_msg *m)
+{
+	struct kc_buf	 b = { 0 };
+	struct frame	*f;
+	struct dm_ctx	 d;
+
+	presence_chat_record(m);
+	if (dedupe_seen(m->id)) {
+		metrics.records_duplicate++;
+		return;
+	}
+	if (kc_wire_record(m, 0, &b) != KC_OK || (f = frame_of(&b)) == NULL) {
+		kc_buf_free(&b);
+		log_warn("cannot encode record %s", m->id);
+		return;
+	}
+	kc_buf_free(&b);
+	if (m->type == KC_TYPE_DM) {
+		/* Only the two parties, wherever they are on this bridge. */
+		d.m = m;
+		d.f = f;
+		session_foreach(relay_dm_one, &d);
+	} else
+		rooms_send(m->room, f, 0);
+	frame_unref(f);
+}

@@ -1,0 +1,53 @@
+/*
+ * request.c - a client's frame, parsed by kc_json_parse_req() (libkchat),
+ * to the file that handles its type: one request-TYPE.c per request, named
+ * in the table below. Before that: a frame with a "type" other than
+ * message, or a "ref", makes the connection extended (it gets the frames
+ * beyond the documented four fields), and the first user name a connection
+ * sends is bound to it (member.c). kchat.7 specifies every request and
+ * answer.
+ */
+#include "bridge.h"
+
+static void (*const handlers[])(struct session *, const struct kc_req *) = {
+	[KC_REQ_MESSAGE] = request_post,
+	[KC_REQ_ACTION] = request_post,
+	[KC_REQ_DM] = request_post,
+	[KC_REQ_JOIN] = request_join,
+	[KC_REQ_LEAVE] = request_leave,
+	[KC_REQ_HISTORY] = request_history,
+	[KC_REQ_TYPING] = request_typing,
+	[KC_REQ_WHO] = request_who,
+	[KC_REQ_ROOMS] = request_rooms,
+	[KC_REQ_PING] = request_ping,
+};
+
+void
+request_handle(struct session *s, const char *buf, size_t len)
+{
+	struct kc_req	r;
+	int		err;
+
+	kc_req_init(&r);
+	if ((err = kc_json_parse_req(buf, len, &r)) != KC_OK) {
+		/* the parser keeps a valid ref even when the rest is refused,
+		 * so the client can tie the error to what it sent */
+		session_error(s, err, NULL, r.ref[0] != '\0' ? r.ref : NULL);
+		goto out;
+	}
+	if (r.type != KC_REQ_MESSAGE || r.ref[0] != '\0')
+		session_extend(s);
+	if (member_bind(s, r.username, r.ref) != 0)
+		goto out;
+	if ((size_t)r.type < sizeof handlers / sizeof handlers[0] &&
+	    handlers[r.type] != NULL)
+		handlers[r.type](s, &r);
+out:
+	kc_req_clear(&r);
+}
+
+void
+request_opened(struct session *s)
+{
+	member_join(s, "general", NULL, 0, NULL, -1);
+}

@@ -1,0 +1,472 @@
+/*
+ * session.c - one WebSocket connection at /ws/{client_id}: its bounded
+ * send queue, its limits on what it sends, and its close. What a
+ * connection asks for is request.c's; what it is in is member.c's. Those
+ * layers learn of a connection through the hooks given to session_init():
+ * opened, each whole message, and closed (every closer, in turn, before
+ * the session's memory goes back to lws).
+ *
+ * Limits: a message over --max-message (all fragments counted) closes with
+ * 1009; frames over the connection's bucket (--rate, --burst) or its
+ * address's (addr.c) get "rate_limited", and more than a burst of those
+ * closes with 1008; a send queue over --send-queue frames or
+ * --send-queue-bytes bytes (a slow client) closes with 1008. 1001 at
+ * shutdown, after what is queued.
+ *
+ * Back-pressure: while a connection that keeps reading has its queue over
+ * half full, session_backpressure() says so and the chat reader waits. One
+ * that wrote nothing for STALL_US is not waited for.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "bridge.h"
+
+#define WRITE_BATCH		32	/* frames per WRITEABLE callback at most */
+#define STALL_US		(3 * 1000000LL)	/* nothing written: not waited for */
+#define STALL_CHECK_US		(100 * 1000)
+#define ID_BUCKETS		4096
+
+static struct session_hooks	 hooks;
+static struct session		*sessions;
+static struct session		*by_id[ID_BUCKETS];
+static uint64_t			 next_id = 1;
+static int			 nsessions;
+static size_t			 queued_bytes;	/* q.bytes of every session */
+static unsigned			 nhigh;		/* reading sessions over half full */
+static int64_t			 stall_checked;
+
+void
+session_init(const struct session_hooks *h)
+{
+	hooks = *h;
+}
+
+int
+session_count(void)
+{
+	return nsessions;
+}
+
+size_t
+session_queued_bytes(void)
+{
+	return queued_bytes;
+}
+
+void
+session_queued(const struct session *s, size_t *frames, size_t *bytes)
+{
+	*frames = s->q.len;
+	*bytes = s->q.bytes;
+}
+
+struct session *
+session_find(uint64_t id)
+{
+	struct session *s;
+
+	for (s = by_id[id % ID_BUCKETS]; s != NULL; s = s->hnext) {
+		if (s->id == id)
+			return s;
+	}
+	return NULL;
+}
+
+/* Counts s in nhigh while it is over half full and not stalled. */
+static void
+session_mark(struct session *s)
+{
+	int high = !s->stalled && !s->closing &&
+	    queue_over_half(&s->q, opts.send_queue_bytes);
+
+	if (high && !s->high)
+		nhigh++;
+	else if (!high && s->high)
+		nhigh--;
+	s->high = high;
+}
+
+int
+session_backpressure(void)
+{
+	struct session	*s;
+	int64_t		 now;
+
+	if (nhigh == 0)
+		return 0;
+	/* Those that stopped reading are not waited for. */
+	if ((now = kc_now_us()) - stall_checked >= STALL_CHECK_US) {
+		stall_checked = now;
+		for (s = sessions; s != NULL; s = s->next) {
+			if (s->high && now - s->progress_at >= STALL_US) {
+				log_info("%s (%s) reads nothing: not waiting "
+				    "for it", s->addr, s->client_id);
+				s->stalled = 1;
+				session_mark(s);
+			}
+		}
+	}
+	return nhigh > 0;
+}
+
+/* Takes the oldest frame off s's queue (the caller owns its reference). */
+static struct frame *
+session_dequeue(struct session *s)
+{
+	struct frame *f = queue_pop(&s->q);
+
+	queued_bytes -= f->len;
+	return f;
+}
+
+void
+session_foreach(void (*fn)(struct session *, void *), void *arg)
+{
+	struct session *s, *next;
+
+	for (s = sessions; s != NULL; s = next) {
+		next = s->next;
+		fn(s, arg);
+	}
+}
+
+/* Starts closing s with status and reason; drain: send the queue first. */
+static void
+session_close(struct session *s, int status, const char *reason, int drain)
+{
+	if (s->closing)
+		return;
+	s->closing = status;
+	s->drain = drain;
+	snprintf(s->close_reason, sizeof s->close_reason, "%s", reason);
+	if (!drain) {
+		while (s->q.len > 0)
+			frame_unref(session_dequeue(s));
+	}
+	session_mark(s);
+	lws_callback_on_writable(s->wsi);
+	/* A client that does not read may never become writable. */
+	lws_set_timeout(s->wsi, PENDING_TIMEOUT_USER_OK, 5);
+}
+
+void
+session_send(struct session *s, struct frame *f)
+{
+	if (f == NULL || s->closing || !s->established)
+		return;
+	if (!queue_fits(&s->q, f->len, opts.send_queue_bytes)) {
+		metrics.drop_slow++;
+		if (s->q.len == s->q.cap)
+			log_warn("closing slow client %s (%s): send queue full "
+			    "(%u frames)", s->addr, s->client_id,
+			    opts.send_queue);
+		else
+			log_warn("closing slow client %s (%s): send queue full "
+			    "(%zu bytes in %u frames, %zu more)", s->addr,
+			    s->client_id, s->q.bytes, s->q.len, f->len);
+		session_close(s, LWS_CLOSE_STATUS_POLICY_VIOLATION,
+		    "send queue full: client too slow", 0);
+		return;
+	}
+	queue_push(&s->q, f);
+	queued_bytes += f->len;
+	if (s->q.len == 1) {
+		s->progress_at = kc_now_us();
+		lws_callback_on_writable(s->wsi);
+	}
+	session_mark(s);
+}
+
+void
+session_send_ext(struct session *s, struct frame *f)
+{
+	if (s->ext)
+		session_send(s, f);
+}
+
+void
+session_send_buf(struct session *s, const struct kc_buf *b, int ext)
+{
+	struct frame *f;
+
+	if ((f = frame_of(b)) != NULL) {
+		if (ext)
+			session_send_ext(s, f);
+		else
+			session_send(s, f);
+		frame_unref(f);
+	}
+}
+
+void
+session_error(struct session *s, int err, const char *msg, const char *ref)
+{
+	struct kc_buf b = { 0 };
+
+	metrics.errors_sent++;
+	if (kc_wire_error(err, msg, ref, NULL, &b) == KC_OK)
+		session_send_buf(s, &b, 0);
+	kc_buf_free(&b);
+}
+
+void
+session_extend(struct session *s)
+{
+	const char		*names[BRIDGE_ROOMS_MAX];
+	struct kc_wire_hello	 h;
+	struct kc_buf		 b = { 0 };
+	unsigned		 i;
+
+	if (s->ext)
+		return;
+	s->ext = 1;
+	for (i = 0; i < s->nmembers; i++)
+		names[i] = s->members[i].room;
+	memset(&h, 0, sizeof h);
+	h.client_id = s->client_id;
+	h.username = s->user;
+	h.room = s->room;
+	h.rooms = names;
+	h.nrooms = s->nmembers;
+	h.server = "kchat-bridge/" KC_VERSION_STRING;
+	h.history = opts.history;
+	h.max_message = opts.max_message;
+	h.rate = opts.rate;
+	h.burst = opts.burst;
+	h.presence_timeout_ms = KC_PRESENCE_TIMEOUT_MS;
+	if (kc_wire_hello(&h, &b) == KC_OK)
+		session_send_buf(s, &b, 1);
+	kc_buf_free(&b);
+}
+
+static int
+session_established(struct lws *wsi, struct session *s)
+{
+	char		uri[256], arg[16];
+	uint32_t	b;
+
+	memset(s, 0, sizeof *s);
+	s->wsi = wsi;
+	if (queue_init(&s->q, opts.send_queue) != KC_OK)
+		return -1;
+	if (lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) > 4) {
+		/* "/ws/{client_id}", cut to the field's size */
+		size_t n = strnlen(uri + 4, sizeof s->client_id - 1);
+
+		memcpy(s->client_id, uri + 4, n);
+		s->client_id[n] = '\0';
+	}
+	lws_get_peer_simple(wsi, s->addr, sizeof s->addr);
+	bucket_fill(&s->bucket, opts.burst, kc_now_us());
+	s->id = next_id++;
+	s->established = 1;
+	if ((s->next = sessions) != NULL)
+		sessions->prev = s;
+	sessions = s;
+	b = (uint32_t)(s->id % ID_BUCKETS);
+	s->hnext = by_id[b];
+	by_id[b] = s;
+	nsessions++;
+	addr_opened(s->addr);
+	metrics.connections_total++;
+	log_debug("connection %s from %s", s->client_id, s->addr);
+	if (lws_get_urlarg_by_name(wsi, "ext=", arg, sizeof arg) != NULL &&
+	    strcmp(arg, "0") != 0)
+		session_extend(s);
+	if (hooks.opened != NULL)
+		hooks.opened(s);
+	return 0;
+}
+
+static void
+session_closed(struct session *s)
+{
+	struct session	**pp;
+	size_t		  i;
+
+	if (!s->established)
+		return;
+	for (i = 0; i < sizeof hooks.closed / sizeof hooks.closed[0]; i++) {
+		if (hooks.closed[i] != NULL)
+			hooks.closed[i](s);
+	}
+	while (s->q.len > 0)
+		frame_unref(session_dequeue(s));
+	if (s->high)
+		nhigh--;
+	s->high = 0;
+	queue_free(&s->q);
+	kc_buf_free(&s->rx);
+	addr_closed(s->addr);
+	if (s->prev != NULL)
+		s->prev->next = s->next;
+	else
+		sessions = s->next;
+	if (s->next != NULL)
+		s->next->prev = s->prev;
+	for (pp = &by_id[s->id % ID_BUCKETS]; *pp != NULL; pp = &(*pp)->hnext) {
+		if (*pp == s) {
+			*pp = s->hnext;
+			break;
+		}
+	}
+	nsessions--;
+	s->established = 0;
+	log_debug("closed %s from %s", s->client_id, s->addr);
+}
+
+/*
+ * Writes queued frames. More than one lws_write() per WRITEABLE callback,
+ * but only while lws_send_pipe_choked() says the socket takes more at once
+ * (HTTP/1.1 WebSocket, no extensions: lws then buffers nothing of ours), at
+ * most WRITE_BATCH; else a busy room would get one frame per loop pass.
+ */
+static int
+session_writeable(struct session *s)
+{
+	struct frame	*f;
+	int		 n, i;
+
+	for (i = 0; i < WRITE_BATCH && s->q.len > 0 && (!s->closing || s->drain);
+	    i++) {
+		if (i > 0 && lws_send_pipe_choked(s->wsi))
+			break;
+		f = session_dequeue(s);
+		s->progress_at = kc_now_us();
+		s->stalled = 0;
+		n = lws_write(s->wsi, frame_payload(f), f->len, LWS_WRITE_TEXT);
+		metrics.frames_out++;
+		metrics.bytes_out += f->len;
+		frame_unref(f);
+		if (n < 0)
+			return -1;
+	}
+	if (i > 0) {
+		session_mark(s);
+		if (s->q.len > 0 || s->closing)
+			lws_callback_on_writable(s->wsi);
+		return 0;
+	}
+	if (s->closing) {
+		lws_close_reason(s->wsi, (enum lws_close_status)s->closing,
+		    (unsigned char *)s->close_reason, strlen(s->close_reason));
+		return -1;
+	}
+	return 0;
+}
+
+/* A whole message arrived: limits, then the layer above. */
+static void
+session_message(struct session *s, const char *buf, size_t len)
+{
+	int64_t now = kc_now_us();
+
+	/* Its own bucket, and its address's over all its connections. */
+	if (bucket_refill(&s->bucket, opts.rate, opts.burst, now))
+		s->strikes = 0;
+	if (!bucket_take(&s->bucket) || !addr_frame_ok(s->addr)) {
+		metrics.rate_limited++;
+		if (++s->strikes > (unsigned)opts.burst) {
+			metrics.drop_rate++;
+			log_warn_every(LOG_EVERY_US, "closing %s (%s): rate "
+			    "limit abuse", s->addr, s->client_id);
+			session_close(s, LWS_CLOSE_STATUS_POLICY_VIOLATION,
+			    "rate limit exceeded", 0);
+			return;
+		}
+		session_error(s, KC_ERR_RATE_LIMITED, NULL, NULL);
+		return;
+	}
+	if (s->rx_binary) {
+		session_error(s, KC_ERR_BINARY, NULL, NULL);
+		return;
+	}
+	metrics.frames_in++;
+	if (hooks.message != NULL)
+		hooks.message(s, buf, len);
+}
+
+static int
+session_receive(struct session *s, const char *in, size_t len)
+{
+	struct lws *wsi = s->wsi;
+
+	if (s->closing || loop_stopping())
+		return 0;
+	if (lws_is_first_fragment(wsi)) {
+		kc_buf_reset(&s->rx);
+		s->rx_total = 0;
+		s->rx_binary = lws_frame_is_binary(wsi);
+	}
+	s->rx_total += len;
+	if (s->rx_total > opts.max_message) {
+		metrics.drop_oversize++;
+		log_info("closing %s (%s): message over %zu bytes", s->addr,
+		    s->client_id, opts.max_message);
+		kc_buf_free(&s->rx);
+		lws_close_reason(wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE,
+		    (unsigned char *)"message too large", 17);
+		return -1;
+	}
+	if (lws_is_first_fragment(wsi) && lws_is_final_fragment(wsi)) {
+		session_message(s, in, len);	/* the common case: no copy */
+		return 0;
+	}
+	if (kc_buf_append(&s->rx, in, len) != KC_OK)
+		return -1;
+	if (!lws_is_final_fragment(wsi))
+		return 0;
+	session_message(s, s->rx.data, s->rx.len);
+	if (s->rx.cap > 4096)
+		kc_buf_free(&s->rx);	/* keep idle connections small */
+	else
+		kc_buf_reset(&s->rx);
+	return 0;
+}
+
+static int
+session_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
+    void *in, size_t len)
+{
+	struct session *s = user;
+
+	switch (reason) {
+	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+		return handshake_check(wsi);
+	case LWS_CALLBACK_FILTER_HTTP_CONNECTION:
+		/* The vhost's default protocol sees every HTTP request. */
+		return filter_http(wsi);
+	case LWS_CALLBACK_ESTABLISHED:
+		return session_established(wsi, s);
+	case LWS_CALLBACK_CLOSED:
+		session_closed(s);
+		break;
+	case LWS_CALLBACK_SERVER_WRITEABLE:
+		return session_writeable(s);
+	case LWS_CALLBACK_RECEIVE:
+		return session_receive(s, in, len);
+	default:
+		break;
+	}
+	return 0;
+}
+
+const struct lws_protocols session_protocol = {
+	.name = "kchat",
+	.callback = session_callback,
+	.per_session_data_size = sizeof(struct session),
+	.rx_buffer_size = 0,
+};
+
+static void
+session_close_one(struct session *s, void *arg)
+{
+	session_close(s, LWS_CLOSE_STATUS_GOINGAWAY, "server shutting down", 1);
+}
+
+void
+session_close_all(void)
+{
+	session_foreach(session_close_one, NULL);
+}

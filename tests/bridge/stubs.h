@@ -1,0 +1,12 @@
+/* stubs.h - what stubs.c recorded. */
+#define STUB_SENT_MAX	64
+
+struct stub_sent {
+	struct session	*s;
+	struct frame	*f;
+	int		 ext;
+};
+
+extern struct stub_sent	stub_sent[STUB_SENT_MAX];
+extern size_t		stub_nsent;
+extern int		stub_stopping;

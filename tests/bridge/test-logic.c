@@ -1,0 +1,277 @@
+/*
+ * test-logic.c - the bridge's pure logic, without lws service or Kafka:
+ * the send queue's bounds, the rate bucket, id de-duplication, the
+ * handshake's key and client id rules, and room membership (rooms.c, with
+ * session_send stubbed: stubs.c).
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bridge.h"
+#include "stubs.h"
+
+static struct frame *
+frame_sized(size_t len)
+{
+	char		*p = malloc(len);
+	struct frame	*f;
+
+	memset(p, 'x', len);
+	f = frame_new(p, len);
+	free(p);
+	return f;
+}
+
+START_TEST(test_queue_bounds)
+{
+	struct queue	 q;
+	struct frame	*f = frame_sized(100), *big = frame_sized(5000), *g;
+	unsigned	 i;
+
+	ck_assert_int_eq(queue_init(&q, 4), KC_OK);
+	/* Bounded by frames. */
+	for (i = 0; i < 4; i++) {
+		ck_assert(queue_fits(&q, f->len, 1000));
+		queue_push(&q, f);
+	}
+	ck_assert(!queue_fits(&q, f->len, 1000));
+	ck_assert_uint_eq(f->refs, 5);
+	ck_assert_uint_eq(q.bytes, 400);
+	/* Oldest first. */
+	g = queue_pop(&q);
+	ck_assert_ptr_eq(g, f);
+	frame_unref(g);
+	ck_assert_uint_eq(q.len, 3);
+	ck_assert_uint_eq(q.bytes, 300);
+	/* Bounded by bytes: 300 + 800 > 1000. */
+	ck_assert(queue_fits(&q, 700, 1000));
+	ck_assert(!queue_fits(&q, 800, 1000));
+	/* Over half: 3 of 4 frames. */
+	ck_assert(queue_over_half(&q, 100000));
+	queue_free(&q);
+	ck_assert_uint_eq(f->refs, 1);
+
+	/* One frame larger than the byte bound still goes when alone. */
+	ck_assert_int_eq(queue_init(&q, 4), KC_OK);
+	ck_assert(queue_fits(&q, big->len, 1000));
+	queue_push(&q, big);
+	ck_assert(!queue_fits(&q, 1, 1000));
+	ck_assert(queue_over_half(&q, 1000));	/* by bytes */
+	ck_assert_ptr_eq(queue_pop(&q), big);
+	frame_unref(big);
+	ck_assert_ptr_eq(queue_pop(&q), NULL);
+	ck_assert(!queue_over_half(&q, 1000));
+	queue_free(&q);
+	frame_unref(big);
+	frame_unref(f);
+}
+END_TEST
+
+/* The ring wraps around without losing order or bytes. */
+START_TEST(test_queue_wraps)
+{
+	struct queue	 q;
+	struct frame	*f[3];
+	unsigned	 i, round;
+
+	for (i = 0; i < 3; i++)
+		f[i] = frame_sized(i + 1);
+	ck_assert_int_eq(queue_init(&q, 3), KC_OK);
+	for (round = 0; round < 10; round++) {
+		for (i = 0; i < 3; i++)
+			queue_push(&q, f[i]);
+		ck_assert_uint_eq(q.bytes, 6);
+		for (i = 0; i < 3; i++) {
+			struct frame *g = queue_pop(&q);
+
+			ck_assert_ptr_eq(g, f[i]);
+			frame_unref(g);
+		}
+		ck_assert_uint_eq(q.bytes, 0);
+		queue_push(&q, f[0]);		/* shifts the head */
+		frame_unref(queue_pop(&q));
+	}
+	queue_free(&q);
+	for (i = 0; i < 3; i++) {
+		ck_assert_uint_eq(f[i]->refs, 1);
+		frame_unref(f[i]);
+	}
+}
+END_TEST
+
+START_TEST(test_bucket)
+{
+	struct bucket	b;
+	int		i, taken = 0;
+
+	bucket_fill(&b, 20, 0);
+	/* A burst of 20, then nothing until time passes. */
+	for (i = 0; i < 25; i++)
+		taken += bucket_refill(&b, 10, 20, 0) >= 0 && bucket_take(&b);
+	ck_assert_int_eq(taken, 20);
+	/* 10 a second: 0.5 s earns 5. */
+	bucket_refill(&b, 10, 20, 500000);
+	for (i = taken = 0; i < 10; i++)
+		taken += bucket_take(&b);
+	ck_assert_int_eq(taken, 5);
+	/* Never more than the burst, and full says so. */
+	ck_assert_int_eq(bucket_refill(&b, 10, 20, 100 * 1000000LL), 1);
+	ck_assert(b.tokens <= 20.0);
+	/* A clock that goes back earns nothing. */
+	bucket_take(&b);
+	ck_assert_int_eq(bucket_refill(&b, 10, 20, 0), 0);
+	ck_assert(b.tokens < 20.0);
+}
+END_TEST
+
+START_TEST(test_dedupe)
+{
+	char	id[KC_ID_LEN + 1];
+	int	i;
+
+	ck_assert_int_eq(dedupe_seen("01K6MQZ8V1Q4J4Z6Q9W2C3D4E5"), 0);
+	ck_assert_int_eq(dedupe_seen("01K6MQZ8V1Q4J4Z6Q9W2C3D4E5"), 1);
+	/* The last 8192 are remembered; older ones are forgotten in order. */
+	for (i = 0; i < 8192; i++) {
+		snprintf(id, sizeof id, "01K6MQZ8V1Q4J4Z6Q9W2%06d", i);
+		ck_assert_int_eq(dedupe_seen(id), 0);
+	}
+	ck_assert_int_eq(dedupe_seen("01K6MQZ8V1Q4J4Z6Q9W2C3D4E5"), 0);
+	for (i = 8191; i > 0; i--) {
+		snprintf(id, sizeof id, "01K6MQZ8V1Q4J4Z6Q9W2%06d", i);
+		ck_assert_msg(dedupe_seen(id) == 1, "id %d forgotten", i);
+	}
+}
+END_TEST
+
+START_TEST(test_handshake_rules)
+{
+	ck_assert(handshake_key_ok("dGhlIHNhbXBsZSBub25jZQ=="));
+	ck_assert(!handshake_key_ok("dGhlIHNhbXBsZSBub25jZQ="));
+	ck_assert(!handshake_key_ok("dGhlIHNhbXBsZSBub25jZQ=A"));
+	ck_assert(!handshake_key_ok("dGhlIHNhbXBsZSBub25j$Q=="));
+	ck_assert(!handshake_key_ok(""));
+	ck_assert(handshake_client_id_ok("c-1_a.B"));
+	ck_assert(!handshake_client_id_ok(""));
+	ck_assert(!handshake_client_id_ok("a/b"));
+	ck_assert(!handshake_client_id_ok("a?ext=1"));
+	ck_assert(handshake_client_id_ok(
+	    "0123456789012345678901234567890123456789012345678901234567890123"));
+	ck_assert(!handshake_client_id_ok(
+	    "01234567890123456789012345678901234567890123456789012345678901234"));
+}
+END_TEST
+
+START_TEST(test_rooms)
+{
+	static struct session	a, b, c;
+	struct frame		*f = frame_sized(10);
+	size_t			 i;
+	int			 got_a = 0, got_b = 0;
+
+	strcpy(a.user, "alice");
+	strcpy(b.user, "alice");	/* her second tab */
+	strcpy(c.user, "bob");
+	c.ext = 1;
+	ck_assert_int_eq(rooms_add(&a, "dev"), KC_OK);
+	ck_assert_int_eq(rooms_add(&a, "dev"), KC_OK);	/* once */
+	ck_assert_int_eq(rooms_add(&b, "dev"), KC_OK);
+	ck_assert_int_eq(rooms_add(&c, "dev"), KC_OK);
+	ck_assert_int_eq(rooms_add(&c, "ops"), KC_OK);
+	ck_assert_uint_eq(rooms_count(), 2);
+	ck_assert_uint_eq(rooms_user_count("dev", "alice"), 2);
+	ck_assert_uint_eq(rooms_user_count("ops", "alice"), 0);
+	ck_assert(!rooms_has("nowhere"));
+
+	stub_nsent = 0;
+	rooms_send("dev", f, 0);
+	ck_assert_uint_eq(stub_nsent, 3);
+	for (i = 0; i < stub_nsent; i++) {
+		got_a += stub_sent[i].s == &a;
+		got_b += stub_sent[i].s == &b;
+	}
+	ck_assert_int_eq(got_a, 1);
+	ck_assert_int_eq(got_b, 1);
+	/* ext: only those that asked for it. */
+	stub_nsent = 0;
+	rooms_send("dev", f, 1);
+	ck_assert_uint_eq(stub_nsent, 1);
+	ck_assert_ptr_eq(stub_sent[0].s, &c);
+
+	/* Leaving the last connection frees the room. */
+	rooms_remove(&c, "ops");
+	ck_assert(!rooms_has("ops"));
+	rooms_remove(&a, "dev");
+	ck_assert_uint_eq(rooms_user_count("dev", "alice"), 1);
+	rooms_remove(&b, "dev");
+	rooms_remove(&c, "dev");
+	ck_assert_uint_eq(rooms_count(), 0);
+	stub_nsent = 0;
+	rooms_send("dev", f, 0);
+	ck_assert_uint_eq(stub_nsent, 0);
+	rooms_free();
+	frame_unref(f);
+}
+END_TEST
+
+static void
+count_member(const char *room, const char *user, void *arg)
+{
+	char *out = arg;
+
+	strcat(out, room);
+	strcat(out, ":");
+	strcat(out, user);
+	strcat(out, " ");
+}
+
+/* Every distinct (room, user) once, whatever number of connections. */
+START_TEST(test_rooms_members)
+{
+	static struct session	a, b, c, anon;
+	char			out[256] = "";
+
+	strcpy(a.user, "bob");
+	strcpy(b.user, "alice");
+	strcpy(c.user, "bob");
+	ck_assert_int_eq(rooms_add(&a, "dev"), KC_OK);
+	ck_assert_int_eq(rooms_add(&b, "dev"), KC_OK);
+	ck_assert_int_eq(rooms_add(&c, "dev"), KC_OK);
+	ck_assert_int_eq(rooms_add(&anon, "dev"), KC_OK);
+	rooms_each_member(count_member, out);
+	ck_assert_str_eq(out, "dev:alice dev:bob ");
+	rooms_free();
+}
+END_TEST
+
+static Suite *
+logic_suite(void)
+{
+	Suite	*s = suite_create("bridge-logic");
+	TCase	*tc = tcase_create("pure");
+
+	tcase_add_test(tc, test_queue_bounds);
+	tcase_add_test(tc, test_queue_wraps);
+	tcase_add_test(tc, test_bucket);
+	tcase_add_test(tc, test_dedupe);
+	tcase_add_test(tc, test_handshake_rules);
+	tcase_add_test(tc, test_rooms);
+	tcase_add_test(tc, test_rooms_members);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner	*sr = srunner_create(logic_suite());
+	int	 failed;
+
+	opts.send_queue = 4;
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,244 @@
+/*
+ * test-wire.c - golden tests of every frame the bridge sends (proto/wire.c):
+ * each kind's exact bytes, as kchat.7 documents them.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kchat.h"
+
+#define ID	"01K6MQZ8V1Q4J4Z6Q9W2C3D4E5"
+#define TS	1759530645123456LL	/* 2025-10-03T22:30:45.123456 */
+#define TSS	"2025-10-03T22:30:45.123456"
+
+static void
+msg_fixed(struct kc_msg *m, enum kc_type type, const char *text)
+{
+	kc_msg_init(m);
+	m->v = KC_RECORD_VERSION;
+	memcpy(m->id, ID, sizeof ID);
+	m->type = type;
+	m->ts = TS;
+	strcpy(m->room, "general");
+	strcpy(m->user, "alice");
+	if (text != NULL)
+		ck_assert_int_eq(kc_msg_set_text(m, text, strlen(text)), KC_OK);
+}
+
+/* Encodes with fn's result err, compares with want, resets b. */
+#define GOLDEN(call, want) do {						\
+	struct kc_buf b_ = { 0 };					\
+	struct kc_buf *out = &b_;					\
+	ck_assert_int_eq((call), KC_OK);				\
+	ck_assert_str_eq(b_.data, (want));				\
+	kc_buf_free(&b_);						\
+} while (0)
+
+START_TEST(test_record)
+{
+	struct kc_msg m;
+
+	msg_fixed(&m, KC_TYPE_MESSAGE, "hi");
+	GOLDEN(kc_wire_record(&m, 0, out), "{\"username\": \"alice\", "
+	    "\"message\": \"hi\", \"timestamp\": \"" TSS "\", \"room\": "
+	    "\"general\", \"id\": \"" ID "\", \"type\": \"message\"}");
+	m.offset = 42;
+	strcpy(m.via, "web");
+	GOLDEN(kc_wire_record(&m, 1, out), "{\"username\": \"alice\", "
+	    "\"message\": \"hi\", \"timestamp\": \"" TSS "\", \"room\": "
+	    "\"general\", \"id\": \"" ID "\", \"type\": \"message\", "
+	    "\"via\": \"web\", \"offset\": 42, \"history\": true}");
+	kc_msg_clear(&m);
+}
+END_TEST
+
+START_TEST(test_ack_error)
+{
+	struct kc_msg m;
+
+	msg_fixed(&m, KC_TYPE_MESSAGE, "hi");
+	GOLDEN(kc_wire_ack("r1", &m, out), "{\"type\": \"ack\", \"ref\": "
+	    "\"r1\", \"id\": \"" ID "\", \"timestamp\": \"" TSS "\", "
+	    "\"room\": \"general\"}");
+	GOLDEN(kc_wire_error(KC_ERR_BUSY, NULL, "r2", NULL, out),
+	    "{\"type\": \"error\", \"code\": \"busy\", \"error\": "
+	    "\"history is busy, ask again later\", \"ref\": \"r2\"}");
+	GOLDEN(kc_wire_error(KC_ERR_HISTORY_UNAVAILABLE, "leader not "
+	    "available", NULL, "dev", out), "{\"type\": \"error\", \"code\": "
+	    "\"history_unavailable\", \"error\": \"leader not available\", "
+	    "\"room\": \"dev\"}");
+	kc_msg_clear(&m);
+}
+END_TEST
+
+/* Every error code has a distinct stable name (kchat.7 lists them). */
+START_TEST(test_error_codes)
+{
+	int i, j;
+
+	for (i = 0; i < KC_ERR__COUNT; i++) {
+		ck_assert_str_ne(kc_errname(i), "unknown");
+		for (j = 0; j < i; j++)
+			ck_assert_str_ne(kc_errname(i), kc_errname(j));
+	}
+	ck_assert_str_eq(kc_errname(KC_ERR_USERNAME_MISMATCH), "username_mismatch");
+	ck_assert_str_eq(kc_errname(KC_ERR_TOO_MANY_PENDING), "too_many_pending");
+	ck_assert_str_eq(kc_errname(KC_ERR_BAD_ID), "bad_id");
+}
+END_TEST
+
+START_TEST(test_hello)
+{
+	const char		*rooms[] = { "general", "dev" };
+	struct kc_wire_hello	 h;
+
+	memset(&h, 0, sizeof h);
+	h.client_id = "c1";
+	h.room = "dev";
+	h.rooms = rooms;
+	h.nrooms = 2;
+	h.server = "kchat-bridge/1.0";
+	h.history = 50;
+	h.max_message = 65536;
+	h.rate = 10;
+	h.burst = 20;
+	h.presence_timeout_ms = 45000;
+	GOLDEN(kc_wire_hello(&h, out), "{\"type\": \"hello\", \"client_id\": "
+	    "\"c1\", \"username\": null, \"room\": \"dev\", \"rooms\": "
+	    "[\"general\", \"dev\"], \"server\": \"kchat-bridge/1.0\", "
+	    "\"history\": 50, \"max_message\": 65536, \"rate\": 10.0, "
+	    "\"burst\": 20.0, \"presence_timeout_ms\": 45000}");
+	h.username = "alice";
+	h.nrooms = 0;
+	GOLDEN(kc_wire_hello(&h, out), "{\"type\": \"hello\", \"client_id\": "
+	    "\"c1\", \"username\": \"alice\", \"room\": \"dev\", \"rooms\": "
+	    "[], \"server\": \"kchat-bridge/1.0\", "
+	    "\"history\": 50, \"max_message\": 65536, \"rate\": 10.0, "
+	    "\"burst\": 20.0, \"presence_timeout_ms\": 45000}");
+}
+END_TEST
+
+START_TEST(test_joined_left)
+{
+	const char *rooms[] = { "general", "dev" };
+
+	GOLDEN(kc_wire_joined("dev", rooms, 2, "j1", out), "{\"type\": "
+	    "\"joined\", \"room\": \"dev\", \"rooms\": [\"general\", "
+	    "\"dev\"], \"ref\": \"j1\"}");
+	GOLDEN(kc_wire_left("dev", rooms, 1, NULL, out), "{\"type\": "
+	    "\"left\", \"room\": \"dev\", \"rooms\": [\"general\"]}");
+}
+END_TEST
+
+START_TEST(test_history)
+{
+	struct kc_msg		m[2];
+	struct kc_wire_page	p = { "general", NULL, -1, 0, 0, NULL };
+
+	msg_fixed(&m[0], KC_TYPE_MESSAGE, "one");
+	msg_fixed(&m[1], KC_TYPE_JOIN, NULL);
+	m[0].offset = 7;
+	m[1].offset = 8;
+	GOLDEN(kc_wire_history(&p, m, 0, out), "{\"type\": \"history\", "
+	    "\"room\": \"general\", \"before\": null, \"more\": false, "
+	    "\"messages\": []}");
+	p.before_offset = 9;
+	p.since = 3;
+	p.more = 1;
+	p.ref = "h1";
+	GOLDEN(kc_wire_history(&p, m, 2, out), "{\"type\": \"history\", "
+	    "\"room\": \"general\", \"before\": null, \"before_offset\": 9, "
+	    "\"since\": 3, \"more\": true, \"ref\": \"h1\", \"messages\": "
+	    "[{\"username\": \"alice\", \"message\": \"one\", \"timestamp\": \""
+	    TSS "\", \"room\": \"general\", \"id\": \"" ID "\", \"type\": "
+	    "\"message\", \"offset\": 7}, {\"username\": \"alice\", "
+	    "\"message\": \"\", \"timestamp\": \"" TSS "\", \"room\": "
+	    "\"general\", \"id\": \"" ID "\", \"type\": \"join\", "
+	    "\"offset\": 8}]}");
+	p.before_id = ID;
+	p.before_offset = -1;
+	p.since = 0;
+	p.more = 0;
+	p.ref = NULL;
+	GOLDEN(kc_wire_history(&p, m, 0, out), "{\"type\": \"history\", "
+	    "\"room\": \"general\", \"before\": \"" ID "\", \"more\": false, "
+	    "\"messages\": []}");
+	kc_msg_clear(&m[0]);
+	kc_msg_clear(&m[1]);
+}
+END_TEST
+
+START_TEST(test_presence_typing)
+{
+	const char *users[] = { "alice", "bob" };
+
+	GOLDEN(kc_wire_presence("dev", users, 2, out), "{\"type\": "
+	    "\"presence\", \"room\": \"dev\", \"users\": [\"alice\", \"bob\"]}");
+	GOLDEN(kc_wire_presence("dev", NULL, 0, out), "{\"type\": "
+	    "\"presence\", \"room\": \"dev\", \"users\": []}");
+	GOLDEN(kc_wire_typing("dev", "bob", out), "{\"type\": \"typing\", "
+	    "\"room\": \"dev\", \"username\": \"bob\"}");
+}
+END_TEST
+
+START_TEST(test_rooms_pong)
+{
+	const char		*joined[] = { "general" };
+	struct kc_wire_room	 active[] = { { "dev", 3 }, { "general", 1 } };
+
+	GOLDEN(kc_wire_rooms("general", joined, 1, active, 2, 5, "q", out),
+	    "{\"type\": \"rooms\", \"current\": \"general\", \"joined\": "
+	    "[\"general\"], \"active\": [{\"room\": \"dev\", \"users\": 3}, "
+	    "{\"room\": \"general\", \"users\": 1}], \"active_total\": 5, "
+	    "\"ref\": \"q\"}");
+	GOLDEN(kc_wire_pong("p", TS, out), "{\"type\": \"pong\", \"ref\": "
+	    "\"p\", \"timestamp\": \"" TSS "\"}");
+}
+END_TEST
+
+/* What is not valid UTF-8 is refused, and out is left as it was. */
+START_TEST(test_invalid)
+{
+	struct kc_buf	 b = { 0 };
+	const char	*bad[] = { "ok", "\xff" };
+
+	kc_buf_append(&b, "x", 1);
+	ck_assert_int_ne(kc_wire_presence("dev", bad, 2, &b), KC_OK);
+	ck_assert_int_ne(kc_wire_typing("dev", "\xc3", &b), KC_OK);
+	ck_assert_int_ne(kc_wire_pong(NULL, -1, &b), KC_OK);
+	ck_assert_str_eq(b.data, "x");
+	kc_buf_free(&b);
+}
+END_TEST
+
+static Suite *
+wire_suite(void)
+{
+	Suite	*s = suite_create("wire");
+	TCase	*tc = tcase_create("frames");
+
+	tcase_add_test(tc, test_record);
+	tcase_add_test(tc, test_ack_error);
+	tcase_add_test(tc, test_error_codes);
+	tcase_add_test(tc, test_hello);
+	tcase_add_test(tc, test_joined_left);
+	tcase_add_test(tc, test_history);
+	tcase_add_test(tc, test_presence_typing);
+	tcase_add_test(tc, test_rooms_pong);
+	tcase_add_test(tc, test_invalid);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner	*sr = srunner_create(wire_suite());
+	int	 failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
