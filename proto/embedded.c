@@ -4,6 +4,13 @@
  * It keeps messages in memory only (and trims each partition past 5 MiB or
  * 100,000 message sets). Its address is published in a file so that a
  * kchat-tui on the same machine finds it without flags.
+ *
+ * The mock cluster listens on a port of its own choosing, another at each
+ * start; clients are given the port of a forwarder (forward.c) instead,
+ * and a new embedded broker takes the port the file last named, so that a
+ * kchat-tui carries on after the bridge restarts, whether it found the
+ * broker through the file or was given its address with -b. When the
+ * bridge stops, the file keeps that address with pid 0 (no broker now).
  */
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -25,6 +32,7 @@
 struct kc_embedded {
 	rd_kafka_t		*rk;		/* hosts the mock cluster */
 	rd_kafka_mock_cluster_t	*mcluster;
+	struct kc_forward	*fw;		/* the published, stable port */
 	char			 bootstraps[256];
 };
 
@@ -44,16 +52,18 @@ kc_embedded_path(void)
 	return path;
 }
 
-int
-kc_embedded_lookup(char *buf, size_t len)
+/*
+ * Reads the published file: the address into buf, its writer's pid (0: a
+ * broker that stopped). KC_ERR_NOT_FOUND: no file we may believe.
+ */
+static int
+embedded_read(char *buf, size_t len, long *pidp)
 {
-	FILE	*f;
-	char	 addr[256];
-	long	 pid;
-	int	 n;
-
-	struct stat st;
-	int	 fd;
+	FILE		*f;
+	char		 addr[256];
+	long		 pid;
+	int		 n, fd;
+	struct stat	 st;
 
 	if ((fd = open(kc_embedded_path(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1)
 		return KC_ERR_NOT_FOUND;
@@ -67,16 +77,48 @@ kc_embedded_lookup(char *buf, size_t len)
 	}
 	n = fscanf(f, "%255s %ld", addr, &pid);
 	fclose(f);
-	/* The file outlives a crashed bridge: believe it only if its owner lives. */
-	if (n != 2 || pid <= 0 || (kill((pid_t)pid, 0) == -1 && errno == ESRCH))
+	if (n != 2 || pid < 0)
+		return KC_ERR_NOT_FOUND;
+	kc_strlcpy(buf, addr, len);
+	*pidp = pid;
+	return KC_OK;
+}
+
+int
+kc_embedded_lookup(char *buf, size_t len)
+{
+	char	addr[256];
+	long	pid;
+
+	/* The file outlives a crashed bridge: believe it only if its owner
+	 * lives (pid 0: its bridge stopped). */
+	if (embedded_read(addr, sizeof addr, &pid) != KC_OK || pid <= 0 ||
+	    (kill((pid_t)pid, 0) == -1 && errno == ESRCH))
 		return KC_ERR_NOT_FOUND;
 	kc_strlcpy(buf, addr, len);
 	return KC_OK;
 }
 
+/* The port the file last named, running or not; 0: none. */
+static int
+embedded_last_port(void)
+{
+	char		 addr[256];
+	const char	*colon;
+	long		 pid;
+	int		 port;
+
+	if (embedded_read(addr, sizeof addr, &pid) != KC_OK ||
+	    strncmp(addr, "127.0.0.1:", 10) != 0 ||
+	    (colon = strrchr(addr, ':')) == NULL)
+		return 0;
+	port = atoi(colon + 1);
+	return port > 0 && port < 65536 ? port : 0;
+}
+
 /* Writes "address pid" to the published file, atomically. */
 static int
-embedded_publish(const char *addr)
+embedded_publish(const char *addr, long pid)
 {
 	char	 tmp[600];
 	FILE	*f;
@@ -93,7 +135,7 @@ embedded_publish(const char *addr)
 		unlink(tmp);
 		return KC_ERR_IO;
 	}
-	fprintf(f, "%s %ld\n", addr, (long)getpid());
+	fprintf(f, "%s %ld\n", addr, pid);
 	if (fclose(f) != 0 || rename(tmp, kc_embedded_path()) != 0) {
 		unlink(tmp);
 		return KC_ERR_IO;
@@ -108,7 +150,7 @@ kc_embedded_start(const char *topic, struct kc_embedded **out, char *errstr,
 	struct kc_embedded	*e;
 	rd_kafka_conf_t		*rc;
 	char			 ptopic[300];
-	int			 err = KC_ERR_KAFKA;
+	int			 err = KC_ERR_KAFKA, port;
 
 	*out = NULL;
 	if ((e = calloc(1, sizeof *e)) == NULL)
@@ -124,15 +166,26 @@ kc_embedded_start(const char *topic, struct kc_embedded **out, char *errstr,
 		snprintf(errstr, errlen, "could not start the embedded broker");
 		goto fail;
 	}
-	kc_strlcpy(e->bootstraps, rd_kafka_mock_cluster_bootstraps(e->mcluster),
-	    sizeof e->bootstraps);
+	/* The port last published if it is free, else any. */
+	if ((port = embedded_last_port()) == 0 || kc_forward_start(port,
+	    rd_kafka_mock_cluster_bootstraps(e->mcluster), &e->fw, errstr,
+	    errlen) != KC_OK) {
+		errstr[0] = '\0';
+		if ((err = kc_forward_start(0,
+		    rd_kafka_mock_cluster_bootstraps(e->mcluster), &e->fw, errstr,
+		    errlen)) != KC_OK)
+			goto fail;
+		err = KC_ERR_KAFKA;
+	}
+	snprintf(e->bootstraps, sizeof e->bootstraps, "127.0.0.1:%d",
+	    kc_forward_port(e->fw));
 	kc_presence_topic(topic, ptopic, sizeof ptopic);
 	if (rd_kafka_mock_topic_create(e->mcluster, topic, EMBEDDED_PARTITIONS, 1) ||
 	    rd_kafka_mock_topic_create(e->mcluster, ptopic, EMBEDDED_PARTITIONS, 1)) {
 		snprintf(errstr, errlen, "could not create topic %s on the embedded broker", topic);
 		goto fail;
 	}
-	if (embedded_publish(e->bootstraps) != KC_OK) {
+	if (embedded_publish(e->bootstraps, (long)getpid()) != KC_OK) {
 		int saved = errno;
 
 		snprintf(errstr, errlen, "could not write %s: %s", kc_embedded_path(),
@@ -161,12 +214,16 @@ kc_embedded_stop(struct kc_embedded *e)
 	if (e == NULL)
 		return;
 	if (e->mcluster != NULL) {
-		/* Remove the published address only if it is ours. */
+		/*
+		 * The published address, only if it is ours: no broker now
+		 * (pid 0), but its port is the next one's.
+		 */
 		if (kc_embedded_lookup(addr, sizeof addr) == KC_OK &&
 		    strcmp(addr, e->bootstraps) == 0)
-			unlink(kc_embedded_path());
+			embedded_publish(e->bootstraps, 0);
 		rd_kafka_mock_cluster_destroy(e->mcluster);
 	}
+	kc_forward_stop(e->fw);
 	if (e->rk != NULL)
 		rd_kafka_destroy(e->rk);
 	free(e);

@@ -46,6 +46,16 @@ int kc_watermarks(rd_kafka_t *rk, const char *topic, int32_t part,
 /* A consumed record's Kafka timestamp in µs, 0 when it has none. */
 int64_t kc_record_ts(const rd_kafka_message_t *rkm);
 
+/*
+ * A TCP forwarder (forward.c): connections to 127.0.0.1:port (0: any free
+ * port) are relayed to target ("IPv4:port") until kc_forward_stop().
+ */
+struct kc_forward;
+int kc_forward_start(int port, const char *target, struct kc_forward **out,
+    char *errstr, size_t errlen);
+int kc_forward_port(const struct kc_forward *fw);
+void kc_forward_stop(struct kc_forward *fw);
+
 /* Copies up to len-1 bytes of src into dst and terminates it. */
 void kc_strlcpy(char *dst, const char *src, size_t len);
 

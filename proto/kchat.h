@@ -484,6 +484,12 @@ int64_t	kc_reader_lag(struct kc_reader *r);
  */
 void	kc_reader_lag_now(const struct kc_reader *r, int64_t *lag, int *unknown);
 /*
+ * Times a partition's log was found not to hold the reader's position
+ * (retention trimmed it, or the log went backwards: the embedded broker
+ * restarted); it then reads on from the log's start.
+ */
+uint64_t kc_reader_resets(const struct kc_reader *r);
+/*
  * The offset of the next record kc_reader_next() will return from
  * partition (everything below it was returned or skipped), or -1 for a
  * partition the reader does not read.

@@ -30,6 +30,7 @@ struct kc_reader {
 	int64_t			 stat_lag;	/* from the last statistics */
 	int			 stat_unknown;
 	int			 grown;		/* partitions the metadata now lists */
+	uint64_t		 resets;	/* logs found below the position */
 };
 
 static void
@@ -150,8 +151,12 @@ reader_create(struct kc_reader *r, const struct kc_conf *c, char *errstr,
 	    kc_conf_rdkafka_default(c, rc, "topic.metadata.refresh.interval.ms", "30000", errstr, errlen) ||
 	    kc_conf_rdkafka_default(c, rc, "log_level", "3", errstr, errlen) ||
 	    kc_conf_rdkafka_default(c, rc, "group.id", "kchat-unused", errstr, errlen) ||
-	    /* an offset trimmed away by retention: start at what is left */
-	    kc_conf_rdkafka_default(c, rc, "auto.offset.reset", "earliest", errstr, errlen) ||
+	    /*
+	     * An offset the log no longer has: kc_reader_next() learns of it
+	     * and starts again at what is left (reader_reset()), so that a
+	     * log that went backwards is told from a fetch repeated.
+	     */
+	    kc_conf_rdkafka_default(c, rc, "auto.offset.reset", "error", errstr, errlen) ||
 	    /* The embedded broker answers an empty fetch only after the
 	     * whole fetch wait: keep it short there or chat lags. */
 	    (kc_conf_is_embedded(c) &&
@@ -380,6 +385,41 @@ reader_grow(struct kc_reader *r)
 	rd_kafka_topic_partition_list_destroy(add);
 }
 
+/*
+ * The position of partition is not in its log: trimmed by retention (the
+ * log now starts above it), or the log went backwards (a broker that lost
+ * it, the embedded broker restarted: it ends below it). Either way read on
+ * from the start of what the log has, and take offsets below the old
+ * position as new records.
+ */
+static void
+reader_reset(struct kc_reader *r, int32_t partition)
+{
+	rd_kafka_topic_partition_list_t	*l;
+	rd_kafka_error_t		*e;
+
+	if (partition < 0 || partition >= r->nparts)
+		return;
+	r->next[partition] = 0;
+	r->resets++;
+	if ((l = rd_kafka_topic_partition_list_new(1)) == NULL)
+		return;
+	/* The partition stopped fetching at the error: assign it anew. */
+	rd_kafka_topic_partition_list_add(l, r->topic, partition)->offset =
+	    RD_KAFKA_OFFSET_BEGINNING;
+	if ((e = rd_kafka_incremental_unassign(r->rk, l)) != NULL)
+		rd_kafka_error_destroy(e);
+	if ((e = rd_kafka_incremental_assign(r->rk, l)) != NULL)
+		rd_kafka_error_destroy(e);
+	rd_kafka_topic_partition_list_destroy(l);
+}
+
+uint64_t
+kc_reader_resets(const struct kc_reader *r)
+{
+	return r->resets;
+}
+
 int
 kc_reader_next(struct kc_reader *r, int timeout_ms, struct kc_msg *m)
 {
@@ -396,6 +436,8 @@ kc_reader_next(struct kc_reader *r, int timeout_ms, struct kc_msg *m)
 		if (rkm->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
 			if (rkm->err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN)
 				r->connected = 0;
+			if (rkm->err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET)
+				reader_reset(r, rkm->partition);
 			rd_kafka_message_destroy(rkm);
 			continue;
 		}

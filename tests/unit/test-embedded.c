@@ -1,7 +1,9 @@
 /*
  * test-embedded.c - the embedded broker (librdkafka's mock cluster): it
  * starts, publishes its address so a client with no flags finds it, carries
- * chat from a producer to a reader, and unpublishes itself when stopped.
+ * chat from a producer to a reader, and unpublishes itself when stopped;
+ * a new one takes the same address, and a client carries on across the
+ * restart.
  */
 #include <check.h>
 #include <stdio.h>
@@ -59,7 +61,84 @@ START_TEST(embedded_round_trip)
 
 	kc_embedded_stop(e);
 	ck_assert_int_eq(kc_embedded_lookup(addr, sizeof addr), KC_ERR_NOT_FOUND);
-	ck_assert_int_eq(access(kc_embedded_path(), F_OK), -1);
+	unlink(kc_embedded_path());
+}
+END_TEST
+
+/* Reads the next record of r into got within 20 s. */
+static int
+next_within(struct kc_reader *r, struct kc_msg *got)
+{
+	int64_t	deadline = kc_now_us() + 20 * 1000000LL;
+	int	rc = KC_ERR_TIMEOUT;
+
+	while (rc != KC_OK && kc_now_us() < deadline)
+		rc = kc_reader_next(r, 100, got);
+	return rc;
+}
+
+/*
+ * The bridge restarts: the new embedded broker listens where the last one
+ * did, and a producer and a reader made for the old one (given its address,
+ * as kchat-tui -b is) go on with the new one.
+ */
+START_TEST(restart_keeps_address)
+{
+	struct kc_embedded	*e;
+	struct kc_conf		*c;
+	struct kc_producer	*p;
+	struct kc_reader	*r;
+	struct kc_msg		 m, got;
+	char			 err[512], first[256], addr[256];
+	int			 acked = 0, i;
+
+	ck_assert_int_eq(kc_embedded_start("chat-messages", &e, err, sizeof err), KC_OK);
+	snprintf(first, sizeof first, "%s", kc_embedded_bootstraps(e));
+	c = kc_conf_new();
+	ck_assert_int_eq(kc_conf_set(c, KC_CONF_CLI, "brokers", first, err,
+	    sizeof err), KC_OK);
+	ck_assert_int_eq(kc_producer_new(c, on_delivery, &acked, &p, err, sizeof err), KC_OK);
+	ck_assert_int_eq(kc_reader_new(c, "chat-messages", KC_FROM_END, &r, err, sizeof err), KC_OK);
+	kc_msg_init(&m);
+	kc_msg_init(&got);
+	/*
+	 * Some history before the restart: the reader's position is then
+	 * past the new broker's end, and it starts again from the beginning
+	 * (auto.offset.reset=earliest).
+	 */
+	for (i = 0; i < 3; i++) {
+		ck_assert_int_eq(kc_msg_make(&m, KC_TYPE_MESSAGE, "general",
+		    "ivy", NULL, "before", 6), KC_OK);
+		ck_assert_int_eq(kc_producer_send(p, &m), KC_OK);
+		kc_msg_clear(&m);
+	}
+	ck_assert_int_eq(kc_producer_flush(p, 10000), KC_OK);
+	for (i = 0; i < 3; i++) {
+		ck_assert_int_eq(next_within(r, &got), KC_OK);
+		ck_assert_str_eq(got.text, "before");
+	}
+
+	kc_embedded_stop(e);
+	/* Stopped: nobody is told to use it, but its port is kept. */
+	ck_assert_int_eq(kc_embedded_lookup(addr, sizeof addr), KC_ERR_NOT_FOUND);
+	ck_assert_int_eq(kc_embedded_start("chat-messages", &e, err, sizeof err), KC_OK);
+	ck_assert_str_eq(kc_embedded_bootstraps(e), first);
+	ck_assert_int_eq(kc_embedded_lookup(addr, sizeof addr), KC_OK);
+	ck_assert_str_eq(addr, first);
+
+	ck_assert_int_eq(kc_msg_make(&m, KC_TYPE_MESSAGE, "general", "ivy", NULL, "after", 5), KC_OK);
+	ck_assert_int_eq(kc_producer_send(p, &m), KC_OK);
+	ck_assert_int_eq(kc_producer_flush(p, 30000), KC_OK);
+	ck_assert_int_eq(acked, 4);
+	ck_assert_int_eq(next_within(r, &got), KC_OK);
+	ck_assert_str_eq(got.text, "after");
+	kc_msg_clear(&m);
+	kc_msg_clear(&got);
+	kc_reader_free(r);
+	kc_producer_free(p);
+	kc_conf_free(c);
+	kc_embedded_stop(e);
+	unlink(kc_embedded_path());
 }
 END_TEST
 
@@ -107,6 +186,7 @@ main(void)
 	unsetenv("KAFKA_BOOTSTRAP_SERVERS");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, embedded_round_trip);
+	tcase_add_test(tc, restart_keeps_address);
 	tcase_add_test(tc, stale_address_ignored);
 	tcase_add_test(tc, writable_by_others_ignored);
 	suite_add_tcase(s, tc);
