@@ -43,6 +43,7 @@ var BACKOFF_MAX_MS = 15000;
 var GAP_PAGES_MAX = 20;			/* history pages fetched to close a gap */
 var DM_KEEP = 200;			/* direct messages remembered per person */
 var LINES_MAX = 50;			/* lines of one message shown at first */
+var GROUP_MS = 5 * 60 * 1000;		/* one person's run: name shown once */
 var CID_KEEP_MS = 12 * 3600 * 1000;	/* an own message's id is reused this long */
 var CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 var CHAT_TYPES = { message: 1, action: 1, dm: 1 };
@@ -72,6 +73,7 @@ var S = {
 	localSeq: 0,
 	typingSent: 0,
 	notify: false,
+	connEpoch: 0,		/* counts connections: presence older is stale */
 	hello: null,
 	pageSize: 50
 };
@@ -315,7 +317,10 @@ function newRoom(name, dm) {
 		lowOffset: null,	/* lowest: older pages are asked for below it */
 		resumeOffset: null,	/* lastOffset when the connection dropped */
 		gapPages: 0,
+		wasReset: false,	/* its server's history was reset */
 		members: [],
+		membersEpoch: -1,	/* S.connEpoch of the last presence */
+		offlineNoted: false,	/* "not online" said in this DM */
 		typing: new Map(),	/* user -> expiry (ms) */
 		joinRef: null
 	};
@@ -459,6 +464,12 @@ function addRecord(rec, how) {
 		room = addRoom(key.slice(1), true);
 		renderSidebar();
 	}
+	/* Live records come in offset order, after every record held: one
+	 * below them is from a server that started its history afresh. */
+	if (how === 'live' && !room.dm && typeof rec.offset === 'number' &&
+	    room.lastOffset !== null && rec.offset <= room.lastOffset &&
+	    !(rec.id && room.byId.has(rec.id)))
+		historyReset(room);
 	if (!room.dm && typeof rec.offset === 'number' && rec.offset >= 0) {
 		if (room.lastOffset === null || rec.offset > room.lastOffset)
 			room.lastOffset = rec.offset;
@@ -549,15 +560,16 @@ function noteNew(room, m, how) {
 		notifyDesktop(room, m);
 }
 
-/* Local lines (help, errors) shown in a room, never sent. */
-function note(room, text, kind) {
+/* Local lines (help, errors) shown in a room, never sent; after the
+ * message with timestamp after (a bridge timestamp) if given, else now. */
+function note(room, text, kind, after) {
 	var m;
 
 	if (room === null)
 		return;
 	m = {
 		id: null, local: ++S.localSeq, type: 'note', user: '', text: text,
-		timestamp: formatTs(new Date()), date: new Date(), own: false,
+		timestamp: after || formatTs(new Date()), date: new Date(), own: false,
 		state: 'sent', node: null, kind: kind || 'info', mention: false
 	};
 	insertMsg(room, m);
@@ -674,6 +686,7 @@ function onOpen() {
 
 	S.attempt = 0;
 	S.everOnline = true;
+	S.connEpoch++;
 	S.hello = null;
 	S.tokens = 18;
 	S.tokenAt = Date.now();
@@ -686,6 +699,10 @@ function onOpen() {
 		send({ type: 'leave', room: 'general' });
 	send({ type: 'ping', username: S.me, ref: newRef('hello') });
 	send({ type: 'rooms', username: S.me, ref: newRef('rooms') });
+	/* A new connection is in general without a join: ask who is there
+	 * (the other rooms' joins are answered with their presence). */
+	if (S.rooms.has('general'))
+		send({ type: 'who', room: 'general', username: S.me });
 	S.rooms.forEach(function (r) {
 		if (!r.dm && r.name !== 'general')
 			joins.push(r);
@@ -897,6 +914,8 @@ function onError(f, req) {
 		}
 		showError('Cannot join #' + req.room + ': ' + errorText(f));
 		break;
+	case 'probe':
+		break;	/* the page before it stands; nothing to tell the user */
 	case 'older':
 	case 'gap':
 		if ((room = S.rooms.get(req.room)) !== undefined) {
@@ -917,10 +936,20 @@ function onHistory(f, req) {
 	var kind = req !== undefined ? req.kind : 'latest', oldest = null, i, m;
 	var low = null;
 
+	var verdict = null;
+
 	if (req !== undefined)
 		S.reqs.delete(f.ref);
 	if (room === undefined || room.dm)
 		return;
+	/* The first page after a reconnect, or the probe that follows an
+	 * empty one: does the server still have what was seen before? */
+	if (kind !== 'older' && kind !== 'gap' && room.loaded &&
+	    room.resumeOffset !== null) {
+		verdict = historyVerdict(room, f, msgs);
+		if (verdict === 'reset')
+			historyReset(room);
+	}
 	for (i = 0; i < msgs.length; i++) {
 		if (msgs[i] !== null && typeof msgs[i] === 'object') {
 			m = addRecord(msgs[i], 'history');
@@ -939,6 +968,13 @@ function onHistory(f, req) {
 		if (!room.loaded) {
 			room.loaded = true;
 			room.more = f.more === true;
+		} else if (verdict === 'reset') {
+			room.more = f.more === true;
+		} else if (verdict === 'unknown') {
+			requestProbe(room);
+		} else if (kind === 'probe') {
+			room.resumeOffset = null;
+			room.resumeKey = null;
 		} else if (room.resumeOffset !== null && low !== null) {
 			/* After a reconnect: fill what lies between the last record
 			 * seen and this page, by offset. */
@@ -981,6 +1017,71 @@ function onHistory(f, req) {
 	renderSidebar();
 }
 
+/*
+ * Whether the server still has the history seen before the connection
+ * dropped (room.resumeOffset: the last offset seen), judged from the first
+ * page after it: 'same', 'reset' (its offsets went backwards: an embedded
+ * broker that started afresh) or 'unknown' (an empty page "since" the last
+ * offset: nothing new, or nothing at all; a probe tells).
+ */
+function historyVerdict(room, f, msgs) {
+	var high = null, at = null, had = null, i;
+
+	for (i = 0; i < msgs.length; i++) {
+		if (msgs[i] === null || typeof msgs[i].offset !== 'number')
+			continue;
+		if (high === null || msgs[i].offset > high)
+			high = msgs[i].offset;
+		if (msgs[i].offset === room.resumeOffset)
+			at = msgs[i];
+	}
+	if (typeof f.since === 'number')
+		return high !== null ? 'same' : 'unknown';
+	/* A page of the newest records: the last one seen is among them,
+	 * under its id, unless the history is not the same any more. */
+	if (msgs.length === 0)
+		return 'reset';
+	if (high === null)
+		return 'same';	/* records without offsets: cannot tell */
+	if (high < room.resumeOffset)
+		return 'reset';
+	for (i = 0; i < room.msgs.length && at !== null; i++) {
+		if (room.msgs[i].offset === room.resumeOffset)
+			had = room.msgs[i];
+	}
+	return at !== null && had !== null && at.id !== had.id ? 'reset' : 'same';
+}
+
+/* The newest record of room below its live stream: see historyVerdict(). */
+function requestProbe(room) {
+	send({ type: 'history', room: room.name, limit: 1, username: S.me,
+	    ref: newRef('probe', { room: room.key }) });
+}
+
+/*
+ * The server's history of room is not the one seen before (an embedded
+ * broker started afresh): its offsets mean nothing now, and the user is
+ * told that what is above came from before.
+ */
+function historyReset(room) {
+	var last = null, i;
+
+	for (i = 0; i < room.msgs.length; i++) {
+		if (room.msgs[i].type !== 'note' && room.msgs[i].id)
+			last = room.msgs[i];
+		room.msgs[i].offset = null;
+	}
+	room.lastOffset = null;
+	room.lowOffset = null;
+	room.resumeOffset = null;
+	room.resumeKey = null;
+	room.gapPages = 0;
+	room.wasReset = true;
+	note(room, 'The server\u2019s history was reset: the messages above ' +
+	    'are from before and are no longer on the server.', 'warn',
+	    last !== null ? last.timestamp : null);
+}
+
 /* A page of the gap after a reconnect: below before_offset (or the
  * record before), at or above the first offset not seen. */
 function requestGap(room, before, beforeOffset) {
@@ -1018,8 +1119,13 @@ function requestOlder(room) {
 	    username: S.me, ref: newRef('older', { room: room.key }) };
 	if (typeof room.lowOffset === 'number')
 		f.before_offset = room.lowOffset;
-	else
+	else if (!room.wasReset)
 		f.before = before;
+	else {
+		room.loadingOlder = false;
+		S.reqs.delete(f.ref);
+		return;
+	}
 	send(f);
 	renderOlder();
 }
@@ -1034,10 +1140,34 @@ function onPresence(f) {
 	}).sort(function (a, b) {
 		return a.toLowerCase() < b.toLowerCase() ? -1 : 1;
 	});
+	room.membersEpoch = S.connEpoch;
+	/* Someone a DM said was not online is back: say it again next time. */
+	room.members.forEach(function (u) {
+		var dm = S.rooms.get('@' + u);
+
+		if (dm !== undefined)
+			dm.offlineNoted = false;
+	});
 	if (room.key === S.current) {
 		renderMembers();
 		renderHeader();
 	}
+}
+
+/* Whether room's list of people is from this connection (else stale). */
+function membersKnown(room) {
+	return S.conn === 'online' && room.membersEpoch === S.connEpoch;
+}
+
+/* Whether peer is in any room of ours, as far as presence says. */
+function seenOnline(peer) {
+	var found = false;
+
+	S.rooms.forEach(function (r) {
+		if (!r.dm && membersKnown(r) && r.members.indexOf(peer) >= 0)
+			found = true;
+	});
+	return found;
 }
 
 function onTyping(f) {
@@ -1109,6 +1239,15 @@ function post(room, type, text) {
 
 	insertMsg(room, m);
 	transmit(room, m);
+	if (room.dm && S.conn === 'online' && !room.offlineNoted &&
+	    !seenOnline(room.name)) {
+		/* The bridge hands a DM only to connections there now; no
+		 * client reads direct messages back from Kafka. */
+		room.offlineNoted = true;
+		note(room, room.name + ' is in none of your rooms and may not be ' +
+		    'online: the message is stored in Kafka, but direct messages ' +
+		    'reach only people connected when they are sent.', 'warn');
+	}
 	renderMessages('send');
 }
 
@@ -1214,15 +1353,27 @@ function checkText(text) {
 
 	/* The rule of kc_text_validate(): no control characters but \n, \t. */
 	if (/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/.test(text)) {
-		showError('The message contains a control character; only new lines and tabs are allowed.');
+		showError('The message contains a control character; only new lines and tabs are allowed.', 'text');
 		return false;
 	}
 	if (n > TEXT_MAX) {
 		showError('The message is too long: ' + n + ' bytes, at most ' +
-		    TEXT_MAX + '.');
+		    TEXT_MAX + '.', 'text');
 		return false;
 	}
 	return true;
+}
+
+/* The text changed: an error about the old text is judged again. */
+function recheckText() {
+	var text = el.input.value;
+
+	if (errorAbout !== 'text')
+		return;
+	if (text.charAt(0) === '/' && text.charAt(1) !== '/')
+		text = text.replace(/^\/me\s+/i, '');
+	if (text === '' || checkText(text))
+		clearError();
 }
 
 function sendTyping() {
@@ -1385,8 +1536,14 @@ function renderAll(how) {
 }
 
 function setConn(state) {
+	var was = S.conn;
+
 	S.conn = state;
 	renderStatus();
+	if ((was === 'online') !== (state === 'online') && el.roomSub) {
+		renderHeader();
+		renderMembers();
+	}
 }
 
 function renderStatus() {
@@ -1438,8 +1595,12 @@ function renderHeader() {
 			el.usersCount.textContent = '';
 		} else {
 			n = room.members.length;
-			el.roomSub.textContent = n === 1 ? '1 person here' : n + ' people here';
-			el.usersCount.textContent = n > 0 ? String(n) : '';
+			el.roomSub.textContent = S.conn !== 'online' ?
+			    'Offline: who is here is unknown' : !membersKnown(room) ?
+			    'Asking who is here…' :
+			    n === 1 ? '1 person here' : n + ' people here';
+			el.usersCount.textContent = membersKnown(room) && n > 0 ?
+			    String(n) : '';
 		}
 		el.leave.hidden = false;
 		el.leave.textContent = room.dm ? 'Close' : 'Leave';
@@ -1583,7 +1744,7 @@ function buildNode(room, m) {
 	fillTime(m, t);
 	li.appendChild(t);
 	if (m.type === 'note') {
-		li.classList.add('note', m.kind === 'error' ? 'note-error' : 'note-info');
+		li.classList.add('note', 'note-' + (m.kind || 'info'));
 		body.className = 'text';
 		body.textContent = inert(m.text);
 		li.appendChild(body);
@@ -1709,6 +1870,16 @@ function sysGroup(room, msgs) {
 	return li;
 }
 
+/*
+ * Whether m goes on a run of prev's: the same person's plain messages
+ * within GROUP_MS of each other show the name once (as The Lounge and
+ * Slack do). Actions, joins, notes and a day break end a run.
+ */
+function continues(prev, m) {
+	return prev !== null && m.type === prev.type && m.user === prev.user &&
+	    m.date - prev.date >= 0 && m.date - prev.date < GROUP_MS;
+}
+
 function atBottom() {
 	var s = el.scroller;
 
@@ -1723,6 +1894,7 @@ function atBottom() {
  */
 function renderMessages(how) {
 	var room = currentRoom(), list = el.messages, want = [], prevDay = null;
+	var prev = null;	/* the chat message before, while a run may go on */
 	var stick = how === 'switch' || how === 'send' || atBottom();
 	var fromBottom = el.scroller.scrollHeight - el.scroller.scrollTop, i, node, k;
 
@@ -1741,6 +1913,7 @@ function renderMessages(how) {
 		if (k !== prevDay) {
 			want.push(daySep(room, m.date));
 			prevDay = k;
+			prev = null;
 		}
 		/* A run of joins and leaves reads as one line. */
 		for (j = i; j < room.msgs.length && isSys(room.msgs[j]) &&
@@ -1749,10 +1922,13 @@ function renderMessages(how) {
 		if (j - i >= 2) {
 			want.push(sysGroup(room, room.msgs.slice(i, j)));
 			i = j - 1;
+			prev = null;
 			continue;
 		}
 		if (m.node === null || m.roomKey !== room.key)
 			buildNode(room, m);
+		m.node.classList.toggle('cont', continues(prev, m));
+		prev = m.type === 'message' || m.type === 'dm' ? m : null;
 		want.push(m.node);
 	}
 	for (i = 0; i < want.length; i++) {
@@ -1816,6 +1992,7 @@ function renderMembers() {
 
 	while (list.firstChild)
 		list.removeChild(list.firstChild);
+	list.classList.remove('stale');
 	if (room === null || room.dm) {
 		el.membersHeading.textContent = room === null ? 'Nobody here' :
 		    'Conversation';
@@ -1829,8 +2006,10 @@ function renderMembers() {
 		}
 		return;
 	}
-	el.membersHeading.textContent = 'In #' + room.name + ' (' +
-	    room.members.length + ')';
+	list.classList.toggle('stale', !membersKnown(room));
+	el.membersHeading.textContent = membersKnown(room) ? 'In #' + room.name +
+	    ' (' + room.members.length + ')' : S.conn !== 'online' ?
+	    'In #' + room.name + ' when last online' : 'In #' + room.name;
 	room.members.forEach(function (u) {
 		var li = document.createElement('li'), b;
 
@@ -1902,14 +2081,22 @@ function announce(text) {
 }
 
 var errorTimer = null;
-function showError(text) {
+var errorAbout = null;	/* 'text': the error is about the composer's text */
+
+/* An error under the composer; about 'text' when it judges what is typed,
+ * so that it goes as soon as the text changes (it would be stale). */
+function showError(text, about) {
 	el.composerError.textContent = text;
+	errorAbout = about || null;
 	clearTimeout(errorTimer);
 	errorTimer = setTimeout(clearError, 8000);
 }
 
 function clearError() {
 	el.composerError.textContent = '';
+	errorAbout = null;
+	clearTimeout(errorTimer);
+	errorTimer = null;
 }
 
 function notifyDesktop(room, m) {
@@ -2166,7 +2353,8 @@ function bind() {
 		['send', 'send'], ['composerError', 'composer-error'],
 		['members', 'members'], ['membersHeading', 'members-heading'],
 		['memberList', 'member-list'], ['scrim', 'scrim'],
-		['announce', 'announce'], ['jump', 'jump']
+		['announce', 'announce'], ['jump', 'jump'],
+		['roomsClose', 'rooms-close'], ['membersClose', 'members-close']
 	].forEach(function (p) {
 		el[p[0]] = $(p[1]);
 	});
@@ -2182,6 +2370,8 @@ function bind() {
 
 	el.composer.addEventListener('submit', function (ev) {
 		ev.preventDefault();
+		/* What is said under the composer was about the last attempt. */
+		clearError();
 		if (submit(el.input.value)) {
 			el.input.value = '';
 			autosize();
@@ -2197,6 +2387,7 @@ function bind() {
 	});
 	el.input.addEventListener('input', function () {
 		autosize();
+		recheckText();
 		if (el.input.value !== '' && el.input.value.charAt(0) !== '/')
 			sendTyping();
 	});
@@ -2256,6 +2447,14 @@ function bind() {
 		showMembers(!el.members.classList.contains('open'));
 	});
 	el.scrim.addEventListener('click', closeDrawers);
+	el.roomsClose.addEventListener('click', function () {
+		closeDrawers();
+		el.roomsToggle.focus();
+	});
+	el.membersClose.addEventListener('click', function () {
+		showMembers(false);
+		el.usersToggle.focus();
+	});
 	el.jump.addEventListener('click', function () {
 		el.scroller.scrollTop = el.scroller.scrollHeight;
 		el.jump.hidden = true;
