@@ -51,6 +51,37 @@ test('the page is served with a strict CSP and works under it', async () => {
 	}
 });
 
+test('the client is ES modules, served as JavaScript, imported in one direction', async () => {
+	const base = bridge.url.replace(/\/$/, '');
+	const html = await (await fetch(bridge.url)).text();
+	assert.match(html, /<script type="module" src="\/static\/app\.js"><\/script>/);
+	/* Every module the page loads, by following the imports. */
+	const graph = new Map();
+	const todo = ['/static/app.js'];
+	while (todo.length > 0) {
+		const url = todo.shift();
+		if (graph.has(url))
+			continue;
+		const r = await fetch(base + url);
+		assert.equal(r.status, 200, url);
+		assert.match(r.headers.get('content-type'), /^text\/javascript\b/, `${url} is served as JavaScript`);
+		const src = await r.text();
+		const deps = [...src.matchAll(/^import [^;]* from '([^']+)';$/gm)]
+		    .map((m) => new URL(m[1], 'http://x' + url).pathname);
+		graph.set(url, deps);
+		todo.push(...deps);
+	}
+	for (const m of ['protocol', 'store', 'text', 'views', 'connection', 'composer'])
+		assert.ok(graph.has(`/static/js/${m}.js`), `${m}.js is loaded`);
+	/* No cycle: a module never imports, through others, one that imports it. */
+	const reaches = (from, to, seen = new Set()) => graph.get(from).some((d) =>
+	    d === to || (!seen.has(d) && seen.add(d) && reaches(d, to, seen)));
+	for (const m of graph.keys())
+		assert.ok(!reaches(m, m), `${m} is in an import cycle`);
+	/* protocol.js is plain logic: no state, no DOM, no socket. */
+	assert.deepEqual(graph.get('/static/js/protocol.js'), []);
+});
+
 test('a name is asked once; two people chat in real time', async () => {
 	alice = await L.person(browser, bridge.url, null);
 	everyone.push(alice);
