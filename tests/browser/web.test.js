@@ -51,6 +51,37 @@ test('the page is served with a strict CSP and works under it', async () => {
 	}
 });
 
+test('the client is ES modules, served as JavaScript, imported in one direction', async () => {
+	const base = bridge.url.replace(/\/$/, '');
+	const html = await (await fetch(bridge.url)).text();
+	assert.match(html, /<script type="module" src="\/static\/app\.js"><\/script>/);
+	/* Every module the page loads, by following the imports. */
+	const graph = new Map();
+	const todo = ['/static/app.js'];
+	while (todo.length > 0) {
+		const url = todo.shift();
+		if (graph.has(url))
+			continue;
+		const r = await fetch(base + url);
+		assert.equal(r.status, 200, url);
+		assert.match(r.headers.get('content-type'), /^text\/javascript\b/, `${url} is served as JavaScript`);
+		const src = await r.text();
+		const deps = [...src.matchAll(/^import [^;]* from '([^']+)';$/gm)]
+		    .map((m) => new URL(m[1], 'http://x' + url).pathname);
+		graph.set(url, deps);
+		todo.push(...deps);
+	}
+	for (const m of ['protocol', 'store', 'text', 'views', 'connection', 'composer'])
+		assert.ok(graph.has(`/static/js/${m}.js`), `${m}.js is loaded`);
+	/* No cycle: a module never imports, through others, one that imports it. */
+	const reaches = (from, to, seen = new Set()) => graph.get(from).some((d) =>
+	    d === to || (!seen.has(d) && seen.add(d) && reaches(d, to, seen)));
+	for (const m of graph.keys())
+		assert.ok(!reaches(m, m), `${m} is in an import cycle`);
+	/* protocol.js is plain logic: no state, no DOM, no socket. */
+	assert.deepEqual(graph.get('/static/js/protocol.js'), []);
+});
+
 test('a name is asked once; two people chat in real time', async () => {
 	alice = await L.person(browser, bridge.url, null);
 	everyone.push(alice);
@@ -139,6 +170,33 @@ test('direct messages reach only the conversation', async () => {
 	await L.expectRows(alice.page, 'got it');
 	await L.roomButton(bob.page, 'general').click();
 	await L.roomButton(alice.page, 'general').click();
+});
+
+test('a direct message to someone in none of my rooms says they may not get it', async () => {
+	const page = alice.page;
+	const warning = page.locator('#messages li.note', { hasText: 'ghost is in none of your rooms' });
+
+	await L.say(page, '/msg ghost are you there?');
+	assert.equal(await page.locator('#room-title').textContent(), '@ghost');
+	await L.rows(page, 'are you there?').and(page.locator('[data-state="sent"]')).waitFor();
+	await warning.waitFor();
+	assert.match(await warning.textContent(), /reach only people connected/);
+	/* Said once, not under every message. */
+	await L.say(page, 'still there?');
+	await L.rows(page, 'still there?').and(page.locator('[data-state="sent"]')).waitFor();
+	assert.equal(await warning.count(), 1);
+	await L.say(page, '/close');
+	await L.roomButton(page, '@ghost').waitFor({ state: 'detached' });
+
+	/* bob is here: no such line in the conversation with him. */
+	await L.roomButton(page, '@bob').click();
+	await L.say(page, 'you are here, I know');
+	await L.rows(page, 'you are here').and(page.locator('[data-state="sent"]')).waitFor();
+	await L.roomButton(bob.page, '@alice').click();
+	await L.expectRows(bob.page, 'you are here, I know');
+	assert.equal(await page.locator('#messages li.note', { hasText: 'none of your rooms' }).count(), 0);
+	await L.roomButton(page, 'general').click();
+	await L.roomButton(bob.page, 'general').click();
 });
 
 test('room switching and unread counts', async () => {
@@ -314,6 +372,75 @@ test('text the chat refuses is caught before it is sent', async () => {
 	await alice.page.locator('#composer-input').fill('');
 });
 
+test('an error about the text goes when the text is shortened or sent', async () => {
+	const page = alice.page;
+	const box = page.locator('#composer-input');
+	const error = page.locator('#composer-error');
+
+	await box.fill('x'.repeat(8200));
+	await box.press('Enter');
+	await page.locator('#composer-error', { hasText: 'too long: 8200 bytes' }).waitFor();
+	/* Still too long: the count follows the text. */
+	await box.press('Backspace');
+	await page.locator('#composer-error', { hasText: 'too long: 8199 bytes' }).waitFor();
+	/* Short enough: nothing stale stays under the composer. */
+	await box.fill('x'.repeat(100));
+	assert.equal(await error.textContent(), '');
+
+	/* Too long again, then text put in without typing (as a paste by a
+	 * script would) and sent: the error goes with the send. */
+	await box.fill('y'.repeat(8300));
+	await box.press('Enter');
+	await page.locator('#composer-error', { hasText: 'too long' }).waitFor();
+	await page.evaluate(() => {
+		document.getElementById('composer-input').value = 'short enough now';
+	});
+	await box.press('Enter');
+	await L.rows(page, 'short enough now').and(page.locator('[data-state="sent"]')).waitFor();
+	assert.equal(await error.textContent(), '');
+});
+
+test('one person\'s consecutive messages show the name once', async () => {
+	await L.say(bob.page, '/join runs');
+	await bob.page.locator('#room-title', { hasText: '#runs' }).waitFor();
+	await L.say(alice.page, '/join runs');
+	await alice.page.locator('#room-title', { hasText: '#runs' }).waitFor();
+	for (const t of ['run one', 'run two', 'run three'])
+		await L.say(bob.page, t);
+	await L.say(bob.page, '/me runs an action');
+	await L.say(bob.page, 'run four');
+	await L.expectRows(alice.page, 'run four');
+	await L.say(alice.page, 'alice cuts in');
+	await L.expectRows(bob.page, 'alice cuts in');
+	await L.say(bob.page, 'run five');
+	await L.expectRows(alice.page, 'run five');
+
+	try {
+		for (const p of [alice, bob]) {
+			const shown = async (t) => {
+				const r = L.rows(p.page, t);
+				const box = await r.locator('.nick').first().boundingBox();
+				return { cont: /\bcont\b/.test(await r.getAttribute('class')),
+				    nick: box !== null && box.width > 1 };
+			};
+			/* A run: the name on its first line only (still there for
+			 * screen readers). */
+			assert.deepEqual(await shown('run one'), { cont: false, nick: true }, p.name);
+			assert.deepEqual(await shown('run two'), { cont: true, nick: false }, p.name);
+			assert.deepEqual(await shown('run three'), { cont: true, nick: false }, p.name);
+			assert.equal(await L.rows(p.page, 'run two').locator('.nick').textContent(), 'bob');
+			/* An action, or someone else speaking, ends it. */
+			assert.deepEqual(await shown('runs an action'), { cont: false, nick: true }, p.name);
+			assert.deepEqual(await shown('run four'), { cont: false, nick: true }, p.name);
+			assert.deepEqual(await shown('alice cuts in'), { cont: false, nick: true }, p.name);
+			assert.deepEqual(await shown('run five'), { cont: false, nick: true }, p.name);
+		}
+	} finally {
+		await L.roomButton(alice.page, 'general').click();
+		await L.roomButton(bob.page, 'general').click();
+	}
+});
+
 test('reconnect after the bridge restarts: failed and queued messages, nothing lost, nothing twice', async () => {
 	const port = bridge.port;
 
@@ -419,6 +546,41 @@ test('keyboard only: name, send, new line, switch and join rooms', async () => {
 	await carol.context.close();
 });
 
+test('on a phone, the slide-in panels have a close button, and Esc closes them', async () => {
+	const erin = await L.person(browser, bridge.url, 'erin', { viewport: { width: 360, height: 740 } });
+	everyone.push(erin);
+	const page = erin.page;
+	const hidden = (id) => async () => page.locator(id).evaluate((n) =>
+	    getComputedStyle(n).visibility === 'hidden');
+	const shown = (id) => async () => page.locator(id).evaluate((n) =>
+	    getComputedStyle(n).visibility === 'visible');
+
+	await L.until('room list hidden', hidden('#sidebar'));
+	await page.locator('#rooms-toggle').click();
+	await L.until('room list open', shown('#sidebar'));
+	await page.locator('#rooms-close').click();
+	await L.until('room list closed by its button', hidden('#sidebar'));
+	assert.equal(await page.evaluate(() => document.activeElement.id), 'rooms-toggle');
+
+	await page.locator('#users-toggle').click();
+	await L.until('people open', shown('#members'));
+	assert.equal(await page.locator('#members-close').getAttribute('aria-label'),
+	    'Close the list of people');
+	await page.locator('#members-close').click();
+	await L.until('people closed by their button', hidden('#members'));
+	assert.equal(await page.evaluate(() => document.activeElement.id), 'users-toggle');
+
+	await page.locator('#users-toggle').click();
+	await L.until('people open again', shown('#members'));
+	await page.keyboard.press('Escape');
+	await L.until('people closed by Esc', hidden('#members'));
+	await page.locator('#rooms-toggle').click();
+	await L.until('room list open again', shown('#sidebar'));
+	await page.keyboard.press('Escape');
+	await L.until('room list closed by Esc', hidden('#sidebar'));
+	await erin.context.close();
+});
+
 test('notifications are asked for only on request', async () => {
 	const dave = await L.person(browser, bridge.url, 'dave', {
 		beforeLoad: async (context) => {
@@ -483,6 +645,106 @@ test('screenshots at phone and desktop width', async () => {
 	for (const f of made)
 		assert.ok(fs.statSync(f).size > 5000, `${f} is a real picture`);
 	console.log('# screenshots: ' + made.join(' '));
+});
+
+test('while offline, who is here is shown as unknown; it is asked again on reconnect', async () => {
+	const t = L.uniqueTopic('presence');
+	let b = await L.startBridge({ topic: t });
+	try {
+		const frank = await L.person(browser, b.url, 'frank');
+		const gina = await L.person(browser, b.url, 'gina');
+		everyone.push(frank, gina);
+		const page = frank.page;
+
+		await page.locator('#room-sub', { hasText: '2 people here' }).waitFor();
+		assert.equal(await page.locator('#users-count').textContent(), '2');
+		assert.doesNotMatch(await page.locator('#member-list').getAttribute('class'), /\bstale\b/);
+
+		await b.stop('SIGKILL');
+		await page.locator('#status-text', { hasText: /Disconnected|Reconnecting|Offline/ }).waitFor();
+		await page.locator('#room-sub', { hasText: 'Offline: who is here is unknown' }).waitFor();
+		assert.equal(await page.locator('#users-count').textContent(), '');
+		assert.match(await page.locator('#member-list').getAttribute('class'), /\bstale\b/);
+		assert.match(await page.locator('#members-heading').textContent(), /when last online/);
+		/* The last list is still there to read, dimmed. */
+		assert.match(await page.locator('#member-list').textContent(), /gina/);
+		assert.ok(Number(await page.locator('#member-list').evaluate((n) =>
+		    getComputedStyle(n).opacity)) < 1);
+
+		b = await L.startBridge({ topic: t, port: b.port });
+		await L.online(page);
+		await page.locator('#room-sub', { hasText: '2 people here' }).waitFor();
+		await L.until('the list is fresh again', async () => !/\bstale\b/.test(
+		    await page.locator('#member-list').getAttribute('class')));
+		assert.match(await page.locator('#member-list').textContent(), /gina/);
+		assert.equal(await page.locator('#members-heading').textContent(), 'In #general (2)');
+		await frank.context.close();
+		await gina.context.close();
+	} finally {
+		await b.stop();
+	}
+});
+
+test('a server whose history was reset (a new embedded broker) says so, once', async () => {
+	/* An embedded broker that starts afresh looks to a page like a bridge
+	 * on the same address with a new, empty topic: offsets start again. */
+	const t1 = L.uniqueTopic('before-reset'), t2 = L.uniqueTopic('after-reset');
+	let b = await L.startBridge({ topic: t1 });
+	const port = b.port;
+	try {
+		const hank = await L.person(browser, b.url, 'hank');
+		everyone.push(hank);
+		const page = hank.page;
+		const resetNote = page.locator('#messages li.note', { hasText: 'history was reset' });
+
+		await L.say(page, 'said before the reset, one');
+		await L.say(page, 'said before the reset, two');
+		await L.rows(page, 'reset, two').and(page.locator('[data-state="sent"]')).waitFor();
+		await L.say(page, '/join hist');
+		await page.locator('#room-title', { hasText: '#hist' }).waitFor();
+		await L.say(page, 'in #hist before the reset');
+		await L.rows(page, 'in #hist before').and(page.locator('[data-state="sent"]')).waitFor();
+		await L.roomButton(page, 'general').click();
+
+		await b.stop();
+		b = await L.startBridge({ topic: t2, port });
+		await L.online(page);
+		await resetNote.waitFor();
+		assert.match(await resetNote.textContent(),
+		    /The server’s history was reset: the messages above are from before/);
+		L.terminalSend(t2, 'message', 'general', 'tui_tom', 'said after the reset');
+		await L.expectRows(page, 'said after the reset');
+		/* In order: what was before, the line, what came after. */
+		const texts = await page.locator('#messages li.msg .text').allTextContents();
+		const at = (s) => texts.findIndex((x) => x.includes(s));
+		assert.ok(at('reset, two') < at('history was reset') &&
+		    at('history was reset') < at('said after the reset'), JSON.stringify(texts));
+		/* The other room (joined again "since" its last offset) too. */
+		await L.roomButton(page, 'hist').click();
+		await L.expectRows(page, 'in #hist before the reset');
+		await resetNote.waitFor();
+
+		/* A plain restart of the same server is no reset. */
+		await L.say(page, 'in #hist after the reset');
+		await L.rows(page, 'in #hist after').and(page.locator('[data-state="sent"]')).waitFor();
+		await L.roomButton(page, 'general').click();
+		await b.stop();
+		b = await L.startBridge({ topic: t2, port });
+		await L.online(page);
+		await L.say(page, 'after a plain restart');
+		await L.rows(page, 'after a plain restart').and(page.locator('[data-state="sent"]')).waitFor();
+		L.terminalSend(t2, 'message', 'hist', 'tui_tom', 'more in #hist');
+		await L.until('#hist has news', async () => (await L.badge(page, 'hist')) === '1');
+		await L.roomButton(page, 'hist').click();
+		await L.expectRows(page, 'more in #hist');
+		for (const r of ['hist', 'general']) {
+			await L.roomButton(page, r).click();
+			assert.equal(await resetNote.count(), 1, `one reset line in ${r}`);
+		}
+		await hank.context.close();
+	} finally {
+		await b.stop();
+	}
 });
 
 test('no page ever hit a CSP violation or a script error', () => {

@@ -1,0 +1,319 @@
+/*
+ * composer.js - what the user does: the message box (Enter sends,
+ * Shift+Enter a new line, commands), the forms to join a room or message a
+ * person, leaving, and changing one's name. Text the bridge would refuse
+ * is caught here, with the reason under the box.
+ */
+import {
+	NAME_RE, formatTs, leaveFrame, joinFrame, roomsFrame, textProblem,
+	typingFrame, whoFrame
+} from './protocol.js';
+import {
+	S, addRoom, currentRoom, firstRoomKey, insertMsg, loadDms, newRef, note,
+	removeMsg, save, saveDms, saveRooms, seenOnline
+} from './store.js';
+import {
+	announce, autosize, clearError, el, errorAbout, focusComposer,
+	renderAll, renderMessages, renderSidebar, showError, showMembers,
+	switchRoom
+} from './views.js';
+import { connect, dropSocket, send, transmit } from './connection.js';
+
+var TYPING_SEND_MS = 3000;		/* at most one typing frame this often */
+
+/* A message of mine in room: shown at once, then sent (or queued). */
+function post(room, type, text) {
+	var m = {
+		id: null, local: ++S.localSeq, type: room.dm ? 'dm' : type,
+		room: room.dm ? '' : room.name, user: S.me,
+		to: room.dm ? room.name : '', via: 'web', text: text,
+		timestamp: formatTs(new Date()), date: new Date(), own: true,
+		state: 'pending', error: '', ref: null, node: null, mention: false
+	};
+
+	insertMsg(room, m);
+	transmit(room, m);
+	if (room.dm && S.conn === 'online' && !room.offlineNoted &&
+	    !seenOnline(room.name)) {
+		/* The bridge hands a DM only to connections there now; no
+		 * client reads direct messages back from Kafka. */
+		room.offlineNoted = true;
+		note(room, room.name + ' is in none of your rooms and may not be ' +
+		    'online: the message is stored in Kafka, but direct messages ' +
+		    'reach only people connected when they are sent.', 'warn');
+	}
+	renderMessages('send');
+}
+
+export function retry(m) {
+	var room = S.rooms.get(m.roomKey);
+
+	if (room === undefined || m.state !== 'failed')
+		return;
+	removeMsg(room, m);
+	m.local = ++S.localSeq;
+	insertMsg(room, m);
+	transmit(room, m);
+	renderMessages('send');
+}
+
+/* What the composer does with a line. Returns false to keep the text. */
+function submit(text) {
+	var room = currentRoom(), cmd, arg, sp, peer, rest;
+
+	if (text.trim() === '')
+		return true;
+	if (text.charAt(0) === '/' && text.charAt(1) !== '/') {
+		sp = text.search(/\s/);
+		cmd = (sp < 0 ? text.slice(1) : text.slice(1, sp)).toLowerCase();
+		arg = sp < 0 ? '' : text.slice(sp + 1).trim();
+		switch (cmd) {
+		case 'me':
+			if (room === null || arg === '')
+				return fail('Usage: /me does something');
+			if (room.dm)
+				return fail('/me works in rooms, not in direct messages.');
+			if (!checkText(arg))
+				return false;
+			post(room, 'action', arg);
+			return true;
+		case 'join':
+		case 'j':
+			return joinRoom(arg.replace(/^#/, ''), true);
+		case 'part':
+		case 'leave':
+		case 'close':
+			if (arg !== '')
+				leaveRoom(arg.charAt(0) === '@' ? arg : arg.replace(/^#/, ''));
+			else if (room !== null)
+				leaveRoom(room.key);
+			return true;
+		case 'msg':
+		case 'query':
+			sp = arg.search(/\s/);
+			peer = (sp < 0 ? arg : arg.slice(0, sp)).replace(/^@/, '');
+			rest = sp < 0 ? '' : arg.slice(sp + 1).trim();
+			if (!openDm(peer))
+				return false;
+			if (rest !== '') {
+				if (!checkText(rest))
+					return false;
+				post(currentRoom(), 'dm', rest);
+			}
+			return true;
+		case 'who':
+			if (room !== null && !room.dm)
+				send(whoFrame(room.name, S.me));
+			showMembers(true);
+			return true;
+		case 'nick':
+			if (!NAME_RE.test(arg))
+				return fail('Usage: /nick name (letters, digits, _ . -)');
+			setName(arg);
+			return true;
+		case 'help':
+			note(room, 'Commands: /me ACTION · /join ROOM · /part [ROOM] · ' +
+			    '/msg USER [TEXT] · /who · /nick NAME · /help. ' +
+			    'Alt+↑/↓ switches rooms, Esc closes panels. ' +
+			    'Start with // to send a line beginning with /.');
+			return true;
+		default:
+			return fail('Unknown command /' + cmd + ' — /help lists them.');
+		}
+	}
+	if (text.charAt(0) === '/')
+		text = text.slice(1);
+	if (room === null)
+		return fail('Join a room first.');
+	if (!checkText(text))
+		return false;
+	post(room, 'message', text);
+	return true;
+}
+
+function fail(text) {
+	showError(text);
+	return false;
+}
+
+function checkText(text) {
+	var problem = textProblem(text);
+
+	if (problem !== null)
+		showError(problem, 'text');
+	return problem === null;
+}
+
+/* The text changed: an error about the old text is judged again. */
+function recheckText() {
+	var text = el.input.value;
+
+	if (errorAbout !== 'text')
+		return;
+	if (text.charAt(0) === '/' && text.charAt(1) !== '/')
+		text = text.replace(/^\/me\s+/i, '');
+	if (text === '' || checkText(text))
+		clearError();
+}
+
+function sendTyping() {
+	var room = currentRoom(), now = Date.now();
+
+	if (room === null || room.dm || S.conn !== 'online' ||
+	    now - S.typingSent < TYPING_SEND_MS)
+		return;
+	S.typingSent = now;
+	send(typingFrame(room.name, S.me));
+}
+
+function joinRoom(name, announceErrors) {
+	var room;
+
+	if (!NAME_RE.test(name)) {
+		if (announceErrors)
+			showError('Room names are 1 to 32 letters, digits, _ . or -, ' +
+			    'starting with a letter, digit or _.');
+		return false;
+	}
+	if (S.rooms.has(name)) {
+		switchRoom(name);
+		return true;
+	}
+	room = addRoom(name, false);
+	if (S.conn === 'online') {
+		room.joinRef = newRef('join', { room: room.key });
+		send(joinFrame(name, S.me, room.joinRef, null));
+	}
+	switchRoom(room.key);
+	return true;
+}
+
+export function openDm(peer) {
+	if (!NAME_RE.test(peer)) {
+		showError('User names are 1 to 32 letters, digits, _ . or -.');
+		return false;
+	}
+	if (peer === S.me) {
+		showError('That is you.');
+		return false;
+	}
+	addRoom(peer, true);
+	switchRoom('@' + peer);
+	return true;
+}
+
+function leaveRoom(key) {
+	var room = S.rooms.get(key);
+
+	if (room === undefined)
+		return false;
+	if (!room.dm)
+		send(leaveFrame(room.name, S.me, newRef('leave')));
+	S.rooms.delete(key);
+	room.msgs.slice().forEach(function (m) {
+		removeMsg(room, m);
+	});
+	saveRooms();
+	if (room.dm)
+		saveDms();
+	if (S.current === key)
+		switchRoom(firstRoomKey());
+	else
+		renderSidebar();
+	announce('Left ' + (room.dm ? 'the conversation with ' + room.name : '#' + room.name));
+	return true;
+}
+
+export function setName(name) {
+	var old = S.me;
+
+	S.me = name;
+	save('user', name);
+	el.meName.textContent = name;
+	el.meName.className = 'nick u-c' + kchatUserColour(name);
+	if (old !== null && old !== name) {
+		/* The bridge binds a name to its connection: take a new one. */
+		S.rooms.forEach(function (r) {
+			r.msgs.forEach(function (m) {
+				m.own = m.user === name;
+				m.node = null;
+			});
+			if (r.dm)
+				S.rooms.delete(r.key);
+		});
+		loadDms();
+		if (S.current === null || !S.rooms.has(S.current))
+			S.current = firstRoomKey();
+		dropSocket(1000, 'new name');
+		S.attempt = 0;
+		connect();
+		renderAll('switch');
+	}
+}
+
+/* The message box, the forms of the sidebar and the Leave button. */
+export function bindComposer() {
+	el.composer.addEventListener('submit', function (ev) {
+		ev.preventDefault();
+		/* What is said under the composer was about the last attempt. */
+		clearError();
+		if (submit(el.input.value)) {
+			el.input.value = '';
+			autosize();
+		}
+		focusComposer();
+	});
+	el.input.addEventListener('keydown', function (ev) {
+		if (ev.key === 'Enter' && !ev.shiftKey && !ev.isComposing &&
+		    !ev.altKey && !ev.ctrlKey && !ev.metaKey) {
+			ev.preventDefault();
+			el.composer.requestSubmit();
+		}
+	});
+	el.input.addEventListener('input', function () {
+		autosize();
+		recheckText();
+		if (el.input.value !== '' && el.input.value.charAt(0) !== '/')
+			sendTyping();
+	});
+
+	el.joinForm.addEventListener('submit', function (ev) {
+		var name = el.joinInput.value.trim().replace(/^#/, '');
+
+		ev.preventDefault();
+		if (!NAME_RE.test(name)) {
+			el.joinError.textContent = name === '' ? 'Type a room name.' :
+			    'Room names: up to 32 letters, digits, _ . or -.';
+			return;
+		}
+		el.joinError.textContent = '';
+		el.joinInput.value = '';
+		joinRoom(name, true);
+		focusComposer();
+	});
+	el.joinInput.addEventListener('focus', function () {
+		send(roomsFrame(S.me, newRef('rooms')));
+	});
+	el.dmForm.addEventListener('submit', function (ev) {
+		var name = el.dmInput.value.trim().replace(/^@/, '');
+
+		ev.preventDefault();
+		if (!NAME_RE.test(name) || name === S.me) {
+			el.dmError.textContent = name === S.me ? 'That is you.' :
+			    'Type a user name.';
+			return;
+		}
+		el.dmError.textContent = '';
+		el.dmInput.value = '';
+		openDm(name);
+		focusComposer();
+	});
+
+	el.leave.addEventListener('click', function () {
+		var room = currentRoom();
+
+		if (room !== null)
+			leaveRoom(room.key);
+		focusComposer();
+	});
+}

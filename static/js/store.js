@@ -1,0 +1,499 @@
+/*
+ * store.js - the page's state: who I am, the connection's bookkeeping
+ * (S), the rooms and direct-message conversations with their messages,
+ * and what is kept on this device (localStorage). No DOM: what the views
+ * must redraw is said through hooks, which views.js fills in.
+ *
+ * Messages of a room are kept sorted by (timestamp, id) and de-duplicated
+ * by id, so live records, history pages and the history merged after a
+ * reconnect can arrive in any order without duplicates. What to ask for is
+ * decided by Kafka offsets (each record carries its offset in the room's
+ * partition): a rejoin asks for everything after the last offset seen
+ * ("since"), older pages and gaps for what lies below the lowest offset
+ * held ("before_offset"), never by comparing ids or times.
+ */
+import {
+	CHAT_TYPES, KNOWN_TYPES, NAME_RE, formatTs, parseTs, roomKeyOf
+} from './protocol.js';
+
+var DM_KEEP = 200;			/* direct messages remembered per person */
+
+/* What the views do when the state changes under them (views.js sets
+ * them): so that this module never calls up into the DOM. */
+export var hooks = {
+	stateChanged: function (m) {},		/* an own message's state */
+	confirmed: function (m) {},		/* its id and time are known */
+	removed: function (m) {},		/* a message is gone */
+	roomsChanged: function () {},		/* a conversation was added */
+	typingChanged: function (room) {},
+	noted: function (room) {},		/* a local line was added */
+	fresh: function (room, m) {}		/* a new live message */
+};
+
+export var S = {
+	me: null,		/* user name */
+	clientId: null,
+	ws: null,
+	conn: 'idle',		/* idle, connecting, online, waiting */
+	everOnline: false,
+	attempt: 0,
+	retryTimer: null,
+	retryAt: 0,
+	pingRef: null,
+	pingSent: 0,
+	outq: [],		/* frames waiting for the rate limit */
+	tokens: 18,
+	tokenAt: 0,
+	drainTimer: null,
+	rooms: new Map(),	/* key ("general", "@bob") -> room */
+	current: null,
+	refSeq: 0,
+	reqs: new Map(),	/* ref -> { kind, ... } */
+	localSeq: 0,
+	typingSent: 0,
+	notify: false,
+	connEpoch: 0,		/* counts connections: presence older is stale */
+	hello: null,
+	pageSize: 50
+};
+
+export function load(key, fallback) {
+	try {
+		var v = window.localStorage.getItem('kchat.' + key);
+		return v === null ? fallback : JSON.parse(v);
+	} catch (e) {
+		return fallback;
+	}
+}
+
+export function save(key, value) {
+	try {
+		window.localStorage.setItem('kchat.' + key, JSON.stringify(value));
+	} catch (e) {
+		/* private mode or full: the page still works, it just forgets */
+	}
+}
+
+export function saveRooms() {
+	var rooms = [], dms = [];
+
+	S.rooms.forEach(function (r) {
+		(r.dm ? dms : rooms).push(r.name);
+	});
+	save('rooms', { rooms: rooms, dms: dms, current: S.current });
+}
+
+var dmSaveTimer = null;
+
+export function saveDms() {
+	if (dmSaveTimer !== null)
+		return;
+	dmSaveTimer = setTimeout(function () {
+		var all = {};
+
+		dmSaveTimer = null;
+		S.rooms.forEach(function (r) {
+			if (!r.dm)
+				return;
+			all[r.name] = r.msgs.filter(function (m) {
+				return m.id && m.type === 'dm';
+			}).slice(-DM_KEEP).map(function (m) {
+				return { id: m.id, type: 'dm', room: m.room, username: m.user,
+				    to: m.to, message: m.text, timestamp: m.timestamp };
+			});
+		});
+		save('dm.' + S.me, all);
+	}, 300);
+}
+
+export function randomId() {
+	var a = new Uint8Array(12), s = '', i;
+
+	window.crypto.getRandomValues(a);
+	for (i = 0; i < a.length; i++)
+		s += (a[i] + 0x100).toString(16).slice(1);
+	return s;
+}
+
+function escapeRe(s) {
+	return s.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
+}
+
+export function mentionRe() {
+	return new RegExp('(^|[^A-Za-z0-9_.-])(' + escapeRe(S.me) +
+	    ')(?![A-Za-z0-9_-])', 'i');
+}
+
+function mentions(text) {
+	return S.me !== null && typeof text === 'string' && mentionRe().test(text);
+}
+
+function newRoom(name, dm) {
+	return {
+		key: dm ? '@' + name : name,
+		name: name,
+		dm: dm,
+		msgs: [],		/* sorted by m.key */
+		byId: new Map(),
+		days: new Map(),	/* day key -> separator node */
+		groups: new Map(),	/* first id -> joins and leaves shown as one */
+		unread: 0,
+		mention: false,
+		more: false,
+		loaded: dm,		/* DMs have no server history */
+		loadingOlder: false,
+		resumeKey: null,	/* newest message key when the connection dropped */
+		lastOffset: null,	/* highest record offset seen in this room */
+		lowOffset: null,	/* lowest: older pages are asked for below it */
+		resumeOffset: null,	/* lastOffset when the connection dropped */
+		gapPages: 0,
+		wasReset: false,	/* its server's history was reset */
+		members: [],
+		membersEpoch: -1,	/* S.connEpoch of the last presence */
+		offlineNoted: false,	/* "not online" said in this DM */
+		typing: new Map(),	/* user -> expiry (ms) */
+		joinRef: null
+	};
+}
+
+export function addRoom(name, dm) {
+	var key = dm ? '@' + name : name, r = S.rooms.get(key);
+
+	if (r === undefined) {
+		r = newRoom(name, dm);
+		S.rooms.set(key, r);
+		saveRooms();
+	}
+	return r;
+}
+
+export function currentRoom() {
+	return S.current === null ? null : S.rooms.get(S.current) || null;
+}
+
+export function sortedKeys(dm) {
+	var keys = [];
+
+	S.rooms.forEach(function (r) {
+		if (r.dm === dm)
+			keys.push(r.key);
+	});
+	return keys.sort(function (a, b) {
+		return a.toLowerCase() < b.toLowerCase() ? -1 : 1;
+	});
+}
+
+export function firstRoomKey() {
+	var keys = sortedKeys(false).concat(sortedKeys(true));
+
+	return keys.length > 0 ? keys[0] : null;
+}
+
+function makeKey(m) {
+	if (m.type === 'note')
+		return m.timestamp + ' ~' + m.local;
+	if (m.id)
+		return m.timestamp + ' ' + m.id;
+	return '~' + ('000000000' + m.local).slice(-10);	/* unsent: last */
+}
+
+function findIndex(room, key) {
+	var lo = 0, hi = room.msgs.length;
+
+	while (lo < hi) {
+		var mid = (lo + hi) >> 1;
+
+		if (room.msgs[mid].key < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+export function insertMsg(room, m) {
+	m.key = makeKey(m);
+	room.msgs.splice(findIndex(room, m.key), 0, m);
+	if (m.id)
+		room.byId.set(m.id, m);
+}
+
+export function removeMsg(room, m) {
+	var i = room.msgs.indexOf(m);
+
+	if (i >= 0)
+		room.msgs.splice(i, 1);
+	if (m.id && room.byId.get(m.id) === m)
+		room.byId.delete(m.id);
+	hooks.removed(m);
+}
+
+/* An own message learns its id and timestamp (ack or read back). */
+export function confirmMsg(room, m, id, timestamp) {
+	var other = room.byId.get(id);
+
+	var i;
+
+	if (other !== undefined && other !== m) {
+		removeMsg(room, m);	/* already shown under its id */
+		return other;
+	}
+	if ((i = room.msgs.indexOf(m)) >= 0)
+		room.msgs.splice(i, 1);	/* re-sorted below under its new key */
+	m.id = id;
+	m.timestamp = timestamp || m.timestamp;
+	m.date = parseTs(m.timestamp) || m.date;
+	insertMsg(room, m);
+	setState(m, 'sent');
+	hooks.confirmed(m);
+	if (room.dm)
+		saveDms();
+	return m;
+}
+
+export function setState(m, state) {
+	m.state = state;
+	hooks.stateChanged(m);
+}
+
+/*
+ * Adds one chat record. how: 'live', 'history' or 'stored'. Returns the
+ * message when it is new, else null.
+ */
+export function addRecord(rec, how) {
+	var type = rec.type || 'message', key, room, m, i, p, date;
+
+	if (!KNOWN_TYPES[type] || typeof rec.username !== 'string')
+		return null;
+	if ((date = parseTs(rec.timestamp)) === null)
+		return null;
+	if ((key = roomKeyOf({ type: type, room: rec.room, username: rec.username,
+	    to: rec.to }, S.me)) === null)
+		return null;
+	room = S.rooms.get(key);
+	if (room === undefined) {
+		if (type !== 'dm')
+			return null;	/* a room we left: ignore */
+		room = addRoom(key.slice(1), true);
+		hooks.roomsChanged();
+	}
+	/* Live records come in offset order, after every record held: one
+	 * below them is from a server that started its history afresh. */
+	if (how === 'live' && !room.dm && typeof rec.offset === 'number' &&
+	    room.lastOffset !== null && rec.offset <= room.lastOffset &&
+	    !(rec.id && room.byId.has(rec.id)))
+		historyReset(room);
+	if (!room.dm && typeof rec.offset === 'number' && rec.offset >= 0) {
+		if (room.lastOffset === null || rec.offset > room.lastOffset)
+			room.lastOffset = rec.offset;
+		if (room.lowOffset === null || rec.offset < room.lowOffset)
+			room.lowOffset = rec.offset;
+	}
+	if (rec.id && room.byId.has(rec.id)) {
+		p = room.byId.get(rec.id);
+		if (typeof rec.offset === 'number' && typeof p.offset !== 'number')
+			p.offset = rec.offset;
+		return null;	/* seen already: de-duplicated by id */
+	}
+
+	/* Our own record read back: it confirms the unsent one with its id
+	 * (or, for a message sent without one, the oldest with its text). */
+	if (rec.username === S.me && CHAT_TYPES[type] && rec.id) {
+		for (i = 0; i < room.msgs.length; i++) {
+			p = room.msgs[i];
+			if (!p.id && p.own && p.cid === rec.id) {
+				p.offset = typeof rec.offset === 'number' ? rec.offset : null;
+				confirmMsg(room, p, rec.id, rec.timestamp);
+				return null;
+			}
+		}
+		for (i = 0; i < room.msgs.length; i++) {
+			p = room.msgs[i];
+			if (!p.id && p.own && !p.cid && p.type === type &&
+			    p.text === rec.message) {
+				confirmMsg(room, p, rec.id, rec.timestamp);
+				return null;
+			}
+		}
+	}
+
+	m = {
+		id: rec.id || null,
+		offset: typeof rec.offset === 'number' ? rec.offset : null,
+		local: ++S.localSeq,
+		type: type,
+		room: rec.room,
+		user: rec.username,
+		to: rec.to || '',
+		via: rec.via || '',
+		text: typeof rec.message === 'string' ? rec.message : '',
+		timestamp: rec.timestamp,
+		date: date,
+		own: rec.username === S.me,
+		state: 'sent',
+		error: '',
+		ref: null,
+		node: null,
+		mention: false
+	};
+	if (m.id === null)
+		m.id = 'noid-' + m.local;
+	m.mention = CHAT_TYPES[type] && !m.own &&
+	    (mentions(m.text) || (type === 'dm' && how === 'live'));
+	insertMsg(room, m);
+	if (room.typing.delete(m.user))
+		hooks.typingChanged(room);
+	if (room.dm && how !== 'stored')
+		saveDms();
+	noteNew(room, m, how);
+	return m;
+}
+
+/* Unread counts and mentions; a live one is told to the views (the live
+ * region, notifications). */
+function noteNew(room, m, how) {
+	var fresh = how === 'live' ||
+	    (how === 'history' && room.resumeKey !== null && m.key > room.resumeKey);
+
+	if (!fresh || !CHAT_TYPES[m.type] || m.own)
+		return;
+	if (room.key !== S.current) {
+		room.unread++;
+		if (m.mention || room.dm)
+			room.mention = true;
+	}
+	if (how === 'live')
+		hooks.fresh(room, m);
+}
+
+/* Local lines (help, errors) shown in a room, never sent; after the
+ * message with timestamp after (a bridge timestamp) if given, else now. */
+export function note(room, text, kind, after) {
+	var m;
+
+	if (room === null)
+		return;
+	m = {
+		id: null, local: ++S.localSeq, type: 'note', user: '', text: text,
+		timestamp: after || formatTs(new Date()), date: new Date(), own: false,
+		state: 'sent', node: null, kind: kind || 'info', mention: false
+	};
+	insertMsg(room, m);
+	hooks.noted(room);
+}
+
+export function newRef(kind, data) {
+	var ref = kind + (++S.refSeq).toString(36);
+
+	data = data || {};
+	data.kind = kind;
+	S.reqs.set(ref, data);
+	return ref;
+}
+
+/* Who is in room, as a presence frame says (on this connection). */
+export function setMembers(room, users) {
+	room.members = users.filter(function (u) {
+		return typeof u === 'string';
+	}).sort(function (a, b) {
+		return a.toLowerCase() < b.toLowerCase() ? -1 : 1;
+	});
+	room.membersEpoch = S.connEpoch;
+	/* Someone a DM said was not online is back: say it again next time. */
+	room.members.forEach(function (u) {
+		var dm = S.rooms.get('@' + u);
+
+		if (dm !== undefined)
+			dm.offlineNoted = false;
+	});
+}
+
+/* Whether room's list of people is from this connection (else stale). */
+export function membersKnown(room) {
+	return S.conn === 'online' && room.membersEpoch === S.connEpoch;
+}
+
+/* Whether peer is in any room of ours, as far as presence says. */
+export function seenOnline(peer) {
+	var found = false;
+
+	S.rooms.forEach(function (r) {
+		if (!r.dm && membersKnown(r) && r.members.indexOf(peer) >= 0)
+			found = true;
+	});
+	return found;
+}
+
+/*
+ * Whether the server still has the history seen before the connection
+ * dropped (room.resumeOffset: the last offset seen), judged from the first
+ * page after it: 'same', 'reset' (its offsets went backwards: an embedded
+ * broker that started afresh) or 'unknown' (an empty page "since" the last
+ * offset: nothing new, or nothing at all; a probe tells).
+ */
+export function historyVerdict(room, f, msgs) {
+	var high = null, at = null, had = null, i;
+
+	for (i = 0; i < msgs.length; i++) {
+		if (msgs[i] === null || typeof msgs[i].offset !== 'number')
+			continue;
+		if (high === null || msgs[i].offset > high)
+			high = msgs[i].offset;
+		if (msgs[i].offset === room.resumeOffset)
+			at = msgs[i];
+	}
+	if (typeof f.since === 'number')
+		return high !== null ? 'same' : 'unknown';
+	/* A page of the newest records: the last one seen is among them,
+	 * under its id, unless the history is not the same any more. */
+	if (msgs.length === 0)
+		return 'reset';
+	if (high === null)
+		return 'same';	/* records without offsets: cannot tell */
+	if (high < room.resumeOffset)
+		return 'reset';
+	for (i = 0; i < room.msgs.length && at !== null; i++) {
+		if (room.msgs[i].offset === room.resumeOffset)
+			had = room.msgs[i];
+	}
+	return at !== null && had !== null && at.id !== had.id ? 'reset' : 'same';
+}
+
+/*
+ * The server's history of room is not the one seen before (an embedded
+ * broker started afresh): its offsets mean nothing now, and the user is
+ * told that what is above came from before.
+ */
+export function historyReset(room) {
+	var last = null, i;
+
+	for (i = 0; i < room.msgs.length; i++) {
+		if (room.msgs[i].type !== 'note' && room.msgs[i].id)
+			last = room.msgs[i];
+		room.msgs[i].offset = null;
+	}
+	room.lastOffset = null;
+	room.lowOffset = null;
+	room.resumeOffset = null;
+	room.resumeKey = null;
+	room.gapPages = 0;
+	room.wasReset = true;
+	note(room, 'The server\u2019s history was reset: the messages above ' +
+	    'are from before and are no longer on the server.', 'warn',
+	    last !== null ? last.timestamp : null);
+}
+
+export function loadDms() {
+	var all = load('dm.' + S.me, {}), peer;
+
+	for (peer in all) {
+		if (!Object.prototype.hasOwnProperty.call(all, peer) ||
+		    !NAME_RE.test(peer) || !Array.isArray(all[peer]))
+			continue;
+		addRoom(peer, true);
+		all[peer].forEach(function (rec) {
+			if (rec !== null && typeof rec === 'object')
+				addRecord(rec, 'stored');
+		});
+	}
+}

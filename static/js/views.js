@@ -1,0 +1,844 @@
+/*
+ * views.js - the DOM: every piece of the page drawn from the state in
+ * store.js, patched rather than rebuilt, and the page's own behaviour
+ * (drawers, focus, notifications, switching rooms). It never sends:
+ * buttons that must (older messages, Retry, a person to message) call
+ * the actions app.js fills in.
+ * User text goes in through text.js only. No inline script or style, so
+ * the bridge can send "Content-Security-Policy: default-src 'self'".
+ */
+import {
+	S, currentRoom, hooks, membersKnown, save, saveRooms, sortedKeys
+} from './store.js';
+import {
+	appendLines, appendRich, dayKey, dayLabel, inert, nickNode, timeLabel
+} from './text.js';
+
+/* What buttons drawn here do beyond the page (app.js sets them). */
+export var actions = {
+	older: function (room) {},	/* ask for older messages of room */
+	retry: function (m) {},		/* send a failed message again */
+	openDm: function (user) {}	/* open a conversation with user */
+};
+
+var GROUP_MS = 5 * 60 * 1000;		/* one person's run: name shown once */
+
+/* The page's elements, by the names the code uses (see bindElements). */
+export var el = {};
+
+/* Finds the elements of index.html; the store's hooks redraw from now on. */
+export function bindElements() {
+	[
+		['welcome', 'welcome'], ['welcomeForm', 'welcome-form'],
+		['welcomeName', 'welcome-name'], ['welcomeError', 'welcome-error'],
+		['welcomeCancel', 'welcome-cancel'], ['app', 'app'],
+		['roomsToggle', 'rooms-toggle'], ['roomsBadge', 'rooms-toggle-badge'],
+		['roomTitle', 'room-title'], ['roomSub', 'room-sub'],
+		['status', 'status'], ['statusText', 'status-text'],
+		['countdown', 'status-countdown'],
+		['retryNow', 'retry-now'], ['notify', 'notify-toggle'],
+		['notifyLabel', 'notify-label'], ['usersToggle', 'users-toggle'],
+		['usersCount', 'users-count'], ['leave', 'leave-room'],
+		['sidebar', 'sidebar'], ['roomList', 'room-list'],
+		['joinForm', 'join-form'], ['joinInput', 'join-input'],
+		['joinError', 'join-error'], ['activeRooms', 'active-rooms'],
+		['dmList', 'dm-list'], ['dmForm', 'dm-form'], ['dmInput', 'dm-input'],
+		['dmError', 'dm-error'], ['meName', 'me-name'],
+		['changeName', 'change-name'], ['scroller', 'scroller'],
+		['older', 'older'], ['messages', 'messages'], ['empty', 'empty'],
+		['typing', 'typing'], ['composer', 'composer'],
+		['composerLabel', 'composer-label'], ['input', 'composer-input'],
+		['send', 'send'], ['composerError', 'composer-error'],
+		['members', 'members'], ['membersHeading', 'members-heading'],
+		['memberList', 'member-list'], ['scrim', 'scrim'],
+		['announce', 'announce'], ['jump', 'jump'],
+		['roomsClose', 'rooms-close'], ['membersClose', 'members-close']
+	].forEach(function (p) {
+		el[p[0]] = document.getElementById(p[1]);
+	});
+
+	hooks.stateChanged = function (m) {
+		if (m.node !== null)
+			fillState(m);
+	};
+	hooks.confirmed = function (m) {
+		if (m.node !== null) {
+			m.node.dataset.id = m.id;
+			fillTime(m, m.node.querySelector('time'));
+		}
+	};
+	hooks.removed = function (m) {
+		if (m.node && m.node.parentNode)
+			m.node.parentNode.removeChild(m.node);
+	};
+	hooks.roomsChanged = renderSidebar;
+	hooks.typingChanged = function (room) {
+		if (room.key === S.current)
+			renderTyping();
+	};
+	hooks.noted = function (room) {
+		if (room.key === S.current)
+			renderMessages('append');
+	};
+	hooks.fresh = noticeNew;
+}
+
+/* A new live message: the live region, and a notification when it is
+ * for me and I am not looking. */
+function noticeNew(room, m) {
+	var here = room.key === S.current && !document.hidden;
+
+	if (room.key === S.current)
+		announce(m.user + (m.type === 'action' ? ' ' : ': ') + inert(m.text));
+	else if (m.mention || room.dm)
+		announce((room.dm ? 'Direct message from ' : 'Mention in #' + room.name +
+		    ' from ') + m.user + ': ' + inert(m.text));
+	if ((m.mention || room.dm) && !here)
+		notifyDesktop(room, m);
+}
+
+/* The active rooms the bridge knows, offered when joining one. */
+export function renderActiveRooms(active) {
+	var list = el.activeRooms;
+
+	while (list.firstChild)
+		list.removeChild(list.firstChild);
+	active.forEach(function (a) {
+		var o;
+
+		if (a === null || typeof a.room !== 'string' || S.rooms.has(a.room))
+			return;
+		o = document.createElement('option');
+		o.value = a.room;
+		o.textContent = a.room + (typeof a.users === 'number' ?
+		    ' (' + a.users + ')' : '');
+		list.appendChild(o);
+	});
+}
+
+export function renderAll(how) {
+	renderHeader();
+	renderSidebar();
+	renderMessages(how || 'append');
+	renderMembers();
+	renderTyping();
+	renderComposer();
+}
+
+export function renderStatus() {
+	var text, cls, countdown = '';
+
+	switch (S.conn) {
+	case 'online':
+		text = 'Connected';
+		cls = 'online';
+		break;
+	case 'connecting':
+		text = S.everOnline ? 'Reconnecting…' : 'Connecting…';
+		cls = 'connecting';
+		break;
+	case 'waiting': {
+		var secs = Math.max(0, Math.ceil((S.retryAt - Date.now()) / 1000));
+
+		text = navigator.onLine === false ? 'Offline' : 'Disconnected';
+		countdown = secs > 0 ? 'retrying in ' + secs + ' s' : 'retrying…';
+		cls = 'offline';
+		break;
+	}
+	default:
+		text = 'Not connected';
+		cls = 'offline';
+	}
+	if (el.statusText.textContent !== text)
+		el.statusText.textContent = text;
+	if (el.countdown.textContent !== countdown)
+		el.countdown.textContent = countdown;
+	el.status.className = 'status ' + cls;
+	el.status.dataset.state = S.conn;
+	el.retryNow.hidden = S.conn !== 'waiting';
+	document.body.dataset.conn = S.conn;
+}
+
+export function renderHeader() {
+	var room = currentRoom(), n, total = 0, mention = false;
+
+	if (room === null) {
+		el.roomTitle.textContent = 'No room';
+		el.roomSub.textContent = 'Join a room to start chatting';
+		el.usersCount.textContent = '';
+		el.leave.hidden = true;
+	} else {
+		el.roomTitle.textContent = room.dm ? '@' + room.name : '#' + room.name;
+		if (room.dm) {
+			el.roomSub.textContent = 'Direct message';
+			el.usersCount.textContent = '';
+		} else {
+			n = room.members.length;
+			el.roomSub.textContent = S.conn !== 'online' ?
+			    'Offline: who is here is unknown' : !membersKnown(room) ?
+			    'Asking who is here…' :
+			    n === 1 ? '1 person here' : n + ' people here';
+			el.usersCount.textContent = membersKnown(room) && n > 0 ?
+			    String(n) : '';
+		}
+		el.leave.hidden = false;
+		el.leave.textContent = room.dm ? 'Close' : 'Leave';
+		el.leave.setAttribute('aria-label', room.dm ?
+		    'Close the conversation with ' + room.name : 'Leave #' + room.name);
+	}
+	S.rooms.forEach(function (r) {
+		total += r.unread;
+		mention = mention || r.mention;
+	});
+	el.roomsBadge.hidden = total === 0;
+	el.roomsBadge.textContent = total > 99 ? '99+' : String(total);
+	el.roomsBadge.classList.toggle('hot', mention);
+	document.title = (total > 0 ? '(' + total + ') ' : '') +
+	    (room === null ? '' : el.roomTitle.textContent + ' — ') + 'kchat';
+}
+
+function roomItem(room) {
+	var li = document.createElement('li'), b = document.createElement('button');
+	var name = document.createElement('span'), badge = document.createElement('span');
+
+	b.type = 'button';
+	b.className = 'room-button';
+	b.dataset.room = room.key;
+	name.className = 'room-name';
+	if (room.dm) {
+		name.appendChild(nickNode(room.name));
+	} else {
+		var hash = document.createElement('span');
+
+		hash.className = 'hash';
+		hash.textContent = '#';
+		hash.setAttribute('aria-hidden', 'true');
+		name.appendChild(hash);
+		name.appendChild(document.createTextNode(room.name));
+	}
+	badge.className = 'badge';
+	b.appendChild(name);
+	b.appendChild(badge);
+	b.addEventListener('click', function () {
+		switchRoom(room.key);
+		focusComposer();
+	});
+	li.appendChild(b);
+	return li;
+}
+
+function renderList(list, dm) {
+	var keys = sortedKeys(dm), want = new Map(), i, li, room, b, badge;
+
+	for (i = 0; i < list.children.length; i++) {
+		li = list.children[i];
+		want.set(li.firstChild.dataset.room, li);
+	}
+	for (i = 0; i < keys.length; i++) {
+		room = S.rooms.get(keys[i]);
+		li = want.get(keys[i]) || roomItem(room);
+		want.delete(keys[i]);
+		if (list.children[i] !== li)
+			list.insertBefore(li, list.children[i] || null);
+		b = li.firstChild;
+		badge = b.lastChild;
+		if (room.key === S.current)
+			b.setAttribute('aria-current', 'page');
+		else
+			b.removeAttribute('aria-current');
+		b.classList.toggle('unread', room.unread > 0);
+		badge.hidden = room.unread === 0;
+		badge.textContent = room.unread > 99 ? '99+' : String(room.unread);
+		badge.classList.toggle('hot', room.mention);
+		b.setAttribute('aria-label', (room.dm ? 'Direct messages with ' + room.name :
+		    'Room ' + room.name) + (room.unread > 0 ? ', ' + room.unread +
+		    ' unread' + (room.mention ? ', mentions you' : '') : ''));
+	}
+	want.forEach(function (node) {
+		list.removeChild(node);
+	});
+}
+
+export function renderSidebar() {
+	renderList(el.roomList, false);
+	renderList(el.dmList, true);
+	renderHeader();
+}
+
+function fillTime(m, t) {
+	t.dateTime = m.date.toISOString();
+	t.textContent = timeLabel(m.date);
+	t.title = m.date.toLocaleString();
+}
+
+function fillState(m) {
+	var s = m.node.querySelector('.state'), b;
+
+	m.node.dataset.state = m.state;
+	m.node.classList.toggle('pending', m.state === 'pending' || m.state === 'queued');
+	m.node.classList.toggle('failed', m.state === 'failed');
+	if (s === null)
+		return;
+	while (s.firstChild)
+		s.removeChild(s.firstChild);
+	switch (m.state) {
+	case 'pending':
+		s.textContent = 'sending…';
+		break;
+	case 'queued':
+		s.textContent = 'waiting for the connection…';
+		break;
+	case 'failed':
+		s.appendChild(document.createTextNode(m.error || 'Not sent'));
+		b = document.createElement('button');
+		b.type = 'button';
+		b.className = 'retry';
+		b.textContent = 'Retry';
+		b.addEventListener('click', function () {
+			actions.retry(m);
+		});
+		s.appendChild(document.createTextNode(' '));
+		s.appendChild(b);
+		break;
+	default:
+		s.textContent = '';
+		var ok = document.createElement('span');
+
+		ok.className = 'sr-only';
+		ok.textContent = 'sent';
+		s.appendChild(ok);
+	}
+}
+
+function buildNode(room, m) {
+	var li = document.createElement('li'), t = document.createElement('time');
+	var body = document.createElement('span'), who, text, st;
+
+	m.roomKey = room.key;
+	m.node = li;
+	li.className = 'msg';
+	li.dataset.id = m.id || '';
+	li.dataset.type = m.type;
+	t.className = 'ts';
+	fillTime(m, t);
+	li.appendChild(t);
+	if (m.type === 'note') {
+		li.classList.add('note', 'note-' + (m.kind || 'info'));
+		body.className = 'text';
+		body.textContent = inert(m.text);
+		li.appendChild(body);
+		return li;
+	}
+	li.dataset.user = m.user;
+	if (m.type === 'join' || m.type === 'leave') {
+		li.classList.add('sys');
+		body.className = 'text';
+		body.appendChild(document.createTextNode(m.type === 'join' ? '→ ' : '← '));
+		body.appendChild(nickNode(m.user));
+		body.appendChild(document.createTextNode(m.type === 'join' ?
+		    ' joined' : ' left'));
+		if (m.text !== '') {
+			body.appendChild(document.createTextNode(' ('));
+			appendRich(body, m.text, true);
+			body.appendChild(document.createTextNode(')'));
+		}
+		li.appendChild(body);
+		return li;
+	}
+	if (m.type === 'action') {
+		li.classList.add('action');
+		who = document.createElement('span');
+		who.className = 'who';
+		who.appendChild(document.createTextNode('* '));
+		who.appendChild(nickNode(m.user));
+	} else {
+		who = document.createElement('span');
+		who.className = 'who';
+		who.appendChild(nickNode(m.user));
+	}
+	li.appendChild(who);
+	text = document.createElement('span');
+	text.className = 'text';
+	appendLines(text, m.text, m.own);
+	li.appendChild(text);
+	if (m.own) {
+		li.classList.add('own');
+		st = document.createElement('span');
+		st.className = 'state';
+		st.setAttribute('aria-live', 'off');
+		li.appendChild(st);
+	}
+	if (m.mention)
+		li.classList.add('mention');
+	if (m.via === 'tui')
+		li.title = 'from the terminal client';
+	fillState(m);
+	return li;
+}
+
+function daySep(room, d) {
+	var k = dayKey(d), n = room.days.get(k);
+
+	if (n === undefined) {
+		n = document.createElement('li');
+		n.className = 'day';
+		n.setAttribute('role', 'separator');
+		var s = document.createElement('span');
+
+		s.textContent = dayLabel(d);
+		n.appendChild(s);
+		room.days.set(k, n);
+	}
+	return n;
+}
+
+function isSys(m) {
+	return m.type === 'join' || m.type === 'leave';
+}
+
+/* Names, at most five, then "and N more". */
+function nameList(parent, names) {
+	var shown = names.slice(0, 5), i;
+
+	for (i = 0; i < shown.length; i++) {
+		if (i > 0)
+			parent.appendChild(document.createTextNode(
+			    i === shown.length - 1 && names.length <= 5 ? ' and ' : ', '));
+		parent.appendChild(nickNode(shown[i]));
+	}
+	if (names.length > 5)
+		parent.appendChild(document.createTextNode(' and ' +
+		    (names.length - 5) + ' more'));
+}
+
+/* One line for several join and leave records (cached by their ids). */
+function sysGroup(room, msgs) {
+	var sig = msgs.map(function (m) { return m.id; }).join(' ');
+	var key = msgs[0].id, g = room.groups.get(key), li, t, body;
+	var joined = [], left = [];
+
+	if (g !== undefined && g.sig === sig)
+		return g.node;
+	msgs.forEach(function (m) {
+		var list = m.type === 'join' ? joined : left;
+
+		if (list.indexOf(m.user) < 0)
+			list.push(m.user);
+	});
+	li = document.createElement('li');
+	li.className = 'msg sys group';
+	li.dataset.type = 'sys';
+	t = document.createElement('time');
+	t.className = 'ts';
+	fillTime(msgs[msgs.length - 1], t);
+	li.appendChild(t);
+	body = document.createElement('span');
+	body.className = 'text';
+	if (joined.length > 0) {
+		body.appendChild(document.createTextNode('→ '));
+		nameList(body, joined);
+		body.appendChild(document.createTextNode(' joined'));
+	}
+	if (left.length > 0) {
+		body.appendChild(document.createTextNode(joined.length > 0 ? ' · ← ' : '← '));
+		nameList(body, left);
+		body.appendChild(document.createTextNode(' left'));
+	}
+	li.appendChild(body);
+	room.groups.set(key, { sig: sig, node: li });
+	return li;
+}
+
+/*
+ * Whether m goes on a run of prev's: the same person's plain messages
+ * within GROUP_MS of each other show the name once (as The Lounge and
+ * Slack do). Actions, joins, notes and a day break end a run.
+ */
+function continues(prev, m) {
+	return prev !== null && m.type === prev.type && m.user === prev.user &&
+	    m.date - prev.date >= 0 && m.date - prev.date < GROUP_MS;
+}
+
+export function atBottom() {
+	var s = el.scroller;
+
+	return s.scrollHeight - s.scrollTop - s.clientHeight < 80;
+}
+
+/*
+ * Patches the message list of the current room. how: 'switch' (new room:
+ * go to the bottom), 'prepend' (older page: keep the view where it is),
+ * 'send' (own message: go to the bottom), 'append' (stick to the bottom
+ * only when already there).
+ */
+export function renderMessages(how) {
+	var room = currentRoom(), list = el.messages, want = [], prevDay = null;
+	var prev = null;	/* the chat message before, while a run may go on */
+	var stick = how === 'switch' || how === 'send' || atBottom();
+	var fromBottom = el.scroller.scrollHeight - el.scroller.scrollTop, i, node, k;
+
+	if (room === null) {
+		while (list.firstChild)
+			list.removeChild(list.firstChild);
+		el.empty.hidden = false;
+		el.empty.textContent = 'You are in no room. Join one from the list.';
+		renderOlder();
+		return;
+	}
+	for (i = 0; i < room.msgs.length; i++) {
+		var m = room.msgs[i], j;
+
+		k = dayKey(m.date);
+		if (k !== prevDay) {
+			want.push(daySep(room, m.date));
+			prevDay = k;
+			prev = null;
+		}
+		/* A run of joins and leaves reads as one line. */
+		for (j = i; j < room.msgs.length && isSys(room.msgs[j]) &&
+		    dayKey(room.msgs[j].date) === k; j++)
+			;
+		if (j - i >= 2) {
+			want.push(sysGroup(room, room.msgs.slice(i, j)));
+			i = j - 1;
+			prev = null;
+			continue;
+		}
+		if (m.node === null || m.roomKey !== room.key)
+			buildNode(room, m);
+		m.node.classList.toggle('cont', continues(prev, m));
+		prev = m.type === 'message' || m.type === 'dm' ? m : null;
+		want.push(m.node);
+	}
+	for (i = 0; i < want.length; i++) {
+		node = list.children[i];
+		if (node !== want[i])
+			list.insertBefore(want[i], node || null);
+	}
+	while (list.children.length > want.length)
+		list.removeChild(list.lastChild);
+	el.empty.hidden = !(room.loaded && room.msgs.length === 0);
+	el.empty.textContent = room.dm ? 'No messages with ' + room.name +
+	    ' yet. Direct messages go only to the two of you (and whoever ' +
+	    'operates the chat\u2019s Kafka).' : 'No messages in #' + room.name +
+	    ' yet. Say hello!';
+	renderOlder();
+	if (how === 'prepend' && !stick)
+		el.scroller.scrollTop = el.scroller.scrollHeight - fromBottom;
+	else if (stick)
+		el.scroller.scrollTop = el.scroller.scrollHeight;
+	if (stick)
+		el.jump.hidden = true;
+	else if (how === 'append')
+		el.jump.hidden = false;
+}
+
+export function renderOlder() {
+	var room = currentRoom(), o = el.older, b;
+
+	while (o.firstChild)
+		o.removeChild(o.firstChild);
+	if (room === null || (room.dm && room.msgs.length === 0) ||
+	    (!room.dm && !room.loaded)) {
+		o.hidden = room === null || room.dm;
+		o.textContent = room !== null && !room.dm ? 'Loading messages…' : '';
+		return;
+	}
+	o.hidden = false;
+	if (room.dm) {
+		o.textContent = 'Direct messages with ' + room.name +
+		    ' are kept on this device only.';
+	} else if (room.loadingOlder) {
+		o.textContent = 'Loading older messages…';
+	} else if (room.more) {
+		b = document.createElement('button');
+		b.type = 'button';
+		b.className = 'text-button';
+		b.textContent = 'Load older messages';
+		b.addEventListener('click', function () {
+			actions.older(currentRoom());
+		});
+		o.appendChild(b);
+	} else if (room.msgs.length > 0) {
+		o.textContent = 'This is the beginning of #' + room.name + '.';
+	} else {
+		o.hidden = true;
+	}
+}
+
+export function renderMembers() {
+	var room = currentRoom(), list = el.memberList;
+
+	while (list.firstChild)
+		list.removeChild(list.firstChild);
+	list.classList.remove('stale');
+	if (room === null || room.dm) {
+		el.membersHeading.textContent = room === null ? 'Nobody here' :
+		    'Conversation';
+		if (room !== null) {
+			[S.me, room.name].forEach(function (u) {
+				var li = document.createElement('li');
+
+				li.appendChild(nickNode(u));
+				list.appendChild(li);
+			});
+		}
+		return;
+	}
+	list.classList.toggle('stale', !membersKnown(room));
+	el.membersHeading.textContent = membersKnown(room) ? 'In #' + room.name +
+	    ' (' + room.members.length + ')' : S.conn !== 'online' ?
+	    'In #' + room.name + ' when last online' : 'In #' + room.name;
+	room.members.forEach(function (u) {
+		var li = document.createElement('li'), b;
+
+		if (u === S.me) {
+			li.appendChild(nickNode(u));
+			li.appendChild(document.createTextNode(' (you)'));
+		} else {
+			b = document.createElement('button');
+			b.type = 'button';
+			b.className = 'member';
+			b.title = 'Send ' + u + ' a direct message';
+			b.setAttribute('aria-label', u + ', send a direct message');
+			b.appendChild(nickNode(u));
+			b.addEventListener('click', function () {
+				actions.openDm(u);
+				focusComposer();
+			});
+			li.appendChild(b);
+		}
+		list.appendChild(li);
+	});
+}
+
+export function renderTyping() {
+	var room = currentRoom(), now = Date.now(), who = [], text;
+
+	if (room !== null) {
+		room.typing.forEach(function (until, u) {
+			if (until > now)
+				who.push(u);
+			else
+				room.typing.delete(u);
+		});
+	}
+	who.sort();
+	text = who.length === 0 ? '' :
+	    who.length === 1 ? who[0] + ' is typing…' :
+	    who.length <= 3 ? who.slice(0, -1).join(', ') + ' and ' +
+	    who[who.length - 1] + ' are typing…' : 'Several people are typing…';
+	if (el.typing.textContent !== text)
+		el.typing.textContent = text;
+}
+
+function renderComposer() {
+	var room = currentRoom();
+	var label = room === null ? 'Join a room first' :
+	    room.dm ? 'Message @' + room.name : 'Message #' + room.name;
+
+	el.composerLabel.textContent = label;
+	el.input.placeholder = label;
+	el.input.disabled = room === null;
+	el.send.disabled = room === null;
+}
+
+export function autosize() {
+	el.input.style.height = 'auto';
+	el.input.style.height = Math.min(el.input.scrollHeight + 2, 200) + 'px';
+}
+
+export function announce(text) {
+	var p = document.createElement('p');
+
+	p.textContent = text.length > 300 ? text.slice(0, 300) + '…' : text;
+	el.announce.appendChild(p);
+	while (el.announce.children.length > 3)
+		el.announce.removeChild(el.announce.firstChild);
+}
+
+var errorTimer = null;
+
+export var errorAbout = null;	/* 'text': the error is about the composer's text */
+
+/* An error under the composer; about 'text' when it judges what is typed,
+ * so that it goes as soon as the text changes (it would be stale). */
+export function showError(text, about) {
+	el.composerError.textContent = text;
+	errorAbout = about || null;
+	clearTimeout(errorTimer);
+	errorTimer = setTimeout(clearError, 8000);
+}
+
+export function clearError() {
+	el.composerError.textContent = '';
+	errorAbout = null;
+	clearTimeout(errorTimer);
+	errorTimer = null;
+}
+
+function notifyDesktop(room, m) {
+	var n;
+
+	if (!S.notify || typeof Notification === 'undefined' ||
+	    Notification.permission !== 'granted')
+		return;
+	try {
+		n = new Notification(room.dm ? m.user + ' (direct message)' :
+		    m.user + ' in #' + room.name, {
+			body: inert(m.text.length > 200 ? m.text.slice(0, 200) + '…' : m.text),
+			tag: 'kchat-' + room.key
+		});
+		n.onclick = function () {
+			window.focus();
+			switchRoom(room.key);
+			n.close();
+		};
+	} catch (e) {
+		/* some platforms allow notifications only from a service worker */
+	}
+}
+
+export function renderNotify() {
+	var supported = typeof Notification !== 'undefined';
+
+	el.notify.hidden = !supported;
+	if (!supported)
+		return;
+	el.notify.setAttribute('aria-pressed', S.notify ? 'true' : 'false');
+	el.notifyLabel.textContent = S.notify ? 'Desktop notifications on' :
+	    'Enable desktop notifications';
+	el.notify.title = S.notify ?
+	    'Desktop notifications for mentions and direct messages: on' :
+	    Notification.permission === 'denied' ?
+	    'Notifications are blocked in this browser\u2019s settings' :
+	    'Desktop notifications for mentions and direct messages: off';
+}
+
+export function toggleNotify() {
+	if (typeof Notification === 'undefined')
+		return;
+	if (S.notify) {
+		S.notify = false;
+		save('notify', false);
+		renderNotify();
+		return;
+	}
+	if (Notification.permission === 'granted') {
+		S.notify = true;
+		save('notify', true);
+		renderNotify();
+		return;
+	}
+	if (Notification.permission === 'denied') {
+		showError('Notifications are blocked for this site in the browser settings.');
+		return;
+	}
+	Notification.requestPermission().then(function (p) {
+		S.notify = p === 'granted';
+		save('notify', S.notify);
+		renderNotify();
+	});
+}
+
+export function openDrawer(which) {
+	var node = which === 'rooms' ? el.sidebar : el.members;
+	var btn = which === 'rooms' ? el.roomsToggle : el.usersToggle;
+
+	closeDrawers();
+	node.classList.add('open');
+	btn.setAttribute('aria-expanded', 'true');
+	el.scrim.hidden = !isNarrow(which);
+	if (which === 'rooms') {
+		var cur = el.sidebar.querySelector('[aria-current="page"]') ||
+		    el.sidebar.querySelector('button, input');
+
+		if (cur !== null)
+			cur.focus();
+	} else {
+		var first = el.members.querySelector('button');
+
+		if (first !== null)
+			first.focus();
+	}
+}
+
+export function closeDrawers() {
+	el.sidebar.classList.remove('open');
+	el.roomsToggle.setAttribute('aria-expanded', 'false');
+	if (isNarrow('members')) {
+		el.members.classList.remove('open');
+		el.usersToggle.setAttribute('aria-expanded', 'false');
+	}
+	el.scrim.hidden = true;
+}
+
+export function isNarrow(which) {
+	return window.matchMedia(which === 'rooms' ? '(max-width: 759px)' :
+	    '(max-width: 1099px)').matches;
+}
+
+export function showMembers(on) {
+	if (isNarrow('members')) {
+		if (on)
+			openDrawer('members');
+		else
+			closeDrawers();
+		return;
+	}
+	document.body.classList.toggle('hide-members', !on);
+	el.members.classList.toggle('open', on);
+	el.usersToggle.setAttribute('aria-expanded', on ? 'true' : 'false');
+	save('members', on);
+}
+
+export function focusComposer() {
+	if (!el.input.disabled)
+		el.input.focus();
+}
+
+function focusRoomButton(key) {
+	var b = el.sidebar.querySelector('button[data-room="' +
+	    (window.CSS && CSS.escape ? CSS.escape(key) : key) + '"]');
+
+	if (b !== null && !isNarrow('rooms'))
+		b.focus();
+}
+
+export function askName(changing) {
+	el.welcome.hidden = false;
+	el.app.hidden = changing ? false : true;
+	el.welcomeCancel.hidden = !changing;
+	el.welcomeName.value = S.me || '';
+	el.welcomeError.textContent = '';
+	el.welcomeName.focus();
+	el.welcomeName.select();
+}
+
+export function switchRoom(key) {
+	var room;
+
+	if (key !== null && !S.rooms.has(key))
+		return;
+	S.current = key;
+	room = currentRoom();
+	if (room !== null) {
+		room.unread = 0;
+		room.mention = false;
+	}
+	saveRooms();
+	clearError();
+	renderAll('switch');
+	closeDrawers();
+}
+
+export function moveRoom(delta) {
+	var keys = sortedKeys(false).concat(sortedKeys(true)), i;
+
+	if (keys.length === 0)
+		return;
+	i = keys.indexOf(S.current);
+	i = (i + delta + keys.length) % keys.length;
+	switchRoom(keys[i]);
+	focusRoomButton(keys[i]);
+}
