@@ -689,11 +689,14 @@ chat_input(struct chat *c, const char *line)
 {
 	const char *p;
 
-	for (p = line; *p == ' ' || *p == '\t'; p++)
+	for (p = line; *p == ' ' || *p == '\t' || *p == '\n'; p++)
 		;
 	if (*p == '\0')
 		return;
-	if (line[0] == '/' && line[1] != '/')
+	/* Several lines (a paste, Ctrl-J) are one message, never commands. */
+	if (strchr(line, '\n') != NULL)
+		chat_say(c, line);
+	else if (line[0] == '/' && line[1] != '/')
 		cmd_dispatch(c, line);
 	else if (line[0] == '/')
 		chat_say(c, line + 1);	/* "//x" says "/x" */

@@ -19,6 +19,8 @@
 #define TUI_SCROLLBACK	1000	/* lines kept per buffer by default */
 #define TUI_HISTORY	50	/* messages fetched on /join by default */
 #define TUI_INPUT_HIST	200	/* input lines remembered for Up/Down */
+#define TUI_INPUT_MAX	65536	/* bytes of input: several messages */
+#define TUI_PASTE_ASK	5	/* more lines than this: ask before sending */
 
 /* ------------------------------------------------------------- xmalloc.c */
 
@@ -315,7 +317,19 @@ size_t		 input_len(struct input *);
 size_t		 input_cursor(struct input *);	/* byte offset */
 /* Cells from the start of the line to the cursor. */
 size_t		 input_cursor_col(struct input *);
+/*
+ * Inserts typed text at the cursor (controls shown as symbols); as much as
+ * fits in TUI_INPUT_MAX: -1 when some did not.
+ */
 int		 input_insert(struct input *, const char *s, size_t n);
+/*
+ * Inserts pasted text: line ends (CR, LF, CR LF) become newlines in the
+ * input, trailing ones dropped; never runs anything. -1 when cut.
+ */
+int		 input_paste(struct input *, const char *s, size_t n);
+void		 input_newline(struct input *);		/* Ctrl-J */
+/* Lines in the input: 1 + its newlines. */
+size_t		 input_lines(struct input *);
 void		 input_set(struct input *, const char *s);
 void		 input_left(struct input *);
 void		 input_right(struct input *);

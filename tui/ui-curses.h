@@ -16,6 +16,10 @@
 #define UI_PAIR_MENTION	(KC_COLOURS + 4)
 #define UI_PAIR_LIST	(KC_COLOURS + 5)
 
+/* Bracketed paste (ESC[200~ ... ESC[201~) as keys of our own. */
+#define UI_KEY_PASTE_START	(KEY_MAX + 1)
+#define UI_KEY_PASTE_END	(KEY_MAX + 2)
+
 struct ui {
 	struct chat	*chat;
 	struct input	*input;
@@ -25,6 +29,9 @@ struct ui {
 	int		 bell;		/* ring at the next draw */
 	int		 list_w;	/* room list width, 0 when hidden */
 	int		 pane_h;	/* message pane height */
+	int		 pasting;	/* inside a bracketed paste */
+	struct kc_buf	 paste;		/* what it brought so far */
+	size_t		 ask;		/* lines: "send them?" is shown */
 };
 
 extern struct ui ui;

@@ -246,10 +246,13 @@ ui_draw_list(int w, int h)
 static void
 ui_draw_status(struct buffer *b, int y, int w)
 {
-	char	 s[512];
+	char	 s[512], ask[96] = "";
 	int	 x;
 
-	snprintf(s, sizeof s, " %s | %s | %s %s%s", chat_user(ui.chat),
+	if (ui.ask > 0)
+		snprintf(ask, sizeof ask, " send %zu lines as one message? "
+		    "Enter sends, Esc edits |", ui.ask);
+	snprintf(s, sizeof s, "%s %s | %s | %s %s%s", ask, chat_user(ui.chat),
 	    b != NULL ? b->name : "-", chat_conn_name(chat_conn(ui.chat)),
 	    chat_brokers(ui.chat),
 	    b != NULL && b->scroll > 0 ? " | -- more below (PgDn) --" : "");
@@ -261,15 +264,34 @@ ui_draw_status(struct buffer *b, int y, int w)
 	attrset(A_NORMAL);
 }
 
-/* The input line scrolls sideways to keep the cursor in view. */
-static void
+/* Cells of input text: a newline shows as one cell, U+2424. */
+static size_t
+ui_input_width(const char *t, size_t len)
+{
+	size_t	 off = 0, n, w = 0;
+	uint32_t cp;
+
+	while (off < len) {
+		if ((n = utf8_next(t + off, len - off, &cp)) == 0)
+			n = 1;
+		w += cp == '\n' ? 1 : (size_t)utf8_cpwidth(cp);
+		off += n;
+	}
+	return w;
+}
+
+/*
+ * The input line scrolls sideways to keep the cursor in view; newlines in
+ * it (a paste, Ctrl-J) show as U+2424. Returns the cursor's column.
+ */
+static int
 ui_draw_input(struct buffer *b, int y, int w)
 {
 	const char	*t = input_text(ui.input);
 	char		 prompt[KC_NAME_MAX + 8];
 	size_t		 off = 0, n, cur = input_cursor(ui.input);
 	uint32_t	 cp;
-	int		 pw, avail, x;
+	int		 pw, avail, x, cw, cx;
 
 	snprintf(prompt, sizeof prompt, "[%s] ", b != NULL ? b->name : "-");
 	pw = (int)utf8_width(prompt, strlen(prompt));
@@ -280,32 +302,36 @@ ui_draw_input(struct buffer *b, int y, int w)
 	if (avail < 1)
 		avail = 1;
 	/* Skip characters until the cursor fits. */
-	while (off < cur && (int)utf8_width(t + off, cur - off) > avail) {
+	while (off < cur && (int)ui_input_width(t + off, cur - off) > avail) {
 		if ((n = utf8_next(t + off, strlen(t + off), &cp)) == 0)
 			n = 1;
 		off += n;
 	}
+	cx = pw + (int)ui_input_width(t + off, cur - off);
 	x = pw;
 	while (t[off] != '\0') {
 		if ((n = utf8_next(t + off, strlen(t + off), &cp)) == 0)
 			n = 1;
-		if (x + utf8_cpwidth(cp) > w)
+		cw = cp == '\n' ? 1 : utf8_cpwidth(cp);
+		if (x + cw > w)
 			break;
-		mvaddnstr(y, x, t + off, n);
-		x += utf8_cpwidth(cp);
+		if (cp == '\n') {
+			attrset(ui_attr(UI_PAIR_DIM, A_DIM));
+			mvaddstr(y, x, "\xe2\x90\xa4");
+			attrset(A_NORMAL);
+		} else
+			mvaddnstr(y, x, t + off, n);
+		x += cw;
 		off += n;
 	}
+	return cx < w ? cx : w - 1;
 }
 
 void
 ui_draw(void)
 {
 	struct buffer	*b;
-	const char	*t;
-	size_t		 cur, off = 0, n;
-	uint32_t	 cp;
-	int		 h, w, ph, x0, cx, pw, avail;
-	char		 prompt[KC_NAME_MAX + 8];
+	int		 h, w, ph, x0, cx;
 
 	if (!ui.started || !ui.dirty)
 		return;
@@ -329,27 +355,8 @@ ui_draw(void)
 	}
 	if (h >= 2)
 		ui_draw_status(b, h - 2, w);
-	ui_draw_input(b, h - 1, w);
-
-	/* The cursor: where ui_draw_input() put the text under it. */
-	t = input_text(ui.input);
-	cur = input_cursor(ui.input);
-	snprintf(prompt, sizeof prompt, "[%s] ", b != NULL ? b->name : "-");
-	pw = (int)utf8_width(prompt, strlen(prompt));
-	if (pw > w / 2)
-		pw = 0;
-	avail = w - pw - 1;
-	if (avail < 1)
-		avail = 1;
-	while (off < cur && (int)utf8_width(t + off, cur - off) > avail) {
-		if ((n = utf8_next(t + off, strlen(t + off), &cp)) == 0)
-			n = 1;
-		off += n;
-	}
-	cx = pw + (int)utf8_width(t + off, cur - off);
-	if (cx >= w)
-		cx = w - 1;
-	move(h - 1, cx);
+	cx = ui_draw_input(b, h - 1, w);
+	move(h - 1, cx > 0 ? cx : 0);
 	if (ui.bell) {
 		ui.bell = 0;
 		beep();

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# tui-input.sh KCHAT_TUI - typing and pasting, driven in tmux against a real
+# broker (issue 13): a bracketed paste lands in the input line as one
+# message and runs no command; a long paste asks first; Ctrl-J and
+# Alt-Enter insert a newline; bracketed paste is off again after the exit.
+. "$(dirname "$0")/tui-lib.sh"
+tui=$1
+sock="kchat-tui-input-$$"
+T() { tmux -L "$sock" "$@"; }
+cleanup() {
+	T kill-server 2>/dev/null
+	rm -rf "$work"
+}
+trap cleanup EXIT
+show() {
+	for p in alice bob; do
+		echo "--- $p"; T capture-pane -p -t "$p" 2>/dev/null
+	done
+	cat "$work"/*.err 2>/dev/null
+}
+on_fail=show
+
+start() {	# start NAME [SIZE]: a TUI in its own tmux session
+	T new-session -d -s "$1" -x "${2:-100}" -y "${3:-24}" \
+	    "env TERM=xterm-256color '$tui' -u $1 -r general 2>'$work/$1.err'; echo EXITED \$?; sleep 600"
+}
+screen() { T capture-pane -p -t "$1"; }
+sees() { screen "$1" | grep -qF -- "$2"; }
+not_sees() { ! screen "$1" | grep -qF -- "$2"; }
+type_line() { T send-keys -t "$1" -l -- "$2"; T send-keys -t "$1" Enter; }
+# paste NAME TEXT: as a terminal pastes (bracketed when the program asks).
+paste() { T set-buffer -b p -- "$2"; T paste-buffer -p -d -b p -t "$1"; }
+# The row after the one holding TEXT, without the room list.
+row_after() { screen "$1" | grep -A1 -F -- "$2" | sed -n 2p | sed "s/^.*│//"; }
+
+T start-server
+start alice
+wait_until "alice's screen" sees alice "--> alice has joined"
+start bob
+wait_until "bob's join at alice" sees alice "--> bob has joined"
+
+paste alice "$(printf '/nick pwned\nsecond line')"
+wait_until "the paste in alice's input line" sees alice "[#general] /nick pwned␤second line"
+sees alice " alice | #general" || fail "the paste ran /nick"
+T send-keys -t alice Enter
+wait_until "the pasted message at bob" sees bob "<alice> /nick pwned"
+row_after bob "<alice> /nick pwned" | grep -q "^ *second line" ||
+    fail "the second line is not in the same message: $(row_after bob "<alice> /nick pwned")"
+sees alice " alice | #general" || fail "the paste ran /nick"
+echo "ok 1 - a bracketed paste is one message in the input line, no command runs"
+
+paste alice "$(seq -f 'pasted row %g' 1 12)"
+wait_until "12 lines in the input" sees alice "pasted row 11␤pasted row 12"
+T send-keys -t alice Enter
+wait_until "the question" sees alice "send 12 lines as one message? Enter sends, Esc edits"
+T send-keys -t alice Escape
+wait_until "the question gone" not_sees alice "send 12 lines"
+not_sees bob "pasted row 1" || fail "Esc sent the paste"
+sees alice "pasted row 11␤pasted row 12" || fail "Esc lost the paste"
+T send-keys -t alice Enter
+wait_until "the question again" sees alice "send 12 lines as one message?"
+T send-keys -t alice Enter
+wait_until "the 12 lines at bob" sees bob "pasted row 12"
+row_after bob "<alice> pasted row 1" | grep -q "^ *pasted row 2" ||
+    fail "the 12 lines are not one message"
+echo "ok 2 - a paste of more than 5 lines asks first: Esc edits, Enter sends"
+
+T send-keys -t alice -l "first"; T send-keys -t alice C-j
+T send-keys -t alice -l "second"; T send-keys -t alice M-Enter
+T send-keys -t alice -l "third"
+wait_until "newlines in the input" sees alice "first␤second␤third"
+T send-keys -t alice Enter
+wait_until "the three lines at bob" sees bob "<alice> first"
+rows=$(screen bob | sed 's/^.*│//' | grep -A2 -F -- "<alice> first" | tr -d ' ')
+[ "$(echo "$rows" | sed 1d)" = "$(printf 'second\nthird')" ] ||
+    fail "Ctrl-J or Alt-Enter: $rows"
+echo "ok 3 - Ctrl-J and Alt-Enter insert a newline"
+
+type_line alice "/quit"
+wait_until "alice exits" sees alice "EXITED 0"
+paste alice "typed after the exit"
+wait_until "the paste at the shell" sees alice "typed after the exit"
+not_sees alice "[200~" || fail "bracketed paste still on after the exit"
+echo "ok 4 - bracketed paste is turned off at exit"
