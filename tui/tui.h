@@ -59,6 +59,16 @@ size_t	 utf8_width(const char *s, size_t len);
 /* Width of one code point in cells (0, 1 or 2; never negative). */
 int	 utf8_cpwidth(uint32_t cp);
 
+/* --------------------------------------------------------------- split.c */
+
+/*
+ * The length of the first message of s[0..len) at most max bytes long: all
+ * of it when it fits, else up to the last blank in the second half of max
+ * (the blanks there are dropped: *skip says how many follow the piece),
+ * else cut at a character boundary (*skip 0).
+ */
+size_t	 split_next(const char *s, size_t len, size_t max, size_t *skip);
+
 /* -------------------------------------------------------------- buffer.c */
 
 enum line_kind {

@@ -265,6 +265,33 @@ START_TEST(chat_say_pending_sent_failed)
 }
 END_TEST
 
+/* Longer than one message: several, split between words, none lost. */
+START_TEST(chat_say_splits_long_text)
+{
+	char	*text = malloc(20001);
+	size_t	 i, total = 0;
+
+	for (i = 0; i < 20000; i++)
+		text[i] = i % 10 == 9 ? ' ' : 'a' + i % 10;
+	text[19999] = '\0';	/* 1,000 words of 9 letters */
+	chat_join(c, "general");
+	reset_sent();
+	chat_input(c, text);
+	ck_assert_uint_eq(nsent, 3);
+	for (i = 0; i < nsent; i++) {
+		ck_assert_int_eq(sent[i].type, KC_TYPE_MESSAGE);
+		ck_assert_uint_le(sent[i].text_len, KC_TEXT_MAX);
+		ck_assert(sent[i].text[sent[i].text_len - 1] == 'i' ||
+		    i == nsent - 1);
+		total += sent[i].text_len + 1;
+	}
+	ck_assert_uint_eq(total, 20000);
+	ck_assert_str_eq(last_line(chat_current(c))->text, "a long text went "
+	    "as 3 messages (at most 8192 bytes each)");
+	free(text);
+}
+END_TEST
+
 START_TEST(chat_unread_and_mentions)
 {
 	struct buffer *gen, *rnd;
@@ -650,6 +677,7 @@ main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, chat_join_sends_and_fetches);
 	tcase_add_test(tc, chat_say_pending_sent_failed);
+	tcase_add_test(tc, chat_say_splits_long_text);
 	tcase_add_test(tc, chat_unread_and_mentions);
 	tcase_add_test(tc, chat_direct_messages);
 	tcase_add_test(tc, chat_dm_strangers);

@@ -65,16 +65,27 @@ echo "/who" >&5
 wait_until "/who at carol" has carol "-!- 3 in #general: alice bob carol"
 echo "ok 5 - /who agrees in every client"
 
+# 1,000 words, 10,000 bytes: longer than a message, so two messages.
+python3 -c 'print(" ".join("word%05d" % i for i in range(1000)))' >&3
+wait_until "the long text's second part at bob" has bob "word00999"
+[ "$(grep -c '#general <alice> word' "$work/bob.out")" = 2 ] ||
+    fail "the long text is not two messages"
+grep -q '#general <alice> word00000 .* word00999$' "$work/bob.out" &&
+    fail "one message holds all the long text"
+has alice "a long text went as 2 messages (at most 8192 bytes each)" ||
+    fail "alice is not told the text was split"
+echo "ok 6 - a text longer than a message goes as several, split between words"
+
 echo "/nosuchcommand" >&4
 wait_until "a hint" has bob "unknown command /nosuchcommand"
-echo "ok 6 - an unknown command gets a hint"
+echo "ok 7 - an unknown command gets a hint"
 
 exec 3>&-
 wait_until "alice's leave at bob" has bob "#general <-- alice has left"
 wait "${pids[0]}" || fail "alice exited with $?"
 echo "/who" >&4
 wait_until "/who after the leave" has bob "-!- 2 in #general: bob carol"
-echo "ok 7 - end of input leaves the rooms and exits 0; /who follows"
+echo "ok 8 - end of input leaves the rooms and exits 0; /who follows"
 
 # A chat topic that something else auto-created with the broker's defaults
 # (7 days): the terminal says that messages will be deleted, and how to fix.
@@ -91,7 +102,7 @@ exec 6>&-
 "$tui" -t "$old" --check-topics >"$work/check.out" 2>&1 && fail "--check-topics exited 0"
 grep -q "^problem: messages older than 7 days will be deleted" "$work/check.out" ||
     fail "--check-topics: $(cat "$work/check.out")"
-echo "ok 8 - a topic that deletes history is said so, with the fix, and by --check-topics"
+echo "ok 9 - a topic that deletes history is said so, with the fix, and by --check-topics"
 
 # Bad command lines: one clear line each, exit 1, nothing started.
 "$tui" --history abc </dev/null >"$work/bad.out" 2>&1 && fail "--history abc exited 0"
@@ -100,4 +111,4 @@ grep -q '^kchat-tui: history: "abc" is not a number from 0 to 1000$' "$work/bad.
 "$tui" --no-such-flag </dev/null >"$work/bad.out" 2>&1 && fail "an unknown flag exited 0"
 [ "$(wc -l <"$work/bad.out")" -le 2 ] && grep -q -- "--help lists the options" "$work/bad.out" ||
     fail "an unknown flag said: $(cat "$work/bad.out")"
-echo "ok 9 - a bad number or an unknown flag: one clear line, exit 1"
+echo "ok 10 - a bad number or an unknown flag: one clear line, exit 1"
