@@ -645,6 +645,30 @@ chat_delivered(struct chat *c, const struct kc_msg *m, int err,
 	chat_notify(c, CHAT_LINE_UPDATE, b, l);
 }
 
+/* A line the user wrote: what "not sent" counts (not joins and leaves). */
+static int
+chat_own_text(const struct line *l)
+{
+	return (l->flags & LINE_SELF) && (l->kind == LINE_MESSAGE ||
+	    l->kind == LINE_ACTION || l->kind == LINE_DM);
+}
+
+int
+chat_pending(struct chat *c)
+{
+	size_t	i, j;
+	int	n = 0;
+
+	for (i = 0; i < c->nbuffers; i++) {
+		for (j = 0; j < c->buffers[i]->nlines; j++) {
+			if (c->buffers[i]->lines[j].state == LINE_PENDING &&
+			    chat_own_text(&c->buffers[i]->lines[j]))
+				n++;
+		}
+	}
+	return n;
+}
+
 int
 chat_abandon(struct chat *c, const char *reason)
 {
@@ -657,7 +681,7 @@ chat_abandon(struct chat *c, const char *reason)
 		b = c->buffers[i];
 		for (j = 0; j < b->nlines; j++) {
 			l = &b->lines[j];
-			if (l->state != LINE_PENDING)
+			if (l->state != LINE_PENDING || !chat_own_text(l))
 				continue;
 			l->state = LINE_FAILED;
 			free(l->error);

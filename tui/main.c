@@ -22,7 +22,8 @@
 #include "tui.h"
 #include "ui.h"
 
-#define MAIN_FLUSH_MS	3000	/* how long to wait for deliveries at exit */
+/* How long to wait for deliveries at exit (kchat-tui(1) says so: /quit). */
+#define MAIN_FLUSH_MS	3000
 #define MAIN_FLUSH_OFFLINE_MS 1000	/* ... when the broker is away */
 /*
  * How long a line waits for the broker before it is shown as failed
@@ -78,7 +79,8 @@ usage(FILE *f)
 "  -F, --config FILE    config file (default ~/.config/kchat/config)\n"
 "      --history N      messages shown when joining a room (default 50)\n"
 "      --line           line mode: read input lines from stdin, print one\n"
-"                       line per message (also when stdin is not a tty)\n"
+"                       line per message (also when stdout is not a tty;\n"
+"                       without it stdin must be a terminal)\n"
 "      --no-bell        no bell on mentions and direct messages\n"
 "      --retention D    history a chat topic it creates keeps: forever\n"
 "                       (default), or 30d, 12h, ...\n"
@@ -296,8 +298,6 @@ main(int argc, char **argv)
 		return 1;
 	}
 	opterr = 0;
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
-		line_mode = 1;
 
 	conf = conf_build(argc, argv, NULL);
 	if ((err = kc_presence_topic(kc_conf_get(conf, "topic"), ptopic,
@@ -320,6 +320,21 @@ main(int argc, char **argv)
 	if (kc_retention_parse(kc_conf_get(conf, "retention"), &retention) != KC_OK)
 		die("retention", KC_ERR_CONFIG, "a duration: forever, or a number "
 		    "with d, h, m, s or ms, such as 30d");
+	/*
+	 * Without a terminal to type on, only --line makes sense: starting
+	 * would join and leave the rooms for nothing (kchat-tui </dev/null).
+	 */
+	if (!line_mode && !check_topics && !isatty(STDIN_FILENO)) {
+		fprintf(stderr, "kchat-tui: standard input is not a terminal: "
+		    "use --line to read lines from it (scripts, bots)\n");
+		kc_conf_free(conf);
+		kc_conf_free(pconf);
+		kc_conf_free(rconf);
+		kc_conf_free(rpconf);
+		return 1;
+	}
+	if (!isatty(STDOUT_FILENO))
+		line_mode = 1;
 	if (check_topics) {
 		if ((err = kc_topics_ensure(conf, 0, retention, main_topics_print,
 		    NULL, &problems, errstr, sizeof errstr)) != KC_OK) {
@@ -427,7 +442,7 @@ main(int argc, char **argv)
 	flush_ms = chat_conn(chat) == CHAT_OFFLINE ||
 	    chat_conn(chat) == CHAT_RECONNECTING ? MAIN_FLUSH_OFFLINE_MS :
 	    MAIN_FLUSH_MS;
-	if ((unsent = kafka_pending_chat(&k)) > 0 &&
+	if ((unsent = chat_pending(chat)) > 0 &&
 	    chat_conn(chat) != CHAT_CONNECTED)
 		fprintf(stderr, "kchat-tui: waiting up to %d s for Kafka at %s "
 		    "to take %d line%s\n", flush_ms / 1000, chat_brokers(chat),

@@ -236,10 +236,13 @@ void		 chat_receive(struct chat *, const struct kc_msg *, int live);
 void		 chat_delivered(struct chat *, const struct kc_msg *, int err,
 		    const char *errstr);
 /*
- * Marks every line still pending as failed with reason (at exit: Kafka did
- * not take them in time); returns how many.
+ * Marks every message, action and direct message of the user's still
+ * pending as failed with reason (at exit: Kafka did not take them in
+ * time); returns how many. Joins and leaves are not the user's lines.
  */
 int		 chat_abandon(struct chat *, const char *reason);
+/* The user's messages not yet acknowledged (joins and leaves not counted). */
+int		 chat_pending(struct chat *);
 /* Sends a heartbeat for every joined room; drops silent users. */
 void		 chat_heartbeat(struct chat *);
 void		 chat_expire(struct chat *, int64_t now_us);

@@ -3,6 +3,8 @@
 # broker (issue 13): a bracketed paste lands in the input line as one
 # message and runs no command; a long paste asks first; Ctrl-J and
 # Alt-Enter insert a newline; bracketed paste is off again after the exit.
+# Quitting counts only the user's own lines as not sent, and waits as long
+# as kchat-tui(1) says.
 . "$(dirname "$0")/tui-lib.sh"
 tui=$1
 sock="kchat-tui-input-$$"
@@ -13,16 +15,16 @@ cleanup() {
 }
 trap cleanup EXIT
 show() {
-	for p in alice bob; do
+	for p in alice bob carol; do
 		echo "--- $p"; T capture-pane -p -t "$p" 2>/dev/null
 	done
 	cat "$work"/*.err 2>/dev/null
 }
 on_fail=show
 
-start() {	# start NAME [SIZE]: a TUI in its own tmux session
-	T new-session -d -s "$1" -x "${2:-100}" -y "${3:-24}" \
-	    "env TERM=xterm-256color '$tui' -u $1 -r general 2>'$work/$1.err'; echo EXITED \$?; sleep 600"
+start() {	# start NAME [FLAGS]: a TUI in its own tmux session
+	T new-session -d -s "$1" -x 100 -y 24 \
+	    "env TERM=xterm-256color '$tui' -u $1 -r general ${2:-} 2>'$work/$1.err'; echo EXITED \$?; sleep 600"
 }
 screen() { T capture-pane -p -t "$1"; }
 sees() { screen "$1" | grep -qF -- "$2"; }
@@ -82,3 +84,28 @@ paste alice "typed after the exit"
 wait_until "the paste at the shell" sees alice "typed after the exit"
 not_sees alice "[200~" || fail "bracketed paste still on after the exit"
 echo "ok 4 - bracketed paste is turned off at exit"
+
+# A broker that is not there: a port nothing listens on.
+dead=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+start carol "-b 127.0.0.1:$dead"
+wait_until "carol's screen" sees carol "--> carol has joined (sending)"
+type_line carol "/quit"
+wait_until "carol exits" sees carol "EXITED 0"
+grep -q "not sent" "$work/carol.err" &&
+    fail "nothing typed, yet: $(cat "$work/carol.err")"
+T kill-session -t carol
+start carol "-b 127.0.0.1:$dead"
+wait_until "carol offline" sees carol " carol | #general | offline"
+type_line carol "nobody hears this"
+type_line carol "/quit"
+wait_until "carol exits" sees carol "EXITED 0"
+grep -q "waiting up to 1 s for Kafka at 127.0.0.1:$dead to take 1 line$" "$work/carol.err" ||
+    fail "the wait: $(cat "$work/carol.err")"
+grep -q "^kchat-tui: 1 line not sent" "$work/carol.err" ||
+    fail "the count: $(cat "$work/carol.err")"
+man=$(dirname "$0")/../../man/kchat-tui.1
+grep -q "up to 3 seconds" "$man" && grep -q "(up to 1 second while the broker is away)" "$man" ||
+    fail "kchat-tui(1) says another wait for /quit"
+grep -q "^#define MAIN_FLUSH_MS	3000$" "$(dirname "$0")/../../tui/main.c" ||
+    fail "the wait while connected is not the 3 s of kchat-tui(1)"
+echo "ok 5 - quitting counts only the user's lines as not sent, and waits as kchat-tui(1) says"

@@ -2,7 +2,8 @@
 # tui-line.sh KCHAT_TUI - two kchat-tui clients in line mode chat through a
 # real broker: messages both ways, an action, a direct message that only
 # its two parties see, /who agreeing in both, and a clean leave at end of
-# input. This is also how bots use kchat-tui.
+# input. This is also how bots use kchat-tui. Without --line, standard
+# input must be a terminal.
 . "$(dirname "$0")/tui-lib.sh"
 tui=$1
 pids=()
@@ -80,12 +81,23 @@ echo "/nosuchcommand" >&4
 wait_until "a hint" has bob "unknown command /nosuchcommand"
 echo "ok 7 - an unknown command gets a hint"
 
+# Standard input that is no terminal, without --line: a clear refusal, and
+# no join or leave for the others to see.
+"$tui" -u nostdin -r general </dev/null >"$work/nostdin.out" 2>&1 &&
+    fail "kchat-tui </dev/null exited 0"
+grep -q -- "standard input is not a terminal: use --line" "$work/nostdin.out" ||
+    fail "kchat-tui </dev/null said: $(cat "$work/nostdin.out")"
+echo "after the refusal" >&5
+wait_until "carol's marker at bob" has bob "<carol> after the refusal"
+has bob nostdin && fail "kchat-tui </dev/null joined or left"
+echo "ok 8 - kchat-tui </dev/null refuses with a hint of --line, and says nothing to the chat"
+
 exec 3>&-
 wait_until "alice's leave at bob" has bob "#general <-- alice has left"
 wait "${pids[0]}" || fail "alice exited with $?"
 echo "/who" >&4
 wait_until "/who after the leave" has bob "-!- 2 in #general: bob carol"
-echo "ok 8 - end of input leaves the rooms and exits 0; /who follows"
+echo "ok 9 - end of input leaves the rooms and exits 0; /who follows"
 
 # A chat topic that something else auto-created with the broker's defaults
 # (7 days): the terminal says that messages will be deleted, and how to fix.
@@ -102,7 +114,7 @@ exec 6>&-
 "$tui" -t "$old" --check-topics >"$work/check.out" 2>&1 && fail "--check-topics exited 0"
 grep -q "^problem: messages older than 7 days will be deleted" "$work/check.out" ||
     fail "--check-topics: $(cat "$work/check.out")"
-echo "ok 9 - a topic that deletes history is said so, with the fix, and by --check-topics"
+echo "ok 10 - a topic that deletes history is said so, with the fix, and by --check-topics"
 
 # Bad command lines: one clear line each, exit 1, nothing started.
 "$tui" --history abc </dev/null >"$work/bad.out" 2>&1 && fail "--history abc exited 0"
@@ -111,4 +123,4 @@ grep -q '^kchat-tui: history: "abc" is not a number from 0 to 1000$' "$work/bad.
 "$tui" --no-such-flag </dev/null >"$work/bad.out" 2>&1 && fail "an unknown flag exited 0"
 [ "$(wc -l <"$work/bad.out")" -le 2 ] && grep -q -- "--help lists the options" "$work/bad.out" ||
     fail "an unknown flag said: $(cat "$work/bad.out")"
-echo "ok 10 - a bad number or an unknown flag: one clear line, exit 1"
+echo "ok 11 - a bad number or an unknown flag: one clear line, exit 1"
