@@ -21,6 +21,7 @@
 #define UI_KEY_PASTE_END	(KEY_MAX + 2)
 
 struct ui {
+	SCREEN		*screen;
 	struct chat	*chat;
 	struct input	*input;
 	int		 started;

@@ -81,8 +81,10 @@ ui_start(struct chat *chat, struct input *input)
 	ui.chat = chat;
 	ui.input = input;
 	set_escdelay(25);
-	if (initscr() == NULL)
+	/* newterm(), not initscr(): an unknown TERM is ours to explain. */
+	if ((ui.screen = newterm(NULL, stdout, stdin)) == NULL)
 		return -1;
+	set_term(ui.screen);
 	ui.started = 1;
 	raw();
 	noecho();
@@ -109,6 +111,8 @@ ui_stop(void)
 		return;
 	ui.started = 0;
 	endwin();
+	delscreen(ui.screen);
+	ui.screen = NULL;
 	fputs(UI_PASTE_OFF, stdout);
 	fflush(stdout);
 	kc_buf_free(&ui.paste);

@@ -109,3 +109,12 @@ grep -q "up to 3 seconds" "$man" && grep -q "(up to 1 second while the broker is
 grep -q "^#define MAIN_FLUSH_MS	3000$" "$(dirname "$0")/../../tui/main.c" ||
     fail "the wait while connected is not the 3 s of kchat-tui(1)"
 echo "ok 5 - quitting counts only the user's lines as not sent, and waits as kchat-tui(1) says"
+
+# A terminal type curses does not know: what to do, --line included.
+T new-session -d -s dan -x 100 -y 24 \
+    "env TERM=nosuchterm '$tui' -u dan -r general; echo EXITED \$?; sleep 600"
+wait_until "dan's exit" sees dan "EXITED 1"
+T capture-pane -p -J -t dan | grep -qxF 'kchat-tui: cannot use the terminal type "nosuchterm" (TERM): set TERM to one this machine knows, such as xterm-256color, or use --line' ||
+    fail "an unknown TERM: $(screen dan)"
+not_sees dan "Error opening terminal" || fail "curses' own message"
+echo "ok 6 - an unknown TERM: what to do, --line included"

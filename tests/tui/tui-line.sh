@@ -123,4 +123,32 @@ grep -q '^kchat-tui: history: "abc" is not a number from 0 to 1000$' "$work/bad.
 "$tui" --no-such-flag </dev/null >"$work/bad.out" 2>&1 && fail "an unknown flag exited 0"
 [ "$(wc -l <"$work/bad.out")" -le 2 ] && grep -q -- "--help lists the options" "$work/bad.out" ||
     fail "an unknown flag said: $(cat "$work/bad.out")"
-echo "ok 11 - a bad number or an unknown flag: one clear line, exit 1"
+# refuse ARGS...: exits 1 saying one line ($work/bad.out), nothing joined.
+refuse() {
+	"$tui" --line "$@" </dev/null >"$work/bad.out" 2>&1 && fail "$* exited 0"
+	[ "$(wc -l <"$work/bad.out")" = 1 ] || fail "$* said: $(cat "$work/bad.out")"
+	grep -q "has joined" "$work/bad.out" && fail "$* joined"
+	true
+}
+refuse -u dave -r 'bad room!'
+grep -qx "kchat-tui: cannot join \"bad room!\": room name may only contain letters, digits, '_', '.' and '-'" \
+    "$work/bad.out" || fail "-r 'bad room!' said: $(cat "$work/bad.out")"
+refuse -u 'bad name'
+grep -qx "kchat-tui: cannot be \"bad name\": user name may only contain letters, digits, '_', '.' and '-'; choose another with -u NAME" \
+    "$work/bad.out" || fail "-u 'bad name' said: $(cat "$work/bad.out")"
+refuse -u dave -F "$work/nonexistent"
+grep -qx "kchat-tui: config file: $work/nonexistent: No such file or directory" \
+    "$work/bad.out" || fail "-F nonexistent said: $(cat "$work/bad.out")"
+echo "ok 11 - a bad number, flag, room, name or file: one clear line, no word twice, exit 1"
+
+# No $USER: the login name, and the chat says so.
+mkfifo "$work/nouser.in"
+env -u USER -u KCHAT_USER "$tui" --line -r general <"$work/nouser.in" \
+    >"$work/nouser.out" 2>&1 3>&- 4>&- 5>&- &
+pids+=($!)
+exec 6>"$work/nouser.in"
+me=$(id -un)
+wait_until "the notice" has nouser "-!- \$USER is not set: you are \"$me\", your login name; -u NAME or /nick NAME chooses another"
+wait_until "the join under the login name" has nouser "--> $me has joined"
+exec 6>&-
+echo "ok 12 - with \$USER unset, the login name is used and the chat says so"
