@@ -320,12 +320,35 @@ chat_close(struct chat *c, struct buffer *b)
 
 /* ------------------------------------------------------------- lines */
 
+/*
+ * 1 when l is the join that ends a nick change already shown in b: the
+ * leave of the old name, naming l's user as the new one, a few lines up.
+ */
+static int
+chat_nick_join(struct buffer *b, const struct line *l)
+{
+	const char	*old, *new;
+	size_t		 i;
+
+	if ((old = format_nick_old(l)) == NULL)
+		return 0;
+	for (i = b->nlines; i > 0 && b->nlines - i < 20; i--) {
+		if (strcmp(b->lines[i - 1].user, old) == 0 &&
+		    (new = format_nick_new(&b->lines[i - 1])) != NULL &&
+		    strcmp(new, l->user) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /* Adds l to b, counting it as unread when b is not in view. */
 static struct line *
-chat_add(struct chat *c, struct buffer *b, const struct line *l, int sorted)
+chat_add(struct chat *c, struct buffer *b, const struct line *l0, int sorted)
 {
-	struct line *nl;
+	struct line	*nl, copy = *l0, *l = &copy;
 
+	if (chat_nick_join(b, l))
+		copy.flags |= LINE_HIDDEN;
 	if ((nl = buffer_add(b, l, sorted)) == NULL)
 		return NULL;
 	if (b != chat_current(c) && !(l->flags & (LINE_SELF | LINE_HISTORY))) {
@@ -536,9 +559,14 @@ chat_receive1(struct chat *c, const struct kc_msg *m, int live)
 	if ((b = chat_route(c, m, 1)) == NULL)
 		return 0;
 	if ((old = buffer_find(b, m->id)) != NULL) {
-		/* Our own record read back: Kafka has it. */
-		if (old->state == LINE_PENDING) {
+		/*
+		 * Our own record read back: Kafka has it, even when a delivery
+		 * report said it failed (a timeout after all was written).
+		 */
+		if (old->state == LINE_PENDING || old->state == LINE_FAILED) {
 			old->state = LINE_SENT;
+			free(old->error);
+			old->error = NULL;
 			chat_notify(c, CHAT_LINE_UPDATE, b, old);
 		}
 		return 0;
@@ -632,11 +660,16 @@ chat_delivered(struct chat *c, const struct kc_msg *m, int err,
 		return;
 	if ((l = buffer_find(b, m->id)) == NULL)
 		return;
-	if (err == KC_OK) {
-		if (l->state != LINE_PENDING)
-			return;
+	/*
+	 * Only a pending line changes: one already read back from Kafka is
+	 * there whatever a late report says. (A failure reported after the
+	 * read-back printed the line a second time in line mode, as not sent.)
+	 */
+	if (l->state != LINE_PENDING)
+		return;
+	if (err == KC_OK)
 		l->state = LINE_SENT;
-	} else {
+	else {
 		l->state = LINE_FAILED;
 		free(l->error);
 		l->error = xstrdup(errstr != NULL && *errstr != '\0' ?

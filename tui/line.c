@@ -17,6 +17,8 @@ line_notify(void *arg, enum chat_event ev, struct buffer *b, struct line *l)
 {
 	struct kc_buf out = { NULL, 0, 0 };
 
+	if (l != NULL && (l->flags & LINE_HIDDEN))
+		return;
 	switch (ev) {
 	case CHAT_LINE_NEW:
 		if (l->state == LINE_PENDING)

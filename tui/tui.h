@@ -91,6 +91,7 @@ enum line_state {
 #define LINE_MENTION	0x1	/* names the user */
 #define LINE_SELF	0x2	/* written by the user */
 #define LINE_HISTORY	0x4	/* read from history or replay */
+#define LINE_HIDDEN	0x8	/* kept (its id de-duplicates), not shown */
 
 struct line {
 	int64_t		 ts;			/* µs, UTC */
@@ -307,6 +308,11 @@ extern const struct cmd_entry cmd_who_entry;
 
 /* Runs "/name args"; an unknown name gets a hint. Returns 0 or -1. */
 int		 cmd_dispatch(struct chat *, const char *line);
+/*
+ * The command name[0..len) was probably meant to be, in *out: one it
+ * starts, or one a typo away (one edit; two in longer names). -1: none.
+ */
+int		 cmd_suggest(const char *name, size_t len, const char **out);
 /* The entry named name (or its alias), or NULL. */
 const struct cmd_entry *cmd_find(const char *name, size_t len);
 /* Complains "usage: /name args"; returns -1. */
@@ -373,5 +379,12 @@ void		 format_time(int64_t ts_us, const char *fmt, char *buf,
  * as U+2424.
  */
 void		 format_plain(struct buffer *, struct line *, struct kc_buf *);
+/* The texts of a nick change's leave and join records (see format.c). */
+#define FORMAT_NICK_NEW	"is now known as "
+#define FORMAT_NICK_OLD	"was "
+/* A leave that is a nick change: the new name; else NULL. */
+const char	*format_nick_new(const struct line *);
+/* A join that ends a nick change: the old name; else NULL. */
+const char	*format_nick_old(const struct line *);
 
 #endif /* TUI_H */

@@ -70,11 +70,18 @@ static const struct chat_ops fake_ops = {
 	fake_send, fake_history, fake_replay
 };
 
+static int		 finals;	/* lines line mode would print */
+
 static void
 notify(void *arg, enum chat_event ev, struct buffer *b, struct line *l)
 {
 	if (ev == CHAT_BELL)
 		bells++;
+	/* As tui/line.c: a line is printed once it is final. */
+	if ((ev == CHAT_LINE_NEW && l->state != LINE_PENDING) ||
+	    (ev == CHAT_LINE_UPDATE && (l->state == LINE_SENT ||
+	    l->state == LINE_FAILED)))
+		finals++;
 }
 
 /* Forgets what was sent so far. */
@@ -292,6 +299,36 @@ START_TEST(chat_say_splits_long_text)
 }
 END_TEST
 
+/*
+ * Line mode printed a line of the user's twice: read back from Kafka (sent),
+ * then a late failed delivery report for the same record (not sent).
+ */
+START_TEST(chat_own_line_final_once)
+{
+	struct buffer *b;
+
+	chat_join(c, "general");
+	b = chat_current(c);
+	reset_sent();
+	finals = 0;
+	chat_input(c, "hello once");
+	chat_receive(c, &sent[0], 1);
+	ck_assert_int_eq(last_line(b)->state, LINE_SENT);
+	chat_delivered(c, &sent[0], KC_ERR_KAFKA, "Local: Message timed out");
+	chat_delivered(c, &sent[0], KC_OK, NULL);
+	ck_assert_int_eq(last_line(b)->state, LINE_SENT);
+	ck_assert_int_eq(finals, 1);
+	/* Reported failed, then read back: it is in Kafka after all. */
+	chat_input(c, "late but there");
+	chat_delivered(c, &sent[1], KC_ERR_KAFKA, "Local: Message timed out");
+	ck_assert_int_eq(last_line(b)->state, LINE_FAILED);
+	chat_receive(c, &sent[1], 1);
+	ck_assert_int_eq(last_line(b)->state, LINE_SENT);
+	ck_assert_ptr_null(last_line(b)->error);
+	ck_assert_uint_eq(b->nlines, 3);
+}
+END_TEST
+
 START_TEST(chat_unread_and_mentions)
 {
 	struct buffer *gen, *rnd;
@@ -425,6 +462,10 @@ START_TEST(chat_commands)
 	ck_assert_ptr_nonnull(strstr(l->text, "/help"));
 	chat_input(c, "/jion #x");
 	ck_assert_ptr_nonnull(strstr(last_line(b)->text, "did you mean /join"));
+	/* Only close matches are suggested: "/foo" is not "/who". */
+	chat_input(c, "/foo");
+	ck_assert_ptr_null(strstr(last_line(b)->text, "did you mean"));
+	ck_assert_ptr_nonnull(strstr(last_line(b)->text, "/help lists"));
 
 	chat_input(c, "/join");
 	ck_assert_ptr_nonnull(strstr(last_line(b)->text, "usage: /join #room"));
@@ -470,6 +511,82 @@ START_TEST(chat_commands)
 }
 END_TEST
 
+START_TEST(cmd_suggestions)
+{
+	static const struct {
+		const char *typed, *meant;
+	} t[] = {
+		{ "jion", "join" }, { "hist", "history" }, { "nik", "nick" },
+		{ "whp", "who" }, { "msgg", "msg" }, { "QUIT", "quit" },
+		{ "replya", "replay" }, { "rooms2", "rooms" }, { "lis", "rooms" },
+		{ "foo", NULL }, { "x", NULL }, { "abc", NULL },
+		{ "nickname", NULL }, { "w", NULL }
+	};
+	const char	*got;
+	size_t		 i;
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		cmd_suggest(t[i].typed, strlen(t[i].typed), &got);
+		if (t[i].meant == NULL)
+			ck_assert_msg(got == NULL, "/%s: /%s suggested",
+			    t[i].typed, got);
+		else
+			ck_assert_msg(got != NULL && strcmp(got, t[i].meant) ==
+			    0, "/%s: /%s suggested, not /%s", t[i].typed,
+			    got ? got : "nothing", t[i].meant);
+	}
+}
+END_TEST
+
+/* /nick: one line "alice is now known as al-2" in each room, for all. */
+START_TEST(chat_nick_change_one_line)
+{
+	struct buffer	*b;
+	struct kc_buf	 out = { NULL, 0, 0 };
+	size_t		 i, shown = 0;
+
+	chat_join(c, "general");
+	b = chat_current(c);
+	reset_sent();
+	chat_input(c, "/nick al-2");
+	ck_assert_uint_eq(nsent, 3);	/* leave, join, heartbeat */
+	/* Read back, and as another client sees them. */
+	for (i = 0; i < 2; i++)
+		chat_receive(c, &sent[i], 1);
+	receive(KC_TYPE_LEAVE, "general", "bob", NULL, "is now known as bobby");
+	receive(KC_TYPE_JOIN, "general", "bobby", NULL, "was bob");
+	/* A join that says "was x" with no such change before it shows. */
+	receive(KC_TYPE_JOIN, "general", "carol", NULL, "was dave");
+	for (i = 0; i < b->nlines; i++) {
+		if (b->lines[i].flags & LINE_HIDDEN)
+			continue;
+		out.len = 0;
+		format_plain(b, &b->lines[i], &out);
+		kc_buf_append(&out, "", 1);
+		shown++;
+		switch (shown) {
+		case 1:
+			ck_assert_ptr_nonnull(strstr(out.data, "--> alice has joined"));
+			break;
+		case 2:
+			ck_assert_ptr_nonnull(strstr(out.data,
+			    "#general -!- alice is now known as al-2"));
+			break;
+		case 3:
+			ck_assert_ptr_nonnull(strstr(out.data,
+			    "#general -!- bob is now known as bobby"));
+			break;
+		case 4:
+			ck_assert_ptr_nonnull(strstr(out.data,
+			    "#general --> carol has joined"));
+			break;
+		}
+	}
+	ck_assert_uint_eq(shown, 4);
+	kc_buf_free(&out);
+}
+END_TEST
+
 START_TEST(chat_who_and_rooms)
 {
 	struct buffer *b;
@@ -489,6 +606,12 @@ START_TEST(chat_who_and_rooms)
 	ck_assert_str_eq(last_line(b)->text, "1 in #random: dave");
 	chat_input(c, "/rooms");
 	ck_assert_str_eq(last_line(b)->text, "2 rooms: #general (2) #random (1)");
+	chat_free(c);
+	c = chat_new("alice", &fake_ops, NULL);
+	chat_join(c, "general");
+	b = chat_current(c);
+	chat_input(c, "/rooms");
+	ck_assert_str_eq(last_line(b)->text, "1 room: #general (0)");
 	/* a crashed client drops out after the presence timeout */
 	chat_expire(c, kc_now_us() + (int64_t)KC_PRESENCE_TIMEOUT_MS * 1000 + 1);
 	chat_input(c, "/who");
@@ -678,11 +801,14 @@ main(void)
 	tcase_add_test(tc, chat_join_sends_and_fetches);
 	tcase_add_test(tc, chat_say_pending_sent_failed);
 	tcase_add_test(tc, chat_say_splits_long_text);
+	tcase_add_test(tc, chat_own_line_final_once);
 	tcase_add_test(tc, chat_unread_and_mentions);
 	tcase_add_test(tc, chat_direct_messages);
 	tcase_add_test(tc, chat_dm_strangers);
 	tcase_add_test(tc, chat_commands);
 	tcase_add_test(tc, chat_who_and_rooms);
+	tcase_add_test(tc, cmd_suggestions);
+	tcase_add_test(tc, chat_nick_change_one_line);
 	tcase_add_test(tc, chat_history_and_replay);
 	tcase_add_test(tc, chat_join_offline_history_later);
 	tcase_add_test(tc, chat_replay_parse);

@@ -3,8 +3,9 @@
 # broker (issue 13): a bracketed paste lands in the input line as one
 # message and runs no command; a long paste asks first; Ctrl-J and
 # Alt-Enter insert a newline; bracketed paste is off again after the exit.
-# Quitting counts only the user's own lines as not sent, and waits as long
-# as kchat-tui(1) says.
+# Lines wrap between words; unread and mention counts; a nick change is one
+# line. Quitting counts only the user's own lines as not sent, and waits as
+# long as kchat-tui(1) says; an unknown TERM says what to do.
 . "$(dirname "$0")/tui-lib.sh"
 tui=$1
 sock="kchat-tui-input-$$"
@@ -78,12 +79,47 @@ rows=$(screen bob | sed 's/^.*│//' | grep -A2 -F -- "<alice> first" | tr -d ' 
     fail "Ctrl-J or Alt-Enter: $rows"
 echo "ok 3 - Ctrl-J and Alt-Enter insert a newline"
 
+# Rows wrap between words: every word of a long line is whole on screen.
+T resize-window -t bob -x 50 -y 24
+wait_until "bob at 50x24" test "$(T display -p -t bob '#{window_width}x#{window_height}')" = "50x24"
+type_line alice "$(seq -f 'word%02g' 1 30 | tr '\n' ' ')"
+wait_until "the long line at bob" sees bob "word30"
+for i in $(seq -f '%02g' 1 30); do
+	sees bob "word$i" || fail "word$i is cut across rows"
+done
+type_line bob "/help msg"
+wait_until "/help at bob" sees bob "Alt-N"
+for w in /msg Send direct message shown @user buffer "(Alt-N" "switches)."; do
+	sees bob "$w" || fail "/help cuts \"$w\""
+done
+T resize-window -t bob -x 100 -y 24
+wait_until "bob at 100x24" test "$(T display -p -t bob '#{window_width}x#{window_height}')" = "100x24"
+echo "ok 4 - lines wrap between words, /help too"
+
+type_line alice "/join #counts"
+type_line bob "/join #counts"
+wait_until "bob's join in #counts" sees alice "--> bob has joined"
+T send-keys -t bob M-1
+wait_until "bob back in #general" sees bob " bob | #general"
+type_line alice "first in counts"
+type_line alice "bob: second in counts"
+wait_until "both counts at bob" sees bob "2 #counts (2, 1!)"
+echo "ok 5 - the room list shows unread and mention counts together"
+
+type_line alice "/nick alice2"
+wait_until "the nick change at bob" sees bob "-!- alice is now known as alice2"
+not_sees bob "<-- alice has left" || fail "the nick change shows as a leave"
+not_sees bob "--> alice2 has joined" || fail "the nick change shows as a join"
+wait_until "alice's status" sees alice " alice2 | #counts"
+sees alice "-!- alice is now known as alice2" || fail "alice does not see her change"
+echo "ok 6 - a nick change is one line: alice is now known as alice2"
+
 type_line alice "/quit"
 wait_until "alice exits" sees alice "EXITED 0"
 paste alice "typed after the exit"
 wait_until "the paste at the shell" sees alice "typed after the exit"
 not_sees alice "[200~" || fail "bracketed paste still on after the exit"
-echo "ok 4 - bracketed paste is turned off at exit"
+echo "ok 7 - bracketed paste is turned off at exit"
 
 # A broker that is not there: a port nothing listens on.
 dead=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -108,7 +144,7 @@ grep -q "up to 3 seconds" "$man" && grep -q "(up to 1 second while the broker is
     fail "kchat-tui(1) says another wait for /quit"
 grep -q "^#define MAIN_FLUSH_MS	3000$" "$(dirname "$0")/../../tui/main.c" ||
     fail "the wait while connected is not the 3 s of kchat-tui(1)"
-echo "ok 5 - quitting counts only the user's lines as not sent, and waits as kchat-tui(1) says"
+echo "ok 8 - quitting counts only the user's lines as not sent, and waits as kchat-tui(1) says"
 
 # A terminal type curses does not know: what to do, --line included.
 T new-session -d -s dan -x 100 -y 24 \
@@ -117,4 +153,4 @@ wait_until "dan's exit" sees dan "EXITED 1"
 T capture-pane -p -J -t dan | grep -qxF 'kchat-tui: cannot use the terminal type "nosuchterm" (TERM): set TERM to one this machine knows, such as xterm-256color, or use --line' ||
     fail "an unknown TERM: $(screen dan)"
 not_sees dan "Error opening terminal" || fail "curses' own message"
-echo "ok 6 - an unknown TERM: what to do, --line included"
+echo "ok 9 - an unknown TERM: what to do, --line included"

@@ -152,3 +152,12 @@ wait_until "the notice" has nouser "-!- \$USER is not set: you are \"$me\", your
 wait_until "the join under the login name" has nouser "--> $me has joined"
 exec 6>&-
 echo "ok 12 - with \$USER unset, the login name is used and the chat says so"
+
+echo "/nick bobby" >&4
+wait_until "the nick change at carol" has carol "#general -!- bob is now known as bobby"
+wait_until "the nick change at bob" has bob "#general -!- bob is now known as bobby"
+echo "after the nick change" >&4
+wait_until "bobby's line at carol" has carol "#general <bobby> after the nick change"
+has carol "bob has left" && fail "the nick change shows as a leave"
+has carol "bobby has joined" && fail "the nick change shows as a join"
+echo "ok 13 - a nick change is one line, in line mode too"
