@@ -272,6 +272,18 @@ int		 chat_mentions(const char *text, const char *user);
 size_t		 chat_complete(struct chat *, const char *line, size_t ws,
 		    size_t cur, char ***out);
 
+/* ------------------------------------------------------------ activity.c */
+
+
+/* "(5)" unread, "(5, 1!)" and 1 mention, "(1!)" all mentions; "" none. */
+void	 activity_counts(const struct buffer *, char *buf, size_t len);
+/*
+ * Appends the activity list, "[Act: 3:@bob(1!), 2:#dev(5)]" (buffers with
+ * mentions first, then the others with unread lines), or nothing, to out
+ * (NUL-terminated).
+ */
+void	 activity_list(struct chat *, struct kc_buf *out);
+
 /* ----------------------------------------------------------------- cmd.c */
 
 enum cmd_arg {

@@ -248,7 +248,7 @@ static void
 ui_draw_list(int w, int h)
 {
 	struct buffer	*b;
-	char		 item[96];
+	char		 item[96], counts[48];
 	size_t		 i;
 	int		 y;
 
@@ -258,18 +258,9 @@ ui_draw_list(int w, int h)
 	for (i = 0; (b = chat_buffer(ui.chat, i)) != NULL && (int)i < h; i++) {
 		attr_t a = ui_attr(UI_PAIR_LIST, 0);
 
-		/* "(5, 1!)": 5 unread, 1 of them for you; "(1!)": all are. */
-		if (b->mentions > 0 && b->unread > b->mentions)
-			snprintf(item, sizeof item, "%zu %s (%u, %u!)", i + 1,
-			    b->name, b->unread, b->mentions);
-		else if (b->mentions > 0)
-			snprintf(item, sizeof item, "%zu %s (%u!)", i + 1,
-			    b->name, b->mentions);
-		else if (b->unread > 0)
-			snprintf(item, sizeof item, "%zu %s (%u)", i + 1,
-			    b->name, b->unread);
-		else
-			snprintf(item, sizeof item, "%zu %s", i + 1, b->name);
+		activity_counts(b, counts, sizeof counts);
+		snprintf(item, sizeof item, "%zu %s%s%s", i + 1, b->name,
+		    counts[0] != '\0' ? " " : "", counts);
 		if (i == chat_current_index(ui.chat))
 			a = A_REVERSE | A_BOLD;
 		else if (b->mentions > 0)
@@ -285,14 +276,19 @@ ui_draw_list(int w, int h)
 static void
 ui_draw_status(struct buffer *b, int y, int w)
 {
-	char	 s[512], ask[96] = "";
-	int	 x;
+	struct kc_buf	 act = { NULL, 0, 0 };
+	char		 s[1024], ask[96] = "";
+	int		 x;
 
 	if (ui.ask > 0)
 		snprintf(ask, sizeof ask, " send %zu lines as one message? "
 		    "Enter sends, Esc edits |", ui.ask);
-	snprintf(s, sizeof s, "%s %s | %s | %s %s%s", ask, chat_user(ui.chat),
-	    b != NULL ? b->name : "-", chat_conn_name(chat_conn(ui.chat)),
+	/* Activity before the rest: it must show in a narrow window. */
+	activity_list(ui.chat, &act);
+	snprintf(s, sizeof s, "%s %s | %s |%s%s%s %s %s%s", ask,
+	    chat_user(ui.chat), b != NULL ? b->name : "-",
+	    act.len > 0 ? " " : "", act.len > 0 ? act.data : "",
+	    act.len > 0 ? " |" : "", chat_conn_name(chat_conn(ui.chat)),
 	    chat_brokers(ui.chat),
 	    b != NULL && b->scroll > 0 ? " | -- more below (PgDn) --" : "");
 	attrset(ui_attr(UI_PAIR_STATUS, A_REVERSE));
@@ -301,6 +297,7 @@ ui_draw_status(struct buffer *b, int y, int w)
 		addch(' ');
 	mvaddnstr(y, 0, s, w);
 	attrset(A_NORMAL);
+	kc_buf_free(&act);
 }
 
 /* Cells of input text: a newline shows as one cell, U+2424. */

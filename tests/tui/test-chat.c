@@ -329,6 +329,35 @@ START_TEST(chat_own_line_final_once)
 }
 END_TEST
 
+/* The status line's activity list: what the room list would show. */
+START_TEST(chat_activity_list)
+{
+	struct kc_buf	out = { NULL, 0, 0 };
+
+	chat_join(c, "general");
+	chat_join(c, "dev");
+	chat_join(c, "random");
+	chat_switch(c, 0);
+	activity_list(c, &out);
+	ck_assert_str_eq(out.data, "");
+	receive(KC_TYPE_MESSAGE, "dev", "bob", NULL, "one");
+	receive(KC_TYPE_MESSAGE, "dev", "bob", NULL, "two");
+	receive(KC_TYPE_MESSAGE, "random", "bob", NULL, "alice: look");
+	receive(KC_TYPE_MESSAGE, "random", "bob", NULL, "and this");
+	receive(KC_TYPE_DM, "general", "carol", "alice", "psst");
+	receive(KC_TYPE_MESSAGE, "general", "bob", NULL, "in view");
+	out.len = 0;
+	activity_list(c, &out);
+	ck_assert_str_eq(out.data, "[Act: 3:#random(2, 1!), 4:@carol(1!), "
+	    "2:#dev(2)]");
+	chat_switch(c, 2);
+	out.len = 0;
+	activity_list(c, &out);
+	ck_assert_str_eq(out.data, "[Act: 4:@carol(1!), 2:#dev(2)]");
+	kc_buf_free(&out);
+}
+END_TEST
+
 START_TEST(chat_unread_and_mentions)
 {
 	struct buffer *gen, *rnd;
@@ -802,6 +831,7 @@ main(void)
 	tcase_add_test(tc, chat_say_pending_sent_failed);
 	tcase_add_test(tc, chat_say_splits_long_text);
 	tcase_add_test(tc, chat_own_line_final_once);
+	tcase_add_test(tc, chat_activity_list);
 	tcase_add_test(tc, chat_unread_and_mentions);
 	tcase_add_test(tc, chat_direct_messages);
 	tcase_add_test(tc, chat_dm_strangers);

@@ -3,8 +3,8 @@
 # broker (issue 13): a bracketed paste lands in the input line as one
 # message and runs no command; a long paste asks first; Ctrl-J and
 # Alt-Enter insert a newline; bracketed paste is off again after the exit.
-# Lines wrap between words; unread and mention counts; a nick change is one
-# line. Quitting counts only the user's own lines as not sent, and waits as
+# Lines wrap between words; unread and mention counts; the activity list
+# in the status line; a nick change is one line. Quitting counts only the user's own lines as not sent, and waits as
 # long as kchat-tui(1) says; an unknown TERM says what to do.
 . "$(dirname "$0")/tui-lib.sh"
 tui=$1
@@ -106,20 +106,37 @@ type_line alice "bob: second in counts"
 wait_until "both counts at bob" sees bob "2 #counts (2, 1!)"
 echo "ok 5 - the room list shows unread and mention counts together"
 
+# 40x10: no room list, yet a direct message leaves a trace in the status line.
+T send-keys -t bob M-2
+wait_until "bob reads #counts" sees bob " bob | #counts"
+T send-keys -t bob M-1
+wait_until "bob back in #general" sees bob " bob | #general | connected"
+T resize-window -t bob -x 40 -y 10
+wait_until "bob at 40x10" test "$(T display -p -t bob '#{window_width}x#{window_height}')" = "40x10"
+type_line alice "/msg bob are you there?"
+wait_until "the activity list at bob" sees bob " bob | #general | [Act: 3:@alice(1!)] |"
+T send-keys -t bob M-3
+wait_until "bob reads the dm" sees bob "<alice> are you there?"
+wait_until "the activity list emptied" sees bob " bob | @alice | connected"
+T send-keys -t bob M-1
+T resize-window -t bob -x 100 -y 24
+wait_until "bob at 100x24" test "$(T display -p -t bob '#{window_width}x#{window_height}')" = "100x24"
+echo "ok 6 - activity shows in the status line, [Act: 3:@alice(1!)], when the room list is hidden"
+
 type_line alice "/nick alice2"
 wait_until "the nick change at bob" sees bob "-!- alice is now known as alice2"
 not_sees bob "<-- alice has left" || fail "the nick change shows as a leave"
 not_sees bob "--> alice2 has joined" || fail "the nick change shows as a join"
 wait_until "alice's status" sees alice " alice2 | #counts"
 sees alice "-!- alice is now known as alice2" || fail "alice does not see her change"
-echo "ok 6 - a nick change is one line: alice is now known as alice2"
+echo "ok 7 - a nick change is one line: alice is now known as alice2"
 
 type_line alice "/quit"
 wait_until "alice exits" sees alice "EXITED 0"
 paste alice "typed after the exit"
 wait_until "the paste at the shell" sees alice "typed after the exit"
 not_sees alice "[200~" || fail "bracketed paste still on after the exit"
-echo "ok 7 - bracketed paste is turned off at exit"
+echo "ok 8 - bracketed paste is turned off at exit"
 
 # A broker that is not there: a port nothing listens on.
 dead=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -144,7 +161,7 @@ grep -q "up to 3 seconds" "$man" && grep -q "(up to 1 second while the broker is
     fail "kchat-tui(1) says another wait for /quit"
 grep -q "^#define MAIN_FLUSH_MS	3000$" "$(dirname "$0")/../../tui/main.c" ||
     fail "the wait while connected is not the 3 s of kchat-tui(1)"
-echo "ok 8 - quitting counts only the user's lines as not sent, and waits as kchat-tui(1) says"
+echo "ok 9 - quitting counts only the user's lines as not sent, and waits as kchat-tui(1) says"
 
 # A terminal type curses does not know: what to do, --line included.
 T new-session -d -s dan -x 100 -y 24 \
@@ -153,4 +170,4 @@ wait_until "dan's exit" sees dan "EXITED 1"
 T capture-pane -p -J -t dan | grep -qxF 'kchat-tui: cannot use the terminal type "nosuchterm" (TERM): set TERM to one this machine knows, such as xterm-256color, or use --line' ||
     fail "an unknown TERM: $(screen dan)"
 not_sees dan "Error opening terminal" || fail "curses' own message"
-echo "ok 9 - an unknown TERM: what to do, --line included"
+echo "ok 10 - an unknown TERM: what to do, --line included"
