@@ -543,6 +543,33 @@ chat_route(struct chat *c, const struct kc_msg *m, int create)
 	return chat_find_room(c, m->room);
 }
 
+/*
+ * A nick change of a peer (the leave "is now known as NEW" of l's user):
+ * their "@old" buffer becomes "@NEW", so that what is typed there reaches
+ * them, and says so.
+ */
+static void
+chat_dm_follow(struct chat *c, const struct line *l)
+{
+	struct buffer	*b;
+	const char	*new = format_nick_new(l);
+	char		 name[KC_NAME_MAX + 2];
+
+	if (new == NULL || strcmp(l->user, c->user) == 0)
+		return;
+	snprintf(name, sizeof name, "@%s", l->user);
+	if ((b = chat_find(c, name)) == NULL)
+		return;
+	snprintf(name, sizeof name, "@%s", new);
+	if (chat_find(c, name) != NULL)
+		return;
+	chat_add(c, b, l, 0);
+	snprintf(b->name, sizeof b->name, "%s", name);
+	snprintf(b->target, sizeof b->target, "%s", new);
+	b->told_offline = 0;
+	chat_notify(c, CHAT_BUFFERS, b, NULL);
+}
+
 /* Returns 1 when m added a line. */
 static int
 chat_receive1(struct chat *c, const struct kc_msg *m, int live)
@@ -556,6 +583,17 @@ chat_receive1(struct chat *c, const struct kc_msg *m, int live)
 		chat_seen(c, m->room);
 	if (m->type == KC_TYPE_HEARTBEAT || m->type == KC_TYPE_UNKNOWN)
 		return 0;
+	/* In a room we share or not: a peer's new name, for their dm buffer. */
+	if (live && m->type == KC_TYPE_LEAVE && m->text != NULL) {
+		memset(&l, 0, sizeof l);
+		l.ts = kc_msg_shown_ts(m);
+		memcpy(l.id, m->id, sizeof l.id);
+		l.kind = LINE_LEAVE;
+		snprintf(l.user, sizeof l.user, "%s", m->user);
+		l.text = sanitize_dup(m->text, m->text_len, 0);
+		chat_dm_follow(c, &l);
+		free(l.text);
+	}
 	if ((b = chat_route(c, m, 1)) == NULL)
 		return 0;
 	if ((old = buffer_find(b, m->id)) != NULL) {
@@ -597,7 +635,76 @@ chat_receive(struct chat *c, const struct kc_msg *m, int live)
 	chat_receive1(c, m, live);
 }
 
+void
+chat_receive_missed(struct chat *c, const struct kc_msg *m)
+{
+	struct buffer *b;
+
+	if (!chat_receive1(c, m, 0) || strcmp(m->user, c->user) == 0 ||
+	    (b = chat_route(c, m, 0)) == NULL || b == chat_current(c))
+		return;
+	/* Missed, so unread: the room list and the activity list say so. */
+	b->unread++;
+	b->mentions++;
+	chat_notify(c, CHAT_BUFFERS, b, NULL);
+}
+
 /* ------------------------------------------------------------ sending */
+
+struct online {
+	const struct kc_presence *p;
+	const char	*user;
+	int		 found;
+};
+
+static void
+chat_online_user(void *arg, const char *room, const char *user)
+{
+	struct online *o = arg;
+
+	if (strcmp(user, o->user) == 0)
+		o->found = 1;
+}
+
+static void
+chat_online_room(void *arg, const char *room, const char *user)
+{
+	struct online *o = arg;
+
+	if (!o->found)
+		kc_presence_who(o->p, room, chat_online_user, o);
+}
+
+/* 1 when user is in any room, as presence knows it. */
+static int
+chat_online(struct chat *c, const char *user)
+{
+	struct online o = { c->presence, user, 0 };
+
+	kc_presence_rooms(c->presence, chat_online_room, &o);
+	return o.found;
+}
+
+/*
+ * A direct message to someone in no room is not lost (it is a record, and
+ * kchat-tui reads the direct messages it missed at start), but nobody
+ * reads it now: say so, once until they are back.
+ */
+static void
+chat_dm_offline(struct chat *c, struct buffer *b, const char *to)
+{
+	if (c->conn != CHAT_CONNECTED || strcmp(to, c->user) == 0)
+		return;
+	if (chat_online(c, to)) {
+		b->told_offline = 0;
+		return;
+	}
+	if (b->told_offline)
+		return;
+	b->told_offline = 1;
+	chat_info(c, "%s is not online; the message is stored and they will "
+	    "see it when they join (within %d days)", to, TUI_DM_MISSED_DAYS);
+}
 
 int
 chat_send(struct chat *c, enum kc_type type, const char *room,
@@ -632,6 +739,8 @@ chat_send(struct chat *c, enum kc_type type, const char *room,
 		chat_add(c, b, &l, 0);
 		free(l.text);
 	}
+	if (type == KC_TYPE_DM && b != NULL)
+		chat_dm_offline(c, b, to);
 	errstr[0] = '\0';
 	if ((err = c->ops->send(c->arg, &m, errstr, sizeof errstr)) != KC_OK) {
 		if (b != NULL && (nl = buffer_find(b, m.id)) != NULL) {

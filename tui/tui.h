@@ -21,6 +21,7 @@
 #define TUI_INPUT_HIST	200	/* input lines remembered for Up/Down */
 #define TUI_INPUT_MAX	65536	/* bytes of input: several messages */
 #define TUI_PASTE_ASK	5	/* more lines than this: ask before sending */
+#define TUI_DM_MISSED_DAYS 7	/* direct messages missed: read this far back */
 
 /* ------------------------------------------------------------- xmalloc.c */
 
@@ -121,6 +122,7 @@ struct buffer {
 	size_t		 scroll;		/* rows scrolled up; 0 = newest */
 	int		 history_done;		/* nothing older in Kafka */
 	int		 history_due;		/* joined offline: fetch later */
+	int		 told_offline;		/* dm: "not online" was said */
 };
 
 struct buffer	*buffer_new(enum buffer_kind, const char *target, size_t max);
@@ -233,6 +235,11 @@ int		 chat_replay(struct chat *, struct buffer *, int64_t since_us);
 
 /* A record read from Kafka (live: from the reader; else history). */
 void		 chat_receive(struct chat *, const struct kc_msg *, int live);
+/*
+ * A direct message that arrived while kchat-tui was not running: shown in
+ * its place by time, and counted as unread.
+ */
+void		 chat_receive_missed(struct chat *, const struct kc_msg *);
 /* A delivery report for a record this chat sent. */
 void		 chat_delivered(struct chat *, const struct kc_msg *, int err,
 		    const char *errstr);

@@ -358,6 +358,59 @@ START_TEST(chat_activity_list)
 }
 END_TEST
 
+/* A dm to someone in no room says where it waits; a dm buffer follows /nick. */
+START_TEST(chat_dm_offline_and_nick)
+{
+	struct buffer	*gen, *dm;
+	size_t		 n;
+
+	chat_join(c, "general");
+	gen = chat_current(c);
+	receive(KC_TYPE_JOIN, "general", "bob", NULL, NULL);
+	n = gen->nlines;
+	chat_input(c, "/msg bob hi bob");
+	ck_assert_uint_eq(gen->nlines, n);	/* bob is here: no notice */
+	chat_input(c, "/msg ghost anyone?");
+	ck_assert_str_eq(last_line(gen)->text, "ghost is not online; the "
+	    "message is stored and they will see it when they join (within 7 "
+	    "days)");
+	n = gen->nlines;
+	chat_input(c, "/msg ghost still there?");
+	ck_assert_uint_eq(gen->nlines, n);	/* said once */
+
+	dm = chat_find(c, "@bob");
+	ck_assert_ptr_nonnull(dm);
+	receive(KC_TYPE_LEAVE, "general", "bob", NULL, "is now known as bobby");
+	receive(KC_TYPE_JOIN, "general", "bobby", NULL, "was bob");
+	ck_assert_ptr_null(chat_find(c, "@bob"));
+	ck_assert_ptr_eq(chat_find(c, "@bobby"), dm);
+	ck_assert_str_eq(dm->target, "bobby");
+	ck_assert_str_eq(last_line(dm)->user, "bob");
+	ck_assert_str_eq(last_line(dm)->text, "is now known as bobby");
+	reset_sent();
+	chat_switch(c, 1);
+	ck_assert_ptr_eq(chat_current(c), dm);
+	chat_input(c, "still with me?");
+	ck_assert_uint_eq(nsent, 1);
+	ck_assert_str_eq(sent[0].to, "bobby");
+
+	/* Missed while not running: in its buffer, and unread. */
+	{
+		struct kc_msg	 m;
+		struct buffer	*eve;
+
+		incoming(&m, KC_TYPE_DM, "dev", "eve", "alice", "while away");
+		chat_receive_missed(c, &m);
+		kc_msg_clear(&m);
+		eve = chat_find(c, "@eve");
+		ck_assert_ptr_nonnull(eve);
+		ck_assert_str_eq(last_line(eve)->text, "while away");
+		ck_assert_uint_eq(eve->unread, 1);
+		ck_assert_uint_eq(eve->mentions, 1);
+	}
+}
+END_TEST
+
 START_TEST(chat_unread_and_mentions)
 {
 	struct buffer *gen, *rnd;
@@ -832,6 +885,7 @@ main(void)
 	tcase_add_test(tc, chat_say_splits_long_text);
 	tcase_add_test(tc, chat_own_line_final_once);
 	tcase_add_test(tc, chat_activity_list);
+	tcase_add_test(tc, chat_dm_offline_and_nick);
 	tcase_add_test(tc, chat_unread_and_mentions);
 	tcase_add_test(tc, chat_direct_messages);
 	tcase_add_test(tc, chat_dm_strangers);

@@ -161,3 +161,16 @@ wait_until "bobby's line at carol" has carol "#general <bobby> after the nick ch
 has carol "bob has left" && fail "the nick change shows as a leave"
 has carol "bobby has joined" && fail "the nick change shows as a join"
 echo "ok 13 - a nick change is one line, in line mode too"
+
+# A direct message to someone who is not there: said so, and not lost.
+echo "/msg ghost are you there, ghost?" >&5
+wait_until "the notice at carol" has carol "#general -!- ghost is not online; the message is stored and they will see it when they join (within 7 days)"
+wait_until "the dm stored" has carol "@ghost <carol> are you there, ghost?"
+mkfifo "$work/ghost.in"
+"$tui" --line -u ghost -r general <"$work/ghost.in" >"$work/ghost.out" \
+    2>"$work/ghost.err" 3>&- 4>&- 5>&- &
+pids+=($!)
+exec 7>"$work/ghost.in"
+wait_until "the dm at ghost, from history" has ghost "@carol <carol> are you there, ghost?"
+exec 7>&-
+echo "ok 14 - a dm to someone not online says so, and they see it when they join"
