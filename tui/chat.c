@@ -18,9 +18,13 @@
 #define CHAT_DM_NEW_MAX	5	/* buffers others' DMs open per minute */
 #define CHAT_DM_NEW_US	(60 * 1000000LL)
 #define CHAT_STRANGERS	"*strangers"	/* no user has this name */
+#define CHAT_WAS_MAX	4	/* earlier names remembered */
 
 struct chat {
 	char			 user[KC_NAME_MAX + 1];
+	/* names this chat had before /nick: its records under them are its */
+	char			 was[CHAT_WAS_MAX][KC_NAME_MAX + 1];
+	size_t			 nwas;
 	const struct chat_ops	*ops;
 	void			*arg;
 	chat_notify_fn		*notify;
@@ -154,7 +158,35 @@ chat_set_brokers(struct chat *c, const char *brokers)
 void
 chat_set_user(struct chat *c, const char *user)
 {
-	snprintf(c->user, sizeof c->user, "%s", user);
+	if (c->user[0] != '\0' && strcmp(c->user, user) != 0) {
+		if (c->nwas == CHAT_WAS_MAX) {
+			memmove(c->was[0], c->was[1],
+			    (CHAT_WAS_MAX - 1) * sizeof c->was[0]);
+			c->nwas--;
+		}
+		memcpy(c->was[c->nwas++], c->user, sizeof c->user);
+	}
+	memmove(c->user, user, strnlen(user, KC_NAME_MAX));
+	c->user[strnlen(user, KC_NAME_MAX)] = '\0';
+}
+
+/*
+ * 1 when name is the user's, now or before a /nick: a direct message sent
+ * under the old name, read back or reported after the change, is still
+ * the user's own.
+ */
+static int
+chat_me(struct chat *c, const char *name)
+{
+	size_t i;
+
+	if (strcmp(name, c->user) == 0)
+		return 1;
+	for (i = 0; i < c->nwas; i++) {
+		if (strcmp(name, c->was[i]) == 0)
+			return 1;
+	}
+	return 0;
 }
 
 const char *
@@ -516,9 +548,9 @@ chat_route(struct chat *c, const struct kc_msg *m, int create)
 	char name[KC_NAME_MAX + 2];
 
 	if (m->type == KC_TYPE_DM) {
-		if (strcmp(m->user, c->user) == 0)
+		if (chat_me(c, m->user))
 			snprintf(name, sizeof name, "@%s", m->to);
-		else if (strcmp(m->to, c->user) == 0)
+		else if (chat_me(c, m->to))
 			snprintf(name, sizeof name, "@%s", m->user);
 		else
 			return NULL;
@@ -530,7 +562,7 @@ chat_route(struct chat *c, const struct kc_msg *m, int create)
 		 * screen; the rest share one buffer, each line with its
 		 * sender. Answer them with /msg.
 		 */
-		if (chat_find(c, name) == NULL && strcmp(m->user, c->user) != 0) {
+		if (chat_find(c, name) == NULL && !chat_me(c, m->user)) {
 			int64_t now = kc_now_us();
 
 			if (now - c->dm_opened[c->dm_next] < CHAT_DM_NEW_US)
@@ -617,7 +649,7 @@ chat_receive1(struct chat *c, const struct kc_msg *m, int live)
 	if (m->text != NULL)
 		l.text = chat_cap_lines(sanitize_dup(m->text, m->text_len,
 		    SANITIZE_NEWLINE));
-	if (strcmp(m->user, c->user) == 0)
+	if (chat_me(c, m->user))
 		l.flags |= LINE_SELF;
 	else if ((l.kind == LINE_MESSAGE || l.kind == LINE_ACTION) &&
 	    chat_mentions(l.text, c->user))

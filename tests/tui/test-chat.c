@@ -394,12 +394,22 @@ START_TEST(chat_dm_offline_and_nick)
 	ck_assert_uint_eq(nsent, 1);
 	ck_assert_str_eq(sent[0].to, "bobby");
 
+	/* A dm sent, then /nick before it is read back: still ours. */
+	reset_sent();
+	chat_input(c, "/msg carol before my new name");
+	chat_input(c, "/nick alison");
+	finals = 0;
+	chat_receive(c, &sent[0], 1);
+	chat_delivered(c, &sent[0], KC_OK, NULL);
+	ck_assert_int_eq(last_line(chat_find(c, "@carol"))->state, LINE_SENT);
+	ck_assert_int_eq(finals, 1);
+
 	/* Missed while not running: in its buffer, and unread. */
 	{
 		struct kc_msg	 m;
 		struct buffer	*eve;
 
-		incoming(&m, KC_TYPE_DM, "dev", "eve", "alice", "while away");
+		incoming(&m, KC_TYPE_DM, "dev", "eve", "alison", "while away");
 		chat_receive_missed(c, &m);
 		kc_msg_clear(&m);
 		eve = chat_find(c, "@eve");
