@@ -867,39 +867,42 @@ chat_abandon(struct chat *c, const char *reason)
 	return n;
 }
 
-/*
- * Sends text to the current buffer: as several messages, split at word
- * boundaries, when it is longer than one message may be.
- */
 int
-chat_say(struct chat *c, const char *text)
+chat_send_text(struct chat *c, enum kc_type type, const char *room,
+    const char *to, const char *text)
 {
-	struct buffer	*b = chat_current(c);
-	const char	*room = chat_room(c);
-	char		*piece;
-	size_t		 len = strlen(text), n, skip, parts = 0;
-	int		 rv = 0;
+	char	*piece;
+	size_t	 len = strlen(text), n, skip, parts = 0;
+	int	 rv = 0;
 
-	if (b == NULL || *room == '\0') {
-		chat_error(c, "not in a room: /join #room first");
-		return -1;
-	}
 	while (len > 0 && rv == 0) {
 		n = split_next(text, len, KC_TEXT_MAX, &skip);
 		piece = xstrndup(text, n);
-		if (b->kind == BUFFER_DM)
-			rv = chat_send(c, KC_TYPE_DM, room, b->target, piece);
-		else
-			rv = chat_send(c, KC_TYPE_MESSAGE, room, NULL, piece);
+		rv = chat_send(c, type, room, to, piece);
 		free(piece);
 		text += n + skip;
 		len -= n + skip;
 		parts++;
 	}
 	if (parts > 1)
-		chat_info_to(c, b, LINE_INFO, "a long text went as %zu "
-		    "messages (at most %d bytes each)", parts, KC_TEXT_MAX);
+		chat_info(c, "a long text went as %zu messages (at most %d "
+		    "bytes each)", parts, KC_TEXT_MAX);
 	return rv;
+}
+
+int
+chat_say(struct chat *c, const char *text)
+{
+	struct buffer	*b = chat_current(c);
+	const char	*room = chat_room(c);
+
+	if (b == NULL || *room == '\0') {
+		chat_error(c, "not in a room: /join #room first");
+		return -1;
+	}
+	if (b->kind == BUFFER_DM)
+		return chat_send_text(c, KC_TYPE_DM, room, b->target, text);
+	return chat_send_text(c, KC_TYPE_MESSAGE, room, NULL, text);
 }
 
 void

@@ -212,6 +212,12 @@ const char	*chat_room(struct chat *);
 
 /* One line typed by the user: a command or text for the current buffer. */
 void		 chat_input(struct chat *, const char *line);
+/*
+ * chat_send() of text, as several messages split between words when it
+ * is longer than one message may be (a notice says how many).
+ */
+int		 chat_send_text(struct chat *, enum kc_type, const char *room,
+		    const char *to, const char *text);
 /* Sends text to the current buffer (message, or dm in a "@user" buffer). */
 int		 chat_say(struct chat *, const char *text);
 /* Sends a record of type to room or user; adds the pending line. */

@@ -295,6 +295,18 @@ START_TEST(chat_say_splits_long_text)
 	ck_assert_uint_eq(total, 20000);
 	ck_assert_str_eq(last_line(chat_current(c))->text, "a long text went "
 	    "as 3 messages (at most 8192 bytes each)");
+	/* /me and /msg too */
+	reset_sent();
+	memcpy(text, "/me ", 4);
+	chat_input(c, text);
+	ck_assert_uint_eq(nsent, 3);
+	ck_assert_int_eq(sent[2].type, KC_TYPE_ACTION);
+	reset_sent();
+	memcpy(text, "/msg bob ", 9);
+	chat_input(c, text);
+	ck_assert_uint_eq(nsent, 3);
+	ck_assert_int_eq(sent[2].type, KC_TYPE_DM);
+	ck_assert_str_eq(sent[2].to, "bob");
 	free(text);
 }
 END_TEST
