@@ -264,7 +264,8 @@ ui_keys(void)
 		}
 		/* "Send N lines?": Enter sends, any other key edits on. */
 		if (ui.ask > 0 && !(rv == OK && ch == '\r') &&
-		    !(rv == KEY_CODE_YES && ch == KEY_ENTER))
+		    !(rv == KEY_CODE_YES && (ch == KEY_ENTER ||
+		    ch == KEY_RESIZE)))
 			ui.ask = 0;
 		if (rv == KEY_CODE_YES) {
 			ui_function_key(ch);

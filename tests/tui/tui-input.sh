@@ -62,6 +62,10 @@ not_sees bob "pasted row 1" || fail "Esc sent the paste"
 sees alice "pasted row 11␤pasted row 12" || fail "Esc lost the paste"
 T send-keys -t alice Enter
 wait_until "the question again" sees alice "send 12 lines as one message?"
+T resize-window -t alice -x 90 -y 24
+wait_until "alice at 90x24" test "$(T display -p -t alice '#{window_width}x#{window_height}')" = "90x24"
+sees alice "send 12 lines as one message?" || fail "a resize dropped the question"
+T resize-window -t alice -x 100 -y 24
 T send-keys -t alice Enter
 wait_until "the 12 lines at bob" sees bob "pasted row 12"
 row_after bob "<alice> pasted row 1" | grep -q "^ *pasted row 2" ||
