@@ -18,9 +18,13 @@
 #define CHAT_DM_NEW_MAX	5	/* buffers others' DMs open per minute */
 #define CHAT_DM_NEW_US	(60 * 1000000LL)
 #define CHAT_STRANGERS	"*strangers"	/* no user has this name */
+#define CHAT_WAS_MAX	4	/* earlier names remembered */
 
 struct chat {
 	char			 user[KC_NAME_MAX + 1];
+	/* names this chat had before /nick: its records under them are its */
+	char			 was[CHAT_WAS_MAX][KC_NAME_MAX + 1];
+	size_t			 nwas;
 	const struct chat_ops	*ops;
 	void			*arg;
 	chat_notify_fn		*notify;
@@ -154,7 +158,35 @@ chat_set_brokers(struct chat *c, const char *brokers)
 void
 chat_set_user(struct chat *c, const char *user)
 {
-	snprintf(c->user, sizeof c->user, "%s", user);
+	if (c->user[0] != '\0' && strcmp(c->user, user) != 0) {
+		if (c->nwas == CHAT_WAS_MAX) {
+			memmove(c->was[0], c->was[1],
+			    (CHAT_WAS_MAX - 1) * sizeof c->was[0]);
+			c->nwas--;
+		}
+		memcpy(c->was[c->nwas++], c->user, sizeof c->user);
+	}
+	memmove(c->user, user, strnlen(user, KC_NAME_MAX));
+	c->user[strnlen(user, KC_NAME_MAX)] = '\0';
+}
+
+/*
+ * 1 when name is the user's, now or before a /nick: a direct message sent
+ * under the old name, read back or reported after the change, is still
+ * the user's own.
+ */
+static int
+chat_me(struct chat *c, const char *name)
+{
+	size_t i;
+
+	if (strcmp(name, c->user) == 0)
+		return 1;
+	for (i = 0; i < c->nwas; i++) {
+		if (strcmp(name, c->was[i]) == 0)
+			return 1;
+	}
+	return 0;
 }
 
 const char *
@@ -320,12 +352,35 @@ chat_close(struct chat *c, struct buffer *b)
 
 /* ------------------------------------------------------------- lines */
 
+/*
+ * 1 when l is the join that ends a nick change already shown in b: the
+ * leave of the old name, naming l's user as the new one, a few lines up.
+ */
+static int
+chat_nick_join(struct buffer *b, const struct line *l)
+{
+	const char	*old, *new;
+	size_t		 i;
+
+	if ((old = format_nick_old(l)) == NULL)
+		return 0;
+	for (i = b->nlines; i > 0 && b->nlines - i < 20; i--) {
+		if (strcmp(b->lines[i - 1].user, old) == 0 &&
+		    (new = format_nick_new(&b->lines[i - 1])) != NULL &&
+		    strcmp(new, l->user) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /* Adds l to b, counting it as unread when b is not in view. */
 static struct line *
-chat_add(struct chat *c, struct buffer *b, const struct line *l, int sorted)
+chat_add(struct chat *c, struct buffer *b, const struct line *l0, int sorted)
 {
-	struct line *nl;
+	struct line	*nl, copy = *l0, *l = &copy;
 
+	if (chat_nick_join(b, l))
+		copy.flags |= LINE_HIDDEN;
 	if ((nl = buffer_add(b, l, sorted)) == NULL)
 		return NULL;
 	if (b != chat_current(c) && !(l->flags & (LINE_SELF | LINE_HISTORY))) {
@@ -493,9 +548,9 @@ chat_route(struct chat *c, const struct kc_msg *m, int create)
 	char name[KC_NAME_MAX + 2];
 
 	if (m->type == KC_TYPE_DM) {
-		if (strcmp(m->user, c->user) == 0)
+		if (chat_me(c, m->user))
 			snprintf(name, sizeof name, "@%s", m->to);
-		else if (strcmp(m->to, c->user) == 0)
+		else if (chat_me(c, m->to))
 			snprintf(name, sizeof name, "@%s", m->user);
 		else
 			return NULL;
@@ -507,7 +562,7 @@ chat_route(struct chat *c, const struct kc_msg *m, int create)
 		 * screen; the rest share one buffer, each line with its
 		 * sender. Answer them with /msg.
 		 */
-		if (chat_find(c, name) == NULL && strcmp(m->user, c->user) != 0) {
+		if (chat_find(c, name) == NULL && !chat_me(c, m->user)) {
 			int64_t now = kc_now_us();
 
 			if (now - c->dm_opened[c->dm_next] < CHAT_DM_NEW_US)
@@ -518,6 +573,33 @@ chat_route(struct chat *c, const struct kc_msg *m, int create)
 		return chat_dm_buffer(c, name + 1);
 	}
 	return chat_find_room(c, m->room);
+}
+
+/*
+ * A nick change of a peer (the leave "is now known as NEW" of l's user):
+ * their "@old" buffer becomes "@NEW", so that what is typed there reaches
+ * them, and says so.
+ */
+static void
+chat_dm_follow(struct chat *c, const struct line *l)
+{
+	struct buffer	*b;
+	const char	*new = format_nick_new(l);
+	char		 name[KC_NAME_MAX + 2];
+
+	if (new == NULL || strcmp(l->user, c->user) == 0)
+		return;
+	snprintf(name, sizeof name, "@%s", l->user);
+	if ((b = chat_find(c, name)) == NULL)
+		return;
+	snprintf(name, sizeof name, "@%s", new);
+	if (chat_find(c, name) != NULL)
+		return;
+	chat_add(c, b, l, 0);
+	snprintf(b->name, sizeof b->name, "%s", name);
+	snprintf(b->target, sizeof b->target, "%s", new);
+	b->told_offline = 0;
+	chat_notify(c, CHAT_BUFFERS, b, NULL);
 }
 
 /* Returns 1 when m added a line. */
@@ -533,12 +615,28 @@ chat_receive1(struct chat *c, const struct kc_msg *m, int live)
 		chat_seen(c, m->room);
 	if (m->type == KC_TYPE_HEARTBEAT || m->type == KC_TYPE_UNKNOWN)
 		return 0;
+	/* In a room we share or not: a peer's new name, for their dm buffer. */
+	if (live && m->type == KC_TYPE_LEAVE && m->text != NULL) {
+		memset(&l, 0, sizeof l);
+		l.ts = kc_msg_shown_ts(m);
+		memcpy(l.id, m->id, sizeof l.id);
+		l.kind = LINE_LEAVE;
+		snprintf(l.user, sizeof l.user, "%s", m->user);
+		l.text = sanitize_dup(m->text, m->text_len, 0);
+		chat_dm_follow(c, &l);
+		free(l.text);
+	}
 	if ((b = chat_route(c, m, 1)) == NULL)
 		return 0;
 	if ((old = buffer_find(b, m->id)) != NULL) {
-		/* Our own record read back: Kafka has it. */
-		if (old->state == LINE_PENDING) {
+		/*
+		 * Our own record read back: Kafka has it, even when a delivery
+		 * report said it failed (a timeout after all was written).
+		 */
+		if (old->state == LINE_PENDING || old->state == LINE_FAILED) {
 			old->state = LINE_SENT;
+			free(old->error);
+			old->error = NULL;
 			chat_notify(c, CHAT_LINE_UPDATE, b, old);
 		}
 		return 0;
@@ -551,7 +649,7 @@ chat_receive1(struct chat *c, const struct kc_msg *m, int live)
 	if (m->text != NULL)
 		l.text = chat_cap_lines(sanitize_dup(m->text, m->text_len,
 		    SANITIZE_NEWLINE));
-	if (strcmp(m->user, c->user) == 0)
+	if (chat_me(c, m->user))
 		l.flags |= LINE_SELF;
 	else if ((l.kind == LINE_MESSAGE || l.kind == LINE_ACTION) &&
 	    chat_mentions(l.text, c->user))
@@ -569,7 +667,76 @@ chat_receive(struct chat *c, const struct kc_msg *m, int live)
 	chat_receive1(c, m, live);
 }
 
+void
+chat_receive_missed(struct chat *c, const struct kc_msg *m)
+{
+	struct buffer *b;
+
+	if (!chat_receive1(c, m, 0) || strcmp(m->user, c->user) == 0 ||
+	    (b = chat_route(c, m, 0)) == NULL || b == chat_current(c))
+		return;
+	/* Missed, so unread: the room list and the activity list say so. */
+	b->unread++;
+	b->mentions++;
+	chat_notify(c, CHAT_BUFFERS, b, NULL);
+}
+
 /* ------------------------------------------------------------ sending */
+
+struct online {
+	const struct kc_presence *p;
+	const char	*user;
+	int		 found;
+};
+
+static void
+chat_online_user(void *arg, const char *room, const char *user)
+{
+	struct online *o = arg;
+
+	if (strcmp(user, o->user) == 0)
+		o->found = 1;
+}
+
+static void
+chat_online_room(void *arg, const char *room, const char *user)
+{
+	struct online *o = arg;
+
+	if (!o->found)
+		kc_presence_who(o->p, room, chat_online_user, o);
+}
+
+/* 1 when user is in any room, as presence knows it. */
+static int
+chat_online(struct chat *c, const char *user)
+{
+	struct online o = { c->presence, user, 0 };
+
+	kc_presence_rooms(c->presence, chat_online_room, &o);
+	return o.found;
+}
+
+/*
+ * A direct message to someone in no room is not lost (it is a record, and
+ * kchat-tui reads the direct messages it missed at start), but nobody
+ * reads it now: say so, once until they are back.
+ */
+static void
+chat_dm_offline(struct chat *c, struct buffer *b, const char *to)
+{
+	if (c->conn != CHAT_CONNECTED || strcmp(to, c->user) == 0)
+		return;
+	if (chat_online(c, to)) {
+		b->told_offline = 0;
+		return;
+	}
+	if (b->told_offline)
+		return;
+	b->told_offline = 1;
+	chat_info(c, "%s is not online; the message is stored and they will "
+	    "see it when they join (within %d days)", to, TUI_DM_MISSED_DAYS);
+}
 
 int
 chat_send(struct chat *c, enum kc_type type, const char *room,
@@ -604,6 +771,8 @@ chat_send(struct chat *c, enum kc_type type, const char *room,
 		chat_add(c, b, &l, 0);
 		free(l.text);
 	}
+	if (type == KC_TYPE_DM && b != NULL)
+		chat_dm_offline(c, b, to);
 	errstr[0] = '\0';
 	if ((err = c->ops->send(c->arg, &m, errstr, sizeof errstr)) != KC_OK) {
 		if (b != NULL && (nl = buffer_find(b, m.id)) != NULL) {
@@ -632,17 +801,46 @@ chat_delivered(struct chat *c, const struct kc_msg *m, int err,
 		return;
 	if ((l = buffer_find(b, m->id)) == NULL)
 		return;
-	if (err == KC_OK) {
-		if (l->state != LINE_PENDING)
-			return;
+	/*
+	 * Only a pending line changes: one already read back from Kafka is
+	 * there whatever a late report says. (A failure reported after the
+	 * read-back printed the line a second time in line mode, as not sent.)
+	 */
+	if (l->state != LINE_PENDING)
+		return;
+	if (err == KC_OK)
 		l->state = LINE_SENT;
-	} else {
+	else {
 		l->state = LINE_FAILED;
 		free(l->error);
 		l->error = xstrdup(errstr != NULL && *errstr != '\0' ?
 		    errstr : kc_strerror(err));
 	}
 	chat_notify(c, CHAT_LINE_UPDATE, b, l);
+}
+
+/* A line the user wrote: what "not sent" counts (not joins and leaves). */
+static int
+chat_own_text(const struct line *l)
+{
+	return (l->flags & LINE_SELF) && (l->kind == LINE_MESSAGE ||
+	    l->kind == LINE_ACTION || l->kind == LINE_DM);
+}
+
+int
+chat_pending(struct chat *c)
+{
+	size_t	i, j;
+	int	n = 0;
+
+	for (i = 0; i < c->nbuffers; i++) {
+		for (j = 0; j < c->buffers[i]->nlines; j++) {
+			if (c->buffers[i]->lines[j].state == LINE_PENDING &&
+			    chat_own_text(&c->buffers[i]->lines[j]))
+				n++;
+		}
+	}
+	return n;
 }
 
 int
@@ -657,7 +855,7 @@ chat_abandon(struct chat *c, const char *reason)
 		b = c->buffers[i];
 		for (j = 0; j < b->nlines; j++) {
 			l = &b->lines[j];
-			if (l->state != LINE_PENDING)
+			if (l->state != LINE_PENDING || !chat_own_text(l))
 				continue;
 			l->state = LINE_FAILED;
 			free(l->error);
@@ -667,6 +865,29 @@ chat_abandon(struct chat *c, const char *reason)
 		}
 	}
 	return n;
+}
+
+int
+chat_send_text(struct chat *c, enum kc_type type, const char *room,
+    const char *to, const char *text)
+{
+	char	*piece;
+	size_t	 len = strlen(text), n, skip, parts = 0;
+	int	 rv = 0;
+
+	while (len > 0 && rv == 0) {
+		n = split_next(text, len, KC_TEXT_MAX, &skip);
+		piece = xstrndup(text, n);
+		rv = chat_send(c, type, room, to, piece);
+		free(piece);
+		text += n + skip;
+		len -= n + skip;
+		parts++;
+	}
+	if (parts > 1)
+		chat_info(c, "a long text went as %zu messages (at most %d "
+		    "bytes each)", parts, KC_TEXT_MAX);
+	return rv;
 }
 
 int
@@ -680,8 +901,8 @@ chat_say(struct chat *c, const char *text)
 		return -1;
 	}
 	if (b->kind == BUFFER_DM)
-		return chat_send(c, KC_TYPE_DM, room, b->target, text);
-	return chat_send(c, KC_TYPE_MESSAGE, room, NULL, text);
+		return chat_send_text(c, KC_TYPE_DM, room, b->target, text);
+	return chat_send_text(c, KC_TYPE_MESSAGE, room, NULL, text);
 }
 
 void
@@ -689,11 +910,14 @@ chat_input(struct chat *c, const char *line)
 {
 	const char *p;
 
-	for (p = line; *p == ' ' || *p == '\t'; p++)
+	for (p = line; *p == ' ' || *p == '\t' || *p == '\n'; p++)
 		;
 	if (*p == '\0')
 		return;
-	if (line[0] == '/' && line[1] != '/')
+	/* Several lines (a paste, Ctrl-J) are one message, never commands. */
+	if (strchr(line, '\n') != NULL)
+		chat_say(c, line);
+	else if (line[0] == '/' && line[1] != '/')
 		cmd_dispatch(c, line);
 	else if (line[0] == '/')
 		chat_say(c, line + 1);	/* "//x" says "/x" */

@@ -31,7 +31,8 @@ cmd_history_exec(struct chat *c, const char *args)
 	if (added == 0)
 		chat_info(c, "no older messages in %s", b->name);
 	else
-		chat_info(c, "%d older messages of %s above", added, b->name);
+		chat_info(c, "%d older message%s of %s above", added,
+		    added == 1 ? "" : "s", b->name);
 	return 0;
 }
 

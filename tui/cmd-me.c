@@ -12,7 +12,7 @@ cmd_me_exec(struct chat *c, const char *args)
 		chat_error(c, "/me works in rooms, not direct messages");
 		return -1;
 	}
-	return chat_send(c, KC_TYPE_ACTION, b->target, NULL, args);
+	return chat_send_text(c, KC_TYPE_ACTION, b->target, NULL, args);
 }
 
 const struct cmd_entry cmd_me_entry = {

@@ -26,7 +26,7 @@ cmd_msg_exec(struct chat *c, const char *args)
 		return -1;
 	}
 	/* The @user buffer opens without taking the focus, as in irssi. */
-	return chat_send(c, KC_TYPE_DM, chat_room(c), user, args);
+	return chat_send_text(c, KC_TYPE_DM, chat_room(c), user, args);
 }
 
 const struct cmd_entry cmd_msg_entry = {

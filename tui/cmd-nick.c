@@ -1,7 +1,10 @@
 /*
- * cmd-nick.c - /nick name: change the user name. Every joined room sees the
- * old name leave and the new one join, so presence stays right everywhere.
+ * cmd-nick.c - /nick name: change the user name. Every joined room gets a
+ * leave of the old name and a join of the new one, so presence stays right
+ * everywhere; their texts ("is now known as NEW", "was OLD") let clients
+ * show the pair as one line (see format.c).
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "tui.h"
@@ -10,7 +13,7 @@ static int
 cmd_nick_exec(struct chat *c, const char *args)
 {
 	struct buffer	*b;
-	char		 nick[KC_NAME_MAX + 2];
+	char		 nick[KC_NAME_MAX + 2], text[KC_NAME_MAX + 32];
 	size_t		 i;
 	int		 err;
 
@@ -23,15 +26,16 @@ cmd_nick_exec(struct chat *c, const char *args)
 	}
 	if (strcmp(nick, chat_user(c)) == 0)
 		return 0;
+	snprintf(text, sizeof text, FORMAT_NICK_NEW "%s", nick);
 	for (i = 0; (b = chat_buffer(c, i)) != NULL; i++) {
 		if (b->kind == BUFFER_ROOM)
-			chat_send(c, KC_TYPE_LEAVE, b->target, NULL, NULL);
+			chat_send(c, KC_TYPE_LEAVE, b->target, NULL, text);
 	}
-	chat_info(c, "you are now known as %s", nick);
+	snprintf(text, sizeof text, FORMAT_NICK_OLD "%s", chat_user(c));
 	chat_set_user(c, nick);
 	for (i = 0; (b = chat_buffer(c, i)) != NULL; i++) {
 		if (b->kind == BUFFER_ROOM)
-			chat_send(c, KC_TYPE_JOIN, b->target, NULL, NULL);
+			chat_send(c, KC_TYPE_JOIN, b->target, NULL, text);
 	}
 	chat_heartbeat(c);
 	return 0;

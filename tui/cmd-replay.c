@@ -136,8 +136,8 @@ cmd_replay_exec(struct chat *c, const char *args)
 	if ((added = chat_replay(c, b, since)) < 0)
 		return -1;
 	format_time(since, "%Y-%m-%d %H:%M:%S", when, sizeof when);
-	chat_info(c, "replayed %s from %s: %d lines not already shown",
-	    b->name, when, added);
+	chat_info(c, "replayed %s from %s: %d line%s not already shown",
+	    b->name, when, added, added == 1 ? "" : "s");
 	return 0;
 }
 

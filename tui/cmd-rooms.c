@@ -27,7 +27,7 @@ cmd_rooms_exec(struct chat *c, const char *args)
 	if (i == 0)
 		chat_info(c, "no rooms seen yet");
 	else
-		chat_info(c, "%zu rooms:%s", i, out.data);
+		chat_info(c, "%zu room%s:%s", i, i == 1 ? "" : "s", out.data);
 	kc_buf_free(&out);
 	return 0;
 }

@@ -62,11 +62,14 @@ cmd_word(const char **args, char *buf, size_t len)
 	return buf;
 }
 
-/* Edit distance of a and b, for "did you mean". Short strings only. */
+/*
+ * Edit distance of a and b (case-insensitive), a swap of two neighbours
+ * counting as one edit ("jion" is one from "join"). Short strings only.
+ */
 static size_t
 cmd_distance(const char *a, size_t alen, const char *b)
 {
-	size_t	blen = strlen(b), i, j, d[33][33];
+	size_t	blen = strlen(b), i, j, d[33][33], v;
 
 	if (alen > 32 || blen > 32)
 		return 99;
@@ -79,37 +82,83 @@ cmd_distance(const char *a, size_t alen, const char *b)
 			size_t del = d[i - 1][j] + 1, ins = d[i][j - 1] + 1;
 			size_t sub = d[i - 1][j - 1] +
 			    (tolower((unsigned char)a[i - 1]) != b[j - 1]);
-			d[i][j] = del < ins ? del : ins;
-			if (sub < d[i][j])
-				d[i][j] = sub;
+			v = del < ins ? del : ins;
+			if (sub < v)
+				v = sub;
+			if (i > 1 && j > 1 &&
+			    tolower((unsigned char)a[i - 1]) == b[j - 2] &&
+			    tolower((unsigned char)a[i - 2]) == b[j - 1] &&
+			    d[i - 2][j - 2] + 1 < v)
+				v = d[i - 2][j - 2] + 1;
+			d[i][j] = v;
 		}
 	}
 	return d[alen][blen];
 }
 
+/*
+ * How far name is from the command called cand, for "did you mean": 0 for
+ * a start of it ("/hist"), else the edit distance when it is close enough
+ * to be a typo (one edit in names of 3 or more, two in names of 6 or
+ * more), else -1. "/foo" is no "/who": two edits of three letters is
+ * another word.
+ */
+static int
+cmd_closeness(const char *name, size_t len, const char *cand)
+{
+	size_t	d, i;
+
+	if (len >= 2 && len < strlen(cand) && strlen(cand) > 2) {
+		for (i = 0; i < len; i++) {
+			if (tolower((unsigned char)name[i]) != cand[i])
+				break;
+		}
+		if (i == len)
+			return 0;
+	}
+	d = cmd_distance(name, len, cand);
+	if (d == 0 || (d == 1 && len >= 3) || (d == 2 && len >= 6))
+		return (int)d;
+	return -1;
+}
+
+int
+cmd_suggest(const char *name, size_t len, const char **out)
+{
+	const struct cmd_entry	*ce;
+	size_t			 i;
+	int			 d, best = -1;
+
+	*out = NULL;
+	for (i = 0; (ce = cmd_table[i]) != NULL; i++) {
+		if ((d = cmd_closeness(name, len, ce->name)) < 0 &&
+		    (ce->alias == NULL ||
+		    (d = cmd_closeness(name, len, ce->alias)) < 0))
+			continue;
+		if (best < 0 || d < best) {
+			best = d;
+			*out = ce->name;
+		}
+	}
+	return *out != NULL ? 0 : -1;
+}
+
 int
 cmd_dispatch(struct chat *c, const char *line)
 {
-	const struct cmd_entry	*ce, *best = NULL;
-	const char		*name = line + 1, *args;
+	const struct cmd_entry	*ce;
+	const char		*name = line + 1, *args, *best;
 	char			*copy, *end;
-	size_t			 len, i, d, bestd = 3;
+	size_t			 len;
 	int			 rv;
 
 	for (len = 0; name[len] != '\0' && name[len] != ' '; len++)
 		;
 	if ((ce = cmd_find(name, len)) == NULL) {
-		for (i = 0; cmd_table[i] != NULL; i++) {
-			d = cmd_distance(name, len, cmd_table[i]->name);
-			if (d < bestd) {
-				bestd = d;
-				best = cmd_table[i];
-			}
-		}
-		if (best != NULL)
+		if (cmd_suggest(name, len, &best) == 0)
 			chat_error(c, "unknown command /%.*s: did you mean "
 			    "/%s? (/help lists the commands)", (int)len, name,
-			    best->name);
+			    best);
 		else
 			chat_error(c, "unknown command /%.*s: /help lists the "
 			    "commands; start a line with // to say something "

@@ -1,4 +1,9 @@
-/* format.c - times and the plain one-line form of a line (line mode). */
+/*
+ * format.c - times, the plain one-line form of a line (line mode), and how
+ * a nick change reads: /nick sends, in each room, a leave of the old name
+ * with the text "is now known as NEW" and a join of the new one with "was
+ * OLD"; the pair shows as one line, "OLD is now known as NEW".
+ */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -37,6 +42,30 @@ put_text(struct kc_buf *out, const char *s)
 	put(out, s);
 }
 
+const char *
+format_nick_new(const struct line *l)
+{
+	size_t n = strlen(FORMAT_NICK_NEW);
+
+	if (l->kind != LINE_LEAVE || l->text == NULL ||
+	    strncmp(l->text, FORMAT_NICK_NEW, n) != 0 ||
+	    kc_user_validate(l->text + n, strlen(l->text + n)) != KC_OK)
+		return NULL;
+	return l->text + n;
+}
+
+const char *
+format_nick_old(const struct line *l)
+{
+	size_t n = strlen(FORMAT_NICK_OLD);
+
+	if (l->kind != LINE_JOIN || l->text == NULL ||
+	    strncmp(l->text, FORMAT_NICK_OLD, n) != 0 ||
+	    kc_user_validate(l->text + n, strlen(l->text + n)) != KC_OK)
+		return NULL;
+	return l->text + n;
+}
+
 void
 format_plain(struct buffer *b, struct line *l, struct kc_buf *out)
 {
@@ -67,6 +96,13 @@ format_plain(struct buffer *b, struct line *l, struct kc_buf *out)
 		put(out, " has joined");
 		break;
 	case LINE_LEAVE:
+		if (format_nick_new(l) != NULL) {
+			put(out, "-!- ");
+			put(out, l->user);
+			put(out, " is now known as ");
+			put(out, format_nick_new(l));
+			break;
+		}
 		put(out, "<-- ");
 		put(out, l->user);
 		put(out, " has left");

@@ -1,8 +1,10 @@
 /*
  * input.c - the input line: UTF-8 text with a cursor, the editing keys of a
  * shell (Ctrl-A/E/U/K/W/Y, word moves), history for Up/Down and Tab
- * completion that cycles through the candidates. No terminal here: the
- * screen maps keys to these functions and draws input_text().
+ * completion that cycles through the candidates. It holds up to
+ * TUI_INPUT_MAX bytes and may hold newlines (a paste, Ctrl-J): the chat
+ * splits what is longer than one message. No terminal here: the screen maps
+ * keys to these functions and draws input_text().
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -11,7 +13,7 @@
 #include "tui.h"
 
 struct input {
-	char	 buf[KC_TEXT_MAX + 1];
+	char	 buf[TUI_INPUT_MAX + 1];
 	size_t	 len;
 	size_t	 cur;			/* byte offset, on a character start */
 	char	*kill;			/* last killed text, for Ctrl-Y */
@@ -114,14 +116,38 @@ input_edit(struct input *in)
 	input_complete_reset(in);
 }
 
+/*
+ * Inserts s[0..n), which must be sanitized, at the cursor: as much of it
+ * as fits, cut on a character boundary. Returns -1 when some did not fit.
+ */
+static int
+input_put(struct input *in, const char *s, size_t n)
+{
+	int rv = 0;
+
+	if (in->len + n > TUI_INPUT_MAX) {
+		n = TUI_INPUT_MAX - in->len;
+		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
+		rv = -1;
+	}
+	memmove(in->buf + in->cur + n, in->buf + in->cur,
+	    in->len - in->cur + 1);
+	memcpy(in->buf + in->cur, s, n);
+	in->len += n;
+	in->cur += n;
+	return rv;
+}
+
 int
 input_insert(struct input *in, const char *s, size_t n)
 {
 	struct kc_buf	b = { NULL, 0, 0 };
 	size_t		i;
+	int		rv;
 
 	input_edit(in);
-	/* Pasted text is made printable like everything else. */
+	/* Typed text is made printable like everything else. */
 	for (i = 0; i < n; i++) {
 		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
 			break;
@@ -131,17 +157,50 @@ input_insert(struct input *in, const char *s, size_t n)
 		s = b.data;
 		n = b.len;
 	}
-	if (in->len + n > KC_TEXT_MAX) {
-		kc_buf_free(&b);
-		return -1;
-	}
-	memmove(in->buf + in->cur + n, in->buf + in->cur,
-	    in->len - in->cur + 1);
-	memcpy(in->buf + in->cur, s, n);
-	in->len += n;
-	in->cur += n;
+	rv = input_put(in, s, n);
 	kc_buf_free(&b);
-	return 0;
+	return rv;
+}
+
+int
+input_paste(struct input *in, const char *s, size_t n)
+{
+	struct kc_buf	nl = { NULL, 0, 0 }, b = { NULL, 0, 0 };
+	size_t		i;
+	int		rv;
+
+	input_edit(in);
+	/* Terminals paste line ends as CR (or CR LF): make them newlines. */
+	for (i = 0; i < n; i++) {
+		if (s[i] == '\r' && i + 1 < n && s[i + 1] == '\n')
+			continue;
+		kc_buf_append(&nl, s[i] == '\r' ? "\n" : &s[i], 1);
+	}
+	/* The line end a copied line usually brings is no line of its own. */
+	while (nl.len > 0 && nl.data[nl.len - 1] == '\n')
+		nl.len--;
+	sanitize(nl.data != NULL ? nl.data : "", nl.len, SANITIZE_NEWLINE, &b);
+	rv = input_put(in, b.data, b.len);
+	kc_buf_free(&nl);
+	kc_buf_free(&b);
+	return rv;
+}
+
+void
+input_newline(struct input *in)
+{
+	input_edit(in);
+	input_put(in, "\n", 1);
+}
+
+size_t
+input_lines(struct input *in)
+{
+	size_t i, n = 1;
+
+	for (i = 0; i < in->len; i++)
+		n += in->buf[i] == '\n';
+	return n;
 }
 
 void
@@ -272,8 +331,8 @@ input_load(struct input *in, const char *s)
 {
 	size_t n = strlen(s);
 
-	if (n > KC_TEXT_MAX)
-		n = KC_TEXT_MAX;
+	if (n > TUI_INPUT_MAX)
+		n = TUI_INPUT_MAX;
 	memcpy(in->buf, s, n);
 	in->buf[n] = '\0';
 	in->len = in->cur = n;
@@ -341,7 +400,7 @@ input_replace_word(struct input *in, const char *s)
 {
 	size_t n = strlen(s);
 
-	if (in->len - (in->cur - in->cws) + n > KC_TEXT_MAX)
+	if (in->len - (in->cur - in->cws) + n > TUI_INPUT_MAX)
 		return;
 	memmove(in->buf + in->cws + n, in->buf + in->cur,
 	    in->len - in->cur + 1);

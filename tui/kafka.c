@@ -3,7 +3,8 @@
  * (the chat topic, and heartbeats on the presence topic), two readers (the
  * chat topic from now, the presence topic from now minus the presence
  * timeout so /who knows who is already there), history and replay, the
- * heartbeat timer and the connection state shown in the status line.
+ * direct messages missed while not running, the heartbeat timer and the
+ * connection state shown in the status line.
  *
  * The program never waits for a broker: the producers queue what the user
  * types until one answers (up to message.timeout.ms), the readers are
@@ -33,6 +34,7 @@
 #define KAFKA_RETRY_MS		2000	/* between two connection attempts */
 #define KAFKA_JOIN_MS		200	/* at exit, wait this for an attempt */
 #define KAFKA_FLUSH_PRESENCE_MS	500	/* heartbeats matter little at exit */
+#define KAFKA_INBOX_MS		5000	/* ... read for at most this */
 
 static void
 kafka_delivered(void *arg, void *msg_arg, const struct kc_msg *m, int err,
@@ -147,6 +149,56 @@ kafka_topic_note(void *opaque, int problem, const char *line)
 	kc_buf_append(&k->topic_notes, "\n", 1);
 }
 
+/*
+ * The connecting thread, once connected the first time: the direct messages
+ * to or from the user of the last TUI_DM_MISSED_DAYS, read from the whole
+ * topic until caught up or KAFKA_INBOX_MS, into k->inbox. Direct messages
+ * are in the partition of the sender's room, which the recipient may never
+ * join: history does not bring them.
+ */
+static void
+kafka_inbox(struct kafka *k)
+{
+	struct kc_reader	*r;
+	struct kc_msg		 m;
+	size_t			 cap = 0, read = 0;
+	int64_t			 start = kc_now_us(), quiet = 0;
+	char			 errstr[256];
+	int			 err;
+
+	if (kc_reader_new_since(k->rconf, k->topic, start -
+	    (int64_t)TUI_DM_MISSED_DAYS * 86400 * 1000000, &r, errstr,
+	    sizeof errstr) != KC_OK)
+		return;
+	kc_msg_init(&m);
+	while (kc_now_us() - start < (int64_t)KAFKA_INBOX_MS * 1000 &&
+	    read < KC_HISTORY_SCAN_MAX) {
+		if ((err = kc_reader_next(r, 100, &m)) == KC_ERR_TIMEOUT) {
+			quiet += 100;
+			/* The lag is 0 too before the first fetch: wait. */
+			if (quiet >= KAFKA_REPLAY_QUIET_MS &&
+			    kc_reader_lag(r) == 0)
+				break;
+			continue;
+		}
+		if (err != KC_OK)
+			continue;
+		quiet = 0;
+		read++;
+		if (m.type != KC_TYPE_DM || (strcmp(m.to, k->inbox_user) != 0 &&
+		    strcmp(m.user, k->inbox_user) != 0))
+			continue;
+		if (k->ninbox == cap) {
+			cap = cap ? cap * 2 : 16;
+			k->inbox = xreallocarray(k->inbox, cap, sizeof *k->inbox);
+		}
+		kc_msg_init(&k->inbox[k->ninbox]);
+		kc_msg_copy(&k->inbox[k->ninbox++], &m);
+	}
+	kc_msg_clear(&m);
+	kc_reader_free(r);
+}
+
 /* The connecting thread: opens both readers, or says why it could not. */
 static void *
 kafka_connect(void *arg)
@@ -185,7 +237,8 @@ kafka_connect(void *arg)
 		kc_reader_free(r);
 		kc_reader_free(pr);
 		r = pr = NULL;
-	}
+	} else if (k->inbox_wanted)
+		kafka_inbox(k);		/* after r: what comes now, r reads */
 	k->new_reader = r;
 	k->new_preader = pr;
 	k->attempt_err = err;
@@ -199,6 +252,9 @@ kafka_connect(void *arg)
 static void
 kafka_attempt(struct kafka *k)
 {
+	snprintf(k->inbox_user, sizeof k->inbox_user, "%s",
+	    chat_user(k->chat));
+	k->inbox_wanted = !k->ever_connected;
 	if (pthread_create(&k->thread, NULL, kafka_connect, k) != 0) {
 		k->next_attempt = kc_now_us() +
 		    (int64_t)KAFKA_RETRY_MS * 1000;
@@ -212,6 +268,7 @@ static void
 kafka_attempt_done(struct kafka *k, int64_t now)
 {
 	char	buf[16];
+	size_t	i;
 
 	if (!k->attempting || read(k->done_pipe[0], buf, sizeof buf) <= 0)
 		return;
@@ -237,6 +294,11 @@ kafka_attempt_done(struct kafka *k, int64_t now)
 		k->last_heartbeat = 0;		/* announce ourselves now */
 		k->last_errstr[0] = '\0';
 		chat_set_conn(k->chat, CHAT_CONNECTED);
+		for (i = 0; i < k->ninbox; i++)
+			chat_receive_missed(k->chat, &k->inbox[i]);
+		kc_history_free(k->inbox, k->ninbox);
+		k->inbox = NULL;
+		k->ninbox = 0;
 		return;
 	}
 	chat_set_conn(k->chat, CHAT_OFFLINE);
@@ -336,6 +398,9 @@ kafka_close(struct kafka *k, int flush_ms)
 		close(k->done_pipe[1]);
 	}
 	kc_buf_free(&k->topic_notes);
+	kc_history_free(k->inbox, k->ninbox);	/* read, not shown */
+	k->inbox = NULL;
+	k->ninbox = 0;
 	kc_conf_free(k->conf);
 	kc_conf_free(k->pconf);
 	kc_conf_free(k->rconf);

@@ -41,6 +41,16 @@ struct kafka {
 	char			 last_errstr[256];
 	int64_t			 next_attempt;	/* µs; INT64_MAX: never */
 
+	/*
+	 * Direct messages to or from inbox_user that arrived while kchat-tui
+	 * was not running: read by the first connection attempt
+	 * (inbox_wanted), shown once it succeeds.
+	 */
+	char			 inbox_user[KC_NAME_MAX + 1];
+	int			 inbox_wanted;
+	struct kc_msg		*inbox;
+	size_t			 ninbox;
+
 	int			 ever_connected;
 	int64_t			 lost_since;	/* µs; 0 while connected */
 	int64_t			 last_second;

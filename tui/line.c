@@ -17,6 +17,8 @@ line_notify(void *arg, enum chat_event ev, struct buffer *b, struct line *l)
 {
 	struct kc_buf out = { NULL, 0, 0 };
 
+	if (l != NULL && (l->flags & LINE_HIDDEN))
+		return;
 	switch (ev) {
 	case CHAT_LINE_NEW:
 		if (l->state == LINE_PENDING)
@@ -59,8 +61,12 @@ line_read(struct chat *c, int fd)
 	used = start - line_in.data;
 	memmove(line_in.data, start, line_in.len - used);
 	line_in.len -= used;
-	if (line_in.len > KC_TEXT_MAX * 2)
-		line_in.len = 0;	/* an endless line: drop it */
+	if (line_in.len > TUI_INPUT_MAX) {
+		/* An endless line: drop it, and say so. */
+		line_in.len = 0;
+		chat_error(c, "an input line longer than %d bytes was left out",
+		    TUI_INPUT_MAX);
+	}
 	return 0;
 }
 

@@ -11,7 +11,9 @@
 #include <getopt.h>
 #include <locale.h>
 #include <poll.h>
+#include <pwd.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +24,8 @@
 #include "tui.h"
 #include "ui.h"
 
-#define MAIN_FLUSH_MS	3000	/* how long to wait for deliveries at exit */
+/* How long to wait for deliveries at exit (kchat-tui(1) says so: /quit). */
+#define MAIN_FLUSH_MS	3000
 #define MAIN_FLUSH_OFFLINE_MS 1000	/* ... when the broker is away */
 /*
  * How long a line waits for the broker before it is shown as failed
@@ -71,14 +74,16 @@ usage(FILE *f)
 "  -b, --brokers LIST   Kafka bootstrap servers (KAFKA_BOOTSTRAP_SERVERS);\n"
 "                       default: the embedded broker of a kchat-bridge on\n"
 "                       this machine, else localhost:9092\n"
-"  -u, --user NAME      your name (KCHAT_USER, else $USER)\n"
+"  -u, --user NAME      your name (KCHAT_USER, else $USER, else the login\n"
+"                       name)\n"
 "  -r, --room ROOMS     rooms to join, comma-separated (default general)\n"
 "  -t, --topic TOPIC    chat topic (CHAT_TOPIC, default chat-messages)\n"
 "  -X PROP=VALUE        a librdkafka property (SASL, SSL, ...), as kcat -X\n"
 "  -F, --config FILE    config file (default ~/.config/kchat/config)\n"
 "      --history N      messages shown when joining a room (default 50)\n"
 "      --line           line mode: read input lines from stdin, print one\n"
-"                       line per message (also when stdin is not a tty)\n"
+"                       line per message (also when stdout is not a tty;\n"
+"                       without it stdin must be a terminal)\n"
 "      --no-bell        no bell on mentions and direct messages\n"
 "      --retention D    history a chat topic it creates keeps: forever\n"
 "                       (default), or 30d, 12h, ...\n"
@@ -98,6 +103,45 @@ die(const char *what, int err, const char *errstr)
 	fprintf(stderr, "kchat-tui: %s: %s\n", what,
 	    errstr != NULL && *errstr != '\0' ? errstr : kc_strerror(err));
 	exit(1);
+}
+
+/* Says what went wrong and what to do; exits 1. */
+static void __attribute__((noreturn, format(printf, 1, 2)))
+die_say(const char *fmt, ...)
+{
+	va_list ap;
+
+	ui_stop();
+	fputs("kchat-tui: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+/*
+ * The next room of a comma-separated list (blanks around a name trimmed,
+ * one '#' dropped), or NULL at the end. A name is never cut at a space:
+ * "bad room!" is one bad name, not the room "bad".
+ */
+static char *
+rooms_next(char **save)
+{
+	char *r, *end;
+
+	while ((r = strsep(save, ",")) != NULL) {
+		while (*r == ' ' || *r == '\t')
+			r++;
+		end = r + strlen(r);
+		while (end > r && (end[-1] == ' ' || end[-1] == '\t'))
+			*--end = '\0';
+		if (*r == '#')
+			r++;
+		if (*r != '\0')
+			return r;
+	}
+	return NULL;
 }
 
 /* The config file: -F, else $XDG_CONFIG_HOME or ~/.config /kchat/config. */
@@ -157,7 +201,7 @@ conf_build(int argc, char **argv, const char *topic)
 	if ((path = config_path(file, &must)) != NULL &&
 	    (must || access(path, F_OK) == 0) &&
 	    (err = kc_conf_load_file(c, path, errstr, sizeof errstr)) != KC_OK)
-		die(path, err, errstr);
+		die("config file", err, errstr);	/* errstr names path */
 	if ((err = kc_conf_load_env(c)) != KC_OK)
 		die("environment", err, NULL);
 	optind = 0;
@@ -256,7 +300,8 @@ main(int argc, char **argv)
 	struct input	*input = NULL;
 	struct kafka	 k;
 	struct pollfd	 pfd[2 + KAFKA_NPOLL];
-	const char	*user, *rooms;
+	const char	*user, *rooms, *login = NULL;
+	struct passwd	*pw;
 	char		 ptopic[300], errstr[512] = "", *list, *room, *save;
 	int		 ch, err, line_mode = 0, bell = 1, stdin_open = 1;
 	int		 check_topics = 0, problems;
@@ -296,8 +341,6 @@ main(int argc, char **argv)
 		return 1;
 	}
 	opterr = 0;
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
-		line_mode = 1;
 
 	conf = conf_build(argc, argv, NULL);
 	if ((err = kc_presence_topic(kc_conf_get(conf, "topic"), ptopic,
@@ -308,11 +351,26 @@ main(int argc, char **argv)
 	rconf = conf_build(argc, argv, NULL);
 	rpconf = conf_build(argc, argv, ptopic);
 
+	/* $USER unset (a container, cron): the login name, said in the chat. */
 	if ((user = kc_conf_get(conf, "user")) == NULL &&
-	    (user = getenv("USER")) == NULL)
-		user = "guest";
+	    (user = getenv("USER")) == NULL) {
+		if ((pw = getpwuid(getuid())) == NULL)
+			die_say("who are you? $USER is not set and user %u has "
+			    "no name: give yours with -u NAME (or KCHAT_USER)",
+			    (unsigned)getuid());
+		user = login = pw->pw_name;
+	}
 	if ((err = kc_user_validate(user, strlen(user))) != KC_OK)
-		die("user name", err, NULL);
+		die_say("cannot be \"%s\": %s; choose another with -u NAME",
+		    user, kc_strerror(err));
+	rooms = kc_conf_get(conf, "room");
+	list = xstrdup(rooms != NULL && *rooms != '\0' ? rooms : "general");
+	for (save = list; (room = rooms_next(&save)) != NULL;) {
+		if ((err = kc_room_validate(room, strlen(room))) != KC_OK)
+			die_say("cannot join \"%s\": %s", room,
+			    kc_strerror(err));
+	}
+	free(list);
 	history = conf_number(conf, "history", TUI_HISTORY, 0, 1000);
 	scrollback = conf_number(conf, "scrollback", TUI_SCROLLBACK, 10, 1000000);
 	if (!conf_on(kc_conf_get(conf, "bell")))
@@ -320,6 +378,21 @@ main(int argc, char **argv)
 	if (kc_retention_parse(kc_conf_get(conf, "retention"), &retention) != KC_OK)
 		die("retention", KC_ERR_CONFIG, "a duration: forever, or a number "
 		    "with d, h, m, s or ms, such as 30d");
+	/*
+	 * Without a terminal to type on, only --line makes sense: starting
+	 * would join and leave the rooms for nothing (kchat-tui </dev/null).
+	 */
+	if (!line_mode && !check_topics && !isatty(STDIN_FILENO)) {
+		fprintf(stderr, "kchat-tui: standard input is not a terminal: "
+		    "use --line to read lines from it (scripts, bots)\n");
+		kc_conf_free(conf);
+		kc_conf_free(pconf);
+		kc_conf_free(rconf);
+		kc_conf_free(rpconf);
+		return 1;
+	}
+	if (!isatty(STDOUT_FILENO))
+		line_mode = 1;
 	if (check_topics) {
 		if ((err = kc_topics_ensure(conf, 0, retention, main_topics_print,
 		    NULL, &problems, errstr, sizeof errstr)) != KC_OK) {
@@ -349,8 +422,14 @@ main(int argc, char **argv)
 		chat_set_notify(chat, line_notify, NULL);
 	else {
 		input = input_new();
-		if (ui_start(chat, input) != 0)
-			die("terminal", KC_ERR_IO, "cannot start curses");
+		if (ui_start(chat, input) != 0) {
+			const char *term = getenv("TERM");
+
+			die_say("cannot use the terminal type \"%s\" (TERM): "
+			    "set TERM to one this machine knows, such as "
+			    "xterm-256color, or use --line",
+			    term != NULL ? term : "");
+		}
 		chat_set_notify(chat, ui_notify, NULL);
 		ui_draw();
 	}
@@ -364,14 +443,15 @@ main(int argc, char **argv)
 		die(what, err, errstr);
 	}
 
-	rooms = kc_conf_get(conf, "room");
 	list = xstrdup(rooms != NULL && *rooms != '\0' ? rooms : "general");
-	for (room = strtok_r(list, ", ", &save); room != NULL;
-	    room = strtok_r(NULL, ", ", &save))
+	for (save = list; (room = rooms_next(&save)) != NULL;)
 		chat_join(chat, room);
 	free(list);
 	if (chat_nbuffers(chat) > 0)
 		chat_switch(chat, 0);
+	if (login != NULL)
+		chat_info(chat, "$USER is not set: you are \"%s\", your login "
+		    "name; -u NAME or /nick NAME chooses another", login);
 
 	while (!chat_quit_requested(chat)) {
 		int nfd = 0, timeout;
@@ -427,7 +507,7 @@ main(int argc, char **argv)
 	flush_ms = chat_conn(chat) == CHAT_OFFLINE ||
 	    chat_conn(chat) == CHAT_RECONNECTING ? MAIN_FLUSH_OFFLINE_MS :
 	    MAIN_FLUSH_MS;
-	if ((unsent = kafka_pending_chat(&k)) > 0 &&
+	if ((unsent = chat_pending(chat)) > 0 &&
 	    chat_conn(chat) != CHAT_CONNECTED)
 		fprintf(stderr, "kchat-tui: waiting up to %d s for Kafka at %s "
 		    "to take %d line%s\n", flush_ms / 1000, chat_brokers(chat),

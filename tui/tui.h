@@ -19,6 +19,9 @@
 #define TUI_SCROLLBACK	1000	/* lines kept per buffer by default */
 #define TUI_HISTORY	50	/* messages fetched on /join by default */
 #define TUI_INPUT_HIST	200	/* input lines remembered for Up/Down */
+#define TUI_INPUT_MAX	65536	/* bytes of input: several messages */
+#define TUI_PASTE_ASK	5	/* more lines than this: ask before sending */
+#define TUI_DM_MISSED_DAYS 7	/* direct messages missed: read this far back */
 
 /* ------------------------------------------------------------- xmalloc.c */
 
@@ -57,6 +60,16 @@ size_t	 utf8_width(const char *s, size_t len);
 /* Width of one code point in cells (0, 1 or 2; never negative). */
 int	 utf8_cpwidth(uint32_t cp);
 
+/* --------------------------------------------------------------- split.c */
+
+/*
+ * The length of the first message of s[0..len) at most max bytes long: all
+ * of it when it fits, else up to the last blank in the second half of max
+ * (the blanks there are dropped: *skip says how many follow the piece),
+ * else cut at a character boundary (*skip 0).
+ */
+size_t	 split_next(const char *s, size_t len, size_t max, size_t *skip);
+
 /* -------------------------------------------------------------- buffer.c */
 
 enum line_kind {
@@ -79,6 +92,7 @@ enum line_state {
 #define LINE_MENTION	0x1	/* names the user */
 #define LINE_SELF	0x2	/* written by the user */
 #define LINE_HISTORY	0x4	/* read from history or replay */
+#define LINE_HIDDEN	0x8	/* kept (its id de-duplicates), not shown */
 
 struct line {
 	int64_t		 ts;			/* µs, UTC */
@@ -108,6 +122,7 @@ struct buffer {
 	size_t		 scroll;		/* rows scrolled up; 0 = newest */
 	int		 history_done;		/* nothing older in Kafka */
 	int		 history_due;		/* joined offline: fetch later */
+	int		 told_offline;		/* dm: "not online" was said */
 };
 
 struct buffer	*buffer_new(enum buffer_kind, const char *target, size_t max);
@@ -197,6 +212,12 @@ const char	*chat_room(struct chat *);
 
 /* One line typed by the user: a command or text for the current buffer. */
 void		 chat_input(struct chat *, const char *line);
+/*
+ * chat_send() of text, as several messages split between words when it
+ * is longer than one message may be (a notice says how many).
+ */
+int		 chat_send_text(struct chat *, enum kc_type, const char *room,
+		    const char *to, const char *text);
 /* Sends text to the current buffer (message, or dm in a "@user" buffer). */
 int		 chat_say(struct chat *, const char *text);
 /* Sends a record of type to room or user; adds the pending line. */
@@ -220,14 +241,22 @@ int		 chat_replay(struct chat *, struct buffer *, int64_t since_us);
 
 /* A record read from Kafka (live: from the reader; else history). */
 void		 chat_receive(struct chat *, const struct kc_msg *, int live);
+/*
+ * A direct message that arrived while kchat-tui was not running: shown in
+ * its place by time, and counted as unread.
+ */
+void		 chat_receive_missed(struct chat *, const struct kc_msg *);
 /* A delivery report for a record this chat sent. */
 void		 chat_delivered(struct chat *, const struct kc_msg *, int err,
 		    const char *errstr);
 /*
- * Marks every line still pending as failed with reason (at exit: Kafka did
- * not take them in time); returns how many.
+ * Marks every message, action and direct message of the user's still
+ * pending as failed with reason (at exit: Kafka did not take them in
+ * time); returns how many. Joins and leaves are not the user's lines.
  */
 int		 chat_abandon(struct chat *, const char *reason);
+/* The user's messages not yet acknowledged (joins and leaves not counted). */
+int		 chat_pending(struct chat *);
 /* Sends a heartbeat for every joined room; drops silent users. */
 void		 chat_heartbeat(struct chat *);
 void		 chat_expire(struct chat *, int64_t now_us);
@@ -255,6 +284,18 @@ int		 chat_mentions(const char *text, const char *user);
  */
 size_t		 chat_complete(struct chat *, const char *line, size_t ws,
 		    size_t cur, char ***out);
+
+/* ------------------------------------------------------------ activity.c */
+
+
+/* "(5)" unread, "(5, 1!)" and 1 mention, "(1!)" all mentions; "" none. */
+void	 activity_counts(const struct buffer *, char *buf, size_t len);
+/*
+ * Appends the activity list, "[Act: 3:@bob(1!), 2:#dev(5)]" (buffers with
+ * mentions first, then the others with unread lines), or nothing, to out
+ * (NUL-terminated).
+ */
+void	 activity_list(struct chat *, struct kc_buf *out);
 
 /* ----------------------------------------------------------------- cmd.c */
 
@@ -292,6 +333,11 @@ extern const struct cmd_entry cmd_who_entry;
 
 /* Runs "/name args"; an unknown name gets a hint. Returns 0 or -1. */
 int		 cmd_dispatch(struct chat *, const char *line);
+/*
+ * The command name[0..len) was probably meant to be, in *out: one it
+ * starts, or one a typo away (one edit; two in longer names). -1: none.
+ */
+int		 cmd_suggest(const char *name, size_t len, const char **out);
 /* The entry named name (or its alias), or NULL. */
 const struct cmd_entry *cmd_find(const char *name, size_t len);
 /* Complains "usage: /name args"; returns -1. */
@@ -315,7 +361,19 @@ size_t		 input_len(struct input *);
 size_t		 input_cursor(struct input *);	/* byte offset */
 /* Cells from the start of the line to the cursor. */
 size_t		 input_cursor_col(struct input *);
+/*
+ * Inserts typed text at the cursor (controls shown as symbols); as much as
+ * fits in TUI_INPUT_MAX: -1 when some did not.
+ */
 int		 input_insert(struct input *, const char *s, size_t n);
+/*
+ * Inserts pasted text: line ends (CR, LF, CR LF) become newlines in the
+ * input, trailing ones dropped; never runs anything. -1 when cut.
+ */
+int		 input_paste(struct input *, const char *s, size_t n);
+void		 input_newline(struct input *);		/* Ctrl-J */
+/* Lines in the input: 1 + its newlines. */
+size_t		 input_lines(struct input *);
 void		 input_set(struct input *, const char *s);
 void		 input_left(struct input *);
 void		 input_right(struct input *);
@@ -346,5 +404,12 @@ void		 format_time(int64_t ts_us, const char *fmt, char *buf,
  * as U+2424.
  */
 void		 format_plain(struct buffer *, struct line *, struct kc_buf *);
+/* The texts of a nick change's leave and join records (see format.c). */
+#define FORMAT_NICK_NEW	"is now known as "
+#define FORMAT_NICK_OLD	"was "
+/* A leave that is a nick change: the new name; else NULL. */
+const char	*format_nick_new(const struct line *);
+/* A join that ends a nick change: the old name; else NULL. */
+const char	*format_nick_old(const struct line *);
 
 #endif /* TUI_H */

@@ -16,7 +16,12 @@
 #define UI_PAIR_MENTION	(KC_COLOURS + 4)
 #define UI_PAIR_LIST	(KC_COLOURS + 5)
 
+/* Bracketed paste (ESC[200~ ... ESC[201~) as keys of our own. */
+#define UI_KEY_PASTE_START	(KEY_MAX + 1)
+#define UI_KEY_PASTE_END	(KEY_MAX + 2)
+
 struct ui {
+	SCREEN		*screen;
 	struct chat	*chat;
 	struct input	*input;
 	int		 started;
@@ -25,6 +30,9 @@ struct ui {
 	int		 bell;		/* ring at the next draw */
 	int		 list_w;	/* room list width, 0 when hidden */
 	int		 pane_h;	/* message pane height */
+	int		 pasting;	/* inside a bracketed paste */
+	struct kc_buf	 paste;		/* what it brought so far */
+	size_t		 ask;		/* lines: "send them?" is shown */
 };
 
 extern struct ui ui;

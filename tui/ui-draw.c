@@ -57,6 +57,12 @@ line_segs(struct line *l, struct seg *sg, char *when, size_t wlen,
 		break;
 	case LINE_JOIN:
 	case LINE_LEAVE:
+		if (format_nick_new(l) != NULL) {
+			snprintf(who, whlen, "-!- %s is now known as %s",
+			    l->user, format_nick_new(l));
+			sg[n++] = (struct seg){ who, strlen(who), dim };
+			break;
+		}
 		snprintf(who, whlen, "%s %s has %s",
 		    l->kind == LINE_JOIN ? "-->" : "<--", l->user,
 		    l->kind == LINE_JOIN ? "joined" : "left");
@@ -83,13 +89,35 @@ line_segs(struct line *l, struct seg *sg, char *when, size_t wlen,
 	return n;
 }
 
+/* Cells of the word at the start of s[0..len): up to a blank or newline. */
+static int
+ui_word_width(const char *s, size_t len)
+{
+	size_t	 off = 0, n;
+	uint32_t cp;
+	int	 w = 0;
+
+	while (off < len) {
+		if ((n = utf8_next(s + off, len - off, &cp)) == 0)
+			n = 1;
+		if (cp == ' ' || cp == '\n')
+			break;
+		w += utf8_cpwidth(cp);
+		off += n;
+	}
+	return w;
+}
+
 /*
- * Moves the cursor (x, row) for code point cp in a pane w columns wide:
- * a newline or a character that does not fit starts a row at indent.
- * Returns cp's width, or -1 for a newline (nothing to draw).
+ * Moves the cursor (x, row) for code point cp in a pane w columns wide;
+ * ww is the width of the word cp starts (0 inside a word or for a blank).
+ * A newline, a word that does not fit (but would on a row of its own) or
+ * a character that does not fit starts a row at indent; a blank at the end
+ * of a row is swallowed. Returns cp's width, or -1 when there is nothing
+ * to draw.
  */
 static int
-ui_advance(uint32_t cp, int w, int indent, int *x, int *row)
+ui_advance(uint32_t cp, int ww, int w, int indent, int *x, int *row)
 {
 	int cw;
 
@@ -98,8 +126,14 @@ ui_advance(uint32_t cp, int w, int indent, int *x, int *row)
 		*x = indent;
 		return -1;
 	}
+	if (cp == ' ' && *x + 1 > w && *x > indent) {
+		(*row)++;
+		*x = indent;
+		return -1;
+	}
 	cw = utf8_cpwidth(cp);
-	if (*x + cw > w && *x > indent) {
+	if (*x > indent && ((ww > 0 && *x + ww > w && ww <= w - indent) ||
+	    *x + cw > w)) {
 		(*row)++;
 		*x = indent;
 	}
@@ -108,17 +142,20 @@ ui_advance(uint32_t cp, int w, int indent, int *x, int *row)
 
 /*
  * Lays out (and with p->draw, draws) one line; returns its rows. Text
- * wraps at any character; continuation rows are indented (see below).
+ * wraps between words (inside a word only when it is longer than a row);
+ * continuation rows are indented (see below).
  */
 static int
 ui_line(struct line *l, struct place *p)
 {
 	struct seg	 sg[UI_SEGS];
-	char		 when[16], who[KC_NAME_MAX + 32];
+	char		 when[16], who[2 * KC_NAME_MAX + 32];
 	size_t		 nseg, i, off, n;
-	uint32_t	 cp;
-	int		 row = 0, x = 0, cw, indent, rows;
+	uint32_t	 cp, prev;
+	int		 row, x, cw, ww, indent, rows = 0, pass, y;
 
+	if (l->flags & LINE_HIDDEN)
+		return 0;
 	nseg = line_segs(l, sg, when, sizeof when, who, sizeof who);
 	/*
 	 * Continuation rows start under the text, or at narrow widths two
@@ -128,37 +165,35 @@ ui_line(struct line *l, struct place *p)
 	indent = p->w > 24 ? (int)utf8_width(sg[0].s, sg[0].len) :
 	    p->w > 4 ? 2 : 0;
 	/* Two passes: count the rows, then draw knowing which are hidden. */
-	for (i = 0; i < nseg; i++) {
-		for (off = 0; off < sg[i].len; off += n) {
-			if ((n = utf8_next(sg[i].s + off, sg[i].len - off,
-			    &cp)) == 0)
-				n = 1;
-			if ((cw = ui_advance(cp, p->w, indent, &x, &row)) >= 0)
+	for (pass = 0; pass < 2; pass++) {
+		row = x = 0;
+		prev = ' ';
+		for (i = 0; i < nseg; i++) {
+			for (off = 0; off < sg[i].len; off += n) {
+				if ((n = utf8_next(sg[i].s + off,
+				    sg[i].len - off, &cp)) == 0)
+					n = 1;
+				ww = 0;
+				if (cp != ' ' && (prev == ' ' || prev == '\n'))
+					ww = ui_word_width(sg[i].s + off,
+					    sg[i].len - off);
+				prev = cp;
+				cw = ui_advance(cp, ww, p->w, indent, &x, &row);
+				if (cw < 0)
+					continue;
+				y = p->top + row;
+				if (pass == 1 && row < rows - p->skip_after &&
+				    y >= 0 && y < p->h && x + cw <= p->w) {
+					attrset(sg[i].attr);
+					mvaddnstr(y, p->x0 + x, sg[i].s + off,
+					    n);
+				}
 				x += cw;
-		}
-	}
-	rows = row + 1;
-	if (!p->draw)
-		return rows;
-	row = 0;
-	x = 0;
-	for (i = 0; i < nseg; i++) {
-		for (off = 0; off < sg[i].len; off += n) {
-			int y;
-
-			if ((n = utf8_next(sg[i].s + off, sg[i].len - off,
-			    &cp)) == 0)
-				n = 1;
-			if ((cw = ui_advance(cp, p->w, indent, &x, &row)) < 0)
-				continue;
-			y = p->top + row;
-			if (row < rows - p->skip_after && y >= 0 && y < p->h &&
-			    x + cw <= p->w) {
-				attrset(sg[i].attr);
-				mvaddnstr(y, p->x0 + x, sg[i].s + off, n);
 			}
-			x += cw;
 		}
+		rows = row + 1;
+		if (!p->draw)
+			break;
 	}
 	attrset(A_NORMAL);
 	return rows;
@@ -213,7 +248,7 @@ static void
 ui_draw_list(int w, int h)
 {
 	struct buffer	*b;
-	char		 item[64];
+	char		 item[96], counts[48];
 	size_t		 i;
 	int		 y;
 
@@ -223,14 +258,9 @@ ui_draw_list(int w, int h)
 	for (i = 0; (b = chat_buffer(ui.chat, i)) != NULL && (int)i < h; i++) {
 		attr_t a = ui_attr(UI_PAIR_LIST, 0);
 
-		if (b->mentions > 0)
-			snprintf(item, sizeof item, "%zu %s (%u!)", i + 1,
-			    b->name, b->mentions);
-		else if (b->unread > 0)
-			snprintf(item, sizeof item, "%zu %s (%u)", i + 1,
-			    b->name, b->unread);
-		else
-			snprintf(item, sizeof item, "%zu %s", i + 1, b->name);
+		activity_counts(b, counts, sizeof counts);
+		snprintf(item, sizeof item, "%zu %s%s%s", i + 1, b->name,
+		    counts[0] != '\0' ? " " : "", counts);
 		if (i == chat_current_index(ui.chat))
 			a = A_REVERSE | A_BOLD;
 		else if (b->mentions > 0)
@@ -246,11 +276,19 @@ ui_draw_list(int w, int h)
 static void
 ui_draw_status(struct buffer *b, int y, int w)
 {
-	char	 s[512];
-	int	 x;
+	struct kc_buf	 act = { NULL, 0, 0 };
+	char		 s[1024], ask[96] = "";
+	int		 x;
 
-	snprintf(s, sizeof s, " %s | %s | %s %s%s", chat_user(ui.chat),
-	    b != NULL ? b->name : "-", chat_conn_name(chat_conn(ui.chat)),
+	if (ui.ask > 0)
+		snprintf(ask, sizeof ask, " send %zu lines as one message? "
+		    "Enter sends, Esc edits |", ui.ask);
+	/* Activity before the rest: it must show in a narrow window. */
+	activity_list(ui.chat, &act);
+	snprintf(s, sizeof s, "%s %s | %s |%s%s%s %s %s%s", ask,
+	    chat_user(ui.chat), b != NULL ? b->name : "-",
+	    act.len > 0 ? " " : "", act.len > 0 ? act.data : "",
+	    act.len > 0 ? " |" : "", chat_conn_name(chat_conn(ui.chat)),
 	    chat_brokers(ui.chat),
 	    b != NULL && b->scroll > 0 ? " | -- more below (PgDn) --" : "");
 	attrset(ui_attr(UI_PAIR_STATUS, A_REVERSE));
@@ -259,17 +297,37 @@ ui_draw_status(struct buffer *b, int y, int w)
 		addch(' ');
 	mvaddnstr(y, 0, s, w);
 	attrset(A_NORMAL);
+	kc_buf_free(&act);
 }
 
-/* The input line scrolls sideways to keep the cursor in view. */
-static void
+/* Cells of input text: a newline shows as one cell, U+2424. */
+static size_t
+ui_input_width(const char *t, size_t len)
+{
+	size_t	 off = 0, n, w = 0;
+	uint32_t cp;
+
+	while (off < len) {
+		if ((n = utf8_next(t + off, len - off, &cp)) == 0)
+			n = 1;
+		w += cp == '\n' ? 1 : (size_t)utf8_cpwidth(cp);
+		off += n;
+	}
+	return w;
+}
+
+/*
+ * The input line scrolls sideways to keep the cursor in view; newlines in
+ * it (a paste, Ctrl-J) show as U+2424. Returns the cursor's column.
+ */
+static int
 ui_draw_input(struct buffer *b, int y, int w)
 {
 	const char	*t = input_text(ui.input);
 	char		 prompt[KC_NAME_MAX + 8];
 	size_t		 off = 0, n, cur = input_cursor(ui.input);
 	uint32_t	 cp;
-	int		 pw, avail, x;
+	int		 pw, avail, x, cw, cx;
 
 	snprintf(prompt, sizeof prompt, "[%s] ", b != NULL ? b->name : "-");
 	pw = (int)utf8_width(prompt, strlen(prompt));
@@ -280,32 +338,36 @@ ui_draw_input(struct buffer *b, int y, int w)
 	if (avail < 1)
 		avail = 1;
 	/* Skip characters until the cursor fits. */
-	while (off < cur && (int)utf8_width(t + off, cur - off) > avail) {
+	while (off < cur && (int)ui_input_width(t + off, cur - off) > avail) {
 		if ((n = utf8_next(t + off, strlen(t + off), &cp)) == 0)
 			n = 1;
 		off += n;
 	}
+	cx = pw + (int)ui_input_width(t + off, cur - off);
 	x = pw;
 	while (t[off] != '\0') {
 		if ((n = utf8_next(t + off, strlen(t + off), &cp)) == 0)
 			n = 1;
-		if (x + utf8_cpwidth(cp) > w)
+		cw = cp == '\n' ? 1 : utf8_cpwidth(cp);
+		if (x + cw > w)
 			break;
-		mvaddnstr(y, x, t + off, n);
-		x += utf8_cpwidth(cp);
+		if (cp == '\n') {
+			attrset(ui_attr(UI_PAIR_DIM, A_DIM));
+			mvaddstr(y, x, "\xe2\x90\xa4");
+			attrset(A_NORMAL);
+		} else
+			mvaddnstr(y, x, t + off, n);
+		x += cw;
 		off += n;
 	}
+	return cx < w ? cx : w - 1;
 }
 
 void
 ui_draw(void)
 {
 	struct buffer	*b;
-	const char	*t;
-	size_t		 cur, off = 0, n;
-	uint32_t	 cp;
-	int		 h, w, ph, x0, cx, pw, avail;
-	char		 prompt[KC_NAME_MAX + 8];
+	int		 h, w, ph, x0, cx;
 
 	if (!ui.started || !ui.dirty)
 		return;
@@ -329,27 +391,8 @@ ui_draw(void)
 	}
 	if (h >= 2)
 		ui_draw_status(b, h - 2, w);
-	ui_draw_input(b, h - 1, w);
-
-	/* The cursor: where ui_draw_input() put the text under it. */
-	t = input_text(ui.input);
-	cur = input_cursor(ui.input);
-	snprintf(prompt, sizeof prompt, "[%s] ", b != NULL ? b->name : "-");
-	pw = (int)utf8_width(prompt, strlen(prompt));
-	if (pw > w / 2)
-		pw = 0;
-	avail = w - pw - 1;
-	if (avail < 1)
-		avail = 1;
-	while (off < cur && (int)utf8_width(t + off, cur - off) > avail) {
-		if ((n = utf8_next(t + off, strlen(t + off), &cp)) == 0)
-			n = 1;
-		off += n;
-	}
-	cx = pw + (int)utf8_width(t + off, cur - off);
-	if (cx >= w)
-		cx = w - 1;
-	move(h - 1, cx);
+	cx = ui_draw_input(b, h - 1, w);
+	move(h - 1, cx > 0 ? cx : 0);
 	if (ui.bell) {
 		ui.bell = 0;
 		beep();

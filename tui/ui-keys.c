@@ -2,7 +2,9 @@
  * ui-keys.c - keys to actions: the editing keys of the input line, Enter,
  * Tab completion, switching buffers (Alt-1..9, Ctrl-N/Ctrl-P) and
  * scrollback (PgUp/PgDn; PgUp at the top fetches older messages from
- * Kafka; Alt-> jumps to the newest).
+ * Kafka; Alt-> jumps to the newest). A bracketed paste goes into the input
+ * line whole, newlines included, and runs nothing; Enter on more than
+ * TUI_PASTE_ASK lines asks first (Enter sends, Esc goes back to editing).
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -48,7 +50,13 @@ ui_enter(void)
 {
 	struct buffer	*b = chat_current(ui.chat);
 	char		*line;
+	size_t		 lines = input_lines(ui.input);
 
+	if (lines > TUI_PASTE_ASK && ui.ask != lines) {
+		ui.ask = lines;		/* the status line asks */
+		return;
+	}
+	ui.ask = 0;
 	line = input_take(ui.input);
 	if (b != NULL)
 		b->scroll = 0;
@@ -60,7 +68,9 @@ ui_enter(void)
 static void
 ui_meta(wint_t ch)
 {
-	if (ch >= '1' && ch <= '9')
+	if (ch == '\r' || ch == '\n')
+		input_newline(ui.input);	/* Alt-Enter */
+	else if (ch >= '1' && ch <= '9')
 		chat_switch(ui.chat, ch - '1');
 	else if (ch == '0')
 		chat_switch(ui.chat, 9);
@@ -137,8 +147,10 @@ ui_key(wint_t ch)
 
 	switch (ch) {
 	case '\r':
-	case '\n':
 		ui_enter();
+		return;
+	case '\n':		/* Ctrl-J */
+		input_newline(ui.input);
 		return;
 	case '\t':
 		input_complete(ui.input, ui_complete, ui.chat);
@@ -195,6 +207,41 @@ ui_key(wint_t ch)
 	input_insert(ui.input, mb, n);
 }
 
+/* A paste ended: all of it into the input line, nothing run. */
+static void
+ui_paste_end(void)
+{
+	ui.pasting = 0;
+	if (input_paste(ui.input, ui.paste.data != NULL ? ui.paste.data : "",
+	    ui.paste.len) == -1)
+		chat_error(ui.chat, "the input holds at most %d bytes: the rest "
+		    "of the paste was left out", TUI_INPUT_MAX);
+	ui.paste.len = 0;
+}
+
+/* A key inside a paste: kept as it is, to be inserted at its end. */
+static void
+ui_paste_key(int rv, wint_t ch)
+{
+	char		mb[MB_LEN_MAX];
+	size_t		n;
+	mbstate_t	ps;
+
+	if (rv == KEY_CODE_YES) {
+		if (ch == UI_KEY_PASTE_END)
+			ui_paste_end();
+		else if (ch == KEY_ENTER)
+			kc_buf_append(&ui.paste, "\n", 1);
+		return;
+	}
+	memset(&ps, 0, sizeof ps);
+	if ((n = wcrtomb(mb, (wchar_t)ch, &ps)) == (size_t)-1)
+		return;
+	/* Beyond what the input holds, nothing is worth keeping. */
+	if (ui.paste.len <= TUI_INPUT_MAX)
+		kc_buf_append(&ui.paste, mb, n);
+}
+
 void
 ui_keys(void)
 {
@@ -205,6 +252,21 @@ ui_keys(void)
 		return;
 	while ((rv = get_wch(&ch)) != ERR) {
 		ui.dirty = 1;
+		if (ui.pasting) {
+			ui_paste_key(rv, ch);
+			continue;
+		}
+		if (rv == KEY_CODE_YES && ch == UI_KEY_PASTE_START) {
+			ui.pasting = 1;
+			ui.paste.len = 0;
+			ui.ask = 0;
+			continue;
+		}
+		/* "Send N lines?": Enter sends, any other key edits on. */
+		if (ui.ask > 0 && !(rv == OK && ch == '\r') &&
+		    !(rv == KEY_CODE_YES && (ch == KEY_ENTER ||
+		    ch == KEY_RESIZE)))
+			ui.ask = 0;
 		if (rv == KEY_CODE_YES) {
 			ui_function_key(ch);
 			continue;

@@ -11,6 +11,9 @@
 
 #include "ui-curses.h"
 
+#define UI_PASTE_ON	"\033[?2004h"
+#define UI_PASTE_OFF	"\033[?2004l"
+
 struct ui ui;
 
 /*
@@ -78,8 +81,10 @@ ui_start(struct chat *chat, struct input *input)
 	ui.chat = chat;
 	ui.input = input;
 	set_escdelay(25);
-	if (initscr() == NULL)
+	/* newterm(), not initscr(): an unknown TERM is ours to explain. */
+	if ((ui.screen = newterm(NULL, stdout, stdin)) == NULL)
 		return -1;
+	set_term(ui.screen);
 	ui.started = 1;
 	raw();
 	noecho();
@@ -87,6 +92,14 @@ ui_start(struct chat *chat, struct input *input)
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
 	ui_colours();
+	/*
+	 * Bracketed paste: the terminal marks a paste, so its lines go into
+	 * the input line instead of running one by one (commands included).
+	 */
+	define_key("\033[200~", UI_KEY_PASTE_START);
+	define_key("\033[201~", UI_KEY_PASTE_END);
+	fputs(UI_PASTE_ON, stdout);
+	fflush(stdout);
 	ui.dirty = 1;
 	return 0;
 }
@@ -98,6 +111,11 @@ ui_stop(void)
 		return;
 	ui.started = 0;
 	endwin();
+	delscreen(ui.screen);
+	ui.screen = NULL;
+	fputs(UI_PASTE_OFF, stdout);
+	fflush(stdout);
+	kc_buf_free(&ui.paste);
 }
 
 void

@@ -70,11 +70,18 @@ static const struct chat_ops fake_ops = {
 	fake_send, fake_history, fake_replay
 };
 
+static int		 finals;	/* lines line mode would print */
+
 static void
 notify(void *arg, enum chat_event ev, struct buffer *b, struct line *l)
 {
 	if (ev == CHAT_BELL)
 		bells++;
+	/* As tui/line.c: a line is printed once it is final. */
+	if ((ev == CHAT_LINE_NEW && l->state != LINE_PENDING) ||
+	    (ev == CHAT_LINE_UPDATE && (l->state == LINE_SENT ||
+	    l->state == LINE_FAILED)))
+		finals++;
 }
 
 /* Forgets what was sent so far. */
@@ -265,6 +272,167 @@ START_TEST(chat_say_pending_sent_failed)
 }
 END_TEST
 
+/* Longer than one message: several, split between words, none lost. */
+START_TEST(chat_say_splits_long_text)
+{
+	char	*text = malloc(20001);
+	size_t	 i, total = 0;
+
+	for (i = 0; i < 20000; i++)
+		text[i] = i % 10 == 9 ? ' ' : 'a' + i % 10;
+	text[19999] = '\0';	/* 1,000 words of 9 letters */
+	chat_join(c, "general");
+	reset_sent();
+	chat_input(c, text);
+	ck_assert_uint_eq(nsent, 3);
+	for (i = 0; i < nsent; i++) {
+		ck_assert_int_eq(sent[i].type, KC_TYPE_MESSAGE);
+		ck_assert_uint_le(sent[i].text_len, KC_TEXT_MAX);
+		ck_assert(sent[i].text[sent[i].text_len - 1] == 'i' ||
+		    i == nsent - 1);
+		total += sent[i].text_len + 1;
+	}
+	ck_assert_uint_eq(total, 20000);
+	ck_assert_str_eq(last_line(chat_current(c))->text, "a long text went "
+	    "as 3 messages (at most 8192 bytes each)");
+	/* /me and /msg too */
+	reset_sent();
+	memcpy(text, "/me ", 4);
+	chat_input(c, text);
+	ck_assert_uint_eq(nsent, 3);
+	ck_assert_int_eq(sent[2].type, KC_TYPE_ACTION);
+	reset_sent();
+	memcpy(text, "/msg bob ", 9);
+	chat_input(c, text);
+	ck_assert_uint_eq(nsent, 3);
+	ck_assert_int_eq(sent[2].type, KC_TYPE_DM);
+	ck_assert_str_eq(sent[2].to, "bob");
+	free(text);
+}
+END_TEST
+
+/*
+ * Line mode printed a line of the user's twice: read back from Kafka (sent),
+ * then a late failed delivery report for the same record (not sent).
+ */
+START_TEST(chat_own_line_final_once)
+{
+	struct buffer *b;
+
+	chat_join(c, "general");
+	b = chat_current(c);
+	reset_sent();
+	finals = 0;
+	chat_input(c, "hello once");
+	chat_receive(c, &sent[0], 1);
+	ck_assert_int_eq(last_line(b)->state, LINE_SENT);
+	chat_delivered(c, &sent[0], KC_ERR_KAFKA, "Local: Message timed out");
+	chat_delivered(c, &sent[0], KC_OK, NULL);
+	ck_assert_int_eq(last_line(b)->state, LINE_SENT);
+	ck_assert_int_eq(finals, 1);
+	/* Reported failed, then read back: it is in Kafka after all. */
+	chat_input(c, "late but there");
+	chat_delivered(c, &sent[1], KC_ERR_KAFKA, "Local: Message timed out");
+	ck_assert_int_eq(last_line(b)->state, LINE_FAILED);
+	chat_receive(c, &sent[1], 1);
+	ck_assert_int_eq(last_line(b)->state, LINE_SENT);
+	ck_assert_ptr_null(last_line(b)->error);
+	ck_assert_uint_eq(b->nlines, 3);
+}
+END_TEST
+
+/* The status line's activity list: what the room list would show. */
+START_TEST(chat_activity_list)
+{
+	struct kc_buf	out = { NULL, 0, 0 };
+
+	chat_join(c, "general");
+	chat_join(c, "dev");
+	chat_join(c, "random");
+	chat_switch(c, 0);
+	activity_list(c, &out);
+	ck_assert_str_eq(out.data, "");
+	receive(KC_TYPE_MESSAGE, "dev", "bob", NULL, "one");
+	receive(KC_TYPE_MESSAGE, "dev", "bob", NULL, "two");
+	receive(KC_TYPE_MESSAGE, "random", "bob", NULL, "alice: look");
+	receive(KC_TYPE_MESSAGE, "random", "bob", NULL, "and this");
+	receive(KC_TYPE_DM, "general", "carol", "alice", "psst");
+	receive(KC_TYPE_MESSAGE, "general", "bob", NULL, "in view");
+	out.len = 0;
+	activity_list(c, &out);
+	ck_assert_str_eq(out.data, "[Act: 3:#random(2, 1!), 4:@carol(1!), "
+	    "2:#dev(2)]");
+	chat_switch(c, 2);
+	out.len = 0;
+	activity_list(c, &out);
+	ck_assert_str_eq(out.data, "[Act: 4:@carol(1!), 2:#dev(2)]");
+	kc_buf_free(&out);
+}
+END_TEST
+
+/* A dm to someone in no room says where it waits; a dm buffer follows /nick. */
+START_TEST(chat_dm_offline_and_nick)
+{
+	struct buffer	*gen, *dm;
+	size_t		 n;
+
+	chat_join(c, "general");
+	gen = chat_current(c);
+	receive(KC_TYPE_JOIN, "general", "bob", NULL, NULL);
+	n = gen->nlines;
+	chat_input(c, "/msg bob hi bob");
+	ck_assert_uint_eq(gen->nlines, n);	/* bob is here: no notice */
+	chat_input(c, "/msg ghost anyone?");
+	ck_assert_str_eq(last_line(gen)->text, "ghost is not online; the "
+	    "message is stored and they will see it when they join (within 7 "
+	    "days)");
+	n = gen->nlines;
+	chat_input(c, "/msg ghost still there?");
+	ck_assert_uint_eq(gen->nlines, n);	/* said once */
+
+	dm = chat_find(c, "@bob");
+	ck_assert_ptr_nonnull(dm);
+	receive(KC_TYPE_LEAVE, "general", "bob", NULL, "is now known as bobby");
+	receive(KC_TYPE_JOIN, "general", "bobby", NULL, "was bob");
+	ck_assert_ptr_null(chat_find(c, "@bob"));
+	ck_assert_ptr_eq(chat_find(c, "@bobby"), dm);
+	ck_assert_str_eq(dm->target, "bobby");
+	ck_assert_str_eq(last_line(dm)->user, "bob");
+	ck_assert_str_eq(last_line(dm)->text, "is now known as bobby");
+	reset_sent();
+	chat_switch(c, 1);
+	ck_assert_ptr_eq(chat_current(c), dm);
+	chat_input(c, "still with me?");
+	ck_assert_uint_eq(nsent, 1);
+	ck_assert_str_eq(sent[0].to, "bobby");
+
+	/* A dm sent, then /nick before it is read back: still ours. */
+	reset_sent();
+	chat_input(c, "/msg carol before my new name");
+	chat_input(c, "/nick alison");
+	finals = 0;
+	chat_receive(c, &sent[0], 1);
+	chat_delivered(c, &sent[0], KC_OK, NULL);
+	ck_assert_int_eq(last_line(chat_find(c, "@carol"))->state, LINE_SENT);
+	ck_assert_int_eq(finals, 1);
+
+	/* Missed while not running: in its buffer, and unread. */
+	{
+		struct kc_msg	 m;
+		struct buffer	*eve;
+
+		incoming(&m, KC_TYPE_DM, "dev", "eve", "alison", "while away");
+		chat_receive_missed(c, &m);
+		kc_msg_clear(&m);
+		eve = chat_find(c, "@eve");
+		ck_assert_ptr_nonnull(eve);
+		ck_assert_str_eq(last_line(eve)->text, "while away");
+		ck_assert_uint_eq(eve->unread, 1);
+		ck_assert_uint_eq(eve->mentions, 1);
+	}
+}
+END_TEST
+
 START_TEST(chat_unread_and_mentions)
 {
 	struct buffer *gen, *rnd;
@@ -398,6 +566,10 @@ START_TEST(chat_commands)
 	ck_assert_ptr_nonnull(strstr(l->text, "/help"));
 	chat_input(c, "/jion #x");
 	ck_assert_ptr_nonnull(strstr(last_line(b)->text, "did you mean /join"));
+	/* Only close matches are suggested: "/foo" is not "/who". */
+	chat_input(c, "/foo");
+	ck_assert_ptr_null(strstr(last_line(b)->text, "did you mean"));
+	ck_assert_ptr_nonnull(strstr(last_line(b)->text, "/help lists"));
 
 	chat_input(c, "/join");
 	ck_assert_ptr_nonnull(strstr(last_line(b)->text, "usage: /join #room"));
@@ -443,6 +615,82 @@ START_TEST(chat_commands)
 }
 END_TEST
 
+START_TEST(cmd_suggestions)
+{
+	static const struct {
+		const char *typed, *meant;
+	} t[] = {
+		{ "jion", "join" }, { "hist", "history" }, { "nik", "nick" },
+		{ "whp", "who" }, { "msgg", "msg" }, { "QUIT", "quit" },
+		{ "replya", "replay" }, { "rooms2", "rooms" }, { "lis", "rooms" },
+		{ "foo", NULL }, { "x", NULL }, { "abc", NULL },
+		{ "nickname", NULL }, { "w", NULL }
+	};
+	const char	*got;
+	size_t		 i;
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		cmd_suggest(t[i].typed, strlen(t[i].typed), &got);
+		if (t[i].meant == NULL)
+			ck_assert_msg(got == NULL, "/%s: /%s suggested",
+			    t[i].typed, got);
+		else
+			ck_assert_msg(got != NULL && strcmp(got, t[i].meant) ==
+			    0, "/%s: /%s suggested, not /%s", t[i].typed,
+			    got ? got : "nothing", t[i].meant);
+	}
+}
+END_TEST
+
+/* /nick: one line "alice is now known as al-2" in each room, for all. */
+START_TEST(chat_nick_change_one_line)
+{
+	struct buffer	*b;
+	struct kc_buf	 out = { NULL, 0, 0 };
+	size_t		 i, shown = 0;
+
+	chat_join(c, "general");
+	b = chat_current(c);
+	reset_sent();
+	chat_input(c, "/nick al-2");
+	ck_assert_uint_eq(nsent, 3);	/* leave, join, heartbeat */
+	/* Read back, and as another client sees them. */
+	for (i = 0; i < 2; i++)
+		chat_receive(c, &sent[i], 1);
+	receive(KC_TYPE_LEAVE, "general", "bob", NULL, "is now known as bobby");
+	receive(KC_TYPE_JOIN, "general", "bobby", NULL, "was bob");
+	/* A join that says "was x" with no such change before it shows. */
+	receive(KC_TYPE_JOIN, "general", "carol", NULL, "was dave");
+	for (i = 0; i < b->nlines; i++) {
+		if (b->lines[i].flags & LINE_HIDDEN)
+			continue;
+		out.len = 0;
+		format_plain(b, &b->lines[i], &out);
+		kc_buf_append(&out, "", 1);
+		shown++;
+		switch (shown) {
+		case 1:
+			ck_assert_ptr_nonnull(strstr(out.data, "--> alice has joined"));
+			break;
+		case 2:
+			ck_assert_ptr_nonnull(strstr(out.data,
+			    "#general -!- alice is now known as al-2"));
+			break;
+		case 3:
+			ck_assert_ptr_nonnull(strstr(out.data,
+			    "#general -!- bob is now known as bobby"));
+			break;
+		case 4:
+			ck_assert_ptr_nonnull(strstr(out.data,
+			    "#general --> carol has joined"));
+			break;
+		}
+	}
+	ck_assert_uint_eq(shown, 4);
+	kc_buf_free(&out);
+}
+END_TEST
+
 START_TEST(chat_who_and_rooms)
 {
 	struct buffer *b;
@@ -462,6 +710,12 @@ START_TEST(chat_who_and_rooms)
 	ck_assert_str_eq(last_line(b)->text, "1 in #random: dave");
 	chat_input(c, "/rooms");
 	ck_assert_str_eq(last_line(b)->text, "2 rooms: #general (2) #random (1)");
+	chat_free(c);
+	c = chat_new("alice", &fake_ops, NULL);
+	chat_join(c, "general");
+	b = chat_current(c);
+	chat_input(c, "/rooms");
+	ck_assert_str_eq(last_line(b)->text, "1 room: #general (0)");
 	/* a crashed client drops out after the presence timeout */
 	chat_expire(c, kc_now_us() + (int64_t)KC_PRESENCE_TIMEOUT_MS * 1000 + 1);
 	chat_input(c, "/who");
@@ -650,11 +904,17 @@ main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, chat_join_sends_and_fetches);
 	tcase_add_test(tc, chat_say_pending_sent_failed);
+	tcase_add_test(tc, chat_say_splits_long_text);
+	tcase_add_test(tc, chat_own_line_final_once);
+	tcase_add_test(tc, chat_activity_list);
+	tcase_add_test(tc, chat_dm_offline_and_nick);
 	tcase_add_test(tc, chat_unread_and_mentions);
 	tcase_add_test(tc, chat_direct_messages);
 	tcase_add_test(tc, chat_dm_strangers);
 	tcase_add_test(tc, chat_commands);
 	tcase_add_test(tc, chat_who_and_rooms);
+	tcase_add_test(tc, cmd_suggestions);
+	tcase_add_test(tc, chat_nick_change_one_line);
 	tcase_add_test(tc, chat_history_and_replay);
 	tcase_add_test(tc, chat_join_offline_history_later);
 	tcase_add_test(tc, chat_replay_parse);

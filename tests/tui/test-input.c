@@ -142,6 +142,41 @@ START_TEST(input_completion_cycles)
 }
 END_TEST
 
+static void
+paste(const char *s)
+{
+	ck_assert_int_eq(input_paste(in, s, strlen(s)), 0);
+}
+
+/* A paste keeps its lines (CR, LF, CR LF), drops trailing line ends. */
+START_TEST(input_paste_lines)
+{
+	char	*big;
+	size_t	 i;
+
+	type("say: ");
+	paste("/nick pwned\r\nsecond\rthird\n\n");
+	ck_assert_str_eq(input_text(in), "say: /nick pwned\nsecond\nthird");
+	ck_assert_uint_eq(input_lines(in), 3);
+	input_newline(in);
+	type("x");
+	ck_assert_uint_eq(input_lines(in), 4);
+	/* Controls other than newline stay inert. */
+	input_set(in, "");
+	paste("a\x1b[2Jb\tc");
+	ck_assert_ptr_null(strchr(input_text(in), '\x1b'));
+	ck_assert_ptr_null(strchr(input_text(in), '\t'));
+	/* More than the input holds: cut at a character, and said. */
+	input_set(in, "");
+	big = malloc(TUI_INPUT_MAX + 10);
+	for (i = 0; i + 2 <= TUI_INPUT_MAX + 8; i += 2)
+		memcpy(big + i, "\xc3\xa9", 2);
+	ck_assert_int_eq(input_paste(in, big, TUI_INPUT_MAX + 8), -1);
+	ck_assert_uint_eq(input_len(in), TUI_INPUT_MAX);
+	free(big);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -157,6 +192,7 @@ main(void)
 	tcase_add_test(tc, input_kills);
 	tcase_add_test(tc, input_history);
 	tcase_add_test(tc, input_completion_cycles);
+	tcase_add_test(tc, input_paste_lines);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
