@@ -6,7 +6,7 @@
  * registers (main.c wires them): session_hooks, kafka_hooks, history's
  * done function and the close notifiers of session.c.
  *
- *   conf log loop metrics frame bucket queue dedupe origin addr filter
+ *   conf log loop metrics frame bucket queue dedupe inst origin addr filter
  *   handshake session rooms kafka presence history member page relay
  *   request-*.c request status http main
  *
@@ -213,6 +213,11 @@ int		 queue_over_half(const struct queue *q, size_t max_bytes);
 /* 1 when id was seen among the last DEDUPE_SIZE ids, else remembers it. */
 int	dedupe_seen(const char *id);
 
+/* ------------------------------------------------------------ inst.c */
+
+/* The instance id of the client knowing secret: 16 hex digits. */
+void	inst_make(const char *secret, char out[KC_INST_MAX + 1]);
+
 /* ---------------------------------------------------------- origin.c */
 
 /*
@@ -284,6 +289,7 @@ struct session {
 	struct lws	*wsi;
 	char		 client_id[BRIDGE_CLIENT_ID_MAX + 1];
 	char		 addr[64];
+	char		 inst[KC_INST_MAX + 1];	/* its client instance (inst.c) */
 	int		 ext;		/* wants the frames beyond the four fields */
 	/* member.c */
 	char		 user[KC_NAME_MAX + 1];		/* "" until bound */
@@ -366,17 +372,20 @@ void		 session_close_all(void);
 int	rooms_add(struct session *s, const char *room);
 void	rooms_remove(struct session *s, const char *room);
 int	rooms_has(const char *room);		/* anyone here in room */
-/* Connections of user in room on this bridge (to decide join/leave records). */
-unsigned rooms_user_count(const char *room, const char *user);
+/*
+ * Connections of user's client instance inst in room on this bridge (to
+ * decide join/leave records: the first one joins, the last one leaves).
+ */
+unsigned rooms_inst_count(const char *room, const char *user, const char *inst);
 /*
  * Queues f to room's connections (ext: only those asking for it). A
  * connection's live stream is every record read after it joined: its
  * first page of history ends where the reader was then.
  */
 void	rooms_send(const char *room, struct frame *f, int ext);
-/* Calls fn for every distinct (room, user) with a connection here. */
+/* Calls fn for every distinct (room, user, instance) with a connection here. */
 void	rooms_each_member(void (*fn)(const char *room, const char *user,
-	    void *), void *arg);
+	    const char *inst, void *), void *arg);
 size_t	rooms_count(void);
 void	rooms_free(void);
 
@@ -405,8 +414,12 @@ void	kafka_stop(void);
  * hooks->delivered with arg, also when the bridge stops first.
  */
 int	kafka_send(const struct kc_msg *m, void *arg);
-/* Produces a heartbeat (typing: with text "typing") to the presence topic. */
-int	kafka_heartbeat(const char *room, const char *user, int typing);
+/*
+ * Produces a heartbeat of user's instance inst (typing: with text "typing")
+ * to the presence topic.
+ */
+int	kafka_heartbeat(const char *room, const char *user, const char *inst,
+	    int typing);
 /* Flushes the producers, waiting at most timeout_ms. */
 int	kafka_flush(int timeout_ms);
 int	kafka_healthy(const char **why);
@@ -434,6 +447,11 @@ void	presence_stop(void);
 void	presence_topic_record(const struct kc_msg *m);
 /* A record of the chat topic: joins, leaves, messages. */
 void	presence_chat_record(const struct kc_msg *m);
+/*
+ * A join or leave this bridge just produced, applied at once rather than
+ * when read back: a name a closed connection held is free for the next.
+ */
+void	presence_own(const struct kc_msg *m);
 /* A presence frame for room ({"type":"presence"}), or NULL. */
 struct frame *presence_frame(const char *room);
 /*
@@ -441,6 +459,11 @@ struct frame *presence_frame(const char *room);
  * user counts; *total: how many there are. Valid until the next call.
  */
 size_t	presence_active(const struct kc_wire_room **out, size_t *total);
+/*
+ * Whether another live client instance than inst holds user's name (here
+ * or on any bridge or terminal): 1 with since when (µs), else 0.
+ */
+int	presence_holder(const char *user, const char *inst, int64_t *since);
 
 /* ------------------------------------------------------------ history.c */
 

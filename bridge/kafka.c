@@ -128,7 +128,8 @@ kafka_send(const struct kc_msg *m, void *arg)
 }
 
 int
-kafka_heartbeat(const char *room, const char *user, int typing)
+kafka_heartbeat(const char *room, const char *user, const char *inst,
+    int typing)
 {
 	struct kc_msg	m;
 	int		err;
@@ -137,6 +138,7 @@ kafka_heartbeat(const char *room, const char *user, int typing)
 	if ((err = kc_msg_make(&m, KC_TYPE_HEARTBEAT, room, user, NULL,
 	    typing ? "typing" : NULL, typing ? 6 : 0)) == KC_OK) {
 		snprintf(m.via, sizeof m.via, "web");
+		snprintf(m.inst, sizeof m.inst, "%s", inst);
 		if ((err = kc_producer_send(hb_producer, &m)) == KC_OK) {
 			metrics.heartbeats_sent++;
 			kafka_poll_soon();

@@ -43,7 +43,9 @@ member_announce(struct session *s, enum kc_type type, const char *room,
 	if ((err = kc_msg_make(&m, type, room, s->user, NULL,
 	    len > 0 ? text : NULL, len)) == KC_OK) {
 		snprintf(m.via, sizeof m.via, "web");
-		err = kafka_send(&m, NULL);
+		snprintf(m.inst, sizeof m.inst, "%s", s->inst);
+		if ((err = kafka_send(&m, NULL)) == KC_OK)
+			presence_own(&m);
 	}
 	if (err != KC_OK)
 		log_warn("cannot announce %s of %s in %s: %s",
@@ -112,7 +114,7 @@ member_join(struct session *s, const char *room, const char *text, size_t len,
 		snprintf(mb->room, sizeof mb->room, "%s", room);
 		/* Live from the next record the chat reader delivers. */
 		mb->live_from = kafka_live_offset(room);
-		if (s->user[0] != '\0' && rooms_user_count(room, s->user) == 1)
+		if (s->user[0] != '\0' && rooms_inst_count(room, s->user, s->inst) == 1)
 			member_announce(s, KC_TYPE_JOIN, room, text, len);
 	}
 	snprintf(s->room, sizeof s->room, "%s", room);
@@ -143,20 +145,65 @@ void
 member_leave(struct session *s, const char *room, const char *text,
     size_t len, const char *ref)
 {
-	int i;
+	char	name[KC_NAME_MAX + 1];
+	int	i, last;
 
 	if ((i = member_find(s, room)) < 0) {
 		session_error(s, KC_ERR_NOT_IN_ROOM, NULL, ref);
 		return;
 	}
-	if (s->user[0] != '\0' && rooms_user_count(room, s->user) == 1 &&
-	    !loop_stopping())
-		member_announce(s, KC_TYPE_LEAVE, room, text, len);
+	snprintf(name, sizeof name, "%s", room);
+	last = s->user[0] != '\0' &&
+	    rooms_inst_count(name, s->user, s->inst) == 1;
+	/* Out first: the leave, read back, must not find s still there. */
 	member_drop(s, i);
-	if (strcmp(s->room, room) == 0)
+	if (last && !loop_stopping())
+		member_announce(s, KC_TYPE_LEAVE, name, text, len);
+	if (strcmp(s->room, name) == 0)
 		snprintf(s->room, sizeof s->room, "%s",
 		    s->nmembers > 0 ? s->members[0].room : "");
-	member_tell(s, 0, room, ref);
+	member_tell(s, 0, name, ref);
+}
+
+struct holder {
+	const struct session	*s;
+	const char		*name;
+	int			 found;
+};
+
+static void
+member_holder_one(struct session *o, void *arg)
+{
+	struct holder *h = arg;
+
+	if (o != h->s && strcmp(o->user, h->name) == 0 &&
+	    strcmp(o->inst, h->s->inst) != 0)
+		h->found = 1;
+}
+
+/*
+ * Whether another client instance than s's holds name: a connection here,
+ * or any live instance the presence topics tell of (another bridge, a
+ * terminal). The same browser (its token) or connection is not another.
+ */
+static int
+member_name_taken(struct session *s, const char *name, const char *ref)
+{
+	struct holder	h = { s, name, 0 };
+	char		msg[160], when[27] = "";
+	int64_t		since = 0;
+
+	session_foreach(member_holder_one, &h);
+	if (!h.found && !presence_holder(name, s->inst, &since))
+		return 0;
+	if (since > 0 && kc_time_format(since, when) == KC_OK)
+		when[16] = '\0';	/* YYYY-MM-DDTHH:MM */
+	snprintf(msg, sizeof msg, "%s is in use by someone else who is online%s%s"
+	    " (UTC): choose another name", name, *when ? " since " : "", when);
+	log_info("refused name %s to %s (%s): in use", name, s->addr,
+	    s->client_id);
+	session_error(s, KC_ERR_NAME_IN_USE, msg, ref);
+	return 1;
 }
 
 int
@@ -174,9 +221,12 @@ member_bind(struct session *s, const char *name, const char *ref)
 		session_error(s, KC_ERR_USERNAME_MISMATCH, NULL, ref);
 		return -1;
 	}
+	if (member_name_taken(s, name, ref))
+		return -1;
 	snprintf(s->user, sizeof s->user, "%s", name);
 	for (i = 0; i < s->nmembers; i++) {
-		if (rooms_user_count(s->members[i].room, s->user) == 1)
+		if (rooms_inst_count(s->members[i].room, s->user,
+		    s->inst) == 1)
 			member_announce(s, KC_TYPE_JOIN, s->members[i].room,
 			    NULL, 0);
 	}
@@ -186,12 +236,16 @@ member_bind(struct session *s, const char *name, const char *ref)
 void
 member_closed(struct session *s)
 {
-	while (s->nmembers > 0) {
-		const char *room = s->members[s->nmembers - 1].room;
+	char	room[KC_NAME_MAX + 1];
+	int	last;
 
-		if (s->user[0] != '\0' && !loop_stopping() &&
-		    rooms_user_count(room, s->user) == 1)
-			member_announce(s, KC_TYPE_LEAVE, room, NULL, 0);
+	while (s->nmembers > 0) {
+		snprintf(room, sizeof room, "%s",
+		    s->members[s->nmembers - 1].room);
+		last = s->user[0] != '\0' &&
+		    rooms_inst_count(room, s->user, s->inst) == 1;
 		member_drop(s, (int)s->nmembers - 1);
+		if (last && !loop_stopping())
+			member_announce(s, KC_TYPE_LEAVE, room, NULL, 0);
 	}
 }

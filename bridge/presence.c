@@ -148,26 +148,32 @@ presence_topic_record(const struct kc_msg *m)
 }
 
 /*
- * A leave of user from room arrived while user still has connections in
- * room here (their connection on another bridge, or a terminal client,
- * left): say at once that they are here, not at the next heartbeat round,
- * so that nobody sees them gone for up to KC_PRESENCE_INTERVAL_MS. The
- * heartbeat is applied here at once too. Returns 1 when that changed
- * presence.
+ * A leave of an instance that still has connections in room here (the same
+ * browser's tab on another bridge left): say at once that it is here, not
+ * at the next heartbeat round, and apply that here too. Returns 1 when
+ * that changed presence.
  */
 static int
-presence_still_here(const char *room, const char *user, int64_t now)
+presence_still_here(const struct kc_msg *leave, int64_t now)
 {
 	struct kc_msg	m;
 	int		changed = 0;
 
-	kafka_heartbeat(room, user, 0);
+	kafka_heartbeat(leave->room, leave->user, leave->inst, 0);
 	kc_msg_init(&m);
-	if (kc_msg_make(&m, KC_TYPE_HEARTBEAT, room, user, NULL, NULL, 0) ==
-	    KC_OK)
+	if (kc_msg_make(&m, KC_TYPE_HEARTBEAT, leave->room, leave->user, NULL,
+	    NULL, 0) == KC_OK) {
+		snprintf(m.inst, sizeof m.inst, "%s", leave->inst);
 		changed = kc_presence_apply(presence, &m, now);
+	}
 	kc_msg_clear(&m);
 	return changed;
+}
+
+void
+presence_own(const struct kc_msg *m)
+{
+	presence_chat_record(m);
 }
 
 void
@@ -176,11 +182,17 @@ presence_chat_record(const struct kc_msg *m)
 	int64_t	now = kc_now_us();
 	int	changed;
 
+	/*
+	 * Per instance: another instance's leave (another browser, a
+	 * terminal) does not take out this bridge's connections of the same
+	 * user; a leave of one of theirs (a tab on another bridge) is
+	 * answered at once.
+	 */
 	changed = kc_presence_apply(presence, m, now);
-	/* Both toggle the same user: together they may change nothing. */
+	/* Both toggle the same instance: together they may change nothing. */
 	if (m->type == KC_TYPE_LEAVE && !loop_stopping() &&
-	    rooms_user_count(m->room, m->user) > 0)
-		changed ^= presence_still_here(m->room, m->user, now);
+	    rooms_inst_count(m->room, m->user, m->inst) > 0)
+		changed ^= presence_still_here(m, now);
 	if (changed) {
 		gen++;
 		presence_send(m->room);
@@ -226,9 +238,17 @@ presence_expire_cb(lws_sorted_usec_list_t *sul)
 }
 
 static void
-presence_heartbeat_one(const char *room, const char *user, void *arg)
+presence_heartbeat_one(const char *room, const char *user, const char *inst,
+    void *arg)
 {
-	kafka_heartbeat(room, user, 0);
+	kafka_heartbeat(room, user, inst, 0);
+}
+
+int
+presence_holder(const char *user, const char *inst, int64_t *since)
+{
+	return kc_presence_holder(presence, user, inst, kc_now_us(), NULL, 0,
+	    since);
 }
 
 static void

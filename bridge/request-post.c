@@ -93,6 +93,7 @@ request_post(struct session *s, const struct kc_req *r)
 		return;
 	}
 	snprintf(m.via, sizeof m.via, "web");
+	snprintf(m.inst, sizeof m.inst, "%s", s->inst);
 	/*
 	 * A client-made id: a retry of a message whose ack was lost is the
 	 * same record to every reader (they de-duplicate by id). Its time

@@ -104,7 +104,7 @@ rooms_remove(struct session *s, const char *room)
 }
 
 unsigned
-rooms_user_count(const char *room, const char *user)
+rooms_inst_count(const char *room, const char *user, const char *inst)
 {
 	struct room	*r;
 	size_t		 i;
@@ -113,7 +113,8 @@ rooms_user_count(const char *room, const char *user)
 	if ((r = room_find(room, 0)) == NULL)
 		return 0;
 	for (i = 0; i < r->nsubs; i++) {
-		if (strcmp(r->subs[i]->user, user) == 0)
+		if (strcmp(r->subs[i]->user, user) == 0 &&
+		    strcmp(r->subs[i]->inst, inst) == 0)
 			n++;
 	}
 	return n;
@@ -150,33 +151,40 @@ rooms_send(const char *room, struct frame *f, int ext)
 	}
 }
 
+/* By user, then instance. */
 static int
-rooms_cmp_str(const void *a, const void *b)
+rooms_cmp_member(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	const struct session *const *x = a, *const *y = b;
+	int c;
+
+	if ((c = strcmp((*x)->user, (*y)->user)) != 0)
+		return c;
+	return strcmp((*x)->inst, (*y)->inst);
 }
 
 void
-rooms_each_member(void (*fn)(const char *, const char *, void *), void *arg)
+rooms_each_member(void (*fn)(const char *, const char *, const char *, void *),
+    void *arg)
 {
 	struct room	 *r;
-	const char	**users;
+	struct session	**v;
 	size_t		  b, i, n;
 
 	for (b = 0; b < ROOM_BUCKETS; b++) {
 		for (r = rooms[b]; r != NULL; r = r->next) {
-			if ((users = calloc(r->nsubs + 1, sizeof *users)) == NULL)
+			if ((v = calloc(r->nsubs + 1, sizeof *v)) == NULL)
 				continue;
 			for (i = n = 0; i < r->nsubs; i++) {
 				if (r->subs[i]->user[0] != '\0')
-					users[n++] = r->subs[i]->user;
+					v[n++] = r->subs[i];
 			}
-			qsort(users, n, sizeof *users, rooms_cmp_str);
+			qsort(v, n, sizeof *v, rooms_cmp_member);
 			for (i = 0; i < n; i++) {
-				if (i == 0 || strcmp(users[i], users[i - 1]) != 0)
-					fn(r->name, users[i], arg);
+				if (i == 0 || rooms_cmp_member(&v[i], &v[i - 1]) != 0)
+					fn(r->name, v[i]->user, v[i]->inst, arg);
 			}
-			free(users);
+			free(v);
 		}
 	}
 }

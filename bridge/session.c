@@ -243,8 +243,9 @@ session_extend(struct session *s)
 static int
 session_established(struct lws *wsi, struct session *s)
 {
-	char		uri[256], arg[16];
-	uint32_t	b;
+	char		 uri[256], arg[16], token[BRIDGE_CLIENT_ID_MAX + 8];
+	const char	*v;
+	uint32_t	 b;
 
 	memset(s, 0, sizeof *s);
 	s->wsi = wsi;
@@ -258,6 +259,15 @@ session_established(struct lws *wsi, struct session *s)
 		s->client_id[n] = '\0';
 	}
 	lws_get_peer_simple(wsi, s->addr, sizeof s->addr);
+	/*
+	 * Its instance: the browser's token (?token=, the same in every tab
+	 * of it), else the connection's own id.
+	 */
+	if ((v = lws_get_urlarg_by_name(wsi, "token=", token,
+	    sizeof token)) != NULL && strlen(v) >= 16 && handshake_client_id_ok(v))
+		inst_make(v, s->inst);
+	else
+		inst_make(s->client_id, s->inst);
 	bucket_fill(&s->bucket, opts.burst, kc_now_us());
 	s->id = next_id++;
 	s->established = 1;
@@ -271,8 +281,9 @@ session_established(struct lws *wsi, struct session *s)
 	addr_opened(s->addr);
 	metrics.connections_total++;
 	log_debug("connection %s from %s", s->client_id, s->addr);
-	if (lws_get_urlarg_by_name(wsi, "ext=", arg, sizeof arg) != NULL &&
-	    strcmp(arg, "0") != 0)
+	/* lws returns where the value starts in arg, past "ext=" */
+	if ((v = lws_get_urlarg_by_name(wsi, "ext=", arg, sizeof arg)) != NULL &&
+	    strcmp(v, "0") != 0)
 		session_extend(s);
 	if (hooks.opened != NULL)
 		hooks.opened(s);

@@ -29,6 +29,7 @@ static const struct err_text err_texts[KC_ERR__COUNT] = {
 	[KC_ERR_TO_MISSING] = { "to_missing", "a direct message needs a recipient" },
 	[KC_ERR_TO_UNEXPECTED] = { "to_unexpected", "only a direct message has a recipient" },
 	[KC_ERR_VIA] = { "via", "client name in 'via' is invalid" },
+	[KC_ERR_INST] = { "inst", "instance id in 'inst' is invalid" },
 	[KC_ERR_MP_TRUNCATED] = { "mp_truncated", "record is truncated" },
 	[KC_ERR_MP_NOT_MAP] = { "mp_not_map", "record is not a msgpack map" },
 	[KC_ERR_MP_KEY_TYPE] = { "mp_key_type", "record has a map key that is not a string" },
@@ -65,6 +66,7 @@ static const struct err_text err_texts[KC_ERR__COUNT] = {
 	[KC_ERR_BUSY] = { "busy", "history is busy, ask again later" },
 	[KC_ERR_BAD_ID] = { "bad_id", "a message id must be a ULID made within the last day" },
 	[KC_ERR_HISTORY_UNAVAILABLE] = { "history_unavailable", "the room's history could not be read from Kafka" },
+	[KC_ERR_NAME_IN_USE] = { "name_in_use", "someone else who is online uses this name: choose another" },
 };
 
 const char *

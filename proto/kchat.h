@@ -52,6 +52,7 @@ enum kc_err {
 	KC_ERR_TO_MISSING,	/* dm without a recipient */
 	KC_ERR_TO_UNEXPECTED,	/* recipient on a type that is not dm */
 	KC_ERR_VIA,		/* bad "via" client name */
+	KC_ERR_INST,		/* bad "inst" instance id */
 
 	/* msgpack record decoding */
 	KC_ERR_MP_TRUNCATED,	/* ends in the middle of an object */
@@ -96,6 +97,7 @@ enum kc_err {
 	KC_ERR_BUSY,		/* history asked for again before it came */
 	KC_ERR_BAD_ID,		/* a client-made id not made within a day */
 	KC_ERR_HISTORY_UNAVAILABLE,	/* a join's history, after three tries */
+	KC_ERR_NAME_IN_USE,	/* another live client holds the name */
 
 	KC_ERR__COUNT
 };
@@ -111,6 +113,7 @@ const char *kc_errname(int err);
 #define KC_ID_LEN	26	/* ULID */
 #define KC_TEXT_MAX	8192	/* message text, bytes of UTF-8 */
 #define KC_VIA_MAX	16	/* client name in "via" */
+#define KC_INST_MAX	16	/* client instance id in "inst" */
 #define KC_RECORD_MAX	65536	/* a Kafka value we will decode */
 #define KC_MP_MAX_DEPTH	8	/* msgpack nesting accepted (unknown keys) */
 #define KC_JSON_MAX	65536	/* a browser frame we will parse */
@@ -143,6 +146,12 @@ struct kc_msg {
 	char		user[KC_NAME_MAX + 1];
 	char		to[KC_NAME_MAX + 1];	/* dm only, else "" */
 	char		via[KC_VIA_MAX + 1];	/* optional, else "" */
+	/*
+	 * The client instance that wrote it (a terminal, a browser): its
+	 * joins, leaves and heartbeats are presence of that instance only.
+	 * Optional, else "" (one instance for every writer without one).
+	 */
+	char		inst[KC_INST_MAX + 1];
 	int64_t		ts;			/* µs since the Unix epoch, UTC */
 	char	       *text;			/* owned; NULL when absent */
 	size_t		text_len;
@@ -590,10 +599,21 @@ void	kc_presence_free(struct kc_presence *p);
  */
 int	kc_presence_apply(struct kc_presence *p, const struct kc_msg *m,
 	    int64_t now_us);
-/* Drops users not seen for KC_PRESENCE_TIMEOUT_MS; calls fn for each. */
+/*
+ * Drops instances not seen for KC_PRESENCE_TIMEOUT_MS; calls fn for each
+ * user that leaves a room so (its last instance there gone).
+ */
 typedef void kc_presence_fn(void *opaque, const char *room, const char *user);
 int	kc_presence_expire(struct kc_presence *p, int64_t now_us,
 	    kc_presence_fn *fn, void *opaque);
+/*
+ * Whether a live instance of user other than inst holds the name (present
+ * in any room, heard of within KC_PRESENCE_TIMEOUT_MS): 1 with its id in
+ * other[len] and since when (µs) in *since, else 0. inst NULL: any.
+ */
+int	kc_presence_holder(const struct kc_presence *p, const char *user,
+	    const char *inst, int64_t now_us, char *other, size_t len,
+	    int64_t *since);
 /* Calls fn for each user in room, sorted by name; returns how many. */
 size_t	kc_presence_who(const struct kc_presence *p, const char *room,
 	    kc_presence_fn *fn, void *opaque);

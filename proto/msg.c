@@ -171,6 +171,9 @@ kc_msg_validate(const struct kc_msg *m)
 	if (m->via[0] != '\0' &&
 	    kc_user_validate(m->via, strlen(m->via)) != KC_OK)
 		return KC_ERR_VIA;
+	if (m->inst[0] != '\0' &&
+	    kc_user_validate(m->inst, strlen(m->inst)) != KC_OK)
+		return KC_ERR_INST;
 	switch (m->type) {
 	case KC_TYPE_JOIN:
 	case KC_TYPE_LEAVE:

@@ -2,11 +2,16 @@
  * presence.c - who is in which room, from join/leave records and heartbeats.
  *
  * One open-addressing hash table (linear probing, backward-shift deletion)
- * keyed by (room, user). Each entry remembers when its user was last seen
- * there. A leave does not drop the entry at once: it turns it into a
+ * keyed by (room, user). Each entry holds the user's client instances in
+ * that room (a terminal, a browser: the records' "inst", "" for writers
+ * without one), each with when it was last seen; the user is there while
+ * any instance is, so one instance leaving or timing out never removes
+ * another. A leave does not drop the instance at once: it turns it into a
  * tombstone stamped with the leave's time, so that a heartbeat sent before
  * the leave but read after it (heartbeats travel on another topic) cannot
- * bring the user back. Tombstones go away after KC_PRESENCE_TIMEOUT_MS.
+ * bring it back. Tombstones go away after KC_PRESENCE_TIMEOUT_MS. At most
+ * PRESENCE_INSTS instances per entry: a new one replaces the one seen
+ * longest ago, tombstones first.
  *
  * Time: a record counts as seen at its own timestamp (m->ts) when that lies
  * in the past, else at now_us (a sender whose clock runs ahead). A record
@@ -34,13 +39,24 @@
 #define PRESENCE_SLOTS_MIN	64
 #define PRESENCE_TIMEOUT_US	((int64_t)KC_PRESENCE_TIMEOUT_MS * 1000)
 
-struct presence_ent {
-	char		room[KC_NAME_MAX + 1];
-	char		user[KC_NAME_MAX + 1];
+#define PRESENCE_INSTS		4
+
+struct presence_inst {
+	char		id[KC_INST_MAX + 1];
 	int64_t		seen;		/* µs: last record, or the leave */
-	uint32_t	hash;
+	int64_t		first;		/* µs: when it came */
 	unsigned char	used;
 	unsigned char	present;	/* 0: tombstone left by a leave */
+};
+
+struct presence_ent {
+	char			room[KC_NAME_MAX + 1];
+	char			user[KC_NAME_MAX + 1];
+	int64_t			seen;	/* µs: the newest of its instances */
+	uint32_t		hash;
+	unsigned char		used;
+	unsigned char		present;	/* any instance present */
+	struct presence_inst	inst[PRESENCE_INSTS];
 };
 
 struct kc_presence {
@@ -181,14 +197,61 @@ presence_evict_stalest(struct kc_presence *p, int64_t now_us)
 	return KC_OK;
 }
 
+/* Recomputes e's summary from its instances; returns its presence. */
+static int
+presence_sum(struct presence_ent *e)
+{
+	int i;
+
+	e->present = 0;
+	e->seen = 0;
+	for (i = 0; i < PRESENCE_INSTS; i++) {
+		if (!e->inst[i].used)
+			continue;
+		e->present |= e->inst[i].present;
+		if (e->inst[i].seen > e->seen)
+			e->seen = e->inst[i].seen;
+	}
+	return e->present;
+}
+
+/* The slot of instance id in e, making one (replacing the stalest). */
+static struct presence_inst *
+presence_inst(struct presence_ent *e, const char *id)
+{
+	struct presence_inst	*in, *victim = NULL;
+	int			 i;
+
+	for (i = 0; i < PRESENCE_INSTS; i++) {
+		in = &e->inst[i];
+		if (in->used && strcmp(in->id, id) == 0)
+			return in;
+	}
+	for (i = 0; i < PRESENCE_INSTS; i++) {
+		in = &e->inst[i];
+		if (!in->used)
+			victim = in;
+		else if (victim == NULL || (victim->used &&
+		    (victim->present > in->present ||
+		    (victim->present == in->present && in->seen < victim->seen))))
+			victim = in;
+		if (!in->used)
+			break;
+	}
+	memset(victim, 0, sizeof *victim);
+	kc_strlcpy(victim->id, id, sizeof victim->id);
+	return victim;
+}
+
 int
 kc_presence_apply(struct kc_presence *p, const struct kc_msg *m,
     int64_t now_us)
 {
 	struct presence_ent	*e;
+	struct presence_inst	*in;
 	int64_t			 seen;
 	uint32_t		 h;
-	int			 leave;
+	int			 leave, was;
 
 	if (p == NULL || m == NULL || m->room[0] == '\0' || m->user[0] == '\0')
 		return 0;
@@ -211,65 +274,120 @@ kc_presence_apply(struct kc_presence *p, const struct kc_msg *m,
 
 	h = presence_hash(m->room, m->user);
 	e = presence_find(p, m->room, m->user, h);
-	if (e->used) {
-		if (seen < e->seen)
+	if (!e->used) {
+		/* A new entry: a leave of someone unknown still leaves a tombstone. */
+		if (p->count >= PRESENCE_MAX) {
+			presence_purge_tombstones(p);
+			if (p->count >= PRESENCE_MAX &&
+			    presence_evict_stalest(p, now_us) != KC_OK)
+				return 0;
+			e = presence_find(p, m->room, m->user, h);
+		}
+		if ((p->count + 1) * 4 > p->nslots * 3) {
+			if (presence_grow(p) != KC_OK)
+				return 0;
+			e = presence_find(p, m->room, m->user, h);
+		}
+		memset(e, 0, sizeof *e);
+		kc_strlcpy(e->room, m->room, sizeof e->room);
+		kc_strlcpy(e->user, m->user, sizeof e->user);
+		e->hash = h;
+		e->used = 1;
+		p->count++;
+	}
+	was = e->present;
+	in = presence_inst(e, m->inst);
+	if (in->used) {
+		if (seen < in->seen)
 			return 0;	/* older than what we know */
-		e->seen = seen;
-		if (leave == !e->present)
+		in->seen = seen;
+		if (leave == !in->present) {
+			presence_sum(e);
 			return 0;	/* no change: still in, or still out */
-		e->present = !leave;
-		return 1;
+		}
 	}
-
-	/* A new entry: a leave of someone unknown still leaves a tombstone. */
-	if (p->count >= PRESENCE_MAX) {
-		presence_purge_tombstones(p);
-		if (p->count >= PRESENCE_MAX &&
-		    presence_evict_stalest(p, now_us) != KC_OK)
-			return 0;
-		e = presence_find(p, m->room, m->user, h);
-	}
-	if ((p->count + 1) * 4 > p->nslots * 3) {
-		if (presence_grow(p) != KC_OK)
-			return 0;
-		e = presence_find(p, m->room, m->user, h);
-	}
-	memset(e, 0, sizeof *e);
-	kc_strlcpy(e->room, m->room, sizeof e->room);
-	kc_strlcpy(e->user, m->user, sizeof e->user);
-	e->seen = seen;
-	e->hash = h;
-	e->used = 1;
-	e->present = !leave;
-	p->count++;
-	return !leave;
+	if (!leave && (!in->used || !in->present))
+		in->first = seen;
+	in->used = 1;
+	in->seen = seen;
+	in->present = !leave;
+	return presence_sum(e) != was;
 }
 
 int
 kc_presence_expire(struct kc_presence *p, int64_t now_us, kc_presence_fn *fn,
     void *opaque)
 {
-	struct presence_ent	 e;
+	struct presence_ent	*e, gone;
 	size_t			 i = 0;
-	int			 n = 0;
+	int			 n = 0, k, was;
 
 	if (p == NULL)
 		return 0;
 	while (i < p->nslots) {
-		if (!p->slots[i].used ||
-		    now_us - p->slots[i].seen < PRESENCE_TIMEOUT_US) {
+		e = &p->slots[i];
+		if (!e->used || now_us - e->seen < PRESENCE_TIMEOUT_US) {
+			/* Its newest is fresh; older instances may not be. */
+			if (e->used) {
+				was = e->present;
+				for (k = 0; k < PRESENCE_INSTS; k++) {
+					if (e->inst[k].used && now_us -
+					    e->inst[k].seen >= PRESENCE_TIMEOUT_US)
+						memset(&e->inst[k], 0,
+						    sizeof e->inst[k]);
+				}
+				if (was && !presence_sum(e)) {
+					n++;
+					if (fn != NULL)
+						fn(opaque, e->room, e->user);
+				}
+			}
 			i++;
 			continue;
 		}
-		e = p->slots[i];
-		presence_remove(p, &p->slots[i]);	/* may refill slot i */
-		if (e.present) {
+		/* Every instance timed out. */
+		gone = *e;
+		presence_remove(p, e);	/* may refill slot i */
+		if (gone.present) {
 			n++;
 			if (fn != NULL)
-				fn(opaque, e.room, e.user);
+				fn(opaque, gone.room, gone.user);
 		}
 	}
 	return n;
+}
+
+int
+kc_presence_holder(const struct kc_presence *p, const char *user,
+    const char *inst, int64_t now_us, char *other, size_t len, int64_t *since)
+{
+	const struct presence_inst	*in, *best = NULL;
+	size_t				 i;
+	int				 k;
+
+	if (p == NULL || user == NULL)
+		return 0;
+	for (i = 0; i < p->nslots; i++) {
+		if (!p->slots[i].used || !p->slots[i].present ||
+		    strcmp(p->slots[i].user, user) != 0)
+			continue;
+		for (k = 0; k < PRESENCE_INSTS; k++) {
+			in = &p->slots[i].inst[k];
+			if (!in->used || !in->present ||
+			    now_us - in->seen >= PRESENCE_TIMEOUT_US ||
+			    (inst != NULL && strcmp(in->id, inst) == 0))
+				continue;
+			if (best == NULL || in->first < best->first)
+				best = in;
+		}
+	}
+	if (best == NULL)
+		return 0;
+	if (other != NULL && len > 0)
+		kc_strlcpy(other, best->id, len);
+	if (since != NULL)
+		*since = best->first;
+	return 1;
 }
 
 static int

@@ -199,6 +199,13 @@ function main() {
 		}
 		return id;
 	})();
+	/* This browser, the same in every tab: the bridge tells it from
+	 * someone else by it (a name it holds is not "in use" to it). */
+	S.token = load('token', null);
+	if (typeof S.token !== 'string' || !/^[A-Za-z0-9_.-]{16,64}$/.test(S.token)) {
+		S.token = 'b' + randomId() + randomId();
+		save('token', S.token);
+	}
 	S.me = load('user', null);
 	if (typeof S.me !== 'string' || !NAME_RE.test(S.me)) {
 		S.me = null;

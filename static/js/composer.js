@@ -225,7 +225,7 @@ function leaveRoom(key) {
 }
 
 export function setName(name) {
-	var old = S.me;
+	var old = S.me, retry = S.nameTaken;
 
 	S.me = name;
 	save('user', name);
@@ -244,10 +244,16 @@ export function setName(name) {
 		loadDms();
 		if (S.current === null || !S.rooms.has(S.current))
 			S.current = firstRoomKey();
+		S.nameTaken = false;
 		dropSocket(1000, 'new name');
 		S.attempt = 0;
 		connect();
 		renderAll('switch');
+	} else if (retry) {
+		/* The same name again: perhaps its holder has gone. */
+		S.nameTaken = false;
+		S.attempt = 0;
+		connect();
 	}
 }
 

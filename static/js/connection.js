@@ -24,8 +24,8 @@ import {
 } from './store.js';
 import {
 	renderActiveRooms, renderAll, renderHeader, renderMembers,
-	renderMessages, renderOlder, renderSidebar, renderStatus, renderTyping,
-	showError, switchRoom
+	nameTaken, renderMessages, renderOlder, renderSidebar, renderStatus,
+	renderTyping, showError, switchRoom
 } from './views.js';
 
 var ACK_TIMEOUT_MS = 15000;		/* pending longer than this: failed */
@@ -77,12 +77,13 @@ export function connect() {
 
 	clearTimeout(S.retryTimer);
 	S.retryTimer = null;
-	if (S.ws !== null || S.me === null)
+	if (S.ws !== null || S.me === null || S.nameTaken)
 		return;
 	setConn('connecting');
 	try {
 		ws = new WebSocket(proto + '//' + window.location.host + '/ws/' +
-		    encodeURIComponent(S.clientId) + '?ext=1');
+		    encodeURIComponent(S.clientId) + '?ext=1' +
+		    (S.token ? '&token=' + encodeURIComponent(S.token) : ''));
 	} catch (e) {
 		scheduleReconnect();
 		return;
@@ -327,6 +328,15 @@ function onAck(f, req) {
 function onError(f, req) {
 	var room;
 
+	if (f.code === 'name_in_use') {
+		/* Someone else who is online has the name: stop, and ask. */
+		if (req !== undefined)
+			S.reqs.delete(f.ref);
+		S.nameTaken = true;
+		dropSocket(4002, 'name in use');
+		nameTaken(errorText(f));
+		return;
+	}
 	if (req === undefined) {
 		showError(errorText(f));
 		return;

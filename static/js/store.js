@@ -33,6 +33,8 @@ export var hooks = {
 export var S = {
 	me: null,		/* user name */
 	clientId: null,
+	token: null,		/* this browser's, in localStorage: its instance */
+	nameTaken: false,	/* the bridge said name_in_use: ask, don't retry */
 	ws: null,
 	conn: 'idle',		/* idle, connecting, online, waiting */
 	everOnline: false,

@@ -815,6 +815,15 @@ export function askName(changing) {
 	el.welcomeName.select();
 }
 
+/* The bridge refused our name (name_in_use): ask for another, saying why. */
+export function nameTaken(why) {
+	askName(true);
+	el.welcomeCancel.hidden = true;
+	el.welcomeError.textContent = why;
+	el.welcomeName.setAttribute('aria-invalid', 'true');
+	renderStatus();
+}
+
 export function switchRoom(key) {
 	var room;
 

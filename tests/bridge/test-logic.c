@@ -172,8 +172,11 @@ START_TEST(test_rooms)
 	int			 got_a = 0, got_b = 0;
 
 	strcpy(a.user, "alice");
+	strcpy(a.inst, "1");
 	strcpy(b.user, "alice");	/* her second tab */
+	strcpy(b.inst, "1");
 	strcpy(c.user, "bob");
+	strcpy(c.inst, "2");
 	c.ext = 1;
 	ck_assert_int_eq(rooms_add(&a, "dev"), KC_OK);
 	ck_assert_int_eq(rooms_add(&a, "dev"), KC_OK);	/* once */
@@ -181,8 +184,9 @@ START_TEST(test_rooms)
 	ck_assert_int_eq(rooms_add(&c, "dev"), KC_OK);
 	ck_assert_int_eq(rooms_add(&c, "ops"), KC_OK);
 	ck_assert_uint_eq(rooms_count(), 2);
-	ck_assert_uint_eq(rooms_user_count("dev", "alice"), 2);
-	ck_assert_uint_eq(rooms_user_count("ops", "alice"), 0);
+	ck_assert_uint_eq(rooms_inst_count("dev", "alice", "1"), 2);
+	ck_assert_uint_eq(rooms_inst_count("dev", "alice", "2"), 0);
+	ck_assert_uint_eq(rooms_inst_count("ops", "alice", "1"), 0);
 	ck_assert(!rooms_has("nowhere"));
 
 	stub_nsent = 0;
@@ -204,7 +208,7 @@ START_TEST(test_rooms)
 	rooms_remove(&c, "ops");
 	ck_assert(!rooms_has("ops"));
 	rooms_remove(&a, "dev");
-	ck_assert_uint_eq(rooms_user_count("dev", "alice"), 1);
+	ck_assert_uint_eq(rooms_inst_count("dev", "alice", "1"), 1);
 	rooms_remove(&b, "dev");
 	rooms_remove(&c, "dev");
 	ck_assert_uint_eq(rooms_count(), 0);
@@ -217,31 +221,39 @@ START_TEST(test_rooms)
 END_TEST
 
 static void
-count_member(const char *room, const char *user, void *arg)
+count_member(const char *room, const char *user, const char *inst, void *arg)
 {
 	char *out = arg;
 
 	strcat(out, room);
 	strcat(out, ":");
 	strcat(out, user);
+	strcat(out, "/");
+	strcat(out, inst);
 	strcat(out, " ");
 }
 
-/* Every distinct (room, user) once, whatever number of connections. */
+/* Every distinct (room, user, instance) once, whatever number of connections. */
 START_TEST(test_rooms_members)
 {
-	static struct session	a, b, c, anon;
+	static struct session	a, b, c, d, anon;
 	char			out[256] = "";
 
 	strcpy(a.user, "bob");
+	strcpy(a.inst, "x");
 	strcpy(b.user, "alice");
+	strcpy(b.inst, "y");
 	strcpy(c.user, "bob");
+	strcpy(c.inst, "x");
+	strcpy(d.user, "bob");		/* bob's other browser */
+	strcpy(d.inst, "z");
 	ck_assert_int_eq(rooms_add(&a, "dev"), KC_OK);
 	ck_assert_int_eq(rooms_add(&b, "dev"), KC_OK);
 	ck_assert_int_eq(rooms_add(&c, "dev"), KC_OK);
+	ck_assert_int_eq(rooms_add(&d, "dev"), KC_OK);
 	ck_assert_int_eq(rooms_add(&anon, "dev"), KC_OK);
 	rooms_each_member(count_member, out);
-	ck_assert_str_eq(out, "dev:alice dev:bob ");
+	ck_assert_str_eq(out, "dev:alice/y dev:bob/x dev:bob/z ");
 	rooms_free();
 }
 END_TEST

@@ -747,6 +747,32 @@ test('a server whose history was reset (a new embedded broker) says so, once', a
 	}
 });
 
+test('a name someone online holds is refused, and another asked for', async () => {
+	const other = await L.person(browser, bridge.url, null);
+	everyone.push(other);
+	const page = other.page;
+
+	await page.locator('#welcome-name').waitFor();
+	await page.locator('#welcome-name').fill('alice');
+	await page.locator('#welcome-name').press('Enter');
+	/* alice is online in her own browser: this one may not be her. */
+	await page.locator('#welcome-error', { hasText: 'alice is in use' }).waitFor();
+	assert.equal(await page.locator('#welcome').isVisible(), true);
+	await page.locator('#welcome-name').fill('alice2');
+	await page.locator('#welcome-name').press('Enter');
+	await L.online(page);
+	other.name = 'alice2';
+	await L.say(page, 'I am the other one');
+	await L.expectRows(alice.page, 'I am the other one');
+	assert.equal(await L.rows(alice.page, 'I am the other one').locator('.nick').textContent(),
+	    'alice2');
+	/* alice, reloading her page (the same browser), is still alice. */
+	await alice.page.reload();
+	await L.online(alice.page);
+	assert.equal(await alice.page.locator('#me-name').textContent(), 'alice');
+	assert.equal(await alice.page.locator('#welcome').isVisible(), false);
+});
+
 test('no page ever hit a CSP violation or a script error', () => {
 	for (const p of everyone)
 		assert.deepEqual(p.problems, [], `${p.name}'s page`);

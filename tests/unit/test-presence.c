@@ -247,6 +247,111 @@ START_TEST(many_and_bounded)
 }
 END_TEST
 
+/* Applies a record of instance inst. */
+static int
+apply_inst(struct kc_presence *p, enum kc_type type, const char *room,
+    const char *user, const char *inst, int64_t ts, int64_t now)
+{
+	struct kc_msg m = rec(type, room, user, ts);
+
+	snprintf(m.inst, sizeof m.inst, "%s", inst);
+	return kc_presence_apply(p, &m, now);
+}
+
+/*
+ * Two instances of alice (her terminal and her browser): one leaving or
+ * timing out leaves her there while the other is (issue 10, item 1).
+ */
+START_TEST(instances_leave_alone)
+{
+	struct kc_presence	*p = kc_presence_new();
+	struct seen		 s;
+
+	ck_assert_int_eq(apply_inst(p, KC_TYPE_JOIN, "dev", "alice", "tty1",
+	    T0, T0), 1);
+	ck_assert_int_eq(apply_inst(p, KC_TYPE_JOIN, "dev", "alice", "web1",
+	    T0 + SEC, T0 + SEC), 0);	/* already there */
+	ck_assert_str_eq(who(p, "dev", &s), "dev/alice,");
+	/* The browser leaves: alice is still there, nothing changed. */
+	ck_assert_int_eq(apply_inst(p, KC_TYPE_LEAVE, "dev", "alice", "web1",
+	    T0 + 2 * SEC, T0 + 2 * SEC), 0);
+	ck_assert_str_eq(who(p, "dev", &s), "dev/alice,");
+	/* The terminal leaves too: now she is gone. */
+	ck_assert_int_eq(apply_inst(p, KC_TYPE_LEAVE, "dev", "alice", "tty1",
+	    T0 + 3 * SEC, T0 + 3 * SEC), 1);
+	ck_assert_str_eq(who(p, "dev", &s), "");
+	/* Back in the browser; the terminal's heartbeats stop: the browser's
+	 * go on, and only the terminal times out. */
+	ck_assert_int_eq(apply_inst(p, KC_TYPE_JOIN, "dev", "alice", "web1",
+	    T0 + 4 * SEC, T0 + 4 * SEC), 1);
+	ck_assert_int_eq(apply_inst(p, KC_TYPE_HEARTBEAT, "dev", "alice",
+	    "tty1", T0 + 5 * SEC, T0 + 5 * SEC), 0);
+	ck_assert_int_eq(apply_inst(p, KC_TYPE_HEARTBEAT, "dev", "alice",
+	    "web1", T0 + TIMEOUT, T0 + TIMEOUT), 0);
+	s.buf[0] = '\0';
+	ck_assert_int_eq(kc_presence_expire(p, T0 + 5 * SEC + TIMEOUT, collect,
+	    &s), 0);
+	ck_assert_str_eq(s.buf, "");
+	ck_assert_str_eq(who(p, "dev", &s), "dev/alice,");
+	kc_presence_free(p);
+}
+END_TEST
+
+/* Who holds a name, other than the asking instance, and since when. */
+START_TEST(name_holder)
+{
+	struct kc_presence	*p = kc_presence_new();
+	char			 other[KC_INST_MAX + 1];
+	int64_t			 since = 0;
+
+	ck_assert_int_eq(kc_presence_holder(p, "alice", "web1", T0, other,
+	    sizeof other, &since), 0);
+	apply_inst(p, KC_TYPE_JOIN, "dev", "alice", "tty1", T0, T0);
+	apply_inst(p, KC_TYPE_HEARTBEAT, "ops", "alice", "tty1", T0 + 9 * SEC,
+	    T0 + 9 * SEC);
+	ck_assert_int_eq(kc_presence_holder(p, "alice", "web1", T0 + 10 * SEC,
+	    other, sizeof other, &since), 1);
+	ck_assert_str_eq(other, "tty1");
+	ck_assert(since == T0);
+	/* Its own instance is not someone else. */
+	ck_assert_int_eq(kc_presence_holder(p, "alice", "tty1", T0 + 10 * SEC,
+	    NULL, 0, NULL), 0);
+	ck_assert_int_eq(kc_presence_holder(p, "bob", NULL, T0 + 10 * SEC,
+	    NULL, 0, NULL), 0);
+	/* Gone silent: the name is free. */
+	ck_assert_int_eq(kc_presence_holder(p, "alice", "web1",
+	    T0 + 9 * SEC + TIMEOUT, NULL, 0, NULL), 0);
+	/* Left: free too. */
+	apply_inst(p, KC_TYPE_LEAVE, "dev", "alice", "tty1", T0 + 11 * SEC,
+	    T0 + 11 * SEC);
+	apply_inst(p, KC_TYPE_LEAVE, "ops", "alice", "tty1", T0 + 11 * SEC,
+	    T0 + 11 * SEC);
+	ck_assert_int_eq(kc_presence_holder(p, "alice", "web1", T0 + 12 * SEC,
+	    NULL, 0, NULL), 0);
+	kc_presence_free(p);
+}
+END_TEST
+
+/* Records with and without "inst" round-trip through msgpack. */
+START_TEST(inst_in_records)
+{
+	struct kc_msg	m = rec(KC_TYPE_HEARTBEAT, "dev", "alice", T0), out;
+	struct kc_buf	b = { 0 };
+
+	memcpy(m.id, "01K6NQ4V5BXYZ0123456789ABC", KC_ID_LEN + 1);
+	snprintf(m.inst, sizeof m.inst, "a1B2-c_3");
+	ck_assert_int_eq(kc_mp_encode(&m, &b), KC_OK);
+	kc_msg_init(&out);
+	ck_assert_int_eq(kc_mp_decode(b.data, b.len, &out), KC_OK);
+	ck_assert_str_eq(out.inst, "a1B2-c_3");
+	snprintf(m.inst, sizeof m.inst, "bad inst");
+	kc_buf_reset(&b);
+	ck_assert_int_eq(kc_mp_encode(&m, &b), KC_ERR_INST);
+	kc_buf_free(&b);
+	kc_msg_clear(&out);
+}
+END_TEST
+
 START_TEST(topic_name)
 {
 	char buf[64], small[8];
@@ -283,6 +388,9 @@ presence_suite(void)
 	tcase_add_test(tc, stale_records_ignored);
 	tcase_add_test(tc, late_heartbeat_after_leave);
 	tcase_add_test(tc, many_and_bounded);
+	tcase_add_test(tc, instances_leave_alone);
+	tcase_add_test(tc, name_holder);
+	tcase_add_test(tc, inst_in_records);
 	tcase_add_test(tc, topic_name);
 	tcase_add_test(tc, null_safe);
 	suite_add_tcase(s, tc);

@@ -1,0 +1,98 @@
+/*
+ * identity.js - names and presence per client instance (issue 10, items 1
+ * and 2): a name a live client holds is refused to anyone else, on this
+ * bridge and on another; the same browser (its token) is not someone else;
+ * another instance's leave never takes a user out of presence.
+ */
+'use strict';
+
+const L = require('./lib');
+
+const topic = L.uniqueTopic('identity');
+let a, b, alice;
+
+/* Connects with a token (the browser's, from localStorage) and a name. */
+async function bind(br, token, name, ref) {
+	const c = await L.Client.open(br.url(undefined, `?ext=1&token=${token}`));
+	c.send({ type: 'join', room: 'general', username: name, ref });
+	return c;
+}
+
+async function who(c, ref, room = 'general') {
+	c.send({ type: 'who', room, ref });
+	return (await c.wait(`presence ${ref}`, (f) => f.type === 'presence' &&
+	    f.room === room && !c.seen.has(f) && c.seen.add(f))).users;
+}
+
+L.run([
+	['two bridges on one topic', async () => {
+		a = await L.startBridge({ topic });
+		b = await L.startBridge({ topic });
+	}],
+
+	['a name in use on this bridge is refused with name_in_use', async () => {
+		alice = await bind(a, 'tokenalice000000001', 'alice', 'j1');
+		await alice.wait('joined', (f) => f.type === 'joined' && f.ref === 'j1');
+		const imp = await bind(a, 'tokenmallory0000001', 'alice', 'j2');
+		const e = await imp.wait('name_in_use', (f) => f.type === 'error' &&
+		    f.code === 'name_in_use');
+		L.eq(e.ref, 'j2', 'ref');
+		L.assert(/alice is in use/.test(e.error), e.error);
+		/* Nothing was said as alice: a message is refused too. */
+		imp.send({ username: 'alice', message: 'I am alice', room: 'general' });
+		await imp.wait('second refusal', (f) => f.type === 'error' &&
+		    f.code === 'name_in_use' && f !== e);
+		imp.close();
+	}],
+
+	['and on another bridge, once it has heard of her', async () => {
+		const watch = await bind(b, 'tokenwatcher0000001', 'watcher', 'w');
+		watch.seen = new Set();
+		await L.until('bridge b sees alice', async () =>
+		    (await who(watch, 'w' + Math.random())).includes('alice'));
+		const imp = await bind(b, 'tokenmallory0000002', 'alice', 'j3');
+		await imp.wait('name_in_use', (f) => f.type === 'error' &&
+		    f.code === 'name_in_use' && f.ref === 'j3');
+		imp.close();
+		watch.close();
+	}],
+
+	['the same browser (its token) keeps its name, on either bridge', async () => {
+		const tab = await bind(b, 'tokenalice000000001', 'alice', 'j4');
+		await tab.wait('joined', (f) => f.type === 'joined' && f.ref === 'j4');
+		L.assert(!tab.frames.some((f) => f.type === 'error'),
+		    JSON.stringify(tab.frames.filter((f) => f.type === 'error')));
+		tab.close();
+	}],
+
+	["another instance's leave does not take alice out of presence", async () => {
+		/* Any Kafka writer can say "alice left" under another instance. */
+		L.kcatProduce(topic, 'general', { v: 1, id: L.ulid(), type: 'leave',
+		    room: 'general', user: 'alice', ts: Date.now() * 1000,
+		    via: 'kcat', inst: 'someoneelse' });
+		L.kcatProduce(topic, 'general', { v: 1, id: L.ulid(), type: 'message',
+		    room: 'general', user: 'marker', text: 'after the leave',
+		    ts: Date.now() * 1000, via: 'kcat' });
+		await alice.wait('the leave and the marker read', (f) =>
+		    f.username === 'marker');
+		for (const br of [a, b]) {
+			const w = await bind(br, 'tokenwho' + (br === a ? 'a' : 'b') + '00000000001',
+			    'w' + (br === a ? 'a' : 'b'), 'x');
+			w.seen = new Set();
+			await w.wait('joined', (f) => f.type === 'joined');
+			L.assert((await who(w, 'after')).includes('alice'),
+			    'alice gone from /who on bridge ' + (br === a ? 'a' : 'b'));
+			w.close();
+		}
+	}],
+
+	['when she closes, the name is free at once', async () => {
+		alice.close();
+		await alice.closedP;
+		const next = await bind(a, 'tokennewalice000001', 'alice', 'j5');
+		await next.wait('joined', (f) => f.type === 'joined' && f.ref === 'j5');
+		L.assert(!next.frames.some((f) => f.type === 'error'),
+		    JSON.stringify(next.frames.filter((f) => f.type === 'error')));
+		next.close();
+	}],
+]);
