@@ -43,6 +43,8 @@ struct chat {
 	size_t			 scrollback;
 	int			 bell;
 	int			 quit;
+	char			*fatal;		/* why the program must end */
+	char			 inst[KC_INST_MAX + 1];
 	enum chat_conn		 conn;
 	char			*brokers;
 	/* when the last CHAT_DM_NEW_MAX buffers opened by others' DMs were */
@@ -125,6 +127,7 @@ chat_free(struct chat *c)
 		free(c->seen[i]);
 	free(c->seen);
 	kc_presence_free(c->presence);
+	free(c->fatal);
 	free(c->brokers);
 	free(c);
 }
@@ -140,6 +143,30 @@ void	chat_set_history(struct chat *c, size_t n) { c->history = n; }
 void	chat_set_scrollback(struct chat *c, size_t n) { c->scrollback = n; }
 void	chat_set_bell(struct chat *c, int on) { c->bell = on; }
 const char *chat_user(struct chat *c) { return c->user; }
+const char *chat_inst(struct chat *c) { return c->inst; }
+const char *chat_fatal_why(struct chat *c) { return c->fatal; }
+
+void
+chat_set_inst(struct chat *c, const char *inst)
+{
+	snprintf(c->inst, sizeof c->inst, "%s", inst);
+}
+
+void
+chat_fatal(struct chat *c, const char *why)
+{
+	size_t i;
+
+	if (c->fatal == NULL)
+		c->fatal = xstrdup(why);
+	/* Out of every room first, as /quit: presence must not keep us. */
+	for (i = 0; i < c->nbuffers; i++) {
+		if (c->buffers[i]->kind == BUFFER_ROOM)
+			chat_send(c, KC_TYPE_LEAVE, c->buffers[i]->target,
+			    NULL, NULL);
+	}
+	c->quit = 1;
+}
 int	chat_quit_requested(struct chat *c) { return c->quit; }
 void	chat_request_quit(struct chat *c) { c->quit = 1; }
 enum chat_conn chat_conn(struct chat *c) { return c->conn; }
@@ -611,6 +638,15 @@ chat_receive1(struct chat *c, const struct kc_msg *m, int live)
 
 	/* History too: a leave read there ends an older heartbeat. */
 	kc_presence_apply(c->presence, m, kc_now_us());
+	/*
+	 * A leave of this very instance in a room it is still in: another
+	 * kchat-tui of this terminal (the same saved instance) quit. Say at
+	 * once that we are here, or presence loses us until the next beat.
+	 */
+	if (live && m->type == KC_TYPE_LEAVE && c->inst[0] != '\0' &&
+	    strcmp(m->inst, c->inst) == 0 && strcmp(m->user, c->user) == 0 &&
+	    !c->quit && chat_find_room(c, m->room) != NULL)
+		chat_send(c, KC_TYPE_HEARTBEAT, m->room, NULL, NULL);
 	if (m->room[0] != '\0')
 		chat_seen(c, m->room);
 	if (m->type == KC_TYPE_HEARTBEAT || m->type == KC_TYPE_UNKNOWN)
@@ -757,6 +793,7 @@ chat_send(struct chat *c, enum kc_type type, const char *room,
 		return -1;
 	}
 	snprintf(m.via, sizeof m.via, "tui");
+	snprintf(m.inst, sizeof m.inst, "%s", c->inst);
 	if (type != KC_TYPE_HEARTBEAT && (b = chat_route(c, &m, 1)) != NULL) {
 		memset(&l, 0, sizeof l);
 		l.ts = m.ts;

@@ -199,6 +199,72 @@ kafka_inbox(struct kafka *k)
 	kc_reader_free(r);
 }
 
+/*
+ * The connecting thread, once connected the first time: whether another
+ * live instance than ours holds the user's name, from the presence topic
+ * of the last KC_PRESENCE_TIMEOUT_MS read until caught up (or
+ * KAFKA_INBOX_MS) into a table of its own.
+ */
+/* Applies what r has to p, until caught up or deadline (µs). */
+static void
+kafka_presence_drain(struct kc_reader *r, struct kc_presence *p,
+    int64_t deadline)
+{
+	struct kc_msg	m;
+	int64_t		quiet = 0;
+	int		err;
+
+	kc_msg_init(&m);
+	while (kc_now_us() < deadline) {
+		if ((err = kc_reader_next(r, 100, &m)) == KC_ERR_TIMEOUT) {
+			quiet += 100;
+			if (quiet >= KAFKA_REPLAY_QUIET_MS &&
+			    kc_reader_lag(r) == 0)
+				break;
+			continue;
+		}
+		if (err != KC_OK)
+			continue;
+		quiet = 0;
+		kc_presence_apply(p, &m, kc_now_us());
+	}
+	kc_msg_clear(&m);
+}
+
+/*
+ * The connecting thread, once connected the first time: whether another
+ * live instance than ours holds the user's name, from the last
+ * KC_PRESENCE_TIMEOUT_MS of both topics (heartbeats; joins and leaves),
+ * each read until caught up or KAFKA_INBOX_MS, into a table of its own.
+ */
+static void
+kafka_name_holder(struct kafka *k)
+{
+	struct kc_presence	*p;
+	struct kc_reader	*r;
+	int64_t			 start = kc_now_us(), since;
+	char			 errstr[256];
+
+	if ((p = kc_presence_new()) == NULL)
+		return;
+	since = start - (int64_t)KC_PRESENCE_TIMEOUT_MS * 1000;
+	if (kc_reader_new_since(k->rpconf, k->ptopic, since, &r, errstr,
+	    sizeof errstr) == KC_OK) {
+		kafka_presence_drain(r, p, start +
+		    (int64_t)KAFKA_INBOX_MS * 1000);
+		kc_reader_free(r);
+	}
+	if (kc_reader_new_since(k->rconf, k->topic, since, &r, errstr,
+	    sizeof errstr) == KC_OK) {
+		kafka_presence_drain(r, p, kc_now_us() +
+		    (int64_t)KAFKA_INBOX_MS * 1000);
+		kc_reader_free(r);
+	}
+	k->held = kc_presence_holder(p, k->inbox_user, k->inst, kc_now_us(),
+	    k->held_by, sizeof k->held_by, &k->held_since);
+	kc_presence_free(p);
+}
+
 /* The connecting thread: opens both readers, or says why it could not. */
 static void *
 kafka_connect(void *arg)
@@ -237,8 +303,12 @@ kafka_connect(void *arg)
 		kc_reader_free(r);
 		kc_reader_free(pr);
 		r = pr = NULL;
-	} else if (k->inbox_wanted)
-		kafka_inbox(k);		/* after r: what comes now, r reads */
+	} else {
+		if (k->name_wanted)
+			kafka_name_holder(k);
+		if (k->inbox_wanted)
+			kafka_inbox(k);	/* after r: what comes now, r reads */
+	}
 	k->new_reader = r;
 	k->new_preader = pr;
 	k->attempt_err = err;
@@ -255,12 +325,45 @@ kafka_attempt(struct kafka *k)
 	snprintf(k->inbox_user, sizeof k->inbox_user, "%s",
 	    chat_user(k->chat));
 	k->inbox_wanted = !k->ever_connected;
+	k->name_wanted = !k->ever_connected;
+	snprintf(k->inst, sizeof k->inst, "%s", chat_inst(k->chat));
 	if (pthread_create(&k->thread, NULL, kafka_connect, k) != 0) {
 		k->next_attempt = kc_now_us() +
 		    (int64_t)KAFKA_RETRY_MS * 1000;
 		return;
 	}
 	k->attempting = 1;
+}
+
+/*
+ * Another live instance holds the user's name: end, saying who and since
+ * when, or with --force-name take it, and tell the other instance in a
+ * direct message to the name (it shows there).
+ */
+static void
+kafka_name_held(struct kafka *k)
+{
+	char	why[512], when[27] = "?";
+
+	k->held = 0;
+	if (kc_time_format(k->held_since, when) == KC_OK)
+		when[16] = '\0';	/* YYYY-MM-DDTHH:MM */
+	if (!k->force_name) {
+		snprintf(why, sizeof why, "%s is in use by another client that "
+		    "is online (instance %s, since %s UTC): choose another "
+		    "name with -u NAME, or take it anyway with --force-name",
+		    chat_user(k->chat), k->held_by, when);
+		chat_fatal(k->chat, why);
+		return;
+	}
+	chat_info(k->chat, "%s was in use by another client (instance %s, "
+	    "since %s UTC): taken with --force-name; it is told", chat_user(k->chat),
+	    k->held_by, when);
+	snprintf(why, sizeof why, "another kchat-tui (instance %s) took the "
+	    "name %s with --force-name: if that was not you, choose another "
+	    "name", k->inst, chat_user(k->chat));
+	chat_send(k->chat, KC_TYPE_DM, chat_room(k->chat),
+	    chat_user(k->chat), why);
 }
 
 /* A connection attempt ended: use the readers, or try again later. */
@@ -294,6 +397,8 @@ kafka_attempt_done(struct kafka *k, int64_t now)
 		k->last_heartbeat = 0;		/* announce ourselves now */
 		k->last_errstr[0] = '\0';
 		chat_set_conn(k->chat, CHAT_CONNECTED);
+		if (k->held)
+			kafka_name_held(k);
 		for (i = 0; i < k->ninbox; i++)
 			chat_receive_missed(k->chat, &k->inbox[i]);
 		kc_history_free(k->inbox, k->ninbox);

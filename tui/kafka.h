@@ -51,6 +51,18 @@ struct kafka {
 	struct kc_msg		*inbox;
 	size_t			 ninbox;
 
+	/*
+	 * Whether another live instance holds the user's name: read by the
+	 * first connection attempt from the presence topic (name_wanted),
+	 * acted on once it succeeds (kchat-tui ends unless force_name).
+	 */
+	char			 inst[KC_INST_MAX + 1];
+	int			 name_wanted;
+	int			 force_name;
+	int			 held;
+	char			 held_by[KC_INST_MAX + 1];
+	int64_t			 held_since;
+
 	int			 ever_connected;
 	int64_t			 lost_since;	/* µs; 0 while connected */
 	int64_t			 last_second;

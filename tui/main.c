@@ -39,7 +39,8 @@ enum {
 	OPT_NO_BELL,
 	OPT_HISTORY,
 	OPT_RETENTION,
-	OPT_CHECK_TOPICS
+	OPT_CHECK_TOPICS,
+	OPT_FORCE_NAME
 };
 
 static const char short_opts[] = "b:u:r:t:X:F:hV";
@@ -54,6 +55,7 @@ static const struct option long_opts[] = {
 	{ "no-bell", no_argument, NULL, OPT_NO_BELL },
 	{ "retention", required_argument, NULL, OPT_RETENTION },
 	{ "check-topics", no_argument, NULL, OPT_CHECK_TOPICS },
+	{ "force-name", no_argument, NULL, OPT_FORCE_NAME },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -70,12 +72,15 @@ usage(FILE *f)
 "usage: kchat-tui [-hV] [--line] [--no-bell] [-b brokers] [-u user]\n"
 "                 [-r room[,room...]] [-t topic] [-X prop=value] [-F file]\n"
 "                 [--history N] [--retention D] [--check-topics]\n"
+"                 [--force-name]\n"
 "\n"
 "  -b, --brokers LIST   Kafka bootstrap servers (KAFKA_BOOTSTRAP_SERVERS);\n"
 "                       default: the embedded broker of a kchat-bridge on\n"
 "                       this machine, else localhost:9092\n"
 "  -u, --user NAME      your name (KCHAT_USER, else $USER, else the login\n"
-"                       name)\n"
+"                       name); kchat-tui ends when another client that is\n"
+"                       online holds it\n"
+"      --force-name     take the name anyway (that client is told)\n"
 "  -r, --room ROOMS     rooms to join, comma-separated (default general)\n"
 "  -t, --topic TOPIC    chat topic (CHAT_TOPIC, default chat-messages)\n"
 "  -X PROP=VALUE        a librdkafka property (SASL, SSL, ...), as kcat -X\n"
@@ -304,7 +309,8 @@ main(int argc, char **argv)
 	struct passwd	*pw;
 	char		 ptopic[300], errstr[512] = "", *list, *room, *save;
 	int		 ch, err, line_mode = 0, bell = 1, stdin_open = 1;
-	int		 check_topics = 0, problems;
+	int		 check_topics = 0, problems, force_name = 0;
+	char		 inst[KC_INST_MAX + 1];
 	int64_t		 retention;
 	int		 busy, unsent, flush_ms;
 	long		 history, scrollback;
@@ -328,6 +334,9 @@ main(int argc, char **argv)
 			break;
 		case OPT_CHECK_TOPICS:
 			check_topics = 1;
+			break;
+		case OPT_FORCE_NAME:
+			force_name = 1;
 			break;
 		case '?':
 			/* getopt said which; the whole usage would bury it */
@@ -416,6 +425,8 @@ main(int argc, char **argv)
 	chat_set_scrollback(chat, scrollback);
 	chat_set_bell(chat, bell);
 	chat_set_brokers(chat, kc_conf_brokers(conf));
+	instance_load(inst);
+	chat_set_inst(chat, inst);
 	main_signals();
 
 	if (line_mode)
@@ -442,6 +453,7 @@ main(int argc, char **argv)
 		    kc_conf_brokers(conf));
 		die(what, err, errstr);
 	}
+	k.force_name = force_name;
 
 	list = xstrdup(rooms != NULL && *rooms != '\0' ? rooms : "general");
 	for (save = list; (room = rooms_next(&save)) != NULL;)
@@ -523,6 +535,13 @@ main(int argc, char **argv)
 		/* A connection attempt still waits for the broker. */
 		fflush(stdout);
 		_exit(0);
+	}
+	if (chat_fatal_why(chat) != NULL) {
+		fprintf(stderr, "kchat-tui: %s\n", chat_fatal_why(chat));
+		chat_free(chat);
+		input_free(input);
+		line_free();
+		return 1;
 	}
 	chat_free(chat);
 	input_free(input);

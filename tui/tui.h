@@ -184,6 +184,15 @@ void		 chat_set_history(struct chat *, size_t n);
 void		 chat_set_scrollback(struct chat *, size_t n);
 void		 chat_set_bell(struct chat *, int on);
 void		 chat_set_brokers(struct chat *, const char *);
+/* This terminal's instance id, put in every record ("inst"). */
+void		 chat_set_inst(struct chat *, const char *);
+const char	*chat_inst(struct chat *);
+/*
+ * Ends the program with status 1 once the main loop sees it, printing why
+ * (after the screen is restored); NULL when no such end was asked for.
+ */
+void		 chat_fatal(struct chat *, const char *why);
+const char	*chat_fatal_why(struct chat *);
 const char	*chat_brokers(struct chat *);
 const char	*chat_user(struct chat *);
 void		 chat_set_user(struct chat *, const char *);
@@ -411,5 +420,10 @@ void		 format_plain(struct buffer *, struct line *, struct kc_buf *);
 const char	*format_nick_new(const struct line *);
 /* A join that ends a nick change: the old name; else NULL. */
 const char	*format_nick_old(const struct line *);
+
+/* ------------------------------------------------------------ instance.c */
+
+/* This terminal's instance id: saved under $XDG_STATE_HOME, else made. */
+void		 instance_load(char out[KC_INST_MAX + 1]);
 
 #endif /* TUI_H */
