@@ -225,7 +225,7 @@ session_extend(struct session *s)
 		names[i] = s->members[i].room;
 	memset(&h, 0, sizeof h);
 	h.client_id = s->client_id;
-	h.username = s->user;
+	h.username = s->user[0] != '\0' ? s->user : s->account;
 	h.room = s->room;
 	h.rooms = names;
 	h.nrooms = s->nmembers;
@@ -258,6 +258,11 @@ session_established(struct lws *wsi, struct session *s)
 		s->client_id[n] = '\0';
 	}
 	lws_get_peer_simple(wsi, s->addr, sizeof s->addr);
+	/* handshake_check() let it in with a valid session: whose. */
+	if (account_enabled() && token_of_request(wsi, s->account) != 0) {
+		queue_free(&s->q);
+		return -1;
+	}
 	bucket_fill(&s->bucket, opts.burst, kc_now_us());
 	s->id = next_id++;
 	s->established = 1;
