@@ -23,7 +23,7 @@ import {
 	newRef, saveRooms, setMembers, setState
 } from './store.js';
 import {
-	renderActiveRooms, renderAll, renderHeader, renderMembers,
+	actions, renderActiveRooms, renderAll, renderHeader, renderMembers,
 	renderMessages, renderOlder, renderSidebar, renderStatus, renderTyping,
 	showError, switchRoom
 } from './views.js';
@@ -88,7 +88,9 @@ export function connect() {
 		return;
 	}
 	S.ws = ws;
+	ws.opened = false;
 	ws.onopen = function () {
+		ws.opened = true;
 		if (S.ws === ws)
 			onOpen();
 	};
@@ -99,8 +101,12 @@ export function connect() {
 			onFrame(f);
 	};
 	ws.onclose = function (ev) {
-		if (S.ws === ws)
+		if (S.ws === ws) {
 			onDrop(ev.code, ev.reason);
+			/* refused at the handshake: perhaps the session ended */
+			if (!ws.opened)
+				actions.refused();
+		}
 	};
 	ws.onerror = function () {
 		/* onclose follows */
