@@ -318,12 +318,12 @@ http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		return lws_http_transaction_completed(wsi) ? -1 : 0;
 	case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
 	case LWS_CALLBACK_CLOSED_HTTP:
-		if (hr != NULL && hr->active) {
+		if (hr != NULL) {
+			/* also a body whose headers could not be written */
 			kc_buf_free(&hr->body);
 			hr->active = 0;
-		}
-		if (hr != NULL)
 			explicit_bzero(&hr->login, sizeof hr->login);
+		}
 		break;
 	default:
 		break;

@@ -204,7 +204,7 @@ L.run([
 		L.eq((await login(br.port, 'carol', 'singer', '127.0.0.5')).status, 401, 'deleted account');
 	}],
 
-	['--admin-listen serves /healthz and /metrics there only', async () => {
+	['users and admin-listen from the config file; /healthz and /metrics there only', async () => {
 		const port = 20000 + Math.floor(Math.random() * 20000);
 		const adminGet = async (p) => {
 			try {
@@ -213,8 +213,13 @@ L.run([
 				return 0;
 			}
 		};
-		const b2 = await L.startBridge({ topic, args: ['--users', users, '--admin-listen',
-		    `127.0.0.1:${port}`], healthy: async () => await adminGet('/healthz') === 200 });
+		/* both from the config file: users = and admin-listen = */
+		const conf = path.join(L.workDir, 'bridge.conf');
+		fs.writeFileSync(conf, `users = ${users}\nadmin-listen = 127.0.0.1:${port}\n`);
+		const b2 = await L.startBridge({ topic, args: ['-F', conf],
+		    healthy: async () => await adminGet('/healthz') === 200 });
+		L.eq(JSON.parse((await L.httpGet(b2.port, '/config')).body).accounts, true,
+		    'users = in the config file');
 		L.eq((await L.httpGet(b2.port, '/healthz')).status, 404, 'no /healthz on the main port');
 		L.eq((await L.httpGet(b2.port, '/metrics')).status, 404, 'no /metrics on the main port');
 		const m = await adminGet('/metrics');
