@@ -3,7 +3,8 @@
  * (--users, the file made with kchat-passwd): the login page instead of
  * the name form, a wrong password said so, the right one chats under the
  * account's name with an HttpOnly, SameSite=Strict cookie the page cannot
- * read and nothing kept in localStorage, /nick refused, and Log out back
+ * read and nothing kept in localStorage, /nick refused, a session that
+ * ended asked for again at the next connection, and Log out back
  * to the login page with the session gone (a reload does not bring it
  * back).
  */
@@ -90,6 +91,25 @@ test('the right password: chat as the account, with a cookie the page cannot rea
 	await L.say(page, '/nick mallory');
 	await page.locator('#composer-error', { hasText: 'account' }).waitFor();
 	assert.equal(await page.locator('#me-name').textContent(), 'alice');
+});
+
+test('a session that ended is noticed at the next connection: log in again', async () => {
+	const page = alice.page;
+
+	await alice.context.clearCookies();
+	/* the network drops and comes back: the bridge refuses the handshake */
+	await page.evaluate(() => {
+		window.dispatchEvent(new Event('offline'));
+		window.dispatchEvent(new Event('online'));
+	});
+	await page.locator('#login-error', { hasText: 'session ended' }).waitFor();
+	assert.equal(await page.locator('#app').isHidden(), true);
+	assert.equal(await page.locator('#login-name').inputValue(), 'alice', 'name kept in the form');
+	await page.locator('#login-password').fill('wonderland');
+	await page.locator('#login-password').press('Enter');
+	await L.online(page);
+	assert.equal(await page.locator('#me-name').textContent(), 'alice');
+	await L.rows(page, 'hello with an account').waitFor();
 });
 
 test('a reload keeps the session; Log out ends it', async () => {
