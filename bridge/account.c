@@ -5,9 +5,10 @@
  * size or modification time), so kchat-passwd takes effect without a
  * restart; a file that became unreadable keeps the accounts last read.
  *
- * A password is checked with crypt_r(3); for a name that has no account a
- * dummy hash made at start is checked instead, so that the answer takes
- * the same time either way and does not tell which names exist.
+ * A password is checked with crypt_r(3) (account_verify(), thread-safe:
+ * verify.c runs it off the loop); for a name that has no account a dummy
+ * hash made at start is checked instead, so that the answer takes the
+ * same time either way and does not tell which names exist.
  */
 #include <sys/stat.h>
 
@@ -195,27 +196,46 @@ account_hash(const char *user)
 	return (a = account_find(user)) != NULL ? a->hash : NULL;
 }
 
+const char *
+account_lookup(const char *user, int *known)
+{
+	const struct account *a;
+
+	account_refresh();
+	a = account_enabled() ? account_find(user) : NULL;
+	*known = a != NULL;
+	return a != NULL ? a->hash : dummy;
+}
+
+int
+account_verify(const char *hash, const char *password)
+{
+	struct crypt_data	*cd;
+	const char		*got;
+	int			 ok;
+
+	if ((cd = calloc(1, sizeof *cd)) == NULL)
+		return 0;
+	got = crypt_r(password, hash, cd);
+	ok = got != NULL && got[0] != '*' && strlen(got) == strlen(hash) &&
+	    CRYPTO_memcmp(got, hash, strlen(hash)) == 0;
+	explicit_bzero(cd, sizeof *cd);
+	free(cd);
+	return ok;
+}
+
 int
 account_check(const char *user, const char *password)
 {
-	const struct account	*a;
-	struct crypt_data	*cd;
-	const char		*want, *got;
-	int			 ok;
+	const char	*hash;
+	int		 known;
 
 	if (!account_enabled())
 		return KC_ERR_LOGIN_FAILED;
-	account_refresh();
-	a = account_find(user);
-	want = a != NULL ? a->hash : dummy;
-	if ((cd = calloc(1, sizeof *cd)) == NULL)
-		return KC_ERR_NOMEM;
-	got = crypt_r(password, want, cd);
-	ok = got != NULL && got[0] != '*' && strlen(got) == strlen(want) &&
-	    CRYPTO_memcmp(got, want, strlen(want)) == 0;
-	explicit_bzero(cd, sizeof *cd);
-	free(cd);
-	return ok && a != NULL ? KC_OK : KC_ERR_LOGIN_FAILED;
+	hash = account_lookup(user, &known);
+	/* Checked in full, account or not: the same time for both. */
+	return account_verify(hash, password) && known ? KC_OK :
+	    KC_ERR_LOGIN_FAILED;
 }
 
 void

@@ -7,8 +7,9 @@
  * done function and the close notifiers of session.c.
  *
  *   conf log loop tls metrics frame bucket queue dedupe origin addr
- *   account token throttle filter handshake session rooms kafka presence
- *   history member page relay request-*.c request status login http main
+ *   account token throttle verify filter handshake session rooms kafka
+ *   presence history member page relay request-*.c request status login
+ *   http main
  *
  * One libwebsockets service loop runs everything: HTTP (static files,
  * /healthz, /metrics), the WebSocket sessions, and the Kafka readers, whose
@@ -266,6 +267,13 @@ int	 account_enabled(void);
 int	 account_check(const char *user, const char *password);
 /* user's password hash (the users file as it is now), or NULL. */
 const char *account_hash(const char *user);
+/*
+ * The hash to check user's password against: theirs, or (*known = 0) a
+ * dummy one that no password matches, which takes as long to check.
+ */
+const char *account_lookup(const char *user, int *known);
+/* 1 when password matches hash (crypt_r: any thread). */
+int	 account_verify(const char *hash, const char *password);
 void	 account_free(void);
 
 /* ----------------------------------------------------------- token.c */
@@ -288,6 +296,21 @@ int	throttle_wait(const char *key);
 /* A failure of key; after free_fails of them, each doubles the wait. */
 void	throttle_failed(const char *key, unsigned free_fails);
 void	throttle_clear(const char *key);
+
+/* ---------------------------------------------------------- verify.c */
+
+/* Password checks on a worker thread (yescrypt is slow on purpose). */
+int	verify_start(void);
+void	verify_stop(void);
+/*
+ * Queues a check of pass against hash (both copied) for arg.
+ * KC_ERR_QUEUE_FULL: too many waiting.
+ */
+int	verify_submit(const char *hash, const char *pass, void *arg);
+/* On the loop: fn(arg, matched) for every check done since. */
+void	verify_collect(void (*fn)(void *arg, int ok));
+/* arg goes away: its outcome, when it comes, is dropped. */
+void	verify_forget(void *arg);
 
 /* ---------------------------------------------------------- filter.c */
 
@@ -605,14 +628,17 @@ int	status_metrics(struct kc_buf *body);
 
 #define LOGIN_BODY_MAX	4096
 
-/* A POST /login or /logout being read. */
+/* A POST /login or /logout being read, then checked. */
 struct login_req {
 	char	 body[LOGIN_BODY_MAX];
 	size_t	 len;
 	char	 addr[64];
+	char	 user[256];		/* as given */
+	int	 known;			/* user has an account */
 	int	 json;
 	int	 logout;
 	int	 active;
+	int	 checking;		/* its password is with verify.c */
 };
 
 /* Its answer: status, Set-Cookie ("" none), Retry-After (0 none), body. */
@@ -627,8 +653,13 @@ struct login_answer {
 int	login_begin(struct lws *wsi, struct login_req *lr, const char *uri);
 /* Part of the body: 0, or 413 when it grew too large. */
 int	login_body(struct login_req *lr, const void *in, size_t len);
-/* The body is whole: the answer (its body the caller frees). */
+/*
+ * The body is whole: the answer (its body the caller frees), or status 0
+ * when the password is being checked: login_checked() answers then.
+ */
 void	login_finish(struct login_req *lr, struct login_answer *a);
+/* The check of lr's password is done (ok: it matched): the answer. */
+void	login_checked(struct login_req *lr, int ok, struct login_answer *a);
 /* GET /config's body (kc_wire_config); returns the HTTP status. */
 int	login_config(struct lws *wsi, struct kc_buf *body);
 

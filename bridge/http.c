@@ -9,6 +9,7 @@
  * was stored, else 503; HEAD /healthz: the same status, no body (load
  * balancers check with HEAD). /metrics: the Prometheus text format.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +20,10 @@
 struct http_req {
 	struct kc_buf		 body;
 	int			 active;
+	struct lws		*wsi;
 	struct login_req	 login;
+	struct login_answer	 answer;	/* of a login checked meanwhile */
+	int			 answered;
 };
 
 static const struct lws_protocol_vhost_options http_hdr_referrer = {
@@ -203,9 +207,26 @@ http_login_done(struct lws *wsi, struct http_req *hr)
 
 	hr->login.active = 0;
 	login_finish(&hr->login, &a);
+	if (a.status == 0) {
+		hr->wsi = wsi;		/* http_login_checked() answers */
+		return 0;
+	}
 	hr->body = a.body;
 	return http_respond_with(wsi, hr, a.status, "application/json",
 	    a.cookie, a.retry_after);
+}
+
+/* A password check is done (verify.c): answer when writable. */
+static void
+http_login_checked(void *arg, int ok)
+{
+	struct login_req	*lr = arg;
+	struct http_req		*hr = (struct http_req *)(void *)
+	    ((char *)lr - offsetof(struct http_req, login));
+
+	login_checked(lr, ok, &hr->answer);
+	hr->answered = 1;
+	lws_callback_on_writable(hr->wsi);
 }
 
 /* Whether /healthz and /metrics are served on wsi's address. */
@@ -298,7 +319,17 @@ http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		if (hr == NULL || !hr->login.active)
 			break;
 		return http_login_done(wsi, hr);
+	case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
+		verify_collect(http_login_checked);
+		break;
 	case LWS_CALLBACK_HTTP_WRITEABLE:
+		if (hr != NULL && hr->answered) {
+			hr->answered = 0;
+			hr->body = hr->answer.body;
+			return http_respond_with(wsi, hr, hr->answer.status,
+			    "application/json", hr->answer.cookie,
+			    hr->answer.retry_after);
+		}
 		if (hr == NULL || !hr->active)
 			break;
 		{
@@ -322,6 +353,11 @@ http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 			/* also a body whose headers could not be written */
 			kc_buf_free(&hr->body);
 			hr->active = 0;
+			if (hr->login.checking)
+				verify_forget(&hr->login);
+			if (hr->answered)
+				kc_buf_free(&hr->answer.body);
+			hr->answered = 0;
 			explicit_bzero(&hr->login, sizeof hr->login);
 		}
 		break;

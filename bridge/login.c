@@ -3,7 +3,8 @@
  * on (--users). /login takes a form (application/x-www-form-urlencoded) or
  * JSON {"username","password"}, at most LOGIN_BODY_MAX bytes, and answers
  * 204 with the session cookie (token.c), 401 login_failed for a wrong name
- * or password alike (account.c spends the same time on both), 429
+ * or password alike (the same check, and time, for both: account.c; run
+ * on verify.c's thread, 503 when too many wait), 429
  * login_throttled with Retry-After while the address or the account is
  * throttled (throttle.c). A request whose Origin is not one the WebSocket
  * would accept is refused (403): no page elsewhere logs a browser in.
@@ -159,12 +160,20 @@ login_error(struct login_answer *a, unsigned status, int err)
 	kc_wire_error(err, NULL, NULL, NULL, &a->body);
 }
 
+/* The throttling keys of lr: its address, the account it names. */
+static void
+login_keys(const struct login_req *lr, char *akey, char *ukey, size_t len)
+{
+	snprintf(akey, len, "a:%.64s", lr->addr);
+	snprintf(ukey, len, "u:%.64s", lr->user);
+}
+
 void
 login_finish(struct login_req *lr, struct login_answer *a)
 {
-	char	 user[256], pass[LOGIN_BODY_MAX + 1];
-	char	 akey[80], ukey[80], token[256];
-	int	 wa, wu, err;
+	char		 pass[LOGIN_BODY_MAX + 1], akey[80], ukey[80];
+	const char	*hash;
+	int		 wa, wu, err;
 
 	memset(a, 0, sizeof *a);
 	if (lr->logout) {
@@ -172,38 +181,63 @@ login_finish(struct login_req *lr, struct login_answer *a)
 		a->status = HTTP_STATUS_NO_CONTENT;
 		return;
 	}
-	if (login_credentials(lr, user, sizeof user, pass, sizeof pass) != 0) {
+	err = login_credentials(lr, lr->user, sizeof lr->user, pass,
+	    sizeof pass);
+	explicit_bzero(lr->body, sizeof lr->body);
+	if (err != 0) {
 		login_error(a, HTTP_STATUS_BAD_REQUEST, KC_ERR_JSON_MISSING);
 		return;
 	}
-	snprintf(akey, sizeof akey, "a:%.64s", lr->addr);
-	snprintf(ukey, sizeof ukey, "u:%.64s", user);
+	login_keys(lr, akey, ukey, sizeof akey);
 	wa = throttle_wait(akey);
 	wu = throttle_wait(ukey);
 	if (wa > 0 || wu > 0) {
-		log_warn_every(LOG_EVERY_US, "login of %s from %s refused: "
-		    "throttled after failures", user, lr->addr);
-		login_error(a, LOGIN_TOO_MANY,
-		    KC_ERR_LOGIN_THROTTLED);
+		log_warn_every(LOG_EVERY_US, "login of %.64s from %s refused: "
+		    "throttled after failures", lr->user, lr->addr);
+		login_error(a, LOGIN_TOO_MANY, KC_ERR_LOGIN_THROTTLED);
 		a->retry_after = wa > wu ? wa : wu;
 		explicit_bzero(pass, sizeof pass);
 		return;
 	}
-	/* Checked in full, account or not: the same time for both. */
-	err = account_check(user, pass);
+	/*
+	 * Checked in full, account or not (a dummy hash for a name without
+	 * one): the same time for both. On verify.c's thread.
+	 */
+	hash = account_lookup(lr->user, &lr->known);
+	err = verify_submit(hash, pass, lr);
 	explicit_bzero(pass, sizeof pass);
-	explicit_bzero(lr->body, sizeof lr->body);
-	if (err == KC_OK && token_make(user, opts.session_lifetime, token,
-	    sizeof token) == 0) {
+	if (err != KC_OK) {
+		log_warn_every(LOG_EVERY_US, "login of %.64s from %s refused: "
+		    "too many password checks waiting", lr->user, lr->addr);
+		a->status = HTTP_STATUS_SERVICE_UNAVAILABLE;
+		a->retry_after = 1;
+		kc_wire_error(KC_ERR_QUEUE_FULL, "too many logins at once: "
+		    "try again in a second", NULL, NULL, &a->body);
+		return;
+	}
+	lr->checking = 1;
+	a->status = 0;		/* login_checked() answers */
+}
+
+void
+login_checked(struct login_req *lr, int ok, struct login_answer *a)
+{
+	char akey[80], ukey[80], token[256];
+
+	memset(a, 0, sizeof *a);
+	lr->checking = 0;
+	login_keys(lr, akey, ukey, sizeof akey);
+	if (ok && lr->known && token_make(lr->user, opts.session_lifetime,
+	    token, sizeof token) == 0) {
 		throttle_clear(ukey);
 		login_cookie(a, token, opts.session_lifetime);
 		a->status = HTTP_STATUS_NO_CONTENT;
-		log_info("%s logged in from %s", user, lr->addr);
+		log_info("%s logged in from %s", lr->user, lr->addr);
 		return;
 	}
 	throttle_failed(akey, LOGIN_FREE_ADDRESS);
 	throttle_failed(ukey, LOGIN_FREE_ACCOUNT);
-	log_info_every(LOG_EVERY_US, "failed login as %s from %s", user,
+	log_info_every(LOG_EVERY_US, "failed login as %.64s from %s", lr->user,
 	    lr->addr);
 	login_error(a, HTTP_STATUS_UNAUTHORIZED, KC_ERR_LOGIN_FAILED);
 }

@@ -130,6 +130,10 @@ main_accounts(void)
 		log_error("%s", errstr);
 		return -1;
 	}
+	if (verify_start() != KC_OK) {
+		log_error("cannot start the password check thread");
+		return -1;
+	}
 	if (opts.session_key == NULL)
 		log_warn("no --session-key: a random one for this process; "
 		    "logins end when it stops and hold on this bridge only "
@@ -372,6 +376,7 @@ main(int argc, char **argv)
 		log_warn("%d clients did not close in time", session_count());
 	lws_sul_cancel(&tick_sul);
 	history_stop();
+	verify_stop();
 	kafka_stop();
 	presence_stop();
 	lws_context_destroy(context);
