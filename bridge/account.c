@@ -96,6 +96,9 @@ account_read(char *errstr, size_t errlen)
 		n++;
 	}
 	fclose(f);
+	if (st.st_mode & 077)
+		log_warn("the users file %s may be read by others: chmod 600 %s",
+		    path, path);
 	account_clear(accounts, naccounts);
 	accounts = v;
 	naccounts = n;

@@ -637,6 +637,7 @@ struct login_req {
 	int	 known;			/* user has an account */
 	int	 json;
 	int	 logout;
+	int	 secure;		/* HTTPS: here, or a proxy's page */
 	int	 active;
 	int	 checking;		/* its password is with verify.c */
 };

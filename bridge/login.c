@@ -9,7 +9,8 @@
  * throttled (throttle.c). A request whose Origin is not one the WebSocket
  * would accept is refused (403): no page elsewhere logs a browser in.
  * /logout clears the cookie. The cookie: HttpOnly, SameSite=Strict,
- * Path=/, Max-Age of --session-lifetime, Secure under TLS.
+ * Path=/, Max-Age of --session-lifetime, Secure under TLS or when the
+ * page's Origin is https:// (a TLS-terminating proxy in front).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +36,7 @@ login_begin(struct lws *wsi, struct login_req *lr, const char *uri)
 		lr->logout = 1;
 	else
 		return HTTP_STATUS_NOT_FOUND;
+	lr->secure = tls_enabled();
 	if (lws_hdr_total_length(wsi, WSI_TOKEN_ORIGIN) > 0) {
 		if (lws_hdr_copy(wsi, host, sizeof host, WSI_TOKEN_HOST) <= 0)
 			host[0] = '\0';
@@ -44,6 +46,9 @@ login_begin(struct lws *wsi, struct login_req *lr, const char *uri)
 		    lws_get_vhost_listen_port(lws_get_vhost(wsi)),
 		    opts.origins, opts.norigins))
 			return HTTP_STATUS_FORBIDDEN;
+		/* A page of https:// behind a TLS proxy: Secure as well. */
+		if (strncmp(origin, "https://", 8) == 0)
+			lr->secure = 1;
 	}
 	if (lws_hdr_copy(wsi, type, sizeof type,
 	    WSI_TOKEN_HTTP_CONTENT_TYPE) <= 0)
@@ -146,11 +151,12 @@ login_credentials(const struct login_req *lr, char *user, size_t ulen,
 
 /* Set-Cookie's value: the token, or "" to clear it. */
 static void
-login_cookie(struct login_answer *a, const char *token, int max_age)
+login_cookie(const struct login_req *lr, struct login_answer *a,
+    const char *token, int max_age)
 {
 	snprintf(a->cookie, sizeof a->cookie, "%s=%s; Path=/; Max-Age=%d; "
 	    "HttpOnly; SameSite=Strict%s", TOKEN_COOKIE, token, max_age,
-	    tls_enabled() ? "; Secure" : "");
+	    lr->secure ? "; Secure" : "");
 }
 
 static void
@@ -177,7 +183,7 @@ login_finish(struct login_req *lr, struct login_answer *a)
 
 	memset(a, 0, sizeof *a);
 	if (lr->logout) {
-		login_cookie(a, "", 0);
+		login_cookie(lr, a, "", 0);
 		a->status = HTTP_STATUS_NO_CONTENT;
 		return;
 	}
@@ -230,7 +236,7 @@ login_checked(struct login_req *lr, int ok, struct login_answer *a)
 	if (ok && lr->known && token_make(lr->user, opts.session_lifetime,
 	    token, sizeof token) == 0) {
 		throttle_clear(ukey);
-		login_cookie(a, token, opts.session_lifetime);
+		login_cookie(lr, a, token, opts.session_lifetime);
 		a->status = HTTP_STATUS_NO_CONTENT;
 		log_info("%s logged in from %s", lr->user, lr->addr);
 		return;

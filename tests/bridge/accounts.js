@@ -119,6 +119,14 @@ L.run([
 		L.eq(JSON.parse(conf.body).user, 'alice', '/config with the cookie');
 	}],
 
+	['behind a TLS proxy (an https:// page) the cookie is Secure', async () => {
+		const r = await request(br.port, 'POST', '/login', { body: form('alice', 'wonderland'),
+		    headers: { 'Content-Type': 'application/x-www-form-urlencoded',
+		    Origin: `https://127.0.0.1:${br.port}` }, localAddress: '127.0.0.7' });
+		L.eq(r.status, 204, 'status');
+		L.assert(cookieOf(r).split(';').map((a) => a.trim()).includes('Secure'), cookieOf(r));
+	}],
+
 	['the right password (JSON): 204', async () => {
 		const r = await request(br.port, 'POST', '/login', {
 			body: JSON.stringify({ username: 'bob', password: 'builder' }),
