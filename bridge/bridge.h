@@ -279,6 +279,7 @@ void	 account_free(void);
 /* ----------------------------------------------------------- token.c */
 
 #define TOKEN_COOKIE	"kchat_session"
+#define TOKEN_MAX	160		/* bytes of a token, with its NUL */
 
 /* The signing key from file, or (NULL) a random one. -1: errstr. */
 int	token_init(const char *file, char *errstr, size_t errlen);
@@ -288,6 +289,8 @@ int	token_make(const char *user, int lifetime, char *out, size_t outlen);
 int	token_check(const char *token, char user[KC_NAME_MAX + 1]);
 /* The same for the session cookie of a request. */
 int	token_of_request(struct lws *wsi, char user[KC_NAME_MAX + 1]);
+/* The session cookie's value (not checked), or -1. */
+int	token_cookie(struct lws *wsi, char *out, size_t outlen);
 
 /* -------------------------------------------------------- throttle.c */
 
@@ -363,6 +366,7 @@ struct session {
 	char		 client_id[BRIDGE_CLIENT_ID_MAX + 1];
 	char		 addr[64];
 	char		 account[KC_NAME_MAX + 1];	/* its session's; "" open */
+	char		 token[TOKEN_MAX];	/* checked again now and then */
 	int		 ext;		/* wants the frames beyond the four fields */
 	/* member.c */
 	char		 user[KC_NAME_MAX + 1];		/* "" until bound */

@@ -153,7 +153,7 @@ token_check(const char *token, char user[KC_NAME_MAX + 1])
 }
 
 int
-token_of_request(struct lws *wsi, char user[KC_NAME_MAX + 1])
+token_cookie(struct lws *wsi, char *out, size_t outlen)
 {
 	char	 cookies[4096], *p, *end;
 	size_t	 namelen = strlen(TOKEN_COOKIE);
@@ -170,8 +170,22 @@ token_of_request(struct lws *wsi, char user[KC_NAME_MAX + 1])
 			p++;
 		if ((end = strchr(p, ';')) != NULL)
 			*end++ = '\0';
-		if (strncmp(p, TOKEN_COOKIE, namelen) == 0 && p[namelen] == '=')
-			return token_check(p + namelen + 1, user);
+		if (strncmp(p, TOKEN_COOKIE, namelen) == 0 && p[namelen] == '=') {
+			if (strlen(p + namelen + 1) >= outlen)
+				return -1;
+			memcpy(out, p + namelen + 1, strlen(p + namelen + 1) + 1);
+			return 0;
+		}
 	}
 	return -1;
+}
+
+int
+token_of_request(struct lws *wsi, char user[KC_NAME_MAX + 1])
+{
+	char token[TOKEN_MAX];
+
+	if (token_cookie(wsi, token, sizeof token) != 0)
+		return -1;
+	return token_check(token, user);
 }

@@ -6,7 +6,9 @@
  * (none, a forged one, one whose password changed since), the account's
  * name on every record and a frame naming someone else refused with
  * username_mismatch, POST only to /login and /logout and with a small
- * body, throttling per account and per address with Retry-After,
+ * body, throttling per account and per address with Retry-After, a
+ * changed password or a deleted account ending sessions (open connections
+ * too),
  * /healthz and /metrics without a session, logout, and --admin-listen.
  * The users file is made with kchat-passwd.
  */
@@ -206,8 +208,12 @@ L.run([
 		const r = await login(br.port, 'bob', 'builder', '127.0.0.5');
 		const bob = pair(cookieOf(r));
 		L.eq(await upgrade(bob), 101, 'before');
+		const open = await L.Client.open(br.url(), { headers: { Cookie: bob } });
 		passwd([users, 'bob'], 'new-builder\n');
 		L.eq(await upgrade(bob), 401, 'after the change');
+		/* the connection made before is closed within seconds */
+		const closed = await open.waitClose(15000);
+		L.eq([closed.code, closed.reason], [1008, 'session ended: log in again'], 'closed');
 		L.eq((await login(br.port, 'bob', 'new-builder', '127.0.0.5')).status, 204, 'the new password');
 		passwd(['-D', users, 'carol']);
 		L.eq((await login(br.port, 'carol', 'singer', '127.0.0.5')).status, 401, 'deleted account');
