@@ -3,11 +3,24 @@
 # not overwrite), adding and changing keep the other lines, -D deletes, the
 # file is mode 0600 whatever the umask, the hash is yescrypt and checks
 # with the system's crypt(3) (python3's crypt module), bad names and empty
-# passwords change nothing.
+# passwords change nothing; at a terminal (tmux) the password is asked
+# twice and not echoed, and two that differ change nothing.
 set -eu
 bin=$1
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+sock=kchat-passwd-$$
+T() { tmux -L "$sock" "$@"; }
+trap 'T kill-server 2>/dev/null || true; rm -rf "$tmp"' EXIT
+# wait_until DESCRIPTION COMMAND...: polls COMMAND until it succeeds.
+wait_until() {
+	what=$1 deadline=$(($(date +%s) + 20))
+	shift
+	until "$@"; do
+		[ "$(date +%s)" -lt "$deadline" ] || fail "timed out waiting for $what: $(T capture-pane -p -t p 2>&1)"
+		sleep 0.1
+	done
+}
+screen_has() { T capture-pane -p -t p | grep -qF -- "$1"; }
 f=$tmp/users
 fail() { echo "not ok - $*" >&2; exit 1; }
 mode() { stat -c %a "$1"; }
@@ -62,3 +75,26 @@ echo ok - refusals change nothing
 
 "$bin" --help | grep -q 'usage: kchat-passwd' || fail "--help"
 echo ok - help
+
+# At a terminal: asked twice, never echoed; two that differ change nothing.
+command -v tmux >/dev/null || fail "tmux is needed: apt-get install tmux"
+before=$(cat "$f")
+T new-session -d -s p -x 100 -y 12 "sh"
+T send-keys -t p "'$bin' '$f' carl; echo EXIT=\$?" Enter
+wait_until "the first prompt" screen_has "Password:"
+T send-keys -t p "first-secret" Enter
+wait_until "the second prompt" screen_has "Reenter password:"
+T send-keys -t p "other-secret" Enter
+wait_until "the refusal" screen_has "EXIT=1"
+screen_has "do not match" || fail "no reason given: $(T capture-pane -p -t p)"
+[ "$(cat "$f")" = "$before" ] || fail "two different passwords changed the file"
+T capture-pane -p -t p | grep -qE "secret" && fail "a password was echoed: $(T capture-pane -p -t p)"
+T send-keys -t p "clear; '$bin' '$f' carl; echo EXIT=\$?" Enter
+wait_until "the prompt again" screen_has "Password:"
+T send-keys -t p "same-secret" Enter
+wait_until "the second prompt again" screen_has "Reenter password:"
+T send-keys -t p "same-secret" Enter
+wait_until "success" screen_has "EXIT=0"
+T capture-pane -p -t p | grep -qE "secret" && fail "a password was echoed: $(T capture-pane -p -t p)"
+check carl same-secret || fail "carl's password from the terminal does not check"
+echo ok - at a terminal: asked twice, not echoed
