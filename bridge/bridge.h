@@ -6,9 +6,10 @@
  * registers (main.c wires them): session_hooks, kafka_hooks, history's
  * done function and the close notifiers of session.c.
  *
- *   conf log loop metrics frame bucket queue dedupe inst origin addr filter
- *   handshake session rooms kafka presence history member page relay
- *   request-*.c request status http main
+ *   conf log loop tls metrics frame bucket queue dedupe inst origin addr
+ *   account token throttle verify filter handshake session rooms kafka
+ *   presence history member page relay request-*.c request status login
+ *   http main
  *
  * One libwebsockets service loop runs everything: HTTP (static files,
  * /healthz, /metrics), the WebSocket sessions, and the Kafka readers, whose
@@ -58,6 +59,12 @@ struct bridge_opts {
 	int		 log_level;
 	char		 topic[256];
 	char		 ptopic[256];	/* presence topic */
+	const char	*users;		/* --users: accounts on; NULL: open */
+	const char	*session_key;	/* file; NULL: made at start */
+	int		 session_lifetime;	/* seconds */
+	const char	*tls_cert;	/* NULL: plain HTTP */
+	const char	*tls_key;
+	const char	*admin_listen;	/* ADDR:PORT for /healthz, /metrics */
 	struct kc_conf	*conf;		/* chat topic */
 	struct kc_conf	*pconf;		/* same settings, presence topic */
 };
@@ -108,6 +115,17 @@ struct lws_context *loop_context(void);
 void	loop_set_context(struct lws_context *ctx);
 int	loop_stopping(void);
 void	loop_stop(void);
+
+/* ------------------------------------------------------------ tls.c */
+
+/* HTTPS and WSS (--tls-cert, --tls-key). */
+int	tls_enabled(void);
+/* Both files there, the key not readable by others; -1 with errstr. */
+int	tls_check(char *errstr, size_t errlen);
+/* Puts the certificate into the context's and vhost's settings. */
+void	tls_setup(struct lws_context_creation_info *info);
+/* SIGHUP: the certificate and key again, for new connections. */
+int	tls_reload(struct lws_context *ctx);
 
 /* ------------------------------------------------------------ metrics.c */
 
@@ -242,11 +260,73 @@ void	addr_closed(const char *name);
 int	addr_frame_ok(const char *name);
 void	addr_free(void);
 
+/* --------------------------------------------------------- account.c */
+
+/* Reads the users file (--users); accounts are on after it. -1: errstr. */
+int	 account_open(const char *file, char *errstr, size_t errlen);
+int	 account_enabled(void);
+/*
+ * KC_OK when password is user's; else KC_ERR_LOGIN_FAILED, in the same
+ * time whether user has an account or not.
+ */
+int	 account_check(const char *user, const char *password);
+/* user's password hash (the users file as it is now), or NULL. */
+const char *account_hash(const char *user);
+/*
+ * The hash to check user's password against: theirs, or (*known = 0) a
+ * dummy one that no password matches, which takes as long to check.
+ */
+const char *account_lookup(const char *user, int *known);
+/* 1 when password matches hash (crypt_r: any thread). */
+int	 account_verify(const char *hash, const char *password);
+void	 account_free(void);
+
+/* ----------------------------------------------------------- token.c */
+
+#define TOKEN_COOKIE	"kchat_session"
+#define TOKEN_MAX	160		/* bytes of a token, with its NUL */
+
+/* The signing key from file, or (NULL) a random one. -1: errstr. */
+int	token_init(const char *file, char *errstr, size_t errlen);
+/* A token for user, valid for lifetime seconds. */
+int	token_make(const char *user, int lifetime, char *out, size_t outlen);
+/* 0 and its user when token is valid now (signature, expiry, account). */
+int	token_check(const char *token, char user[KC_NAME_MAX + 1]);
+/* The same for the session cookie of a request. */
+int	token_of_request(struct lws *wsi, char user[KC_NAME_MAX + 1]);
+/* The session cookie's value (not checked), or -1. */
+int	token_cookie(struct lws *wsi, char *out, size_t outlen);
+
+/* -------------------------------------------------------- throttle.c */
+
+/* Failed logins by key ("a:ADDRESS", "u:USER"): seconds to wait, or 0. */
+int	throttle_wait(const char *key);
+/* A failure of key; after free_fails of them, each doubles the wait. */
+void	throttle_failed(const char *key, unsigned free_fails);
+void	throttle_clear(const char *key);
+
+/* ---------------------------------------------------------- verify.c */
+
+/* Password checks on a worker thread (yescrypt is slow on purpose). */
+int	verify_start(void);
+void	verify_stop(void);
+/*
+ * Queues a check of pass against hash (both copied) for arg.
+ * KC_ERR_QUEUE_FULL: too many waiting.
+ */
+int	verify_submit(const char *hash, const char *pass, void *arg);
+/* On the loop: fn(arg, matched) for every check done since. */
+void	verify_collect(void (*fn)(void *arg, int ok));
+/* arg goes away: its outcome, when it comes, is dropped. */
+void	verify_forget(void *arg);
+
 /* ---------------------------------------------------------- filter.c */
 
 /*
- * Refuses what no request here may be (other methods than GET and HEAD: 405;
- * an ambiguous length: 400). From LWS_CALLBACK_FILTER_HTTP_CONNECTION.
+ * Refuses what no request here may be (other methods than GET and HEAD, and
+ * POST but to /login and /logout with accounts on: 405; an ambiguous
+ * length: 400; a POST body over LOGIN_BODY_MAX: 413). From
+ * LWS_CALLBACK_FILTER_HTTP_CONNECTION.
  */
 int	filter_http(struct lws *wsi);
 /* Refuses a WebSocket handshake bound to a protocol other than kchat (403). */
@@ -256,7 +336,8 @@ int	filter_refuse_upgrade(struct lws *wsi);
 
 /*
  * The checks of a WebSocket handshake: path /ws/{client_id}, its key,
- * Origin, the address's limits. 0: accept; else it answered 403.
+ * Origin, the address's limits (else 403), and with accounts on a valid
+ * session cookie (else 401). 0: accept.
  */
 int	handshake_check(struct lws *wsi);
 /* RFC 6455 4.1: 16 bytes in base64, 24 characters ending in "==". */
@@ -290,6 +371,8 @@ struct session {
 	char		 client_id[BRIDGE_CLIENT_ID_MAX + 1];
 	char		 addr[64];
 	char		 inst[KC_INST_MAX + 1];	/* its client instance (inst.c) */
+	char		 account[KC_NAME_MAX + 1];	/* its session's; "" open */
+	char		 token[TOKEN_MAX];	/* checked again now and then */
 	int		 ext;		/* wants the frames beyond the four fields */
 	/* member.c */
 	char		 user[KC_NAME_MAX + 1];		/* "" until bound */
@@ -568,10 +651,51 @@ int	status_health(struct kc_buf *body);
 /* /metrics's body. */
 int	status_metrics(struct kc_buf *body);
 
+/* ------------------------------------------------------------ login.c */
+
+#define LOGIN_BODY_MAX	4096
+
+/* A POST /login or /logout being read, then checked. */
+struct login_req {
+	char	 body[LOGIN_BODY_MAX];
+	size_t	 len;
+	char	 addr[64];
+	char	 user[256];		/* as given */
+	int	 known;			/* user has an account */
+	int	 json;
+	int	 logout;
+	int	 secure;		/* HTTPS: here, or a proxy's page */
+	int	 active;
+	int	 checking;		/* its password is with verify.c */
+};
+
+/* Its answer: status, Set-Cookie ("" none), Retry-After (0 none), body. */
+struct login_answer {
+	unsigned	 status;
+	char		 cookie[512];
+	int		 retry_after;
+	struct kc_buf	 body;
+};
+
+/* A POST to uri begins: 0 to read its body, else the status to refuse. */
+int	login_begin(struct lws *wsi, struct login_req *lr, const char *uri);
+/* Part of the body: 0, or 413 when it grew too large. */
+int	login_body(struct login_req *lr, const void *in, size_t len);
+/*
+ * The body is whole: the answer (its body the caller frees), or status 0
+ * when the password is being checked: login_checked() answers then.
+ */
+void	login_finish(struct login_req *lr, struct login_answer *a);
+/* The check of lr's password is done (ok: it matched): the answer. */
+void	login_checked(struct login_req *lr, int ok, struct login_answer *a);
+/* GET /config's body (kc_wire_config); returns the HTTP status. */
+int	login_config(struct lws *wsi, struct kc_buf *body);
+
 /* ------------------------------------------------------------ http.c */
 
 extern const struct lws_protocols http_protocol;
 const struct lws_http_mount *http_mounts(void);
+const struct lws_http_mount *http_admin_mounts(void);	/* --admin-listen */
 const struct lws_protocol_vhost_options *http_headers(void);
 
 #endif /* BRIDGE_H */

@@ -45,6 +45,12 @@ static const struct {
 	{ "history-timeout", "5000" },
 	{ "retention", "forever" },
 	{ "log-level", "info" },
+	{ "users", NULL },
+	{ "session-key", NULL },
+	{ "session-lifetime", "604800" },	/* a week */
+	{ "tls-cert", NULL },
+	{ "tls-key", NULL },
+	{ "admin-listen", NULL },
 };
 
 enum {
@@ -65,6 +71,12 @@ enum {
 	OPT_EMBEDDED,
 	OPT_RETENTION,
 	OPT_CHECK_TOPICS,
+	OPT_USERS,
+	OPT_SESSION_KEY,
+	OPT_SESSION_LIFETIME,
+	OPT_TLS_CERT,
+	OPT_TLS_KEY,
+	OPT_ADMIN_LISTEN,
 };
 
 static const char short_opts[] = "b:t:X:F:H:p:vqhV";
@@ -92,6 +104,12 @@ static const struct option long_opts[] = {
 	{ "embedded-kafka",	no_argument,	   NULL, OPT_EMBEDDED },
 	{ "retention",		required_argument, NULL, OPT_RETENTION },
 	{ "check-topics",	no_argument,	   NULL, OPT_CHECK_TOPICS },
+	{ "users",		required_argument, NULL, OPT_USERS },
+	{ "session-key",	required_argument, NULL, OPT_SESSION_KEY },
+	{ "session-lifetime",	required_argument, NULL, OPT_SESSION_LIFETIME },
+	{ "tls-cert",		required_argument, NULL, OPT_TLS_CERT },
+	{ "tls-key",		required_argument, NULL, OPT_TLS_KEY },
+	{ "admin-listen",	required_argument, NULL, OPT_ADMIN_LISTEN },
 	{ "verbose",		no_argument,	   NULL, 'v' },
 	{ "quiet",		no_argument,	   NULL, 'q' },
 	{ "help",		no_argument,	   NULL, 'h' },
@@ -125,6 +143,16 @@ conf_usage(FILE *f)
 "      --static-dir DIR      web client files, default the installed ones\n"
 "      --allow-origin ORIGIN also accept this Origin (repeatable; * = any)\n"
 "      --history N           messages sent on join, default 50\n"
+"      --admin-listen ADDR:PORT  serve /healthz and /metrics there only\n"
+"Accounts and TLS (see kchat-passwd(1)):\n"
+"      --users FILE          accounts on: log in with a user of FILE\n"
+"      --session-key FILE    key signing session cookies, shared by every\n"
+"                            bridge behind a load balancer (32+ bytes, mode\n"
+"                            600); default a random one per process\n"
+"      --session-lifetime SECS  how long a login lasts, default 604800\n"
+"      --tls-cert FILE       serve HTTPS and WSS with this certificate (PEM;\n"
+"                            read again on SIGHUP)\n"
+"      --tls-key FILE        its private key (mode 600)\n"
 "Limits:\n"
 "      --max-message BYTES   largest client message, all fragments, default 16384\n"
 "      --rate N              frames per second per connection, default 10\n"
@@ -206,6 +234,12 @@ conf_key_for(int ch)
 	case OPT_IDLE: return "idle-timeout";
 	case OPT_SHUTDOWN: return "shutdown-timeout";
 	case OPT_RETENTION: return "retention";
+	case OPT_USERS: return "users";
+	case OPT_SESSION_KEY: return "session-key";
+	case OPT_SESSION_LIFETIME: return "session-lifetime";
+	case OPT_TLS_CERT: return "tls-cert";
+	case OPT_TLS_KEY: return "tls-key";
+	case OPT_ADMIN_LISTEN: return "admin-listen";
 	default: return NULL;
 	}
 }
@@ -395,6 +429,22 @@ conf_parse(int argc, char **argv)
 		    "or a number with d, h, m, s or ms, such as 30d");
 	if (conf_add_origins(kc_conf_get(opts.conf, "allow-origin")) == -1)
 		conf_die("allow-origin", KC_ERR_NOMEM, NULL);
+
+	opts.users = kc_conf_get(opts.conf, "users");
+	opts.session_key = kc_conf_get(opts.conf, "session-key");
+	opts.session_lifetime = (int)conf_number("session-lifetime", 60,
+	    366 * 86400);
+	opts.tls_cert = kc_conf_get(opts.conf, "tls-cert");
+	opts.tls_key = kc_conf_get(opts.conf, "tls-key");
+	opts.admin_listen = kc_conf_get(opts.conf, "admin-listen");
+	if (opts.users != NULL && *opts.users == '\0')
+		opts.users = NULL;
+	if (opts.tls_cert != NULL && *opts.tls_cert == '\0')
+		opts.tls_cert = NULL;
+	if (opts.tls_key != NULL && *opts.tls_key == '\0')
+		opts.tls_key = NULL;
+	if (opts.admin_listen != NULL && *opts.admin_listen == '\0')
+		opts.admin_listen = NULL;
 
 	if ((v = kc_conf_get(opts.conf, "log-level")) != NULL &&
 	    opts.log_level == LOG_INFO) {

@@ -2,7 +2,8 @@
  * handshake.c - whether a WebSocket handshake may become a session: the
  * path /ws/{client_id}, a well-formed Sec-WebSocket-Key, an Origin the
  * rule of origin.c allows, and the address's limits (addr.c). Anything
- * else gets 403 with the reason.
+ * else gets 403 with the reason. With accounts on, a handshake without a
+ * valid session cookie (token.c) gets 401 before any upgrade.
  */
 #include <string.h>
 
@@ -67,6 +68,7 @@ int
 handshake_check(struct lws *wsi)
 {
 	char		 uri[256], key[64], origin[512], addr[64];
+	char		 user[KC_NAME_MAX + 1];
 	const char	*why;
 
 	if (loop_stopping())
@@ -87,6 +89,13 @@ handshake_check(struct lws *wsi)
 			    "refused WebSocket from origin %s", origin);
 			return handshake_reject(wsi, "origin not allowed");
 		}
+	}
+	if (account_enabled() && token_of_request(wsi, user) != 0) {
+		log_info_every(LOG_EVERY_US, "refused WebSocket without a "
+		    "valid session");
+		lws_return_http_status(wsi, HTTP_STATUS_UNAUTHORIZED,
+		    "log in first (POST /login)");
+		return -1;
 	}
 	lws_get_peer_simple(wsi, addr, sizeof addr);
 	if ((why = addr_admit(addr)) != NULL) {

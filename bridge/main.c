@@ -20,6 +20,7 @@
 #define START_WAIT_US		(30 * 1000000LL)	/* Kafka at start */
 
 static volatile sig_atomic_t	 stop_signal;
+static volatile sig_atomic_t	 hup_signal;
 static struct lws_context	*context;
 static lws_sorted_usec_list_t	 tick_sul;
 
@@ -39,6 +40,12 @@ static const struct kafka_hooks kafka_hooks = {
 static void
 main_signal(int sig)
 {
+	if (sig == SIGHUP) {
+		hup_signal = 1;
+		if (context != NULL)
+			lws_cancel_service(context);
+		return;
+	}
 	stop_signal = sig;
 	if (context != NULL)
 		lws_cancel_service(context);
@@ -102,6 +109,84 @@ main_check_topics(void)
 	return problems > 0 ? 1 : 0;
 }
 
+/* --users, --session-key, the TLS files: -1 when they will not do. */
+static int
+main_accounts(void)
+{
+	char errstr[512] = "";
+
+	if (tls_check(errstr, sizeof errstr) != 0) {
+		log_error("%s", errstr);
+		return -1;
+	}
+	if (opts.users == NULL) {
+		if (opts.session_key != NULL)
+			log_warn("--session-key without --users: no accounts, "
+			    "so no sessions");
+		return 0;
+	}
+	if (account_open(opts.users, errstr, sizeof errstr) != 0 ||
+	    token_init(opts.session_key, errstr, sizeof errstr) != 0) {
+		log_error("%s", errstr);
+		return -1;
+	}
+	if (verify_start() != KC_OK) {
+		log_error("cannot start the password check thread");
+		return -1;
+	}
+	if (opts.session_key == NULL)
+		log_warn("no --session-key: a random one for this process; "
+		    "logins end when it stops and hold on this bridge only "
+		    "(bridges behind a load balancer need one shared file)");
+	if (!tls_enabled())
+		log_warn("accounts without TLS: passwords and session cookies "
+		    "cross the network in the clear unless a TLS proxy is in "
+		    "front (--tls-cert, --tls-key)");
+	return 0;
+}
+
+/* The --admin-listen address: /healthz and /metrics only, plain HTTP. */
+static int
+main_admin(const struct lws_context_creation_info *main_info)
+{
+	static struct lws_protocols		 protocols[2];
+	static char				 host[256];
+	struct lws_context_creation_info	 info;
+	const char				*colon;
+	long					 port;
+	char					*end;
+
+	if ((colon = strrchr(opts.admin_listen, ':')) == NULL ||
+	    (size_t)(colon - opts.admin_listen) >= sizeof host ||
+	    (port = strtol(colon + 1, &end, 10)) < 0 || port > 65535 ||
+	    *end != '\0' || colon[1] == '\0') {
+		log_error("--admin-listen %s: expected ADDR:PORT, such as "
+		    "127.0.0.1:9100", opts.admin_listen);
+		return -1;
+	}
+	memcpy(host, opts.admin_listen, (size_t)(colon - opts.admin_listen));
+	host[colon - opts.admin_listen] = '\0';
+	protocols[0] = http_protocol;
+	memset(&info, 0, sizeof info);
+	info.port = (int)port;
+	info.iface = *host == '\0' || strcmp(host, "*") == 0 ? NULL : host;
+	info.protocols = protocols;
+	info.mounts = http_admin_mounts();
+	info.headers = main_info->headers;
+	info.vhost_name = "admin";
+	info.timeout_secs = main_info->timeout_secs;
+	if (info.iface != NULL && strchr(info.iface, ':') == NULL)
+		info.options |= LWS_SERVER_OPTION_DISABLE_IPV6;
+	if (lws_create_vhost(context, &info) == NULL) {
+		log_error("cannot listen on %s (--admin-listen): is another "
+		    "program using it?", opts.admin_listen);
+		return -1;
+	}
+	log_info("/healthz and /metrics on http://%s/ only",
+	    opts.admin_listen);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -128,13 +213,15 @@ main(int argc, char **argv)
 		return main_check_topics();
 	}
 	metrics.started_us = kc_now_us();
-
+	if (main_accounts() != 0)
+		return 1;
 
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = main_signal;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
 	memset(protocols, 0, sizeof protocols);
@@ -160,6 +247,7 @@ main(int argc, char **argv)
 	info.retry_and_idle_policy = &retry;
 	info.timeout_secs = 10;
 	info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS;
+	tls_setup(&info);
 	/*
 	 * lws binds an IPv4 address given as iface only with IPv6 off;
 	 * otherwise it listens on every address, which for the default
@@ -177,6 +265,10 @@ main(int argc, char **argv)
 		log_error("cannot listen on %s port %d: is another program "
 		    "using it? Choose another with -p PORT (make run PORT=%d)",
 		    opts.host, opts.port, opts.port + 1);
+		lws_context_destroy(context);
+		return 1;
+	}
+	if (opts.admin_listen != NULL && main_admin(&info) != 0) {
 		lws_context_destroy(context);
 		return 1;
 	}
@@ -246,8 +338,12 @@ main(int argc, char **argv)
 		kc_embedded_stop(emb);
 		return 1;
 	}
-	log_info("listening on http://%s:%d/ (static files from %s)",
-	    opts.host, lws_get_vhost_listen_port(vh), opts.static_dir);
+	log_info("listening on %s://%s:%d/ (static files from %s)",
+	    tls_enabled() ? "https" : "http", opts.host,
+	    lws_get_vhost_listen_port(vh), opts.static_dir);
+	if (!account_enabled())
+		log_info("open mode: anyone who reaches the bridge may chat "
+		    "under any free name (--users FILE for accounts)");
 	if (!origin_is_loopback(opts.host) && opts.norigins == 0)
 		log_warn("pages reached under a host name cannot connect: "
 		    "pass --allow-origin https://NAME for each (only pages "
@@ -256,6 +352,10 @@ main(int argc, char **argv)
 	while (!stop_signal) {
 		if (lws_service(context, 0) < 0)
 			break;
+		if (hup_signal) {
+			hup_signal = 0;
+			tls_reload(context);
+		}
 	}
 
 	log_info("%s: shutting down", stop_signal == SIGINT ? "SIGINT" :
@@ -276,6 +376,7 @@ main(int argc, char **argv)
 		log_warn("%d clients did not close in time", session_count());
 	lws_sul_cancel(&tick_sul);
 	history_stop();
+	verify_stop();
 	kafka_stop();
 	presence_stop();
 	lws_context_destroy(context);
@@ -284,6 +385,7 @@ main(int argc, char **argv)
 	kc_embedded_stop(emb);
 	rooms_free();
 	addr_free();
+	account_free();
 	conf_free();
 	log_info("bye");
 	return 0;

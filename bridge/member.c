@@ -193,6 +193,9 @@ member_name_taken(struct session *s, const char *name, const char *ref)
 	char		msg[160], when[27] = "";
 	int64_t		since = 0;
 
+	/* With accounts the name is the account's: every session of it. */
+	if (s->account[0] != '\0')
+		return 0;
 	session_foreach(member_holder_one, &h);
 	if (!h.found && !presence_holder(name, s->inst, &since))
 		return 0;

@@ -4,8 +4,9 @@
  * in the table below. Before that: a frame with a "type" other than
  * message, or a "ref", makes the connection extended (it gets the frames
  * beyond the documented four fields), and the first user name a connection
- * sends is bound to it (member.c). kchat.7 specifies every request and
- * answer.
+ * sends is bound to it (member.c); with accounts on, the account's name
+ * is bound at the start, and a frame naming another is refused
+ * (username_mismatch). kchat.7 specifies every request and answer.
  */
 #include "bridge.h"
 
@@ -49,5 +50,7 @@ out:
 void
 request_opened(struct session *s)
 {
+	if (s->account[0] != '\0')
+		member_bind(s, s->account, NULL);
 	member_join(s, "general", NULL, 0, NULL, -1);
 }

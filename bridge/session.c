@@ -26,6 +26,7 @@
 #define STALL_US		(3 * 1000000LL)	/* nothing written: not waited for */
 #define STALL_CHECK_US		(100 * 1000)
 #define ID_BUCKETS		4096
+#define RECHECK_US		(5 * 1000000LL)	/* sessions' tokens checked again */
 
 static struct session_hooks	 hooks;
 static struct session		*sessions;
@@ -35,6 +36,7 @@ static int			 nsessions;
 static size_t			 queued_bytes;	/* q.bytes of every session */
 static unsigned			 nhigh;		/* reading sessions over half full */
 static int64_t			 stall_checked;
+static lws_sorted_usec_list_t	 recheck_sul;
 
 void
 session_init(const struct session_hooks *h)
@@ -225,7 +227,7 @@ session_extend(struct session *s)
 		names[i] = s->members[i].room;
 	memset(&h, 0, sizeof h);
 	h.client_id = s->client_id;
-	h.username = s->user;
+	h.username = s->user[0] != '\0' ? s->user : s->account;
 	h.room = s->room;
 	h.rooms = names;
 	h.nrooms = s->nmembers;
@@ -238,6 +240,33 @@ session_extend(struct session *s)
 	if (kc_wire_hello(&h, &b) == KC_OK)
 		session_send_buf(s, &b, 1);
 	kc_buf_free(&b);
+}
+
+/*
+ * Accounts on: every RECHECK_US, each connection's token again. One that
+ * expired, or whose account was deleted or its password changed since,
+ * ends its connection (1008): a deleted user reads no more.
+ */
+static void
+session_recheck(lws_sorted_usec_list_t *sul)
+{
+	struct session	*s;
+	char		 user[KC_NAME_MAX + 1];
+
+	for (s = sessions; s != NULL; s = s->next) {
+		if (s->account[0] == '\0' || s->closing)
+			continue;
+		if (token_check(s->token, user) != 0 ||
+		    strcmp(user, s->account) != 0) {
+			log_info("closing %s (%s) of %s: session ended", s->addr,
+			    s->client_id, s->account);
+			session_close(s, LWS_CLOSE_STATUS_POLICY_VIOLATION,
+			    "session ended: log in again", 0);
+		}
+	}
+	if (sessions != NULL)
+		lws_sul_schedule(loop_context(), 0, &recheck_sul,
+		    session_recheck, RECHECK_US);
 }
 
 static int
@@ -268,6 +297,17 @@ session_established(struct lws *wsi, struct session *s)
 		inst_make(v, s->inst);
 	else
 		inst_make(s->client_id, s->inst);
+	/* handshake_check() let it in with a valid session: whose. */
+	if (account_enabled() &&
+	    (token_cookie(wsi, s->token, sizeof s->token) != 0 ||
+	    token_check(s->token, s->account) != 0)) {
+		queue_free(&s->q);
+		return -1;
+	}
+	/* not when scheduled: each new connection would put it off */
+	if (account_enabled() && lws_dll2_is_detached(&recheck_sul.list))
+		lws_sul_schedule(loop_context(), 0, &recheck_sul,
+		    session_recheck, RECHECK_US);
 	bucket_fill(&s->bucket, opts.burst, kc_now_us());
 	s->id = next_id++;
 	s->established = 1;
@@ -479,5 +519,6 @@ session_close_one(struct session *s, void *arg)
 void
 session_close_all(void)
 {
+	lws_sul_cancel(&recheck_sul);
 	session_foreach(session_close_one, NULL);
 }

@@ -67,6 +67,9 @@ static const struct err_text err_texts[KC_ERR__COUNT] = {
 	[KC_ERR_BAD_ID] = { "bad_id", "a message id must be a ULID made within the last day" },
 	[KC_ERR_HISTORY_UNAVAILABLE] = { "history_unavailable", "the room's history could not be read from Kafka" },
 	[KC_ERR_NAME_IN_USE] = { "name_in_use", "someone else who is online uses this name: choose another" },
+	[KC_ERR_LOGIN_FAILED] = { "login_failed", "wrong user name or password" },
+	[KC_ERR_LOGIN_THROTTLED] = { "login_throttled", "too many failed logins: wait before trying again" },
+	[KC_ERR_UNAUTHENTICATED] = { "unauthenticated", "log in first: this bridge needs an account" },
 };
 
 const char *

@@ -98,6 +98,9 @@ enum kc_err {
 	KC_ERR_BAD_ID,		/* a client-made id not made within a day */
 	KC_ERR_HISTORY_UNAVAILABLE,	/* a join's history, after three tries */
 	KC_ERR_NAME_IN_USE,	/* another live client holds the name */
+	KC_ERR_LOGIN_FAILED,	/* wrong user name or password */
+	KC_ERR_LOGIN_THROTTLED,	/* too many failed logins: wait */
+	KC_ERR_UNAUTHENTICATED,	/* accounts are on and there is no session */
 
 	KC_ERR__COUNT
 };
@@ -328,6 +331,12 @@ struct kc_wire_hello {
 	int			  presence_timeout_ms;
 };
 int	kc_wire_hello(const struct kc_wire_hello *h, struct kc_buf *out);
+/*
+ * GET /config's body: {"accounts":bool,"user":name or null,"tls":bool}:
+ * whether the bridge wants a login, and whose session the request carried.
+ */
+int	kc_wire_config(int accounts, const char *user, int tls,
+	    struct kc_buf *out);
 /* {"type":"joined"|"left","room","rooms":[...][,"ref"]} */
 int	kc_wire_joined(const char *room, const char *const *rooms, size_t n,
 	    const char *ref, struct kc_buf *out);

@@ -221,6 +221,19 @@ kc_wire_hello(const struct kc_wire_hello *h, struct kc_buf *out)
 	return wire_dump(obj, bad, out);
 }
 
+int
+kc_wire_config(int accounts, const char *user, int tls, struct kc_buf *out)
+{
+	json_t	*obj = json_object();
+	int	 bad = 0;
+
+	bad |= wire_set(obj, "accounts", json_boolean(accounts));
+	bad |= wire_set(obj, "user", user != NULL && user[0] != '\0' ?
+	    json_string(user) : json_null());
+	bad |= wire_set(obj, "tls", json_boolean(tls));
+	return wire_dump(obj, bad, out);
+}
+
 /* "joined" or "left": room, the connection's rooms now, ref. */
 static int
 wire_membership(const char *type, const char *room, const char *const *rooms,

@@ -10,6 +10,7 @@
  *   js/views.js       the DOM, drawn from the state (hooks tell it what changed)
  *   js/connection.js  the socket: connect, reconnect, pace, handle frames
  *   js/composer.js    what the user types and does: commands, forms, names
+ *   js/account.js     accounts (when the bridge has them): config, log in, out
  *
  * colour.js (a plain script, loaded first) gives kchatUserColour().
  */
@@ -26,6 +27,98 @@ import {
 	connect, dropSocket, requestOlder, retryNow, send, tickConnection
 } from './js/connection.js';
 import { bindComposer, openDm, retry, setName } from './js/composer.js';
+import { getConfig, logIn, logOut } from './js/account.js';
+
+/* Accounts are on: the name is the account's, never asked or kept here. */
+var accounts = false;
+var started = false;
+var lastUser = null;	/* the account this page began with */
+
+/* The login form, with why it is shown again (or ''). */
+function askLogin(why) {
+	el.app.hidden = true;
+	el.welcome.hidden = true;
+	el.login.hidden = false;
+	el.loginError.textContent = why;
+	el.loginPassword.value = '';
+	if (el.loginName.value === '')
+		el.loginName.focus();
+	else
+		el.loginPassword.focus();
+}
+
+function onLogin(ev) {
+	var name = el.loginName.value.trim(), password = el.loginPassword.value;
+
+	ev.preventDefault();
+	if (name === '' || password === '') {
+		el.loginError.textContent = 'Please give your user name and password.';
+		(name === '' ? el.loginName : el.loginPassword).focus();
+		return;
+	}
+	el.loginSubmit.disabled = true;
+	logIn(name, password).then(function (why) {
+		el.loginSubmit.disabled = false;
+		el.loginPassword.value = '';
+		if (why !== null) {
+			el.loginError.textContent = why;
+			el.loginPassword.focus();
+			return;
+		}
+		return getConfig().then(function (c) {
+			if (typeof c.user !== 'string' || !NAME_RE.test(c.user)) {
+				askLogin('Logged in, but the session did not hold: ' +
+				    'are cookies allowed for this site?');
+				return;
+			}
+			el.login.hidden = true;
+			loggedIn(c.user);
+		});
+	});
+}
+
+/* The session's user: chat as them (again, after a lost session). */
+function loggedIn(user) {
+	if (started && user !== lastUser) {
+		window.location.reload();	/* someone else: start afresh */
+		return;
+	}
+	S.me = lastUser = user;
+	el.changeName.hidden = true;
+	el.logout.hidden = false;
+	if (started) {
+		el.app.hidden = false;
+		el.meName.textContent = S.me;
+		el.meName.className = 'nick u-c' + kchatUserColour(S.me);
+		retryNow();
+		focusComposer();
+		return;
+	}
+	started = true;
+	start();
+}
+
+/* The handshake was refused: with accounts, ask whether the session ended. */
+function onRefused() {
+	if (!accounts)
+		return;
+	getConfig().then(function (c) {
+		if (c.accounts && c.user === null && S.me !== null) {
+			S.me = null;
+			dropSocket(4002, 'logged out');
+			askLogin('Your session ended: please log in again.');
+		}
+	});
+}
+
+/* Logged out: the page starts afresh, with nothing of the session. */
+function onLogout() {
+	S.me = null;
+	dropSocket(1000, 'logged out');
+	logOut().then(function () {
+		window.location.reload();
+	});
+}
 
 function onWelcome(ev) {
 	var name = el.welcomeName.value.trim();
@@ -44,6 +137,7 @@ function onWelcome(ev) {
 	if (S.me === null) {
 		S.me = name;
 		save('user', name);
+		started = true;
 		start();
 	} else {
 		setName(name);
@@ -103,8 +197,11 @@ function bind() {
 		openDm(user);
 		focusComposer();
 	};
+	actions.refused = onRefused;
 	bindComposer();
 
+	el.loginForm.addEventListener('submit', onLogin);
+	el.logout.addEventListener('click', onLogout);
 	el.welcomeForm.addEventListener('submit', onWelcome);
 	el.welcomeCancel.addEventListener('click', function () {
 		el.welcome.hidden = true;
@@ -199,20 +296,32 @@ function main() {
 		}
 		return id;
 	})();
-	/* This browser, the same in every tab: the bridge tells it from
-	 * someone else by it (a name it holds is not "in use" to it). */
-	S.token = load('token', null);
-	if (typeof S.token !== 'string' || !/^[A-Za-z0-9_.-]{16,64}$/.test(S.token)) {
-		S.token = 'b' + randomId() + randomId();
-		save('token', S.token);
-	}
-	S.me = load('user', null);
-	if (typeof S.me !== 'string' || !NAME_RE.test(S.me)) {
-		S.me = null;
-		askName(false);
-		return;
-	}
-	start();
+	getConfig().then(function (c) {
+		accounts = c.accounts === true;
+		if (accounts) {
+			S.keep = false;
+			if (typeof c.user === 'string' && NAME_RE.test(c.user))
+				loggedIn(c.user);
+			else
+				askLogin('');
+			return;
+		}
+		/* This browser, the same in every tab: the bridge tells it from
+		 * someone else by it (a name it holds is not "in use" to it). */
+		S.token = load('token', null);
+		if (typeof S.token !== 'string' || !/^[A-Za-z0-9_.-]{16,64}$/.test(S.token)) {
+			S.token = 'b' + randomId() + randomId();
+			save('token', S.token);
+		}
+		S.me = load('user', null);
+		if (typeof S.me !== 'string' || !NAME_RE.test(S.me)) {
+			S.me = null;
+			askName(false);
+			return;
+		}
+		started = true;
+		start();
+	});
 }
 
 if (document.readyState === 'loading')

@@ -107,6 +107,9 @@ function submit(text) {
 			showMembers(true);
 			return true;
 		case 'nick':
+			if (!S.keep)	/* accounts: the name is the account's */
+				return fail('Your name is your account\'s: log out ' +
+				    'and in as another account to change it.');
 			if (!NAME_RE.test(arg))
 				return fail('Usage: /nick name (letters, digits, _ . -)');
 			setName(arg);

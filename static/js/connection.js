@@ -23,8 +23,8 @@ import {
 	newRef, saveRooms, setMembers, setState
 } from './store.js';
 import {
-	renderActiveRooms, renderAll, renderHeader, renderMembers,
-	nameTaken, renderMessages, renderOlder, renderSidebar, renderStatus,
+	actions, nameTaken, renderActiveRooms, renderAll, renderHeader,
+	renderMembers, renderMessages, renderOlder, renderSidebar, renderStatus,
 	renderTyping, showError, switchRoom
 } from './views.js';
 
@@ -89,7 +89,9 @@ export function connect() {
 		return;
 	}
 	S.ws = ws;
+	ws.opened = false;
 	ws.onopen = function () {
+		ws.opened = true;
 		if (S.ws === ws)
 			onOpen();
 	};
@@ -100,8 +102,12 @@ export function connect() {
 			onFrame(f);
 	};
 	ws.onclose = function (ev) {
-		if (S.ws === ws)
+		if (S.ws === ws) {
 			onDrop(ev.code, ev.reason);
+			/* refused at the handshake: perhaps the session ended */
+			if (!ws.opened)
+				actions.refused();
+		}
 	};
 	ws.onerror = function () {
 		/* onclose follows */

@@ -31,6 +31,7 @@ export var hooks = {
 };
 
 export var S = {
+	keep: true,		/* false with accounts: this device keeps nothing */
 	me: null,		/* user name */
 	clientId: null,
 	token: null,		/* this browser's, in localStorage: its instance */
@@ -60,6 +61,8 @@ export var S = {
 };
 
 export function load(key, fallback) {
+	if (!S.keep)
+		return fallback;
 	try {
 		var v = window.localStorage.getItem('kchat.' + key);
 		return v === null ? fallback : JSON.parse(v);
@@ -69,6 +72,8 @@ export function load(key, fallback) {
 }
 
 export function save(key, value) {
+	if (!S.keep)
+		return;
 	try {
 		window.localStorage.setItem('kchat.' + key, JSON.stringify(value));
 	} catch (e) {

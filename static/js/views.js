@@ -18,7 +18,8 @@ import {
 export var actions = {
 	older: function (room) {},	/* ask for older messages of room */
 	retry: function (m) {},		/* send a failed message again */
-	openDm: function (user) {}	/* open a conversation with user */
+	openDm: function (user) {},	/* open a conversation with user */
+	refused: function () {}		/* the socket closed before it opened */
 };
 
 var GROUP_MS = 5 * 60 * 1000;		/* one person's run: name shown once */
@@ -52,7 +53,11 @@ export function bindElements() {
 		['members', 'members'], ['membersHeading', 'members-heading'],
 		['memberList', 'member-list'], ['scrim', 'scrim'],
 		['announce', 'announce'], ['jump', 'jump'],
-		['roomsClose', 'rooms-close'], ['membersClose', 'members-close']
+		['roomsClose', 'rooms-close'], ['membersClose', 'members-close'],
+		['login', 'login'], ['loginForm', 'login-form'],
+		['loginName', 'login-name'], ['loginPassword', 'login-password'],
+		['loginError', 'login-error'], ['loginSubmit', 'login-submit'],
+		['logout', 'logout']
 	].forEach(function (p) {
 		el[p[0]] = document.getElementById(p[1]);
 	});

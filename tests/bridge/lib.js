@@ -53,7 +53,8 @@ async function httpGet(port, p, headers = {}) {
 
 /*
  * Starts a bridge on a port the kernel picks (-p 0: no race with other
- * tests), learns it from the log, and resolves once /healthz says ok.
+ * tests), learns it from the log, and resolves once /healthz says ok
+ * (or opts.healthy(port) does).
  */
 async function startBridge(opts) {
 	const log = path.join(workDir, `bridge-${Date.now()}-${Math.random().toString(36).slice(2, 8)}.log`);
@@ -76,12 +77,14 @@ async function startBridge(opts) {
 	};
 	const port = await until(`bridge to listen (log ${log})`, async () => {
 		died();
-		const m = /listening on http:\/\/[^ ]*:(\d+)\//.exec(fs.readFileSync(log, 'utf8'));
+		const m = /listening on https?:\/\/[^ ]*:(\d+)\//.exec(fs.readFileSync(log, 'utf8'));
 		return m ? Number(m[1]) : 0;
 	}, 45000);
 	await until(`bridge on port ${port} to be healthy (log ${log})`, async () => {
 		died();
 		try {
+			if (opts.healthy)	/* TLS, --admin-listen: the test's way */
+				return await opts.healthy(port);
 			const r = await httpGet(port, '/healthz');
 			return r.status === 200;
 		} catch (e) {

@@ -17,6 +17,7 @@ const sourceDir = process.env.KCHAT_SOURCE_DIR || path.resolve(__dirname, '..', 
 const buildDir = process.env.KCHAT_BUILD_DIR || path.join(sourceDir, 'build');
 const bridgeBin = process.env.KCHAT_BRIDGE || path.join(buildDir, 'bridge', 'kchat-bridge');
 const recBin = path.join(buildDir, 'tests', 'kchat-rec');
+const passwdBin = path.join(buildDir, 'passwd', 'kchat-passwd');
 const artifacts = path.join(buildDir, 'artifacts');
 const chromiumBin = process.env.KCHAT_CHROMIUM || '/usr/bin/chromium';
 
@@ -235,5 +236,5 @@ async function shot(page, file) {
 module.exports = {
 	brokers, uniqueTopic, freePort, until, startBridge, terminalSend, launch,
 	person, online, say, rows, expectRows, roomButton, badge, shot, artifacts,
-	kchatUserColour,
+	kchatUserColour, passwdBin,
 };

@@ -12,18 +12,18 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 
 DESTDIR=$root cmake --install "$build" --prefix /opt/kchat >/dev/null
 p=$root/opt/kchat
-for f in bin/kchat-bridge bin/kchat-tui share/man/man1/kchat-bridge.1 \
-    share/man/man1/kchat-tui.1 share/man/man7/kchat.7 \
+for f in bin/kchat-bridge bin/kchat-tui bin/kchat-passwd share/man/man1/kchat-bridge.1 \
+    share/man/man1/kchat-tui.1 share/man/man1/kchat-passwd.1 share/man/man7/kchat.7 \
     share/kchat/static/index.html share/doc/kchat/kchat.conf.example; do
 	[ -f "$p/$f" ] || fail "$f was not installed"
 done
 echo "ok - programs, man pages, web client and example config installed under DESTDIR/prefix"
 
-for prog in kchat-bridge kchat-tui; do
+for prog in kchat-bridge kchat-tui kchat-passwd; do
 	v=$("$p/bin/$prog" --version) || fail "$prog --version failed"
 	[[ "$v" == *[0-9].[0-9]* ]] || fail "$prog --version printed '$v'"
 done
-echo "ok - both programs answer --version"
+echo "ok - the programs answer --version"
 
 # The installed bridge serves the installed web client, found without flags.
 log=$root/bridge.log

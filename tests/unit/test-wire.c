@@ -68,6 +68,10 @@ START_TEST(test_ack_error)
 	    "available", NULL, "dev", out), "{\"type\": \"error\", \"code\": "
 	    "\"history_unavailable\", \"error\": \"leader not available\", "
 	    "\"room\": \"dev\"}");
+	GOLDEN(kc_wire_config(1, "alice", 1, out), "{\"accounts\": true, "
+	    "\"user\": \"alice\", \"tls\": true}");
+	GOLDEN(kc_wire_config(0, NULL, 0, out), "{\"accounts\": false, "
+	    "\"user\": null, \"tls\": false}");
 	kc_msg_clear(&m);
 }
 END_TEST
