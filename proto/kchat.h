@@ -205,6 +205,13 @@ int	kc_room_validate(const char *s, size_t len);
  * no C0 controls but \n and \t, no DEL, no C1 controls.
  */
 int	kc_text_validate(const char *s, size_t len);
+/*
+ * Decodes the UTF-8 sequence at s[0..len): its length, with the code point
+ * in *cp; 0 for an invalid one (overlong, surrogate, beyond U+10FFFF,
+ * truncated, a stray continuation byte) or len 0. The one decoder of the
+ * code base.
+ */
+size_t	kc_utf8_next(const char *s, size_t len, uint32_t *cp);
 /* 1 when s[0..len) is valid UTF-8, else 0. */
 int	kc_utf8_valid(const char *s, size_t len);
 

@@ -66,17 +66,15 @@ kc_room_validate(const char *s, size_t len)
 	return name_validate(s, len, &room_errs);
 }
 
-/*
- * Decodes one UTF-8 sequence at s[0..len). Returns its length and stores the
- * code point, or returns 0 for an invalid sequence (overlong, surrogate,
- * beyond U+10FFFF, truncated, stray continuation byte).
- */
-static size_t
-utf8_decode(const unsigned char *s, size_t len, unsigned long *cp)
+size_t
+kc_utf8_next(const char *str, size_t len, uint32_t *cp)
 {
-	unsigned long	c;
-	size_t		n, i;
+	const unsigned char	*s = (const unsigned char *)str;
+	uint32_t		 c;
+	size_t			 n, i;
 
+	if (len == 0)
+		return 0;
 	if (s[0] < 0x80) {
 		*cp = s[0];
 		return 1;
@@ -110,11 +108,11 @@ int
 kc_utf8_valid(const char *s, size_t len)
 {
 	const unsigned char	*p = (const unsigned char *)s;
-	unsigned long		 cp;
+	uint32_t		 cp;
 	size_t			 i = 0, n;
 
 	while (i < len) {
-		if ((n = utf8_decode(p + i, len - i, &cp)) == 0)
+		if ((n = kc_utf8_next((const char *)p + i, len - i, &cp)) == 0)
 			return 0;
 		i += n;
 	}
@@ -125,7 +123,7 @@ int
 kc_text_validate(const char *s, size_t len)
 {
 	const unsigned char	*p = (const unsigned char *)s;
-	unsigned long		 cp;
+	uint32_t		 cp;
 	size_t			 i = 0, n;
 
 	if (s == NULL || len == 0)
@@ -133,7 +131,7 @@ kc_text_validate(const char *s, size_t len)
 	if (len > KC_TEXT_MAX)
 		return KC_ERR_TEXT_TOO_LONG;
 	while (i < len) {
-		if ((n = utf8_decode(p + i, len - i, &cp)) == 0)
+		if ((n = kc_utf8_next((const char *)p + i, len - i, &cp)) == 0)
 			return KC_ERR_TEXT_UTF8;
 		if ((cp < 0x20 && cp != '\n' && cp != '\t') || cp == 0x7f ||
 		    (cp >= 0x80 && cp <= 0x9f))
