@@ -8,8 +8,9 @@
  * from now - KC_PRESENCE_TIMEOUT_MS so that who is already there is known
  * at once. Two producers: chat records (a sender's arg travels with each
  * message to its delivery report) and heartbeats on the presence topic.
- * librdkafka has no fd for delivery reports, so a short timer polls the
- * producers while anything is in flight.
+ * Delivery reports wake the loop through each producer's descriptor
+ * (kc_producer_fd(), adopted like the readers' pipes); a slow timer polls
+ * as well while anything is in flight, should a wake-up be missed.
  *
  * Health: a message Kafka did not store makes /healthz say 503 until a
  * later message or heartbeat is stored, or, while the chat reader is
@@ -28,7 +29,7 @@
 
 #define READ_BUDGET		64		/* records per loop pass: bounds a burst */
 #define READ_WAIT_US		(2 * 1000)	/* back-pressure: look again after */
-#define PRODUCER_POLL_US	(5 * 1000)
+#define PRODUCER_POLL_US	(100 * 1000)	/* besides the descriptors */
 #define FAILURE_HOLD_US		(30 * 1000000LL)
 #define ACK_STALL_US		(10 * 1000000LL)	/* pending, no report: 503 */
 
@@ -36,13 +37,14 @@ struct kreader {
 	struct kc_reader	*r;
 	struct lws		*wsi;
 	int			 presence;	/* the presence topic */
+	int			 producer;	/* not a reader: the producers' reports */
 	lws_sorted_usec_list_t	 more;		/* budget hit: read on */
 };
 
 static struct kafka_hooks	 hooks;
 static struct kc_producer	*producer;
 static struct kc_producer	*hb_producer;
-static struct kreader		 chat, pres;
+static struct kreader		 chat, pres, reports, hb_reports;
 static int			 npend;		/* sent with an arg, not reported */
 static lws_sorted_usec_list_t	 poll_sul;
 static int			 poll_scheduled;
@@ -216,7 +218,10 @@ kafka_raw_callback(struct lws *wsi, enum lws_callback_reasons reason,
 		/* A WebSocket naming "kchat-kafka": not for browsers. */
 		return filter_refuse_upgrade(wsi);
 	case LWS_CALLBACK_RAW_RX_FILE:
-		if (kr != NULL)
+		if (kr != NULL && kr->producer)
+			kc_producer_poll(kr == &reports ? producer : hb_producer,
+			    0);
+		else if (kr != NULL)
 			kafka_read(kr);
 		break;
 	case LWS_CALLBACK_RAW_CLOSE_FILE:
@@ -234,13 +239,34 @@ const struct lws_protocols kafka_protocol = {
 	.callback = kafka_raw_callback,
 };
 
+/* Adopts a duplicate of fd into the loop, for kr. */
+static int
+kafka_watch(struct lws_vhost *vh, struct kreader *kr, int fd0, char *errstr,
+    size_t errlen)
+{
+	lws_sock_file_fd_type fd;
+
+	/* lws closes what it adopts: give it a duplicate. */
+	if (fd0 < 0 || (fd.filefd = dup(fd0)) < 0) {
+		snprintf(errstr, errlen, "no wake-up pipe: %s", strerror(errno));
+		return KC_ERR_IO;
+	}
+	if ((kr->wsi = lws_adopt_descriptor_vhost(vh, LWS_ADOPT_RAW_FILE_DESC,
+	    fd, kafka_protocol.name, NULL)) == NULL) {
+		close(fd.filefd);
+		snprintf(errstr, errlen, "cannot watch a wake-up pipe");
+		return KC_ERR_IO;
+	}
+	lws_set_opaque_user_data(kr->wsi, kr);
+	return KC_OK;
+}
+
 /* Opens a reader and adopts its wake-up pipe into the loop. */
 static int
 kafka_reader_open(struct lws_vhost *vh, struct kreader *kr, int is_presence,
     char *errstr, size_t errlen)
 {
-	lws_sock_file_fd_type	fd;
-	int			err;
+	int err;
 
 	memset(kr, 0, sizeof *kr);
 	kr->presence = is_presence;
@@ -253,18 +279,9 @@ kafka_reader_open(struct lws_vhost *vh, struct kreader *kr, int is_presence,
 		    errstr, errlen);
 	if (err != KC_OK)
 		return err;
-	/* lws closes what it adopts: give it a duplicate, the reader keeps its own. */
-	if (kc_reader_fd(kr->r) < 0 || (fd.filefd = dup(kc_reader_fd(kr->r))) < 0) {
-		snprintf(errstr, errlen, "no wake-up pipe: %s", strerror(errno));
-		return KC_ERR_IO;
-	}
-	if ((kr->wsi = lws_adopt_descriptor_vhost(vh, LWS_ADOPT_RAW_FILE_DESC,
-	    fd, kafka_protocol.name, NULL)) == NULL) {
-		close(fd.filefd);
-		snprintf(errstr, errlen, "cannot watch the reader's pipe");
-		return KC_ERR_IO;
-	}
-	lws_set_opaque_user_data(kr->wsi, kr);
+	if ((err = kafka_watch(vh, kr, kc_reader_fd(kr->r), errstr, errlen)) !=
+	    KC_OK)
+		return err;
 	/* Records may already be waiting: the pipe only says "more came". */
 	lws_sul_schedule(loop_context(), 0, &kr->more, kafka_more, 1);
 	return KC_OK;
@@ -281,6 +298,14 @@ kafka_start(struct lws_vhost *vh, const struct kafka_hooks *h, char *errstr,
 	    errstr, errlen)) != KC_OK ||
 	    (err = kc_producer_new(opts.pconf, kafka_hb_delivery, NULL,
 	    &hb_producer, errstr, errlen)) != KC_OK)
+		return err;
+	memset(&reports, 0, sizeof reports);
+	memset(&hb_reports, 0, sizeof hb_reports);
+	reports.producer = hb_reports.producer = 1;
+	if ((err = kafka_watch(vh, &reports, kc_producer_fd(producer), errstr,
+	    errlen)) != KC_OK ||
+	    (err = kafka_watch(vh, &hb_reports, kc_producer_fd(hb_producer),
+	    errstr, errlen)) != KC_OK)
 		return err;
 	if ((err = kafka_reader_open(vh, &chat, 0, errstr, errlen)) != KC_OK)
 		return err;
@@ -368,7 +393,13 @@ kafka_stop(void)
 		lws_set_timeout(chat.wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_SYNC);
 	if (pres.wsi != NULL)
 		lws_set_timeout(pres.wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_SYNC);
-	chat.wsi = pres.wsi = NULL;
+	if (reports.wsi != NULL)
+		lws_set_timeout(reports.wsi, PENDING_TIMEOUT_USER_OK,
+		    LWS_TO_KILL_SYNC);
+	if (hb_reports.wsi != NULL)
+		lws_set_timeout(hb_reports.wsi, PENDING_TIMEOUT_USER_OK,
+		    LWS_TO_KILL_SYNC);
+	chat.wsi = pres.wsi = reports.wsi = hb_reports.wsi = NULL;
 	/* Reports what never got one, so their senders' args are freed. */
 	kc_producer_free(producer);
 	kc_producer_free(hb_producer);

@@ -454,6 +454,12 @@ int	kc_producer_send(struct kc_producer *p, const struct kc_msg *m);
 /* The same, with arg handed to the callback (not touched otherwise). */
 int	kc_producer_send_arg(struct kc_producer *p, const struct kc_msg *m,
 	    void *arg);
+/*
+ * A descriptor that becomes readable when delivery reports wait: poll it
+ * and call kc_producer_poll() (which empties it) instead of polling on a
+ * timer. -1 when there is none.
+ */
+int	kc_producer_fd(const struct kc_producer *p);
 /* Serves delivery reports; returns how many were served. */
 int	kc_producer_poll(struct kc_producer *p, int timeout_ms);
 /* Waits until everything is delivered or timeout_ms passes (KC_ERR_TIMEOUT). */

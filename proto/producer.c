@@ -10,6 +10,7 @@
  * de-duplicate by id, so a message that was in fact persisted shows once.
  */
 #include <stdio.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -38,6 +39,7 @@ struct kc_producer {
 	int			 fatal;		/* a fatal error was raised */
 	int			 recreating;	/* purge reports are not final */
 	int			 unqueued;	/* pending messages to hand over again */
+	int			 pipefd[2];	/* a byte: delivery reports wait */
 };
 
 static void
@@ -141,6 +143,15 @@ producer_create(struct kc_producer *p, char *errstr, size_t errlen)
 		p->rk = NULL;
 		return KC_ERR_KAFKA;
 	}
+	/* Reports wake the program through the pipe, not a polling timer. */
+	if (p->pipefd[1] >= 0) {
+		rd_kafka_queue_t *mq = rd_kafka_queue_get_main(p->rk);
+
+		if (mq != NULL) {
+			rd_kafka_queue_io_event_enable(mq, p->pipefd[1], "1", 1);
+			rd_kafka_queue_destroy(mq);
+		}
+	}
 	p->fatal = 0;
 	return KC_OK;
 }
@@ -154,6 +165,22 @@ producer_destroy_handle(struct kc_producer *p)
 		rd_kafka_destroy(p->rk);
 	p->rkt = NULL;
 	p->rk = NULL;
+}
+
+static void
+producer_close_pipe(struct kc_producer *p)
+{
+	if (p->pipefd[0] >= 0)
+		close(p->pipefd[0]);
+	if (p->pipefd[1] >= 0)
+		close(p->pipefd[1]);
+	p->pipefd[0] = p->pipefd[1] = -1;
+}
+
+int
+kc_producer_fd(const struct kc_producer *p)
+{
+	return p->pipefd[0];
 }
 
 int
@@ -170,8 +197,11 @@ kc_producer_new(const struct kc_conf *c, kc_delivery_fn *fn, void *opaque,
 	p->conf = c;
 	p->fn = fn;
 	p->opaque = opaque;
+	if (pipe2(p->pipefd, O_NONBLOCK | O_CLOEXEC) == -1)
+		p->pipefd[0] = p->pipefd[1] = -1;
 	kc_strlcpy(p->topic, topic ? topic : "chat-messages", sizeof p->topic);
 	if ((err = producer_create(p, errstr, errlen)) != KC_OK) {
+		producer_close_pipe(p);
 		free(p);
 		return err;
 	}
@@ -197,6 +227,7 @@ kc_producer_free(struct kc_producer *p)
 			    "not stored before the producer closed");
 		pending_free(q);
 	}
+	producer_close_pipe(p);
 	free(p);
 }
 
@@ -339,6 +370,13 @@ kc_producer_poll(struct kc_producer *p, int timeout_ms)
 
 	if (producer_repair(p) != KC_OK || p->rk == NULL)
 		return 0;
+	if (p->pipefd[0] >= 0) {
+		char buf[64];
+
+		/* Emptied before serving: a report that comes after writes again. */
+		while (read(p->pipefd[0], buf, sizeof buf) > 0)
+			;
+	}
 	n = rd_kafka_poll(p->rk, timeout_ms);
 	producer_repair(p);
 	return n;
