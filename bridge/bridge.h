@@ -209,8 +209,9 @@ int	bucket_take(struct bucket *b);
 
 /* A connection's send queue: a ring of frames, bounded by frames and bytes. */
 struct queue {
-	struct frame	**ring;
-	unsigned	  cap, head, len;
+	struct frame	**ring;			/* NULL while empty */
+	unsigned	  cap;			/* frames it may hold */
+	unsigned	  alloc, head, len;	/* the ring's size, first, count */
 	size_t		  bytes;		/* payload bytes queued */
 };
 
@@ -221,7 +222,8 @@ void		 queue_free(struct queue *q);	/* drops what is queued */
  * the byte bound still may when nothing else is waiting.
  */
 int		 queue_fits(const struct queue *q, size_t len, size_t max_bytes);
-void		 queue_push(struct queue *q, struct frame *f);	/* takes a ref */
+/* Takes a reference; KC_ERR_NOMEM when the ring could not grow. */
+int		 queue_push(struct queue *q, struct frame *f);
 struct frame	*queue_pop(struct queue *q);	/* the caller owns the ref */
 /* Over half full, in frames or in bytes (of max_bytes). */
 int		 queue_over_half(const struct queue *q, size_t max_bytes);

@@ -17,6 +17,7 @@
  * half full, session_backpressure() says so and the chat reader waits. One
  * that wrote nothing for STALL_US is not waited for.
  */
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,6 +27,8 @@
 #define STALL_US		(3 * 1000000LL)	/* nothing written: not waited for */
 #define STALL_CHECK_US		(100 * 1000)
 #define ID_BUCKETS		4096
+#define TRIM_CLOSES		1024	/* closes between giving memory back */
+#define TRIM_EVERY_US		(1000 * 1000)
 #define RECHECK_US		(5 * 1000000LL)	/* sessions' tokens checked again */
 
 static struct session_hooks	 hooks;
@@ -36,6 +39,8 @@ static int			 nsessions;
 static size_t			 queued_bytes;	/* q.bytes of every session */
 static unsigned			 nhigh;		/* reading sessions over half full */
 static int64_t			 stall_checked;
+static unsigned			 closes;	/* since memory was last trimmed */
+static int64_t			 trimmed_at;
 static lws_sorted_usec_list_t	 recheck_sul;
 
 void
@@ -171,7 +176,11 @@ session_send(struct session *s, struct frame *f)
 		    "send queue full: client too slow", 0);
 		return;
 	}
-	queue_push(&s->q, f);
+	if (queue_push(&s->q, f) != KC_OK) {
+		session_close(s, LWS_CLOSE_STATUS_UNEXPECTED_CONDITION,
+		    "out of memory", 0);
+		return;
+	}
 	queued_bytes += f->len;
 	if (s->q.len == 1) {
 		s->progress_at = kc_now_us();
@@ -365,6 +374,16 @@ session_closed(struct session *s)
 	nsessions--;
 	s->established = 0;
 	log_debug("closed %s from %s", s->client_id, s->addr);
+	/*
+	 * Give freed memory back to the system once many connections went,
+	 * or all of them: glibc keeps what sits below a live allocation.
+	 */
+	if (nsessions == 0 || (++closes >= TRIM_CLOSES &&
+	    kc_now_us() - trimmed_at >= TRIM_EVERY_US)) {
+		malloc_trim(0);
+		closes = 0;
+		trimmed_at = kc_now_us();
+	}
 }
 
 /*
@@ -507,7 +526,9 @@ const struct lws_protocols session_protocol = {
 	.name = "kchat",
 	.callback = session_callback,
 	.per_session_data_size = sizeof(struct session),
-	.rx_buffer_size = 0,
+	/* per connection: larger frames come in several callbacks (kept small:
+	 * the bridge holds many idle connections) */
+	.rx_buffer_size = 1024,
 };
 
 static void

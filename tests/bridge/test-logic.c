@@ -101,6 +101,31 @@ START_TEST(test_queue_wraps)
 }
 END_TEST
 
+/* The ring grows as it fills and is given back when it empties. */
+START_TEST(test_queue_memory)
+{
+	struct queue	 q;
+	struct frame	*f = frame_sized(10);
+	unsigned	 i;
+
+	ck_assert_int_eq(queue_init(&q, 100), KC_OK);
+	ck_assert_ptr_null(q.ring);		/* idle: nothing held */
+	for (i = 0; i < 20; i++)
+		ck_assert_int_eq(queue_push(&q, f), KC_OK);
+	ck_assert_uint_eq(q.alloc, 32);
+	for (i = 0; i < 80; i++)
+		ck_assert_int_eq(queue_push(&q, f), KC_OK);
+	ck_assert_uint_eq(q.alloc, 100);	/* never past the capacity */
+	ck_assert(!queue_fits(&q, 1, SIZE_MAX));
+	for (i = 0; i < 100; i++)
+		frame_unref(queue_pop(&q));
+	ck_assert_ptr_null(q.ring);
+	ck_assert_uint_eq(f->refs, 1);
+	queue_free(&q);
+	frame_unref(f);
+}
+END_TEST
+
 START_TEST(test_bucket)
 {
 	struct bucket	b;
@@ -266,6 +291,7 @@ logic_suite(void)
 
 	tcase_add_test(tc, test_queue_bounds);
 	tcase_add_test(tc, test_queue_wraps);
+	tcase_add_test(tc, test_queue_memory);
 	tcase_add_test(tc, test_bucket);
 	tcase_add_test(tc, test_dedupe);
 	tcase_add_test(tc, test_handshake_rules);
