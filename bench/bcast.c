@@ -31,6 +31,8 @@ struct bcast {
 	size_t			 words;
 	uint64_t		 t_last;
 	int			 churning;
+	unsigned		*redial;	/* churners to connect again */
+	unsigned		 nredial;
 	unsigned		 subs_lost;
 	struct bcast_step	*r;
 };
@@ -153,8 +155,9 @@ bcast_closed(struct pool *p, struct conn *c, const char *why)
 	struct bcast *b = pool_arg(p);
 
 	if (c->role == ROLE_CHURN) {
+		/* Not from here: the pool is still busy with this conn. */
 		if (b->churning)
-			pool_connect(p, c->idx, "bc", "", ROLE_CHURN);
+			b->redial[b->nredial++] = c->idx;
 		return;
 	}
 	if (why != NULL && c->state == CONN_OPEN) {
@@ -244,8 +247,13 @@ bcast_new(unsigned subs, unsigned senders, unsigned churners, int *err)
 	b->senders = senders;
 	b->churners = churners;
 	b->must_join = strcmp(opts.room, "general") != 0;
-	if ((b->pool = pool_new(subs + churners, &cb)) == NULL) {
+	if ((b->redial = calloc(churners + 1, sizeof *b->redial)) == NULL) {
 		free(b);
+		*err = BENCH_ERR_SYS;
+		return NULL;
+	}
+	if ((b->pool = pool_new(subs + churners, &cb)) == NULL) {
+		bcast_free(b);
 		*err = BENCH_ERR_CONNECT;
 		return NULL;
 	}
@@ -282,6 +290,7 @@ bcast_free(struct bcast *b)
 	if (b == NULL)
 		return;
 	pool_free(b->pool);
+	free(b->redial);
 	free(b->sent_ns);
 	free(b->state);
 	free(b->seen);
@@ -321,6 +330,7 @@ bcast_step(struct bcast *b, double rate, double secs, struct bcast_step *r)
 	uint64_t	 t0, t, sent = 0, due, g, end;
 	unsigned	 i, open;
 	int		 err;
+	double		 cpu0 = bridge_cpu_s(), self0 = self_cpu_s();
 
 	memset(r, 0, sizeof *r);
 	r->rate = rate;
@@ -344,7 +354,11 @@ bcast_step(struct bcast *b, double rate, double secs, struct bcast_step *r)
 			sent = due;
 		}
 		pool_run(b->pool, 1);
+		while (b->nredial > 0)
+			pool_connect(b->pool, b->redial[--b->nredial], "bc", "",
+			    ROLE_CHURN);
 	}
+	b->nredial = 0;
 	r->send_secs = (double)(now_ns() - t0) / 1e9;
 	b->churning = 0;
 	/* Until every message is answered and every acked one delivered. */
@@ -357,6 +371,8 @@ bcast_step(struct bcast *b, double rate, double secs, struct bcast_step *r)
 			break;
 		pool_run(b->pool, 5);
 	}
+	r->bridge_cpu_s = cpu0 >= 0 ? bridge_cpu_s() - cpu0 : -1;
+	r->self_cpu_s = self_cpu_s() - self0;
 	for (i = b->subs; i < b->subs + b->churners; i++)
 		pool_drop(b->pool, pool_conn(b->pool, i));
 	r->unanswered = r->sent - r->acked - r->refused;

@@ -104,6 +104,7 @@ struct conn {
 	uint32_t	 inflight;	/* the scenario's */
 };
 struct pool;
+/* Callbacks run inside pool_run; they may send and close, not connect. */
 struct pool_cb {
 	void	(*open)(struct pool *, struct conn *);
 	void	(*text)(struct pool *, struct conn *, const char *, size_t);
@@ -140,6 +141,8 @@ int		 bridge_start(char *err, size_t errlen);
 void		 bridge_stop(void);
 void		 bridge_kill(void);	/* async-signal-safe */
 long		 bridge_rss_kb(void);	/* VmRSS of opts.pid, -1 unknown */
+double		 bridge_cpu_s(void);	/* its CPU seconds, -1 unknown */
+double		 self_cpu_s(void);
 const char	*bridge_topic(void);
 /* Raises this process's descriptor limit to n (children inherit it). */
 long		 bridge_nofile(long n);
@@ -160,6 +163,7 @@ struct bcast_step {
 	uint64_t	 sent, acked, refused, unanswered;
 	uint64_t	 expected, delivered, lost, dups, stray;
 	double		 send_secs, deliver_secs, deliveries_per_s;
+	double		 bridge_cpu_s, self_cpu_s;	/* -1: unknown */
 	struct hist	 lat;
 	char		 refused_why[64];
 	/* churn, when churners were running */

@@ -269,3 +269,43 @@ bridge_kill(void)
 	if (child > 0)
 		kill(child, SIGTERM);
 }
+
+/* The bridge's user + system CPU seconds so far (/proc/PID/stat), -1 unknown. */
+double
+bridge_cpu_s(void)
+{
+	char			 path[64], buf[1024], *p;
+	unsigned long long	 ut, st;
+	ssize_t			 n;
+	int			 fd, i;
+
+	if (opts.pid <= 0)
+		return -1;
+	snprintf(path, sizeof path, "/proc/%ld/stat", opts.pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	/* After "(comm)": state is field 3, utime 14, stime 15. */
+	if ((p = strrchr(buf, ')')) == NULL)
+		return -1;
+	for (i = 2; i < 14 && p != NULL; i++)
+		p = strchr(p + 1, ' ');
+	if (p == NULL || sscanf(p, " %llu %llu", &ut, &st) != 2)
+		return -1;
+	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
+/* This process's CPU seconds. */
+double
+self_cpu_s(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+	    (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+}
