@@ -2,7 +2,9 @@
  * scen-idle.c - "idle": the bridge's resident memory per idle WebSocket.
  * Reads VmRSS from /proc/PID/status before, with -c connections open and
  * settled, and after they all closed (is the memory given back?). Pings
- * from the bridge are answered meanwhile, as a browser would.
+ * from the bridge are answered meanwhile, as a browser would. Opening
+ * stops after -d seconds (default 120): the figure is then per connection
+ * actually opened, and the run says how many that was.
  */
 #include <stdlib.h>
 #include <time.h>
@@ -51,10 +53,12 @@ scen_idle(void)
 		return BENCH_ERR_SYS;
 	rss0 = idle_settle(p);
 	t0 = now_ns();
-	open = pool_open_range(p, 0, n, "bi", "", 0, 512, 600000);
+	open = pool_open_range(p, 0, n, "bi", "", 0, 512,
+	    (int)((opts.duration ? opts.duration : 120) * 1000));
 	open_s = (double)(now_ns() - t0) / 1e9;
 	if (open < n)
-		report_note("%u of %u connections opened (%lu failed): %s", open, n,
+		report_note("%u of %u connections opened in %.0f s (%lu failed): %s",
+		    open, n, open_s,
 		    pool_failures, pool_last_error[0] ? pool_last_error :
 		    "timed out");
 	rss1 = idle_settle(p);
