@@ -29,7 +29,8 @@ struct bcast {
 	unsigned char		*state;
 	uint64_t		*seen;		/* subs x words bits */
 	size_t			 words;
-	uint64_t		 t_last;
+	uint64_t		 t_last;	/* last delivery */
+	uint64_t		 t_answer;	/* last ack or error */
 	int			 churning;
 	unsigned		*redial;	/* churners to connect again */
 	unsigned		 nredial;
@@ -111,6 +112,7 @@ bcast_answer(struct bcast *b, struct conn *c, const char *f, size_t n, int ok)
 	g = strtoull(end + 1, NULL, 10);
 	if (g >= b->planned || b->state[g] != MSG_SENT)
 		return;
+	b->t_answer = now_ns();
 	if (c->inflight > 0)
 		c->inflight--;
 	if (ok) {
@@ -339,7 +341,7 @@ bcast_step(struct bcast *b, double rate, double secs, struct bcast_step *r)
 		return err;
 	b->step++;
 	b->r = r;
-	b->t_last = 0;
+	b->t_last = b->t_answer = 0;
 	b->churning = b->churners > 0;
 	for (i = b->subs; i < b->subs + b->churners; i++)
 		pool_connect(b->pool, i, "bc", "", ROLE_CHURN);
@@ -361,16 +363,26 @@ bcast_step(struct bcast *b, double rate, double secs, struct bcast_step *r)
 	b->nredial = 0;
 	r->send_secs = (double)(now_ns() - t0) / 1e9;
 	b->churning = 0;
-	/* Until every message is answered and every acked one delivered. */
-	end = now_ns() + (uint64_t)(opts.drain * 1e9);
+	/*
+	 * Until every message is answered and every acked one delivered, or
+	 * nothing arrived for --drain seconds (a bridge that is behind but
+	 * moving is waited for, up to ten minutes: late is not lost).
+	 */
+	end = now_ns() + 600 * NS_PER_S;
 	for (;;) {
+		uint64_t last = b->t_last > b->t_answer ? b->t_last : b->t_answer;
+
+		if (last < t0 + (uint64_t)(r->send_secs * 1e9))
+			last = t0 + (uint64_t)(r->send_secs * 1e9);
 		for (open = 0, i = 0; i < b->subs; i++)
 			open += pool_conn(b->pool, i)->state == CONN_OPEN;
 		if ((r->acked + r->refused == r->sent &&
-		    bcast_seen_count(b) >= r->acked * open) || now_ns() > end)
+		    bcast_seen_count(b) >= r->acked * open) || now_ns() > end ||
+		    now_ns() > last + (uint64_t)(opts.drain * 1e9))
 			break;
 		pool_run(b->pool, 5);
 	}
+	r->wall_secs = (double)(now_ns() - t0) / 1e9;
 	r->bridge_cpu_s = cpu0 >= 0 ? bridge_cpu_s() - cpu0 : -1;
 	r->self_cpu_s = self_cpu_s() - self0;
 	for (i = b->subs; i < b->subs + b->churners; i++)

@@ -162,7 +162,7 @@ struct bcast_step {
 	double		 rate, secs;	/* asked */
 	uint64_t	 sent, acked, refused, unanswered;
 	uint64_t	 expected, delivered, lost, dups, stray;
-	double		 send_secs, deliver_secs, deliveries_per_s;
+	double		 send_secs, deliver_secs, deliveries_per_s, wall_secs;
 	double		 bridge_cpu_s, self_cpu_s;	/* -1: unknown */
 	struct hist	 lat;
 	char		 refused_why[64];

@@ -46,21 +46,23 @@ scen_fanout(void)
 	}
 	report_title("fanout: %u clients (%u of them sending) in #%s, %.0f s per "
 	    "step, %ld-byte messages", subs, senders, opts.room, secs, opts.size);
-	report_row("%8s %9s %8s %8s %12s %8s %6s %9s %9s %9s %10s %9s", "msg/s",
-	    "sent", "acked", "refused", "deliveries/s", "lost", "dups", "p50 ms",
-	    "p99 ms", "max ms", "bridge CPU", "bench CPU");
-	report_row("%8s %9s %8s %8s %12s %8s %6s %9s %9s %9s %10s %9s", "", "",
-	    "", "", "", "", "", "", "", "", "µs/dlv", "s");
+	report_row("%8s %9s %8s %8s %12s %8s %6s %9s %9s %9s %10s %7s %7s",
+	    "msg/s", "sent", "acked", "refused", "deliveries/s", "lost", "dups",
+	    "p50 ms", "p99 ms", "max ms", "bridge CPU", "bridge", "bench");
+	report_row("%8s %9s %8s %8s %12s %8s %6s %9s %9s %9s %10s %7s %7s", "",
+	    "", "", "", "", "", "", "", "", "", "µs/dlv", "CPU %", "CPU %");
 	for (i = 0; i < n && err == BENCH_OK; i++) {
 		if ((err = bcast_step(b, steps[i], secs, &r[i])) != BENCH_OK)
 			break;
 		report_row("%8.0f %9llu %8llu %8llu %12.0f %8llu %6llu %9.2f %9.2f "
-		    "%9.2f %10.2f %9.2f%s%s", steps[i], (unsigned long long)r[i].sent,
+		    "%9.2f %10.2f %7.0f %7.0f%s%s", steps[i], (unsigned long long)r[i].sent,
 		    (unsigned long long)r[i].acked,
 		    (unsigned long long)r[i].refused, r[i].deliveries_per_s,
 		    (unsigned long long)r[i].lost, (unsigned long long)r[i].dups,
 		    hist_ms(&r[i].lat, .5), hist_ms(&r[i].lat, .99),
-		    hist_ms(&r[i].lat, 1), fanout_us(&r[i]), r[i].self_cpu_s,
+		    hist_ms(&r[i].lat, 1), fanout_us(&r[i]),
+		    100 * r[i].bridge_cpu_s / r[i].wall_secs,
+		    100 * r[i].self_cpu_s / r[i].wall_secs,
 		    r[i].refused_why[0] ? "  refused: " : "",
 		    r[i].refused_why);
 	}
@@ -75,7 +77,8 @@ scen_fanout(void)
 			    "\"expected\":%llu,\"lost\":%llu,\"duplicates\":%llu,"
 			    "\"deliveries_per_s\":%.0f,\"p50_ms\":%.3f,"
 			    "\"p99_ms\":%.3f,\"max_ms\":%.3f,\"bridge_cpu_s\":%.2f,"
-			    "\"bridge_cpu_us_per_delivery\":%.3f,\"bench_cpu_s\":%.2f}",
+			    "\"bridge_cpu_us_per_delivery\":%.3f,\"bench_cpu_s\":%.2f,"
+			    "\"wall_s\":%.2f}",
 			    i ? "," : "",
 			    steps[i], (unsigned long long)r[i].sent,
 			    (unsigned long long)r[i].acked,
@@ -87,7 +90,7 @@ scen_fanout(void)
 			    (unsigned long long)r[i].dups, r[i].deliveries_per_s,
 			    hist_ms(&r[i].lat, .5), hist_ms(&r[i].lat, .99),
 			    hist_ms(&r[i].lat, 1), r[i].bridge_cpu_s, fanout_us(&r[i]),
-			    r[i].self_cpu_s);
+			    r[i].self_cpu_s, r[i].wall_secs);
 		report_json("]}");
 	}
 	free(r);
