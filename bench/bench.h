@@ -37,7 +37,8 @@ struct bench_opts {
 	char		 host[256];
 	int		 port;
 	const char	*bridge;	/* kchat-bridge to start, or NULL */
-	const char	*brokers;	/* for --bridge and kcat */
+	const char	*brokers;	/* for --bridge, kcat and --tui */
+	const char	*tui;		/* kchat-tui, for the tui scenario */
 	const char	*bridge_args[32];
 	int		 nbridge_args;
 	long		 pid;		/* bridge PID for RSS, 0 = unknown */
@@ -183,6 +184,7 @@ int	scen_fanout(void);
 int	scen_idle(void);
 int	scen_churn(void);
 int	scen_ingest(void);
+int	scen_tui(void);
 
 const char	*bench_strerror(int);
 

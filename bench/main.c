@@ -23,6 +23,7 @@ static const struct {
 	{ "idle", scen_idle },
 	{ "churn", scen_churn },
 	{ "ingest", scen_ingest },
+	{ "tui", scen_tui },
 };
 
 const char *
@@ -43,7 +44,7 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-"usage: kchat-bench [options] latency|fanout|idle|churn|ingest\n"
+"usage: kchat-bench [options] latency|fanout|idle|churn|ingest|tui\n"
 "\n"
 "Load generator for kchat-bridge: WebSocket clients on raw sockets and epoll.\n"
 "Each scenario prints a table and one JSON line (only the JSON with --json).\n"
@@ -59,6 +60,9 @@ usage(FILE *f)
 "            broadcast to -c subscribers (default 50 churners, 100 clients)\n"
 "  ingest    acknowledged browser -> Kafka msg/s of -c senders (default 10),\n"
 "            beside kcat's produce rate on the same broker (needs -b)\n"
+"  tui       kchat-tui's first paint with 1000 messages of history, the time\n"
+"            to show 10000 more, and its RSS then, in a pty (needs --tui,\n"
+"            --bridge and -b)\n"
 "\n"
 "The bridge:\n"
 "      --url URL           ws://HOST:PORT/ of a running bridge\n"
@@ -70,6 +74,7 @@ usage(FILE *f)
 "                          at the end\n"
 "  -b, --brokers LIST      Kafka for --bridge and for kcat (ingest)\n"
 "      --bridge-arg ARG    one more argument for --bridge's bridge, repeatable\n"
+"      --tui PATH          the kchat-tui to run (tui scenario)\n"
 "\n"
 "The load:\n"
 "  -c, --connections N     subscribers (idle: connections; ingest: senders)\n"
@@ -202,7 +207,7 @@ on_signal(int sig)
 
 enum { OPT_URL = 256, OPT_PID, OPT_BRIDGE, OPT_BRIDGE_ARG, OPT_SENDERS,
     OPT_STEPS, OPT_ROOM, OPT_CHURNERS, OPT_WINDOW, OPT_SOURCES, OPT_DRAIN,
-    OPT_JSON };
+    OPT_JSON, OPT_TUI };
 
 int
 main(int argc, char **argv)
@@ -215,6 +220,7 @@ main(int argc, char **argv)
 		{ "bridge", required_argument, NULL, OPT_BRIDGE },
 		{ "brokers", required_argument, NULL, 'b' },
 		{ "bridge-arg", required_argument, NULL, OPT_BRIDGE_ARG },
+		{ "tui", required_argument, NULL, OPT_TUI },
 		{ "connections", required_argument, NULL, 'c' },
 		{ "senders", required_argument, NULL, OPT_SENDERS },
 		{ "rate", required_argument, NULL, 'r' },
@@ -252,6 +258,7 @@ main(int argc, char **argv)
 		case OPT_PID: opts.pid = num("--pid", optarg, 1, 1L << 30); break;
 		case OPT_BRIDGE: opts.bridge = optarg; break;
 		case 'b': opts.brokers = optarg; break;
+		case OPT_TUI: opts.tui = optarg; break;
 		case OPT_BRIDGE_ARG:
 			if (opts.nbridge_args == 32) {
 				fprintf(stderr, "kchat-bench: --bridge-arg: at most 32\n");
@@ -287,7 +294,7 @@ main(int argc, char **argv)
 	}
 	if (optind != argc - 1) {
 		fprintf(stderr, "kchat-bench: name one scenario: latency, fanout, "
-		    "idle, churn or ingest\n");
+		    "idle, churn, ingest or tui\n");
 		return 2;
 	}
 	opts.scenario = argv[optind];
@@ -297,7 +304,7 @@ main(int argc, char **argv)
 	}
 	if (i == sizeof scenarios / sizeof scenarios[0]) {
 		fprintf(stderr, "kchat-bench: no scenario \"%s\": latency, fanout, "
-		    "idle, churn or ingest\n", opts.scenario);
+		    "idle, churn, ingest or tui\n", opts.scenario);
 		return 2;
 	}
 	need = (opts.conns ? opts.conns : strcmp(opts.scenario, "idle") == 0 ?
