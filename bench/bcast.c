@@ -7,7 +7,9 @@
  * and its send time; every subscriber's deliveries are checked against a
  * bitmap, so a message the bridge acknowledged and did not deliver to a
  * subscriber is lost, one delivered twice a duplicate. Optional churners
- * connect, complete the handshake, close and connect again meanwhile.
+ * connect, complete the handshake, close and connect again meanwhile;
+ * optional stalled readers join and then never read again (what the
+ * others' latency shows, and whether the bridge cuts them off).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -15,12 +17,12 @@
 
 #include "bench.h"
 
-enum { ROLE_SUB, ROLE_SENDER, ROLE_CHURN };
+enum { ROLE_SUB, ROLE_SENDER, ROLE_CHURN, ROLE_STALL };
 enum { MSG_UNSENT, MSG_SENT, MSG_ACKED, MSG_REFUSED };
 
 struct bcast {
 	struct pool		*pool;
-	unsigned		 subs, senders, churners;
+	unsigned		 subs, senders, churners, stalled;
 	int			 must_join;	/* room is not "general" */
 	unsigned		 joined;
 	unsigned		 step;
@@ -58,6 +60,8 @@ bcast_open(struct pool *p, struct conn *c)
 		    "\"ref\":\"join\"}", opts.room);
 		pool_send_text(p, c, req, (size_t)n);
 	}
+	if (c->role == ROLE_STALL)
+		pool_pause(p, c);
 }
 
 /* "kbench STEP MSG TIME": a delivery to subscriber c. */
@@ -135,7 +139,7 @@ bcast_text(struct pool *p, struct conn *c, const char *f, size_t n)
 	const char	*t;
 	char		 type[32];
 
-	if (c->role == ROLE_CHURN)
+	if (c->role == ROLE_CHURN || c->role == ROLE_STALL)
 		return;
 	if ((t = memmem(f, n, "kbench ", 7)) != NULL) {
 		bcast_delivery(b, c, t, f + n);
@@ -156,6 +160,8 @@ bcast_closed(struct pool *p, struct conn *c, const char *why)
 {
 	struct bcast *b = pool_arg(p);
 
+	if (c->role == ROLE_STALL)
+		return;
 	if (c->role == ROLE_CHURN) {
 		/* Not from here: the pool is still busy with this conn. */
 		if (b->churning)
@@ -254,7 +260,8 @@ bcast_new(unsigned subs, unsigned senders, unsigned churners, int *err)
 		*err = BENCH_ERR_SYS;
 		return NULL;
 	}
-	if ((b->pool = pool_new(subs + churners, &cb)) == NULL) {
+	b->stalled = (unsigned)opts.stalled;
+	if ((b->pool = pool_new(subs + churners + b->stalled, &cb)) == NULL) {
 		bcast_free(b);
 		*err = BENCH_ERR_CONNECT;
 		return NULL;
@@ -263,6 +270,11 @@ bcast_new(unsigned subs, unsigned senders, unsigned churners, int *err)
 	    256, 60000);
 	open += pool_open_range(b->pool, senders, subs, "bn", "", ROLE_SUB, 256,
 	    60000 + (int)subs);
+	/* In "general" from the start: they stop reading once open. */
+	if (b->stalled > 0 && pool_open_range(b->pool, subs + churners, subs +
+	    churners + b->stalled, "bz", "", ROLE_STALL, 256, 60000) < b->stalled)
+		report_note("not every stalled reader connected: %s",
+		    pool_last_error);
 	end = now_ns() + 30 * NS_PER_S;
 	while (b->must_join && b->joined < open && now_ns() < end)
 		pool_run(b->pool, 10);
@@ -387,6 +399,9 @@ bcast_step(struct bcast *b, double rate, double secs, struct bcast_step *r)
 	r->self_cpu_s = self_cpu_s() - self0;
 	for (i = b->subs; i < b->subs + b->churners; i++)
 		pool_drop(b->pool, pool_conn(b->pool, i));
+	for (i = 0; i < b->stalled; i++)
+		r->stalled_cut += (uint64_t)pool_paused_closed(b->pool,
+		    pool_conn(b->pool, b->subs + b->churners + i));
 	r->unanswered = r->sent - r->acked - r->refused;
 	r->expected = r->acked * b->subs;
 	for (i = 0; i < b->subs; i++) {

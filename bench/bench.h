@@ -51,6 +51,7 @@ struct bench_opts {
 	long		 size;		/* -s, message text bytes */
 	char		 room[33];
 	long		 churners;
+	long		 stalled;	/* subscribers that stop reading */
 	long		 window;	/* ingest: in flight per sender */
 	long		 sources;	/* 127.0.0.x source addresses, 0 = auto */
 	double		 drain;		/* seconds to wait for stragglers */
@@ -123,6 +124,10 @@ int		 pool_connect(struct pool *, unsigned idx, const char *prefix,
 int		 pool_send_text(struct pool *, struct conn *, const char *,
 		    size_t);
 void		 pool_close(struct pool *, struct conn *);	/* close frame */
+/* Stops reading c, as a stalled browser would; the kernel's buffers fill. */
+void		 pool_pause(struct pool *, struct conn *);
+/* Reads what a paused c was sent: 1 if the bridge closed it, else 0. */
+int		 pool_paused_closed(struct pool *, struct conn *);
 void		 pool_drop(struct pool *, struct conn *);	/* at once */
 /* Runs the loop for at most ms (0: poll once). */
 int		 pool_run(struct pool *, int ms);
@@ -167,6 +172,8 @@ struct bcast_step {
 	double		 bridge_cpu_s, self_cpu_s;	/* -1: unknown */
 	struct hist	 lat;
 	char		 refused_why[64];
+	/* stalled readers: how many the bridge cut off */
+	uint64_t	 stalled_cut;
 	/* churn, when churners were running */
 	uint64_t	 handshakes;
 	struct hist	 hs;

@@ -86,6 +86,8 @@ usage(FILE *f)
 "  -s, --size B            message text bytes (default 128)\n"
 "      --room NAME         room (default general; others are joined first)\n"
 "      --churners N        churn's reconnecting clients\n"
+"      --stalled N         latency, fanout: N more clients in the room that\n"
+"                          stop reading once connected (stalled browsers)\n"
 "      --window N          ingest: messages in flight per sender (default 32)\n"
 "      --drain S           after sending, wait for answers and deliveries\n"
 "                          until none came for S seconds (default 10)\n"
@@ -207,7 +209,7 @@ on_signal(int sig)
 
 enum { OPT_URL = 256, OPT_PID, OPT_BRIDGE, OPT_BRIDGE_ARG, OPT_SENDERS,
     OPT_STEPS, OPT_ROOM, OPT_CHURNERS, OPT_WINDOW, OPT_SOURCES, OPT_DRAIN,
-    OPT_JSON, OPT_TUI };
+    OPT_JSON, OPT_TUI, OPT_STALLED };
 
 int
 main(int argc, char **argv)
@@ -229,6 +231,7 @@ main(int argc, char **argv)
 		{ "size", required_argument, NULL, 's' },
 		{ "room", required_argument, NULL, OPT_ROOM },
 		{ "churners", required_argument, NULL, OPT_CHURNERS },
+		{ "stalled", required_argument, NULL, OPT_STALLED },
 		{ "window", required_argument, NULL, OPT_WINDOW },
 		{ "drain", required_argument, NULL, OPT_DRAIN },
 		{ "sources", required_argument, NULL, OPT_SOURCES },
@@ -282,6 +285,7 @@ main(int argc, char **argv)
 			snprintf(opts.room, sizeof opts.room, "%s", optarg);
 			break;
 		case OPT_CHURNERS: opts.churners = num("--churners", optarg, 1, 100000); break;
+		case OPT_STALLED: opts.stalled = num("--stalled", optarg, 1, 100000); break;
 		case OPT_WINDOW: opts.window = num("--window", optarg, 1, 10000); break;
 		case OPT_DRAIN: opts.drain = fnum("--drain", optarg, 0, 3600); break;
 		case OPT_SOURCES: opts.sources = num("--sources", optarg, 1, 250); break;
@@ -308,7 +312,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	need = (opts.conns ? opts.conns : strcmp(opts.scenario, "idle") == 0 ?
-	    10000 : 1000) + opts.churners + 1024;
+	    10000 : 1000) + opts.churners + opts.stalled + 1024;
 	if ((have = bridge_nofile(need)) < need) {
 		report_note("%s: %ld descriptors are needed and the limit is %ld "
 		    "(ulimit -Hn; raising the hard limit needs root with "

@@ -240,6 +240,27 @@ pool_close(struct pool *p, struct conn *c)
 		c->state = CONN_CLOSING;
 }
 
+void
+pool_pause(struct pool *p, struct conn *c)
+{
+	struct epoll_event ev = { .events = 0, .data.u32 = c->idx };
+
+	if (c->fd != -1)
+		epoll_ctl(p->ep, EPOLL_CTL_MOD, c->fd, &ev);
+}
+
+int
+pool_paused_closed(struct pool *p, struct conn *c)
+{
+	ssize_t r;
+
+	if (c->fd == -1)
+		return 1;
+	while ((r = recv(c->fd, p->buf, p->bufcap, MSG_DONTWAIT)) > 0)
+		;
+	return r == 0 || (r == -1 && errno != EAGAIN);
+}
+
 int
 pool_connect(struct pool *p, unsigned idx, const char *prefix,
     const char *query, int role)

@@ -46,6 +46,9 @@ scen_fanout(void)
 	}
 	report_title("fanout: %u clients (%u of them sending) in #%s, %.0f s per "
 	    "step, %ld-byte messages", subs, senders, opts.room, secs, opts.size);
+	if (opts.stalled > 0)
+		report_row("and %ld stalled readers, not counted below (the JSON "
+		    "says how many the bridge cut off at each step)", opts.stalled);
 	report_row("%8s %9s %8s %8s %12s %8s %6s %9s %9s %9s %10s %7s %7s",
 	    "msg/s", "sent", "acked", "refused", "deliveries/s", "lost", "dups",
 	    "p50 ms", "p99 ms", "max ms", "bridge CPU", "bridge", "bench");
@@ -69,8 +72,8 @@ scen_fanout(void)
 	bcast_free(b);
 	if (err == BENCH_OK) {
 		printf("{\"scenario\":\"fanout\",\"clients\":%u,\"senders\":%u,"
-		    "\"step_s\":%.1f,\"size\":%ld,\"steps\":[", subs, senders, secs,
-		    opts.size);
+		    "\"stalled\":%ld,\"step_s\":%.1f,\"size\":%ld,\"steps\":[",
+		    subs, senders, opts.stalled, secs, opts.size);
 		for (i = 0; i < n; i++)
 			printf("%s{\"rate\":%.0f,\"sent\":%llu,\"acked\":%llu,"
 			    "\"refused\":%llu,\"unanswered\":%llu,\"delivered\":%llu,"
@@ -78,7 +81,7 @@ scen_fanout(void)
 			    "\"deliveries_per_s\":%.0f,\"p50_ms\":%.3f,"
 			    "\"p99_ms\":%.3f,\"max_ms\":%.3f,\"bridge_cpu_s\":%.2f,"
 			    "\"bridge_cpu_us_per_delivery\":%.3f,\"bench_cpu_s\":%.2f,"
-			    "\"wall_s\":%.2f}",
+			    "\"wall_s\":%.2f,\"stalled_cut_off\":%llu}",
 			    i ? "," : "",
 			    steps[i], (unsigned long long)r[i].sent,
 			    (unsigned long long)r[i].acked,
@@ -90,7 +93,8 @@ scen_fanout(void)
 			    (unsigned long long)r[i].dups, r[i].deliveries_per_s,
 			    hist_ms(&r[i].lat, .5), hist_ms(&r[i].lat, .99),
 			    hist_ms(&r[i].lat, 1), r[i].bridge_cpu_s, fanout_us(&r[i]),
-			    r[i].self_cpu_s, r[i].wall_secs);
+			    r[i].self_cpu_s, r[i].wall_secs,
+			    (unsigned long long)r[i].stalled_cut);
 		report_json("]}");
 	}
 	free(r);

@@ -34,6 +34,10 @@ scen_latency(void)
 	report_row("deliveries %llu of %llu expected  lost %llu  duplicates %llu",
 	    (unsigned long long)r.delivered, (unsigned long long)r.expected,
 	    (unsigned long long)r.lost, (unsigned long long)r.dups);
+	if (opts.stalled > 0)
+		report_row("stalled readers %ld (not counted above), cut off by "
+		    "the bridge %llu", opts.stalled,
+		    (unsigned long long)r.stalled_cut);
 	report_row("browser -> Kafka -> browser  p50 %.2f ms  p90 %.2f ms  "
 	    "p99 %.2f ms  max %.2f ms", hist_ms(&r.lat, .5), hist_ms(&r.lat, .9),
 	    hist_ms(&r.lat, .99), hist_ms(&r.lat, 1));
@@ -42,12 +46,13 @@ scen_latency(void)
 	    "\"acked\":%llu,\"refused\":%llu,\"unanswered\":%llu,"
 	    "\"delivered\":%llu,\"expected\":%llu,\"lost\":%llu,"
 	    "\"duplicates\":%llu,\"p50_ms\":%.3f,\"p90_ms\":%.3f,"
-	    "\"p99_ms\":%.3f,\"max_ms\":%.3f}", subs, senders, rate, secs,
+	    "\"p99_ms\":%.3f,\"max_ms\":%.3f,\"stalled\":%ld,"
+	    "\"stalled_cut_off\":%llu}", subs, senders, rate, secs,
 	    opts.size, (unsigned long long)r.sent, (unsigned long long)r.acked,
 	    (unsigned long long)r.refused, (unsigned long long)r.unanswered,
 	    (unsigned long long)r.delivered, (unsigned long long)r.expected,
 	    (unsigned long long)r.lost, (unsigned long long)r.dups,
 	    hist_ms(&r.lat, .5), hist_ms(&r.lat, .9), hist_ms(&r.lat, .99),
-	    hist_ms(&r.lat, 1));
+	    hist_ms(&r.lat, 1), opts.stalled, (unsigned long long)r.stalled_cut);
 	return BENCH_OK;
 }
