@@ -339,7 +339,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "kchat-bench: %s: %s%s%s\n", opts.scenario,
 		    bench_strerror(rc), pool_last_error[0] ? ": " : "",
 		    pool_last_error);
-		return 1;
+		return rc == BENCH_ERR_USAGE ? 2 : 1;
 	}
 	return 0;
 }
