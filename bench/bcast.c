@@ -386,8 +386,7 @@ bcast_step(struct bcast *b, double rate, double secs, struct bcast_step *r)
 
 		if (last < t0 + (uint64_t)(r->send_secs * 1e9))
 			last = t0 + (uint64_t)(r->send_secs * 1e9);
-		for (open = 0, i = 0; i < b->subs; i++)
-			open += pool_conn(b->pool, i)->state == CONN_OPEN;
+		open = b->subs - b->subs_lost;	/* all were open at the start */
 		if ((r->acked + r->refused == r->sent &&
 		    bcast_seen_count(b) >= r->acked * open) || now_ns() > end ||
 		    now_ns() > last + (uint64_t)(opts.drain * 1e9))
