@@ -6,6 +6,7 @@
  * --bridge-arg adds more). It inherits kchat-bench's descriptor limit.
  * Its log goes to a file, kept when something went wrong.
  */
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -192,6 +193,9 @@ bridge_start(char *err, size_t errlen)
 	}
 	if (child == 0) {
 		int null = open("/dev/null", O_RDONLY);
+
+		/* If kchat-bench dies, however, the bridge goes too. */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
 
 		dup2(null, 0);
 		dup2(fd, 1);

@@ -7,6 +7,7 @@
  * 10,000 lines of scrollback (a config file sets scrollback = 10000).
  * Needs --bridge (the terminal reads the bridge's topic) and -b.
  */
+#include <sys/prctl.h>
 #include <sys/wait.h>
 
 #include <errno.h>
@@ -207,6 +208,7 @@ scen_tui(void)
 	snprintf(hist, sizeof hist, "%d", TUI_HISTORY);
 	t0 = now_ns();
 	if ((pid = forkpty(&fd, NULL, NULL, &ws)) == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		setenv("TERM", "xterm-256color", 1);
 		execl(opts.tui, "kchat-tui", "-F", conf, "-b", opts.brokers, "-t",
 		    bridge_topic(), "-u", "bench-tui-reader", "-r", t.room,
