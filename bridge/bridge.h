@@ -6,7 +6,7 @@
  * registers (main.c wires them): session_hooks, kafka_hooks, history's
  * done function and the close notifiers of session.c.
  *
- *   conf log loop tls metrics frame bucket queue dedupe inst origin addr
+ *   fdlimit conf log loop tls metrics frame bucket queue dedupe inst origin addr
  *   account token throttle verify filter handshake session rooms kafka
  *   presence history member page relay request-*.c request status login
  *   http main
@@ -74,6 +74,14 @@ extern struct bridge_opts opts;
 /* Parses flags, config file and environment; exits on --help/--version. */
 int	conf_parse(int argc, char **argv);
 void	conf_free(void);
+
+/* ---------------------------------------------------------- fdlimit.c */
+
+/* Keeps a descriptor in reserve; port: the listening socket's. */
+void	fdlimit_init(int port);
+/* Out of descriptors: refuses one waiting connection (lws cannot accept). */
+void	fdlimit_shed(void);
+void	fdlimit_free(void);
 
 /* ------------------------------------------------------------- log.c */
 

@@ -14,19 +14,47 @@ static int log_level = LOG_INFO;
 
 static const char *log_names[] = { "error", "warn", "info", "debug" };
 
-/* lws prints its own lines ending in a newline; keep its errors and warnings. */
+#define LOG_REPEAT_US	(1000 * 1000)
+
+/*
+ * lws prints its own lines ending in a newline; keep its errors and
+ * warnings. The same line again within LOG_REPEAT_US is counted, not
+ * printed (out of descriptors, lws says "accept: errno 24" thousands of
+ * times a second), and running out of descriptors says what to do.
+ */
 static void
 log_lws(int level, const char *line)
 {
-	char	buf[512];
-	size_t	n;
+	static char	 last[512];
+	static int64_t	 last_at;
+	static unsigned	 repeats;
+	char		 buf[512];
+	size_t		 n;
+	int64_t		 now = kc_now_us();
+	int		 lvl;
 
 	snprintf(buf, sizeof buf, "%s", line);
 	n = strlen(buf);
 	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
 		buf[--n] = '\0';
-	log_msg(level == LLL_ERR ? LOG_ERROR : level == LLL_WARN ? LOG_WARN :
-	    level == LLL_NOTICE ? LOG_INFO : LOG_DEBUG, "lws: %s", buf);
+	lvl = level == LLL_ERR ? LOG_ERROR : level == LLL_WARN ? LOG_WARN :
+	    level == LLL_NOTICE ? LOG_INFO : LOG_DEBUG;
+	if (strstr(buf, "errno 24") != NULL)
+		fdlimit_shed();		/* or lws spins on its listener */
+	if (strcmp(buf, last) == 0 && now - last_at < LOG_REPEAT_US) {
+		repeats++;
+		return;
+	}
+	if (repeats > 0)
+		log_msg(lvl, "lws: (the last line %u more times)", repeats);
+	repeats = 0;
+	snprintf(last, sizeof last, "%s", buf);
+	last_at = now;
+	log_msg(lvl, "lws: %s", buf);
+	if (strstr(buf, "errno 24") != NULL)
+		log_msg(LOG_ERROR, "out of file descriptors: new connections "
+		    "are refused until some close; raise the limit (ulimit -n, "
+		    "systemd LimitNOFILE=) or lower --max-conns-per-ip");
 }
 
 void

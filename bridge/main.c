@@ -338,6 +338,7 @@ main(int argc, char **argv)
 		kc_embedded_stop(emb);
 		return 1;
 	}
+	fdlimit_init(lws_get_vhost_listen_port(vh));
 	log_info("listening on %s://%s:%d/ (static files from %s)",
 	    tls_enabled() ? "https" : "http", opts.host,
 	    lws_get_vhost_listen_port(vh), opts.static_dir);
@@ -385,6 +386,7 @@ main(int argc, char **argv)
 	kc_embedded_stop(emb);
 	rooms_free();
 	addr_free();
+	fdlimit_free();
 	account_free();
 	conf_free();
 	log_info("bye");

@@ -62,7 +62,11 @@ async function startBridge(opts) {
 	const args = ['-b', opts.brokers || brokers(), '-t', opts.topic, '-p', String(opts.port || 0),
 	    '-H', '127.0.0.1', '--static-dir', opts.staticDir || staticDir(),
 	    ...(opts.args || [])];
-	const proc = spawn(bridgeBin, args, { stdio: ['ignore', out, out] });
+	/* opts.shell: sh commands first (ulimit ...), then exec: the same pid. */
+	const proc = opts.shell ?
+	    spawn('sh', ['-c', `${opts.shell} exec "$0" "$@"`, bridgeBin, ...args],
+		{ stdio: ['ignore', out, out] }) :
+	    spawn(bridgeBin, args, { stdio: ['ignore', out, out] });
 	children.add(proc);
 	const exited = new Promise((resolve) => proc.on('exit', (code, sig) => {
 		children.delete(proc);
