@@ -20,7 +20,8 @@ wait_until() {
 		sleep 0.1
 	done
 }
-screen_has() { T capture-pane -p -t p | grep -qF -- "$1"; }
+pane=p
+screen_has() { T capture-pane -p -t "$pane" | grep -qF -- "$1"; }
 f=$tmp/users
 fail() { echo "not ok - $*" >&2; exit 1; }
 mode() { stat -c %a "$1"; }
@@ -89,12 +90,15 @@ wait_until "the refusal" screen_has "EXIT=1"
 screen_has "do not match" || fail "no reason given: $(T capture-pane -p -t p)"
 [ "$(cat "$f")" = "$before" ] || fail "two different passwords changed the file"
 T capture-pane -p -t p | grep -qE "secret" && fail "a password was echoed: $(T capture-pane -p -t p)"
-T send-keys -t p "clear; '$bin' '$f' carl; echo EXIT=\$?" Enter
+# A fresh pane: what the first run left on screen must not answer for this one.
+pane=p2
+T new-session -d -s p2 -x 100 -y 12 "sh"
+T send-keys -t p2 "'$bin' '$f' carl; echo EXIT=\$?" Enter
 wait_until "the prompt again" screen_has "Password:"
-T send-keys -t p "same-secret" Enter
+T send-keys -t p2 "same-secret" Enter
 wait_until "the second prompt again" screen_has "Reenter password:"
-T send-keys -t p "same-secret" Enter
+T send-keys -t p2 "same-secret" Enter
 wait_until "success" screen_has "EXIT=0"
-T capture-pane -p -t p | grep -qE "secret" && fail "a password was echoed: $(T capture-pane -p -t p)"
+T capture-pane -p -t p2 | grep -qE "secret" && fail "a password was echoed: $(T capture-pane -p -t p2)"
 check carl same-secret || fail "carl's password from the terminal does not check"
 echo ok - at a terminal: asked twice, not echoed
