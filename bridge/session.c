@@ -495,6 +495,36 @@ session_receive(struct session *s, const char *in, size_t len)
 	return 0;
 }
 
+/*
+ * RFC 6455 7.4: a close code a peer may send. 1005, 1006 and 1015 are never
+ * sent, nor anything under 1000 or from 5000 on (lws 4.1.6 echoes any).
+ */
+static int
+session_close_code_ok(unsigned code)
+{
+	if (code >= 3000 && code <= 4999)
+		return 1;
+	return code >= 1000 && code <= 1011 && code != 1004 && code != 1005 &&
+	    code != 1006;
+}
+
+/*
+ * The peer closes: lws echoes its close payload. An invalid code (or a
+ * one-byte payload) is answered with 1002 (protocol error) instead.
+ */
+static void
+session_peer_close(unsigned char *in, size_t len)
+{
+	if (len == 0)
+		return;
+	if (len == 1 || !session_close_code_ok((unsigned)in[0] << 8 | in[1])) {
+		if (len >= 2) {
+			in[0] = LWS_CLOSE_STATUS_PROTOCOL_ERR >> 8;
+			in[1] = LWS_CLOSE_STATUS_PROTOCOL_ERR & 0xff;
+		}
+	}
+}
+
 static int
 session_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
     void *in, size_t len)
@@ -516,6 +546,9 @@ session_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		return session_writeable(s);
 	case LWS_CALLBACK_RECEIVE:
 		return session_receive(s, in, len);
+	case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE:
+		session_peer_close(in, len);
+		break;
 	default:
 		break;
 	}
