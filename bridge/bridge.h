@@ -193,6 +193,12 @@ struct frame {
 };
 
 struct frame	*frame_new(const char *json, size_t len);
+#define FRAME_HEADER_MAX	10
+/*
+ * The header of a final, unmasked text frame of len payload bytes (what a
+ * server sends: RFC 6455 5.2) into out; returns its length (2, 4 or 10).
+ */
+size_t		 frame_header(size_t len, unsigned char out[FRAME_HEADER_MAX]);
 /* The frame of what a kc_wire_* encoder wrote (b is left as it was). */
 struct frame	*frame_of(const struct kc_buf *b);
 struct frame	*frame_ref(struct frame *f);
@@ -233,6 +239,7 @@ int		 queue_fits(const struct queue *q, size_t len, size_t max_bytes);
 /* Takes a reference; KC_ERR_NOMEM when the ring could not grow. */
 int		 queue_push(struct queue *q, struct frame *f);
 struct frame	*queue_pop(struct queue *q);	/* the caller owns the ref */
+struct frame	*queue_peek(const struct queue *q);	/* the oldest, or NULL */
 /* Over half full, in frames or in bytes (of max_bytes). */
 int		 queue_over_half(const struct queue *q, size_t max_bytes);
 

@@ -89,6 +89,12 @@ queue_pop(struct queue *q)
 	return f;
 }
 
+struct frame *
+queue_peek(const struct queue *q)
+{
+	return q->len > 0 ? q->ring[q->head] : NULL;
+}
+
 int
 queue_over_half(const struct queue *q, size_t max_bytes)
 {

@@ -126,6 +126,29 @@ START_TEST(test_queue_memory)
 }
 END_TEST
 
+/* RFC 6455 5.2: a server's final text frame header, at each length form. */
+START_TEST(test_frame_header)
+{
+	unsigned char	h[FRAME_HEADER_MAX];
+
+	ck_assert_uint_eq(frame_header(0, h), 2);
+	ck_assert_uint_eq(h[0], 0x81);
+	ck_assert_uint_eq(h[1], 0);
+	ck_assert_uint_eq(frame_header(125, h), 2);
+	ck_assert_uint_eq(h[1], 125);
+	ck_assert_uint_eq(frame_header(126, h), 4);
+	ck_assert_uint_eq(h[1], 126);
+	ck_assert_uint_eq(h[2] << 8 | h[3], 126);
+	ck_assert_uint_eq(frame_header(65535, h), 4);
+	ck_assert_uint_eq(h[2] << 8 | h[3], 65535);
+	ck_assert_uint_eq(frame_header(65536, h), 10);
+	ck_assert_uint_eq(h[1], 127);
+	ck_assert_uint_eq(h[2] | h[3] | h[4] | h[5] | h[6], 0);
+	ck_assert_uint_eq(h[7], 1);
+	ck_assert_uint_eq(h[8] | h[9], 0);
+}
+END_TEST
+
 START_TEST(test_bucket)
 {
 	struct bucket	b;
@@ -292,6 +315,7 @@ logic_suite(void)
 	tcase_add_test(tc, test_queue_bounds);
 	tcase_add_test(tc, test_queue_wraps);
 	tcase_add_test(tc, test_queue_memory);
+	tcase_add_test(tc, test_frame_header);
 	tcase_add_test(tc, test_bucket);
 	tcase_add_test(tc, test_dedupe);
 	tcase_add_test(tc, test_handshake_rules);
