@@ -8,6 +8,8 @@
  * them by offset. A join's first page that Kafka could not give (a leader
  * election, say) is asked for again; after JOIN_HISTORY_TRIES the client
  * gets history_unavailable naming the room, and the room stays joined.
+ * A user's stored direct messages (inbox.c) go the same way, as one "dms"
+ * frame to an extended client; none, no frame.
  */
 #include <stdlib.h>
 
@@ -64,6 +66,12 @@ page_done(struct session *s, const struct history_ask *a, int err,
 
 	if (s->closing)
 		return;
+	if (a->inbox && err != KC_OK) {
+		/* Not the client's doing, nothing it can ask again: logged. */
+		log_warn("direct messages of %s (%s) not read: %s", a->dm.user,
+		    s->client_id, errstr && *errstr ? errstr : kc_strerror(err));
+		return;
+	}
 	if (err != KC_OK && a->join) {
 		page_failed_join(s, a, err, errstr);
 		return;
@@ -104,6 +112,13 @@ page_done(struct session *s, const struct history_ask *a, int err,
 			if (enc[i].len > 0)
 				session_send_buf(s, &enc[i], 0);
 		}
+		goto out;
+	}
+	if (a->inbox) {
+		if (count > 0 && kc_wire_dms(msgs + first, n - first,
+		    more || trimmed, &b) == KC_OK)
+			session_send_buf(s, &b, 0);
+		kc_buf_free(&b);
 		goto out;
 	}
 	p.room = a->room;

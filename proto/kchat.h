@@ -355,6 +355,13 @@ struct kc_wire_page {
 /* {"type":"history",...,"messages":[records oldest first]} */
 int	kc_wire_history(const struct kc_wire_page *p, const struct kc_msg *msgs,
 	    size_t n, struct kc_buf *out);
+/*
+ * {"type":"dms","more","messages":[direct messages oldest first]}: the
+ * stored direct messages to or from a connection's user, sent once its
+ * name is bound; more: older or further ones were left out.
+ */
+int	kc_wire_dms(const struct kc_msg *msgs, size_t n, int more,
+	    struct kc_buf *out);
 int	kc_wire_presence(const char *room, const char *const *users, size_t n,
 	    struct kc_buf *out);
 int	kc_wire_typing(const char *room, const char *user, struct kc_buf *out);
