@@ -475,7 +475,13 @@ struct kc_reader;
  */
 int	kc_reader_new(const struct kc_conf *c, const char *topic, long back,
 	    struct kc_reader **out, char *errstr, size_t errlen);
-/* Like kc_reader_new() but starts at the first record at or after since_us. */
+/*
+ * Like kc_reader_new() but starts at the first record at or after since_us
+ * (Kafka's offsets for times). A broker that finds no offset for a time in
+ * a partition that is not empty (the embedded broker never does) is read
+ * from at most 5000 records before its end, skipping those older than
+ * since_us until the first that is not.
+ */
 int	kc_reader_new_since(const struct kc_conf *c, const char *topic,
 	    int64_t since_us, struct kc_reader **out, char *errstr, size_t errlen);
 void	kc_reader_free(struct kc_reader *r);
