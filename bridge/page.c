@@ -53,6 +53,26 @@ page_failed_join(struct session *s, const struct history_ask *a, int err,
 	kc_buf_free(&b);
 }
 
+/* A user's stored direct messages Kafka could not give: again, or log it. */
+static void
+page_failed_inbox(struct session *s, const struct history_ask *a, int err,
+    const char *errstr)
+{
+	struct history_ask	 again = *a;
+	const char		*why = errstr && *errstr ? errstr : kc_strerror(err);
+
+	if (a->attempt + 1 < JOIN_HISTORY_TRIES) {
+		log_info("direct messages of %s (%s): %s; asking again",
+		    a->dm.user, s->client_id, why);
+		again.attempt++;
+		if (history_request(s, &again) == KC_OK)
+			return;
+	}
+	/* Nothing the client could ask for again: they come with the next bind. */
+	log_warn("direct messages of %s (%s) not read: %s", a->dm.user,
+	    s->client_id, why);
+}
+
 void
 page_done(struct session *s, const struct history_ask *a, int err,
     const char *errstr, struct kc_msg *msgs, size_t n, int more)
@@ -67,9 +87,7 @@ page_done(struct session *s, const struct history_ask *a, int err,
 	if (s->closing)
 		return;
 	if (a->inbox && err != KC_OK) {
-		/* Not the client's doing, nothing it can ask again: logged. */
-		log_warn("direct messages of %s (%s) not read: %s", a->dm.user,
-		    s->client_id, errstr && *errstr ? errstr : kc_strerror(err));
+		page_failed_inbox(s, a, err, errstr);
 		return;
 	}
 	if (err != KC_OK && a->join) {
