@@ -21,7 +21,7 @@
 #define INBOX_MAX		500
 #define INBOX_DAYS		7
 #define INBOX_SLACK_US		(60 * 1000000LL)	/* before the client's newest */
-#define INBOX_QUIET_MS		300	/* nothing read: caught up when no lag */
+#define INBOX_QUIET_MS		1000	/* nothing read: caught up when no lag */
 
 void
 inbox_have(const char *list, char have[BRIDGE_DM_IDS_LEN])
@@ -77,16 +77,29 @@ inbox_since(const char *have, int64_t now)
 	return since;
 }
 
-/* Whether r has read every partition up to where the live stream began. */
+/* Whether where the live stream began is known for every partition r reads. */
 static int
-inbox_reached(struct kc_reader *r, const struct inbox_ask *a)
+inbox_ends_known(struct kc_reader *r, const struct inbox_ask *a)
 {
 	int p, n = kc_reader_partitions(r);
 
 	if (n > a->nends)
 		return 0;
 	for (p = 0; p < n; p++) {
-		if (a->ends[p] < 0 || kc_reader_position(r, p) < a->ends[p])
+		if (a->ends[p] < 0)
+			return 0;
+	}
+	return 1;
+}
+
+/* Whether r has read every partition up to where the live stream began. */
+static int
+inbox_reached(struct kc_reader *r, const struct inbox_ask *a)
+{
+	int p, n = kc_reader_partitions(r);
+
+	for (p = 0; p < n; p++) {
+		if (kc_reader_position(r, p) < a->ends[p])
 			return 0;
 	}
 	return 1;
@@ -119,7 +132,7 @@ inbox_scan(const struct inbox_ask *a, int timeout_ms, struct kc_msg **out,
 	struct kc_msg		 m, *v = NULL;
 	size_t			 n = 0, read = 0, i, j;
 	int64_t			 start = kc_now_us(), quiet = 0;
-	int			 err, done = 0;
+	int			 err, done = 0, known;
 
 	*out = NULL;
 	*count = 0;
@@ -132,16 +145,21 @@ inbox_scan(const struct inbox_ask *a, int timeout_ms, struct kc_msg **out,
 		return KC_ERR_NOMEM;
 	}
 	kc_msg_init(&m);
+	known = inbox_ends_known(r, a);
 	while (kc_now_us() - start < (int64_t)timeout_ms * 1000 &&
 	    read < KC_HISTORY_SCAN_MAX) {
-		if (inbox_reached(r, a)) {
+		if (known && inbox_reached(r, a)) {
 			done = 1;
 			break;
 		}
 		if ((err = kc_reader_next(r, 100, &m)) == KC_ERR_TIMEOUT) {
 			quiet += 100;
-			/* Where the live stream began is unknown: to the end. */
-			if (quiet >= INBOX_QUIET_MS && kc_reader_lag(r) == 0) {
+			/*
+			 * Where the live stream began is unknown: to the end
+			 * (the lag is 0 too before the first fetch: a while).
+			 */
+			if (!known && quiet >= INBOX_QUIET_MS &&
+			    kc_reader_lag(r) == 0) {
 				done = 1;
 				break;
 			}
