@@ -8,8 +8,8 @@
  *
  *   fdlimit conf log loop tls metrics frame bucket queue dedupe inst origin addr
  *   account token throttle verify filter handshake session rooms kafka
- *   presence history member page relay request-*.c request status login
- *   http main
+ *   presence inbox history member page relay request-*.c request status
+ *   login http main
  *
  * One libwebsockets service loop runs everything: HTTP (static files,
  * /healthz, /metrics), the WebSocket sessions, and the Kafka readers, whose
@@ -31,6 +31,9 @@
 
 #define BRIDGE_ROOMS_MAX	32	/* rooms one connection may be in */
 #define BRIDGE_CLIENT_ID_MAX	64	/* bytes of the {client_id} in /ws/... */
+/* Ids of direct messages a client may say it has (?dm=ID,ID...). */
+#define BRIDGE_DM_IDS_MAX	16
+#define BRIDGE_DM_IDS_LEN	(BRIDGE_DM_IDS_MAX * (KC_ID_LEN + 1))
 
 /* ------------------------------------------------------------ conf.c */
 
@@ -393,6 +396,12 @@ struct session {
 	int		 ext;		/* wants the frames beyond the four fields */
 	/* member.c */
 	char		 user[KC_NAME_MAX + 1];		/* "" until bound */
+	/*
+	 * request.c, at the start: the newest direct messages the client
+	 * has (?dm=ID,ID...), comma-separated ULIDs, "" none; the stored ones
+	 * are sent from a little before the newest, without these.
+	 */
+	char		 dm_have[BRIDGE_DM_IDS_LEN];
 	char		 room[KC_NAME_MAX + 1];		/* current */
 	struct member	 members[BRIDGE_ROOMS_MAX];
 	unsigned	 nmembers;
@@ -522,6 +531,12 @@ int	kafka_heartbeat(const char *room, const char *user, const char *inst,
 	    int typing);
 /* Flushes the producers, waiting at most timeout_ms. */
 int	kafka_flush(int timeout_ms);
+/*
+ * Where the chat reader is in each partition of the chat topic (pos[p],
+ * -1 unknown), at most max of them; returns how many it has, 0 when it
+ * has not started.
+ */
+int	kafka_live_positions(int64_t *pos, int max);
 int	kafka_healthy(const char **why);
 /*
  * Where a live stream of room joined now starts: the offset in room's
@@ -565,6 +580,40 @@ size_t	presence_active(const struct kc_wire_room **out, size_t *total);
  */
 int	presence_holder(const char *user, const char *inst, int64_t *since);
 
+/* ------------------------------------------------------------ inbox.c */
+
+#define INBOX_PARTITIONS_MAX	64
+
+/* The stored direct messages of user, as a connection's bind asks for them. */
+struct inbox_ask {
+	char		user[KC_NAME_MAX + 1];
+	char		have[BRIDGE_DM_IDS_LEN];	/* ids the client has */
+	int64_t		since;			/* µs: read from this time */
+	/* Where the connection's live stream began in each partition. */
+	int64_t		ends[INBOX_PARTITIONS_MAX];
+	int		nends;
+};
+
+/*
+ * From when to read: INBOX_DAYS before now, or a little before the time of
+ * the newest of the ids in have (comma-separated; "": none).
+ */
+int64_t	inbox_since(const char *have, int64_t now);
+/*
+ * The valid ULIDs of list (comma-separated) into have, the first
+ * BRIDGE_DM_IDS_MAX of them.
+ */
+void	inbox_have(const char *list, char have[BRIDGE_DM_IDS_LEN]);
+/*
+ * On a worker thread: the direct messages to or from a->user read from the
+ * whole chat topic from a->since up to a->ends (the newest INBOX_MAX,
+ * oldest first, none of a->have) into *out (kc_history_free()); *more:
+ * some were left out.
+ */
+int	inbox_scan(const struct inbox_ask *a, int timeout_ms,
+	    struct kc_msg **out, size_t *count, int *more, char *errstr,
+	    size_t errlen);
+
 /* ------------------------------------------------------------ history.c */
 
 /* A page of a room's history, as a connection asked for it. */
@@ -577,6 +626,9 @@ struct history_ask {
 	char		ref[65];
 	int		join;		/* the first page of a join */
 	unsigned	attempt;	/* tries of a join's page so far */
+	/* Not a room's page: the user's stored direct messages (room "@user"). */
+	int		inbox;
+	struct inbox_ask dm;
 };
 
 /*
@@ -611,7 +663,10 @@ int	member_join(struct session *s, const char *room, const char *text,
 	    size_t len, const char *ref, int64_t since);
 void	member_leave(struct session *s, const char *room, const char *text,
 	    size_t len, const char *ref);
-/* Binds name to s, or refuses a different one (username_mismatch). */
+/*
+ * Binds name to s, or refuses a different one (username_mismatch). The
+ * first bind asks for the user's stored direct messages (inbox.c).
+ */
 int	member_bind(struct session *s, const char *name, const char *ref);
 /*
  * Asks for the first page of room's history for s: the records below where
@@ -629,7 +684,8 @@ void	member_closed(struct session *s);
 
 /*
  * A page of history to a connection (history_done_fn): what fits its send
- * queue, as one frame or, to a plain client, one per record.
+ * queue, as one frame or, to a plain client, one per record. The stored
+ * direct messages of its user likewise, as a "dms" frame.
  */
 void	page_done(struct session *s, const struct history_ask *a, int err,
 	    const char *errstr, struct kc_msg *msgs, size_t n, int more);

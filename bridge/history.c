@@ -2,7 +2,8 @@
  * history.c - room history for joining clients, fetched from Kafka by
  * worker threads so that a slow fetch never stalls the service loop.
  *
- * The loop queues a request; a worker runs kc_history_query() and puts the
+ * The loop queues a request; a worker runs kc_history_query() (or, for a
+ * user's stored direct messages, inbox_scan()) and puts the
  * result on the done list, then wakes the loop with lws_cancel_service();
  * the loop (LWS_CALLBACK_EVENT_WAIT_CANCELLED, history_protocol) hands
  * results to the done function for sessions that are still there, found
@@ -115,8 +116,13 @@ history_worker(void *arg)
 		q.since = j->a.since;
 		q.before_id = j->a.before_id;
 		q.timeout_ms = opts.history_timeout_ms;
-		j->err = kc_history_query(opts.conf, &q, &j->msgs, &j->count,
-		    &j->more, j->errstr, sizeof j->errstr);
+		if (j->a.inbox)
+			j->err = inbox_scan(&j->a.dm, opts.history_timeout_ms,
+			    &j->msgs, &j->count, &j->more, j->errstr,
+			    sizeof j->errstr);
+		else
+			j->err = kc_history_query(opts.conf, &q, &j->msgs,
+			    &j->count, &j->more, j->errstr, sizeof j->errstr);
 
 		pthread_mutex_lock(&history_lock);
 		running[me] = NULL;

@@ -364,6 +364,20 @@ kafka_live_offset(const char *room)
 	    kc_room_partition(room, kc_reader_partitions(chat.r)));
 }
 
+int
+kafka_live_positions(int64_t *pos, int max)
+{
+	int p, n;
+
+	if (chat.r == NULL)
+		return 0;
+	if ((n = kc_reader_partitions(chat.r)) > max)
+		n = max;
+	for (p = 0; p < n; p++)
+		pos[p] = kc_reader_position(chat.r, p);
+	return n;
+}
+
 uint64_t
 kafka_invalid(int err)
 {

@@ -4,6 +4,7 @@
  * room on this bridge announces the join, the last one the leave. Joining
  * notes where the chat reader is in the room's partition (the connection's
  * live stream begins there) and asks for the page of history below it.
+ * Binding a name asks for the user's stored direct messages likewise.
  */
 #include <string.h>
 
@@ -209,6 +210,30 @@ member_name_taken(struct session *s, const char *name, const char *ref)
 	return 1;
 }
 
+/*
+ * The direct messages to or from s's user stored in Kafka, up to where the
+ * chat reader is now: from here on relay.c brings them live.
+ */
+static void
+member_inbox(struct session *s)
+{
+	struct history_ask a;
+
+	memset(&a, 0, sizeof a);
+	/* Its own key in history.c, unlike any room's. */
+	snprintf(a.room, sizeof a.room, "@%.*s", KC_NAME_MAX - 1, s->user);
+	a.n = 1;
+	a.before = KC_OFFSET_END;
+	a.inbox = 1;
+	snprintf(a.dm.user, sizeof a.dm.user, "%s", s->user);
+	memcpy(a.dm.have, s->dm_have, sizeof a.dm.have);
+	a.dm.since = inbox_since(s->dm_have, kc_now_us());
+	a.dm.nends = kafka_live_positions(a.dm.ends, INBOX_PARTITIONS_MAX);
+	if (history_request(s, &a) != KC_OK)
+		log_warn("cannot ask for the direct messages of %s (%s): too "
+		    "many requests waiting", s->user, s->client_id);
+}
+
 int
 member_bind(struct session *s, const char *name, const char *ref)
 {
@@ -233,6 +258,7 @@ member_bind(struct session *s, const char *name, const char *ref)
 			member_announce(s, KC_TYPE_JOIN, s->members[i].room,
 			    NULL, 0);
 	}
+	member_inbox(s);
 	return 0;
 }
 

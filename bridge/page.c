@@ -8,6 +8,8 @@
  * them by offset. A join's first page that Kafka could not give (a leader
  * election, say) is asked for again; after JOIN_HISTORY_TRIES the client
  * gets history_unavailable naming the room, and the room stays joined.
+ * A user's stored direct messages (inbox.c) go the same way, as one "dms"
+ * frame to an extended client; none, no frame.
  */
 #include <stdlib.h>
 
@@ -51,6 +53,26 @@ page_failed_join(struct session *s, const struct history_ask *a, int err,
 	kc_buf_free(&b);
 }
 
+/* A user's stored direct messages Kafka could not give: again, or log it. */
+static void
+page_failed_inbox(struct session *s, const struct history_ask *a, int err,
+    const char *errstr)
+{
+	struct history_ask	 again = *a;
+	const char		*why = errstr && *errstr ? errstr : kc_strerror(err);
+
+	if (a->attempt + 1 < JOIN_HISTORY_TRIES) {
+		log_info("direct messages of %s (%s): %s; asking again",
+		    a->dm.user, s->client_id, why);
+		again.attempt++;
+		if (history_request(s, &again) == KC_OK)
+			return;
+	}
+	/* Nothing the client could ask for again: they come with the next bind. */
+	log_warn("direct messages of %s (%s) not read: %s", a->dm.user,
+	    s->client_id, why);
+}
+
 void
 page_done(struct session *s, const struct history_ask *a, int err,
     const char *errstr, struct kc_msg *msgs, size_t n, int more)
@@ -64,6 +86,10 @@ page_done(struct session *s, const struct history_ask *a, int err,
 
 	if (s->closing)
 		return;
+	if (a->inbox && err != KC_OK) {
+		page_failed_inbox(s, a, err, errstr);
+		return;
+	}
 	if (err != KC_OK && a->join) {
 		page_failed_join(s, a, err, errstr);
 		return;
@@ -104,6 +130,13 @@ page_done(struct session *s, const struct history_ask *a, int err,
 			if (enc[i].len > 0)
 				session_send_buf(s, &enc[i], 0);
 		}
+		goto out;
+	}
+	if (a->inbox) {
+		if (count > 0 && kc_wire_dms(msgs + first, n - first,
+		    more || trimmed, &b) == KC_OK)
+			session_send_buf(s, &b, 0);
+		kc_buf_free(&b);
 		goto out;
 	}
 	p.room = a->room;

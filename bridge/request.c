@@ -6,7 +6,10 @@
  * beyond the documented four fields), and the first user name a connection
  * sends is bound to it (member.c); with accounts on, the account's name
  * is bound at the start, and a frame naming another is refused
- * (username_mismatch). kchat.7 specifies every request and answer.
+ * (username_mismatch). kchat.7 specifies every request and answer. A
+ * new connection's ?dm=ID,ID... names the newest direct messages its
+ * client has: the stored ones sent when its name is bound start a little
+ * before them, without them.
  */
 #include "bridge.h"
 
@@ -50,6 +53,13 @@ out:
 void
 request_opened(struct session *s)
 {
+	char		 arg[BRIDGE_DM_IDS_LEN + 8];
+	const char	*v;
+
+	/* ?dm=ID,ID...: direct messages the client has (member_bind). */
+	if (s->wsi != NULL && (v = lws_get_urlarg_by_name(s->wsi, "dm=", arg,
+	    sizeof arg)) != NULL)
+		inbox_have(v, s->dm_have);
 	if (s->account[0] != '\0')
 		member_bind(s, s->account, NULL);
 	member_join(s, "general", NULL, 0, NULL, -1);

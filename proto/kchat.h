@@ -362,6 +362,13 @@ struct kc_wire_page {
 /* {"type":"history",...,"messages":[records oldest first]} */
 int	kc_wire_history(const struct kc_wire_page *p, const struct kc_msg *msgs,
 	    size_t n, struct kc_buf *out);
+/*
+ * {"type":"dms","more","messages":[direct messages oldest first]}: the
+ * stored direct messages to or from a connection's user, sent once its
+ * name is bound; more: older or further ones were left out.
+ */
+int	kc_wire_dms(const struct kc_msg *msgs, size_t n, int more,
+	    struct kc_buf *out);
 int	kc_wire_presence(const char *room, const char *const *users, size_t n,
 	    struct kc_buf *out);
 int	kc_wire_typing(const char *room, const char *user, struct kc_buf *out);
@@ -481,7 +488,13 @@ struct kc_reader;
  */
 int	kc_reader_new(const struct kc_conf *c, const char *topic, long back,
 	    struct kc_reader **out, char *errstr, size_t errlen);
-/* Like kc_reader_new() but starts at the first record at or after since_us. */
+/*
+ * Like kc_reader_new() but starts at the first record at or after since_us
+ * (Kafka's offsets for times). A broker that finds no offset for a time in
+ * a partition that is not empty (the embedded broker never does) is read
+ * from at most 5000 records before its end, skipping those older than
+ * since_us until the first that is not.
+ */
 int	kc_reader_new_since(const struct kc_conf *c, const char *topic,
 	    int64_t since_us, struct kc_reader **out, char *errstr, size_t errlen);
 void	kc_reader_free(struct kc_reader *r);

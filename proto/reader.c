@@ -15,6 +15,7 @@
 
 #define READER_METADATA_MS 10000
 #define READER_RXIDLE_US 10000000LL
+#define READER_SINCE_BACK 5000	/* records per partition, no offset for a time */
 
 struct kc_reader {
 	rd_kafka_t		*rk;
@@ -22,6 +23,12 @@ struct kc_reader {
 	rd_kafka_topic_partition_list_t *parts;
 	char			 topic[256];
 	int64_t			*next;		/* per partition: the next offset returned */
+	/*
+	 * Per partition: records older than this (µs, Kafka's timestamp)
+	 * are skipped until one is not, 0 none. Set where the broker did not
+	 * find an offset for a time (reader_open).
+	 */
+	int64_t			*from_ts;
 	int			 nparts;
 	int			 pipefd[2];
 	uint64_t		 skipped;
@@ -120,6 +127,7 @@ kc_reader_free(struct kc_reader *r)
 	if (r->parts != NULL)
 		rd_kafka_topic_partition_list_destroy(r->parts);
 	free(r->next);
+	free(r->from_ts);
 	if (r->queue != NULL)
 		rd_kafka_queue_destroy(r->queue);
 	if (r->rk != NULL) {
@@ -268,7 +276,7 @@ reader_open(const struct kc_conf *c, const char *topic, long back,
 {
 	struct kc_reader		*r;
 	rd_kafka_topic_partition_t	*tp;
-	int64_t				 deadline, lo, hi, *ends = NULL;
+	int64_t				 deadline, lo, hi, *ends = NULL, *los = NULL;
 	int				 n, i, err;
 
 	*out = NULL;
@@ -288,7 +296,9 @@ reader_open(const struct kc_conf *c, const char *topic, long back,
 	err = KC_ERR_NOMEM;
 	if ((r->parts = rd_kafka_topic_partition_list_new(n)) == NULL ||
 	    (ends = calloc((size_t)n, sizeof *ends)) == NULL ||
-	    (r->next = calloc((size_t)n, sizeof *r->next)) == NULL)
+	    (los = calloc((size_t)n, sizeof *los)) == NULL ||
+	    (r->next = calloc((size_t)n, sizeof *r->next)) == NULL ||
+	    (r->from_ts = calloc((size_t)n, sizeof *r->from_ts)) == NULL)
 		goto fail;
 	r->nparts = n;
 	for (i = 0; i < n; i++) {
@@ -296,6 +306,7 @@ reader_open(const struct kc_conf *c, const char *topic, long back,
 		    errlen)) != KC_OK)
 			goto fail;
 		ends[i] = hi;
+		los[i] = lo;
 		tp = rd_kafka_topic_partition_list_add(r->parts, topic, i);
 		if (since_us > 0)
 			tp->offset = since_us / 1000;	/* a time, resolved below */
@@ -313,9 +324,23 @@ reader_open(const struct kc_conf *c, const char *topic, long back,
 			goto fail;
 		}
 		for (i = 0; i < r->parts->cnt; i++) {
-			/* -1: nothing at or after that time, so the end as it was */
-			if (r->parts->elems[i].offset < 0)
-				r->parts->elems[i].offset = ends[i];
+			if (r->parts->elems[i].offset >= 0)
+				continue;
+			/*
+			 * -1: nothing at or after that time, so the end as it
+			 * was; or a broker that does not look offsets up by
+			 * time (librdkafka's mock cluster, the embedded broker,
+			 * answers -1 to every time): then the last
+			 * READER_SINCE_BACK records, those older than the time
+			 * skipped by kc_reader_next().
+			 */
+			r->parts->elems[i].offset = ends[i];
+			if (ends[i] > los[i]) {
+				r->parts->elems[i].offset = ends[i] -
+				    READER_SINCE_BACK > los[i] ?
+				    ends[i] - READER_SINCE_BACK : los[i];
+				r->from_ts[i] = since_us;
+			}
 		}
 	}
 	if (rd_kafka_assign(r->rk, r->parts) != RD_KAFKA_RESP_ERR_NO_ERROR) {
@@ -328,10 +353,12 @@ reader_open(const struct kc_conf *c, const char *topic, long back,
 		r->next[r->parts->elems[i].partition] = r->parts->elems[i].offset;
 	r->queue = rd_kafka_queue_get_consumer(r->rk);
 	free(ends);
+	free(los);
 	*out = r;
 	return KC_OK;
 fail:
 	free(ends);
+	free(los);
 	kc_reader_free(r);
 	return err;
 }
@@ -362,12 +389,17 @@ reader_grow(struct kc_reader *r)
 {
 	rd_kafka_topic_partition_list_t	*add;
 	rd_kafka_error_t		*error;
-	int64_t				*next;
+	int64_t				*next, *from;
 	int				 i, n = r->grown;
 
 	if ((next = realloc(r->next, (size_t)n * sizeof *next)) == NULL)
 		return;		/* next time */
 	r->next = next;
+	if ((from = realloc(r->from_ts, (size_t)n * sizeof *from)) == NULL)
+		return;
+	r->from_ts = from;
+	for (i = r->nparts; i < n; i++)
+		from[i] = 0;
 	add = rd_kafka_topic_partition_list_new(n - r->nparts);
 	for (i = r->nparts; i < n; i++)
 		rd_kafka_topic_partition_list_add(add, r->topic, i)->offset =
@@ -450,6 +482,16 @@ kc_reader_next(struct kc_reader *r, int timeout_ms, struct kc_msg *m)
 				continue;
 			}
 			r->next[rkm->partition] = rkm->offset + 1;
+			/* Before the time asked for (reader_open): not yet. */
+			if (r->from_ts[rkm->partition] > 0) {
+				int64_t ts = kc_record_ts(rkm);
+
+				if (ts > 0 && ts < r->from_ts[rkm->partition]) {
+					rd_kafka_message_destroy(rkm);
+					continue;
+				}
+				r->from_ts[rkm->partition] = 0;
+			}
 		}
 		err = kc_mp_decode(rkm->payload, rkm->len, m);
 		m->partition = rkm->partition;

@@ -292,6 +292,24 @@ kc_wire_history(const struct kc_wire_page *p, const struct kc_msg *msgs,
 }
 
 int
+kc_wire_dms(const struct kc_msg *msgs, size_t n, int more, struct kc_buf *out)
+{
+	json_t	*obj = json_object(), *a = json_array(), *m;
+	size_t	 i;
+	int	 bad = 0, err;
+
+	bad |= wire_str(obj, "type", "dms", 3);
+	bad |= wire_set(obj, "more", json_boolean(more));
+	/* A record that does not encode is left out, as in a history page. */
+	for (i = 0; a != NULL && i < n; i++) {
+		if ((m = wire_record_obj(&msgs[i], 0, &err)) != NULL)
+			bad |= json_array_append_new(a, m);
+	}
+	bad |= wire_set(obj, "messages", a);
+	return wire_dump(obj, bad, out);
+}
+
+int
 kc_wire_presence(const char *room, const char *const *users, size_t n,
     struct kc_buf *out)
 {

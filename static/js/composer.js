@@ -35,12 +35,12 @@ function post(room, type, text) {
 	transmit(room, m);
 	if (room.dm && S.conn === 'online' && !room.offlineNoted &&
 	    !seenOnline(room.name)) {
-		/* The bridge hands a DM only to connections there now; no
-		 * client reads direct messages back from Kafka. */
+		/* Stored in Kafka: the bridge (or kchat-tui) hands the DMs
+		 * of the last 7 days to someone who comes back. */
 		room.offlineNoted = true;
 		note(room, room.name + ' is in none of your rooms and may not be ' +
-		    'online: the message is stored in Kafka, but direct messages ' +
-		    'reach only people connected when they are sent.', 'warn');
+		    'online: the message is stored, and they will see it when ' +
+		    'they come back (within 7 days).', 'warn');
 	}
 	renderMessages('send');
 }

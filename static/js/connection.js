@@ -35,6 +35,7 @@ var BACKOFF_MIN_MS = 500;
 var BACKOFF_MAX_MS = 15000;
 var GAP_PAGES_MAX = 20;			/* history pages fetched to close a gap */
 var CID_KEEP_MS = 12 * 3600 * 1000;	/* an own message's id is reused this long */
+var DM_HAVE_MAX = 16;			/* ids named on connecting (the bridge's bound) */
 
 /*
  * Queues a frame for the bridge. Frames leave at most at the bridge's
@@ -83,7 +84,8 @@ export function connect() {
 	try {
 		ws = new WebSocket(proto + '//' + window.location.host + '/ws/' +
 		    encodeURIComponent(S.clientId) + '?ext=1' +
-		    (S.token ? '&token=' + encodeURIComponent(S.token) : ''));
+		    (S.token ? '&token=' + encodeURIComponent(S.token) : '') +
+		    dmHave());
 	} catch (e) {
 		scheduleReconnect();
 		return;
@@ -112,6 +114,28 @@ export function connect() {
 	ws.onerror = function () {
 		/* onclose follows */
 	};
+}
+
+/*
+ * "&dm=ID,ID...": the newest direct messages this page has, so that the
+ * stored ones the bridge sends when the name is bound leave them out.
+ */
+function dmHave() {
+	var all = [];
+
+	S.rooms.forEach(function (r) {
+		if (r.dm)
+			r.msgs.forEach(function (m) {
+				if (m.type === 'dm' && m.id && m.id.indexOf('noid-') !== 0)
+					all.push(m);
+			});
+	});
+	all.sort(function (a, b) {
+		return a.key < b.key ? 1 : -1;
+	});
+	return all.length === 0 ? '' : '&dm=' + all.slice(0, DM_HAVE_MAX).map(function (m) {
+		return m.id;
+	}).join(',');
 }
 
 /* Forgets the socket now (a dead network may take minutes to say so). */
@@ -280,6 +304,9 @@ function onFrame(f) {
 	case 'history':
 		onHistory(f, req);
 		break;
+	case 'dms':
+		onDms(f);
+		break;
 	case 'presence':
 		onPresence(f);
 		break;
@@ -309,6 +336,23 @@ function onRecord(f) {
 
 	addRecord(f, 'live');
 	if (key !== null && key === S.current)
+		renderMessages('append');
+	renderSidebar();
+}
+
+/* Direct messages stored while this user was away: into their
+ * conversations, unread, each once (by id). */
+function onDms(f) {
+	var msgs = Array.isArray(f.messages) ? f.messages : [], i, key, shown = false;
+
+	for (i = 0; i < msgs.length; i++) {
+		if (msgs[i] === null || typeof msgs[i] !== 'object' ||
+		    msgs[i].type !== 'dm' || addRecord(msgs[i], 'stored-new') === null)
+			continue;
+		key = roomKeyOf(msgs[i], S.me);
+		shown = shown || key === S.current;
+	}
+	if (shown)
 		renderMessages('append');
 	renderSidebar();
 }

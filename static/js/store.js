@@ -147,7 +147,7 @@ function newRoom(name, dm) {
 		unread: 0,
 		mention: false,
 		more: false,
-		loaded: dm,		/* DMs have no server history */
+		loaded: dm,		/* DMs: no pages of history (stored ones come in "dms") */
 		loadingOlder: false,
 		resumeKey: null,	/* newest message key when the connection dropped */
 		lastOffset: null,	/* highest record offset seen in this room */
@@ -264,8 +264,9 @@ export function setState(m, state) {
 }
 
 /*
- * Adds one chat record. how: 'live', 'history' or 'stored'. Returns the
- * message when it is new, else null.
+ * Adds one chat record. how: 'live', 'history', 'stored' (kept on this
+ * device) or 'stored-new' (stored in Kafka while we were away: unread).
+ * Returns the message when it is new, else null.
  */
 export function addRecord(rec, how) {
 	var type = rec.type || 'message', key, room, m, i, p, date;
@@ -345,8 +346,8 @@ export function addRecord(rec, how) {
 	};
 	if (m.id === null)
 		m.id = 'noid-' + m.local;
-	m.mention = CHAT_TYPES[type] && !m.own &&
-	    (mentions(m.text) || (type === 'dm' && how === 'live'));
+	m.mention = CHAT_TYPES[type] && !m.own && (mentions(m.text) ||
+	    (type === 'dm' && (how === 'live' || how === 'stored-new')));
 	insertMsg(room, m);
 	if (room.typing.delete(m.user))
 		hooks.typingChanged(room);
@@ -359,7 +360,7 @@ export function addRecord(rec, how) {
 /* Unread counts and mentions; a live one is told to the views (the live
  * region, notifications). */
 function noteNew(room, m, how) {
-	var fresh = how === 'live' ||
+	var fresh = how === 'live' || how === 'stored-new' ||
 	    (how === 'history' && room.resumeKey !== null && m.key > room.resumeKey);
 
 	if (!fresh || !CHAT_TYPES[m.type] || m.own)

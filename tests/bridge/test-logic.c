@@ -1,8 +1,9 @@
 /*
  * test-logic.c - the bridge's pure logic, without lws service or Kafka:
  * the send queue's bounds, the rate bucket, id de-duplication, the
- * handshake's key and client id rules, and room membership (rooms.c, with
- * session_send stubbed: stubs.c).
+ * handshake's key and client id rules, room membership (rooms.c, with
+ * session_send stubbed: stubs.c), and the ids a client names for its
+ * stored direct messages (inbox.c).
  */
 #include <check.h>
 #include <stdio.h>
@@ -306,6 +307,48 @@ START_TEST(test_rooms_members)
 }
 END_TEST
 
+/*
+ * The ids a client names with ?dm= (inbox.c): valid ULIDs only, at most
+ * BRIDGE_DM_IDS_MAX; reading starts a minute before the newest, never
+ * earlier than 7 days ago, never later than now.
+ */
+START_TEST(test_inbox_have_since)
+{
+	char	 have[BRIDGE_DM_IDS_LEN], list[2048], id[KC_ID_LEN + 1];
+	char	 old[KC_ID_LEN + 1], newer[KC_ID_LEN + 1];
+	int64_t	 now = kc_now_us(), week = 7LL * 86400 * 1000000;
+	size_t	 i;
+
+	inbox_have("", have);
+	ck_assert_str_eq(have, "");
+	ck_assert(inbox_since(have, now) == now - week);
+	ck_assert_int_eq(kc_ulid_new(old, now - 3600LL * 1000000), KC_OK);
+	ck_assert_int_eq(kc_ulid_new(newer, now - 600LL * 1000000), KC_OK);
+	snprintf(list, sizeof list, "%s,not-an-id,%s,%s", old, newer, "0");
+	inbox_have(list, have);
+	snprintf(list, sizeof list, "%s,%s", old, newer);
+	ck_assert_str_eq(have, list);
+	/* From a minute before the newest (ULIDs keep milliseconds). */
+	ck_assert(inbox_since(have, now) == kc_ulid_ms(newer) * 1000 -
+	    60LL * 1000000);
+	/* Older than a week, or in the future: the week. */
+	ck_assert_int_eq(kc_ulid_new(old, now - 2 * week), KC_OK);
+	ck_assert(inbox_since(old, now) == now - week);
+	ck_assert_int_eq(kc_ulid_new(newer, now + 3600LL * 1000000), KC_OK);
+	ck_assert(inbox_since(newer, now) == now - week);
+	/* At most BRIDGE_DM_IDS_MAX of them. */
+	list[0] = '\0';
+	for (i = 0; i < BRIDGE_DM_IDS_MAX + 3; i++) {
+		ck_assert_int_eq(kc_ulid_new(id, now), KC_OK);
+		if (i > 0)
+			strcat(list, ",");
+		strcat(list, id);
+	}
+	inbox_have(list, have);
+	ck_assert_uint_eq(strlen(have), BRIDGE_DM_IDS_LEN - 1);
+}
+END_TEST
+
 static Suite *
 logic_suite(void)
 {
@@ -321,6 +364,7 @@ logic_suite(void)
 	tcase_add_test(tc, test_handshake_rules);
 	tcase_add_test(tc, test_rooms);
 	tcase_add_test(tc, test_rooms_members);
+	tcase_add_test(tc, test_inbox_have_since);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -172,7 +172,7 @@ test('direct messages reach only the conversation', async () => {
 	await L.roomButton(alice.page, 'general').click();
 });
 
-test('a direct message to someone in none of my rooms says they may not get it', async () => {
+test('a direct message to someone in none of my rooms says they will see it when they come back', async () => {
 	const page = alice.page;
 	const warning = page.locator('#messages li.note', { hasText: 'ghost is in none of your rooms' });
 
@@ -180,7 +180,7 @@ test('a direct message to someone in none of my rooms says they may not get it',
 	assert.equal(await page.locator('#room-title').textContent(), '@ghost');
 	await L.rows(page, 'are you there?').and(page.locator('[data-state="sent"]')).waitFor();
 	await warning.waitFor();
-	assert.match(await warning.textContent(), /reach only people connected/);
+	assert.match(await warning.textContent(), /they will see it when they come back \(within 7 days\)/);
 	/* Said once, not under every message. */
 	await L.say(page, 'still there?');
 	await L.rows(page, 'still there?').and(page.locator('[data-state="sent"]')).waitFor();
@@ -199,6 +199,24 @@ test('a direct message to someone in none of my rooms says they may not get it',
 	await L.roomButton(bob.page, 'general').click();
 });
 
+
+test('a direct message sent while someone was away is shown when they come', async () => {
+	/* bob writes to dora, who has never been here. */
+	await L.say(bob.page, '/msg dora welcome, dora: read this when you come');
+	await L.rows(bob.page, 'welcome, dora').and(bob.page.locator('[data-state="sent"]')).waitFor();
+	await L.roomButton(bob.page, 'general').click();
+
+	const dora = await L.person(browser, bridge.url, 'dora');
+	everyone.push(dora);
+	/* The stored one is in her conversation with bob, unread. */
+	await L.until('dora has a conversation with bob', async () =>
+	    (await L.badge(dora.page, '@bob')) === '1');
+	await L.roomButton(dora.page, '@bob').click();
+	await L.expectRows(dora.page, 'welcome, dora: read this when you come');
+	assert.equal(await L.rows(dora.page, 'welcome, dora').locator('.nick').textContent(), 'bob');
+	assert.equal(await L.badge(dora.page, '@bob'), '');
+	await dora.context.close();
+});
 test('room switching and unread counts', async () => {
 	/* bob creates #dev from the sidebar; alice joins with /join. */
 	await bob.page.locator('#join-input').fill('dev');

@@ -173,6 +173,25 @@ START_TEST(test_history)
 }
 END_TEST
 
+/* A user's stored direct messages, sent when the connection's name is bound. */
+START_TEST(test_dms)
+{
+	struct kc_msg m;
+
+	GOLDEN(kc_wire_dms(NULL, 0, 0, out), "{\"type\": \"dms\", "
+	    "\"more\": false, \"messages\": []}");
+	msg_fixed(&m, KC_TYPE_DM, "psst");
+	strcpy(m.to, "bob");
+	m.offset = 5;
+	GOLDEN(kc_wire_dms(&m, 1, 1, out), "{\"type\": \"dms\", "
+	    "\"more\": true, \"messages\": [{\"username\": \"alice\", "
+	    "\"message\": \"psst\", \"timestamp\": \"" TSS "\", \"room\": "
+	    "\"general\", \"id\": \"" ID "\", \"type\": \"dm\", "
+	    "\"to\": \"bob\", \"offset\": 5}]}");
+	kc_msg_clear(&m);
+}
+END_TEST
+
 START_TEST(test_presence_typing)
 {
 	const char *users[] = { "alice", "bob" };
@@ -228,6 +247,7 @@ wire_suite(void)
 	tcase_add_test(tc, test_hello);
 	tcase_add_test(tc, test_joined_left);
 	tcase_add_test(tc, test_history);
+	tcase_add_test(tc, test_dms);
 	tcase_add_test(tc, test_presence_typing);
 	tcase_add_test(tc, test_rooms_pong);
 	tcase_add_test(tc, test_invalid);
