@@ -377,8 +377,8 @@ kc_conf_rdkafka(const struct kc_conf *c, char *errstr, size_t errlen)
 
 	if ((rc = rd_kafka_conf_new()) == NULL)
 		return NULL;
-	if (getenv("KCHAT_DEBUG_KAFKA") == NULL)
-		rd_kafka_conf_set_log_cb(rc, kc_rdkafka_log_quiet);
+	rd_kafka_conf_set_log_cb(rc, getenv("KCHAT_DEBUG_KAFKA") == NULL ?
+	    kc_rdkafka_log_quiet : kc_rdkafka_log_stderr);
 	if (rd_kafka_conf_set(rc, "bootstrap.servers", kc_conf_brokers(c), errstr,
 	    errlen) != RD_KAFKA_CONF_OK)
 		goto err;

@@ -38,6 +38,9 @@ int kc_topic_partitions(rd_kafka_t *rk, const char *topic, int timeout_ms,
  */
 void kc_rdkafka_log_quiet(const rd_kafka_t *rk, int level, const char *fac,
     const char *buf);
+/* The same, printing every line to standard error (KCHAT_DEBUG_KAFKA). */
+void kc_rdkafka_log_stderr(const rd_kafka_t *rk, int level, const char *fac,
+    const char *buf);
 /*
  * 1 when Kafka refused rk's SASL login, with errstr saying so and what to
  * check; 0 otherwise.

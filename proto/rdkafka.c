@@ -52,6 +52,14 @@ kc_rdkafka_log_quiet(const rd_kafka_t *rk, int level, const char *fac,
 	pthread_mutex_unlock(&auth_lock);
 }
 
+void
+kc_rdkafka_log_stderr(const rd_kafka_t *rk, int level, const char *fac,
+    const char *buf)
+{
+	fprintf(stderr, "%%%d|%s|%s| %s\n", level, fac, rd_kafka_name(rk), buf);
+	kc_rdkafka_log_quiet(rk, level, fac, buf);
+}
+
 /* librdkafka's value of a property of rk's configuration, "" if none. */
 static void
 auth_conf(rd_kafka_t *rk, const char *key, char *val, size_t len)
