@@ -9,7 +9,10 @@
  *     what to check, within seconds, instead of waiting in silence;
  *   - SCRAM-SHA-256: with librdkafka 2.6.1 or later the TUI chats; before
  *     it (Debian 12 has 2.0.2, whose SCRAM Kafka 4 refuses) it says so and
- *     what to use instead.
+ *     what to use instead;
+ *   - the SCRAM users made at format time log in with Kafka's own Java
+ *     client, both mechanisms (so the listener is right whatever the
+ *     librdkafka).
  */
 'use strict';
 
@@ -77,6 +80,21 @@ class Tui {
 		this.proc.stdin.end();
 		return await this.exited;
 	}
+}
+
+/* Kafka's own ConfigCommand, logged in with SCRAM: the users it lists. */
+function javaScramUsers(mech, user, pw) {
+	const cp = spawnSync(path.join(__dirname, '..', 'kafka', 'kafka-broker'), ['classpath'],
+	    { encoding: 'utf8' });
+	L.assert(cp.status === 0, `kafka-broker classpath: ${cp.stderr}`);
+	const props = path.join(L.workDir, `java-${mech}.properties`);
+	fs.writeFileSync(props, 'security.protocol=SASL_PLAINTEXT\n' +
+	    `sasl.mechanism=${mech}\nsasl.jaas.config=org.apache.kafka.common.security.scram.` +
+	    `ScramLoginModule required username="${user}" password="${pw}";\n`, { mode: 0o600 });
+	const r = spawnSync('java', ['-cp', cp.stdout.trim(), 'kafka.admin.ConfigCommand',
+	    '--bootstrap-server', saslBrokers(), '--command-config', props,
+	    '--describe', '--entity-type', 'users'], { encoding: 'utf8', timeout: 90000 });
+	return { ok: r.status === 0, out: r.stdout + r.stderr };
 }
 
 let br, web, tui;
@@ -162,5 +180,15 @@ L.run([
 		L.eq((await t.quit()).code, 0, 'exit');
 		web.close();
 		L.eq((await br.stop()).code, 0, 'bridge exit');
+	}],
+
+	['the SCRAM users log in with Kafka\'s Java client; a wrong password does not', async () => {
+		const a = javaScramUsers('SCRAM-SHA-256', alice, alicePw);
+		L.assert(a.ok && a.out.includes(`user-principal '${alice}'`) &&
+		    a.out.includes('SCRAM-SHA-512=iterations'), `SCRAM-SHA-256 as ${alice}: ${a.out}`);
+		const b = javaScramUsers('SCRAM-SHA-512', bob, bobPw);
+		L.assert(b.ok && b.out.includes(`user-principal '${bob}'`), `SCRAM-SHA-512 as ${bob}: ${b.out}`);
+		const w = javaScramUsers('SCRAM-SHA-256', alice, 'not-' + alicePw);
+		L.assert(!w.ok && /authentication/i.test(w.out), `a wrong password refused: ${w.out}`);
 	}],
 ]);
