@@ -3,8 +3,10 @@
  * environment < command line. A key is either one of kchat's (brokers, topic,
  * user, room, history, and those a program defines) or a librdkafka property
  * passed through untouched, as kcat's -X does (SASL and SSL included).
+ * A config file that holds a password others may read is refused.
  */
 #include <sys/types.h>
+#include <sys/stat.h>
 
 #include <ctype.h>
 #include <errno.h>
@@ -232,18 +234,36 @@ conf_trim(char *s)
 	return s;
 }
 
+/*
+ * 1 when key names a secret (sasl.password, ssl.key.password,
+ * sasl.oauthbearer.client.secret, ...): a file holding one must be
+ * readable by its owner only.
+ */
+static int
+conf_secret_key(const char *key)
+{
+	return strstr(key, "password") != NULL || strstr(key, "secret") != NULL;
+}
+
 int
 kc_conf_load_file(struct kc_conf *c, const char *path, char *errstr,
     size_t errlen)
 {
-	FILE	*f;
-	char	 line[4096], *p, *eq, lerr[256];
-	int	 lineno = 0, err = KC_OK;
+	FILE		*f;
+	struct stat	 st;
+	char		 line[4096], *p, *eq, *key, lerr[256];
+	int		 lineno = 0, err = KC_OK;
 
 	if ((f = fopen(path, "r")) == NULL) {
 		if (errstr != NULL)
 			snprintf(errstr, errlen, "%s: %s", path, strerror(errno));
 		return errno == ENOENT ? KC_ERR_NOT_FOUND : KC_ERR_CONFIG_FILE;
+	}
+	if (fstat(fileno(f), &st) == -1) {
+		if (errstr != NULL)
+			snprintf(errstr, errlen, "%s: %s", path, strerror(errno));
+		fclose(f);
+		return KC_ERR_CONFIG_FILE;
 	}
 	while (fgets(line, sizeof line, f) != NULL) {
 		lineno++;
@@ -263,7 +283,18 @@ kc_conf_load_file(struct kc_conf *c, const char *path, char *errstr,
 			break;
 		}
 		*eq = '\0';
-		if ((err = kc_conf_set(c, KC_CONF_FILE, conf_trim(p), conf_trim(eq + 1),
+		key = conf_trim(p);
+		if (conf_secret_key(key) && (st.st_mode & (S_IRGRP | S_IROTH))) {
+			if (errstr != NULL)
+				snprintf(errstr, errlen, "%s:%d: %s is a secret, but "
+				    "%s can read this file (mode %03o): make it "
+				    "yours alone with \"chmod 600 %s\"", path, lineno,
+				    key, (st.st_mode & S_IROTH) ? "everyone" :
+				    "its group", (unsigned)(st.st_mode & 0777), path);
+			err = KC_ERR_CONFIG_FILE;
+			break;
+		}
+		if ((err = kc_conf_set(c, KC_CONF_FILE, key, conf_trim(eq + 1),
 		    lerr, sizeof lerr)) != KC_OK) {
 			if (errstr != NULL)
 				snprintf(errstr, errlen, "%s:%d: %s", path, lineno, lerr);
@@ -346,8 +377,8 @@ kc_conf_rdkafka(const struct kc_conf *c, char *errstr, size_t errlen)
 
 	if ((rc = rd_kafka_conf_new()) == NULL)
 		return NULL;
-	if (getenv("KCHAT_DEBUG_KAFKA") == NULL)
-		rd_kafka_conf_set_log_cb(rc, kc_rdkafka_log_quiet);
+	rd_kafka_conf_set_log_cb(rc, getenv("KCHAT_DEBUG_KAFKA") == NULL ?
+	    kc_rdkafka_log_quiet : kc_rdkafka_log_stderr);
 	if (rd_kafka_conf_set(rc, "bootstrap.servers", kc_conf_brokers(c), errstr,
 	    errlen) != RD_KAFKA_CONF_OK)
 		goto err;

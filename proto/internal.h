@@ -32,9 +32,20 @@ rd_kafka_t *kc_producer_rk(struct kc_producer *p);
 int kc_topic_partitions(rd_kafka_t *rk, const char *topic, int timeout_ms,
     char *errstr, size_t errlen);
 
-/* A librdkafka log callback that drops everything: libkchat never prints. */
+/*
+ * A librdkafka log callback that prints nothing (libkchat never prints) but
+ * remembers a handle's refused SASL login for kc_rdkafka_auth_failed().
+ */
 void kc_rdkafka_log_quiet(const rd_kafka_t *rk, int level, const char *fac,
     const char *buf);
+/* The same, printing every line to standard error (KCHAT_DEBUG_KAFKA). */
+void kc_rdkafka_log_stderr(const rd_kafka_t *rk, int level, const char *fac,
+    const char *buf);
+/*
+ * 1 when Kafka refused rk's SASL login, with errstr saying so and what to
+ * check; 0 otherwise.
+ */
+int kc_rdkafka_auth_failed(rd_kafka_t *rk, char *errstr, size_t errlen);
 
 /*
  * Low and high watermarks of a partition, retrying while a new topic's

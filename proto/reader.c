@@ -216,7 +216,11 @@ kc_topic_partitions(rd_kafka_t *rk, const char *topic, int timeout_ms,
 	if ((rkt = rd_kafka_topic_new(rk, topic, NULL)) == NULL)
 		return -1;
 	while (kc_now_us() < deadline) {
-		err = rd_kafka_metadata(rk, 0, rkt, &md, 2000);
+		if (kc_rdkafka_auth_failed(rk, errstr, errlen)) {
+			rd_kafka_topic_destroy(rkt);
+			return -1;	/* asking again will not help */
+		}
+		err = rd_kafka_metadata(rk, 0, rkt, &md, 1000);
 		if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
 			if (md->topic_cnt == 1 && md->topics[0].err == 0 &&
 			    md->topics[0].partition_cnt > 0 &&

@@ -187,15 +187,24 @@ static const struct rd_kafka_metadata *
 topics_metadata(struct topics *t, char *errstr, size_t errlen)
 {
 	const struct rd_kafka_metadata	*md;
-	rd_kafka_resp_err_t		 err;
+	rd_kafka_resp_err_t		 err = RD_KAFKA_RESP_ERR__TIMED_OUT;
+	int64_t				 deadline = kc_now_us() + TOPICS_TIMEOUT_MS * 1000LL;
 
-	if ((err = rd_kafka_metadata(t->rk, 1, NULL, &md, TOPICS_TIMEOUT_MS)) !=
-	    RD_KAFKA_RESP_ERR_NO_ERROR) {
-		snprintf(errstr, errlen, "cannot read the cluster's metadata: %s",
-		    rd_kafka_err2str(err));
-		return NULL;
+	/* In slices, so that a refused login ends the wait at once. */
+	while (kc_now_us() < deadline) {
+		if (kc_rdkafka_auth_failed(t->rk, errstr, errlen))
+			return NULL;
+		if ((err = rd_kafka_metadata(t->rk, 1, NULL, &md, 1000)) ==
+		    RD_KAFKA_RESP_ERR_NO_ERROR)
+			return md;
+		if (err != RD_KAFKA_RESP_ERR__TIMED_OUT)
+			break;
 	}
-	return md;
+	if (kc_rdkafka_auth_failed(t->rk, errstr, errlen))
+		return NULL;
+	snprintf(errstr, errlen, "cannot read the cluster's metadata: %s",
+	    rd_kafka_err2str(err));
+	return NULL;
 }
 
 static const rd_kafka_metadata_topic_t *

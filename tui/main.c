@@ -77,9 +77,9 @@ usage(FILE *f)
 "  -b, --brokers LIST   Kafka bootstrap servers (KAFKA_BOOTSTRAP_SERVERS);\n"
 "                       default: the embedded broker of a kchat-bridge on\n"
 "                       this machine, else localhost:9092\n"
-"  -u, --user NAME      your name (KCHAT_USER, else $USER, else the login\n"
-"                       name); kchat-tui ends when another client that is\n"
-"                       online holds it\n"
+"  -u, --user NAME      your name (KCHAT_USER, else sasl.username, else\n"
+"                       $USER, else the login name); kchat-tui ends when\n"
+"                       another client that is online holds it\n"
 "      --force-name     take the name anyway (that client is told)\n"
 "  -r, --room ROOMS     rooms to join, comma-separated (default general)\n"
 "  -t, --topic TOPIC    chat topic (CHAT_TOPIC, default chat-messages)\n"
@@ -360,9 +360,13 @@ main(int argc, char **argv)
 	rconf = conf_build(argc, argv, NULL);
 	rpconf = conf_build(argc, argv, ptopic);
 
-	/* $USER unset (a container, cron): the login name, said in the chat. */
+	/*
+	 * -u, KCHAT_USER or "user"; else the SASL user Kafka knows us as;
+	 * else $USER; else (a container, cron) the login name, said in the chat.
+	 */
 	if ((user = kc_conf_get(conf, "user")) == NULL &&
-	    (user = getenv("USER")) == NULL) {
+	    ((user = kc_conf_get(conf, "sasl.username")) == NULL ||
+	    *user == '\0') && (user = getenv("USER")) == NULL) {
 		if ((pw = getpwuid(getuid())) == NULL)
 			die_say("who are you? $USER is not set and user %u has "
 			    "no name: give yours with -u NAME (or KCHAT_USER)",

@@ -1,8 +1,10 @@
 /*
  * test-conf.c - configuration precedence (defaults < file < environment <
  * command line), -X pass-through checked by librdkafka, config file errors
- * that name the file and line.
+ * that name the file and line, secrets in a file others can read refused.
  */
+#include <sys/stat.h>
+
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -130,6 +132,44 @@ START_TEST(file_errors)
 }
 END_TEST
 
+/* A password in a file its group or others can read: refused, with the fix. */
+START_TEST(file_secrets)
+{
+	struct kc_conf	*c = kc_conf_new();
+	char		 err[512], fix[300];
+
+	write_file("security.protocol = SASL_PLAINTEXT\nsasl.password = hunter2\n");
+	snprintf(fix, sizeof fix, "chmod 600 %s", path);
+	ck_assert_int_eq(chmod(path, 0644), 0);
+	ck_assert_int_eq(kc_conf_load_file(c, path, err, sizeof err), KC_ERR_CONFIG_FILE);
+	ck_assert_ptr_nonnull(strstr(err, path));
+	ck_assert_ptr_nonnull(strstr(err, ":2:"));
+	ck_assert_ptr_nonnull(strstr(err, "sasl.password"));
+	ck_assert_ptr_nonnull(strstr(err, "everyone"));
+	ck_assert_ptr_nonnull(strstr(err, fix));
+	ck_assert_ptr_null(kc_conf_get(c, "sasl.password"));
+	ck_assert_int_eq(chmod(path, 0640), 0);
+	ck_assert_int_eq(kc_conf_load_file(c, path, err, sizeof err), KC_ERR_CONFIG_FILE);
+	ck_assert_ptr_nonnull(strstr(err, "its group"));
+	write_file("ssl.key.password = hunter2\n");
+	ck_assert_int_eq(chmod(path, 0604), 0);
+	ck_assert_int_eq(kc_conf_load_file(c, path, err, sizeof err), KC_ERR_CONFIG_FILE);
+	ck_assert_ptr_nonnull(strstr(err, "ssl.key.password"));
+	/* the owner's alone: taken */
+	write_file("sasl.username = alice\nsasl.password = hunter2\n");
+	ck_assert_int_eq(chmod(path, 0600), 0);
+	ck_assert_int_eq(kc_conf_load_file(c, path, err, sizeof err), KC_OK);
+	ck_assert_str_eq(kc_conf_get(c, "sasl.password"), "hunter2");
+	/* no secret: any mode will do */
+	write_file("topic = open\nsasl.username = bob\n");
+	ck_assert_int_eq(chmod(path, 0644), 0);
+	ck_assert_int_eq(kc_conf_load_file(c, path, err, sizeof err), KC_OK);
+	ck_assert_str_eq(kc_conf_get(c, "topic"), "open");
+	unlink(path);
+	kc_conf_free(c);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -147,6 +187,7 @@ main(void)
 	tcase_add_test(tc, program_keys_and_env);
 	tcase_add_test(tc, x_properties);
 	tcase_add_test(tc, file_errors);
+	tcase_add_test(tc, file_secrets);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
