@@ -403,18 +403,19 @@ struct session {
 	 */
 	char		 dm_have[BRIDGE_DM_IDS_LEN];
 	char		 room[KC_NAME_MAX + 1];		/* current */
-	struct member	 members[BRIDGE_ROOMS_MAX];
-	unsigned	 nmembers;
+	struct member	*members;	/* grown as it joins, up to BRIDGE_ROOMS_MAX */
+	unsigned	 nmembers, cmembers;
 	/*
 	 * request-post.c: messages waiting for Kafka, per room (so per
 	 * partition): a room whose partition has no leader blocks only
 	 * itself. Rooms left meanwhile keep their count until the outcomes
 	 * come back.
 	 */
-	struct {
+	struct inflight {
 		char		 room[KC_NAME_MAX + 1];
 		unsigned	 n;
-	}		 inflight[BRIDGE_ROOMS_MAX];
+	}		*inflight;	/* grown as rooms get messages waiting */
+	unsigned	 ninflight;	/* slots, up to BRIDGE_ROOMS_MAX */
 	/* request-typing.c */
 	int64_t		 typing_at;
 	/* session.c: the transport */
@@ -699,6 +700,8 @@ void	relay_record(const struct kc_msg *m);
 
 /* One file per browser request type; request.c's table names them. */
 void	request_post(struct session *s, const struct kc_req *r);
+/* Frees what a closing connection kept for its messages (a closer). */
+void	request_post_closed(struct session *s);
 /* The outcome of a message a connection sent (kafka_hooks delivered). */
 void	request_post_delivered(void *arg, const struct kc_msg *m, int err,
 	    const char *errstr);

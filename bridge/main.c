@@ -28,7 +28,7 @@ static lws_sorted_usec_list_t	 tick_sul;
 static const struct session_hooks session_hooks = {
 	.opened = request_opened,
 	.message = request_handle,
-	.closed = { member_closed, history_forget },
+	.closed = { member_closed, history_forget, request_post_closed },
 };
 static const struct kafka_hooks kafka_hooks = {
 	.record = relay_record,

@@ -6,6 +6,7 @@
  * live stream begins there) and asks for the page of history below it.
  * Binding a name asks for the user's stored direct messages likewise.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "bridge.h"
@@ -106,6 +107,19 @@ member_join(struct session *s, const char *room, const char *text, size_t len,
 		if (s->nmembers == BRIDGE_ROOMS_MAX) {
 			session_error(s, KC_ERR_TOO_MANY_ROOMS, NULL, ref);
 			return -1;
+		}
+		if (s->nmembers == s->cmembers) {
+			unsigned	 c = s->cmembers ? s->cmembers * 2 : 2;
+			struct member	*v;
+
+			if (c > BRIDGE_ROOMS_MAX)
+				c = BRIDGE_ROOMS_MAX;
+			if ((v = realloc(s->members, c * sizeof *v)) == NULL) {
+				session_error(s, KC_ERR_NOMEM, NULL, ref);
+				return -1;
+			}
+			s->members = v;
+			s->cmembers = c;
 		}
 		if ((err = rooms_add(s, room)) != KC_OK) {
 			session_error(s, err, NULL, ref);
@@ -277,4 +291,7 @@ member_closed(struct session *s)
 		if (last && !loop_stopping())
 			member_announce(s, KC_TYPE_LEAVE, room, NULL, 0);
 	}
+	free(s->members);
+	s->members = NULL;
+	s->cmembers = 0;
 }

@@ -29,18 +29,39 @@ struct post {
 static int
 request_post_slot(struct session *s, const char *room, int create)
 {
-	unsigned i, free_slot = BRIDGE_ROOMS_MAX;
+	struct inflight	*v;
+	unsigned	 i, free_slot = s->ninflight, c;
 
-	for (i = 0; i < BRIDGE_ROOMS_MAX; i++) {
+	for (i = 0; i < s->ninflight; i++) {
 		if (s->inflight[i].n > 0 && strcmp(s->inflight[i].room, room) == 0)
 			return (int)i;
-		if (s->inflight[i].n == 0 && free_slot == BRIDGE_ROOMS_MAX)
+		if (s->inflight[i].n == 0 && free_slot == s->ninflight)
 			free_slot = i;
 	}
-	if (!create || free_slot == BRIDGE_ROOMS_MAX)
+	if (!create)
 		return -1;
+	if (free_slot == s->ninflight) {
+		/* None free: one more slot (grown in pairs), up to the cap. */
+		if (s->ninflight == BRIDGE_ROOMS_MAX)
+			return -1;
+		c = s->ninflight + 2 > BRIDGE_ROOMS_MAX ? BRIDGE_ROOMS_MAX :
+		    s->ninflight + 2;
+		if ((v = realloc(s->inflight, c * sizeof *v)) == NULL)
+			return -1;
+		memset(v + s->ninflight, 0, (c - s->ninflight) * sizeof *v);
+		s->inflight = v;
+		s->ninflight = c;
+	}
 	snprintf(s->inflight[free_slot].room, KC_NAME_MAX + 1, "%s", room);
 	return (int)free_slot;
+}
+
+void
+request_post_closed(struct session *s)
+{
+	free(s->inflight);
+	s->inflight = NULL;
+	s->ninflight = 0;
 }
 
 static int
