@@ -19,6 +19,7 @@ cleanup() {
 trap cleanup EXIT
 show() {
 	echo "--- make run's screen"; T capture-pane -p -t run 2>/dev/null
+	echo "--- the second make run's screen"; T capture-pane -p -t run2 2>/dev/null
 	for f in "$work"/*.out "$work"/*.err "$work"/tmp/kchat-bridge.*.log; do
 		[ -f "$f" ] && { echo "--- $f"; cat "$f"; }
 	done
@@ -86,3 +87,20 @@ T send-keys -t run Enter
 wait_until "make run's TUI exits" sees "EXITED 0"
 wait_until "the bridge to stop" down
 echo "ok 3 - /quit in the TUI stops the bridge"
+
+# The bridge dies first (issue 13, item 10): quitting the TUI says so and
+# ends make run with the TUI's own status, not make's "Error 1".
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+T new-session -d -s run2 -x 100 -y 24 \
+    "env TERM=xterm-256color KCHAT_USER=runner2 '$KCHAT_SOURCE_DIR/.ci/run-suite' '$build' $port; echo EXITED \$?; sleep 600"
+screen2() { T capture-pane -p -t run2; }
+sees2() { screen2 | grep -qF -- "$1"; }
+wait_until "the second TUI connected" sees2 " runner2 | #general | connected 127.0.0.1:"
+bpid=$(pgrep -f "kchat-bridge --embedded-kafka --port $port" | head -n 1)
+[ -n "$bpid" ] || fail "no bridge on :$port"
+kill -KILL "$bpid"
+T send-keys -t run2 -l -- "/quit"
+T send-keys -t run2 Enter
+wait_until "make run's TUI exits after the bridge died" sees2 "EXITED 0"
+sees2 "kchat-bridge had stopped" || fail "nothing said of the bridge: $(screen2)"
+echo "ok 4 - the bridge dying first is said, and make run ends with the TUI's status"
