@@ -79,6 +79,22 @@ buffer_oldest(struct buffer *b)
 	return NULL;
 }
 
+size_t
+buffer_drop(struct buffer *b, int flags)
+{
+	size_t	i, kept = 0, dropped;
+
+	for (i = 0; i < b->nlines; i++) {
+		if (b->lines[i].flags & flags)
+			line_free(&b->lines[i]);
+		else
+			b->lines[kept++] = b->lines[i];
+	}
+	dropped = b->nlines - kept;
+	b->nlines = kept;
+	return dropped;
+}
+
 struct line *
 buffer_add(struct buffer *b, const struct line *l, int sorted)
 {

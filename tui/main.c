@@ -300,7 +300,7 @@ conf_on(const char *v)
 int
 main(int argc, char **argv)
 {
-	struct kc_conf	*conf, *pconf, *rconf, *rpconf;
+	struct kc_conf	*conf, *pconf, *rconf, *rpconf, *fconf;
 	struct chat	*chat;
 	struct input	*input = NULL;
 	struct kafka	 k;
@@ -359,6 +359,8 @@ main(int argc, char **argv)
 	/* The connecting thread's own copies: nothing shared between threads. */
 	rconf = conf_build(argc, argv, NULL);
 	rpconf = conf_build(argc, argv, ptopic);
+	/* And the history and replay threads' (tui/kafka-fetch.c). */
+	fconf = conf_build(argc, argv, NULL);
 
 	/* $USER unset (a container, cron): the login name, said in the chat. */
 	if ((user = kc_conf_get(conf, "user")) == NULL &&
@@ -398,6 +400,7 @@ main(int argc, char **argv)
 		kc_conf_free(pconf);
 		kc_conf_free(rconf);
 		kc_conf_free(rpconf);
+		kc_conf_free(fconf);
 		return 1;
 	}
 	if (!isatty(STDOUT_FILENO))
@@ -417,6 +420,7 @@ main(int argc, char **argv)
 		kc_conf_free(pconf);
 		kc_conf_free(rconf);
 		kc_conf_free(rpconf);
+		kc_conf_free(fconf);
 		return err;
 	}
 
@@ -445,8 +449,8 @@ main(int argc, char **argv)
 		ui_draw();
 	}
 	/* Never waits for the broker: the chat starts offline if need be. */
-	if ((err = kafka_open(&k, chat, conf, pconf, rconf, rpconf, errstr,
-	    sizeof errstr)) != KC_OK) {
+	if ((err = kafka_open(&k, chat, conf, pconf, rconf, rpconf, fconf,
+	    errstr, sizeof errstr)) != KC_OK) {
 		char what[512];
 
 		snprintf(what, sizeof what, "cannot use Kafka at %s",
@@ -503,7 +507,10 @@ main(int argc, char **argv)
 		}
 		if (pfd[2].revents || pfd[3].revents)
 			kafka_read(&k);
-		/* pfd[4], a connection attempt's end: kafka_tick() next pass. */
+		/*
+		 * pfd[4], a connection attempt's end, and pfd[5], a history
+		 * fetch's: kafka_tick() next pass.
+		 */
 		if (pfd[1].revents) {
 			if (!line_mode)
 				ui_keys();

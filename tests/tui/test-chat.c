@@ -37,33 +37,51 @@ fake_send(void *arg, const struct kc_msg *m, char *errstr, size_t len)
 	return KC_OK;
 }
 
-static int
-copy_out(struct kc_msg **out, size_t *count)
-{
-	size_t i;
+/*
+ * History and replay run in the background in the program: the fake
+ * answers at once (inside the call) unless fake_later is set; then the
+ * test answers with fake_answer() when it likes.
+ */
+static int		 fake_later;
+static unsigned		 fake_id;	/* the last fetch asked for */
 
-	*out = calloc(nhist + 1, sizeof **out);
+static void
+fake_answer(unsigned id, int err, const char *errstr)
+{
+	struct kc_msg	*v;
+	size_t		 i;
+
+	v = calloc(nhist + 1, sizeof *v);
 	for (i = 0; i < nhist; i++)
-		kc_msg_copy(&(*out)[i], &hist[i]);
-	*count = nhist;
+		kc_msg_copy(&v[i], &hist[i]);
+	chat_fetched(c, id, err, errstr, v, err == KC_OK ? nhist : 0);
+	kc_history_free(v, nhist);
+}
+
+static int
+fake_started(unsigned id)
+{
+	fake_id = id;
+	if (!fake_later)
+		fake_answer(id, KC_OK, "");
 	return KC_OK;
 }
 
 static int
-fake_history(void *arg, const char *room, size_t n, const char *before,
-    struct kc_msg **out, size_t *count, char *errstr, size_t len)
+fake_history(void *arg, unsigned id, const char *room, size_t n,
+    const char *before, char *errstr, size_t len)
 {
 	snprintf(hist_before, sizeof hist_before, "%s", before);
 	hist_calls++;
-	return copy_out(out, count);
+	return fake_started(id);
 }
 
 static int
-fake_replay(void *arg, const char *room, int64_t since, struct kc_msg **out,
-    size_t *count, char *errstr, size_t len)
+fake_replay(void *arg, unsigned id, const char *room, int64_t since,
+    char *errstr, size_t len)
 {
 	replay_since = since;
-	return copy_out(out, count);
+	return fake_started(id);
 }
 
 static const struct chat_ops fake_ops = {
@@ -78,6 +96,8 @@ notify(void *arg, enum chat_event ev, struct buffer *b, struct line *l)
 	if (ev == CHAT_BELL)
 		bells++;
 	/* As tui/line.c: a line is printed once it is final. */
+	if (l != NULL && (l->flags & LINE_LOADING))
+		return;
 	if ((ev == CHAT_LINE_NEW && l->state != LINE_PENDING) ||
 	    (ev == CHAT_LINE_UPDATE && (l->state == LINE_SENT ||
 	    l->state == LINE_FAILED)))
@@ -100,6 +120,8 @@ setup(void)
 {
 	nsent = nhist = 0;
 	send_fail = bells = hist_calls = 0;
+	fake_later = 0;
+	fake_id = 0;
 	c = chat_new("alice", &fake_ops, NULL);
 	chat_set_notify(c, notify, NULL);
 	chat_set_conn(c, CHAT_CONNECTED);
@@ -759,6 +781,110 @@ START_TEST(chat_history_and_replay)
 }
 END_TEST
 
+/* The number of lines of b whose text holds s. */
+static size_t
+lines_with(struct buffer *b, const char *s)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < b->nlines; i++)
+		n += strstr(b->lines[i].text, s) != NULL;
+	return n;
+}
+
+/*
+ * History comes in the background: "loading…" shows meanwhile, typing goes
+ * on, a second request says it is still loading, and the answer lands in
+ * place, without the lines already shown, the loading line gone.
+ */
+START_TEST(chat_history_in_background)
+{
+	struct buffer	*b, *other;
+	unsigned	 id;
+	size_t		 i, n;
+
+	fake_later = 1;
+	incoming(&hist[0], KC_TYPE_MESSAGE, "general", "bob", NULL, "old one");
+	incoming(&hist[1], KC_TYPE_MESSAGE, "general", "bob", NULL, "old two");
+	hist[0].ts -= 2000000;
+	hist[1].ts -= 1000000;
+	nhist = 2;
+	chat_join(c, "general");
+	b = chat_current(c);
+	ck_assert_int_eq(hist_calls, 1);
+	ck_assert_uint_ne(b->fetch, 0);
+	ck_assert_uint_eq(lines_with(b, "loading\u2026 the history of #general"),
+	    1);
+	ck_assert(b->lines[0].flags & LINE_LOADING);
+	/* meanwhile: typing, a live line (that history also has) */
+	chat_input(c, "typed while loading");
+	ck_assert_str_eq(last_line(b)->text, "typed while loading");
+	chat_receive(c, &hist[1], 1);
+	/* asking again: still loading, nothing asked of Kafka */
+	chat_input(c, "/history 5");
+	ck_assert_int_eq(hist_calls, 1);
+	ck_assert_int_eq(last_line(b)->kind, LINE_ERROR);
+	ck_assert_ptr_nonnull(strstr(last_line(b)->text,
+	    "history of #general is still loading"));
+	/*
+	 * The answer: above what came since (by time), "old two" once (where
+	 * it arrived live), no loading line.
+	 */
+	id = fake_id;
+	fake_answer(id, KC_OK, "");
+	ck_assert_uint_eq(b->fetch, 0);
+	ck_assert_uint_eq(lines_with(b, "loading\u2026"), 0);
+	ck_assert_str_eq(b->lines[0].text, "old one");
+	ck_assert_uint_eq(lines_with(b, "old two"), 1);
+	for (i = 0, n = 0; i < b->nlines; i++)
+		n += strcmp(b->lines[i].id, hist[1].id) == 0;
+	ck_assert_uint_eq(n, 1);
+	ck_assert(b->history_done);	/* fewer than asked for */
+	/* an answer that comes twice, or for nobody, changes nothing */
+	n = b->nlines;
+	fake_answer(id, KC_OK, "");
+	fake_answer(0, KC_OK, "");
+	ck_assert_uint_eq(b->nlines, n);
+
+	/* /history fails plainly, in its buffer, and can be asked again */
+	chat_input(c, "/history 5");
+	ck_assert_uint_eq(lines_with(b, "loading\u2026 older history"), 1);
+	fake_answer(fake_id, KC_ERR_TIMEOUT, "no answer from Kafka in 5 s");
+	ck_assert_uint_eq(lines_with(b, "loading\u2026"), 0);
+	ck_assert_int_eq(last_line(b)->kind, LINE_ERROR);
+	ck_assert_str_eq(last_line(b)->text,
+	    "history of #general: no answer from Kafka in 5 s");
+	chat_input(c, "/history 5");
+	ck_assert_int_eq(hist_calls, 3);
+	/* one fetch per buffer: another room fetches meanwhile */
+	chat_join(c, "other");
+	other = chat_current(c);
+	ck_assert_int_eq(hist_calls, 4);
+	ck_assert_uint_ne(other->fetch, 0);
+	ck_assert_uint_ne(b->fetch, 0);
+	fake_answer(b->fetch, KC_OK, "");
+	ck_assert_ptr_nonnull(strstr(last_line(b)->text,
+	    "no older messages in #general"));
+	/* a buffer closed while it loads: its answer goes nowhere */
+	id = other->fetch;
+	chat_input(c, "/part");
+	ck_assert_ptr_null(chat_find(c, "#other"));
+	n = b->nlines;
+	fake_answer(id, KC_OK, "");
+	ck_assert_uint_eq(b->nlines, n);
+	/* /replay too */
+	chat_input(c, "/replay 10m");
+	ck_assert_uint_eq(lines_with(b, "loading\u2026 replaying #general"), 1);
+	chat_input(c, "/replay 10m");
+	ck_assert_ptr_nonnull(strstr(last_line(b)->text,
+	    "the replay of #general is still loading"));
+	fake_answer(b->fetch, KC_OK, "");
+	ck_assert_ptr_nonnull(strstr(last_line(b)->text,
+	    "replayed #general from "));
+	ck_assert_uint_eq(lines_with(b, "loading\u2026"), 0);
+}
+END_TEST
+
 START_TEST(chat_replay_parse)
 {
 	/* TZ=UTC is set by the test's environment */
@@ -916,6 +1042,7 @@ main(void)
 	tcase_add_test(tc, cmd_suggestions);
 	tcase_add_test(tc, chat_nick_change_one_line);
 	tcase_add_test(tc, chat_history_and_replay);
+	tcase_add_test(tc, chat_history_in_background);
 	tcase_add_test(tc, chat_join_offline_history_later);
 	tcase_add_test(tc, chat_replay_parse);
 	tcase_add_test(tc, chat_hostile_text);
