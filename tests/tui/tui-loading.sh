@@ -5,8 +5,9 @@
 # in tmux, joins a room and asks /history: "loading…" shows at once, what
 # she types appears and the pane scrolls while the fetch waits, a second
 # /history says it is still loading; once the broker answers again the
-# history fills in, in place, each line once. Quitting while a fetch waits
-# takes no longer than the flush wait.
+# history fills in, in place, each line once. Line mode prints no loading
+# line, only the history when it comes. Quitting while a fetch waits takes
+# no longer than the flush wait.
 export KCHAT_CACHE_DIR=${KCHAT_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/kchat}
 . "$(dirname "$0")/tui-lib.sh"
 tui=$1
@@ -26,7 +27,7 @@ cleanup() {
 }
 trap cleanup EXIT
 screen() { T capture-pane -p -t carol; }
-show() { echo "--- carol's screen"; screen 2>/dev/null; cat "$work"/*.err; }
+show() { echo "--- carol's screen"; screen 2>/dev/null; tail -n 20 "$work"/*.out "$work"/*.err; }
 on_fail=show
 sees() { screen | grep -qF -- "$1"; }
 not_sees() { ! screen | grep -qF -- "$1"; }
@@ -112,6 +113,22 @@ once
 not_sees "loading…" || fail "a loading line is left"
 echo "ok 4 - /history while frozen: loading…, still loading, then the older lines"
 
+# Line mode: no loading line, the history prints when it comes; a fetch
+# that ended is freed (under ASan, a leak would fail the exit status).
+mkfifo "$work/dave.in"
+"$tui" --line -u dave -r old --history 5 <"$work/dave.in" >"$work/dave.out" \
+    2>"$work/dave.err" &
+dave=$!
+exec 3>"$work/dave.in"
+dave_has() { grep -qF -- "$1" "$work/dave.out"; }
+wait_until "dave's history" dave_has "#old <alice> old line 12"
+echo "/history 3" >&3
+wait_until "dave's older history" dave_has "3 older messages of #old above"
+exec 3>&-
+wait "$dave" || fail "dave exited with status $?: $(cat "$work/dave.err")"
+grep -qF "loading" "$work/dave.out" && fail "line mode printed a loading line"
+echo "ok 5 - line mode prints the history when it comes, no loading line"
+
 freeze
 keys "/history 3"
 T send-keys -t carol Enter
@@ -121,5 +138,5 @@ keys "/quit"
 T send-keys -t carol Enter
 # The flush wait (3 s: the leave cannot reach a frozen broker) and a little.
 TIMEOUT=6 wait_until "carol to quit" sees "EXITED 0"
-echo "ok 5 - quitting while a fetch waits: gone in $((SECONDS - start)) s"
+echo "ok 6 - quitting while a fetch waits: gone in $((SECONDS - start)) s"
 thaw
