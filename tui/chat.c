@@ -558,7 +558,7 @@ chat_room_seen(struct chat *c, size_t idx)
 /* ---------------------------------------------------------- receiving */
 
 static enum line_kind
-line_kind_of(enum kc_type t)
+chat_line_kind(enum kc_type t)
 {
 	switch (t) {
 	case KC_TYPE_ACTION:
@@ -686,7 +686,7 @@ chat_receive1(struct chat *c, const struct kc_msg *m, int live)
 	memset(&l, 0, sizeof l);
 	l.ts = kc_msg_shown_ts(m);	/* a far-off clock cannot pin a line */
 	memcpy(l.id, m->id, sizeof l.id);
-	l.kind = line_kind_of(m->type);
+	l.kind = chat_line_kind(m->type);
 	snprintf(l.user, sizeof l.user, "%s", m->user);
 	if (m->text != NULL)
 		l.text = chat_cap_lines(sanitize_dup(m->text, m->text_len,
@@ -804,7 +804,7 @@ chat_send(struct chat *c, enum kc_type type, const char *room,
 		memset(&l, 0, sizeof l);
 		l.ts = m.ts;
 		memcpy(l.id, m.id, sizeof l.id);
-		l.kind = line_kind_of(type);
+		l.kind = chat_line_kind(type);
 		l.state = LINE_PENDING;
 		l.flags = LINE_SELF;
 		snprintf(l.user, sizeof l.user, "%s", c->user);
@@ -946,26 +946,6 @@ chat_say(struct chat *c, const char *text)
 	if (b->kind == BUFFER_DM)
 		return chat_send_text(c, KC_TYPE_DM, room, b->target, text);
 	return chat_send_text(c, KC_TYPE_MESSAGE, room, NULL, text);
-}
-
-void
-chat_input(struct chat *c, const char *line)
-{
-	const char *p;
-
-	for (p = line; *p == ' ' || *p == '\t' || *p == '\n'; p++)
-		;
-	if (*p == '\0')
-		return;
-	/* Several lines (a paste, Ctrl-J) are one message, never commands. */
-	if (strchr(line, '\n') != NULL)
-		chat_say(c, line);
-	else if (line[0] == '/' && line[1] != '/')
-		cmd_dispatch(c, line);
-	else if (line[0] == '/')
-		chat_say(c, line + 1);	/* "//x" says "/x" */
-	else
-		chat_say(c, line);
 }
 
 /* ------------------------------------------------- rooms and history */

@@ -54,7 +54,7 @@ line_read(struct chat *c, int fd)
 		*nl = '\0';
 		if (nl > start && nl[-1] == '\r')
 			nl[-1] = '\0';
-		chat_input(c, start);
+		cmd_input(c, start);
 		start = nl + 1;
 		if (chat_quit_requested(c))
 			break;

@@ -473,7 +473,7 @@ main(int argc, char **argv)
 		int nfd = 0, timeout;
 
 		if (main_term) {
-			chat_input(chat, "/quit");
+			cmd_input(chat, "/quit");
 			break;
 		}
 		if (main_winch) {
@@ -517,7 +517,7 @@ main(int argc, char **argv)
 			else if (line_read(chat, STDIN_FILENO) == -1) {
 				/* End of input: leave the rooms and go. */
 				stdin_open = 0;
-				chat_input(chat, "/quit");
+				cmd_input(chat, "/quit");
 			}
 		}
 	}

@@ -6,6 +6,17 @@
  * <curses.h>, so the unit tests drive the whole chat without a terminal.
  * Kafka is reached through struct chat_ops (tui/kafka.c in the program, a
  * fake in the tests).
+ *
+ * The files are in layers: one calls only files of the layers before its
+ * own, never one after, so that no two call each other (as bridge/bridge.h):
+ *
+ *   xmalloc sanitize split format instance buffer chat activity cmd
+ *   cmd-*.c complete input | kafka-fetch kafka line ui-screen ui-draw
+ *   ui-keys main (the program, after "|")
+ *
+ * What a lower layer tells a higher one goes through hooks the higher one
+ * sets: the chat's notify callback (the screen, or line mode) and its
+ * chat_ops (Kafka); cmd.c runs the commands through their table entries.
  */
 #ifndef TUI_H
 #define TUI_H
@@ -233,8 +244,6 @@ struct buffer	*chat_find(struct chat *, const char *name);
 /* The room of the current buffer, or of the last room buffer for a dm. */
 const char	*chat_room(struct chat *);
 
-/* One line typed by the user: a command or text for the current buffer. */
-void		 chat_input(struct chat *, const char *line);
 /*
  * chat_send() of text, as several messages split between words when it
  * is longer than one message may be (a notice says how many).
@@ -368,6 +377,11 @@ extern const struct cmd_entry cmd_rooms_entry;
 extern const struct cmd_entry cmd_who_entry;
 
 
+/*
+ * One line typed by the user: a command (cmd_dispatch()) or text for the
+ * current buffer (chat_say()).
+ */
+void		 cmd_input(struct chat *, const char *line);
 /* Runs "/name args"; an unknown name gets a hint. Returns 0 or -1. */
 int		 cmd_dispatch(struct chat *, const char *line);
 /*

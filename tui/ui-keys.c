@@ -60,7 +60,7 @@ ui_enter(void)
 	line = input_take(ui.input);
 	if (b != NULL)
 		b->scroll = 0;
-	chat_input(ui.chat, line);
+	cmd_input(ui.chat, line);
 	free(line);
 }
 
@@ -196,7 +196,7 @@ ui_key(wint_t ch)
 		clearok(curscr, TRUE);
 		return;
 	case CTRL('C'):
-		chat_input(ui.chat, "/quit");
+		cmd_input(ui.chat, "/quit");
 		return;
 	}
 	if (ch < 0x20)
