@@ -976,7 +976,7 @@ static int
 chat_fetch(struct chat *c, struct buffer *b, int kind, size_t n,
     const char *before, int64_t since_us)
 {
-	struct line	 l;
+	struct line	 l, *shown;
 	char		 errstr[256] = "", when[32];
 	const char	*what = kind == CHAT_FETCH_REPLAY ? "replay" : "history";
 	unsigned	 id;
@@ -1007,7 +1007,19 @@ chat_fetch(struct chat *c, struct buffer *b, int kind, size_t n,
 	} else
 		xasprintf(&l.text, "loading\u2026 %s history of %s",
 		    kind == CHAT_FETCH_MORE ? "older" : "the", b->name);
-	chat_add(c, b, &l, 0);
+	/*
+	 * Older lines come at the top, where PgUp took the user: say it
+	 * there (at the bottom when the top of a full buffer is taken).
+	 */
+	shown = NULL;
+	if (kind == CHAT_FETCH_MORE && b->nlines > 0) {
+		l.ts = b->lines[0].ts - 1;
+		shown = chat_add(c, b, &l, 1);
+	}
+	if (shown == NULL) {
+		l.ts = kc_now_us();
+		chat_add(c, b, &l, 0);
+	}
 	free(l.text);
 	if (kind == CHAT_FETCH_REPLAY)
 		err = c->ops->replay(c->arg, id, b->target, since_us, errstr,

@@ -849,6 +849,8 @@ START_TEST(chat_history_in_background)
 	/* /history fails plainly, in its buffer, and can be asked again */
 	cmd_input(c, "/history 5");
 	ck_assert_uint_eq(lines_with(b, "loading\u2026 older history"), 1);
+	/* at the top, where the older lines will come */
+	ck_assert(b->lines[0].flags & LINE_LOADING);
 	fake_answer(fake_id, KC_ERR_TIMEOUT, "no answer from Kafka in 5 s");
 	ck_assert_uint_eq(lines_with(b, "loading\u2026"), 0);
 	ck_assert_int_eq(last_line(b)->kind, LINE_ERROR);
