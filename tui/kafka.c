@@ -3,8 +3,8 @@
  * (the chat topic, and heartbeats on the presence topic), two readers (the
  * chat topic from now, the presence topic from now minus the presence
  * timeout so /who knows who is already there), the direct messages missed
- * while not running, the heartbeat timer and the
- * connection state shown in the status line.
+ * while not running, the heartbeat timer and the connection state shown in
+ * the status line.
  *
  * The program never waits for a broker: the producers queue what the user
  * types until one answers (up to message.timeout.ms), the readers are
