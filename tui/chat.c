@@ -1051,6 +1051,7 @@ chat_fetched(struct chat *c, unsigned id, int err, const char *errstr,
     const struct kc_msg *msgs, size_t count)
 {
 	struct buffer	*b = NULL;
+	const char	*what;
 	char		 when[32];
 	size_t		 i;
 	int		 added;
@@ -1062,13 +1063,13 @@ chat_fetched(struct chat *c, unsigned id, int err, const char *errstr,
 	if (b == NULL)
 		return;		/* closed meanwhile */
 	b->fetch = 0;
+	what = b->fetch_kind == CHAT_FETCH_REPLAY ? "replay" : "history";
 	if (buffer_drop(b, LINE_LOADING) > 0)
 		chat_notify(c, CHAT_LINES_GONE, b, NULL);
 	if (err != KC_OK) {
-		chat_info_to(c, b, LINE_ERROR, "%s of %s: %s",
-		    b->fetch_kind == CHAT_FETCH_REPLAY ? "replay" : "history",
-		    b->name, errstr != NULL && errstr[0] != '\0' ? errstr :
-		    kc_strerror(err));
+		chat_info_to(c, b, LINE_ERROR, "%s of %s: %s (/%s asks again)",
+		    what, b->name, errstr != NULL && errstr[0] != '\0' ?
+		    errstr : kc_strerror(err), what);
 		return;
 	}
 	added = chat_add_fetched(c, b, msgs, count);

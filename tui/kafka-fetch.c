@@ -100,10 +100,15 @@ kafka_fetch_run(void *arg)
 	f->errstr[0] = '\0';
 	if (f->replay)
 		f->err = kafka_fetch_scan(f);
-	else
+	else {
 		f->err = kc_history_fetch(f->conf, f->room, f->n, f->before,
 		    KAFKA_HISTORY_MS, &f->msgs, &f->count, f->errstr,
 		    sizeof f->errstr);
+		if (f->err == KC_ERR_TIMEOUT)
+			snprintf(f->errstr, sizeof f->errstr, "no answer from "
+			    "Kafka at %s within %d s", kc_conf_brokers(f->conf),
+			    KAFKA_HISTORY_MS / 1000);
+	}
 	/* A write of this size is atomic; pthread_join() orders the rest. */
 	(void)write(f->done_fd, &f->id, sizeof f->id);
 	return NULL;

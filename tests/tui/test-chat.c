@@ -854,8 +854,8 @@ START_TEST(chat_history_in_background)
 	fake_answer(fake_id, KC_ERR_TIMEOUT, "no answer from Kafka in 5 s");
 	ck_assert_uint_eq(lines_with(b, "loading\u2026"), 0);
 	ck_assert_int_eq(last_line(b)->kind, LINE_ERROR);
-	ck_assert_str_eq(last_line(b)->text,
-	    "history of #general: no answer from Kafka in 5 s");
+	ck_assert_str_eq(last_line(b)->text, "history of #general: no answer "
+	    "from Kafka in 5 s (/history asks again)");
 	cmd_input(c, "/history 5");
 	ck_assert_int_eq(hist_calls, 3);
 	/* one fetch per buffer: another room fetches meanwhile */

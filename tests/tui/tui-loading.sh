@@ -5,7 +5,8 @@
 # in tmux, joins a room and asks /history: "loading…" shows at once, what
 # she types appears and the pane scrolls while the fetch waits, a second
 # /history says it is still loading; once the broker answers again the
-# history fills in, in place, each line once. Line mode prints no loading
+# history fills in, in place, each line once; a fetch the broker does not
+# answer in time says so. Line mode prints no loading
 # line, only the history when it comes. Quitting while a fetch waits takes
 # no longer than the flush wait.
 export KCHAT_CACHE_DIR=${KCHAT_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/kchat}
@@ -113,6 +114,23 @@ once
 not_sees "loading…" || fail "a loading line is left"
 echo "ok 4 - /history while frozen: loading…, still loading, then the older lines"
 
+# A broker that does not answer in time: said plainly, and asked again.
+freeze
+keys "/history 3"
+T send-keys -t carol Enter
+quickly "loading… older" sees "loading… older history of #old"
+# (5 s, or sooner when librdkafka gives up on the connection; the wording
+# is the unit tests')
+wait_until "the fetch to give up" sees "-!- history of #old: "
+not_sees "loading…" || fail "a loading line is left"
+thaw
+keys "/history 3"
+T send-keys -t carol Enter
+wait_until "older history, asked again" sees "3 older messages of #old above"
+once
+[ "$(shown)" = $((n1 + 6)) ] || fail "$(shown) old lines, not $((n1 + 6))"
+echo "ok 5 - a fetch the broker does not answer fails plainly; asked again, it works"
+
 # Line mode: no loading line, the history prints when it comes; a fetch
 # that ended is freed (under ASan, a leak would fail the exit status).
 mkfifo "$work/dave.in"
@@ -127,7 +145,7 @@ wait_until "dave's older history" dave_has "3 older messages of #old above"
 exec 3>&-
 wait "$dave" || fail "dave exited with status $?: $(cat "$work/dave.err")"
 grep -qF "loading" "$work/dave.out" && fail "line mode printed a loading line"
-echo "ok 5 - line mode prints the history when it comes, no loading line"
+echo "ok 6 - line mode prints the history when it comes, no loading line"
 
 freeze
 keys "/history 3"
@@ -138,5 +156,5 @@ keys "/quit"
 T send-keys -t carol Enter
 # The flush wait (3 s: the leave cannot reach a frozen broker) and a little.
 TIMEOUT=6 wait_until "carol to quit" sees "EXITED 0"
-echo "ok 6 - quitting while a fetch waits: gone in $((SECONDS - start)) s"
+echo "ok 7 - quitting while a fetch waits: gone in $((SECONDS - start)) s"
 thaw
