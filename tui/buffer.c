@@ -24,7 +24,7 @@ buffer_new(enum buffer_kind kind, const char *target, size_t max)
 }
 
 static void
-line_free(struct line *l)
+buffer_line_free(struct line *l)
 {
 	free(l->text);
 	free(l->error);
@@ -46,7 +46,7 @@ buffer_clear(struct buffer *b)
 	size_t i;
 
 	for (i = 0; i < b->nlines; i++)
-		line_free(&b->lines[i]);
+		buffer_line_free(&b->lines[i]);
 	b->nlines = 0;
 	b->scroll = 0;
 	b->unread = b->mentions = 0;
@@ -79,6 +79,22 @@ buffer_oldest(struct buffer *b)
 	return NULL;
 }
 
+size_t
+buffer_drop(struct buffer *b, int flags)
+{
+	size_t	i, kept = 0, dropped;
+
+	for (i = 0; i < b->nlines; i++) {
+		if (b->lines[i].flags & flags)
+			buffer_line_free(&b->lines[i]);
+		else
+			b->lines[kept++] = b->lines[i];
+	}
+	dropped = b->nlines - kept;
+	b->nlines = kept;
+	return dropped;
+}
+
 struct line *
 buffer_add(struct buffer *b, const struct line *l, int sorted)
 {
@@ -95,7 +111,7 @@ buffer_add(struct buffer *b, const struct line *l, int sorted)
 	if (b->nlines == b->max) {
 		if (at == 0)
 			return NULL;	/* older than all we keep */
-		line_free(&b->lines[0]);
+		buffer_line_free(&b->lines[0]);
 		memmove(&b->lines[0], &b->lines[1],
 		    (b->nlines - 1) * sizeof *b->lines);
 		b->nlines--;

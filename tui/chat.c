@@ -20,6 +20,11 @@
 #define CHAT_STRANGERS	"*strangers"	/* no user has this name */
 #define CHAT_WAS_MAX	4	/* earlier names remembered */
 
+/* What a buffer's fetch is for (struct buffer's fetch_kind). */
+#define CHAT_FETCH_JOIN		1	/* the last messages, on joining */
+#define CHAT_FETCH_MORE		2	/* older ones: /history, PgUp */
+#define CHAT_FETCH_REPLAY	3	/* /replay */
+
 struct chat {
 	char			 user[KC_NAME_MAX + 1];
 	/* names this chat had before /nick: its records under them are its */
@@ -50,6 +55,7 @@ struct chat {
 	/* when the last CHAT_DM_NEW_MAX buffers opened by others' DMs were */
 	int64_t			 dm_opened[CHAT_DM_NEW_MAX];
 	size_t			 dm_next;
+	unsigned		 next_fetch;	/* the last fetch id given */
 };
 
 
@@ -552,7 +558,7 @@ chat_room_seen(struct chat *c, size_t idx)
 /* ---------------------------------------------------------- receiving */
 
 static enum line_kind
-line_kind_of(enum kc_type t)
+chat_line_kind(enum kc_type t)
 {
 	switch (t) {
 	case KC_TYPE_ACTION:
@@ -680,7 +686,7 @@ chat_receive1(struct chat *c, const struct kc_msg *m, int live)
 	memset(&l, 0, sizeof l);
 	l.ts = kc_msg_shown_ts(m);	/* a far-off clock cannot pin a line */
 	memcpy(l.id, m->id, sizeof l.id);
-	l.kind = line_kind_of(m->type);
+	l.kind = chat_line_kind(m->type);
 	snprintf(l.user, sizeof l.user, "%s", m->user);
 	if (m->text != NULL)
 		l.text = chat_cap_lines(sanitize_dup(m->text, m->text_len,
@@ -798,7 +804,7 @@ chat_send(struct chat *c, enum kc_type type, const char *room,
 		memset(&l, 0, sizeof l);
 		l.ts = m.ts;
 		memcpy(l.id, m.id, sizeof l.id);
-		l.kind = line_kind_of(type);
+		l.kind = chat_line_kind(type);
 		l.state = LINE_PENDING;
 		l.flags = LINE_SELF;
 		snprintf(l.user, sizeof l.user, "%s", c->user);
@@ -942,31 +948,11 @@ chat_say(struct chat *c, const char *text)
 	return chat_send_text(c, KC_TYPE_MESSAGE, room, NULL, text);
 }
 
-void
-chat_input(struct chat *c, const char *line)
-{
-	const char *p;
-
-	for (p = line; *p == ' ' || *p == '\t' || *p == '\n'; p++)
-		;
-	if (*p == '\0')
-		return;
-	/* Several lines (a paste, Ctrl-J) are one message, never commands. */
-	if (strchr(line, '\n') != NULL)
-		chat_say(c, line);
-	else if (line[0] == '/' && line[1] != '/')
-		cmd_dispatch(c, line);
-	else if (line[0] == '/')
-		chat_say(c, line + 1);	/* "//x" says "/x" */
-	else
-		chat_say(c, line);
-}
-
 /* ------------------------------------------------- rooms and history */
 
 /* Adds fetched messages to b (history: sorted, not live). */
 static int
-chat_add_fetched(struct chat *c, struct buffer *b, struct kc_msg *msgs,
+chat_add_fetched(struct chat *c, struct buffer *b, const struct kc_msg *msgs,
     size_t count)
 {
 	size_t	i;
@@ -981,28 +967,135 @@ chat_add_fetched(struct chat *c, struct buffer *b, struct kc_msg *msgs,
 	return added;
 }
 
+/*
+ * Starts a fetch of kind for b in the background and shows "loading…" in
+ * b until it ends (chat_fetched()). -1, said in b, when it cannot start or
+ * one for b still runs.
+ */
+static int
+chat_fetch(struct chat *c, struct buffer *b, int kind, size_t n,
+    const char *before, int64_t since_us)
+{
+	struct line	 l, *shown;
+	char		 errstr[256] = "", when[32];
+	const char	*what = kind == CHAT_FETCH_REPLAY ? "replay" : "history";
+	unsigned	 id;
+	int		 err;
+
+	if (b->fetch != 0) {
+		chat_info_to(c, b, LINE_ERROR, "%s of %s is still loading: "
+		    "wait for it, then ask again", b->fetch_kind ==
+		    CHAT_FETCH_REPLAY ? "the replay" : "the history", b->name);
+		return -1;
+	}
+	if (++c->next_fetch == 0)
+		c->next_fetch = 1;
+	id = c->next_fetch;
+	/* Set first: an answer may come at once (a fake in the tests). */
+	b->fetch = id;
+	b->fetch_kind = kind;
+	b->fetch_n = n;
+	b->fetch_since = since_us;
+	memset(&l, 0, sizeof l);
+	l.ts = kc_now_us();
+	l.kind = LINE_INFO;
+	l.flags = LINE_LOADING;
+	if (kind == CHAT_FETCH_REPLAY) {
+		format_time(since_us, "%Y-%m-%d %H:%M:%S", when, sizeof when);
+		xasprintf(&l.text, "loading\u2026 replaying %s from %s", b->name,
+		    when);
+	} else
+		xasprintf(&l.text, "loading\u2026 %s history of %s",
+		    kind == CHAT_FETCH_MORE ? "older" : "the", b->name);
+	/*
+	 * Older lines come at the top, where PgUp took the user: say it
+	 * there (at the bottom when the top of a full buffer is taken).
+	 */
+	shown = NULL;
+	if (kind == CHAT_FETCH_MORE && b->nlines > 0) {
+		l.ts = b->lines[0].ts - 1;
+		shown = chat_add(c, b, &l, 1);
+	}
+	if (shown == NULL) {
+		l.ts = kc_now_us();
+		chat_add(c, b, &l, 0);
+	}
+	free(l.text);
+	if (kind == CHAT_FETCH_REPLAY)
+		err = c->ops->replay(c->arg, id, b->target, since_us, errstr,
+		    sizeof errstr);
+	else
+		err = c->ops->history(c->arg, id, b->target, n, before, errstr,
+		    sizeof errstr);
+	if (err != KC_OK) {
+		b->fetch = 0;
+		if (buffer_drop(b, LINE_LOADING) > 0)
+			chat_notify(c, CHAT_LINES_GONE, b, NULL);
+		chat_info_to(c, b, LINE_ERROR, "%s of %s: %s", what, b->name,
+		    errstr[0] != '\0' ? errstr : kc_strerror(err));
+		return -1;
+	}
+	return 0;
+}
+
 /* The last messages of b's room, as on joining it. */
 static void
 chat_history_join(struct chat *c, struct buffer *b)
 {
-	struct kc_msg	*msgs = NULL;
-	size_t		 count = 0;
-	char		 errstr[256];
-	int		 err;
-
 	b->history_due = 0;
-	errstr[0] = '\0';
-	err = c->ops->history(c->arg, b->target, c->history, "", &msgs,
-	    &count, errstr, sizeof errstr);
+	chat_fetch(c, b, CHAT_FETCH_JOIN, c->history, "", 0);
+}
+
+void
+chat_fetched(struct chat *c, unsigned id, int err, const char *errstr,
+    const struct kc_msg *msgs, size_t count)
+{
+	struct buffer	*b = NULL;
+	const char	*what;
+	char		 when[32];
+	size_t		 i;
+	int		 added;
+
+	for (i = 0; id != 0 && i < c->nbuffers; i++) {
+		if (c->buffers[i]->fetch == id)
+			b = c->buffers[i];
+	}
+	if (b == NULL)
+		return;		/* closed meanwhile */
+	b->fetch = 0;
+	what = b->fetch_kind == CHAT_FETCH_REPLAY ? "replay" : "history";
+	if (buffer_drop(b, LINE_LOADING) > 0)
+		chat_notify(c, CHAT_LINES_GONE, b, NULL);
 	if (err != KC_OK) {
-		chat_info_to(c, b, LINE_ERROR, "history of %s: %s", b->name,
-		    errstr[0] != '\0' ? errstr : kc_strerror(err));
+		chat_info_to(c, b, LINE_ERROR, "%s of %s: %s (/%s asks again)",
+		    what, b->name, errstr != NULL && errstr[0] != '\0' ?
+		    errstr : kc_strerror(err), what);
 		return;
 	}
-	chat_add_fetched(c, b, msgs, count);
-	if (count < c->history)
-		b->history_done = 1;
-	kc_history_free(msgs, count);
+	added = chat_add_fetched(c, b, msgs, count);
+	switch (b->fetch_kind) {
+	case CHAT_FETCH_JOIN:
+		if (count < c->history)
+			b->history_done = 1;
+		break;
+	case CHAT_FETCH_MORE:
+		if (count < b->fetch_n)
+			b->history_done = 1;
+		if (added == 0)
+			chat_info_to(c, b, LINE_INFO, "no older messages in %s",
+			    b->name);
+		else
+			chat_info_to(c, b, LINE_INFO, "%d older message%s of %s "
+			    "above", added, added == 1 ? "" : "s", b->name);
+		break;
+	case CHAT_FETCH_REPLAY:
+		format_time(b->fetch_since, "%Y-%m-%d %H:%M:%S", when,
+		    sizeof when);
+		chat_info_to(c, b, LINE_INFO, "replayed %s from %s: %d line%s "
+		    "not already shown", b->name, when, added,
+		    added == 1 ? "" : "s");
+		break;
+	}
 }
 
 int
@@ -1072,11 +1165,8 @@ chat_part(struct chat *c, const char *name)
 int
 chat_history_more(struct chat *c, struct buffer *b, size_t n)
 {
-	struct kc_msg	*msgs = NULL;
 	struct line	*oldest;
-	size_t		 count = 0;
-	char		 before[KC_ID_LEN + 1] = "", errstr[256] = "";
-	int		 err, added;
+	char		 before[KC_ID_LEN + 1] = "";
 
 	if (b->kind != BUFFER_ROOM) {
 		chat_info_to(c, b, LINE_ERROR,
@@ -1085,43 +1175,18 @@ chat_history_more(struct chat *c, struct buffer *b, size_t n)
 	}
 	if ((oldest = buffer_oldest(b)) != NULL)
 		memcpy(before, oldest->id, sizeof before);
-	err = c->ops->history(c->arg, b->target, n, before, &msgs, &count,
-	    errstr, sizeof errstr);
-	if (err != KC_OK) {
-		chat_info_to(c, b, LINE_ERROR, "history of %s: %s", b->name,
-		    errstr[0] != '\0' ? errstr : kc_strerror(err));
-		return -1;
-	}
-	added = chat_add_fetched(c, b, msgs, count);
-	if (count < n)
-		b->history_done = 1;
-	kc_history_free(msgs, count);
-	return added;
+	return chat_fetch(c, b, CHAT_FETCH_MORE, n, before, 0);
 }
 
 int
 chat_replay(struct chat *c, struct buffer *b, int64_t since_us)
 {
-	struct kc_msg	*msgs = NULL;
-	size_t		 count = 0;
-	char		 errstr[256] = "";
-	int		 err, added;
-
 	if (b->kind != BUFFER_ROOM) {
 		chat_info_to(c, b, LINE_ERROR,
 		    "/replay works in rooms, not direct messages");
 		return -1;
 	}
-	err = c->ops->replay(c->arg, b->target, since_us, &msgs, &count,
-	    errstr, sizeof errstr);
-	if (err != KC_OK) {
-		chat_info_to(c, b, LINE_ERROR, "replay of %s: %s", b->name,
-		    errstr[0] != '\0' ? errstr : kc_strerror(err));
-		return -1;
-	}
-	added = chat_add_fetched(c, b, msgs, count);
-	kc_history_free(msgs, count);
-	return added;
+	return chat_fetch(c, b, CHAT_FETCH_REPLAY, 0, "", since_us);
 }
 
 /* ----------------------------------------------------------- presence */

@@ -1,6 +1,6 @@
 /*
  * cmd-history.c - /history [N]: fetch N older messages of the current room
- * from Kafka, above what the buffer already shows.
+ * from Kafka, in the background, above what the buffer already shows.
  */
 #include <stdlib.h>
 
@@ -14,7 +14,6 @@ cmd_history_exec(struct chat *c, const char *args)
 	struct buffer	*b = chat_current(c);
 	char		*end;
 	long		 n = TUI_HISTORY;
-	int		 added;
 
 	if (*args != '\0') {
 		n = strtol(args, &end, 10);
@@ -26,14 +25,8 @@ cmd_history_exec(struct chat *c, const char *args)
 	}
 	if (b == NULL)
 		return -1;
-	if ((added = chat_history_more(c, b, n)) < 0)
-		return -1;
-	if (added == 0)
-		chat_info(c, "no older messages in %s", b->name);
-	else
-		chat_info(c, "%d older message%s of %s above", added,
-		    added == 1 ? "" : "s", b->name);
-	return 0;
+	/* In the background: the buffer says how many once they came. */
+	return chat_history_more(c, b, n);
 }
 
 const struct cmd_entry cmd_history_entry = {

@@ -120,8 +120,6 @@ cmd_replay_exec(struct chat *c, const char *args)
 {
 	struct buffer	*b = chat_current(c);
 	int64_t		 since;
-	char		 when[32];
-	int		 added;
 
 	if (*args == '\0')
 		return cmd_usage(c, &cmd_replay_entry);
@@ -133,12 +131,8 @@ cmd_replay_exec(struct chat *c, const char *args)
 	}
 	if (b == NULL)
 		return -1;
-	if ((added = chat_replay(c, b, since)) < 0)
-		return -1;
-	format_time(since, "%Y-%m-%d %H:%M:%S", when, sizeof when);
-	chat_info(c, "replayed %s from %s: %d line%s not already shown",
-	    b->name, when, added, added == 1 ? "" : "s");
-	return 0;
+	/* In the background: the buffer says how many once they came. */
+	return chat_replay(c, b, since);
 }
 
 const struct cmd_entry cmd_replay_entry = {

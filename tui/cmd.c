@@ -1,6 +1,10 @@
 /*
- * cmd.c - the command table and its dispatch. Each command is one file,
- * cmd-NAME.c, exporting cmd_NAME_entry; adding one is a file and a line here.
+ * cmd.c - what the user types: a command, run from the command table, or
+ * text said in the current buffer. Each command is one file, cmd-NAME.c,
+ * exporting cmd_NAME_entry; adding one is a file and a line here.
+ *
+ * Commands sit above the chat (tui/chat.c): they call it, it never calls
+ * them.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -182,4 +186,24 @@ cmd_usage(struct chat *c, const struct cmd_entry *ce)
 {
 	chat_error(c, "usage: /%s %s", ce->name, ce->usage);
 	return -1;
+}
+
+void
+cmd_input(struct chat *c, const char *line)
+{
+	const char *p;
+
+	for (p = line; *p == ' ' || *p == '\t' || *p == '\n'; p++)
+		;
+	if (*p == '\0')
+		return;
+	/* Several lines (a paste, Ctrl-J) are one message, never commands. */
+	if (strchr(line, '\n') != NULL)
+		chat_say(c, line);
+	else if (line[0] == '/' && line[1] != '/')
+		cmd_dispatch(c, line);
+	else if (line[0] == '/')
+		chat_say(c, line + 1);	/* "//x" says "/x" */
+	else
+		chat_say(c, line);
 }

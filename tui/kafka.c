@@ -2,16 +2,17 @@
  * kafka.c - kchat-tui's side of Kafka, through libkchat only: two producers
  * (the chat topic, and heartbeats on the presence topic), two readers (the
  * chat topic from now, the presence topic from now minus the presence
- * timeout so /who knows who is already there), history and replay, the
- * direct messages missed while not running, the heartbeat timer and the
- * connection state shown in the status line.
+ * timeout so /who knows who is already there), the direct messages missed
+ * while not running, the heartbeat timer and the connection state shown in
+ * the status line.
  *
  * The program never waits for a broker: the producers queue what the user
  * types until one answers (up to message.timeout.ms), the readers are
  * opened by a thread that tries again every KAFKA_RETRY_MS, and once they
  * are open librdkafka rides out a broker restart by itself, fetching on
  * from the offsets it had reached, so nothing is missed; lines sent twice
- * by a recreated producer are dropped by id in the chat.
+ * by a recreated producer are dropped by id in the chat. History and
+ * replay run in threads too (tui/kafka-fetch.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -26,9 +27,7 @@
 
 #include "kafka.h"
 
-#define KAFKA_HISTORY_MS	5000	/* a history fetch gives up after this */
-#define KAFKA_REPLAY_MS		10000	/* a replay reads for at most this */
-#define KAFKA_REPLAY_QUIET_MS	1000	/* ... or until quiet and caught up */
+#define KAFKA_REPLAY_QUIET_MS	1000	/* reading until quiet and caught up */
 #define KAFKA_OFFLINE_MS	30000	/* reconnecting for longer: offline */
 #define KAFKA_BATCH		1000	/* records handled per loop pass */
 #define KAFKA_RETRY_MS		2000	/* between two connection attempts */
@@ -55,86 +54,8 @@ kafka_send(void *arg, const struct kc_msg *m, char *errstr, size_t len)
 	return kc_producer_send(k->prod, m);
 }
 
-/*
- * History and replay wait for the broker: while it is away they would
- * freeze the screen for seconds, so they are refused at once instead.
- */
-static int
-kafka_usable(struct kafka *k, char *errstr, size_t len)
-{
-	if (k->reader != NULL && chat_conn(k->chat) == CHAT_CONNECTED)
-		return 1;
-	snprintf(errstr, len, "not connected to Kafka at %s: try again once "
-	    "the status line says connected", chat_brokers(k->chat));
-	return 0;
-}
-
-static int
-kafka_history(void *arg, const char *room, size_t n, const char *before,
-    struct kc_msg **out, size_t *count, char *errstr, size_t len)
-{
-	struct kafka *k = arg;
-
-	if (!kafka_usable(k, errstr, len))
-		return KC_ERR_TIMEOUT;
-	return kc_history_fetch(k->conf, room, n, before, KAFKA_HISTORY_MS,
-	    out, count, errstr, len);
-}
-
-/*
- * Reads the whole topic from since_us (offsets-for-times) and keeps room's
- * records, until caught up or KAFKA_REPLAY_MS.
- */
-static int
-kafka_replay(void *arg, const char *room, int64_t since_us,
-    struct kc_msg **out, size_t *count, char *errstr, size_t len)
-{
-	struct kafka		*k = arg;
-	struct kc_reader	*r;
-	struct kc_msg		*v = NULL, m;
-	size_t			 n = 0, cap = 0;
-	int64_t			 start = kc_now_us(), quiet = 0;
-	int			 err;
-
-	*out = NULL;
-	*count = 0;
-	if (!kafka_usable(k, errstr, len))
-		return KC_ERR_TIMEOUT;
-	if ((err = kc_reader_new_since(k->conf, k->topic, since_us, &r, errstr,
-	    len)) != KC_OK)
-		return err;
-	kc_msg_init(&m);
-	while (kc_now_us() - start < (int64_t)KAFKA_REPLAY_MS * 1000) {
-		err = kc_reader_next(r, 100, &m);
-		if (err == KC_ERR_TIMEOUT) {
-			quiet += 100;
-			if (quiet >= KAFKA_REPLAY_QUIET_MS &&
-			    kc_reader_lag(r) == 0)
-				break;
-			continue;
-		}
-		if (err != KC_OK)
-			continue;
-		quiet = 0;
-		if (strcmp(m.room, room) != 0 || m.ts < since_us ||
-		    m.type == KC_TYPE_DM || m.type == KC_TYPE_HEARTBEAT)
-			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 64;
-			v = xreallocarray(v, cap, sizeof *v);
-		}
-		kc_msg_init(&v[n]);
-		kc_msg_copy(&v[n++], &m);
-	}
-	kc_msg_clear(&m);
-	kc_reader_free(r);
-	*out = v;
-	*count = n;
-	return KC_OK;
-}
-
 const struct chat_ops kafka_ops = {
-	kafka_send, kafka_history, kafka_replay
+	kafka_send, kafka_fetch_history, kafka_fetch_replay
 };
 
 /* kc_topics_fn: keeps the problems, one per line, for the main thread. */
@@ -427,7 +348,7 @@ kafka_attempt_done(struct kafka *k, int64_t now)
 int
 kafka_open(struct kafka *k, struct chat *chat, struct kc_conf *conf,
     struct kc_conf *pconf, struct kc_conf *rconf, struct kc_conf *rpconf,
-    char *errstr, size_t len)
+    struct kc_conf *fconf, char *errstr, size_t len)
 {
 	int	err;
 
@@ -437,10 +358,13 @@ kafka_open(struct kafka *k, struct chat *chat, struct kc_conf *conf,
 	k->pconf = pconf;
 	k->rconf = rconf;
 	k->rpconf = rpconf;
+	k->fconf = fconf;
 	k->done_pipe[0] = k->done_pipe[1] = -1;
+	k->fetch_pipe[0] = k->fetch_pipe[1] = -1;
 	snprintf(k->topic, sizeof k->topic, "%s", kc_conf_get(conf, "topic"));
 	snprintf(k->ptopic, sizeof k->ptopic, "%s", kc_conf_get(pconf, "topic"));
-	if (pipe2(k->done_pipe, O_NONBLOCK | O_CLOEXEC) == -1) {
+	if (pipe2(k->done_pipe, O_NONBLOCK | O_CLOEXEC) == -1 ||
+	    pipe2(k->fetch_pipe, O_NONBLOCK | O_CLOEXEC) == -1) {
 		snprintf(errstr, len, "pipe: %s", strerror(errno));
 		return KC_ERR_IO;
 	}
@@ -453,6 +377,8 @@ kafka_open(struct kafka *k, struct chat *chat, struct kc_conf *conf,
 	if ((err = kc_conf_set(conf, KC_CONF_DEFAULT, "allow.auto.create.topics",
 	    "false", errstr, len)) != KC_OK ||
 	    (err = kc_conf_set(pconf, KC_CONF_DEFAULT, "allow.auto.create.topics",
+	    "false", errstr, len)) != KC_OK ||
+	    (err = kc_conf_set(fconf, KC_CONF_DEFAULT, "allow.auto.create.topics",
 	    "false", errstr, len)) != KC_OK)
 		return err;
 	if ((err = kc_producer_new(conf, kafka_delivered, k, &k->prod, errstr,
@@ -472,6 +398,7 @@ kafka_close(struct kafka *k, int flush_ms)
 {
 	struct timespec	deadline;
 
+	kafka_fetch_cancel(k);		/* a replay stops while we flush */
 	if (flush_ms > 0) {
 		if (k->prod != NULL)
 			kc_producer_flush(k->prod, flush_ms);
@@ -498,9 +425,15 @@ kafka_close(struct kafka *k, int flush_ms)
 		kc_reader_free(k->new_reader);
 		kc_reader_free(k->new_preader);
 	}
+	if (kafka_fetch_close(k) == -1)
+		return -1;	/* a history fetch still waits for a broker */
 	if (k->done_pipe[0] != -1) {
 		close(k->done_pipe[0]);
 		close(k->done_pipe[1]);
+	}
+	if (k->fetch_pipe[0] != -1) {
+		close(k->fetch_pipe[0]);
+		close(k->fetch_pipe[1]);
 	}
 	kc_buf_free(&k->topic_notes);
 	kc_history_free(k->inbox, k->ninbox);	/* read, not shown */
@@ -510,7 +443,8 @@ kafka_close(struct kafka *k, int flush_ms)
 	kc_conf_free(k->pconf);
 	kc_conf_free(k->rconf);
 	kc_conf_free(k->rpconf);
-	k->conf = k->pconf = k->rconf = k->rpconf = NULL;
+	kc_conf_free(k->fconf);
+	k->conf = k->pconf = k->rconf = k->rpconf = k->fconf = NULL;
 	return 0;
 }
 
@@ -535,6 +469,8 @@ kafka_pollfds(struct kafka *k, struct pollfd *pfd)
 	pfd[1].events = POLLIN;
 	pfd[2].fd = k->done_pipe[0];
 	pfd[2].events = POLLIN;
+	pfd[3].fd = k->fetch_pipe[0];
+	pfd[3].events = POLLIN;
 }
 
 /* Drains the wake-up pipe, then up to KAFKA_BATCH records. */
@@ -571,6 +507,7 @@ kafka_tick(struct kafka *k, int64_t now)
 	kc_producer_poll(k->prod, 0);
 	kc_producer_poll(k->pprod, 0);
 	kafka_attempt_done(k, now);
+	kafka_fetch_done(k);
 	if (k->reader == NULL && !k->attempting && now >= k->next_attempt)
 		kafka_attempt(k);
 	if (now - k->last_second < 1000000)

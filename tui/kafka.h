@@ -6,9 +6,10 @@
 
 #include "tui.h"
 
-#define KAFKA_NPOLL	3	/* descriptors kafka_pollfds() fills */
+#define KAFKA_NPOLL	4	/* descriptors kafka_pollfds() fills */
 
 struct pollfd;
+struct kafka_fetch;
 
 struct kafka {
 	struct chat		*chat;
@@ -67,6 +68,16 @@ struct kafka {
 	int64_t			 lost_since;	/* µs; 0 while connected */
 	int64_t			 last_second;
 	int64_t			 last_heartbeat;
+
+	/*
+	 * History and replay fetches running in threads of their own
+	 * (tui/kafka-fetch.c), at most one per buffer: they read fconf (no
+	 * one changes it) and their own struct, and write their id to
+	 * fetch_pipe when done.
+	 */
+	struct kc_conf		*fconf;
+	int			 fetch_pipe[2];
+	struct kafka_fetch	*fetches;
 };
 
 extern const struct chat_ops kafka_ops;
@@ -75,17 +86,19 @@ extern const struct chat_ops kafka_ops;
  * Opens the producers (which queue messages until a broker answers) and
  * starts connecting the readers in the background; the chat's connection
  * state tells how that goes. rconf and rpconf are copies of conf and pconf
- * for the connecting thread; k owns all four afterwards. Fails only when
- * the configuration is unusable.
+ * for the connecting thread, fconf one of conf for the history and replay
+ * threads; k owns all five afterwards. Fails only when the configuration is
+ * unusable.
  */
 int	kafka_open(struct kafka *, struct chat *, struct kc_conf *conf,
 	    struct kc_conf *pconf, struct kc_conf *rconf,
-	    struct kc_conf *rpconf, char *errstr, size_t len);
+	    struct kc_conf *rpconf, struct kc_conf *fconf, char *errstr,
+	    size_t len);
 /*
  * Waits up to flush_ms for deliveries, then closes everything and frees
- * the configurations. Returns -1 when a connection attempt is still running
- * (it cannot be interrupted): the caller then exits with _exit() without
- * freeing anything else.
+ * the configurations. Returns -1 when a connection attempt or a history
+ * fetch is still running (they cannot be interrupted; a replay stops): the
+ * caller then exits with _exit() without freeing anything else.
  */
 int	kafka_close(struct kafka *, int flush_ms);
 /* KAFKA_NPOLL descriptors to poll for reading (-1 when unused). */
@@ -101,5 +114,22 @@ void	kafka_tick(struct kafka *, int64_t now_us);
 int	kafka_pending(struct kafka *);
 /* The same, on the chat topic only (no heartbeats). */
 int	kafka_pending_chat(struct kafka *);
+
+/* ------------------------------------------------------- kafka-fetch.c */
+
+/* chat_ops: start a fetch in a thread; the chat hears of it when done. */
+int	kafka_fetch_history(void *k, unsigned id, const char *room, size_t n,
+	    const char *before, char *errstr, size_t len);
+int	kafka_fetch_replay(void *k, unsigned id, const char *room,
+	    int64_t since_us, char *errstr, size_t len);
+/* Hands the fetches that ended to the chat (chat_fetched()). */
+void	kafka_fetch_done(struct kafka *);
+/* Asks the running fetches to stop (replays do; history cannot). */
+void	kafka_fetch_cancel(struct kafka *);
+/*
+ * Waits a little for the fetches, freeing those that ended (results
+ * unused); -1 when some still run (their memory is left for _exit()).
+ */
+int	kafka_fetch_close(struct kafka *);
 
 #endif

@@ -17,7 +17,8 @@ line_notify(void *arg, enum chat_event ev, struct buffer *b, struct line *l)
 {
 	struct kc_buf out = { NULL, 0, 0 };
 
-	if (l != NULL && (l->flags & LINE_HIDDEN))
+	/* "loading…" is for the screen: history prints when it comes. */
+	if (l != NULL && (l->flags & (LINE_HIDDEN | LINE_LOADING)))
 		return;
 	switch (ev) {
 	case CHAT_LINE_NEW:
@@ -53,7 +54,7 @@ line_read(struct chat *c, int fd)
 		*nl = '\0';
 		if (nl > start && nl[-1] == '\r')
 			nl[-1] = '\0';
-		chat_input(c, start);
+		cmd_input(c, start);
 		start = nl + 1;
 		if (chat_quit_requested(c))
 			break;

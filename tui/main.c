@@ -300,7 +300,7 @@ conf_on(const char *v)
 int
 main(int argc, char **argv)
 {
-	struct kc_conf	*conf, *pconf, *rconf, *rpconf;
+	struct kc_conf	*conf, *pconf, *rconf, *rpconf, *fconf;
 	struct chat	*chat;
 	struct input	*input = NULL;
 	struct kafka	 k;
@@ -359,6 +359,8 @@ main(int argc, char **argv)
 	/* The connecting thread's own copies: nothing shared between threads. */
 	rconf = conf_build(argc, argv, NULL);
 	rpconf = conf_build(argc, argv, ptopic);
+	/* And the history and replay threads' (tui/kafka-fetch.c). */
+	fconf = conf_build(argc, argv, NULL);
 
 	/*
 	 * -u, KCHAT_USER or "user"; else the SASL user Kafka knows us as;
@@ -402,6 +404,7 @@ main(int argc, char **argv)
 		kc_conf_free(pconf);
 		kc_conf_free(rconf);
 		kc_conf_free(rpconf);
+		kc_conf_free(fconf);
 		return 1;
 	}
 	if (!isatty(STDOUT_FILENO))
@@ -421,6 +424,7 @@ main(int argc, char **argv)
 		kc_conf_free(pconf);
 		kc_conf_free(rconf);
 		kc_conf_free(rpconf);
+		kc_conf_free(fconf);
 		return err;
 	}
 
@@ -449,8 +453,8 @@ main(int argc, char **argv)
 		ui_draw();
 	}
 	/* Never waits for the broker: the chat starts offline if need be. */
-	if ((err = kafka_open(&k, chat, conf, pconf, rconf, rpconf, errstr,
-	    sizeof errstr)) != KC_OK) {
+	if ((err = kafka_open(&k, chat, conf, pconf, rconf, rpconf, fconf,
+	    errstr, sizeof errstr)) != KC_OK) {
 		char what[512];
 
 		snprintf(what, sizeof what, "cannot use Kafka at %s",
@@ -473,7 +477,7 @@ main(int argc, char **argv)
 		int nfd = 0, timeout;
 
 		if (main_term) {
-			chat_input(chat, "/quit");
+			cmd_input(chat, "/quit");
 			break;
 		}
 		if (main_winch) {
@@ -507,14 +511,17 @@ main(int argc, char **argv)
 		}
 		if (pfd[2].revents || pfd[3].revents)
 			kafka_read(&k);
-		/* pfd[4], a connection attempt's end: kafka_tick() next pass. */
+		/*
+		 * pfd[4], a connection attempt's end, and pfd[5], a history
+		 * fetch's: kafka_tick() next pass.
+		 */
 		if (pfd[1].revents) {
 			if (!line_mode)
 				ui_keys();
 			else if (line_read(chat, STDIN_FILENO) == -1) {
 				/* End of input: leave the rooms and go. */
 				stdin_open = 0;
-				chat_input(chat, "/quit");
+				cmd_input(chat, "/quit");
 			}
 		}
 	}

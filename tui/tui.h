@@ -6,6 +6,17 @@
  * <curses.h>, so the unit tests drive the whole chat without a terminal.
  * Kafka is reached through struct chat_ops (tui/kafka.c in the program, a
  * fake in the tests).
+ *
+ * The files are in layers: one calls only files of the layers before its
+ * own, never one after, so that no two call each other (as bridge/bridge.h):
+ *
+ *   xmalloc sanitize split format instance buffer chat activity cmd
+ *   cmd-*.c complete input | kafka-fetch kafka line ui-screen ui-draw
+ *   ui-keys main (the program, after "|")
+ *
+ * What a lower layer tells a higher one goes through hooks the higher one
+ * sets: the chat's notify callback (the screen, or line mode) and its
+ * chat_ops (Kafka); cmd.c runs the commands through their table entries.
  */
 #ifndef TUI_H
 #define TUI_H
@@ -93,6 +104,7 @@ enum line_state {
 #define LINE_SELF	0x2	/* written by the user */
 #define LINE_HISTORY	0x4	/* read from history or replay */
 #define LINE_HIDDEN	0x8	/* kept (its id de-duplicates), not shown */
+#define LINE_LOADING	0x10	/* "loading…" while a fetch runs; screen only */
 
 struct line {
 	int64_t		 ts;			/* µs, UTC */
@@ -122,6 +134,11 @@ struct buffer {
 	size_t		 scroll;		/* rows scrolled up; 0 = newest */
 	int		 history_done;		/* nothing older in Kafka */
 	int		 history_due;		/* joined offline: fetch later */
+	/* A history or replay fetch under way in the background (one at most). */
+	unsigned	 fetch;			/* its id; 0: none */
+	int		 fetch_kind;		/* CHAT_FETCH_* (chat.c) */
+	size_t		 fetch_n;		/* messages asked for */
+	int64_t		 fetch_since;		/* replay: from when, µs */
 	int		 told_offline;		/* dm: "not online" was said */
 };
 
@@ -139,24 +156,31 @@ struct line	*buffer_add(struct buffer *, const struct line *l, int sorted);
 void		 buffer_clear(struct buffer *);
 /* The oldest line that came from Kafka (has an id), or NULL. */
 struct line	*buffer_oldest(struct buffer *);
+/* Removes the lines with any of flags; returns how many. */
+size_t		 buffer_drop(struct buffer *, int flags);
 
 /* ---------------------------------------------------------------- chat.c */
 
 struct chat;
 
-/* What the chat needs from Kafka; tui/kafka.c, or a fake in tests. */
+/*
+ * What the chat needs from Kafka; tui/kafka.c, or a fake in tests.
+ *
+ * History and replay wait for the broker, so they only start a fetch and
+ * return at once: KC_OK when it runs in the background (its result comes
+ * back later, on the main thread, through chat_fetched() with the same id),
+ * else an error (errstr) and nothing more happens.
+ */
 struct chat_ops {
 	/* Queues m; the outcome comes back through chat_delivered(). */
 	int	(*send)(void *arg, const struct kc_msg *m, char *errstr,
 		    size_t len);
 	/* The n messages of room before id before ("" = newest), oldest first. */
-	int	(*history)(void *arg, const char *room, size_t n,
-		    const char *before, struct kc_msg **out, size_t *count,
-		    char *errstr, size_t len);
+	int	(*history)(void *arg, unsigned id, const char *room, size_t n,
+		    const char *before, char *errstr, size_t len);
 	/* The messages of room from since_us until now, oldest first. */
-	int	(*replay)(void *arg, const char *room, int64_t since_us,
-		    struct kc_msg **out, size_t *count, char *errstr,
-		    size_t len);
+	int	(*replay)(void *arg, unsigned id, const char *room,
+		    int64_t since_us, char *errstr, size_t len);
 };
 
 /* Connection state shown in the status line. */
@@ -172,7 +196,8 @@ enum chat_event {
 	CHAT_LINE_NEW,		/* a line was added */
 	CHAT_LINE_UPDATE,	/* a line's delivery state changed */
 	CHAT_BELL,		/* a mention or a direct message arrived */
-	CHAT_BUFFERS		/* buffers were added, removed or switched */
+	CHAT_BUFFERS,		/* buffers were added, removed or switched */
+	CHAT_LINES_GONE		/* lines of the buffer went ("loading…") */
 };
 typedef void chat_notify_fn(void *arg, enum chat_event, struct buffer *,
     struct line *);
@@ -219,8 +244,6 @@ struct buffer	*chat_find(struct chat *, const char *name);
 /* The room of the current buffer, or of the last room buffer for a dm. */
 const char	*chat_room(struct chat *);
 
-/* One line typed by the user: a command or text for the current buffer. */
-void		 chat_input(struct chat *, const char *line);
 /*
  * chat_send() of text, as several messages split between words when it
  * is longer than one message may be (a notice says how many).
@@ -233,8 +256,8 @@ int		 chat_say(struct chat *, const char *text);
 int		 chat_send(struct chat *, enum kc_type, const char *room,
 		    const char *to, const char *text);
 /*
- * Joins room: opens the buffer, sends a join record, fetches history (at
- * once when connected, else once the connection is up).
+ * Joins room: opens the buffer, sends a join record, fetches history in
+ * the background (at once when connected, else once the connection is up).
  */
 int		 chat_join(struct chat *, const char *room);
 /* Leaves room: sends a leave record, closes the buffer. */
@@ -243,10 +266,24 @@ int		 chat_part(struct chat *, const char *room);
 struct buffer	*chat_dm_buffer(struct chat *, const char *peer);
 /* Closes a buffer without telling Kafka (dm buffers). */
 void		 chat_close(struct chat *, struct buffer *);
-/* Fetches n messages older than the oldest in b; returns how many. */
+/*
+ * Starts fetching n messages older than the oldest in b, in the
+ * background: a "loading…" line shows meanwhile, and the buffer says how
+ * many came once they are there. -1 (said in b) when it cannot start, or a
+ * fetch for b still runs.
+ */
 int		 chat_history_more(struct chat *, struct buffer *, size_t n);
-/* Replays room from since_us into its buffer; returns how many. */
+/* The same for a replay of b's room from since_us. */
 int		 chat_replay(struct chat *, struct buffer *, int64_t since_us);
+/*
+ * The end of fetch id: err and errstr, or count messages (oldest first;
+ * copied, the caller still owns them), put in place in the buffer that
+ * asked, without the lines it already shows. Nothing when that buffer
+ * is gone.
+ */
+void		 chat_fetched(struct chat *, unsigned id, int err,
+		    const char *errstr, const struct kc_msg *msgs,
+		    size_t count);
 
 /* A record read from Kafka (live: from the reader; else history). */
 void		 chat_receive(struct chat *, const struct kc_msg *, int live);
@@ -340,6 +377,11 @@ extern const struct cmd_entry cmd_rooms_entry;
 extern const struct cmd_entry cmd_who_entry;
 
 
+/*
+ * One line typed by the user: a command (cmd_dispatch()) or text for the
+ * current buffer (chat_say()).
+ */
+void		 cmd_input(struct chat *, const char *line);
 /* Runs "/name args"; an unknown name gets a hint. Returns 0 or -1. */
 int		 cmd_dispatch(struct chat *, const char *line);
 /*

@@ -32,8 +32,11 @@ ui_scroll(int dir)
 	w = COLS - ui.list_w;
 	total = ui_buffer_rows(b, w);
 	if (b->scroll + page + ui.pane_h >= total && !b->history_done &&
-	    b->kind == BUFFER_ROOM) {
-		/* At the top: older messages come from Kafka. */
+	    b->kind == BUFFER_ROOM && b->fetch == 0) {
+		/*
+		 * At the top: older messages come from Kafka, in the
+		 * background (while a fetch runs, its loading line says so).
+		 */
 		chat_history_more(ui.chat, b, UI_MORE_HISTORY);
 	}
 	b->scroll += page;
@@ -60,7 +63,7 @@ ui_enter(void)
 	line = input_take(ui.input);
 	if (b != NULL)
 		b->scroll = 0;
-	chat_input(ui.chat, line);
+	cmd_input(ui.chat, line);
 	free(line);
 }
 
@@ -196,7 +199,7 @@ ui_key(wint_t ch)
 		clearok(curscr, TRUE);
 		return;
 	case CTRL('C'):
-		chat_input(ui.chat, "/quit");
+		cmd_input(ui.chat, "/quit");
 		return;
 	}
 	if (ch < 0x20)

@@ -37,33 +37,51 @@ fake_send(void *arg, const struct kc_msg *m, char *errstr, size_t len)
 	return KC_OK;
 }
 
-static int
-copy_out(struct kc_msg **out, size_t *count)
-{
-	size_t i;
+/*
+ * History and replay run in the background in the program: the fake
+ * answers at once (inside the call) unless fake_later is set; then the
+ * test answers with fake_answer() when it likes.
+ */
+static int		 fake_later;
+static unsigned		 fake_id;	/* the last fetch asked for */
 
-	*out = calloc(nhist + 1, sizeof **out);
+static void
+fake_answer(unsigned id, int err, const char *errstr)
+{
+	struct kc_msg	*v;
+	size_t		 i;
+
+	v = calloc(nhist + 1, sizeof *v);
 	for (i = 0; i < nhist; i++)
-		kc_msg_copy(&(*out)[i], &hist[i]);
-	*count = nhist;
+		kc_msg_copy(&v[i], &hist[i]);
+	chat_fetched(c, id, err, errstr, v, err == KC_OK ? nhist : 0);
+	kc_history_free(v, nhist);
+}
+
+static int
+fake_started(unsigned id)
+{
+	fake_id = id;
+	if (!fake_later)
+		fake_answer(id, KC_OK, "");
 	return KC_OK;
 }
 
 static int
-fake_history(void *arg, const char *room, size_t n, const char *before,
-    struct kc_msg **out, size_t *count, char *errstr, size_t len)
+fake_history(void *arg, unsigned id, const char *room, size_t n,
+    const char *before, char *errstr, size_t len)
 {
 	snprintf(hist_before, sizeof hist_before, "%s", before);
 	hist_calls++;
-	return copy_out(out, count);
+	return fake_started(id);
 }
 
 static int
-fake_replay(void *arg, const char *room, int64_t since, struct kc_msg **out,
-    size_t *count, char *errstr, size_t len)
+fake_replay(void *arg, unsigned id, const char *room, int64_t since,
+    char *errstr, size_t len)
 {
 	replay_since = since;
-	return copy_out(out, count);
+	return fake_started(id);
 }
 
 static const struct chat_ops fake_ops = {
@@ -78,6 +96,8 @@ notify(void *arg, enum chat_event ev, struct buffer *b, struct line *l)
 	if (ev == CHAT_BELL)
 		bells++;
 	/* As tui/line.c: a line is printed once it is final. */
+	if (l != NULL && (l->flags & LINE_LOADING))
+		return;
 	if ((ev == CHAT_LINE_NEW && l->state != LINE_PENDING) ||
 	    (ev == CHAT_LINE_UPDATE && (l->state == LINE_SENT ||
 	    l->state == LINE_FAILED)))
@@ -100,6 +120,8 @@ setup(void)
 {
 	nsent = nhist = 0;
 	send_fail = bells = hist_calls = 0;
+	fake_later = 0;
+	fake_id = 0;
 	c = chat_new("alice", &fake_ops, NULL);
 	chat_set_notify(c, notify, NULL);
 	chat_set_conn(c, CHAT_CONNECTED);
@@ -151,7 +173,7 @@ START_TEST(chat_join_sends_and_fetches)
 
 	incoming(&hist[0], KC_TYPE_MESSAGE, "general", "bob", NULL, "earlier");
 	nhist = 1;
-	chat_input(c, "/join #general");
+	cmd_input(c, "/join #general");
 	b = chat_current(c);
 	ck_assert_ptr_nonnull(b);
 	ck_assert_str_eq(b->name, "#general");
@@ -169,7 +191,7 @@ START_TEST(chat_join_sends_and_fetches)
 	ck_assert_int_eq(sent[1].type, KC_TYPE_HEARTBEAT);
 	ck_assert(b->history_done);	/* fewer than asked for */
 	/* joining again only switches */
-	chat_input(c, "/join general");
+	cmd_input(c, "/join general");
 	ck_assert_uint_eq(nsent, 2);
 	ck_assert_uint_eq(chat_nbuffers(c), 1);
 }
@@ -186,14 +208,14 @@ START_TEST(chat_join_offline_history_later)
 	chat_set_conn(c, CHAT_OFFLINE);
 	incoming(&hist[0], KC_TYPE_MESSAGE, "general", "bob", NULL, "earlier");
 	nhist = 1;
-	chat_input(c, "/join #general");
+	cmd_input(c, "/join #general");
 	b = chat_current(c);
 	ck_assert_ptr_nonnull(b);
 	ck_assert(b->history_due);
 	ck_assert_int_eq(hist_calls, 0);
 	/* the join record is queued (pending), and so is what is typed */
 	ck_assert_uint_eq(nsent, 2);
-	chat_input(c, "typed while offline");
+	cmd_input(c, "typed while offline");
 	ck_assert_uint_eq(nsent, 3);
 	l = last_line(b);
 	ck_assert_str_eq(l->text, "typed while offline");
@@ -239,7 +261,7 @@ START_TEST(chat_say_pending_sent_failed)
 
 	chat_join(c, "general");
 	reset_sent();
-	chat_input(c, "hello there");
+	cmd_input(c, "hello there");
 	ck_assert_uint_eq(nsent, 1);
 	ck_assert_int_eq(sent[0].type, KC_TYPE_MESSAGE);
 	ck_assert_str_eq(sent[0].text, "hello there");
@@ -254,20 +276,20 @@ START_TEST(chat_say_pending_sent_failed)
 	ck_assert_str_eq(last_line(b)->text, "hello there");
 	ck_assert_uint_eq(b->nlines, 2);	/* join, hello, and no copy */
 
-	chat_input(c, "second");
+	cmd_input(c, "second");
 	chat_delivered(c, &sent[1], KC_ERR_KAFKA, "Broker: Not enough replicas");
 	l = last_line(b);
 	ck_assert_int_eq(l->state, LINE_FAILED);
 	ck_assert_str_eq(l->error, "Broker: Not enough replicas");
 
 	send_fail = 1;
-	chat_input(c, "third");
+	cmd_input(c, "third");
 	l = last_line(b);
 	ck_assert_int_eq(l->state, LINE_FAILED);
 	ck_assert_str_eq(l->error, "queue full");
 	/* "//" says a line that starts with a slash */
 	send_fail = 0;
-	chat_input(c, "//etc/passwd is a path");
+	cmd_input(c, "//etc/passwd is a path");
 	ck_assert_str_eq(sent[nsent - 1].text, "/etc/passwd is a path");
 }
 END_TEST
@@ -283,7 +305,7 @@ START_TEST(chat_say_splits_long_text)
 	text[19999] = '\0';	/* 1,000 words of 9 letters */
 	chat_join(c, "general");
 	reset_sent();
-	chat_input(c, text);
+	cmd_input(c, text);
 	ck_assert_uint_eq(nsent, 3);
 	for (i = 0; i < nsent; i++) {
 		ck_assert_int_eq(sent[i].type, KC_TYPE_MESSAGE);
@@ -298,12 +320,12 @@ START_TEST(chat_say_splits_long_text)
 	/* /me and /msg too */
 	reset_sent();
 	memcpy(text, "/me ", 4);
-	chat_input(c, text);
+	cmd_input(c, text);
 	ck_assert_uint_eq(nsent, 3);
 	ck_assert_int_eq(sent[2].type, KC_TYPE_ACTION);
 	reset_sent();
 	memcpy(text, "/msg bob ", 9);
-	chat_input(c, text);
+	cmd_input(c, text);
 	ck_assert_uint_eq(nsent, 3);
 	ck_assert_int_eq(sent[2].type, KC_TYPE_DM);
 	ck_assert_str_eq(sent[2].to, "bob");
@@ -323,7 +345,7 @@ START_TEST(chat_own_line_final_once)
 	b = chat_current(c);
 	reset_sent();
 	finals = 0;
-	chat_input(c, "hello once");
+	cmd_input(c, "hello once");
 	chat_receive(c, &sent[0], 1);
 	ck_assert_int_eq(last_line(b)->state, LINE_SENT);
 	chat_delivered(c, &sent[0], KC_ERR_KAFKA, "Local: Message timed out");
@@ -331,7 +353,7 @@ START_TEST(chat_own_line_final_once)
 	ck_assert_int_eq(last_line(b)->state, LINE_SENT);
 	ck_assert_int_eq(finals, 1);
 	/* Reported failed, then read back: it is in Kafka after all. */
-	chat_input(c, "late but there");
+	cmd_input(c, "late but there");
 	chat_delivered(c, &sent[1], KC_ERR_KAFKA, "Local: Message timed out");
 	ck_assert_int_eq(last_line(b)->state, LINE_FAILED);
 	chat_receive(c, &sent[1], 1);
@@ -380,14 +402,14 @@ START_TEST(chat_dm_offline_and_nick)
 	gen = chat_current(c);
 	receive(KC_TYPE_JOIN, "general", "bob", NULL, NULL);
 	n = gen->nlines;
-	chat_input(c, "/msg bob hi bob");
+	cmd_input(c, "/msg bob hi bob");
 	ck_assert_uint_eq(gen->nlines, n);	/* bob is here: no notice */
-	chat_input(c, "/msg ghost anyone?");
+	cmd_input(c, "/msg ghost anyone?");
 	ck_assert_str_eq(last_line(gen)->text, "ghost is not online; the "
 	    "message is stored and they will see it when they join (within 7 "
 	    "days)");
 	n = gen->nlines;
-	chat_input(c, "/msg ghost still there?");
+	cmd_input(c, "/msg ghost still there?");
 	ck_assert_uint_eq(gen->nlines, n);	/* said once */
 
 	dm = chat_find(c, "@bob");
@@ -402,14 +424,14 @@ START_TEST(chat_dm_offline_and_nick)
 	reset_sent();
 	chat_switch(c, 1);
 	ck_assert_ptr_eq(chat_current(c), dm);
-	chat_input(c, "still with me?");
+	cmd_input(c, "still with me?");
 	ck_assert_uint_eq(nsent, 1);
 	ck_assert_str_eq(sent[0].to, "bobby");
 
 	/* A dm sent, then /nick before it is read back: still ours. */
 	reset_sent();
-	chat_input(c, "/msg carol before my new name");
-	chat_input(c, "/nick alison");
+	cmd_input(c, "/msg carol before my new name");
+	cmd_input(c, "/nick alison");
 	finals = 0;
 	chat_receive(c, &sent[0], 1);
 	chat_delivered(c, &sent[0], KC_OK, NULL);
@@ -482,7 +504,7 @@ START_TEST(chat_direct_messages)
 
 	chat_join(c, "general");
 	reset_sent();
-	chat_input(c, "/msg bob psst");
+	cmd_input(c, "/msg bob psst");
 	ck_assert_uint_eq(nsent, 1);
 	ck_assert_int_eq(sent[0].type, KC_TYPE_DM);
 	ck_assert_str_eq(sent[0].to, "bob");
@@ -493,7 +515,7 @@ START_TEST(chat_direct_messages)
 	chat_switch(c, 1);
 	ck_assert_str_eq(last_line(d)->text, "psst");
 	/* typing in the @bob buffer sends to bob */
-	chat_input(c, "more");
+	cmd_input(c, "more");
 	ck_assert_int_eq(sent[1].type, KC_TYPE_DM);
 	ck_assert_str_eq(sent[1].to, "bob");
 	/* bob's answer lands in the same buffer, with a bell */
@@ -512,11 +534,11 @@ START_TEST(chat_direct_messages)
 	/* /me is for rooms */
 	chat_switch(c, 1);
 	reset_sent();
-	chat_input(c, "/me waves");
+	cmd_input(c, "/me waves");
 	ck_assert_uint_eq(nsent, 0);
 	ck_assert_int_eq(last_line(d)->kind, LINE_ERROR);
 	/* /part closes a dm buffer without telling Kafka */
-	chat_input(c, "/part");
+	cmd_input(c, "/part");
 	ck_assert_ptr_null(chat_find(c, "@bob"));
 	ck_assert_uint_eq(nsent, 0);
 }
@@ -556,60 +578,60 @@ START_TEST(chat_commands)
 	chat_join(c, "general");
 	b = chat_current(c);
 	reset_sent();
-	chat_input(c, "/me waves");
+	cmd_input(c, "/me waves");
 	ck_assert_int_eq(sent[0].type, KC_TYPE_ACTION);
 	ck_assert_str_eq(sent[0].text, "waves");
 
-	chat_input(c, "/frobnicate");
+	cmd_input(c, "/frobnicate");
 	l = last_line(b);
 	ck_assert_int_eq(l->kind, LINE_ERROR);
 	ck_assert_ptr_nonnull(strstr(l->text, "/help"));
-	chat_input(c, "/jion #x");
+	cmd_input(c, "/jion #x");
 	ck_assert_ptr_nonnull(strstr(last_line(b)->text, "did you mean /join"));
 	/* Only close matches are suggested: "/foo" is not "/who". */
-	chat_input(c, "/foo");
+	cmd_input(c, "/foo");
 	ck_assert_ptr_null(strstr(last_line(b)->text, "did you mean"));
 	ck_assert_ptr_nonnull(strstr(last_line(b)->text, "/help lists"));
 
-	chat_input(c, "/join");
+	cmd_input(c, "/join");
 	ck_assert_ptr_nonnull(strstr(last_line(b)->text, "usage: /join #room"));
-	chat_input(c, "/join #bad room!");
+	cmd_input(c, "/join #bad room!");
 	ck_assert_int_eq(last_line(b)->kind, LINE_ERROR);
-	chat_input(c, "/join #-bad");
+	cmd_input(c, "/join #-bad");
 	ck_assert_int_eq(last_line(b)->kind, LINE_ERROR);
 	ck_assert_uint_eq(chat_nbuffers(c), 1);
 
 	/* the last room cannot be left; another can */
-	chat_input(c, "/part");
+	cmd_input(c, "/part");
 	ck_assert_ptr_nonnull(chat_find(c, "#general"));
-	chat_input(c, "/join #random");
+	cmd_input(c, "/join #random");
 	reset_sent();
-	chat_input(c, "/part");
+	cmd_input(c, "/part");
 	ck_assert_ptr_null(chat_find(c, "#random"));
 	ck_assert_int_eq(sent[0].type, KC_TYPE_LEAVE);
 	ck_assert_str_eq(sent[0].room, "random");
 
-	chat_input(c, "/help");
+	cmd_input(c, "/help");
 	ck_assert_ptr_nonnull(strstr(last_line(b)->text, "/who"));
-	chat_input(c, "/help replay");
+	cmd_input(c, "/help replay");
 	ck_assert_ptr_nonnull(strstr(last_line(b)->text, "/replay"));
 
-	chat_input(c, "/clear");
+	cmd_input(c, "/clear");
 	ck_assert_uint_eq(b->nlines, 0);
 
 	reset_sent();
-	chat_input(c, "/nick al-2");
+	cmd_input(c, "/nick al-2");
 	ck_assert_str_eq(chat_user(c), "al-2");
 	ck_assert_int_eq(sent[0].type, KC_TYPE_LEAVE);
 	ck_assert_str_eq(sent[0].user, "alice");
 	ck_assert_int_eq(sent[1].type, KC_TYPE_JOIN);
 	ck_assert_str_eq(sent[1].user, "al-2");
-	chat_input(c, "/nick bad name");
+	cmd_input(c, "/nick bad name");
 	ck_assert_str_eq(chat_user(c), "al-2");
 
 	reset_sent();
 	ck_assert(!chat_quit_requested(c));
-	chat_input(c, "/quit");
+	cmd_input(c, "/quit");
 	ck_assert(chat_quit_requested(c));
 	ck_assert_int_eq(sent[0].type, KC_TYPE_LEAVE);
 }
@@ -652,7 +674,7 @@ START_TEST(chat_nick_change_one_line)
 	chat_join(c, "general");
 	b = chat_current(c);
 	reset_sent();
-	chat_input(c, "/nick al-2");
+	cmd_input(c, "/nick al-2");
 	ck_assert_uint_eq(nsent, 3);	/* leave, join, heartbeat */
 	/* Read back, and as another client sees them. */
 	for (i = 0; i < 2; i++)
@@ -701,24 +723,24 @@ START_TEST(chat_who_and_rooms)
 	receive(KC_TYPE_HEARTBEAT, "general", "carol", NULL, NULL);
 	receive(KC_TYPE_JOIN, "random", "dave", NULL, NULL);
 	chat_receive(c, &sent[0], 1);		/* our own join, read back */
-	chat_input(c, "/who");
+	cmd_input(c, "/who");
 	ck_assert_str_eq(last_line(b)->text, "3 in #general: alice bob carol");
 	receive(KC_TYPE_LEAVE, "general", "bob", NULL, NULL);
-	chat_input(c, "/who");
+	cmd_input(c, "/who");
 	ck_assert_str_eq(last_line(b)->text, "2 in #general: alice carol");
-	chat_input(c, "/who #random");
+	cmd_input(c, "/who #random");
 	ck_assert_str_eq(last_line(b)->text, "1 in #random: dave");
-	chat_input(c, "/rooms");
+	cmd_input(c, "/rooms");
 	ck_assert_str_eq(last_line(b)->text, "2 rooms: #general (2) #random (1)");
 	chat_free(c);
 	c = chat_new("alice", &fake_ops, NULL);
 	chat_join(c, "general");
 	b = chat_current(c);
-	chat_input(c, "/rooms");
+	cmd_input(c, "/rooms");
 	ck_assert_str_eq(last_line(b)->text, "1 room: #general (0)");
 	/* a crashed client drops out after the presence timeout */
 	chat_expire(c, kc_now_us() + (int64_t)KC_PRESENCE_TIMEOUT_MS * 1000 + 1);
-	chat_input(c, "/who");
+	cmd_input(c, "/who");
 	ck_assert_str_eq(last_line(b)->text, "nobody in #general");
 }
 END_TEST
@@ -736,26 +758,132 @@ START_TEST(chat_history_and_replay)
 	hist[0].ts -= 2000000;
 	hist[1].ts -= 1000000;
 	nhist = 2;
-	chat_input(c, "/history 5");
+	cmd_input(c, "/history 5");
 	/* asked before the oldest shown, inserted above it in time order */
 	ck_assert_str_eq(hist_before, b->lines[2].id);
 	ck_assert_str_eq(b->lines[0].text, "old one");
 	ck_assert_str_eq(b->lines[1].text, "old two");
 	ck_assert_ptr_nonnull(strstr(last_line(b)->text, "2 older messages"));
 	ck_assert(b->history_done);
-	chat_input(c, "/history 5");	/* same again: nothing new */
+	cmd_input(c, "/history 5");	/* same again: nothing new */
 	ck_assert_ptr_nonnull(strstr(last_line(b)->text, "no older messages"));
-	chat_input(c, "/history zero");
+	cmd_input(c, "/history zero");
 	ck_assert_int_eq(last_line(b)->kind, LINE_ERROR);
 
-	chat_input(c, "/clear");
-	chat_input(c, "/replay 10m");
+	cmd_input(c, "/clear");
+	cmd_input(c, "/replay 10m");
 	ck_assert(replay_since < kc_now_us() - 599000000LL);
 	ck_assert(replay_since > kc_now_us() - 601000000LL);
 	ck_assert_str_eq(b->lines[0].text, "old one");
 	ck_assert_ptr_nonnull(strstr(last_line(b)->text, "2 lines"));
-	chat_input(c, "/replay soon");
+	cmd_input(c, "/replay soon");
 	ck_assert_int_eq(last_line(b)->kind, LINE_ERROR);
+}
+END_TEST
+
+/* The number of lines of b whose text holds s. */
+static size_t
+lines_with(struct buffer *b, const char *s)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < b->nlines; i++)
+		n += strstr(b->lines[i].text, s) != NULL;
+	return n;
+}
+
+/*
+ * History comes in the background: "loading…" shows meanwhile, typing goes
+ * on, a second request says it is still loading, and the answer lands in
+ * place, without the lines already shown, the loading line gone.
+ */
+START_TEST(chat_history_in_background)
+{
+	struct buffer	*b, *other;
+	unsigned	 id;
+	size_t		 i, n;
+
+	fake_later = 1;
+	incoming(&hist[0], KC_TYPE_MESSAGE, "general", "bob", NULL, "old one");
+	incoming(&hist[1], KC_TYPE_MESSAGE, "general", "bob", NULL, "old two");
+	hist[0].ts -= 2000000;
+	hist[1].ts -= 1000000;
+	nhist = 2;
+	chat_join(c, "general");
+	b = chat_current(c);
+	ck_assert_int_eq(hist_calls, 1);
+	ck_assert_uint_ne(b->fetch, 0);
+	ck_assert_uint_eq(lines_with(b, "loading\u2026 the history of #general"),
+	    1);
+	ck_assert(b->lines[0].flags & LINE_LOADING);
+	/* meanwhile: typing, a live line (that history also has) */
+	cmd_input(c, "typed while loading");
+	ck_assert_str_eq(last_line(b)->text, "typed while loading");
+	chat_receive(c, &hist[1], 1);
+	/* asking again: still loading, nothing asked of Kafka */
+	cmd_input(c, "/history 5");
+	ck_assert_int_eq(hist_calls, 1);
+	ck_assert_int_eq(last_line(b)->kind, LINE_ERROR);
+	ck_assert_ptr_nonnull(strstr(last_line(b)->text,
+	    "history of #general is still loading"));
+	/*
+	 * The answer: above what came since (by time), "old two" once (where
+	 * it arrived live), no loading line.
+	 */
+	id = fake_id;
+	fake_answer(id, KC_OK, "");
+	ck_assert_uint_eq(b->fetch, 0);
+	ck_assert_uint_eq(lines_with(b, "loading\u2026"), 0);
+	ck_assert_str_eq(b->lines[0].text, "old one");
+	ck_assert_uint_eq(lines_with(b, "old two"), 1);
+	for (i = 0, n = 0; i < b->nlines; i++)
+		n += strcmp(b->lines[i].id, hist[1].id) == 0;
+	ck_assert_uint_eq(n, 1);
+	ck_assert(b->history_done);	/* fewer than asked for */
+	/* an answer that comes twice, or for nobody, changes nothing */
+	n = b->nlines;
+	fake_answer(id, KC_OK, "");
+	fake_answer(0, KC_OK, "");
+	ck_assert_uint_eq(b->nlines, n);
+
+	/* /history fails plainly, in its buffer, and can be asked again */
+	cmd_input(c, "/history 5");
+	ck_assert_uint_eq(lines_with(b, "loading\u2026 older history"), 1);
+	/* at the top, where the older lines will come */
+	ck_assert(b->lines[0].flags & LINE_LOADING);
+	fake_answer(fake_id, KC_ERR_TIMEOUT, "no answer from Kafka in 5 s");
+	ck_assert_uint_eq(lines_with(b, "loading\u2026"), 0);
+	ck_assert_int_eq(last_line(b)->kind, LINE_ERROR);
+	ck_assert_str_eq(last_line(b)->text, "history of #general: no answer "
+	    "from Kafka in 5 s (/history asks again)");
+	cmd_input(c, "/history 5");
+	ck_assert_int_eq(hist_calls, 3);
+	/* one fetch per buffer: another room fetches meanwhile */
+	chat_join(c, "other");
+	other = chat_current(c);
+	ck_assert_int_eq(hist_calls, 4);
+	ck_assert_uint_ne(other->fetch, 0);
+	ck_assert_uint_ne(b->fetch, 0);
+	fake_answer(b->fetch, KC_OK, "");
+	ck_assert_ptr_nonnull(strstr(last_line(b)->text,
+	    "no older messages in #general"));
+	/* a buffer closed while it loads: its answer goes nowhere */
+	id = other->fetch;
+	cmd_input(c, "/part");
+	ck_assert_ptr_null(chat_find(c, "#other"));
+	n = b->nlines;
+	fake_answer(id, KC_OK, "");
+	ck_assert_uint_eq(b->nlines, n);
+	/* /replay too */
+	cmd_input(c, "/replay 10m");
+	ck_assert_uint_eq(lines_with(b, "loading\u2026 replaying #general"), 1);
+	cmd_input(c, "/replay 10m");
+	ck_assert_ptr_nonnull(strstr(last_line(b)->text,
+	    "the replay of #general is still loading"));
+	fake_answer(b->fetch, KC_OK, "");
+	ck_assert_ptr_nonnull(strstr(last_line(b)->text,
+	    "replayed #general from "));
+	ck_assert_uint_eq(lines_with(b, "loading\u2026"), 0);
 }
 END_TEST
 
@@ -916,6 +1044,7 @@ main(void)
 	tcase_add_test(tc, cmd_suggestions);
 	tcase_add_test(tc, chat_nick_change_one_line);
 	tcase_add_test(tc, chat_history_and_replay);
+	tcase_add_test(tc, chat_history_in_background);
 	tcase_add_test(tc, chat_join_offline_history_later);
 	tcase_add_test(tc, chat_replay_parse);
 	tcase_add_test(tc, chat_hostile_text);

@@ -1,0 +1,245 @@
+/*
+ * kafka-fetch.c - history and replay in the background: each fetch runs in
+ * a thread of its own, so a slow or silent broker never freezes the screen
+ * (typing, scrolling, other rooms go on). The thread reads only its own
+ * struct kafka_fetch and the fetch configuration (k->fconf, which nothing
+ * changes while kchat-tui runs); it says it is done by writing its id to
+ * k->fetch_pipe, and the main thread then joins it and hands the result to
+ * the chat (chat_fetched()), on the main thread.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kafka.h"
+
+#define KAFKA_HISTORY_MS	5000	/* a history fetch gives up after this */
+#define KAFKA_REPLAY_MS		10000	/* a replay reads for at most this */
+#define KAFKA_REPLAY_QUIET_MS	1000	/* ... or until quiet and caught up */
+#define KAFKA_FETCH_JOIN_MS	200	/* at exit, wait this for fetches */
+
+struct kafka_fetch {
+	struct kafka_fetch	*next;
+	pthread_t		 thread;
+	unsigned		 id;		/* the chat's */
+	int			 replay;	/* else history */
+	/* what to fetch: set before the thread starts, then only read */
+	const struct kc_conf	*conf;
+	char			 topic[256];
+	char			 room[KC_NAME_MAX + 1];
+	size_t			 n;
+	char			 before[KC_ID_LEN + 1];
+	int64_t			 since;
+	int			 done_fd;
+	atomic_int		 cancel;	/* kchat-tui quits */
+	/* the result: written by the thread, read after pthread_join() */
+	struct kc_msg		*msgs;
+	size_t			 count;
+	int			 err;
+	char			 errstr[256];
+};
+
+/*
+ * Reads the whole topic from f->since (offsets-for-times) and keeps the
+ * room's records, until caught up, KAFKA_REPLAY_MS or cancelled.
+ */
+static int
+kafka_fetch_scan(struct kafka_fetch *f)
+{
+	struct kc_reader	*r;
+	struct kc_msg		*v = NULL, m;
+	size_t			 n = 0, cap = 0;
+	int64_t			 start = kc_now_us(), quiet = 0;
+	int			 err;
+
+	if ((err = kc_reader_new_since(f->conf, f->topic, f->since, &r,
+	    f->errstr, sizeof f->errstr)) != KC_OK)
+		return err;
+	kc_msg_init(&m);
+	while (kc_now_us() - start < (int64_t)KAFKA_REPLAY_MS * 1000 &&
+	    !atomic_load(&f->cancel)) {
+		err = kc_reader_next(r, 100, &m);
+		if (err == KC_ERR_TIMEOUT) {
+			quiet += 100;
+			if (quiet >= KAFKA_REPLAY_QUIET_MS &&
+			    kc_reader_lag(r) == 0)
+				break;
+			continue;
+		}
+		if (err != KC_OK)
+			continue;
+		quiet = 0;
+		if (strcmp(m.room, f->room) != 0 || m.ts < f->since ||
+		    m.type == KC_TYPE_DM || m.type == KC_TYPE_HEARTBEAT)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			v = xreallocarray(v, cap, sizeof *v);
+		}
+		kc_msg_init(&v[n]);
+		kc_msg_copy(&v[n++], &m);
+	}
+	kc_msg_clear(&m);
+	kc_reader_free(r);
+	f->msgs = v;
+	f->count = n;
+	return KC_OK;
+}
+
+static void *
+kafka_fetch_run(void *arg)
+{
+	struct kafka_fetch *f = arg;
+
+	f->errstr[0] = '\0';
+	if (f->replay)
+		f->err = kafka_fetch_scan(f);
+	else {
+		f->err = kc_history_fetch(f->conf, f->room, f->n, f->before,
+		    KAFKA_HISTORY_MS, &f->msgs, &f->count, f->errstr,
+		    sizeof f->errstr);
+		if (f->err == KC_ERR_TIMEOUT)
+			snprintf(f->errstr, sizeof f->errstr, "no answer from "
+			    "Kafka at %s within %d s", kc_conf_brokers(f->conf),
+			    KAFKA_HISTORY_MS / 1000);
+	}
+	/* A write of this size is atomic; pthread_join() orders the rest. */
+	(void)write(f->done_fd, &f->id, sizeof f->id);
+	return NULL;
+}
+
+static void
+kafka_fetch_free(struct kafka_fetch *f)
+{
+	kc_history_free(f->msgs, f->count);
+	free(f);
+}
+
+/*
+ * History and replay wait for the broker: while it is known to be away
+ * they would only end in a timeout, so they are refused at once instead.
+ */
+static int
+kafka_fetch_usable(struct kafka *k, char *errstr, size_t len)
+{
+	if (k->reader != NULL && chat_conn(k->chat) == CHAT_CONNECTED)
+		return 1;
+	snprintf(errstr, len, "not connected to Kafka at %s: try again once "
+	    "the status line says connected", chat_brokers(k->chat));
+	return 0;
+}
+
+static int
+kafka_fetch_start(struct kafka *k, struct kafka_fetch *f, char *errstr,
+    size_t len)
+{
+	int err;
+
+	f->conf = k->fconf;
+	f->done_fd = k->fetch_pipe[1];
+	snprintf(f->topic, sizeof f->topic, "%s", k->topic);
+	atomic_init(&f->cancel, 0);
+	if ((err = pthread_create(&f->thread, NULL, kafka_fetch_run, f)) != 0) {
+		snprintf(errstr, len, "cannot start a thread: %s",
+		    strerror(err));
+		free(f);
+		return KC_ERR_NOMEM;
+	}
+	f->next = k->fetches;
+	k->fetches = f;
+	return KC_OK;
+}
+
+int
+kafka_fetch_history(void *arg, unsigned id, const char *room, size_t n,
+    const char *before, char *errstr, size_t len)
+{
+	struct kafka		*k = arg;
+	struct kafka_fetch	*f;
+
+	if (!kafka_fetch_usable(k, errstr, len))
+		return KC_ERR_TIMEOUT;
+	f = xcalloc(1, sizeof *f);
+	f->id = id;
+	snprintf(f->room, sizeof f->room, "%s", room);
+	f->n = n;
+	snprintf(f->before, sizeof f->before, "%s", before);
+	return kafka_fetch_start(k, f, errstr, len);
+}
+
+int
+kafka_fetch_replay(void *arg, unsigned id, const char *room,
+    int64_t since_us, char *errstr, size_t len)
+{
+	struct kafka		*k = arg;
+	struct kafka_fetch	*f;
+
+	if (!kafka_fetch_usable(k, errstr, len))
+		return KC_ERR_TIMEOUT;
+	f = xcalloc(1, sizeof *f);
+	f->id = id;
+	f->replay = 1;
+	snprintf(f->room, sizeof f->room, "%s", room);
+	f->since = since_us;
+	return kafka_fetch_start(k, f, errstr, len);
+}
+
+void
+kafka_fetch_done(struct kafka *k)
+{
+	struct kafka_fetch	**fp, *f;
+	unsigned		  id;
+
+	while (read(k->fetch_pipe[0], &id, sizeof id) == sizeof id) {
+		for (fp = &k->fetches; (f = *fp) != NULL; fp = &f->next) {
+			if (f->id == id)
+				break;
+		}
+		if (f == NULL)
+			continue;
+		*fp = f->next;
+		pthread_join(f->thread, NULL);
+		chat_fetched(k->chat, f->id, f->err, f->errstr, f->msgs,
+		    f->count);
+		kafka_fetch_free(f);
+	}
+}
+
+void
+kafka_fetch_cancel(struct kafka *k)
+{
+	struct kafka_fetch *f;
+
+	for (f = k->fetches; f != NULL; f = f->next)
+		atomic_store(&f->cancel, 1);
+}
+
+int
+kafka_fetch_close(struct kafka *k)
+{
+	struct kafka_fetch	**fp, *f;
+	struct timespec		  deadline;
+
+	kafka_fetch_cancel(k);
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_nsec += KAFKA_FETCH_JOIN_MS * 1000000L;
+	if (deadline.tv_nsec >= 1000000000L) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000L;
+	}
+	for (fp = &k->fetches; (f = *fp) != NULL;) {
+		if (pthread_timedjoin_np(f->thread, NULL, &deadline) != 0) {
+			fp = &f->next;	/* still waiting for a broker */
+			continue;
+		}
+		*fp = f->next;
+		kafka_fetch_free(f);
+	}
+	return k->fetches != NULL ? -1 : 0;
+}
