@@ -522,6 +522,19 @@ int	kc_reader_fd(struct kc_reader *r);
  */
 int64_t	kc_reader_lag(struct kc_reader *r);
 /*
+ * Called by kc_reader_drain() for each record read (m), and with m NULL
+ * after each 100 ms without one; nonzero stops the drain.
+ */
+typedef int kc_drain_fn(void *arg, const struct kc_msg *m);
+/*
+ * Reads r until it has caught up (nothing came for quiet_ms and no lag is
+ * left), deadline_us (µs since the epoch) passes, or fn says stop; returns
+ * the records read. For scans of a time span: a replay, the direct
+ * messages missed, the presence of the last minute.
+ */
+size_t	kc_reader_drain(struct kc_reader *r, int64_t deadline_us, int quiet_ms,
+	    kc_drain_fn *fn, void *arg);
+/*
  * Consumer lag from the last statistics (every second, no request made): the
  * lag of the partitions whose leader answers, and how many partitions have
  * a leader that does not (their lag is unknown, not the last one seen).

@@ -607,3 +607,32 @@ kc_reader_connected(struct kc_reader *r)
 	/* kept up to date by callbacks served in kc_reader_next() */
 	return r->connected;
 }
+
+size_t
+kc_reader_drain(struct kc_reader *r, int64_t deadline_us, int quiet_ms,
+    kc_drain_fn *fn, void *arg)
+{
+	struct kc_msg	m;
+	size_t		n = 0;
+	int		quiet = 0, err;
+
+	kc_msg_init(&m);
+	while (kc_now_us() < deadline_us) {
+		if ((err = kc_reader_next(r, 100, &m)) == KC_ERR_TIMEOUT) {
+			quiet += 100;
+			/* The lag is 0 too before the first fetch: wait. */
+			if ((quiet >= quiet_ms && kc_reader_lag(r) == 0) ||
+			    fn(arg, NULL) != 0)
+				break;
+			continue;
+		}
+		if (err != KC_OK)
+			continue;
+		quiet = 0;
+		n++;
+		if (fn(arg, &m) != 0)
+			break;
+	}
+	kc_msg_clear(&m);
+	return n;
+}

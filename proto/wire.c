@@ -141,6 +141,27 @@ wire_record_obj(const struct kc_msg *m, int history, int *err)
 	return obj;
 }
 
+/*
+ * The "messages" array of records, oldest first; one that does not encode
+ * is left out, as a reader would skip it.
+ */
+static json_t *
+wire_records(const struct kc_msg *msgs, size_t n)
+{
+	json_t	*a = json_array(), *m;
+	size_t	 i;
+	int	 err;
+
+	for (i = 0; a != NULL && i < n; i++) {
+		if ((m = wire_record_obj(&msgs[i], 0, &err)) != NULL &&
+		    json_array_append_new(a, m) != 0) {
+			json_decref(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
 int
 kc_wire_record(const struct kc_msg *m, int history, struct kc_buf *out)
 {
@@ -267,9 +288,8 @@ int
 kc_wire_history(const struct kc_wire_page *p, const struct kc_msg *msgs,
     size_t n, struct kc_buf *out)
 {
-	json_t	*obj = json_object(), *a = json_array(), *m;
-	size_t	 i;
-	int	 bad = 0, err;
+	json_t	*obj = json_object();
+	int	 bad = 0;
 
 	bad |= wire_str(obj, "type", "history", 7);
 	bad |= wire_strc(obj, "room", p->room);
@@ -282,30 +302,19 @@ kc_wire_history(const struct kc_wire_page *p, const struct kc_msg *msgs,
 		bad |= wire_set(obj, "since", json_integer((json_int_t)p->since));
 	bad |= wire_set(obj, "more", json_boolean(p->more));
 	bad |= wire_ref(obj, p->ref);
-	/* A record that does not encode is left out, as the reader would. */
-	for (i = 0; a != NULL && i < n; i++) {
-		if ((m = wire_record_obj(&msgs[i], 0, &err)) != NULL)
-			bad |= json_array_append_new(a, m);
-	}
-	bad |= wire_set(obj, "messages", a);
+	bad |= wire_set(obj, "messages", wire_records(msgs, n));
 	return wire_dump(obj, bad, out);
 }
 
 int
 kc_wire_dms(const struct kc_msg *msgs, size_t n, int more, struct kc_buf *out)
 {
-	json_t	*obj = json_object(), *a = json_array(), *m;
-	size_t	 i;
-	int	 bad = 0, err;
+	json_t	*obj = json_object();
+	int	 bad = 0;
 
 	bad |= wire_str(obj, "type", "dms", 3);
 	bad |= wire_set(obj, "more", json_boolean(more));
-	/* A record that does not encode is left out, as in a history page. */
-	for (i = 0; a != NULL && i < n; i++) {
-		if ((m = wire_record_obj(&msgs[i], 0, &err)) != NULL)
-			bad |= json_array_append_new(a, m);
-	}
-	bad |= wire_set(obj, "messages", a);
+	bad |= wire_set(obj, "messages", wire_records(msgs, n));
 	return wire_dump(obj, bad, out);
 }
 

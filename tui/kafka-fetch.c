@@ -40,10 +40,34 @@ struct kafka_fetch {
 	atomic_int		 cancel;	/* kchat-tui quits */
 	/* the result: written by the thread, read after pthread_join() */
 	struct kc_msg		*msgs;
-	size_t			 count;
+	size_t			 count, cap;
 	int			 err;
 	char			 errstr[256];
 };
+
+/*
+ * Reads the whole topic from f->since (offsets-for-times) and keeps the
+ * room's records, until caught up, KAFKA_REPLAY_MS or cancelled.
+ */
+/* A replay's scan: the room's records, collected in f (kc_drain_fn). */
+static int
+kafka_fetch_keep(void *arg, const struct kc_msg *m)
+{
+	struct kafka_fetch *f = arg;
+
+	if (atomic_load(&f->cancel))
+		return 1;
+	if (m == NULL || strcmp(m->room, f->room) != 0 || m->ts < f->since ||
+	    m->type == KC_TYPE_DM || m->type == KC_TYPE_HEARTBEAT)
+		return 0;
+	if (f->count == f->cap) {
+		f->cap = f->cap ? f->cap * 2 : 64;
+		f->msgs = xreallocarray(f->msgs, f->cap, sizeof *f->msgs);
+	}
+	kc_msg_init(&f->msgs[f->count]);
+	kc_msg_copy(&f->msgs[f->count++], m);
+	return 0;
+}
 
 /*
  * Reads the whole topic from f->since (offsets-for-times) and keeps the
@@ -53,42 +77,16 @@ static int
 kafka_fetch_scan(struct kafka_fetch *f)
 {
 	struct kc_reader	*r;
-	struct kc_msg		*v = NULL, m;
-	size_t			 n = 0, cap = 0;
-	int64_t			 start = kc_now_us(), quiet = 0;
 	int			 err;
 
 	if ((err = kc_reader_new_since(f->conf, f->topic, f->since, &r,
 	    f->errstr, sizeof f->errstr)) != KC_OK)
 		return err;
-	kc_msg_init(&m);
-	while (kc_now_us() - start < (int64_t)KAFKA_REPLAY_MS * 1000 &&
-	    !atomic_load(&f->cancel)) {
-		err = kc_reader_next(r, 100, &m);
-		if (err == KC_ERR_TIMEOUT) {
-			quiet += 100;
-			if (quiet >= KAFKA_REPLAY_QUIET_MS &&
-			    kc_reader_lag(r) == 0)
-				break;
-			continue;
-		}
-		if (err != KC_OK)
-			continue;
-		quiet = 0;
-		if (strcmp(m.room, f->room) != 0 || m.ts < f->since ||
-		    m.type == KC_TYPE_DM || m.type == KC_TYPE_HEARTBEAT)
-			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 64;
-			v = xreallocarray(v, cap, sizeof *v);
-		}
-		kc_msg_init(&v[n]);
-		kc_msg_copy(&v[n++], &m);
-	}
-	kc_msg_clear(&m);
+	f->msgs = NULL;
+	f->count = f->cap = 0;
+	kc_reader_drain(r, kc_now_us() + (int64_t)KAFKA_REPLAY_MS * 1000,
+	    KAFKA_REPLAY_QUIET_MS, kafka_fetch_keep, f);
 	kc_reader_free(r);
-	f->msgs = v;
-	f->count = n;
 	return KC_OK;
 }
 

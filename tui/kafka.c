@@ -77,46 +77,43 @@ kafka_topic_note(void *opaque, int problem, const char *line)
  * are in the partition of the sender's room, which the recipient may never
  * join: history does not bring them.
  */
+/* The missed direct messages' scan (kc_drain_fn). */
+static int
+kafka_inbox_keep(void *arg, const struct kc_msg *m)
+{
+	struct kafka *k = arg;
+
+	if (m == NULL)
+		return 0;
+	if (++k->inbox_read >= KC_HISTORY_SCAN_MAX)
+		return 1;
+	if (m->type != KC_TYPE_DM || (strcmp(m->to, k->inbox_user) != 0 &&
+	    strcmp(m->user, k->inbox_user) != 0))
+		return 0;
+	if (k->ninbox == k->inbox_cap) {
+		k->inbox_cap = k->inbox_cap ? k->inbox_cap * 2 : 16;
+		k->inbox = xreallocarray(k->inbox, k->inbox_cap,
+		    sizeof *k->inbox);
+	}
+	kc_msg_init(&k->inbox[k->ninbox]);
+	kc_msg_copy(&k->inbox[k->ninbox++], m);
+	return 0;
+}
+
 static void
 kafka_inbox(struct kafka *k)
 {
 	struct kc_reader	*r;
-	struct kc_msg		 m;
-	size_t			 cap = 0, read = 0;
-	int64_t			 start = kc_now_us(), quiet = 0;
+	int64_t			 start = kc_now_us();
 	char			 errstr[256];
-	int			 err;
 
 	if (kc_reader_new_since(k->rconf, k->topic, start -
 	    (int64_t)TUI_DM_MISSED_DAYS * 86400 * 1000000, &r, errstr,
 	    sizeof errstr) != KC_OK)
 		return;
-	kc_msg_init(&m);
-	while (kc_now_us() - start < (int64_t)KAFKA_INBOX_MS * 1000 &&
-	    read < KC_HISTORY_SCAN_MAX) {
-		if ((err = kc_reader_next(r, 100, &m)) == KC_ERR_TIMEOUT) {
-			quiet += 100;
-			/* The lag is 0 too before the first fetch: wait. */
-			if (quiet >= KAFKA_REPLAY_QUIET_MS &&
-			    kc_reader_lag(r) == 0)
-				break;
-			continue;
-		}
-		if (err != KC_OK)
-			continue;
-		quiet = 0;
-		read++;
-		if (m.type != KC_TYPE_DM || (strcmp(m.to, k->inbox_user) != 0 &&
-		    strcmp(m.user, k->inbox_user) != 0))
-			continue;
-		if (k->ninbox == cap) {
-			cap = cap ? cap * 2 : 16;
-			k->inbox = xreallocarray(k->inbox, cap, sizeof *k->inbox);
-		}
-		kc_msg_init(&k->inbox[k->ninbox]);
-		kc_msg_copy(&k->inbox[k->ninbox++], &m);
-	}
-	kc_msg_clear(&m);
+	k->inbox_read = 0;
+	kc_reader_drain(r, start + (int64_t)KAFKA_INBOX_MS * 1000,
+	    KAFKA_REPLAY_QUIET_MS, kafka_inbox_keep, k);
 	kc_reader_free(r);
 }
 
@@ -126,30 +123,13 @@ kafka_inbox(struct kafka *k)
  * of the last KC_PRESENCE_TIMEOUT_MS read until caught up (or
  * KAFKA_INBOX_MS) into a table of its own.
  */
-/* Applies what r has to p, until caught up or deadline (µs). */
-static void
-kafka_presence_drain(struct kc_reader *r, struct kc_presence *p,
-    int64_t deadline)
+/* The name check's scan: every record to the table (kc_drain_fn). */
+static int
+kafka_presence_keep(void *arg, const struct kc_msg *m)
 {
-	struct kc_msg	m;
-	int64_t		quiet = 0;
-	int		err;
-
-	kc_msg_init(&m);
-	while (kc_now_us() < deadline) {
-		if ((err = kc_reader_next(r, 100, &m)) == KC_ERR_TIMEOUT) {
-			quiet += 100;
-			if (quiet >= KAFKA_REPLAY_QUIET_MS &&
-			    kc_reader_lag(r) == 0)
-				break;
-			continue;
-		}
-		if (err != KC_OK)
-			continue;
-		quiet = 0;
-		kc_presence_apply(p, &m, kc_now_us());
-	}
-	kc_msg_clear(&m);
+	if (m != NULL)
+		kc_presence_apply(arg, m, kc_now_us());
+	return 0;
 }
 
 /*
@@ -171,14 +151,14 @@ kafka_name_holder(struct kafka *k)
 	since = start - (int64_t)KC_PRESENCE_TIMEOUT_MS * 1000;
 	if (kc_reader_new_since(k->rpconf, k->ptopic, since, &r, errstr,
 	    sizeof errstr) == KC_OK) {
-		kafka_presence_drain(r, p, start +
-		    (int64_t)KAFKA_INBOX_MS * 1000);
+		kc_reader_drain(r, start + (int64_t)KAFKA_INBOX_MS * 1000,
+		    KAFKA_REPLAY_QUIET_MS, kafka_presence_keep, p);
 		kc_reader_free(r);
 	}
 	if (kc_reader_new_since(k->rconf, k->topic, since, &r, errstr,
 	    sizeof errstr) == KC_OK) {
-		kafka_presence_drain(r, p, kc_now_us() +
-		    (int64_t)KAFKA_INBOX_MS * 1000);
+		kc_reader_drain(r, kc_now_us() + (int64_t)KAFKA_INBOX_MS * 1000,
+		    KAFKA_REPLAY_QUIET_MS, kafka_presence_keep, p);
 		kc_reader_free(r);
 	}
 	k->held = kc_presence_holder(p, k->inbox_user, k->inst, kc_now_us(),
@@ -324,7 +304,7 @@ kafka_attempt_done(struct kafka *k, int64_t now)
 			chat_receive_missed(k->chat, &k->inbox[i]);
 		kc_history_free(k->inbox, k->ninbox);
 		k->inbox = NULL;
-		k->ninbox = 0;
+		k->ninbox = k->inbox_cap = 0;
 		return;
 	}
 	chat_set_conn(k->chat, CHAT_OFFLINE);
@@ -438,7 +418,7 @@ kafka_close(struct kafka *k, int flush_ms)
 	kc_buf_free(&k->topic_notes);
 	kc_history_free(k->inbox, k->ninbox);	/* read, not shown */
 	k->inbox = NULL;
-	k->ninbox = 0;
+	k->ninbox = k->inbox_cap = 0;
 	kc_conf_free(k->conf);
 	kc_conf_free(k->pconf);
 	kc_conf_free(k->rconf);

@@ -50,7 +50,7 @@ struct kafka {
 	char			 inbox_user[KC_NAME_MAX + 1];
 	int			 inbox_wanted;
 	struct kc_msg		*inbox;
-	size_t			 ninbox;
+	size_t			 ninbox, inbox_cap, inbox_read;
 
 	/*
 	 * Whether another live instance holds the user's name: read by the
