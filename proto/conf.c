@@ -33,7 +33,6 @@ struct conf_env {
 struct kc_conf {
 	struct conf_entry	*entries;	/* newest first */
 	struct conf_env		*envs;
-	char			 embedded[256];	/* address found by kc_conf_brokers() */
 };
 
 static const struct {
@@ -346,16 +345,21 @@ kc_conf_get_long(const struct kc_conf *c, const char *key, long def)
 	return n;
 }
 
+/*
+ * The embedded broker's address is read from its file at each call, into
+ * a buffer of the calling thread's: a loaded configuration is never
+ * written, so threads may share it.
+ */
 const char *
 kc_conf_brokers(const struct kc_conf *c)
 {
-	const char	*b = kc_conf_get(c, "brokers");
-	struct kc_conf	*mc = (struct kc_conf *)c;	/* cache only */
+	static _Thread_local char	 embedded[256];
+	const char			*b = kc_conf_get(c, "brokers");
 
 	if (b != NULL && *b != '\0')
 		return b;
-	if (kc_embedded_lookup(mc->embedded, sizeof mc->embedded) == KC_OK)
-		return mc->embedded;
+	if (kc_embedded_lookup(embedded, sizeof embedded) == KC_OK)
+		return embedded;
 	return "localhost:9092";
 }
 

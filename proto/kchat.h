@@ -426,7 +426,9 @@ const char *kc_conf_get(const struct kc_conf *c, const char *key);
 long	kc_conf_get_long(const struct kc_conf *c, const char *key, long def);
 /*
  * Bootstrap servers: "brokers" if set, else the published address of an
- * embedded broker on this machine, else "localhost:9092".
+ * embedded broker on this machine (valid until the calling thread's next
+ * call), else "localhost:9092". Never writes c: a loaded configuration is
+ * read-only and may be shared by threads.
  */
 const char *kc_conf_brokers(const struct kc_conf *c);
 
