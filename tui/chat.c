@@ -152,6 +152,15 @@ const char *chat_user(struct chat *c) { return c->user; }
 const char *chat_inst(struct chat *c) { return c->inst; }
 const char *chat_fatal_why(struct chat *c) { return c->fatal; }
 
+int
+chat_stats(struct chat *c, struct chat_stats *out)
+{
+	if (c->ops->stats == NULL)
+		return 0;
+	c->ops->stats(c->arg, out);
+	return 1;
+}
+
 void
 chat_set_inst(struct chat *c, const char *inst)
 {

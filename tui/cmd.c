@@ -24,6 +24,7 @@ const struct cmd_entry *cmd_table[] = {
 	&cmd_quit_entry,
 	&cmd_replay_entry,
 	&cmd_rooms_entry,
+	&cmd_stats_entry,
 	&cmd_who_entry,
 	NULL
 };

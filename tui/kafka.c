@@ -54,8 +54,28 @@ kafka_send(void *arg, const struct kc_msg *m, char *errstr, size_t len)
 	return kc_producer_send(k->prod, m);
 }
 
+/* /stats: what both readers read and skipped. */
+static void
+kafka_stats(void *arg, struct chat_stats *st)
+{
+	struct kafka		*k = arg;
+	struct kc_reader	*rs[2] = { k->reader, k->preader };
+	int			 i, err;
+
+	memset(st, 0, sizeof *st);
+	st->read = k->nread;
+	st->pending = kafka_pending_chat(k);
+	for (i = 0; i < 2; i++) {
+		if (rs[i] == NULL)
+			continue;
+		st->skipped += kc_reader_skipped(rs[i]);
+		for (err = 1; err < KC_ERR__COUNT; err++)
+			st->invalid[err] += kc_reader_invalid(rs[i], err);
+	}
+}
+
 const struct chat_ops kafka_ops = {
-	kafka_send, kafka_fetch_history, kafka_fetch_replay
+	kafka_send, kafka_fetch_history, kafka_fetch_replay, kafka_stats
 };
 
 /* kc_topics_fn: keeps the problems, one per line, for the main thread. */
@@ -467,6 +487,7 @@ kafka_drain(struct kafka *k, struct kc_reader *r)
 	for (i = 0; i < KAFKA_BATCH; i++) {
 		if (kc_reader_next(r, 0, &m) != KC_OK)
 			break;
+		k->nread++;
 		chat_receive(k->chat, &m, 1);
 	}
 	kc_msg_clear(&m);

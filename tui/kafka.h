@@ -64,6 +64,7 @@ struct kafka {
 	char			 held_by[KC_INST_MAX + 1];
 	int64_t			 held_since;
 
+	uint64_t		 nread;		/* records read (both readers) */
 	int			 ever_connected;
 	int64_t			 lost_since;	/* µs; 0 while connected */
 	int64_t			 last_second;

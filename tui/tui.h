@@ -171,6 +171,14 @@ struct chat;
  * back later, on the main thread, through chat_fetched() with the same id),
  * else an error (errstr) and nothing more happens.
  */
+/* What /stats says of the Kafka side. */
+struct chat_stats {
+	uint64_t	read;			/* records read, both topics */
+	uint64_t	skipped;		/* that did not decode */
+	uint64_t	invalid[KC_ERR__COUNT];	/* skipped, by reason */
+	int		pending;		/* lines waiting for Kafka */
+};
+
 struct chat_ops {
 	/* Queues m; the outcome comes back through chat_delivered(). */
 	int	(*send)(void *arg, const struct kc_msg *m, char *errstr,
@@ -181,6 +189,8 @@ struct chat_ops {
 	/* The messages of room from since_us until now, oldest first. */
 	int	(*replay)(void *arg, unsigned id, const char *room,
 		    int64_t since_us, char *errstr, size_t len);
+	/* What the readers saw (NULL: nothing to say). */
+	void	(*stats)(void *arg, struct chat_stats *out);
 };
 
 /* Connection state shown in the status line. */
@@ -218,6 +228,8 @@ const char	*chat_inst(struct chat *);
  */
 void		 chat_fatal(struct chat *, const char *why);
 const char	*chat_fatal_why(struct chat *);
+/* The Kafka side's statistics into out; 0 when it keeps none. */
+int		 chat_stats(struct chat *, struct chat_stats *out);
 const char	*chat_brokers(struct chat *);
 const char	*chat_user(struct chat *);
 void		 chat_set_user(struct chat *, const char *);
@@ -372,6 +384,7 @@ extern const struct cmd_entry cmd_msg_entry;
 extern const struct cmd_entry cmd_nick_entry;
 extern const struct cmd_entry cmd_part_entry;
 extern const struct cmd_entry cmd_quit_entry;
+extern const struct cmd_entry cmd_stats_entry;
 extern const struct cmd_entry cmd_replay_entry;
 extern const struct cmd_entry cmd_rooms_entry;
 extern const struct cmd_entry cmd_who_entry;

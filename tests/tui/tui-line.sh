@@ -174,3 +174,15 @@ exec 7>"$work/ghost.in"
 wait_until "the dm at ghost, from history" has ghost "@carol <carol> are you there, ghost?"
 exec 7>&-
 echo "ok 14 - a dm to someone not online says so, and they see it when they join"
+
+# A record that does not decode (issue 15, item 10): skipped, and counted
+# where the user can see it.
+printf 'not msgpack at all' | kcat -b "$brokers" -t "$topic" -P -k general \
+    -X partitioner=murmur2_random || fail "kcat could not produce"
+echo "after the garbage" >&5
+wait_until "carol's line after the garbage" has bob "<carol> after the garbage"
+echo "/stats" >&4
+wait_until "bob's /stats" has bob "skipped as undecodable"
+grep "skipped as undecodable" "$work/bob.out" | tail -n 1 | grep -q "; 1 skipped as undecodable: [a-z_]* 1;" ||
+    fail "/stats said: $(grep "skipped as undecodable" "$work/bob.out" | tail -n 1)"
+echo "ok 15 - /stats counts records that do not decode, with the reason"
