@@ -63,6 +63,12 @@ L.run([
 		L.assert(!tab.frames.some((f) => f.type === 'error'),
 		    JSON.stringify(tab.frames.filter((f) => f.type === 'error')));
 		tab.close();
+		/* Its leave on b is answered by a, where alice still is. */
+		const w = await bind(b, 'tokenwatcher0000003', 'watcher3', 'w3');
+		w.seen = new Set();
+		await L.until('alice back in /who on bridge b', async () =>
+		    (await who(w, 'w3' + Math.random())).includes('alice'));
+		w.close();
 	}],
 
 	["another instance's leave does not take alice out of presence", async () => {
@@ -80,6 +86,9 @@ L.run([
 			    'w' + (br === a ? 'a' : 'b'), 'x');
 			w.seen = new Set();
 			await w.wait('joined', (f) => f.type === 'joined');
+			/* Once this bridge has read past the forged leave. */
+			await w.wait('the marker', (f) => f.username === 'marker' ||
+			    (f.type === 'history' && f.messages.some((m) => m.username === 'marker')));
 			L.assert((await who(w, 'after')).includes('alice'),
 			    'alice gone from /who on bridge ' + (br === a ? 'a' : 'b'));
 			w.close();
