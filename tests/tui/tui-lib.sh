@@ -37,6 +37,26 @@ wait_until() {
 	done
 }
 
+# has NAME TEXT: the line-mode kchat-tui NAME (its $work/NAME.out) printed TEXT.
+has() { grep -qF -- "$2" "$work/$1.out"; }
+
+# embedded_only: the embedded broker only, as make run has it: no broker
+# named anywhere, and an address file of the test's own ($file).
+embedded_only() {
+	unset KAFKA_BOOTSTRAP_SERVERS CHAT_TOPIC
+	export XDG_RUNTIME_DIR=$work/run
+	mkdir -p "$XDG_RUNTIME_DIR"
+	chmod 700 "$XDG_RUNTIME_DIR"
+	file=$XDG_RUNTIME_DIR/kchat-embedded-broker
+}
+bridge_publishes() { [ -s "$file" ] && [ "$(cut -d' ' -f2 "$file")" = "$bpid" ]; }
+# start_bridge: $bridge with its embedded broker ($bpid), once it publishes.
+start_bridge() {
+	"$bridge" --embedded-kafka -p 0 >>"$work/bridge.log" 2>&1 &
+	bpid=$!
+	wait_until "the bridge publishes its broker" bridge_publishes
+}
+
 # A record as any Kafka tool could write it (msgpack via Python, sent by
 # kcat): produce ROOM USER TEXT [TYPE].
 produce() {

@@ -16,7 +16,6 @@ trap cleanup EXIT
 show() { for f in "$work"/*.out; do echo "--- $f"; cat "$f"; done; }
 on_fail=show
 
-has() { grep -qF -- "$2" "$work/$1.out"; }
 
 start() {	# start NAME: a line-mode client reading $work/NAME.in
 	mkfifo "$work/$1.in"

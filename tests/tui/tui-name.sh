@@ -19,7 +19,6 @@ show() {
 	done
 }
 on_fail=show
-has() { grep -qF -- "$2" "$work/$1.out"; }
 # Each "terminal" is a home of its own: its own saved instance id.
 run() {	# NAME HOME ARGS...: a line-mode kchat-tui reading NAME.in
 	local name=$1 home=$2

@@ -41,7 +41,6 @@ env -u KAFKA_BOOTSTRAP_SERVERS "$broker" start "$kdir" ||
 brokers=$(cat "$kdir/bootstrap")
 export KAFKA_BOOTSTRAP_SERVERS=$brokers
 
-has() { grep -qF -- "$2" "$work/$1.out"; }
 count() { grep -cF -- "$2" "$work/$1.out"; }
 screen() { T capture-pane -p -t carol; }
 carol_sees() { screen | grep -qF -- "$1"; }

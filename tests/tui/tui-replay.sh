@@ -22,19 +22,10 @@ show() {
 }
 on_fail=show
 
-# The embedded broker only, with an address file of our own.
-unset KAFKA_BOOTSTRAP_SERVERS CHAT_TOPIC
-export XDG_RUNTIME_DIR=$work/run
-mkdir -p "$XDG_RUNTIME_DIR"
-chmod 700 "$XDG_RUNTIME_DIR"
-file=$XDG_RUNTIME_DIR/kchat-embedded-broker
-running() { [ -s "$file" ] && [ "$(cut -d' ' -f2 "$file")" = "$bpid" ]; }
-has() { grep -qF -- "$2" "$work/$1.out"; }
+embedded_only
 count() { grep -cF -- "$2" "$work/$1.out"; }
 
-"$bridge" --embedded-kafka -p 0 >>"$work/bridge.log" 2>&1 &
-bpid=$!
-wait_until "the bridge publishes its broker" running
+start_bridge
 addr=$(cut -d' ' -f1 "$file")
 mkfifo "$work/alice.in"
 "$tui" --line -u alice -b "$addr" <"$work/alice.in" >"$work/alice.out" \

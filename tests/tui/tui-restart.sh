@@ -22,20 +22,7 @@ show() {
 }
 on_fail=show
 
-# The embedded broker only: nothing named, the address file of our own.
-unset KAFKA_BOOTSTRAP_SERVERS CHAT_TOPIC
-export XDG_RUNTIME_DIR=$work/run
-mkdir -p "$XDG_RUNTIME_DIR"
-chmod 700 "$XDG_RUNTIME_DIR"
-file=$XDG_RUNTIME_DIR/kchat-embedded-broker
-
-start_bridge() {
-	"$bridge" --embedded-kafka -p 0 >>"$work/bridge.log" 2>&1 &
-	bpid=$!
-	wait_until "the bridge publishes its broker" running
-}
-running() { [ -s "$file" ] && [ "$(cut -d' ' -f2 "$file")" = "$bpid" ]; }
-has() { grep -qF -- "$2" "$work/$1.out"; }
+embedded_only
 count() { grep -cF -- "$2" "$work/$1.out"; }
 
 start_bridge

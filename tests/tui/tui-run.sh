@@ -36,7 +36,6 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 
 screen() { T capture-pane -p -t run; }
 sees() { screen | grep -qF -- "$1"; }
-has() { grep -qF -- "$2" "$work/$1.out"; }
 healthy() { curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; }
 down() { ! healthy; }
 
