@@ -429,15 +429,24 @@ reader_grow(struct kc_reader *r)
  * position as new records.
  */
 static void
-reader_reset(struct kc_reader *r, int32_t partition)
+reader_reset(struct kc_reader *r, int32_t partition, int64_t failed)
 {
 	rd_kafka_topic_partition_list_t	*l;
 	rd_kafka_error_t		*e;
 
 	if (partition < 0 || partition >= r->nparts)
 		return;
-	r->next[partition] = 0;
-	r->resets++;
+	/*
+	 * Only the position the reader had reached, refused, means the log
+	 * is not the one read so far: offsets below it are new records. A
+	 * logical offset that could not be resolved yet (a topic just made,
+	 * its leader not elected) reads from the start as "earliest" would,
+	 * and what was returned before is still never returned again.
+	 */
+	if (failed >= 0 && failed == r->next[partition]) {
+		r->next[partition] = 0;
+		r->resets++;
+	}
 	if ((l = rd_kafka_topic_partition_list_new(1)) == NULL)
 		return;
 	/* The partition stopped fetching at the error: assign it anew. */
@@ -473,7 +482,7 @@ kc_reader_next(struct kc_reader *r, int timeout_ms, struct kc_msg *m)
 			if (rkm->err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN)
 				r->connected = 0;
 			if (rkm->err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET)
-				reader_reset(r, rkm->partition);
+				reader_reset(r, rkm->partition, rkm->offset);
 			rd_kafka_message_destroy(rkm);
 			continue;
 		}
