@@ -69,7 +69,6 @@ struct bridge_opts {
 	const char	*tls_key;
 	const char	*admin_listen;	/* ADDR:PORT for /healthz, /metrics */
 	struct kc_conf	*conf;		/* chat topic */
-	struct kc_conf	*pconf;		/* same settings, presence topic */
 };
 
 extern struct bridge_opts opts;

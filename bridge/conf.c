@@ -244,16 +244,12 @@ conf_key_for(int ch)
 	}
 }
 
-/*
- * Builds one kc_conf from the four levels. topic, when not NULL, overrides
- * the topic last (for the presence topic's conf). collect: also gather
- * the flags that are not settings (first pass only).
- */
+/* The one kc_conf, from its four levels; then the flags that are not settings. */
 static struct kc_conf *
-conf_build(int argc, char **argv, const char *topic, int collect)
+conf_build(int argc, char **argv)
 {
 	struct kc_conf	*c;
-	const char	*file = NULL, *key;
+	const char	*what;
 	char		 errstr[512] = "";
 	int		 ch, err, i;
 
@@ -266,34 +262,16 @@ conf_build(int argc, char **argv, const char *topic, int collect)
 	if (kc_conf_bind_env(c, "SERVER_HOST", "host") != KC_OK ||
 	    kc_conf_bind_env(c, "SERVER_PORT", "port") != KC_OK)
 		conf_die("configuration", KC_ERR_NOMEM, NULL);
-
-	/* The file first: its level is below the environment's. */
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, short_opts, long_opts, NULL)) != -1) {
-		if (ch == 'F')
-			file = optarg;
-	}
-	if (file != NULL &&
-	    (err = kc_conf_load_file(c, file, errstr, sizeof errstr)) != KC_OK)
-		conf_die("config file", err, errstr);
-	if ((err = kc_conf_load_env(c)) != KC_OK)
-		conf_die("environment", err, NULL);
+	/* No default file: the bridge reads one only when -F names it. */
+	if ((err = kc_conf_load_all(c, NULL, argc, argv, short_opts, long_opts,
+	    conf_key_for, &what, errstr, sizeof errstr)) != KC_OK)
+		conf_die(what, err, errstr);
 
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, short_opts, long_opts, NULL)) != -1) {
-		errstr[0] = '\0';
-		err = KC_OK;
-		if ((key = conf_key_for(ch)) != NULL)
-			err = kc_conf_set(c, KC_CONF_CLI, key, optarg, errstr,
-			    sizeof errstr);
-		else if (ch == 'X')
-			err = kc_conf_set_x(c, KC_CONF_CLI, optarg, errstr,
-			    sizeof errstr);
-		else if (!collect)
-			continue;
-		else if (ch == OPT_ALLOW_ORIGIN) {
+		if (ch == OPT_ALLOW_ORIGIN) {
 			if (conf_add_origin(optarg) == -1)
-				err = KC_ERR_NOMEM;
+				conf_die(argv[optind - 1], KC_ERR_NOMEM, NULL);
 		} else if (ch == OPT_EMBEDDED)
 			opts.embedded = 1;
 		else if (ch == OPT_CHECK_TOPICS)
@@ -302,13 +280,7 @@ conf_build(int argc, char **argv, const char *topic, int collect)
 			opts.log_level++;
 		else if (ch == 'q')
 			opts.log_level = LOG_ERROR;
-		if (err != KC_OK)
-			conf_die(argv[optind - 1], err, errstr);
 	}
-	if (topic != NULL &&
-	    (err = kc_conf_set(c, KC_CONF_CLI, "topic", topic, errstr,
-	    sizeof errstr)) != KC_OK)
-		conf_die("topic", err, errstr);
 	return c;
 }
 
@@ -396,13 +368,12 @@ conf_parse(int argc, char **argv)
 	}
 	opterr = 0;
 
-	opts.conf = conf_build(argc, argv, NULL, 1);
+	opts.conf = conf_build(argc, argv);
 	snprintf(opts.topic, sizeof opts.topic, "%s",
 	    kc_conf_get(opts.conf, "topic"));
 	if ((err = kc_presence_topic(opts.topic, opts.ptopic,
 	    sizeof opts.ptopic)) != KC_OK)
 		conf_die("topic", err, "topic name too long");
-	opts.pconf = conf_build(argc, argv, opts.ptopic, 0);
 
 	opts.host = kc_conf_get(opts.conf, "host");
 	opts.port = (int)conf_number("port", 0, 65535);
@@ -493,6 +464,5 @@ conf_free(void)
 		free(opts.origins[i]);
 	free(opts.origins);
 	kc_conf_free(opts.conf);
-	kc_conf_free(opts.pconf);
 	memset(&opts, 0, sizeof opts);
 }

@@ -271,7 +271,7 @@ kafka_reader_open(struct lws_vhost *vh, struct kreader *kr, int is_presence,
 	memset(kr, 0, sizeof *kr);
 	kr->presence = is_presence;
 	if (is_presence)
-		err = kc_reader_new_since(opts.pconf, opts.ptopic,
+		err = kc_reader_new_since(opts.conf, opts.ptopic,
 		    kc_now_us() - (int64_t)KC_PRESENCE_TIMEOUT_MS * 1000,
 		    &kr->r, errstr, errlen);
 	else
@@ -294,10 +294,10 @@ kafka_start(struct lws_vhost *vh, const struct kafka_hooks *h, char *errstr,
 	int err;
 
 	hooks = *h;
-	if ((err = kc_producer_new(opts.conf, kafka_delivery, NULL, &producer,
-	    errstr, errlen)) != KC_OK ||
-	    (err = kc_producer_new(opts.pconf, kafka_hb_delivery, NULL,
-	    &hb_producer, errstr, errlen)) != KC_OK)
+	if ((err = kc_producer_new(opts.conf, opts.topic, kafka_delivery, NULL,
+	    &producer, errstr, errlen)) != KC_OK ||
+	    (err = kc_producer_new(opts.conf, opts.ptopic, kafka_hb_delivery,
+	    NULL, &hb_producer, errstr, errlen)) != KC_OK)
 		return err;
 	memset(&reports, 0, sizeof reports);
 	memset(&hb_reports, 0, sizeof hb_reports);

@@ -58,7 +58,7 @@ main_tick(lws_sorted_usec_list_t *sul)
 	lws_sul_schedule(context, 0, &tick_sul, main_tick, 50 * 1000);
 }
 
-/* Fixes the bootstrap servers in both confs (history threads read them). */
+/* Fixes the bootstrap servers before any thread reads the conf. */
 static void
 main_pin_brokers(const char *brokers)
 {
@@ -66,9 +66,6 @@ main_pin_brokers(const char *brokers)
 
 	kc_conf_set(opts.conf, brokers ? KC_CONF_CLI : KC_CONF_DEFAULT,
 	    "brokers", brokers ? brokers : kc_conf_brokers(opts.conf),
-	    errstr, sizeof errstr);
-	kc_conf_set(opts.pconf, brokers ? KC_CONF_CLI : KC_CONF_DEFAULT,
-	    "brokers", brokers ? brokers : kc_conf_brokers(opts.pconf),
 	    errstr, sizeof errstr);
 }
 

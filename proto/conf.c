@@ -10,6 +10,8 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <getopt.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -373,11 +375,68 @@ kc_conf_is_embedded(const struct kc_conf *c)
 	return strcmp(addr, kc_conf_brokers(c)) == 0;
 }
 
+/*
+ * libkchat's librdkafka defaults, by role; a -X setting wins. No handle
+ * commits offsets or joins a group (readers assign partitions themselves).
+ */
+static const struct {
+	unsigned	 roles;		/* 1 << enum kc_role */
+	int		 embedded;	/* only against the embedded broker */
+	const char	*key, *val;
+} conf_rdkafka_defaults[] = {
+#define ALL	(1u << KC_ROLE_ADMIN | 1u << KC_ROLE_PRODUCER | \
+		 1u << KC_ROLE_READER | 1u << KC_ROLE_HISTORY)
+#define P	(1u << KC_ROLE_PRODUCER)
+#define R	(1u << KC_ROLE_READER)
+#define H	(1u << KC_ROLE_HISTORY)
+	{ ALL, 0, "log_level", "3" },
+	/* Producer: idempotent, every replica, Java's partitioner. */
+	{ P, 0, "enable.idempotence", "true" },
+	{ P, 0, "acks", "all" },
+	{ P, 0, "partitioner", "murmur2_random" },
+	{ P, 0, "linger.ms", "2" },
+	{ P, 0, "message.timeout.ms", "30000" },
+	/*
+	 * Topics are made with the settings that keep a chat
+	 * (kc_topics_ensure()); a first line sent or a history asked for
+	 * must not auto-create one with the broker's defaults first. The
+	 * long-lived readers, opened after kc_topics_ensure(), still may,
+	 * where the cluster forbids CreateTopics (topics.c says so).
+	 */
+	{ P | H, 0, "allow.auto.create.topics", "false" },
+	{ R, 0, "allow.auto.create.topics", "true" },
+	{ R | H, 0, "enable.auto.commit", "false" },
+	{ R | H, 0, "group.id", "kchat-unused" },
+	{ R, 0, "enable.auto.offset.store", "false" },
+	{ R, 0, "statistics.interval.ms", "1000" },
+	/* partitions added to the topic are seen within this */
+	{ R, 0, "topic.metadata.refresh.interval.ms", "30000" },
+	/*
+	 * An offset the log no longer has: kc_reader_next() learns of it and
+	 * starts again at what is left (reader_reset()), so that a log that
+	 * went backwards is told from a fetch repeated.
+	 */
+	{ R, 0, "auto.offset.reset", "error" },
+	/* The embedded broker answers an empty fetch only after the whole
+	 * fetch wait: keep it short there or chat lags. */
+	{ R, 1, "fetch.wait.max.ms", "10" },
+	{ H, 0, "fetch.wait.max.ms", "10" },
+	{ H, 0, "enable.partition.eof", "true" },
+	{ H, 0, "auto.offset.reset", "earliest" },
+#undef ALL
+#undef P
+#undef R
+#undef H
+};
+
 rd_kafka_conf_t *
-kc_conf_rdkafka(const struct kc_conf *c, char *errstr, size_t errlen)
+kc_conf_rdkafka(const struct kc_conf *c, enum kc_role role, char *errstr,
+    size_t errlen)
 {
 	rd_kafka_conf_t		*rc;
 	struct conf_entry	*e;
+	size_t			 i;
+	int			 embedded = -1;
 
 	if ((rc = rd_kafka_conf_new()) == NULL)
 		return NULL;
@@ -386,6 +445,20 @@ kc_conf_rdkafka(const struct kc_conf *c, char *errstr, size_t errlen)
 	if (rd_kafka_conf_set(rc, "bootstrap.servers", kc_conf_brokers(c), errstr,
 	    errlen) != RD_KAFKA_CONF_OK)
 		goto err;
+	for (i = 0; i < sizeof conf_rdkafka_defaults /
+	    sizeof conf_rdkafka_defaults[0]; i++) {
+		if (!(conf_rdkafka_defaults[i].roles & (1u << role)))
+			continue;
+		if (conf_rdkafka_defaults[i].embedded) {
+			if (embedded == -1)
+				embedded = kc_conf_is_embedded(c);
+			if (!embedded)
+				continue;
+		}
+		if (rd_kafka_conf_set(rc, conf_rdkafka_defaults[i].key,
+		    conf_rdkafka_defaults[i].val, errstr, errlen) != RD_KAFKA_CONF_OK)
+			goto err;
+	}
 	for (e = c->entries; e != NULL; e = e->next) {
 		if (e->known || e->val == NULL)
 			continue;
@@ -409,4 +482,58 @@ kc_conf_rdkafka_default(const struct kc_conf *c, rd_kafka_conf_t *rc,
 	if (rd_kafka_conf_set(rc, key, val, errstr, errlen) != RD_KAFKA_CONF_OK)
 		return KC_ERR_CONFIG;
 	return KC_OK;
+}
+
+/* The -F argument, if any. */
+static const char *
+conf_file_arg(int argc, char **argv, const char *shortopts,
+    const struct option *longopts)
+{
+	const char	*file = NULL;
+	int		 ch;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		if (ch == 'F')
+			file = optarg;
+	}
+	return file;
+}
+
+int
+kc_conf_load_all(struct kc_conf *c, const char *path, int argc, char **argv,
+    const char *shortopts, const struct option *longopts,
+    kc_conf_key_fn *key_for, const char **what, char *errstr, size_t errlen)
+{
+	const char	*file, *key;
+	int		 ch, err = KC_OK, opterr_was = opterr;
+
+	if (errlen > 0)
+		errstr[0] = '\0';
+	opterr = 0;	/* the caller's own loop reports bad options */
+	file = conf_file_arg(argc, argv, shortopts, longopts);
+	*what = "config file";
+	if (file != NULL || (path != NULL && access(path, F_OK) == 0)) {
+		if ((err = kc_conf_load_file(c, file != NULL ? file : path,
+		    errstr, errlen)) != KC_OK)
+			goto done;
+	}
+	*what = "environment";
+	if ((err = kc_conf_load_env(c)) != KC_OK)
+		goto done;
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		*what = argv[optind - 1];
+		if (ch == 'X')
+			err = kc_conf_set_x(c, KC_CONF_CLI, optarg, errstr, errlen);
+		else if ((key = key_for(ch)) != NULL)
+			err = kc_conf_set(c, KC_CONF_CLI, key, optarg, errstr,
+			    errlen);
+		if (err != KC_OK)
+			goto done;
+	}
+done:
+	optind = 0;
+	opterr = opterr_was;
+	return err;
 }

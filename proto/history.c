@@ -274,19 +274,13 @@ kc_history_query(const struct kc_conf *c, const struct kc_history_query *q,
 		n = KC_HISTORY_SCAN_MAX;
 	snprintf(socket_ms, sizeof socket_ms, "%d",
 	    q->timeout_ms > 1000 ? q->timeout_ms : 1000);
-	if ((rc = kc_conf_rdkafka(c, errstr, errlen)) == NULL)
+	if ((rc = kc_conf_rdkafka(c, KC_ROLE_HISTORY, errstr, errlen)) == NULL)
 		return KC_ERR_CONFIG;
-	if (kc_conf_rdkafka_default(c, rc, "enable.auto.commit", "false", errstr, errlen) ||
-	    kc_conf_rdkafka_default(c, rc, "group.id", "kchat-unused", errstr, errlen) ||
-	    kc_conf_rdkafka_default(c, rc, "allow.auto.create.topics", "true", errstr, errlen) ||
-	    kc_conf_rdkafka_default(c, rc, "log_level", "3", errstr, errlen) ||
-	    kc_conf_rdkafka_default(c, rc, "fetch.wait.max.ms", "10", errstr, errlen) ||
-	    kc_conf_rdkafka_default(c, rc, "enable.partition.eof", "true", errstr, errlen) ||
-	    kc_conf_rdkafka_default(c, rc, "auto.offset.reset", "earliest", errstr, errlen) ||
-	    /* librdkafka 2.0.2 waits for a hung broker's answer to a
-	     * watermark query for the socket timeout, whatever the call's
-	     * own timeout: keep it to ours */
-	    kc_conf_rdkafka_default(c, rc, "socket.timeout.ms", socket_ms, errstr, errlen)) {
+	/* librdkafka 2.0.2 waits for a hung broker's answer to a watermark
+	 * query for the socket timeout, whatever the call's own timeout:
+	 * keep it to ours */
+	if (kc_conf_rdkafka_default(c, rc, "socket.timeout.ms", socket_ms,
+	    errstr, errlen)) {
 		rd_kafka_conf_destroy(rc);
 		return KC_ERR_CONFIG;
 	}

@@ -9,13 +9,22 @@
 
 #include "kchat.h"
 
+/* What a librdkafka handle is for: each has its own defaults (conf.c). */
+enum kc_role {
+	KC_ROLE_ADMIN,		/* metadata and topic administration */
+	KC_ROLE_PRODUCER,	/* the chat producer (producer.c) */
+	KC_ROLE_READER,		/* a long-lived reader (reader.c) */
+	KC_ROLE_HISTORY		/* a short history query (history.c) */
+};
 /*
- * A librdkafka configuration holding bootstrap.servers and every -X
- * property of c. Returns NULL with errstr filled when a property is refused.
- * The caller owns the result (or hands it to rd_kafka_new()).
+ * A librdkafka configuration holding bootstrap.servers, libkchat's
+ * defaults for role (the one place they are written) and every -X
+ * property of c, which wins over a default. Returns NULL with errstr
+ * filled when a property is refused. The caller owns the result (or hands
+ * it to rd_kafka_new()).
  */
-rd_kafka_conf_t *kc_conf_rdkafka(const struct kc_conf *c, char *errstr,
-    size_t errlen);
+rd_kafka_conf_t *kc_conf_rdkafka(const struct kc_conf *c, enum kc_role role,
+    char *errstr, size_t errlen);
 /* Sets one librdkafka property unless the user set it with -X. */
 int kc_conf_rdkafka_default(const struct kc_conf *c, rd_kafka_conf_t *rc,
     const char *key, const char *val, char *errstr, size_t errlen);

@@ -421,6 +421,21 @@ int	kc_conf_load_file(struct kc_conf *c, const char *path, char *errstr,
 int	kc_conf_load_env(struct kc_conf *c);
 /* Binds an environment variable to a key for kc_conf_load_env(). */
 int	kc_conf_bind_env(struct kc_conf *c, const char *env, const char *key);
+/*
+ * The levels of a program's settings, lowest first: the file (-F path,
+ * which must exist, else path if given and it exists), the environment,
+ * then the command line: each option key_for() names ('b' -> "brokers")
+ * and every -X prop=value. argv is read with getopt_long(shortopts,
+ * longopts) from the start; options key_for() does not name are left to
+ * the caller (optind is reset to 0 before and after). On error *what says
+ * where ("config file", "environment" or the argument) and errstr why.
+ */
+struct option;
+typedef const char *kc_conf_key_fn(int ch);
+int	kc_conf_load_all(struct kc_conf *c, const char *path, int argc,
+	    char **argv, const char *shortopts, const struct option *longopts,
+	    kc_conf_key_fn *key_for, const char **what, char *errstr,
+	    size_t errlen);
 /* Value of key, or NULL when unset. */
 const char *kc_conf_get(const struct kc_conf *c, const char *key);
 long	kc_conf_get_long(const struct kc_conf *c, const char *key, long def);
@@ -448,11 +463,14 @@ typedef void kc_delivery_fn(void *opaque, void *arg, const struct kc_msg *m,
 
 /*
  * An idempotent producer (acks=all, murmur2_random partitioner, key = room)
- * for the conf's topic; c must outlive the producer. On a fatal idempotence error it recreates itself and
- * re-sends what was not acknowledged.
+ * for topic (NULL: the conf's topic); c must outlive the producer, and may
+ * be shared by any number of producers and readers. On a fatal
+ * idempotence error it recreates itself and re-sends what was not
+ * acknowledged.
  */
-int	kc_producer_new(const struct kc_conf *c, kc_delivery_fn *fn, void *opaque,
-	    struct kc_producer **out, char *errstr, size_t errlen);
+int	kc_producer_new(const struct kc_conf *c, const char *topic,
+	    kc_delivery_fn *fn, void *opaque, struct kc_producer **out,
+	    char *errstr, size_t errlen);
 /*
  * Does not flush. Messages never reported that carry an arg are reported
  * now as not stored (KC_ERR_TIMEOUT), so that their args can be released.
@@ -473,6 +491,13 @@ int	kc_producer_fd(const struct kc_producer *p);
 int	kc_producer_poll(struct kc_producer *p, int timeout_ms);
 /* Waits until everything is delivered or timeout_ms passes (KC_ERR_TIMEOUT). */
 int	kc_producer_flush(struct kc_producer *p, int timeout_ms);
+/*
+ * Starts over with a new librdkafka handle made from the conf as it is
+ * now (the embedded broker may have moved: kc_conf_brokers()), sending
+ * again everything not yet acknowledged, oldest first, with the same ids.
+ * When the handle cannot be made, the next send, poll or flush tries again.
+ */
+int	kc_producer_reconnect(struct kc_producer *p);
 /* Messages queued and not yet reported. */
 int	kc_producer_pending(const struct kc_producer *p);
 

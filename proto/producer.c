@@ -116,17 +116,9 @@ producer_create(struct kc_producer *p, char *errstr, size_t errlen)
 	rd_kafka_conf_t	*rc;
 	char		 lerr[512];
 
-	if ((rc = kc_conf_rdkafka(p->conf, errstr, errlen)) == NULL)
+	if ((rc = kc_conf_rdkafka(p->conf, KC_ROLE_PRODUCER, errstr,
+	    errlen)) == NULL)
 		return KC_ERR_CONFIG;
-	if (kc_conf_rdkafka_default(p->conf, rc, "enable.idempotence", "true", errstr, errlen) ||
-	    kc_conf_rdkafka_default(p->conf, rc, "acks", "all", errstr, errlen) ||
-	    kc_conf_rdkafka_default(p->conf, rc, "partitioner", "murmur2_random", errstr, errlen) ||
-	    kc_conf_rdkafka_default(p->conf, rc, "linger.ms", "2", errstr, errlen) ||
-	    kc_conf_rdkafka_default(p->conf, rc, "message.timeout.ms", "30000", errstr, errlen) ||
-	    kc_conf_rdkafka_default(p->conf, rc, "log_level", "3", errstr, errlen)) {
-		rd_kafka_conf_destroy(rc);
-		return KC_ERR_CONFIG;
-	}
 	rd_kafka_conf_set_dr_msg_cb(rc, producer_dr);
 	rd_kafka_conf_set_error_cb(rc, producer_error);
 	rd_kafka_conf_set_opaque(rc, p);
@@ -184,11 +176,11 @@ kc_producer_fd(const struct kc_producer *p)
 }
 
 int
-kc_producer_new(const struct kc_conf *c, kc_delivery_fn *fn, void *opaque,
-    struct kc_producer **out, char *errstr, size_t errlen)
+kc_producer_new(const struct kc_conf *c, const char *topic,
+    kc_delivery_fn *fn, void *opaque, struct kc_producer **out, char *errstr,
+    size_t errlen)
 {
 	struct kc_producer	*p;
-	const char		*topic = kc_conf_get(c, "topic");
 	int			 err;
 
 	*out = NULL;
@@ -199,6 +191,8 @@ kc_producer_new(const struct kc_conf *c, kc_delivery_fn *fn, void *opaque,
 	p->opaque = opaque;
 	if (pipe2(p->pipefd, O_NONBLOCK | O_CLOEXEC) == -1)
 		p->pipefd[0] = p->pipefd[1] = -1;
+	if (topic == NULL)
+		topic = kc_conf_get(c, "topic");
 	kc_strlcpy(p->topic, topic ? topic : "chat-messages", sizeof p->topic);
 	if ((err = producer_create(p, errstr, errlen)) != KC_OK) {
 		producer_close_pipe(p);
@@ -310,6 +304,12 @@ producer_recreate(struct kc_producer *p)
 	if ((err = producer_create(p, NULL, 0)) != KC_OK)
 		return err;
 	return producer_resend(p);
+}
+
+int
+kc_producer_reconnect(struct kc_producer *p)
+{
+	return producer_recreate(p);
 }
 
 int

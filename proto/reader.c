@@ -149,29 +149,8 @@ reader_create(struct kc_reader *r, const struct kc_conf *c, char *errstr,
 	rd_kafka_conf_t *rc;
 	char		 lerr[512];
 
-	if ((rc = kc_conf_rdkafka(c, errstr, errlen)) == NULL)
+	if ((rc = kc_conf_rdkafka(c, KC_ROLE_READER, errstr, errlen)) == NULL)
 		return KC_ERR_CONFIG;
-	if (kc_conf_rdkafka_default(c, rc, "enable.auto.commit", "false", errstr, errlen) ||
-	    kc_conf_rdkafka_default(c, rc, "enable.auto.offset.store", "false", errstr, errlen) ||
-	    kc_conf_rdkafka_default(c, rc, "allow.auto.create.topics", "true", errstr, errlen) ||
-	    kc_conf_rdkafka_default(c, rc, "statistics.interval.ms", "1000", errstr, errlen) ||
-	    /* partitions added to the topic are seen within this */
-	    kc_conf_rdkafka_default(c, rc, "topic.metadata.refresh.interval.ms", "30000", errstr, errlen) ||
-	    kc_conf_rdkafka_default(c, rc, "log_level", "3", errstr, errlen) ||
-	    kc_conf_rdkafka_default(c, rc, "group.id", "kchat-unused", errstr, errlen) ||
-	    /*
-	     * An offset the log no longer has: kc_reader_next() learns of it
-	     * and starts again at what is left (reader_reset()), so that a
-	     * log that went backwards is told from a fetch repeated.
-	     */
-	    kc_conf_rdkafka_default(c, rc, "auto.offset.reset", "error", errstr, errlen) ||
-	    /* The embedded broker answers an empty fetch only after the
-	     * whole fetch wait: keep it short there or chat lags. */
-	    (kc_conf_is_embedded(c) &&
-	    kc_conf_rdkafka_default(c, rc, "fetch.wait.max.ms", "10", errstr, errlen))) {
-		rd_kafka_conf_destroy(rc);
-		return KC_ERR_CONFIG;
-	}
 	rd_kafka_conf_set_error_cb(rc, reader_error);
 	rd_kafka_conf_set_stats_cb(rc, reader_stats);
 	rd_kafka_conf_set_opaque(rc, r);

@@ -345,7 +345,7 @@ kc_topics_ensure(const struct kc_conf *c, int create, int64_t retention_ms,
 	t.brokers = kc_conf_brokers(c);
 	if ((err = kc_presence_topic(topic, ptopic, sizeof ptopic)) != KC_OK)
 		return err;
-	if ((rc = kc_conf_rdkafka(c, errstr, errlen)) == NULL)
+	if ((rc = kc_conf_rdkafka(c, KC_ROLE_ADMIN, errstr, errlen)) == NULL)
 		return KC_ERR_CONFIG;
 	rd_kafka_conf_set_log_cb(rc, kc_rdkafka_log_quiet);
 	if ((t.rk = rd_kafka_new(RD_KAFKA_PRODUCER, rc, lerr, sizeof lerr)) == NULL) {

@@ -2,8 +2,8 @@
  * kafka-fetch.c - history and replay in the background: each fetch runs in
  * a thread of its own, so a slow or silent broker never freezes the screen
  * (typing, scrolling, other rooms go on). The thread reads only its own
- * struct kafka_fetch and the fetch configuration (k->fconf, which nothing
- * changes while kchat-tui runs); it says it is done by writing its id to
+ * struct kafka_fetch and the configuration (k->conf, which nothing changes
+ * while kchat-tui runs); it says it is done by writing its id to
  * k->fetch_pipe, and the main thread then joins it and hands the result to
  * the chat (chat_fetched()), on the main thread.
  */
@@ -139,7 +139,7 @@ kafka_fetch_start(struct kafka *k, struct kafka_fetch *f, char *errstr,
 {
 	int err;
 
-	f->conf = k->fconf;
+	f->conf = k->conf;
 	f->done_fd = k->fetch_pipe[1];
 	snprintf(f->topic, sizeof f->topic, "%s", k->topic);
 	atomic_init(&f->cancel, 0);

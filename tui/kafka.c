@@ -34,6 +34,7 @@
 #define KAFKA_JOIN_MS		200	/* at exit, wait this for an attempt */
 #define KAFKA_FLUSH_PRESENCE_MS	500	/* heartbeats matter little at exit */
 #define KAFKA_INBOX_MS		5000	/* ... read for at most this */
+#define KAFKA_RESUME_MARGIN_MS	30000	/* reread before a lost connection */
 
 static void
 kafka_delivered(void *arg, void *msg_arg, const struct kc_msg *m, int err,
@@ -127,7 +128,7 @@ kafka_inbox(struct kafka *k)
 	int64_t			 start = kc_now_us();
 	char			 errstr[256];
 
-	if (kc_reader_new_since(k->rconf, k->topic, start -
+	if (kc_reader_new_since(k->conf, k->topic, start -
 	    (int64_t)TUI_DM_MISSED_DAYS * 86400 * 1000000, &r, errstr,
 	    sizeof errstr) != KC_OK)
 		return;
@@ -169,13 +170,13 @@ kafka_name_holder(struct kafka *k)
 	if ((p = kc_presence_new()) == NULL)
 		return;
 	since = start - (int64_t)KC_PRESENCE_TIMEOUT_MS * 1000;
-	if (kc_reader_new_since(k->rpconf, k->ptopic, since, &r, errstr,
+	if (kc_reader_new_since(k->conf, k->ptopic, since, &r, errstr,
 	    sizeof errstr) == KC_OK) {
 		kc_reader_drain(r, start + (int64_t)KAFKA_INBOX_MS * 1000,
 		    KAFKA_REPLAY_QUIET_MS, kafka_presence_keep, p);
 		kc_reader_free(r);
 	}
-	if (kc_reader_new_since(k->rconf, k->topic, since, &r, errstr,
+	if (kc_reader_new_since(k->conf, k->topic, since, &r, errstr,
 	    sizeof errstr) == KC_OK) {
 		kc_reader_drain(r, kc_now_us() + (int64_t)KAFKA_INBOX_MS * 1000,
 		    KAFKA_REPLAY_QUIET_MS, kafka_presence_keep, p);
@@ -202,18 +203,22 @@ kafka_connect(void *arg)
 	 * would auto-create them with the broker's defaults), and checked
 	 * once: what endangers messages is said in the chat.
 	 */
-	if (kc_retention_parse(kc_conf_get(k->rconf, "retention"), &retention) !=
+	if (kc_retention_parse(kc_conf_get(k->conf, "retention"), &retention) !=
 	    KC_OK)
 		retention = -1;		/* checked at start */
-	if (!k->topics_checked && kc_topics_ensure(k->rconf, 1, retention,
+	if (!k->topics_checked && kc_topics_ensure(k->conf, 1, retention,
 	    kafka_topic_note, k, &problems, errstr, sizeof errstr) == KC_OK)
 		k->topics_checked = 1;
 	errstr[0] = '\0';
-	err = kc_reader_new(k->rconf, k->topic, KC_FROM_END, &r, errstr,
-	    sizeof errstr);
+	if (k->resume_since > 0)
+		err = kc_reader_new_since(k->conf, k->topic, k->resume_since,
+		    &r, errstr, sizeof errstr);
+	else
+		err = kc_reader_new(k->conf, k->topic, KC_FROM_END, &r, errstr,
+		    sizeof errstr);
 	if (err == KC_OK) {
 		since = kc_now_us() - (int64_t)KC_PRESENCE_TIMEOUT_MS * 1000;
-		err = kc_reader_new_since(k->rpconf, k->ptopic, since, &pr,
+		err = kc_reader_new_since(k->conf, k->ptopic, since, &pr,
 		    errstr, sizeof errstr);
 	}
 	if (err == KC_OK && (kc_reader_fd(r) == -1 || kc_reader_fd(pr) == -1)) {
@@ -313,6 +318,7 @@ kafka_attempt_done(struct kafka *k, int64_t now)
 		k->reader = k->new_reader;
 		k->preader = k->new_preader;
 		k->new_reader = k->new_preader = NULL;
+		k->resume_since = 0;
 		k->ever_connected = 1;
 		k->lost_since = 0;
 		k->last_heartbeat = 0;		/* announce ourselves now */
@@ -347,44 +353,33 @@ kafka_attempt_done(struct kafka *k, int64_t now)
 
 int
 kafka_open(struct kafka *k, struct chat *chat, struct kc_conf *conf,
-    struct kc_conf *pconf, struct kc_conf *rconf, struct kc_conf *rpconf,
-    struct kc_conf *fconf, char *errstr, size_t len)
+    char *errstr, size_t len)
 {
 	int	err;
 
 	memset(k, 0, sizeof *k);
 	k->chat = chat;
 	k->conf = conf;
-	k->pconf = pconf;
-	k->rconf = rconf;
-	k->rpconf = rpconf;
-	k->fconf = fconf;
 	k->done_pipe[0] = k->done_pipe[1] = -1;
 	k->fetch_pipe[0] = k->fetch_pipe[1] = -1;
 	snprintf(k->topic, sizeof k->topic, "%s", kc_conf_get(conf, "topic"));
-	snprintf(k->ptopic, sizeof k->ptopic, "%s", kc_conf_get(pconf, "topic"));
+	snprintf(k->brokers, sizeof k->brokers, "%s", kc_conf_brokers(conf));
+	k->follows_file = kc_conf_get(conf, "brokers") == NULL ||
+	    *kc_conf_get(conf, "brokers") == '\0';
+	if ((err = kc_presence_topic(k->topic, k->ptopic, sizeof k->ptopic)) !=
+	    KC_OK) {
+		snprintf(errstr, len, "topic name too long");
+		return err;
+	}
 	if (pipe2(k->done_pipe, O_NONBLOCK | O_CLOEXEC) == -1 ||
 	    pipe2(k->fetch_pipe, O_NONBLOCK | O_CLOEXEC) == -1) {
 		snprintf(errstr, len, "pipe: %s", strerror(errno));
 		return KC_ERR_IO;
 	}
-	/*
-	 * The connecting thread makes missing topics with the settings that
-	 * keep a chat (kc_topics_ensure()); the first line typed must not
-	 * auto-create one with the broker's defaults first. A -X setting
-	 * still wins.
-	 */
-	if ((err = kc_conf_set(conf, KC_CONF_DEFAULT, "allow.auto.create.topics",
-	    "false", errstr, len)) != KC_OK ||
-	    (err = kc_conf_set(pconf, KC_CONF_DEFAULT, "allow.auto.create.topics",
-	    "false", errstr, len)) != KC_OK ||
-	    (err = kc_conf_set(fconf, KC_CONF_DEFAULT, "allow.auto.create.topics",
-	    "false", errstr, len)) != KC_OK)
-		return err;
-	if ((err = kc_producer_new(conf, kafka_delivered, k, &k->prod, errstr,
-	    len)) != KC_OK ||
-	    (err = kc_producer_new(pconf, kafka_delivered, k, &k->pprod,
-	    errstr, len)) != KC_OK) {
+	if ((err = kc_producer_new(conf, k->topic, kafka_delivered, k, &k->prod,
+	    errstr, len)) != KC_OK ||
+	    (err = kc_producer_new(conf, k->ptopic, kafka_delivered, k,
+	    &k->pprod, errstr, len)) != KC_OK) {
 		kc_producer_free(k->prod);
 		k->prod = NULL;
 		return err;
@@ -440,11 +435,7 @@ kafka_close(struct kafka *k, int flush_ms)
 	k->inbox = NULL;
 	k->ninbox = k->inbox_cap = 0;
 	kc_conf_free(k->conf);
-	kc_conf_free(k->pconf);
-	kc_conf_free(k->rconf);
-	kc_conf_free(k->rpconf);
-	kc_conf_free(k->fconf);
-	k->conf = k->pconf = k->rconf = k->rpconf = k->fconf = NULL;
+	k->conf = NULL;
 	return 0;
 }
 
@@ -502,6 +493,41 @@ kafka_read(struct kafka *k)
 	kafka_drain(k, k->preader);
 }
 
+/*
+ * Not connected, and the address file (which this kchat-tui found its
+ * broker through) names another live broker: the bridge restarted with
+ * its embedded broker elsewhere (its old port was taken). Follow it: the
+ * producers start over there with every line not yet acknowledged (same
+ * ids, so none shows twice), and the readers are opened there again from
+ * a little before the connection was lost, so nothing said on the new
+ * broker meanwhile is missed.
+ */
+static void
+kafka_follow(struct kafka *k, int64_t now)
+{
+	char	addr[256];
+
+	if (!k->follows_file || k->attempting ||
+	    (k->reader != NULL && k->lost_since == 0) ||
+	    kc_embedded_lookup(addr, sizeof addr) != KC_OK ||
+	    strcmp(addr, k->brokers) == 0)
+		return;
+	chat_info(k->chat, "the embedded broker moved from %s to %s: "
+	    "following it", k->brokers, addr);
+	snprintf(k->brokers, sizeof k->brokers, "%s", addr);
+	chat_set_brokers(k->chat, addr);
+	kc_producer_reconnect(k->prod);
+	kc_producer_reconnect(k->pprod);
+	if (k->reader != NULL) {
+		k->resume_since = k->lost_since - (int64_t)KAFKA_RESUME_MARGIN_MS *
+		    1000;
+		kc_reader_free(k->reader);
+		kc_reader_free(k->preader);
+		k->reader = k->preader = NULL;
+	}
+	k->next_attempt = now;
+}
+
 void
 kafka_tick(struct kafka *k, int64_t now)
 {
@@ -509,6 +535,8 @@ kafka_tick(struct kafka *k, int64_t now)
 	kc_producer_poll(k->pprod, 0);
 	kafka_attempt_done(k, now);
 	kafka_fetch_done(k);
+	if (now - k->last_second >= 1000000)
+		kafka_follow(k, now);
 	if (k->reader == NULL && !k->attempting && now >= k->next_attempt)
 		kafka_attempt(k);
 	if (now - k->last_second < 1000000)

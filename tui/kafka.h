@@ -13,8 +13,8 @@ struct kafka_fetch;
 
 struct kafka {
 	struct chat		*chat;
-	struct kc_conf		*conf;		/* chat topic */
-	struct kc_conf		*pconf;		/* presence topic */
+	/* Read-only while kchat-tui runs: every thread reads it. */
+	struct kc_conf		*conf;
 	char			 topic[256];
 	char			 ptopic[256];
 	struct kc_producer	*prod;
@@ -25,16 +25,15 @@ struct kafka {
 	/*
 	 * Opening the readers waits for the broker (up to 10 s each), so it
 	 * runs in a thread of its own while the chat goes on; that thread
-	 * uses only its own copies of the configuration and the fields
-	 * below, and says it is done by writing to done_pipe.
+	 * uses only the configuration and the fields below, and says it is
+	 * done by writing to done_pipe.
 	 */
-	struct kc_conf		*rconf;
-	struct kc_conf		*rpconf;
 	pthread_t		 thread;
 	int			 attempting;
 	int			 done_pipe[2];
 	struct kc_reader	*new_reader;
 	struct kc_reader	*new_preader;
+	int64_t			 resume_since;	/* µs; 0: the chat from now */
 	int			 attempt_err;
 	char			 attempt_errstr[256];
 	struct kc_buf		 topic_notes;	/* problems with the topics, lines */
@@ -64,6 +63,14 @@ struct kafka {
 	char			 held_by[KC_INST_MAX + 1];
 	int64_t			 held_since;
 
+	/*
+	 * Found through the embedded broker's address file (no broker
+	 * named): the address in use, to follow the broker when a restarted
+	 * bridge publishes another one (kafka_follow()).
+	 */
+	int			 follows_file;
+	char			 brokers[256];
+
 	uint64_t		 nread;		/* records read (both readers) */
 	int			 ever_connected;
 	int64_t			 lost_since;	/* µs; 0 while connected */
@@ -72,11 +79,9 @@ struct kafka {
 
 	/*
 	 * History and replay fetches running in threads of their own
-	 * (tui/kafka-fetch.c), at most one per buffer: they read fconf (no
-	 * one changes it) and their own struct, and write their id to
-	 * fetch_pipe when done.
+	 * (tui/kafka-fetch.c), at most one per buffer: they read conf and
+	 * their own struct, and write their id to fetch_pipe when done.
 	 */
-	struct kc_conf		*fconf;
 	int			 fetch_pipe[2];
 	struct kafka_fetch	*fetches;
 };
@@ -86,15 +91,12 @@ extern const struct chat_ops kafka_ops;
 /*
  * Opens the producers (which queue messages until a broker answers) and
  * starts connecting the readers in the background; the chat's connection
- * state tells how that goes. rconf and rpconf are copies of conf and pconf
- * for the connecting thread, fconf one of conf for the history and replay
- * threads; k owns all five afterwards. Fails only when the configuration is
- * unusable.
+ * state tells how that goes. The producers, the connecting thread and the
+ * history and replay threads all read conf, which nothing changes
+ * afterwards; k owns it. Fails only when the configuration is unusable.
  */
 int	kafka_open(struct kafka *, struct chat *, struct kc_conf *conf,
-	    struct kc_conf *pconf, struct kc_conf *rconf,
-	    struct kc_conf *rpconf, struct kc_conf *fconf, char *errstr,
-	    size_t len);
+	    char *errstr, size_t len);
 /*
  * Waits up to flush_ms for deliveries, then closes everything and frees
  * the configurations. Returns -1 when a connection attempt or a history

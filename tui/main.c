@@ -182,12 +182,12 @@ conf_key_for(int ch)
 	}
 }
 
-/* One kc_conf from the four levels; topic, when set, overrides the topic. */
+/* The one kc_conf of the program, from its four levels. */
 static struct kc_conf *
-conf_build(int argc, char **argv, const char *topic)
+conf_build(int argc, char **argv)
 {
 	struct kc_conf	*c;
-	const char	*file = NULL, *path, *key;
+	const char	*file = NULL, *path, *what;
 	char		 errstr[512] = "";
 	int		 ch, err, must;
 
@@ -203,28 +203,11 @@ conf_build(int argc, char **argv, const char *topic)
 		if (ch == 'F')
 			file = optarg;
 	}
-	if ((path = config_path(file, &must)) != NULL &&
-	    (must || access(path, F_OK) == 0) &&
-	    (err = kc_conf_load_file(c, path, errstr, sizeof errstr)) != KC_OK)
-		die("config file", err, errstr);	/* errstr names path */
-	if ((err = kc_conf_load_env(c)) != KC_OK)
-		die("environment", err, NULL);
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, short_opts, long_opts, NULL)) != -1) {
-		errstr[0] = '\0';
-		err = KC_OK;
-		if ((key = conf_key_for(ch)) != NULL)
-			err = kc_conf_set(c, KC_CONF_CLI, key, optarg, errstr,
-			    sizeof errstr);
-		else if (ch == 'X')
-			err = kc_conf_set_x(c, KC_CONF_CLI, optarg, errstr,
-			    sizeof errstr);
-		if (err != KC_OK)
-			die(argv[optind - 1], err, errstr);
-	}
-	if (topic != NULL && (err = kc_conf_set(c, KC_CONF_CLI, "topic", topic,
-	    errstr, sizeof errstr)) != KC_OK)
-		die("topic", err, errstr);
+	path = config_path(file, &must);
+	if ((err = kc_conf_load_all(c, must ? NULL : path, argc, argv,
+	    short_opts, long_opts, conf_key_for, &what, errstr,
+	    sizeof errstr)) != KC_OK)
+		die(what, err, errstr);	/* a file's errstr names it */
 	if ((err = kc_conf_set(c, KC_CONF_DEFAULT, "message.timeout.ms",
 	    MAIN_MESSAGE_TIMEOUT, errstr, sizeof errstr)) != KC_OK)
 		die("message.timeout.ms", err, errstr);
@@ -300,7 +283,7 @@ conf_on(const char *v)
 int
 main(int argc, char **argv)
 {
-	struct kc_conf	*conf, *pconf, *rconf, *rpconf, *fconf;
+	struct kc_conf	*conf;
 	struct chat	*chat;
 	struct input	*input = NULL;
 	struct kafka	 k;
@@ -351,16 +334,11 @@ main(int argc, char **argv)
 	}
 	opterr = 0;
 
-	conf = conf_build(argc, argv, NULL);
+	/* Read-only from here on: the threads share it (tui/kafka.c). */
+	conf = conf_build(argc, argv);
 	if ((err = kc_presence_topic(kc_conf_get(conf, "topic"), ptopic,
 	    sizeof ptopic)) != KC_OK)
 		die("topic", err, "topic name too long");
-	pconf = conf_build(argc, argv, ptopic);
-	/* The connecting thread's own copies: nothing shared between threads. */
-	rconf = conf_build(argc, argv, NULL);
-	rpconf = conf_build(argc, argv, ptopic);
-	/* And the history and replay threads' (tui/kafka-fetch.c). */
-	fconf = conf_build(argc, argv, NULL);
 
 	/*
 	 * -u, KCHAT_USER or "user"; else the SASL user Kafka knows us as;
@@ -401,10 +379,6 @@ main(int argc, char **argv)
 		fprintf(stderr, "kchat-tui: standard input is not a terminal: "
 		    "use --line to read lines from it (scripts, bots)\n");
 		kc_conf_free(conf);
-		kc_conf_free(pconf);
-		kc_conf_free(rconf);
-		kc_conf_free(rpconf);
-		kc_conf_free(fconf);
 		return 1;
 	}
 	if (!isatty(STDOUT_FILENO))
@@ -421,10 +395,6 @@ main(int argc, char **argv)
 			err = problems > 0 ? 1 : 0;
 		}
 		kc_conf_free(conf);
-		kc_conf_free(pconf);
-		kc_conf_free(rconf);
-		kc_conf_free(rpconf);
-		kc_conf_free(fconf);
 		return err;
 	}
 
@@ -453,8 +423,8 @@ main(int argc, char **argv)
 		ui_draw();
 	}
 	/* Never waits for the broker: the chat starts offline if need be. */
-	if ((err = kafka_open(&k, chat, conf, pconf, rconf, rpconf, fconf,
-	    errstr, sizeof errstr)) != KC_OK) {
+	if ((err = kafka_open(&k, chat, conf, errstr, sizeof errstr)) !=
+	    KC_OK) {
 		char what[512];
 
 		snprintf(what, sizeof what, "cannot use Kafka at %s",

@@ -51,7 +51,10 @@ main(int argc, char **argv)
 	c = kc_conf_new();
 	if (kc_conf_set(c, KC_CONF_CLI, "brokers", argv[1], err, sizeof err) ||
 	    kc_conf_set(c, KC_CONF_CLI, "topic", topic, err, sizeof err) ||
-	    kc_producer_new(c, on_delivery, NULL, &p, err, sizeof err) ||
+	    /* a topic of its own, made by writing to it */
+	    kc_conf_set_x(c, KC_CONF_CLI, "allow.auto.create.topics=true", err,
+	    sizeof err) ||
+	    kc_producer_new(c, NULL, on_delivery, NULL, &p, err, sizeof err) ||
 	    kc_reader_new(c, topic, KC_FROM_END, &r, err, sizeof err)) {
 		fprintf(stderr, "bench-kafka: %s\n", err);
 		return 1;

@@ -48,7 +48,10 @@ test_conf(const char *topic)
 
 	if (c == NULL ||
 	    kc_conf_set(c, KC_CONF_CLI, "brokers", test_brokers(), err, sizeof err) ||
-	    kc_conf_set(c, KC_CONF_CLI, "topic", topic, err, sizeof err)) {
+	    kc_conf_set(c, KC_CONF_CLI, "topic", topic, err, sizeof err) ||
+	    /* each test writes to a topic of its own that nothing made */
+	    kc_conf_set_x(c, KC_CONF_CLI, "allow.auto.create.topics=true", err,
+	    sizeof err)) {
 		fprintf(stderr, "test configuration failed\n");
 		exit(1);
 	}

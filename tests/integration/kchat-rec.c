@@ -49,7 +49,10 @@ conf_for(const char *brokers, const char *topic)
 	struct kc_conf *c = kc_conf_new();
 
 	if (c == NULL || kc_conf_set(c, KC_CONF_CLI, "brokers", brokers, NULL, 0) ||
-	    kc_conf_set(c, KC_CONF_CLI, "topic", topic, NULL, 0)) {
+	    kc_conf_set(c, KC_CONF_CLI, "topic", topic, NULL, 0) ||
+	    /* a writer like any other Kafka tool: it may come first */
+	    kc_conf_set_x(c, KC_CONF_CLI, "allow.auto.create.topics=true", NULL,
+	    0)) {
 		fprintf(stderr, "kchat-rec: configuration failed\n");
 		exit(2);
 	}
@@ -73,7 +76,7 @@ cmd_send(int argc, char **argv)
 		fprintf(stderr, "kchat-rec: %s\n", kc_strerror(e));
 		return 1;
 	}
-	if (kc_producer_new(c, on_delivery, NULL, &p, err, sizeof err) != KC_OK) {
+	if (kc_producer_new(c, NULL, on_delivery, NULL, &p, err, sizeof err) != KC_OK) {
 		fprintf(stderr, "kchat-rec: %s\n", err);
 		return 1;
 	}

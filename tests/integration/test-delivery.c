@@ -42,7 +42,7 @@ START_TEST(unreachable_broker_reports_failure)
 	/* Port 1 on loopback: nothing listens there. */
 	ck_assert_int_eq(kc_conf_set(c, KC_CONF_CLI, "brokers", "127.0.0.1:1", err, sizeof err), KC_OK);
 	ck_assert_int_eq(kc_conf_set_x(c, KC_CONF_CLI, "message.timeout.ms=1500", err, sizeof err), KC_OK);
-	ck_assert_int_eq(kc_producer_new(c, on_delivery, &r, &p, err, sizeof err), KC_OK);
+	ck_assert_int_eq(kc_producer_new(c, NULL, on_delivery, &r, &p, err, sizeof err), KC_OK);
 	kc_msg_init(&m);
 	ck_assert_int_eq(kc_msg_make(&m, KC_TYPE_MESSAGE, "general", "gina", NULL, "lost?", 5), KC_OK);
 	ck_assert_int_eq(kc_producer_send(p, &m), KC_OK);
@@ -72,7 +72,7 @@ START_TEST(fatal_error_resends_everything)
 	int64_t			 deadline;
 	int			 i, distinct = 0;
 
-	ck_assert_int_eq(kc_producer_new(c, on_delivery, &r, &p, err, sizeof err), KC_OK);
+	ck_assert_int_eq(kc_producer_new(c, NULL, on_delivery, &r, &p, err, sizeof err), KC_OK);
 	ck_assert_int_eq(kc_reader_new(c, topic, KC_FROM_END, &rd, err, sizeof err), KC_OK);
 	kc_msg_init(&m);
 	for (i = 0; i < 20; i++) {
@@ -123,7 +123,7 @@ START_TEST(fatal_error_while_idle_loses_nothing)
 	int64_t			 deadline;
 	int			 i;
 
-	ck_assert_int_eq(kc_producer_new(c, on_delivery, &r, &p, err, sizeof err), KC_OK);
+	ck_assert_int_eq(kc_producer_new(c, NULL, on_delivery, &r, &p, err, sizeof err), KC_OK);
 	kc_msg_init(&m);
 	for (i = 0; i < 5; i++) {
 		ck_assert_int_eq(kc_msg_make(&m, KC_TYPE_MESSAGE, "general", "ines",

@@ -47,7 +47,7 @@ START_TEST(history_with_shared_partition)
 	}
 	ck_assert_str_ne(other, "");
 
-	ck_assert_int_eq(kc_producer_new(c, no_report, &failed, &p, err, sizeof err), KC_OK);
+	ck_assert_int_eq(kc_producer_new(c, NULL, no_report, &failed, &p, err, sizeof err), KC_OK);
 	kc_msg_init(&m);
 	/* 30 lobby messages, each followed by 20 of the other room: 630 records. */
 	for (i = 0; i < 30; i++) {
@@ -127,7 +127,7 @@ START_TEST(history_after_a_transaction)
 	int			 failed = 0;
 	int64_t			 t0, deadline;
 
-	ck_assert_int_eq(kc_producer_new(c, no_report, &failed, &p, err, sizeof err), KC_OK);
+	ck_assert_int_eq(kc_producer_new(c, NULL, no_report, &failed, &p, err, sizeof err), KC_OK);
 	kc_msg_init(&m);
 	ck_assert_int_eq(kc_msg_make(&m, KC_TYPE_MESSAGE, "txroom", "uma", NULL, "plain", 5), KC_OK);
 	ck_assert_int_eq(kc_producer_send(p, &m), KC_OK);
@@ -207,7 +207,7 @@ START_TEST(history_by_offsets)
 	int64_t			 before, old = kc_now_us() - 30 * 1000000LL;
 
 	memset(ids, 0, sizeof ids);
-	ck_assert_int_eq(kc_producer_new(c, no_report, &failed, &p, err, sizeof err), KC_OK);
+	ck_assert_int_eq(kc_producer_new(c, NULL, no_report, &failed, &p, err, sizeof err), KC_OK);
 	for (k = 0; k < 40; k++) {
 		snprintf(text, sizeof text, "r%d", k);
 		put(p, "late", k >= 20 && k < 30 ? old + k : 0, text, ids[k]);

@@ -58,7 +58,7 @@ START_TEST(produce_then_consume)
 
 	for (i = 0; i < 3; i++)
 		kc_msg_init(&m[i]);
-	ck_assert_int_eq(kc_producer_new(c, on_delivery, &a, &p, err, sizeof err), KC_OK);
+	ck_assert_int_eq(kc_producer_new(c, NULL, on_delivery, &a, &p, err, sizeof err), KC_OK);
 	ck_assert_int_eq(kc_reader_new(c, topic, KC_FROM_END, &r, err, sizeof err), KC_OK);
 
 	ck_assert_int_eq(kc_msg_make(&m[0], KC_TYPE_MESSAGE, "general", "alice", NULL,
@@ -108,7 +108,7 @@ START_TEST(reader_back_and_since)
 	int64_t			 mid = 0;
 	int			 i;
 
-	ck_assert_int_eq(kc_producer_new(c, on_delivery, &a, &p, err, sizeof err), KC_OK);
+	ck_assert_int_eq(kc_producer_new(c, NULL, on_delivery, &a, &p, err, sizeof err), KC_OK);
 	kc_msg_init(&m);
 	for (i = 0; i < 10; i++) {
 		snprintf(text, sizeof text, "m%d", i);
@@ -172,7 +172,7 @@ START_TEST(undecodable_records_skipped)
 	struct acks		 a = { 0 };
 	char			 err[512], cmd[1024];
 
-	ck_assert_int_eq(kc_producer_new(c, on_delivery, &a, &p, err, sizeof err), KC_OK);
+	ck_assert_int_eq(kc_producer_new(c, NULL, on_delivery, &a, &p, err, sizeof err), KC_OK);
 	ck_assert_int_eq(kc_reader_new(c, topic, KC_FROM_END, &r, err, sizeof err), KC_OK);
 	snprintf(cmd, sizeof cmd, "printf 'room1:\\335\\377\\377\\377\\377\\n' | "
 	    "kcat -b %s -t %s -P -K: -p 0 && printf 'room1:not msgpack\\n' | kcat -b %s -t %s -P -K: -p 0",

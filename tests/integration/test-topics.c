@@ -105,7 +105,7 @@ START_TEST(a_week_of_retention_is_a_problem)
 	int		 problems;
 
 	/* Anything else writing first auto-creates it with the defaults. */
-	ck_assert_int_eq(kc_producer_new(c, NULL, NULL, &p, err, sizeof err), KC_OK);
+	ck_assert_int_eq(kc_producer_new(c, NULL, NULL, NULL, &p, err, sizeof err), KC_OK);
 	kc_msg_init(&m);
 	ck_assert_int_eq(kc_msg_make(&m, KC_TYPE_MESSAGE, "general", "early", NULL,
 	    "first", 5), KC_OK);

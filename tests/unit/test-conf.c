@@ -94,7 +94,7 @@ START_TEST(x_properties)
 	ck_assert_int_eq(kc_conf_set_x(c, KC_CONF_CLI, "=x", err, sizeof err), KC_ERR_CONFIG);
 
 	ck_assert_int_eq(kc_conf_set(c, KC_CONF_CLI, "brokers", "b1:9092,b2:9092", err, sizeof err), KC_OK);
-	ck_assert_ptr_nonnull(rc = kc_conf_rdkafka(c, err, sizeof err));
+	ck_assert_ptr_nonnull(rc = kc_conf_rdkafka(c, KC_ROLE_ADMIN, err, sizeof err));
 	ck_assert_int_eq(rd_kafka_conf_get(rc, "bootstrap.servers", val, &len), RD_KAFKA_CONF_OK);
 	ck_assert_str_eq(val, "b1:9092,b2:9092");
 	len = sizeof val;
@@ -103,11 +103,34 @@ START_TEST(x_properties)
 	/* a default the library would set does not override the user's -X */
 	ck_assert_int_eq(kc_conf_set_x(c, KC_CONF_CLI, "linger.ms=50", err, sizeof err), KC_OK);
 	rd_kafka_conf_destroy(rc);
-	ck_assert_ptr_nonnull(rc = kc_conf_rdkafka(c, err, sizeof err));
+	ck_assert_ptr_nonnull(rc = kc_conf_rdkafka(c, KC_ROLE_PRODUCER, err, sizeof err));
+	len = sizeof val;
+	rd_kafka_conf_get(rc, "linger.ms", val, &len);
+	ck_assert_str_eq(val, "50");
 	ck_assert_int_eq(kc_conf_rdkafka_default(c, rc, "linger.ms", "2", err, sizeof err), KC_OK);
 	len = sizeof val;
 	rd_kafka_conf_get(rc, "linger.ms", val, &len);
 	ck_assert_str_eq(val, "50");
+	/* each role gets its own defaults, and only its own */
+	len = sizeof val;
+	rd_kafka_conf_get(rc, "acks", val, &len);
+	ck_assert_str_eq(val, "-1");	/* all */
+	len = sizeof val;
+	rd_kafka_conf_get(rc, "allow.auto.create.topics", val, &len);
+	ck_assert_str_eq(val, "false");
+	rd_kafka_conf_destroy(rc);
+	ck_assert_ptr_nonnull(rc = kc_conf_rdkafka(c, KC_ROLE_READER, err, sizeof err));
+	len = sizeof val;
+	rd_kafka_conf_get(rc, "allow.auto.create.topics", val, &len);
+	ck_assert_str_eq(val, "true");
+	len = sizeof val;
+	rd_kafka_conf_get(rc, "auto.offset.reset", val, &len);
+	ck_assert_str_eq(val, "error");
+	rd_kafka_conf_destroy(rc);
+	ck_assert_ptr_nonnull(rc = kc_conf_rdkafka(c, KC_ROLE_HISTORY, err, sizeof err));
+	len = sizeof val;
+	rd_kafka_conf_get(rc, "auto.offset.reset", val, &len);
+	ck_assert_str_eq(val, "smallest");	/* librdkafka's name for earliest */
 	rd_kafka_conf_destroy(rc);
 	kc_conf_free(c);
 }

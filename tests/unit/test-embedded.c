@@ -39,7 +39,7 @@ START_TEST(embedded_round_trip)
 	/* No brokers configured: the client finds the embedded one. */
 	c = kc_conf_new();
 	ck_assert_str_eq(kc_conf_brokers(c), kc_embedded_bootstraps(e));
-	ck_assert_int_eq(kc_producer_new(c, on_delivery, &acked, &p, err, sizeof err), KC_OK);
+	ck_assert_int_eq(kc_producer_new(c, NULL, on_delivery, &acked, &p, err, sizeof err), KC_OK);
 	ck_assert_int_eq(kc_reader_new(c, "chat-messages", KC_FROM_END, &r, err, sizeof err), KC_OK);
 	kc_msg_init(&m);
 	kc_msg_init(&got);
@@ -97,7 +97,7 @@ START_TEST(restart_keeps_address)
 	c = kc_conf_new();
 	ck_assert_int_eq(kc_conf_set(c, KC_CONF_CLI, "brokers", first, err,
 	    sizeof err), KC_OK);
-	ck_assert_int_eq(kc_producer_new(c, on_delivery, &acked, &p, err, sizeof err), KC_OK);
+	ck_assert_int_eq(kc_producer_new(c, NULL, on_delivery, &acked, &p, err, sizeof err), KC_OK);
 	ck_assert_int_eq(kc_reader_new(c, "chat-messages", KC_FROM_END, &r, err, sizeof err), KC_OK);
 	kc_msg_init(&m);
 	kc_msg_init(&got);
