@@ -491,6 +491,13 @@ int	kc_producer_fd(const struct kc_producer *p);
 int	kc_producer_poll(struct kc_producer *p, int timeout_ms);
 /* Waits until everything is delivered or timeout_ms passes (KC_ERR_TIMEOUT). */
 int	kc_producer_flush(struct kc_producer *p, int timeout_ms);
+/*
+ * Starts over with a new librdkafka handle made from the conf as it is
+ * now (the embedded broker may have moved: kc_conf_brokers()), sending
+ * again everything not yet acknowledged, oldest first, with the same ids.
+ * When the handle cannot be made, the next send, poll or flush tries again.
+ */
+int	kc_producer_reconnect(struct kc_producer *p);
 /* Messages queued and not yet reported. */
 int	kc_producer_pending(const struct kc_producer *p);
 

@@ -307,6 +307,12 @@ producer_recreate(struct kc_producer *p)
 }
 
 int
+kc_producer_reconnect(struct kc_producer *p)
+{
+	return producer_recreate(p);
+}
+
+int
 kc_producer_send(struct kc_producer *p, const struct kc_msg *m)
 {
 	return kc_producer_send_arg(p, m, NULL);

@@ -34,6 +34,7 @@
 #define KAFKA_JOIN_MS		200	/* at exit, wait this for an attempt */
 #define KAFKA_FLUSH_PRESENCE_MS	500	/* heartbeats matter little at exit */
 #define KAFKA_INBOX_MS		5000	/* ... read for at most this */
+#define KAFKA_RESUME_MARGIN_MS	30000	/* reread before a lost connection */
 
 static void
 kafka_delivered(void *arg, void *msg_arg, const struct kc_msg *m, int err,
@@ -209,8 +210,12 @@ kafka_connect(void *arg)
 	    kafka_topic_note, k, &problems, errstr, sizeof errstr) == KC_OK)
 		k->topics_checked = 1;
 	errstr[0] = '\0';
-	err = kc_reader_new(k->conf, k->topic, KC_FROM_END, &r, errstr,
-	    sizeof errstr);
+	if (k->resume_since > 0)
+		err = kc_reader_new_since(k->conf, k->topic, k->resume_since,
+		    &r, errstr, sizeof errstr);
+	else
+		err = kc_reader_new(k->conf, k->topic, KC_FROM_END, &r, errstr,
+		    sizeof errstr);
 	if (err == KC_OK) {
 		since = kc_now_us() - (int64_t)KC_PRESENCE_TIMEOUT_MS * 1000;
 		err = kc_reader_new_since(k->conf, k->ptopic, since, &pr,
@@ -313,6 +318,7 @@ kafka_attempt_done(struct kafka *k, int64_t now)
 		k->reader = k->new_reader;
 		k->preader = k->new_preader;
 		k->new_reader = k->new_preader = NULL;
+		k->resume_since = 0;
 		k->ever_connected = 1;
 		k->lost_since = 0;
 		k->last_heartbeat = 0;		/* announce ourselves now */
@@ -357,6 +363,9 @@ kafka_open(struct kafka *k, struct chat *chat, struct kc_conf *conf,
 	k->done_pipe[0] = k->done_pipe[1] = -1;
 	k->fetch_pipe[0] = k->fetch_pipe[1] = -1;
 	snprintf(k->topic, sizeof k->topic, "%s", kc_conf_get(conf, "topic"));
+	snprintf(k->brokers, sizeof k->brokers, "%s", kc_conf_brokers(conf));
+	k->follows_file = kc_conf_get(conf, "brokers") == NULL ||
+	    *kc_conf_get(conf, "brokers") == '\0';
 	if ((err = kc_presence_topic(k->topic, k->ptopic, sizeof k->ptopic)) !=
 	    KC_OK) {
 		snprintf(errstr, len, "topic name too long");
@@ -484,6 +493,41 @@ kafka_read(struct kafka *k)
 	kafka_drain(k, k->preader);
 }
 
+/*
+ * Not connected, and the address file (which this kchat-tui found its
+ * broker through) names another live broker: the bridge restarted with
+ * its embedded broker elsewhere (its old port was taken). Follow it: the
+ * producers start over there with every line not yet acknowledged (same
+ * ids, so none shows twice), and the readers are opened there again from
+ * a little before the connection was lost, so nothing said on the new
+ * broker meanwhile is missed.
+ */
+static void
+kafka_follow(struct kafka *k, int64_t now)
+{
+	char	addr[256];
+
+	if (!k->follows_file || k->attempting ||
+	    (k->reader != NULL && k->lost_since == 0) ||
+	    kc_embedded_lookup(addr, sizeof addr) != KC_OK ||
+	    strcmp(addr, k->brokers) == 0)
+		return;
+	chat_info(k->chat, "the embedded broker moved from %s to %s: "
+	    "following it", k->brokers, addr);
+	snprintf(k->brokers, sizeof k->brokers, "%s", addr);
+	chat_set_brokers(k->chat, addr);
+	kc_producer_reconnect(k->prod);
+	kc_producer_reconnect(k->pprod);
+	if (k->reader != NULL) {
+		k->resume_since = k->lost_since - (int64_t)KAFKA_RESUME_MARGIN_MS *
+		    1000;
+		kc_reader_free(k->reader);
+		kc_reader_free(k->preader);
+		k->reader = k->preader = NULL;
+	}
+	k->next_attempt = now;
+}
+
 void
 kafka_tick(struct kafka *k, int64_t now)
 {
@@ -491,6 +535,8 @@ kafka_tick(struct kafka *k, int64_t now)
 	kc_producer_poll(k->pprod, 0);
 	kafka_attempt_done(k, now);
 	kafka_fetch_done(k);
+	if (now - k->last_second >= 1000000)
+		kafka_follow(k, now);
 	if (k->reader == NULL && !k->attempting && now >= k->next_attempt)
 		kafka_attempt(k);
 	if (now - k->last_second < 1000000)

@@ -33,6 +33,7 @@ struct kafka {
 	int			 done_pipe[2];
 	struct kc_reader	*new_reader;
 	struct kc_reader	*new_preader;
+	int64_t			 resume_since;	/* µs; 0: the chat from now */
 	int			 attempt_err;
 	char			 attempt_errstr[256];
 	struct kc_buf		 topic_notes;	/* problems with the topics, lines */
@@ -61,6 +62,14 @@ struct kafka {
 	int			 held;
 	char			 held_by[KC_INST_MAX + 1];
 	int64_t			 held_since;
+
+	/*
+	 * Found through the embedded broker's address file (no broker
+	 * named): the address in use, to follow the broker when a restarted
+	 * bridge publishes another one (kafka_follow()).
+	 */
+	int			 follows_file;
+	char			 brokers[256];
 
 	uint64_t		 nread;		/* records read (both readers) */
 	int			 ever_connected;
