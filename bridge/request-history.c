@@ -25,10 +25,11 @@ request_history(struct session *s, const struct kc_req *r)
 	snprintf(a.room, sizeof a.room, "%s", room);
 	snprintf(a.ref, sizeof a.ref, "%s", r->ref);
 	a.n = r->limit ? r->limit : opts.history;
-	a.before = r->before_offset >= 0 ? r->before_offset : KC_OFFSET_END;
-	if (r->before_offset < 0 && r->before[0] != '\0')
+	/* -1: absent; below it, a moved offset (kchat.7, KC_OFFSET_MOVED) */
+	a.before = r->before_offset != -1 ? r->before_offset : KC_OFFSET_END;
+	if (r->before_offset == -1 && r->before[0] != '\0')
 		memcpy(a.before_id, r->before, sizeof a.before_id);
-	else if (r->before_offset < 0 && (i = member_find(s, room)) >= 0 &&
+	else if (r->before_offset == -1 && (i = member_find(s, room)) >= 0 &&
 	    s->members[i].live_from >= 0)
 		a.before = s->members[i].live_from;
 	a.since = r->since > 0 ? r->since : 0;

@@ -409,8 +409,9 @@ static const struct {
 	{ R | H, 0, "group.id", "kchat-unused" },
 	{ R, 0, "enable.auto.offset.store", "false" },
 	{ R, 0, "statistics.interval.ms", "1000" },
-	/* partitions added to the topic are seen within this */
-	{ R, 0, "topic.metadata.refresh.interval.ms", "30000" },
+	/* partitions added to the topic are seen within this (a running
+	 * producer writes a moved room to its old partition until then) */
+	{ P | R, 0, "topic.metadata.refresh.interval.ms", "30000" },
 	/*
 	 * An offset the log no longer has: kc_reader_next() learns of it and
 	 * starts again at what is left (reader_reset()), so that a log that

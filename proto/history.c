@@ -9,6 +9,10 @@
  * records. Offsets decide, never id order: records from different writers
  * are not in id order. Direct messages are not part of a room's
  * history (only their two parties may see them).
+ *
+ * A room whose partition changed (partitions added) has its older records
+ * in the partition it had at the topic's creation: once its partition
+ * holds nothing older, reading goes on there (kchat.h, KC_OFFSET_MOVED).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -241,21 +245,99 @@ history_dedupe(struct history *h)
 	return KC_OK;
 }
 
+/*
+ * The partition room had when the topic was made, if partitions were added
+ * since and that moved it; else -1. The presence topic keeps the count the
+ * chat topic was made with (kc_topics_ensure() makes both alike); one
+ * quick metadata request, as a missing presence topic only means no move.
+ */
+static int32_t
+history_first_partition(rd_kafka_t *rk, const char *topic, const char *room,
+    int nparts, int32_t part)
+{
+	const struct rd_kafka_metadata	*md;
+	rd_kafka_topic_t		*rkt;
+	char				 ptopic[300];
+	int				 first = -1;
+
+	if (kc_presence_topic(topic, ptopic, sizeof ptopic) != KC_OK ||
+	    (rkt = rd_kafka_topic_new(rk, ptopic, NULL)) == NULL)
+		return -1;
+	if (rd_kafka_metadata(rk, 0, rkt, &md, 2000) ==
+	    RD_KAFKA_RESP_ERR_NO_ERROR) {
+		if (md->topic_cnt == 1 && md->topics[0].err == 0)
+			first = md->topics[0].partition_cnt;
+		rd_kafka_metadata_destroy(md);
+	}
+	rd_kafka_topic_destroy(rkt);
+	if (first <= 0 || first >= nparts ||
+	    kc_room_partition(room, first) == part)
+		return -1;
+	return kc_room_partition(room, first);
+}
+
+/* One partition's part of a page: what the query reads there. */
+struct history_part {
+	int32_t		 part;
+	int64_t		 lo, end;	/* read [lo, end) backwards */
+	int64_t		 shift;		/* subtracted from offsets found */
+};
+
+/*
+ * Reads p backwards in growing windows, prepending room's records to h
+ * until it holds n; *skipped: records of the last window left out. Returns
+ * an error, with p->end the lowest offset read.
+ */
+static int
+history_read(rd_kafka_t *rk, const char *topic, const char *room,
+    struct history_part *p, size_t n, int64_t deadline, struct history *h,
+    size_t *skipped, int64_t *scanned)
+{
+	struct history	 win = { NULL, 0 };
+	int64_t		 window, start;
+	size_t		 i;
+	int		 err = KC_OK;
+
+	window = (int64_t)n * 2 > HISTORY_WINDOW_MIN ? (int64_t)n * 2 :
+	    HISTORY_WINDOW_MIN;
+	*skipped = 0;
+	while (p->end > p->lo && h->count < n && *scanned < KC_HISTORY_SCAN_MAX) {
+		if (window > KC_HISTORY_SCAN_MAX - *scanned)
+			window = KC_HISTORY_SCAN_MAX - *scanned;
+		start = p->end - window > p->lo ? p->end - window : p->lo;
+		*scanned += history_scan(rk, topic, p->part, start, p->end, room,
+		    deadline, history_collect, &win, &err);
+		for (i = 0; i < win.count; i++)
+			win.msgs[i].offset -= p->shift;
+		if (err == KC_OK) {
+			*skipped = win.count > n - h->count ?
+			    win.count - (n - h->count) : 0;
+			err = history_prepend(h, &win, n - h->count);
+		}
+		if (err != KC_OK)
+			break;
+		p->end = start;
+		window *= 2;
+	}
+	kc_history_free(win.msgs, win.count);
+	return err;
+}
+
 int
 kc_history_query(const struct kc_conf *c, const struct kc_history_query *q,
     struct kc_msg **out, size_t *count, int *more, char *errstr, size_t errlen)
 {
 	rd_kafka_conf_t			*rc;
 	rd_kafka_t			*rk = NULL;
-	struct history			 h = { NULL, 0 }, win = { NULL, 0 };
+	struct history			 h = { NULL, 0 };
+	struct history_part		 cur, old;
 	const char			*topic = kc_conf_get(c, "topic");
 	const char			*room = q->room;
 	char				 lerr[512], socket_ms[16];
-	int64_t				 lo, hi, end, start, window, scanned = 0;
+	int64_t				 hi, scanned = 0, found;
 	int64_t				 deadline = kc_now_us() + (int64_t)q->timeout_ms * 1000;
 	size_t				 n = q->n, skipped = 0;
-	int32_t				 part;
-	int				 nparts, err = KC_OK;
+	int				 nparts, err = KC_OK, in_old = 0;
 
 	*out = NULL;
 	*count = 0;
@@ -266,7 +348,9 @@ kc_history_query(const struct kc_conf *c, const struct kc_history_query *q,
 	    *q->before_id != '\0' &&
 	    !kc_ulid_valid(q->before_id, strlen(q->before_id)))
 		return KC_ERR_ID;
-	if (q->before < KC_OFFSET_END || q->since < 0)
+	if (q->before < KC_OFFSET_END && q->before < -KC_OFFSET_MOVED)
+		return KC_ERR_INVAL;
+	if (q->since < 0)
 		return KC_ERR_INVAL;
 	if (n == 0)
 		return KC_OK;
@@ -296,49 +380,67 @@ kc_history_query(const struct kc_conf *c, const struct kc_history_query *q,
 		err = KC_ERR_KAFKA;
 		goto done;
 	}
-	part = kc_room_partition(room, nparts);
-	if ((err = kc_watermarks(rk, topic, part, deadline, &lo, &hi, errstr,
-	    errlen)) != KC_OK)
+	memset(&cur, 0, sizeof cur);
+	memset(&old, 0, sizeof old);
+	cur.part = kc_room_partition(room, nparts);
+	old.part = q->since > 0 ? -1 :
+	    history_first_partition(rk, topic, room, nparts, cur.part);
+	old.shift = KC_OFFSET_MOVED;
+	if ((err = kc_watermarks(rk, topic, cur.part, deadline, &cur.lo, &hi,
+	    errstr, errlen)) != KC_OK)
 		goto done;
-	if (q->since > lo)
-		lo = q->since;
-	end = hi;
-	if (q->before != KC_OFFSET_END && q->before < end)
-		end = q->before;
+	if (old.part >= 0 && (err = kc_watermarks(rk, topic, old.part,
+	    deadline, &old.lo, &old.end, errstr, errlen)) != KC_OK)
+		goto done;
+	if (q->since > cur.lo)
+		cur.lo = q->since;
+	cur.end = hi;
+	if (q->before < KC_OFFSET_END) {
+		/* a moved offset: only the old partition, below it */
+		if (old.part < 0)
+			goto done;		/* nothing moved: nothing there */
+		cur.end = cur.lo;
+		if (q->before + KC_OFFSET_MOVED < old.end)
+			old.end = q->before + KC_OFFSET_MOVED;
+	} else if (q->before != KC_OFFSET_END && q->before < cur.end)
+		cur.end = q->before;
 	else if (q->before == KC_OFFSET_END && q->before_id != NULL &&
-	    *q->before_id != '\0' &&
-	    (err = history_locate(rk, topic, part, lo, hi, room, q->before_id,
-	    deadline, q->timeout_ms, &end)) != KC_OK) {
+	    *q->before_id != '\0') {
+		err = history_locate(rk, topic, cur.part, cur.lo, hi, room,
+		    q->before_id, deadline, q->timeout_ms, &found);
+		if (err == KC_OK)
+			cur.end = found;
+		else if (err == KC_ERR_NOT_FOUND && old.part >= 0 &&
+		    (err = history_locate(rk, topic, old.part, old.lo, old.end,
+		    room, q->before_id, deadline, q->timeout_ms, &found)) ==
+		    KC_OK) {
+			cur.end = cur.lo;
+			old.end = found;
+		}
 		if (err == KC_ERR_NOT_FOUND && errstr != NULL)
 			snprintf(errstr, errlen, "no message %s in %s",
 			    q->before_id, room);
-		goto done;
-	}
-	window = (int64_t)n * 2 > HISTORY_WINDOW_MIN ? (int64_t)n * 2 : HISTORY_WINDOW_MIN;
-	while (end > lo && h.count < n && scanned < KC_HISTORY_SCAN_MAX) {
-		if (window > KC_HISTORY_SCAN_MAX - scanned)
-			window = KC_HISTORY_SCAN_MAX - scanned;
-		start = end - window > lo ? end - window : lo;
-		scanned += history_scan(rk, topic, part, start, end, room,
-		    deadline, history_collect, &win, &err);
-		if (err == KC_OK) {
-			skipped = win.count > n - h.count ? win.count - (n - h.count) : 0;
-			err = history_prepend(&h, &win, n - h.count);
-		}
 		if (err != KC_OK)
-			break;
-		end = start;
-		window *= 2;
+			goto done;
+	}
+	err = history_read(rk, topic, room, &cur, n, deadline, &h, &skipped,
+	    &scanned);
+	if (err == KC_OK && old.part >= 0 && h.count < n && skipped == 0 &&
+	    cur.end <= cur.lo && scanned < KC_HISTORY_SCAN_MAX) {
+		in_old = 1;
+		err = history_read(rk, topic, room, &old, n, deadline, &h,
+		    &skipped, &scanned);
 	}
 	if (err == KC_ERR_TIMEOUT && errstr != NULL)
 		snprintf(errstr, errlen, "reading the history of %s timed out", room);
 	if (err != KC_OK) {
-		kc_history_free(win.msgs, win.count);
 		kc_history_free(h.msgs, h.count);
 		goto done;
 	}
 	/* Older records are left: some of the last window's, or unread ones. */
-	*more = skipped > 0 || (h.count >= n && end > lo);
+	*more = skipped > 0 || (h.count >= n && cur.end > cur.lo) ||
+	    (old.part >= 0 && (in_old ? h.count >= n && old.end > old.lo :
+	    old.end > old.lo));
 	if ((err = history_dedupe(&h)) != KC_OK) {
 		kc_history_free(h.msgs, h.count);
 		goto done;

@@ -18,7 +18,8 @@
  *   to        string                    a user name; only on "dm"
  *   message   string                    text (kc_text_validate)
  *   before    string                    a ULID
- *   before_offset integer >= 0          an offset in the room's partition
+ *   before_offset integer               an offset in the room's partition,
+ *                                       or a moved one (KC_OFFSET_MOVED)
  *   since     integer >= 0              an offset in the room's partition
  *   id        string                    a ULID the client made for its
  *                                       message (retries keep it)
@@ -233,16 +234,19 @@ field_ulid(json_t *obj, const char *key, char *dst)
 }
 
 /* An offset: an integer from 0 to 2^62; absent leaves *out as it is. */
+/* An offset; moved: also one below zero from a moved partition (not -1). */
 static int
-field_offset(json_t *obj, const char *key, int64_t *out)
+field_offset(json_t *obj, const char *key, int moved, int64_t *out)
 {
 	json_t		*v;
 	json_int_t	 n;
 
 	if ((v = json_object_get(obj, key)) == NULL)
 		return KC_OK;
-	if (!json_is_integer(v) || (n = json_integer_value(v)) < 0 ||
-	    n > ((json_int_t)1 << 62))
+	if (!json_is_integer(v) || (n = json_integer_value(v)) >
+	    ((json_int_t)1 << 62))
+		return KC_ERR_JSON_FIELD_TYPE;
+	if (n < 0 && (!moved || n == -1 || n < -KC_OFFSET_MOVED))
 		return KC_ERR_JSON_FIELD_TYPE;
 	*out = (int64_t)n;
 	return KC_OK;
@@ -308,8 +312,9 @@ req_fill(json_t *obj, struct kc_req *r)
 	    (err = field_user(obj, "to", r->to)) != KC_OK ||
 	    (err = field_text(obj, r)) != KC_OK ||
 	    (err = field_ulid(obj, "before", r->before)) != KC_OK ||
-	    (err = field_offset(obj, "before_offset", &r->before_offset)) != KC_OK ||
-	    (err = field_offset(obj, "since", &r->since)) != KC_OK ||
+	    (err = field_offset(obj, "before_offset", 1, &r->before_offset)) !=
+	    KC_OK ||
+	    (err = field_offset(obj, "since", 0, &r->since)) != KC_OK ||
 	    (err = field_ulid(obj, "id", r->id)) != KC_OK ||
 	    (err = field_limit(obj, &r->limit)) != KC_OK)
 		return err;

@@ -612,13 +612,22 @@ void	kc_history_free(struct kc_msg *msgs, size_t count);
  * offsets, the first of each id only; *more is 1 when older records of
  * room at or above since were left out. KC_ERR_NOT_FOUND: no record
  * before_id in the room.
+ *
+ * Partitions added to the topic move rooms: a room's older records stay in
+ * the partition it had when the topic was made (the presence topic keeps
+ * that count, kc_topics_ensure()). When since is 0 and the room's
+ * partition holds nothing older, its records there follow, with offsets
+ * moved below every real one (offset - KC_OFFSET_MOVED: negative, never
+ * -1), so that a page's lowest offset is still what to ask below next.
  */
 #define KC_OFFSET_END		(-1)
+#define KC_OFFSET_MOVED		(1LL << 50)
 #define KC_HISTORY_ID_SLACK_MS	300000
 struct kc_history_query {
 	const char	*room;
 	size_t		 n;
-	int64_t		 before;	/* offset, or KC_OFFSET_END */
+	int64_t		 before;	/* offset (a moved one too), or
+					 * KC_OFFSET_END */
 	int64_t		 since;		/* offset; 0 = from the beginning */
 	const char	*before_id;	/* NULL or a ULID */
 	int		 timeout_ms;

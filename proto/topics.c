@@ -409,13 +409,15 @@ kc_topics_ensure(const struct kc_conf *c, int create, int64_t retention_ms,
 		topics_check_presence(&t, pt);
 	/*
 	 * Both are made with the same count: partitions added to the chat
-	 * topic later move rooms to other partitions, where their history
-	 * is not read (the presence topic is the record of the count).
+	 * topic later move rooms to other partitions (the presence topic is
+	 * the record of the count, and history reads a moved room's older
+	 * records there, history.c).
 	 */
 	if (mt != NULL && pt != NULL && mt->partition_cnt > pt->partition_cnt)
 		topics_say(&t, 1, "%s has %d partitions, %s %d: partitions were "
-		    "added to %s, so rooms whose partition changed show only "
-		    "what was written since (see kchat(7))",
+		    "added to %s, which moved rooms: their older history is "
+		    "read from the partition they had, but adding partitions "
+		    "again would hide what was written in between (see kchat(7))",
 		    topic, mt->partition_cnt, ptopic, pt->partition_cnt, topic);
 done:
 	if (md != NULL)

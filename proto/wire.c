@@ -129,7 +129,7 @@ wire_record_obj(const struct kc_msg *m, int history, int *err)
 		bad |= wire_str(obj, "to", m->to, strlen(m->to));
 	if (m->via[0] != '\0')
 		bad |= wire_str(obj, "via", m->via, strlen(m->via));
-	if (m->offset >= 0)
+	if (m->offset != -1)	/* negative: moved (KC_OFFSET_MOVED) */
 		bad |= wire_set(obj, "offset", json_integer((json_int_t)m->offset));
 	if (history)
 		bad |= wire_set(obj, "history", json_true());
@@ -295,7 +295,7 @@ kc_wire_history(const struct kc_wire_page *p, const struct kc_msg *msgs,
 	bad |= wire_strc(obj, "room", p->room);
 	bad |= wire_set(obj, "before", p->before_id != NULL &&
 	    p->before_id[0] != '\0' ? json_string(p->before_id) : json_null());
-	if (p->before_offset >= 0)
+	if (p->before_offset != -1)
 		bad |= wire_set(obj, "before_offset",
 		    json_integer((json_int_t)p->before_offset));
 	if (p->since > 0)

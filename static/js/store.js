@@ -291,8 +291,12 @@ export function addRecord(rec, how) {
 	    room.lastOffset !== null && rec.offset <= room.lastOffset &&
 	    !(rec.id && room.byId.has(rec.id)))
 		historyReset(room);
-	if (!room.dm && typeof rec.offset === 'number' && rec.offset >= 0) {
-		if (room.lastOffset === null || rec.offset > room.lastOffset)
+	/* A negative offset is a record from the partition the room had
+	 * before partitions were added (kchat(7)): older than every other,
+	 * paged below like them, never where a rejoin resumes. */
+	if (!room.dm && typeof rec.offset === 'number') {
+		if (rec.offset >= 0 && (room.lastOffset === null ||
+		    rec.offset > room.lastOffset))
 			room.lastOffset = rec.offset;
 		if (room.lowOffset === null || rec.offset < room.lowOffset)
 			room.lowOffset = rec.offset;

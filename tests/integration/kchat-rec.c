@@ -14,6 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <librdkafka/rdkafka.h>
 
 #include "kchat.h"
 
@@ -140,6 +143,54 @@ cmd_decode(void)
 	return 0;
 }
 
+/* Gives topic n partitions (the admin API), then waits until they show. */
+static int
+cmd_partitions(char **argv)
+{
+	rd_kafka_conf_t			*rc = rd_kafka_conf_new();
+	rd_kafka_t			*rk;
+	rd_kafka_topic_t		*rkt;
+	rd_kafka_NewPartitions_t	*np;
+	rd_kafka_queue_t		*q;
+	rd_kafka_event_t		*ev;
+	const struct rd_kafka_metadata	*md;
+	char				 err[512];
+	int				 n = atoi(argv[4]), have = 0;
+	int64_t				 deadline = kc_now_us() + 60 * 1000000LL;
+
+	if (rd_kafka_conf_set(rc, "bootstrap.servers", argv[2], err,
+	    sizeof err) != RD_KAFKA_CONF_OK ||
+	    (rk = rd_kafka_new(RD_KAFKA_PRODUCER, rc, err, sizeof err)) == NULL) {
+		fprintf(stderr, "kchat-rec: %s\n", err);
+		return 1;
+	}
+	np = rd_kafka_NewPartitions_new(argv[3], (size_t)n, err, sizeof err);
+	q = rd_kafka_queue_new(rk);
+	rd_kafka_CreatePartitions(rk, &np, 1, NULL, q);
+	if ((ev = rd_kafka_queue_poll(q, 20000)) == NULL ||
+	    rd_kafka_event_error(ev) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+		fprintf(stderr, "kchat-rec: CreatePartitions: %s\n",
+		    ev ? rd_kafka_event_error_string(ev) : "timed out");
+		return 1;
+	}
+	rd_kafka_event_destroy(ev);
+	rd_kafka_queue_destroy(q);
+	rd_kafka_NewPartitions_destroy(np);
+	rkt = rd_kafka_topic_new(rk, argv[3], NULL);
+	while (have != n && kc_now_us() < deadline) {
+		if (rd_kafka_metadata(rk, 0, rkt, &md, 5000) ==
+		    RD_KAFKA_RESP_ERR_NO_ERROR) {
+			have = md->topic_cnt == 1 ? md->topics[0].partition_cnt : 0;
+			rd_kafka_metadata_destroy(md);
+		}
+		if (have != n)
+			usleep(200 * 1000);
+	}
+	rd_kafka_topic_destroy(rkt);
+	rd_kafka_destroy(rk);
+	return have == n ? 0 : 1;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -149,7 +200,15 @@ main(int argc, char **argv)
 		return cmd_read(argv);
 	if (argc == 2 && strcmp(argv[1], "decode") == 0)
 		return cmd_decode();
+	if (argc == 5 && strcmp(argv[1], "partitions") == 0)
+		return cmd_partitions(argv);
+	if (argc == 4 && strcmp(argv[1], "partition") == 0) {
+		printf("%d\n", (int)kc_room_partition(argv[2], atoi(argv[3])));
+		return 0;
+	}
 	fprintf(stderr, "usage: kchat-rec send BROKERS TOPIC TYPE ROOM USER TEXT [TO]\n"
-	    "       kchat-rec read BROKERS TOPIC N\n       kchat-rec decode\n");
+	    "       kchat-rec read BROKERS TOPIC N\n       kchat-rec decode\n"
+	    "       kchat-rec partitions BROKERS TOPIC N\n"
+	    "       kchat-rec partition ROOM NPARTS\n");
 	return 2;
 }

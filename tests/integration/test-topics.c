@@ -200,6 +200,137 @@ START_TEST(added_partitions_are_read)
 }
 END_TEST
 
+
+/* Waits until a metadata request shows topic with n partitions. */
+static void
+wait_partitions(const char *topic, int n)
+{
+	rd_kafka_conf_t			*rc = rd_kafka_conf_new();
+	rd_kafka_t			*rk;
+	rd_kafka_topic_t		*rkt;
+	const struct rd_kafka_metadata	*md;
+	char				 err[512];
+	int64_t				 deadline = kc_now_us() + 60 * 1000000LL;
+	int				 np = 0;
+
+	ck_assert_int_eq(rd_kafka_conf_set(rc, "bootstrap.servers", test_brokers(),
+	    err, sizeof err), RD_KAFKA_CONF_OK);
+	ck_assert_ptr_nonnull(rk = rd_kafka_new(RD_KAFKA_PRODUCER, rc, err, sizeof err));
+	ck_assert_ptr_nonnull(rkt = rd_kafka_topic_new(rk, topic, NULL));
+	while (np != n) {
+		ck_assert_msg(kc_now_us() < deadline, "never saw %d partitions", n);
+		if (rd_kafka_metadata(rk, 0, rkt, &md, 5000) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+			np = md->topic_cnt == 1 ? md->topics[0].partition_cnt : 0;
+			rd_kafka_metadata_destroy(md);
+		}
+		if (np != n)
+			usleep(200 * 1000);
+	}
+	rd_kafka_topic_destroy(rkt);
+	rd_kafka_destroy(rk);
+}
+
+static void
+send_lines(struct kc_conf *c, const char *room, const char *what, int n,
+    char ids[][KC_ID_LEN + 1])
+{
+	struct kc_producer	*p;
+	struct kc_msg		 m;
+	char			 err[512], text[64];
+	int			 i;
+
+	ck_assert_int_eq(kc_producer_new(c, NULL, NULL, NULL, &p, err, sizeof err), KC_OK);
+	kc_msg_init(&m);
+	for (i = 0; i < n; i++) {
+		snprintf(text, sizeof text, "%s %d", what, i);
+		ck_assert_int_eq(kc_msg_make(&m, KC_TYPE_MESSAGE, room, "otto",
+		    NULL, text, strlen(text)), KC_OK);
+		memcpy(ids[i], m.id, KC_ID_LEN + 1);
+		ck_assert_int_eq(kc_producer_send(p, &m), KC_OK);
+	}
+	ck_assert_int_eq(kc_producer_flush(p, 20000), KC_OK);
+	kc_msg_clear(&m);
+	kc_producer_free(p);
+}
+
+START_TEST(moved_room_keeps_its_history)
+{
+	/* Partitions added move a room: its history, page by page, is its
+	 * records in its new partition, then those in its first one. */
+	const char		*topic = test_topic("moved");
+	struct kc_conf		*c = test_conf(topic);
+	struct kc_history_query	 q;
+	struct kc_msg		*h;
+	char			 room[KC_NAME_MAX + 1] = "", err[512];
+	char			 old_ids[5][KC_ID_LEN + 1], new_ids[3][KC_ID_LEN + 1];
+	size_t			 n;
+	int			 problems, more, k;
+
+	for (k = 0; k < 1000 && room[0] == '\0'; k++) {
+		snprintf(room, sizeof room, "room%d", k);
+		if (kc_room_partition(room, 3) == kc_room_partition(room, 5))
+			room[0] = '\0';
+	}
+	ck_assert_str_ne(room, "");
+	ck_assert_int_eq(kc_topics_ensure(c, 1, -1, NULL, NULL, &problems, err,
+	    sizeof err), KC_OK);
+	send_lines(c, room, "before", 5, old_ids);
+	add_partitions(topic, 5);
+	wait_partitions(topic, 5);
+	send_lines(c, room, "after", 3, new_ids);
+
+	/* All of it at once, oldest first. */
+	memset(&q, 0, sizeof q);
+	q.room = room;
+	q.n = 100;
+	q.before = KC_OFFSET_END;
+	q.timeout_ms = 20000;
+	ck_assert_int_eq(kc_history_query(c, &q, &h, &n, &more, err, sizeof err), KC_OK);
+	ck_assert_int_eq(n, 8);
+	for (k = 0; k < 5; k++) {
+		ck_assert_str_eq(h[k].id, old_ids[k]);
+		ck_assert_int_eq(h[k].partition, kc_room_partition(room, 3));
+		ck_assert_int_lt(h[k].offset, -1);
+	}
+	for (k = 0; k < 3; k++) {
+		ck_assert_str_eq(h[5 + k].id, new_ids[k]);
+		ck_assert_int_ge(h[5 + k].offset, 0);
+	}
+	ck_assert_int_eq(more, 0);
+	kc_history_free(h, n);
+
+	/* Page by page: each page's lowest offset is where the next starts. */
+	q.n = 3;
+	ck_assert_int_eq(kc_history_query(c, &q, &h, &n, &more, err, sizeof err), KC_OK);
+	ck_assert_int_eq(n, 3);
+	ck_assert_str_eq(h[0].id, new_ids[0]);
+	ck_assert_int_eq(more, 1);
+	q.before = h[0].offset;
+	kc_history_free(h, n);
+	ck_assert_int_eq(kc_history_query(c, &q, &h, &n, &more, err, sizeof err), KC_OK);
+	ck_assert_int_eq(n, 3);
+	ck_assert_str_eq(h[0].id, old_ids[2]);
+	ck_assert_str_eq(h[2].id, old_ids[4]);
+	ck_assert_int_eq(more, 1);
+	q.before = h[0].offset;
+	kc_history_free(h, n);
+	ck_assert_int_eq(kc_history_query(c, &q, &h, &n, &more, err, sizeof err), KC_OK);
+	ck_assert_int_eq(n, 2);
+	ck_assert_str_eq(h[0].id, old_ids[0]);
+	ck_assert_str_eq(h[1].id, old_ids[1]);
+	ck_assert_int_eq(more, 0);
+	kc_history_free(h, n);
+
+	/* By id, as kchat-tui pages: below a record of the first partition. */
+	ck_assert_int_eq(kc_history_fetch(c, room, 10, old_ids[2], 20000, &h,
+	    &n, err, sizeof err), KC_OK);
+	ck_assert_int_eq(n, 2);
+	ck_assert_str_eq(h[1].id, old_ids[1]);
+	kc_history_free(h, n);
+	kc_conf_free(c);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -208,5 +339,6 @@ main(void)
 	tcase_add_test(tc, created_to_keep_the_chat);
 	tcase_add_test(tc, a_week_of_retention_is_a_problem);
 	tcase_add_test(tc, added_partitions_are_read);
+	tcase_add_test(tc, moved_room_keeps_its_history);
 	return test_run("topics", tc, 120);
 }

@@ -172,6 +172,14 @@ START_TEST(test_offsets_and_ids)
 	    KC_ERR_JSON_FIELD_TYPE);
 	ck_assert_int_eq(parse("{\"type\":\"history\",\"before_offset\":"
 	    "9223372036854775807}"), KC_ERR_JSON_FIELD_TYPE);
+	/* below zero: a moved room's older records (kchat.7), never -1 */
+	ck_assert_int_eq(parse("{\"type\":\"history\",\"before_offset\":"
+	    "-1125899906842590}"), KC_OK);
+	ck_assert_int_eq(req.before_offset, -1125899906842590LL);
+	ck_assert_int_eq(parse("{\"type\":\"history\",\"before_offset\":-1}"),
+	    KC_ERR_JSON_FIELD_TYPE);
+	ck_assert_int_eq(parse("{\"type\":\"history\",\"before_offset\":"
+	    "-1125899906842625}"), KC_ERR_JSON_FIELD_TYPE);
 	ck_assert_int_eq(parse("{\"username\":\"ann\",\"message\":\"hi\","
 	    "\"id\":\"not-a-ulid\"}"), KC_ERR_ID);
 	ck_assert_int_eq(parse("{\"username\":\"ann\",\"message\":\"hi\","
