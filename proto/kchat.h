@@ -602,6 +602,48 @@ int	kc_history_query(const struct kc_conf *c, const struct kc_history_query *q,
 	    struct kc_msg **out, size_t *count, int *more, char *errstr,
 	    size_t errlen);
 
+/* ------------------------------------------------------------------ search */
+
+/*
+ * Searching a room's history (proto/search.c), for kchat-tui's /lastlog
+ * and the bridge's "search" request: the messages and actions of room
+ * whose text contains q, ASCII letters compared without case (other bytes,
+ * so all of UTF-8 beyond ASCII, compared as they are).
+ */
+#define KC_SEARCH_Q_MAX		256	/* bytes of a query */
+#define KC_SEARCH_SCAN_DEFAULT	10000	/* records of the room read */
+#define KC_SEARCH_SCAN_MAX	100000
+#define KC_SEARCH_RESULTS_MAX	100	/* matches returned by default */
+/* 1 when text contains q (q "": never). */
+int	kc_search_match(const char *text, const char *q);
+/* 1 when m is a message or action whose text contains q. */
+int	kc_search_hit(const struct kc_msg *m, const char *q);
+struct kc_search_query {
+	const char	*room;
+	const char	*q;		/* 1..KC_SEARCH_Q_MAX bytes */
+	size_t		 scan;		/* records of room to read; 0: default */
+	size_t		 max;		/* matches kept; 0: KC_SEARCH_RESULTS_MAX */
+	int64_t		 before;	/* offset, or KC_OFFSET_END */
+	const char	*before_id;	/* NULL, or below this record (ULID) */
+	int		 timeout_ms;	/* for each page read */
+};
+/*
+ * Called after each page of the scan with the records of room read so
+ * far; returns 1 to stop (the matches found so far are returned).
+ */
+typedef int kc_search_fn(void *arg, size_t scanned);
+/*
+ * Reads room's history backwards (as kc_history_query(), from q->before or
+ * below q->before_id) a page at a time, at most q->scan records of the
+ * room, and returns the newest q->max matches oldest first with their
+ * offsets in *out (free with kc_history_free()); *scanned: records of the
+ * room read; *more: older records were not read, or matches left out.
+ * KC_ERR_INVAL: q->q empty or longer than KC_SEARCH_Q_MAX.
+ */
+int	kc_search_query(const struct kc_conf *c, const struct kc_search_query *q,
+	    kc_search_fn *fn, void *arg, struct kc_msg **out, size_t *count,
+	    size_t *scanned, int *more, char *errstr, size_t errlen);
+
 /* ------------------------------------------------------------------ topics */
 
 /*
