@@ -101,6 +101,7 @@ enum kc_err {
 	KC_ERR_LOGIN_FAILED,	/* wrong user name or password */
 	KC_ERR_LOGIN_THROTTLED,	/* too many failed logins: wait */
 	KC_ERR_UNAUTHENTICATED,	/* accounts are on and there is no session */
+	KC_ERR_QUERY,		/* search text empty or too long */
 
 	KC_ERR__COUNT
 };
@@ -270,7 +271,8 @@ enum kc_req_type {
 	KC_REQ_TYPING,		/* "type":"typing", "room" */
 	KC_REQ_WHO,		/* "type":"who", "room" */
 	KC_REQ_ROOMS,		/* "type":"rooms" */
-	KC_REQ_PING		/* "type":"ping" */
+	KC_REQ_PING,		/* "type":"ping" */
+	KC_REQ_SEARCH		/* "type":"search", "room", "q", "limit" */
 };
 
 /* A parsed browser request. Init with kc_req_init(), release kc_req_clear(). */
@@ -286,6 +288,7 @@ struct kc_req {
 	char		ref[65];			/* client's correlation id, "" if absent */
 	unsigned	limit;				/* 0 if absent */
 	char	       *text;				/* "message", owned; NULL if absent */
+	char	       *q;				/* "q" (search), owned; NULL if absent */
 	size_t		text_len;
 };
 
@@ -362,6 +365,14 @@ struct kc_wire_page {
 /* {"type":"history",...,"messages":[records oldest first]} */
 int	kc_wire_history(const struct kc_wire_page *p, const struct kc_msg *msgs,
 	    size_t n, struct kc_buf *out);
+/*
+ * {"type":"search","room","q","scanned","more"[,"ref"],"messages":[matches
+ * oldest first, each with its offset]}: scanned: records of the room read;
+ * more: older records were not read, or matches were left out.
+ */
+int	kc_wire_search(const char *room, const char *q, size_t scanned,
+	    int more, const char *ref, const struct kc_msg *msgs, size_t n,
+	    struct kc_buf *out);
 /*
  * {"type":"dms","more","messages":[direct messages oldest first]}: the
  * stored direct messages to or from a connection's user, sent once its
