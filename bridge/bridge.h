@@ -8,7 +8,7 @@
  *
  *   fdlimit conf log loop tls metrics frame bucket queue dedupe inst origin addr
  *   account token throttle verify filter handshake session rooms kafka
- *   presence inbox history member page relay request-*.c request status
+ *   presence inbox history member search page relay request-*.c request status
  *   login http main
  *
  * One libwebsockets service loop runs everything: HTTP (static files,
@@ -220,6 +220,8 @@ void	bucket_fill(struct bucket *b, double burst, int64_t now);
 int	bucket_refill(struct bucket *b, double rate, double burst, int64_t now);
 /* Takes a token: 1 when there was one. */
 int	bucket_take(struct bucket *b);
+/* Takes n tokens when there are that many (1), else none (0). */
+int	bucket_take_n(struct bucket *b, double n);
 
 /* ---------------------------------------------------------- queue.c */
 
@@ -629,6 +631,13 @@ struct history_ask {
 	/* Not a room's page: the user's stored direct messages (room "@user"). */
 	int		inbox;
 	struct inbox_ask dm;
+	/*
+	 * Not a page: a search of room for q (request-search.c), n matches
+	 * at most; the worker sets scanned (records of the room read).
+	 */
+	int		search;
+	char		q[KC_SEARCH_Q_MAX + 1];
+	size_t		scanned;
 };
 
 /*
@@ -647,6 +656,8 @@ void	history_stop(void);
 int	history_request(const struct session *s, const struct history_ask *a);
 /* 1 while a request of s for room is not yet delivered. */
 int	history_busy(const struct session *s, const char *room);
+/* 1 while a search of s is not yet delivered. */
+int	history_searching(const struct session *s);
 /* Requests waiting for a worker. */
 size_t	history_queued(void);
 /* Drops the requests of s not yet started (a session_hooks closer). */
@@ -680,6 +691,19 @@ size_t	member_names(const struct session *s,
 /* Leaves every room of a closing session (a session_hooks closer). */
 void	member_closed(struct session *s);
 
+/* ------------------------------------------------------------ search.c */
+
+/* Records of a room one search reads at most (kc_search_query()). */
+#define BRIDGE_SEARCH_SCAN	KC_SEARCH_SCAN_DEFAULT
+/* Matches one search returns at most ("limit" is clamped to it). */
+#define BRIDGE_SEARCH_RESULTS	50
+/* Tokens of the connection's bucket a search takes (frames' worth). */
+#define BRIDGE_SEARCH_TOKENS	5.0
+
+/* A search's results to the connection that asked (from page_done()). */
+void	search_done(struct session *s, const struct history_ask *a, int err,
+	    const char *errstr, struct kc_msg *msgs, size_t n, int more);
+
 /* ------------------------------------------------------------ page.c */
 
 /*
@@ -711,6 +735,7 @@ void	request_typing(struct session *s, const struct kc_req *r);
 void	request_who(struct session *s, const struct kc_req *r);
 void	request_rooms(struct session *s, const struct kc_req *r);
 void	request_ping(struct session *s, const struct kc_req *r);
+void	request_search(struct session *s, const struct kc_req *r);
 
 /* ------------------------------------------------------------ request.c */
 

@@ -25,6 +25,15 @@ bucket_refill(struct bucket *b, double rate, double burst, int64_t now)
 }
 
 int
+bucket_take_n(struct bucket *b, double n)
+{
+	if (b->tokens < n)
+		return 0;
+	b->tokens -= n;
+	return 1;
+}
+
+int
 bucket_take(struct bucket *b)
 {
 	if (b->tokens < 1.0)

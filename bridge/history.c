@@ -3,7 +3,8 @@
  * worker threads so that a slow fetch never stalls the service loop.
  *
  * The loop queues a request; a worker runs kc_history_query() (or, for a
- * user's stored direct messages, inbox_scan()) and puts the
+ * user's stored direct messages, inbox_scan(); for a search,
+ * kc_search_query()) and puts the
  * result on the done list, then wakes the loop with lws_cancel_service();
  * the loop (LWS_CALLBACK_EVENT_WAIT_CANCELLED, history_protocol) hands
  * results to the done function for sessions that are still there, found
@@ -99,6 +100,7 @@ history_worker(void *arg)
 	unsigned		 me = (unsigned)(uintptr_t)arg;
 	struct hjob		*j;
 	struct kc_history_query	 q;
+	struct kc_search_query	 sq;
 
 	pthread_mutex_lock(&history_lock);
 	for (;;) {
@@ -116,7 +118,18 @@ history_worker(void *arg)
 		q.since = j->a.since;
 		q.before_id = j->a.before_id;
 		q.timeout_ms = opts.history_timeout_ms;
-		if (j->a.inbox)
+		if (j->a.search) {
+			memset(&sq, 0, sizeof sq);
+			sq.room = j->a.room;
+			sq.q = j->a.q;
+			sq.scan = BRIDGE_SEARCH_SCAN;
+			sq.max = j->a.n;
+			sq.before = KC_OFFSET_END;
+			sq.timeout_ms = opts.history_timeout_ms;
+			j->err = kc_search_query(opts.conf, &sq, NULL, NULL,
+			    &j->msgs, &j->count, &j->a.scanned, &j->more,
+			    j->errstr, sizeof j->errstr);
+		} else if (j->a.inbox)
 			j->err = inbox_scan(&j->a.dm, opts.history_timeout_ms,
 			    &j->msgs, &j->count, &j->more, j->errstr,
 			    sizeof j->errstr);
@@ -177,9 +190,16 @@ history_stop(void)
 	ntodo = 0;
 }
 
+/* Whether j is a page of room's history (a search is not). */
+static int
+history_for(const struct hjob *j, const char *room)
+{
+	return !j->a.search && strcmp(j->a.room, room) == 0;
+}
+
 /*
- * Requests of s not yet delivered (room: only those for room). Called with
- * the lock held.
+ * Requests of s not yet delivered (room: only the pages of room). Called
+ * with the lock held.
  */
 static size_t
 history_count(uint64_t sid, const char *room)
@@ -189,13 +209,13 @@ history_count(uint64_t sid, const char *room)
 	unsigned		 i;
 
 	for (j = todo; j != NULL; j = j->next)
-		n += j->sid == sid && (room == NULL || strcmp(j->a.room, room) == 0);
+		n += j->sid == sid && (room == NULL || history_for(j, room));
 	for (j = done; j != NULL; j = j->next)
-		n += j->sid == sid && (room == NULL || strcmp(j->a.room, room) == 0);
+		n += j->sid == sid && (room == NULL || history_for(j, room));
 	for (i = 0; i < nthreads; i++) {
 		j = running[i];
 		n += j != NULL && j->sid == sid &&
-		    (room == NULL || strcmp(j->a.room, room) == 0);
+		    (room == NULL || history_for(j, room));
 	}
 	return n;
 }
@@ -207,6 +227,26 @@ history_busy(const struct session *s, const char *room)
 
 	pthread_mutex_lock(&history_lock);
 	n = history_count(s->id, room);
+	pthread_mutex_unlock(&history_lock);
+	return n > 0;
+}
+
+int
+history_searching(const struct session *s)
+{
+	const struct hjob	*j;
+	size_t			 n = 0;
+	unsigned		 i;
+
+	pthread_mutex_lock(&history_lock);
+	for (j = todo; j != NULL; j = j->next)
+		n += j->sid == s->id && j->a.search;
+	for (j = done; j != NULL; j = j->next)
+		n += j->sid == s->id && j->a.search;
+	for (i = 0; i < nthreads; i++) {
+		j = running[i];
+		n += j != NULL && j->sid == s->id && j->a.search;
+	}
 	pthread_mutex_unlock(&history_lock);
 	return n > 0;
 }

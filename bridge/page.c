@@ -9,7 +9,8 @@
  * election, say) is asked for again; after JOIN_HISTORY_TRIES the client
  * gets history_unavailable naming the room, and the room stays joined.
  * A user's stored direct messages (inbox.c) go the same way, as one "dms"
- * frame to an extended client; none, no frame.
+ * frame to an extended client; none, no frame. A search's results go to
+ * search.c.
  */
 #include <stdlib.h>
 
@@ -86,6 +87,10 @@ page_done(struct session *s, const struct history_ask *a, int err,
 
 	if (s->closing)
 		return;
+	if (a->search) {
+		search_done(s, a, err, errstr, msgs, n, more);
+		return;
+	}
 	if (a->inbox && err != KC_OK) {
 		page_failed_inbox(s, a, err, errstr);
 		return;

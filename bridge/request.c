@@ -24,6 +24,7 @@ static void (*const handlers[])(struct session *, const struct kc_req *) = {
 	[KC_REQ_WHO] = request_who,
 	[KC_REQ_ROOMS] = request_rooms,
 	[KC_REQ_PING] = request_ping,
+	[KC_REQ_SEARCH] = request_search,
 };
 
 void

@@ -12,7 +12,7 @@
  *   field     JSON type                 rule
  *   type      string                    absent = "message"; else one of
  *                                       message action dm join leave history
- *                                       typing who rooms ping
+ *                                       typing who rooms ping search
  *   username  string                    a user name (kc_user_validate)
  *   room      string                    a room name, one leading '#' stripped
  *   to        string                    a user name; only on "dm"
@@ -24,6 +24,9 @@
  *   id        string                    a ULID the client made for its
  *                                       message (retries keep it)
  *   limit     integer >= 0              clamped to JSON_LIMIT_MAX
+ *   q         string                    search text: 1..KC_SEARCH_Q_MAX
+ *                                       bytes (kc_text_validate), else
+ *                                       KC_ERR_QUERY; only on "search"
  *   ref       string                    1..64 printable ASCII bytes
  *
  * Every known field present is type-checked and validated, whatever the
@@ -40,6 +43,8 @@
  *                                             limit 0/absent = bridge default
  *   typing, who       -                       room absent = current room
  *   rooms, ping       -
+ *   search            q                       room absent = current room;
+ *                                             limit: matches wanted
  * A username is optional where it is not required: the bridge uses the name
  * the connection last sent.
  */
@@ -64,6 +69,7 @@ static const char *req_names[] = {
 	[KC_REQ_WHO] = "who",
 	[KC_REQ_ROOMS] = "rooms",
 	[KC_REQ_PING] = "ping",
+	[KC_REQ_SEARCH] = "search",
 };
 
 void
@@ -81,6 +87,7 @@ kc_req_clear(struct kc_req *r)
 	if (r == NULL)
 		return;
 	free(r->text);
+	free(r->q);
 	kc_req_init(r);
 }
 
@@ -299,6 +306,28 @@ field_text(json_t *obj, struct kc_req *r)
 	return KC_OK;
 }
 
+/* The "q" field of a search (ignored on other requests). */
+static int
+field_query(json_t *obj, struct kc_req *r)
+{
+	const char	*s;
+	size_t		 len;
+	int		 found;
+
+	if ((found = field_string(obj, "q", &s, &len)) <= 0)
+		return -found;
+	if (r->type != KC_REQ_SEARCH)
+		return KC_OK;
+	if (len == 0 || len > KC_SEARCH_Q_MAX || kc_text_validate(s, len) != KC_OK ||
+	    memchr(s, '\n', len) != NULL)
+		return KC_ERR_QUERY;
+	if ((r->q = malloc(len + 1)) == NULL)
+		return KC_ERR_NOMEM;
+	memcpy(r->q, s, len);
+	r->q[len] = '\0';
+	return KC_OK;
+}
+
 static int
 req_fill(json_t *obj, struct kc_req *r)
 {
@@ -311,6 +340,7 @@ req_fill(json_t *obj, struct kc_req *r)
 	    (err = field_room(obj, r->room)) != KC_OK ||
 	    (err = field_user(obj, "to", r->to)) != KC_OK ||
 	    (err = field_text(obj, r)) != KC_OK ||
+	    (err = field_query(obj, r)) != KC_OK ||
 	    (err = field_ulid(obj, "before", r->before)) != KC_OK ||
 	    (err = field_offset(obj, "before_offset", 1, &r->before_offset)) !=
 	    KC_OK ||
@@ -335,6 +365,10 @@ req_fill(json_t *obj, struct kc_req *r)
 	case KC_REQ_LEAVE:
 		if (r->room[0] == '\0')
 			return KC_ERR_JSON_MISSING;
+		break;
+	case KC_REQ_SEARCH:
+		if (r->q == NULL)
+			return KC_ERR_QUERY;
 		break;
 	default:
 		break;

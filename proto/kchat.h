@@ -101,6 +101,7 @@ enum kc_err {
 	KC_ERR_LOGIN_FAILED,	/* wrong user name or password */
 	KC_ERR_LOGIN_THROTTLED,	/* too many failed logins: wait */
 	KC_ERR_UNAUTHENTICATED,	/* accounts are on and there is no session */
+	KC_ERR_QUERY,		/* search text empty or too long */
 
 	KC_ERR__COUNT
 };
@@ -270,7 +271,8 @@ enum kc_req_type {
 	KC_REQ_TYPING,		/* "type":"typing", "room" */
 	KC_REQ_WHO,		/* "type":"who", "room" */
 	KC_REQ_ROOMS,		/* "type":"rooms" */
-	KC_REQ_PING		/* "type":"ping" */
+	KC_REQ_PING,		/* "type":"ping" */
+	KC_REQ_SEARCH		/* "type":"search", "room", "q", "limit" */
 };
 
 /* A parsed browser request. Init with kc_req_init(), release kc_req_clear(). */
@@ -286,6 +288,7 @@ struct kc_req {
 	char		ref[65];			/* client's correlation id, "" if absent */
 	unsigned	limit;				/* 0 if absent */
 	char	       *text;				/* "message", owned; NULL if absent */
+	char	       *q;				/* "q" (search), owned; NULL if absent */
 	size_t		text_len;
 };
 
@@ -362,6 +365,14 @@ struct kc_wire_page {
 /* {"type":"history",...,"messages":[records oldest first]} */
 int	kc_wire_history(const struct kc_wire_page *p, const struct kc_msg *msgs,
 	    size_t n, struct kc_buf *out);
+/*
+ * {"type":"search","room","q","scanned","more"[,"ref"],"messages":[matches
+ * oldest first, each with its offset]}: scanned: records of the room read;
+ * more: older records were not read, or matches were left out.
+ */
+int	kc_wire_search(const char *room, const char *q, size_t scanned,
+	    int more, const char *ref, const struct kc_msg *msgs, size_t n,
+	    struct kc_buf *out);
 /*
  * {"type":"dms","more","messages":[direct messages oldest first]}: the
  * stored direct messages to or from a connection's user, sent once its
@@ -635,6 +646,48 @@ struct kc_history_query {
 int	kc_history_query(const struct kc_conf *c, const struct kc_history_query *q,
 	    struct kc_msg **out, size_t *count, int *more, char *errstr,
 	    size_t errlen);
+
+/* ------------------------------------------------------------------ search */
+
+/*
+ * Searching a room's history (proto/search.c), for kchat-tui's /lastlog
+ * and the bridge's "search" request: the messages and actions of room
+ * whose text contains q, ASCII letters compared without case (other bytes,
+ * so all of UTF-8 beyond ASCII, compared as they are).
+ */
+#define KC_SEARCH_Q_MAX		256	/* bytes of a query */
+#define KC_SEARCH_SCAN_DEFAULT	10000	/* records of the room read */
+#define KC_SEARCH_SCAN_MAX	100000
+#define KC_SEARCH_RESULTS_MAX	100	/* matches returned by default */
+/* 1 when text contains q (q "": never). */
+int	kc_search_match(const char *text, const char *q);
+/* 1 when m is a message or action whose text contains q. */
+int	kc_search_hit(const struct kc_msg *m, const char *q);
+struct kc_search_query {
+	const char	*room;
+	const char	*q;		/* 1..KC_SEARCH_Q_MAX bytes */
+	size_t		 scan;		/* records of room to read; 0: default */
+	size_t		 max;		/* matches kept; 0: KC_SEARCH_RESULTS_MAX */
+	int64_t		 before;	/* offset, or KC_OFFSET_END */
+	const char	*before_id;	/* NULL, or below this record (ULID) */
+	int		 timeout_ms;	/* for each page read */
+};
+/*
+ * Called after each page of the scan with the records of room read so
+ * far; returns 1 to stop (the matches found so far are returned).
+ */
+typedef int kc_search_fn(void *arg, size_t scanned);
+/*
+ * Reads room's history backwards (as kc_history_query(), from q->before or
+ * below q->before_id) a page at a time, at most q->scan records of the
+ * room, and returns the newest q->max matches oldest first with their
+ * offsets in *out (free with kc_history_free()); *scanned: records of the
+ * room read; *more: older records were not read, or matches left out.
+ * KC_ERR_INVAL: q->q empty or longer than KC_SEARCH_Q_MAX.
+ */
+int	kc_search_query(const struct kc_conf *c, const struct kc_search_query *q,
+	    kc_search_fn *fn, void *arg, struct kc_msg **out, size_t *count,
+	    size_t *scanned, int *more, char *errstr, size_t errlen);
 
 /* ------------------------------------------------------------------ topics */
 

@@ -307,6 +307,23 @@ kc_wire_history(const struct kc_wire_page *p, const struct kc_msg *msgs,
 }
 
 int
+kc_wire_search(const char *room, const char *q, size_t scanned, int more,
+    const char *ref, const struct kc_msg *msgs, size_t n, struct kc_buf *out)
+{
+	json_t	*obj = json_object();
+	int	 bad = 0;
+
+	bad |= wire_str(obj, "type", "search", 6);
+	bad |= wire_strc(obj, "room", room);
+	bad |= wire_strc(obj, "q", q);
+	bad |= wire_set(obj, "scanned", json_integer((json_int_t)scanned));
+	bad |= wire_set(obj, "more", json_boolean(more));
+	bad |= wire_ref(obj, ref);
+	bad |= wire_set(obj, "messages", wire_records(msgs, n));
+	return wire_dump(obj, bad, out);
+}
+
+int
 kc_wire_dms(const struct kc_msg *msgs, size_t n, int more, struct kc_buf *out)
 {
 	json_t	*obj = json_object();

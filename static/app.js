@@ -11,6 +11,7 @@
  *   js/connection.js  the socket: connect, reconnect, pace, handle frames
  *   js/composer.js    what the user types and does: commands, forms, names
  *   js/account.js     accounts (when the bridge has them): config, log in, out
+ *   js/search.js      searching a room, and jumping to a result in context
  *
  * colour.js (a plain script, loaded first) gives kchatUserColour().
  */
@@ -19,15 +20,17 @@ import {
 	S, addRoom, currentRoom, firstRoomKey, load, loadDms, randomId, save
 } from './js/store.js';
 import {
-	actions, askName, atBottom, bindElements, closeDrawers, el,
+	actions, askName, bindElements, closeDrawers, el,
 	focusComposer, isNarrow, moveRoom, openDrawer, renderAll, renderNotify,
-	renderSidebar, renderStatus, renderTyping, showMembers, toggleNotify
+	renderJump, renderSidebar, renderStatus, renderTyping, showMembers,
+	toggleNotify
 } from './js/views.js';
 import {
 	connect, dropSocket, requestOlder, retryNow, send, tickConnection
 } from './js/connection.js';
 import { bindComposer, openDm, retry, setName } from './js/composer.js';
 import { getConfig, logIn, logOut } from './js/account.js';
+import { bindSearch } from './js/search.js';
 
 /* Accounts are on: the name is the account's, never asked or kept here. */
 var accounts = false;
@@ -237,15 +240,15 @@ function bind() {
 	});
 	el.jump.addEventListener('click', function () {
 		el.scroller.scrollTop = el.scroller.scrollHeight;
-		el.jump.hidden = true;
+		renderJump();
 		focusComposer();
 	});
 	el.scroller.addEventListener('scroll', function () {
 		if (el.scroller.scrollTop < 120)
 			requestOlder(currentRoom());
-		if (atBottom())
-			el.jump.hidden = true;
+		renderJump();
 	});
+	bindSearch();
 
 	document.addEventListener('keydown', function (ev) {
 		if (ev.key === 'Escape') {

@@ -1287,3 +1287,53 @@ chat_users_free(char **v, size_t n)
 		free(v[i]);
 	free(v);
 }
+
+/* ------------------------------------------------------ for lastlog.c */
+
+unsigned
+chat_fetch_id(struct chat *c)
+{
+	if (++c->next_fetch == 0)
+		c->next_fetch = 1;
+	return c->next_fetch;
+}
+
+int
+chat_search(struct chat *c, unsigned id, const char *room, const char *q,
+    const char *before, size_t scan, char *errstr, size_t len)
+{
+	if (c->ops->search == NULL) {
+		snprintf(errstr, len, "this kchat-tui cannot search Kafka");
+		return KC_ERR_INVAL;
+	}
+	return c->ops->search(c->arg, id, room, q, before, scan, errstr, len);
+}
+
+void
+chat_note(struct chat *c, struct buffer *b, enum line_kind kind, int flags,
+    const char *fmt, ...)
+{
+	struct line	 l;
+	va_list		 ap;
+	char		*s;
+	int		 n;
+
+	va_start(ap, fmt);
+	n = xvasprintf(&s, fmt, ap);
+	va_end(ap);
+	memset(&l, 0, sizeof l);
+	l.ts = kc_now_us();
+	l.kind = kind;
+	l.flags = flags;
+	l.text = sanitize_dup(s, n, SANITIZE_NEWLINE);
+	free(s);
+	chat_add(c, b, &l, 0);
+	free(l.text);
+}
+
+void
+chat_drop(struct chat *c, struct buffer *b, int flags)
+{
+	if (buffer_drop(b, flags) > 0)
+		chat_notify(c, CHAT_LINES_GONE, b, NULL);
+}

@@ -17,6 +17,7 @@ const struct cmd_entry *cmd_table[] = {
 	&cmd_help_entry,
 	&cmd_history_entry,
 	&cmd_join_entry,
+	&cmd_lastlog_entry,
 	&cmd_me_entry,
 	&cmd_msg_entry,
 	&cmd_nick_entry,

@@ -5,7 +5,9 @@
  * struct kafka_fetch and the configuration (k->conf, which nothing changes
  * while kchat-tui runs); it says it is done by writing its id to
  * k->fetch_pipe, and the main thread then joins it and hands the result to
- * the chat (chat_fetched()), on the main thread.
+ * the chat (chat_fetched(), or lastlog_found() for a search), on the main
+ * thread. A search also says how far it got after each page it read
+ * (lastlog_progress()).
  */
 #include <errno.h>
 #include <poll.h>
@@ -29,6 +31,11 @@ struct kafka_fetch {
 	pthread_t		 thread;
 	unsigned		 id;		/* the chat's */
 	int			 replay;	/* else history */
+	int			 search;	/* /lastlog: q, scan */
+	char			 q[KC_SEARCH_Q_MAX + 1];
+	size_t			 scan;
+	atomic_size_t		 scanned;	/* so far */
+	int			 more;
 	/* what to fetch: set before the thread starts, then only read */
 	const struct kc_conf	*conf;
 	char			 topic[256];
@@ -90,13 +97,55 @@ kafka_fetch_scan(struct kafka_fetch *f)
 	return KC_OK;
 }
 
+/* What goes through the pipe: a fetch ended, or a search got further. */
+struct kafka_fetch_note {
+	unsigned	id;
+	unsigned	progress;
+};
+
+/* kc_search_fn: tells the main thread how far the search got. */
+static int
+kafka_fetch_progress(void *arg, size_t scanned)
+{
+	struct kafka_fetch	*f = arg;
+	struct kafka_fetch_note	 n = { f->id, 1 };
+
+	atomic_store(&f->scanned, scanned);
+	(void)write(f->done_fd, &n, sizeof n);
+	return atomic_load(&f->cancel);
+}
+
+static int
+kafka_fetch_find(struct kafka_fetch *f)
+{
+	struct kc_search_query	q;
+	size_t			scanned = 0;
+	int			err;
+
+	memset(&q, 0, sizeof q);
+	q.room = f->room;
+	q.q = f->q;
+	q.scan = f->scan;
+	q.max = KC_SEARCH_RESULTS_MAX;
+	q.before = KC_OFFSET_END;
+	q.before_id = f->before[0] != '\0' ? f->before : NULL;
+	q.timeout_ms = KAFKA_HISTORY_MS;
+	err = kc_search_query(f->conf, &q, kafka_fetch_progress, f, &f->msgs,
+	    &f->count, &scanned, &f->more, f->errstr, sizeof f->errstr);
+	atomic_store(&f->scanned, scanned);
+	return err;
+}
+
 static void *
 kafka_fetch_run(void *arg)
 {
-	struct kafka_fetch *f = arg;
+	struct kafka_fetch	*f = arg;
+	struct kafka_fetch_note	 n = { f->id, 0 };
 
 	f->errstr[0] = '\0';
-	if (f->replay)
+	if (f->search)
+		f->err = kafka_fetch_find(f);
+	else if (f->replay)
 		f->err = kafka_fetch_scan(f);
 	else {
 		f->err = kc_history_fetch(f->conf, f->room, f->n, f->before,
@@ -108,7 +157,7 @@ kafka_fetch_run(void *arg)
 			    KAFKA_HISTORY_MS / 1000);
 	}
 	/* A write of this size is atomic; pthread_join() orders the rest. */
-	(void)write(f->done_fd, &f->id, sizeof f->id);
+	(void)write(f->done_fd, &n, sizeof n);
 	return NULL;
 }
 
@@ -143,6 +192,7 @@ kafka_fetch_start(struct kafka *k, struct kafka_fetch *f, char *errstr,
 	f->done_fd = k->fetch_pipe[1];
 	snprintf(f->topic, sizeof f->topic, "%s", k->topic);
 	atomic_init(&f->cancel, 0);
+	atomic_init(&f->scanned, 0);
 	if ((err = pthread_create(&f->thread, NULL, kafka_fetch_run, f)) != 0) {
 		snprintf(errstr, len, "cannot start a thread: %s",
 		    strerror(err));
@@ -188,23 +238,52 @@ kafka_fetch_replay(void *arg, unsigned id, const char *room,
 	return kafka_fetch_start(k, f, errstr, len);
 }
 
+int
+kafka_fetch_search(void *arg, unsigned id, const char *room, const char *q,
+    const char *before, size_t scan, char *errstr, size_t len)
+{
+	struct kafka		*k = arg;
+	struct kafka_fetch	*f;
+
+	if (!kafka_fetch_usable(k, errstr, len))
+		return KC_ERR_TIMEOUT;
+	f = xcalloc(1, sizeof *f);
+	f->id = id;
+	f->search = 1;
+	snprintf(f->room, sizeof f->room, "%s", room);
+	snprintf(f->q, sizeof f->q, "%s", q);
+	snprintf(f->before, sizeof f->before, "%s", before);
+	f->scan = scan;
+	return kafka_fetch_start(k, f, errstr, len);
+}
+
 void
 kafka_fetch_done(struct kafka *k)
 {
 	struct kafka_fetch	**fp, *f;
-	unsigned		  id;
+	struct kafka_fetch_note	  n;
 
-	while (read(k->fetch_pipe[0], &id, sizeof id) == sizeof id) {
+	while (read(k->fetch_pipe[0], &n, sizeof n) == sizeof n) {
 		for (fp = &k->fetches; (f = *fp) != NULL; fp = &f->next) {
-			if (f->id == id)
+			if (f->id == n.id)
 				break;
 		}
 		if (f == NULL)
 			continue;
+		if (n.progress) {
+			lastlog_progress(k->chat, f->id,
+			    atomic_load(&f->scanned));
+			continue;
+		}
 		*fp = f->next;
 		pthread_join(f->thread, NULL);
-		chat_fetched(k->chat, f->id, f->err, f->errstr, f->msgs,
-		    f->count);
+		if (f->search)
+			lastlog_found(k->chat, f->id, f->err, f->errstr,
+			    f->msgs, f->count, atomic_load(&f->scanned),
+			    f->more);
+		else
+			chat_fetched(k->chat, f->id, f->err, f->errstr,
+			    f->msgs, f->count);
 		kafka_fetch_free(f);
 	}
 }

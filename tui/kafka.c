@@ -76,7 +76,8 @@ kafka_stats(void *arg, struct chat_stats *st)
 }
 
 const struct chat_ops kafka_ops = {
-	kafka_send, kafka_fetch_history, kafka_fetch_replay, kafka_stats
+	kafka_send, kafka_fetch_history, kafka_fetch_replay, kafka_stats,
+	kafka_fetch_search
 };
 
 /* kc_topics_fn: keeps the problems, one per line, for the main thread. */

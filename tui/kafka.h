@@ -125,6 +125,9 @@ int	kafka_fetch_history(void *k, unsigned id, const char *room, size_t n,
 	    const char *before, char *errstr, size_t len);
 int	kafka_fetch_replay(void *k, unsigned id, const char *room,
 	    int64_t since_us, char *errstr, size_t len);
+int	kafka_fetch_search(void *k, unsigned id, const char *room,
+	    const char *q, const char *before, size_t scan, char *errstr,
+	    size_t len);
 /* Hands the fetches that ended to the chat (chat_fetched()). */
 void	kafka_fetch_done(struct kafka *);
 /* Asks the running fetches to stop (replays do; history cannot). */

@@ -10,7 +10,7 @@
  * The files are in layers: one calls only files of the layers before its
  * own, never one after, so that no two call each other (as bridge/bridge.h):
  *
- *   xmalloc sanitize split format instance buffer chat activity cmd
+ *   xmalloc sanitize split format instance buffer chat activity lastlog cmd
  *   cmd-*.c complete input | kafka-fetch kafka line ui-screen ui-draw
  *   ui-keys main (the program, after "|")
  *
@@ -105,6 +105,7 @@ enum line_state {
 #define LINE_HISTORY	0x4	/* read from history or replay */
 #define LINE_HIDDEN	0x8	/* kept (its id de-duplicates), not shown */
 #define LINE_LOADING	0x10	/* "loading…" while a fetch runs; screen only */
+#define LINE_LASTLOG	0x20	/* /lastlog's progress (with LINE_LOADING) */
 
 struct line {
 	int64_t		 ts;			/* µs, UTC */
@@ -140,6 +141,10 @@ struct buffer {
 	size_t		 fetch_n;		/* messages asked for */
 	int64_t		 fetch_since;		/* replay: from when, µs */
 	int		 told_offline;		/* dm: "not online" was said */
+	/* A /lastlog searching Kafka for older matches (lastlog.c). */
+	unsigned	 lastlog;		/* its id; 0: none */
+	size_t		 lastlog_shown;		/* matches the buffer had */
+	char		 lastlog_q[KC_SEARCH_Q_MAX + 1];
 };
 
 struct buffer	*buffer_new(enum buffer_kind, const char *target, size_t max);
@@ -191,6 +196,15 @@ struct chat_ops {
 		    int64_t since_us, char *errstr, size_t len);
 	/* What the readers saw (NULL: nothing to say). */
 	void	(*stats)(void *arg, struct chat_stats *out);
+	/*
+	 * Searches room's messages older than id before ("" = from the
+	 * newest) for q, at most scan records (kc_search_query()); progress
+	 * comes through lastlog_progress(), the end through lastlog_found().
+	 * NULL: no search.
+	 */
+	int	(*search)(void *arg, unsigned id, const char *room,
+		    const char *q, const char *before, size_t scan,
+		    char *errstr, size_t len);
 };
 
 /* Connection state shown in the status line. */
@@ -343,6 +357,19 @@ int		 chat_mentions(const char *text, const char *user);
 size_t		 chat_complete(struct chat *, const char *line, size_t ws,
 		    size_t cur, char ***out);
 
+/* A new id for a background fetch (history, replay, /lastlog). */
+unsigned	 chat_fetch_id(struct chat *);
+/* The chat_ops search (lastlog.c); KC_ERR_INVAL when there is none. */
+int		 chat_search(struct chat *, unsigned id, const char *room,
+		    const char *q, const char *before, size_t scan,
+		    char *errstr, size_t len);
+/* A local line of kind with flags in b (LINE_LASTLOG: progress). */
+void		 chat_note(struct chat *, struct buffer *, enum line_kind,
+		    int flags, const char *fmt, ...)
+		    __attribute__((format(printf, 5, 6)));
+/* Removes b's lines with any of flags, telling the screen. */
+void		 chat_drop(struct chat *, struct buffer *, int flags);
+
 /* ------------------------------------------------------------ activity.c */
 
 
@@ -354,6 +381,27 @@ void	 activity_counts(const struct buffer *, char *buf, size_t len);
  * (NUL-terminated).
  */
 void	 activity_list(struct chat *, struct kc_buf *out);
+
+/* ------------------------------------------------------------- lastlog.c */
+
+/*
+ * /lastlog: the lines of b whose text contains q (ASCII letters without
+ * case) listed in b under a header, then the older ones read from Kafka
+ * in the background, at most scan records of the room (0:
+ * KC_SEARCH_SCAN_DEFAULT), with a progress line meanwhile and a count at
+ * the end. -1 (said in b) when a search of b still runs.
+ */
+int	 lastlog_start(struct chat *, struct buffer *b, const char *q,
+	    size_t scan);
+/* Search id read scanned records of the room so far. */
+void	 lastlog_progress(struct chat *, unsigned id, size_t scanned);
+/*
+ * Search id ended: err and errstr, or count matches (oldest first, still
+ * the caller's), scanned records read, more: the bound stopped it.
+ */
+void	 lastlog_found(struct chat *, unsigned id, int err,
+	    const char *errstr, const struct kc_msg *msgs, size_t count,
+	    size_t scanned, int more);
 
 /* ----------------------------------------------------------------- cmd.c */
 
@@ -379,6 +427,7 @@ extern const struct cmd_entry cmd_clear_entry;
 extern const struct cmd_entry cmd_help_entry;
 extern const struct cmd_entry cmd_history_entry;
 extern const struct cmd_entry cmd_join_entry;
+extern const struct cmd_entry cmd_lastlog_entry;
 extern const struct cmd_entry cmd_me_entry;
 extern const struct cmd_entry cmd_msg_entry;
 extern const struct cmd_entry cmd_nick_entry;

@@ -20,7 +20,7 @@ import {
 } from './protocol.js';
 import {
 	S, addRecord, confirmMsg, firstRoomKey, historyReset, historyVerdict,
-	newRef, saveRooms, setMembers, setState
+	hooks, newRef, saveRooms, setMembers, setState
 } from './store.js';
 import {
 	actions, nameTaken, renderActiveRooms, renderAll, renderHeader,
@@ -304,6 +304,11 @@ function onFrame(f) {
 	case 'history':
 		onHistory(f, req);
 		break;
+	case 'search':
+		if (req !== undefined)
+			S.reqs.delete(f.ref);
+		hooks.searchResults(f);
+		break;
 	case 'dms':
 		onDms(f);
 		break;
@@ -409,6 +414,9 @@ function onError(f, req) {
 		break;
 	case 'probe':
 		break;	/* the page before it stands; nothing to tell the user */
+	case 'search':
+		hooks.searchFailed(f);
+		return;
 	case 'older':
 	case 'gap':
 		if ((room = S.rooms.get(req.room)) !== undefined) {
@@ -508,6 +516,8 @@ function onHistory(f, req) {
 	if (room.key === S.current)
 		renderMessages(kind === 'older' ? 'prepend' : 'append');
 	renderSidebar();
+	if (kind === 'older')
+		hooks.olderShown(room);
 }
 
 /* The newest record of room below its live stream: see historyVerdict(). */

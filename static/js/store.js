@@ -27,7 +27,12 @@ export var hooks = {
 	roomsChanged: function () {},		/* a conversation was added */
 	typingChanged: function (room) {},
 	noted: function (room) {},		/* a local line was added */
-	fresh: function (room, m) {}		/* a new live message */
+	fresh: function (room, m) {},		/* a new live message */
+	/* search.js: a "search" frame, an error answering one, a page of
+	 * older messages shown (a jump to a result may need more) */
+	searchResults: function (f) {},
+	searchFailed: function (f) {},
+	olderShown: function (room) {}
 };
 
 export var S = {

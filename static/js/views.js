@@ -88,10 +88,16 @@ export function bindElements() {
 	hooks.fresh = noticeNew;
 }
 
+/* New messages below the view of the current room (the jump button). */
+var below = 0;
+
 /* A new live message: the live region, and a notification when it is
- * for me and I am not looking. */
+ * for me and I am not looking (another room, or the tab hidden). */
 function noticeNew(room, m) {
 	var here = room.key === S.current && !document.hidden;
+
+	if (room.key === S.current && !atBottom())
+		below++;
 
 	if (room.key === S.current)
 		announce(m.user + (m.type === 'action' ? ' ' : ': ') + inert(m.text));
@@ -532,10 +538,24 @@ export function renderMessages(how) {
 		el.scroller.scrollTop = el.scroller.scrollHeight - fromBottom;
 	else if (stick)
 		el.scroller.scrollTop = el.scroller.scrollHeight;
-	if (stick)
+	if (how === 'switch')
+		below = 0;
+	renderJump();
+}
+
+/*
+ * "Jump to newest" while the list is scrolled up, with how many new
+ * messages came meanwhile ("3 new messages ↓"); hidden at the bottom.
+ */
+export function renderJump() {
+	if (atBottom()) {
+		below = 0;
 		el.jump.hidden = true;
-	else if (how === 'append')
-		el.jump.hidden = false;
+		return;
+	}
+	el.jump.textContent = below > 0 ? below + (below === 1 ?
+	    ' new message \u2193' : ' new messages \u2193') : 'Jump to newest \u2193';
+	el.jump.hidden = false;
 }
 
 export function renderOlder() {

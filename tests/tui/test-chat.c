@@ -85,7 +85,7 @@ fake_replay(void *arg, unsigned id, const char *room, int64_t since,
 }
 
 static const struct chat_ops fake_ops = {
-	fake_send, fake_history, fake_replay, NULL
+	fake_send, fake_history, fake_replay, NULL, NULL
 };
 
 static int		 finals;	/* lines line mode would print */

@@ -147,6 +147,38 @@ START_TEST(test_types)
 }
 END_TEST
 
+/* "search": q required, 1..KC_SEARCH_Q_MAX bytes of one line of text. */
+START_TEST(test_search)
+{
+	char	*big;
+
+	ck_assert_int_eq(parse("{\"type\":\"search\",\"room\":\"#dev\","
+	    "\"q\":\"Deploy\",\"limit\":20,\"ref\":\"s1\"}"), KC_OK);
+	ck_assert_int_eq(req.type, KC_REQ_SEARCH);
+	ck_assert_str_eq(req.room, "dev");
+	ck_assert_str_eq(req.q, "Deploy");
+	ck_assert_uint_eq(req.limit, 20);
+	ck_assert_int_eq(parse("{\"type\":\"search\",\"q\":\"caf\u00e9\"}"), KC_OK);
+	ck_assert_str_eq(req.q, "caf\xc3\xa9");
+	ck_assert_int_eq(parse("{\"type\":\"search\"}"), KC_ERR_QUERY);
+	ck_assert_int_eq(parse("{\"type\":\"search\",\"q\":\"\"}"), KC_ERR_QUERY);
+	ck_assert_int_eq(parse("{\"type\":\"search\",\"q\":\"a\\nb\"}"), KC_ERR_QUERY);
+	ck_assert_int_eq(parse("{\"type\":\"search\",\"q\":\"a\\u0007\"}"), KC_ERR_QUERY);
+	ck_assert_int_eq(parse("{\"type\":\"search\",\"q\":5}"), KC_ERR_JSON_FIELD_TYPE);
+	ck_assert_int_eq(asprintf(&big, "{\"type\":\"search\",\"q\":\"%0*d\"}",
+	    KC_SEARCH_Q_MAX + 1, 0) > 0, 1);
+	ck_assert_int_eq(parse(big), KC_ERR_QUERY);
+	big[strlen(big) - 3] = '\0';
+	strcat(big, "\"}");
+	ck_assert_int_eq(parse(big), KC_OK);
+	ck_assert_uint_eq(strlen(req.q), KC_SEARCH_Q_MAX);
+	free(big);
+	/* q means nothing to other requests */
+	ck_assert_int_eq(parse("{\"type\":\"who\",\"q\":\"\"}"), KC_OK);
+	ck_assert_ptr_null(req.q);
+}
+END_TEST
+
 START_TEST(test_offsets_and_ids)
 {
 	/* Paging and resuming by offset; a client-made message id. */
@@ -884,6 +916,7 @@ json_suite(void)
 	tcase_add_test(tc, test_documented_frame);
 	tcase_add_test(tc, test_message_defaults);
 	tcase_add_test(tc, test_types);
+	tcase_add_test(tc, test_search);
 	tcase_add_test(tc, test_parse_resets);
 	tcase_add_test(tc, test_room_hash);
 	tcase_add_test(tc, test_name_errors);

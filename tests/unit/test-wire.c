@@ -173,6 +173,28 @@ START_TEST(test_history)
 }
 END_TEST
 
+/* Search results: matches oldest first with offsets, for jump-to-context. */
+START_TEST(test_search)
+{
+	struct kc_msg m;
+
+	msg_fixed(&m, KC_TYPE_MESSAGE, "deploy at 5");
+	m.offset = 12;
+	GOLDEN(kc_wire_search("general", "Deploy", 10000, 1, "s1", &m, 1, out),
+	    "{\"type\": \"search\", \"room\": \"general\", \"q\": "
+	    "\"Deploy\", \"scanned\": 10000, \"more\": true, \"ref\": \"s1\", "
+	    "\"messages\": [{\"username\": \"alice\", \"message\": "
+	    "\"deploy at 5\", \"timestamp\": \"" TSS "\", \"room\": "
+	    "\"general\", \"id\": \"" ID "\", \"type\": \"message\", "
+	    "\"offset\": 12}]}");
+	GOLDEN(kc_wire_search("general", "caf\xc3\xa9", 3, 0, NULL, &m, 0, out),
+	    "{\"type\": \"search\", \"room\": \"general\", \"q\": "
+	    "\"caf\xc3\xa9\", \"scanned\": 3, \"more\": false, "
+	    "\"messages\": []}");
+	kc_msg_clear(&m);
+}
+END_TEST
+
 /* A user's stored direct messages, sent when the connection's name is bound. */
 START_TEST(test_dms)
 {
@@ -247,6 +269,7 @@ wire_suite(void)
 	tcase_add_test(tc, test_hello);
 	tcase_add_test(tc, test_joined_left);
 	tcase_add_test(tc, test_history);
+	tcase_add_test(tc, test_search);
 	tcase_add_test(tc, test_dms);
 	tcase_add_test(tc, test_presence_typing);
 	tcase_add_test(tc, test_rooms_pong);
