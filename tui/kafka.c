@@ -465,8 +465,12 @@ kafka_pollfds(struct kafka *k, struct pollfd *pfd)
 	pfd[3].events = POLLIN;
 }
 
-/* Drains the wake-up pipe, then up to KAFKA_BATCH records. */
-static void
+/*
+ * Drains the wake-up pipe, then up to KAFKA_BATCH records. Returns 1 when
+ * it took a whole batch: more may be waiting, and the pipe says only that
+ * more came, not that some are left.
+ */
+static int
 kafka_drain(struct kafka *k, struct kc_reader *r)
 {
 	struct kc_msg	m;
@@ -483,15 +487,19 @@ kafka_drain(struct kafka *k, struct kc_reader *r)
 		chat_receive(k->chat, &m, 1);
 	}
 	kc_msg_clear(&m);
+	return i == KAFKA_BATCH;
 }
 
-void
+int
 kafka_read(struct kafka *k)
 {
+	int more;
+
 	if (k->reader == NULL)
-		return;
-	kafka_drain(k, k->reader);
-	kafka_drain(k, k->preader);
+		return 0;
+	more = kafka_drain(k, k->reader);
+	more |= kafka_drain(k, k->preader);
+	return more;
 }
 
 /*

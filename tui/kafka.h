@@ -106,8 +106,11 @@ int	kafka_open(struct kafka *, struct chat *, struct kc_conf *conf,
 int	kafka_close(struct kafka *, int flush_ms);
 /* KAFKA_NPOLL descriptors to poll for reading (-1 when unused). */
 void	kafka_pollfds(struct kafka *, struct pollfd *pfd);
-/* Hands waiting records to the chat. */
-void	kafka_read(struct kafka *);
+/*
+ * Hands waiting records to the chat, a batch at a time; returns 1 when
+ * more may be waiting (call again without waiting for the descriptors).
+ */
+int	kafka_read(struct kafka *);
 /*
  * Delivery reports; the end of a connection attempt (and a new one when it
  * is time); once a second: connection state, heartbeats, expiry.

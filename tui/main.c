@@ -295,7 +295,7 @@ main(int argc, char **argv)
 	int		 check_topics = 0, problems, force_name = 0;
 	char		 inst[KC_INST_MAX + 1];
 	int64_t		 retention;
-	int		 busy, unsent, flush_ms;
+	int		 busy, unsent, flush_ms, more = 0;
 	long		 history, scrollback;
 
 	setlocale(LC_ALL, "");
@@ -468,6 +468,8 @@ main(int argc, char **argv)
 		/* Delivery reports have no descriptor: look often for them. */
 		timeout = kafka_pending(&k) > 0 &&
 		    chat_conn(chat) == CHAT_CONNECTED ? 20 : 250;
+		if (more)	/* a burst: the next batch at once */
+			timeout = 0;
 		if (poll(pfd, nfd, timeout) == -1) {
 			if (errno == EINTR)
 				continue;
@@ -479,8 +481,8 @@ main(int argc, char **argv)
 			while (read(main_pipe[0], buf, sizeof buf) > 0)
 				;
 		}
-		if (pfd[2].revents || pfd[3].revents)
-			kafka_read(&k);
+		if (pfd[2].revents || pfd[3].revents || more)
+			more = kafka_read(&k);
 		/*
 		 * pfd[4], a connection attempt's end, and pfd[5], a history
 		 * fetch's: kafka_tick() next pass.
