@@ -465,18 +465,21 @@ kc_reader_resets(const struct kc_reader *r)
 	return r->resets;
 }
 
-int
-kc_reader_next(struct kc_reader *r, int timeout_ms, struct kc_msg *m)
+/*
+ * The next record of r that was not returned before, waiting up to
+ * timeout_ms for the first; errors are handled here. NULL: none yet.
+ */
+static rd_kafka_message_t *
+reader_poll(struct kc_reader *r, int timeout_ms)
 {
 	rd_kafka_message_t	*rkm;
-	int			 err;
 
 	if (r->grown > r->nparts)
 		reader_grow(r);
 
 	for (;;) {
 		if ((rkm = rd_kafka_consumer_poll(r->rk, timeout_ms)) == NULL)
-			return KC_ERR_TIMEOUT;
+			return NULL;
 		timeout_ms = 0;		/* skipped records don't restart the wait */
 		if (rkm->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
 			if (rkm->err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN)
@@ -506,6 +509,20 @@ kc_reader_next(struct kc_reader *r, int timeout_ms, struct kc_msg *m)
 				r->from_ts[rkm->partition] = 0;
 			}
 		}
+		return rkm;
+	}
+}
+
+int
+kc_reader_next(struct kc_reader *r, int timeout_ms, struct kc_msg *m)
+{
+	rd_kafka_message_t	*rkm;
+	int			 err;
+
+	for (;;) {
+		if ((rkm = reader_poll(r, timeout_ms)) == NULL)
+			return KC_ERR_TIMEOUT;
+		timeout_ms = 0;
 		err = kc_mp_decode(rkm->payload, rkm->len, m);
 		m->partition = rkm->partition;
 		m->offset = rkm->offset;
@@ -519,6 +536,27 @@ kc_reader_next(struct kc_reader *r, int timeout_ms, struct kc_msg *m)
 				r->invalid[err]++;
 		}
 	}
+}
+
+int
+kc_reader_next_raw(struct kc_reader *r, int timeout_ms, struct kc_buf *key,
+    struct kc_buf *val, int64_t *offset)
+{
+	rd_kafka_message_t	*rkm;
+	int			 err = KC_OK;
+
+	if ((rkm = reader_poll(r, timeout_ms)) == NULL)
+		return KC_ERR_TIMEOUT;
+	kc_buf_reset(key);
+	kc_buf_reset(val);
+	if (rkm->key_len > 0)
+		err = kc_buf_append(key, rkm->key, rkm->key_len);
+	if (err == KC_OK && rkm->len > 0)
+		err = kc_buf_append(val, rkm->payload, rkm->len);
+	if (offset != NULL)
+		*offset = rkm->offset;
+	rd_kafka_message_destroy(rkm);
+	return err;
 }
 
 uint64_t
