@@ -12,7 +12,7 @@
  *   field     JSON type                 rule
  *   type      string                    absent = "message"; else one of
  *                                       message action dm join leave history
- *                                       typing who rooms ping
+ *                                       typing who rooms ping topic read
  *   username  string                    a user name (kc_user_validate)
  *   room      string                    a room name, one leading '#' stripped
  *   to        string                    a user name; only on "dm"
@@ -23,6 +23,10 @@
  *   id        string                    a ULID the client made for its
  *                                       message (retries keep it)
  *   limit     integer >= 0              clamped to JSON_LIMIT_MAX
+ *   text      string                    a room's topic line
+ *                                       (kc_topic_validate, "" clears it);
+ *                                       only looked at on "topic"
+ *   offset    integer >= 0              the offset of the message "id"
  *   ref       string                    1..64 printable ASCII bytes
  *
  * Every known field present is type-checked and validated, whatever the
@@ -39,6 +43,9 @@
  *                                             limit 0/absent = bridge default
  *   typing, who       -                       room absent = current room
  *   rooms, ping       -
+ *   topic             -                       room absent = current room;
+ *                                             text absent: only asks
+ *   read              id                      room absent = current room
  * A username is optional where it is not required: the bridge uses the name
  * the connection last sent.
  */
@@ -63,6 +70,8 @@ static const char *req_names[] = {
 	[KC_REQ_WHO] = "who",
 	[KC_REQ_ROOMS] = "rooms",
 	[KC_REQ_PING] = "ping",
+	[KC_REQ_TOPIC] = "topic",
+	[KC_REQ_READ] = "read",
 };
 
 void
@@ -72,6 +81,7 @@ kc_req_init(struct kc_req *r)
 	r->type = KC_REQ_MESSAGE;
 	r->since = -1;
 	r->before_offset = -1;
+	r->offset = -1;
 }
 
 void
@@ -295,6 +305,28 @@ field_text(json_t *obj, struct kc_req *r)
 	return KC_OK;
 }
 
+/* A topic request's "text": its new topic line, "" to clear it. */
+static int
+field_topic(json_t *obj, struct kc_req *r)
+{
+	const char	*s;
+	size_t		 len;
+	int		 found, err;
+
+	if (r->type != KC_REQ_TOPIC)
+		return KC_OK;
+	if ((found = field_string(obj, "text", &s, &len)) <= 0)
+		return -found;
+	if ((err = kc_topic_validate(s, len)) != KC_OK)
+		return err;
+	if ((r->text = malloc(len + 1)) == NULL)
+		return KC_ERR_NOMEM;
+	memcpy(r->text, s, len);
+	r->text[len] = '\0';
+	r->text_len = len;
+	return KC_OK;
+}
+
 static int
 req_fill(json_t *obj, struct kc_req *r)
 {
@@ -311,6 +343,8 @@ req_fill(json_t *obj, struct kc_req *r)
 	    (err = field_offset(obj, "before_offset", &r->before_offset)) != KC_OK ||
 	    (err = field_offset(obj, "since", &r->since)) != KC_OK ||
 	    (err = field_ulid(obj, "id", r->id)) != KC_OK ||
+	    (err = field_offset(obj, "offset", &r->offset)) != KC_OK ||
+	    (err = field_topic(obj, r)) != KC_OK ||
 	    (err = field_limit(obj, &r->limit)) != KC_OK)
 		return err;
 	if (r->type != KC_REQ_DM && r->to[0] != '\0')
@@ -329,6 +363,10 @@ req_fill(json_t *obj, struct kc_req *r)
 	case KC_REQ_JOIN:
 	case KC_REQ_LEAVE:
 		if (r->room[0] == '\0')
+			return KC_ERR_JSON_MISSING;
+		break;
+	case KC_REQ_READ:
+		if (r->id[0] == '\0')
 			return KC_ERR_JSON_MISSING;
 		break;
 	default:

@@ -270,7 +270,9 @@ enum kc_req_type {
 	KC_REQ_TYPING,		/* "type":"typing", "room" */
 	KC_REQ_WHO,		/* "type":"who", "room" */
 	KC_REQ_ROOMS,		/* "type":"rooms" */
-	KC_REQ_PING		/* "type":"ping" */
+	KC_REQ_PING,		/* "type":"ping" */
+	KC_REQ_TOPIC,		/* "type":"topic", "room", "text" (absent: ask) */
+	KC_REQ_READ		/* "type":"read", "room", "id", "offset" */
 };
 
 /* A parsed browser request. Init with kc_req_init(), release kc_req_clear(). */
@@ -287,6 +289,7 @@ struct kc_req {
 	unsigned	limit;				/* 0 if absent */
 	char	       *text;				/* "message", owned; NULL if absent */
 	size_t		text_len;
+	int64_t		offset;				/* "offset", -1 if absent */
 };
 
 void	kc_req_init(struct kc_req *r);
@@ -373,14 +376,33 @@ int	kc_wire_presence(const char *room, const char *const *users, size_t n,
 	    struct kc_buf *out);
 int	kc_wire_typing(const char *room, const char *user, struct kc_buf *out);
 
+struct kc_roominfo;
+struct kc_marker;
 struct kc_wire_room {
 	const char	*room;
 	size_t		 users;
+	const char	*topic;		/* NULL or "": none */
 };
 /* {"type":"rooms","current","joined","active":[{"room","users"}],"active_total"[,"ref"]} */
 int	kc_wire_rooms(const char *current, const char *const *joined,
 	    size_t njoined, const struct kc_wire_room *active, size_t nactive,
 	    size_t total, const char *ref, struct kc_buf *out);
+/*
+ * The same with every room of the rooms topic after "active_total":
+ * "all":[{"room","users"[,"topic"]}],"all_total" (nall may be 0).
+ */
+int	kc_wire_rooms_all(const char *current, const char *const *joined,
+	    size_t njoined, const struct kc_wire_room *active, size_t nactive,
+	    size_t total, const struct kc_wire_room *all, size_t nall,
+	    size_t all_total, const char *ref, struct kc_buf *out);
+/*
+ * {"type":"topic","room","topic","by","timestamp","created_by","created"
+ * [,"ref"]}: a room's topic line ("" none; by and timestamp only once set).
+ */
+int	kc_wire_topic(const struct kc_roominfo *ri, const char *ref,
+	    struct kc_buf *out);
+/* {"type":"marker","room","id","offset","timestamp"}: the user read to id. */
+int	kc_wire_marker(const struct kc_marker *mk, struct kc_buf *out);
 int	kc_wire_pong(const char *ref, int64_t ts_us, struct kc_buf *out);
 
 
