@@ -738,8 +738,15 @@ int	kc_state_put(struct kc_state *s, const char *key, const void *val,
 	    size_t len);
 /* Records Kafka refused to store (delivery reports served so far). */
 uint64_t kc_state_failed(const struct kc_state *s);
-/* 1 once the reader has read to the end it found at start. */
-int	kc_state_caught_up(struct kc_state *s);
+/*
+ * Reads what the topic holds until caught up (nothing for quiet_ms and no
+ * lag left) or deadline_us, calling fn for each record; the handle then
+ * goes on following the topic live. Returns the records read.
+ */
+typedef void kc_state_fn(void *arg, const struct kc_buf *key,
+    const struct kc_buf *val);
+size_t	kc_state_catch_up(struct kc_state *s, int64_t deadline_us,
+	    int quiet_ms, kc_state_fn *fn, void *arg);
 
 /*
  * A room's record on the rooms topic (roominfo.c). Value: a msgpack map

@@ -17,7 +17,6 @@ struct kc_state {
 	rd_kafka_t		*rk;
 	rd_kafka_topic_t	*rkt;
 	uint64_t		 failed;
-	int			 caught_up;
 };
 
 static void
@@ -128,17 +127,31 @@ kc_state_failed(const struct kc_state *s)
 	return s == NULL ? 0 : s->failed;
 }
 
-int
-kc_state_caught_up(struct kc_state *s)
+size_t
+kc_state_catch_up(struct kc_state *s, int64_t deadline_us, int quiet_ms,
+    kc_state_fn *fn, void *arg)
 {
-	int64_t	lag;
-	int	unknown;
+	struct kc_buf	key = { 0 }, val = { 0 };
+	size_t		n = 0;
+	int		quiet = 0, err;
 
-	if (s == NULL)
-		return 0;
-	if (!s->caught_up) {
-		kc_reader_lag_now(s->r, &lag, &unknown);
-		s->caught_up = kc_reader_lag(s->r) == 0 && unknown == 0;
+	while (kc_now_us() < deadline_us) {
+		rd_kafka_poll(s->rk, 0);
+		if ((err = kc_reader_next_raw(s->r, 50, &key, &val, NULL)) ==
+		    KC_ERR_TIMEOUT) {
+			quiet += 50;
+			/* The lag is 0 too before the first fetch: wait. */
+			if (quiet >= quiet_ms && kc_reader_lag(s->r) == 0)
+				break;
+			continue;
+		}
+		if (err != KC_OK)
+			continue;
+		quiet = 0;
+		n++;
+		fn(arg, &key, &val);
 	}
-	return s->caught_up;
+	kc_buf_free(&key);
+	kc_buf_free(&val);
+	return n;
 }
