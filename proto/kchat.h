@@ -530,6 +530,8 @@ void	kc_reader_free(struct kc_reader *r);
 int	kc_reader_next(struct kc_reader *r, int timeout_ms, struct kc_msg *m);
 /* Records skipped because they did not decode. */
 uint64_t kc_reader_skipped(const struct kc_reader *r);
+/* 1 once every partition was read up to where it ended at the start. */
+int	kc_reader_caught_up(const struct kc_reader *r);
 /* Of those, the ones kc_mp_decode() refused with err (kc_errname() says why). */
 uint64_t kc_reader_invalid(const struct kc_reader *r, int err);
 /*
@@ -739,8 +741,9 @@ int	kc_state_put(struct kc_state *s, const char *key, const void *val,
 /* Records Kafka refused to store (delivery reports served so far). */
 uint64_t kc_state_failed(const struct kc_state *s);
 /*
- * Reads what the topic holds until caught up (nothing for quiet_ms and no
- * lag left) or deadline_us, calling fn for each record; the handle then
+ * Reads what the topic holds until caught up (up to where each partition
+ * ended at the start, kc_reader_caught_up(); else nothing for quiet_ms and
+ * no lag left) or deadline_us, calling fn for each record; the handle then
  * goes on following the topic live. Returns the records read.
  */
 typedef void kc_state_fn(void *arg, const struct kc_buf *key,

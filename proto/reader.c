@@ -29,6 +29,7 @@ struct kc_reader {
 	 * find an offset for a time (reader_open).
 	 */
 	int64_t			*from_ts;
+	int64_t			*end0;		/* per partition: its end at open */
 	int			 nparts;
 	int			 pipefd[2];
 	uint64_t		 skipped;
@@ -128,6 +129,7 @@ kc_reader_free(struct kc_reader *r)
 		rd_kafka_topic_partition_list_destroy(r->parts);
 	free(r->next);
 	free(r->from_ts);
+	free(r->end0);
 	if (r->queue != NULL)
 		rd_kafka_queue_destroy(r->queue);
 	if (r->rk != NULL) {
@@ -302,7 +304,8 @@ reader_open(const struct kc_conf *c, const char *topic, long back,
 	    (ends = calloc((size_t)n, sizeof *ends)) == NULL ||
 	    (los = calloc((size_t)n, sizeof *los)) == NULL ||
 	    (r->next = calloc((size_t)n, sizeof *r->next)) == NULL ||
-	    (r->from_ts = calloc((size_t)n, sizeof *r->from_ts)) == NULL)
+	    (r->from_ts = calloc((size_t)n, sizeof *r->from_ts)) == NULL ||
+	    (r->end0 = calloc((size_t)n, sizeof *r->end0)) == NULL)
 		goto fail;
 	r->nparts = n;
 	for (i = 0; i < n; i++) {
@@ -310,6 +313,7 @@ reader_open(const struct kc_conf *c, const char *topic, long back,
 		    errlen)) != KC_OK)
 			goto fail;
 		ends[i] = hi;
+		r->end0[i] = hi;
 		los[i] = lo;
 		tp = rd_kafka_topic_partition_list_add(r->parts, topic, i);
 		if (since_us > 0)
@@ -557,6 +561,18 @@ kc_reader_next_raw(struct kc_reader *r, int timeout_ms, struct kc_buf *key,
 		*offset = rkm->offset;
 	rd_kafka_message_destroy(rkm);
 	return err;
+}
+
+int
+kc_reader_caught_up(const struct kc_reader *r)
+{
+	int i;
+
+	for (i = 0; i < r->nparts && i < r->parts->cnt; i++) {
+		if (r->next[i] < r->end0[i])
+			return 0;
+	}
+	return 1;
 }
 
 uint64_t

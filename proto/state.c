@@ -135,7 +135,7 @@ kc_state_catch_up(struct kc_state *s, int64_t deadline_us, int quiet_ms,
 	size_t		n = 0;
 	int		quiet = 0, err;
 
-	while (kc_now_us() < deadline_us) {
+	while (kc_now_us() < deadline_us && !kc_reader_caught_up(s->r)) {
 		rd_kafka_poll(s->rk, 0);
 		if ((err = kc_reader_next_raw(s->r, 50, &key, &val, NULL)) ==
 		    KC_ERR_TIMEOUT) {

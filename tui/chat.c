@@ -56,6 +56,7 @@ struct chat {
 	int64_t			 dm_opened[CHAT_DM_NEW_MAX];
 	size_t			 dm_next;
 	unsigned		 next_fetch;	/* the last fetch id given */
+	struct roomstate	*state;		/* roomstate.c's; not owned */
 };
 
 
@@ -165,6 +166,24 @@ void
 chat_set_inst(struct chat *c, const char *inst)
 {
 	snprintf(c->inst, sizeof c->inst, "%s", inst);
+}
+
+void
+chat_set_state(struct chat *c, struct roomstate *rs)
+{
+	c->state = rs;
+}
+
+struct roomstate *
+chat_state(struct chat *c)
+{
+	return c->state;
+}
+
+void
+chat_touch(struct chat *c, struct buffer *b)
+{
+	chat_notify(c, CHAT_BUFFERS, b, NULL);
 }
 
 void

@@ -229,6 +229,7 @@ kafka_connect(void *arg)
 			kafka_name_holder(k);
 		if (k->inbox_wanted)
 			kafka_inbox(k);	/* after r: what comes now, r reads */
+		kafka_state_connect(k);
 	}
 	k->new_reader = r;
 	k->new_preader = pr;
@@ -318,6 +319,7 @@ kafka_attempt_done(struct kafka *k, int64_t now)
 		k->last_heartbeat = 0;		/* announce ourselves now */
 		k->last_errstr[0] = '\0';
 		chat_set_conn(k->chat, CHAT_CONNECTED);
+		kafka_state_adopt(k);
 		if (k->held)
 			kafka_name_held(k);
 		for (i = 0; i < k->ninbox; i++)
@@ -408,6 +410,7 @@ kafka_close(struct kafka *k, int flush_ms)
 	}
 	kc_reader_free(k->reader);
 	kc_reader_free(k->preader);
+	kafka_state_close(k, flush_ms);
 	kc_producer_free(k->prod);
 	kc_producer_free(k->pprod);
 	k->reader = k->preader = NULL;
@@ -423,6 +426,7 @@ kafka_close(struct kafka *k, int flush_ms)
 			return -1;	/* still waiting for a broker */
 		k->attempting = 0;
 		kc_reader_free(k->new_reader);
+		kafka_state_forget(k);
 		kc_reader_free(k->new_preader);
 	}
 	if (kafka_fetch_close(k) == -1)
@@ -471,6 +475,7 @@ kafka_pollfds(struct kafka *k, struct pollfd *pfd)
 	pfd[2].events = POLLIN;
 	pfd[3].fd = k->fetch_pipe[0];
 	pfd[3].events = POLLIN;
+	kafka_state_pollfds(k, &pfd[4]);
 }
 
 /* Drains the wake-up pipe, then up to KAFKA_BATCH records. */
@@ -500,6 +505,7 @@ kafka_read(struct kafka *k)
 		return;
 	kafka_drain(k, k->reader);
 	kafka_drain(k, k->preader);
+	kafka_state_read(k);
 }
 
 void
@@ -538,4 +544,5 @@ kafka_tick(struct kafka *k, int64_t now)
 		chat_heartbeat(k->chat);
 	}
 	chat_expire(k->chat, now);
+	roomstate_tick(k->chat);
 }
