@@ -2,7 +2,8 @@
  * request-topic.c - "topic": a room's topic line. Without "text" it only
  * asks (the answer is the room's "topic" frame with the request's ref);
  * with it, the connection's user sets it ("" clears it), and every
- * extended connection in the room, on every bridge, gets the new "topic".
+ * extended connection in the room, on every bridge, gets the new "topic"
+ * (the one that set it too: again with the ref when it gave one).
  */
 #include "bridge.h"
 
@@ -29,6 +30,9 @@ request_topic(struct session *s, const struct kc_req *r)
 			return;
 		}
 	}
+	/* Set: the room's connections got it, this one too if it is there. */
+	if (r->text != NULL && r->ref[0] == '\0' && member_find(s, room) >= 0)
+		return;
 	if ((ri = state_room(room)) == NULL) {
 		memset(&none, 0, sizeof none);
 		snprintf(none.room, sizeof none.room, "%s", room);
