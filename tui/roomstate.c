@@ -15,6 +15,9 @@
  * after a marker is unread) and agree with the web client, and reading in
  * one clears the other. A room without a marker counts as chat.c does.
  *
+ * A room opened (made current) with messages of others after its marker
+ * shows a "new messages" line there until another buffer is opened.
+ *
  * A room joined here that has no record gets one (who made it, when), once
  * the rooms topic has been read to its end (roomstate_ready()).
  */
@@ -31,6 +34,7 @@ struct roomstate {
 	roomstate_room_fn	*put_room;
 	roomstate_marker_fn	*put_marker;
 	void			*arg;
+	char			 shown[KC_NAME_MAX + 2];	/* current, last tick */
 };
 
 struct roomstate *
@@ -265,6 +269,67 @@ roomstate_read(struct chat *c, struct buffer *b)
 		kc_marktab_apply(rs->marks, &mk);
 }
 
+/*
+ * The "new messages" line of b: after the line of its marker, or before
+ * the first message of others with a later id when that line is not there;
+ * none when nothing of others comes after it.
+ */
+static void
+roomstate_divide(struct chat *c, struct buffer *b)
+{
+	struct roomstate	*rs = chat_state(c);
+	const struct kc_marker	*mk;
+	struct line		 l;
+	size_t			 i, at = 0, first = b->nlines;
+	int			 found = 0;
+
+	if (b->kind != BUFFER_ROOM ||
+	    (mk = kc_marktab_get(rs->marks, chat_user(c), b->target)) == NULL)
+		return;
+	for (i = b->nlines; i > 0; i--) {
+		if (strcmp(b->lines[i - 1].id, mk->id) == 0) {
+			at = i;
+			found = 1;
+			break;
+		}
+	}
+	for (i = at; i < b->nlines; i++) {
+		if (roomstate_countable(&b->lines[i]) &&
+		    (found || strcmp(b->lines[i].id, mk->id) > 0)) {
+			first = i;
+			break;
+		}
+	}
+	if (first == b->nlines)
+		return;
+	memset(&l, 0, sizeof l);
+	l.ts = b->lines[first].ts;
+	l.kind = LINE_INFO;
+	l.flags = LINE_DIVIDER;
+	l.text = "\xe2\x94\x80\xe2\x94\x80 new messages \xe2\x94\x80\xe2\x94\x80";
+	buffer_insert(b, &l, found ? at : first);
+}
+
+/* Another buffer opened: the old "new messages" lines go, b gets its own. */
+static void
+roomstate_opened(struct chat *c, struct buffer *cur)
+{
+	struct roomstate	*rs = chat_state(c);
+	struct buffer		*b;
+	size_t			 i;
+
+	if (cur == NULL || strcmp(rs->shown, cur->name) == 0)
+		return;
+	snprintf(rs->shown, sizeof rs->shown, "%s", cur->name);
+	for (i = 0; i < chat_nbuffers(c); i++) {
+		b = chat_buffer(c, i);
+		if (buffer_drop(b, LINE_DIVIDER) > 0)
+			chat_touch(c, b);
+	}
+	roomstate_divide(c, cur);
+	chat_touch(c, cur);
+}
+
 void
 roomstate_tick(struct chat *c)
 {
@@ -276,6 +341,8 @@ roomstate_tick(struct chat *c)
 
 	if (rs == NULL)
 		return;
+	if (rs->ready)
+		roomstate_opened(c, chat_current(c));
 	for (i = 0; i < chat_nbuffers(c); i++) {
 		b = chat_buffer(c, i);
 		if (b->kind != BUFFER_ROOM)

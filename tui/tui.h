@@ -105,6 +105,7 @@ enum line_state {
 #define LINE_HISTORY	0x4	/* read from history or replay */
 #define LINE_HIDDEN	0x8	/* kept (its id de-duplicates), not shown */
 #define LINE_LOADING	0x10	/* "loading…" while a fetch runs; screen only */
+#define LINE_DIVIDER	0x20	/* "new messages": read to here (roomstate.c) */
 
 struct line {
 	int64_t		 ts;			/* µs, UTC */
@@ -153,6 +154,8 @@ struct line	*buffer_find(struct buffer *, const char *id);
  * top of a full buffer. The oldest line goes when the buffer is full.
  */
 struct line	*buffer_add(struct buffer *, const struct line *l, int sorted);
+/* Puts a copy of l at index at (the end when past it), as buffer_add(). */
+struct line	*buffer_insert(struct buffer *, const struct line *l, size_t at);
 void		 buffer_clear(struct buffer *);
 /* The oldest line that came from Kafka (has an id), or NULL. */
 struct line	*buffer_oldest(struct buffer *);

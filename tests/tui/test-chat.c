@@ -1057,6 +1057,7 @@ START_TEST(chat_rooms_and_markers)
 	struct kc_marker	 mk;
 	struct kc_msg		 m;
 	char			 err[128];
+	size_t			 i;
 
 	nput_rooms = nput_marks = 0;
 	chat_set_state(c, rs);
@@ -1108,6 +1109,29 @@ START_TEST(chat_rooms_and_markers)
 	ck_assert_uint_eq(dev->unread, 0);
 	receive(KC_TYPE_MESSAGE, "dev", "bob", NULL, "two");
 	receive(KC_TYPE_MESSAGE, "dev", "bob", NULL, "three alice");
+	roomstate_tick(c);
+	ck_assert_uint_eq(dev->unread, 2);
+	ck_assert_uint_eq(dev->mentions, 1);
+	/* Opened: a "new messages" line before "two", gone when left. */
+	for (i = 0; chat_buffer(c, i) != dev; i++)
+		;
+	chat_switch(c, i);
+	roomstate_tick(c);
+	for (i = 0; i < dev->nlines && !(dev->lines[i].flags & LINE_DIVIDER); i++)
+		;
+	ck_assert_uint_lt(i + 1, dev->nlines);
+	ck_assert_str_eq(dev->lines[i + 1].text, "two");
+	ck_assert_ptr_nonnull(strstr(dev->lines[i].text, "new messages"));
+	ck_assert_str_eq(put_marks[nput_marks - 1].id, last_line(dev)->id);
+	for (i = 0; chat_buffer(c, i) != gen; i++)
+		;
+	chat_switch(c, i);
+	roomstate_tick(c);
+	for (i = 0; i < dev->nlines; i++)
+		ck_assert(!(dev->lines[i].flags & LINE_DIVIDER));
+	/* Read meanwhile: two more are unread. */
+	receive(KC_TYPE_MESSAGE, "dev", "bob", NULL, "two more");
+	receive(KC_TYPE_MESSAGE, "dev", "bob", NULL, "three more alice");
 	roomstate_tick(c);
 	ck_assert_uint_eq(dev->unread, 2);
 	ck_assert_uint_eq(dev->mentions, 1);

@@ -3,7 +3,8 @@
 # markers in the terminal against a real broker (issue 14, items 1 and 2):
 # /topic set by one TUI shows in the other's room and title row; /rooms
 # lists a room only the rooms topic knows; unread counts come from the
-# user's read markers, so they survive restarting the TUI; and a room read
+# user's read markers, so they survive restarting the TUI, and an opened
+# room shows a "new messages" line where it was read to; and a room read
 # in the browser (a WebSocket client of the same account, through a
 # bridge with --users) clears its unread count in the terminal.
 . "$(dirname "$0")/tui-lib.sh"
@@ -96,6 +97,20 @@ T send-keys -t bob M-1
 wait_until "the unread count after a restart" sees bob "2 #random (2)"
 echo "ok 4 - the unread count survives restarting the TUI"
 
+# Opened, #random shows where bob had read to; leaving it takes the line away.
+T send-keys -t bob M-2
+wait_until "the new messages line" sees bob "new messages"
+screen bob | grep -A1 -F "new messages" | grep -qF "<alice> first unread" ||
+    fail "the new messages line is not just before the first unread line"
+wait_until "#random read" not_sees bob "#random (2)"
+T send-keys -t bob M-1
+wait_until "bob in #general" sees bob " bob | #general |"
+T send-keys -t alice M-2
+type_line alice "third unread"
+wait_until "one unread at bob" sees bob "2 #random (1)"
+not_sees bob "new messages" || fail "the new messages line stayed"
+echo "ok 5 - an opened room shows a new messages line before the first unread one"
+
 # The same user in the browser: an account on a bridge (--users).
 printf 'secret-bob-pw\n' | "$passwd" -c "$work/users" bob >/dev/null ||
     fail "kchat-passwd"
@@ -111,12 +126,12 @@ wait_until "the bridge is healthy" healthy
 cookie=$(curl -s -o /dev/null -D - -X POST --data 'username=bob&password=secret-bob-pw' \
     "http://127.0.0.1:$port/login" | sed -n 's/^[Ss]et-[Cc]ookie: \([^;]*\).*/\1/p' | head -1)
 [ -n "$cookie" ] || fail "no session cookie from /login: $(cat "$work/bridge.log")"
-node "$(dirname "$0")/tui-state-read.js" "$port" "$cookie" random "second unread" \
+node "$(dirname "$0")/tui-state-read.js" "$port" "$cookie" random "third unread" \
     >"$work/read.out" 2>"$work/read.err" || fail "the browser's read: $(cat "$work/read.err")"
 grep -q '"type":"marker"' "$work/read.out" || fail "no marker: $(cat "$work/read.out")"
-wait_until "the unread count cleared by the browser" not_sees bob "#random (2)"
+wait_until "the unread count cleared by the browser" not_sees bob "#random (1)"
 sees bob "2 #random" || fail "#random gone from the list"
-echo "ok 5 - reading the room in the browser clears its unread count in the TUI"
+echo "ok 6 - reading the room in the browser clears its unread count in the TUI"
 
 type_line alice "/quit"
 type_line bob "/quit"
@@ -125,4 +140,4 @@ wait_until "bob exits" sees bob "EXITED 0"
 kill "$bpid"
 wait "$bpid"
 bpid=
-echo "ok 6 - both quit"
+echo "ok 7 - both quit"
