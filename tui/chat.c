@@ -703,6 +703,8 @@ chat_receive1(struct chat *c, const struct kc_msg *m, int live)
 		 * Our own record read back: Kafka has it, even when a delivery
 		 * report said it failed (a timeout after all was written).
 		 */
+		if (old->offset1 == 0 && m->offset >= 0)
+			old->offset1 = m->offset + 1;	/* for read markers */
 		if (old->state == LINE_PENDING || old->state == LINE_FAILED) {
 			old->state = LINE_SENT;
 			free(old->error);
@@ -714,6 +716,7 @@ chat_receive1(struct chat *c, const struct kc_msg *m, int live)
 	memset(&l, 0, sizeof l);
 	l.ts = kc_msg_shown_ts(m);	/* a far-off clock cannot pin a line */
 	memcpy(l.id, m->id, sizeof l.id);
+	l.offset1 = m->offset >= 0 ? m->offset + 1 : 0;
 	l.kind = chat_line_kind(m->type);
 	snprintf(l.user, sizeof l.user, "%s", m->user);
 	if (m->text != NULL)

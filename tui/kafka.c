@@ -493,6 +493,10 @@ kafka_drain(struct kafka *k, struct kc_reader *r)
 		if (kc_reader_next(r, 0, &m) != KC_OK)
 			break;
 		k->nread++;
+		/* An offset says where a record is only in its room's partition. */
+		if (m.partition != kc_room_partition(m.room,
+		    kc_reader_partitions(r)))
+			m.offset = -1;
 		chat_receive(k->chat, &m, 1);
 	}
 	kc_msg_clear(&m);

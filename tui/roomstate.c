@@ -260,7 +260,7 @@ roomstate_read(struct chat *c, struct buffer *b)
 	snprintf(mk.user, sizeof mk.user, "%s", chat_user(c));
 	snprintf(mk.room, sizeof mk.room, "%s", b->target);
 	snprintf(mk.id, sizeof mk.id, "%s", l->id);
-	mk.offset = -1;		/* lines do not keep their offsets */
+	mk.offset = l->offset1 - 1;	/* -1: not known */
 	mk.ts = kc_now_us();
 	/* Not further on (a line with an older id came last): keep the old. */
 	if (!kc_marker_newer(old, &mk))

@@ -116,6 +116,8 @@ struct line {
 	char		 user[KC_NAME_MAX + 1];
 	char		*text;			/* sanitized, may hold '\n' */
 	char		*error;			/* LINE_FAILED: the reason */
+	/* Its offset in its room's partition plus one; 0: not known. */
+	int64_t		 offset1;
 };
 
 enum buffer_kind {

@@ -1087,10 +1087,14 @@ START_TEST(chat_rooms_and_markers)
 	    "topic of #general: Ship it (set by alice"));
 
 	/* Reading #general, in view: one marker for its newest line. */
-	receive(KC_TYPE_MESSAGE, "general", "bob", NULL, "hello");
+	incoming(&m, KC_TYPE_MESSAGE, "general", "bob", NULL, "hello");
+	m.offset = 41;
+	chat_receive(c, &m, 1);
+	kc_msg_clear(&m);
 	roomstate_tick(c);
 	ck_assert_uint_eq(nput_marks, 1);
 	ck_assert_str_eq(put_marks[0].id, last_line(gen)->id);
+	ck_assert_int_eq(put_marks[0].offset, 41);	/* where it is in Kafka */
 	ck_assert_str_eq(put_marks[0].user, "alice");
 	roomstate_tick(c);
 	ck_assert_uint_eq(nput_marks, 1);	/* nothing new: none */
