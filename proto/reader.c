@@ -30,6 +30,7 @@ struct kc_reader {
 	 */
 	int64_t			*from_ts;
 	int64_t			*end0;		/* per partition: its end at open */
+	int			 nparts0;	/* partitions at open (end0's) */
 	int			 nparts;
 	int			 pipefd[2];
 	uint64_t		 skipped;
@@ -308,6 +309,7 @@ reader_open(const struct kc_conf *c, const char *topic, long back,
 	    (r->end0 = calloc((size_t)n, sizeof *r->end0)) == NULL)
 		goto fail;
 	r->nparts = n;
+	r->nparts0 = n;
 	for (i = 0; i < n; i++) {
 		if ((err = kc_watermarks(r->rk, topic, i, deadline, &lo, &hi, errstr,
 		    errlen)) != KC_OK)
@@ -568,7 +570,8 @@ kc_reader_caught_up(const struct kc_reader *r)
 {
 	int i;
 
-	for (i = 0; i < r->nparts && i < r->parts->cnt; i++) {
+	/* Partitions added since were empty at the start. */
+	for (i = 0; i < r->nparts0; i++) {
 		if (r->next[i] < r->end0[i])
 			return 0;
 	}
