@@ -8,7 +8,7 @@
  *
  *   fdlimit conf log loop tls metrics frame bucket queue dedupe inst origin addr
  *   account token throttle verify filter handshake session rooms kafka
- *   presence inbox history member search page relay request-*.c request status
+ *   presence state inbox history member search page relay request-*.c request status
  *   login http main
  *
  * One libwebsockets service loop runs everything: HTTP (static files,
@@ -582,6 +582,33 @@ size_t	presence_active(const struct kc_wire_room **out, size_t *total);
  */
 int	presence_holder(const char *user, const char *inst, int64_t *since);
 
+/* Users in room, from every bridge and terminal. */
+size_t	presence_count(const char *room);
+
+/* ------------------------------------------------------------ state.c */
+
+/* The rooms and read topics: every room and its topic, read markers. */
+extern const struct lws_protocols state_protocol;
+int	state_start(struct lws_vhost *vh, char *errstr, size_t errlen);
+void	state_stop(void);
+/* What is known of room from the rooms topic, or NULL. */
+const struct kc_roominfo *state_room(const char *room);
+/* Sets room's topic line as user ("" clears it): written and applied. */
+int	state_set_topic(const char *room, const char *user, const char *text);
+/* user has read room up to message id (offset, -1 unknown). */
+int	state_mark(const char *user, const char *room, const char *id,
+	    int64_t offset);
+/*
+ * s joined room: the room gets its record if it has none; an extended s
+ * gets the room's topic and its user's marker there.
+ */
+void	state_joined(struct session *s, const char *room);
+/*
+ * Every room of the rooms topic, the first ones by name, with users and
+ * topic; *total: how many there are. Valid until the next call.
+ */
+size_t	state_rooms(const struct kc_wire_room **out, size_t *total);
+
 /* ------------------------------------------------------------ inbox.c */
 
 #define INBOX_PARTITIONS_MAX	64
@@ -736,6 +763,8 @@ void	request_who(struct session *s, const struct kc_req *r);
 void	request_rooms(struct session *s, const struct kc_req *r);
 void	request_ping(struct session *s, const struct kc_req *r);
 void	request_search(struct session *s, const struct kc_req *r);
+void	request_topic(struct session *s, const struct kc_req *r);
+void	request_read(struct session *s, const struct kc_req *r);
 
 /* ------------------------------------------------------------ request.c */
 

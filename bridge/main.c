@@ -188,7 +188,7 @@ int
 main(int argc, char **argv)
 {
 	struct lws_context_creation_info	 info;
-	struct lws_protocols			 protocols[5];
+	struct lws_protocols			 protocols[6];
 	struct lws_protocol_vhost_options	 pvo_default = {
 		NULL, NULL, "default", "1"
 	};
@@ -226,6 +226,7 @@ main(int argc, char **argv)
 	protocols[1] = session_protocol;
 	protocols[2] = kafka_protocol;
 	protocols[3] = history_protocol;
+	protocols[4] = state_protocol;
 	session_init(&session_hooks);
 
 	retry.secs_since_valid_ping = (uint16_t)(opts.idle_timeout / 2);
@@ -335,6 +336,12 @@ main(int argc, char **argv)
 		kc_embedded_stop(emb);
 		return 1;
 	}
+	/* Rooms, topics and read markers: the chat goes on without them. */
+	errstr[0] = '\0';
+	if ((err = state_start(vh, errstr, sizeof errstr)) != KC_OK)
+		log_warn("cannot read the rooms and read topics: %s; rooms' "
+		    "topics and read markers are off until kchat-bridge restarts",
+		    *errstr ? errstr : kc_strerror(err));
 	fdlimit_init(lws_get_vhost_listen_port(vh));
 	log_info("listening on %s://%s:%d/ (static files from %s)",
 	    tls_enabled() ? "https" : "http", opts.host,
@@ -375,6 +382,7 @@ main(int argc, char **argv)
 	lws_sul_cancel(&tick_sul);
 	history_stop();
 	verify_stop();
+	state_stop();
 	kafka_stop();
 	presence_stop();
 	lws_context_destroy(context);

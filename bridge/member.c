@@ -143,6 +143,7 @@ member_join(struct session *s, const char *room, const char *text, size_t len,
 		session_send(s, f);
 		frame_unref(f);
 	}
+	state_joined(s, room);
 	return 0;
 }
 
@@ -271,6 +272,8 @@ member_bind(struct session *s, const char *name, const char *ref)
 		    s->inst) == 1)
 			member_announce(s, KC_TYPE_JOIN, s->members[i].room,
 			    NULL, 0);
+		/* Its rooms' records and markers, now that it has a name. */
+		state_joined(s, s->members[i].room);
 	}
 	member_inbox(s);
 	return 0;

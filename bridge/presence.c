@@ -280,3 +280,9 @@ presence_stop(void)
 	presence = NULL;
 	memset(&active, 0, sizeof active);
 }
+
+size_t
+presence_count(const char *room)
+{
+	return presence == NULL ? 0 : kc_presence_who(presence, room, NULL, NULL);
+}

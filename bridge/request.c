@@ -25,6 +25,8 @@ static void (*const handlers[])(struct session *, const struct kc_req *) = {
 	[KC_REQ_ROOMS] = request_rooms,
 	[KC_REQ_PING] = request_ping,
 	[KC_REQ_SEARCH] = request_search,
+	[KC_REQ_TOPIC] = request_topic,
+	[KC_REQ_READ] = request_read,
 };
 
 void

@@ -385,17 +385,21 @@ static const struct {
 	const char	*key, *val;
 } conf_rdkafka_defaults[] = {
 #define ALL	(1u << KC_ROLE_ADMIN | 1u << KC_ROLE_PRODUCER | \
-		 1u << KC_ROLE_READER | 1u << KC_ROLE_HISTORY)
+		 1u << KC_ROLE_READER | 1u << KC_ROLE_HISTORY | 1u << KC_ROLE_STATE)
 #define P	(1u << KC_ROLE_PRODUCER)
 #define R	(1u << KC_ROLE_READER)
 #define H	(1u << KC_ROLE_HISTORY)
+#define S	(1u << KC_ROLE_STATE)
 	{ ALL, 0, "log_level", "3" },
-	/* Producer: idempotent, every replica, Java's partitioner. */
+	/* Producers: every replica, Java's partitioner. */
+	{ P | S, 0, "acks", "all" },
+	{ P | S, 0, "partitioner", "murmur2_random" },
+	{ P | S, 0, "linger.ms", "2" },
+	{ P | S, 0, "message.timeout.ms", "30000" },
+	/* The chat's is idempotent; a state record is the latest per key,
+	 * written again at will. */
 	{ P, 0, "enable.idempotence", "true" },
-	{ P, 0, "acks", "all" },
-	{ P, 0, "partitioner", "murmur2_random" },
-	{ P, 0, "linger.ms", "2" },
-	{ P, 0, "message.timeout.ms", "30000" },
+	{ S, 0, "enable.idempotence", "false" },
 	/*
 	 * Topics are made with the settings that keep a chat
 	 * (kc_topics_ensure()); a first line sent or a history asked for
@@ -403,7 +407,7 @@ static const struct {
 	 * long-lived readers, opened after kc_topics_ensure(), still may,
 	 * where the cluster forbids CreateTopics (topics.c says so).
 	 */
-	{ P | H, 0, "allow.auto.create.topics", "false" },
+	{ P | S | H, 0, "allow.auto.create.topics", "false" },
 	{ R, 0, "allow.auto.create.topics", "true" },
 	{ R | H, 0, "enable.auto.commit", "false" },
 	{ R | H, 0, "group.id", "kchat-unused" },
@@ -411,7 +415,7 @@ static const struct {
 	{ R, 0, "statistics.interval.ms", "1000" },
 	/* partitions added to the topic are seen within this (a running
 	 * producer writes a moved room to its old partition until then) */
-	{ P | R, 0, "topic.metadata.refresh.interval.ms", "30000" },
+	{ P | S | R, 0, "topic.metadata.refresh.interval.ms", "30000" },
 	/*
 	 * An offset the log no longer has: kc_reader_next() learns of it and
 	 * starts again at what is left (reader_reset()), so that a log that
@@ -428,6 +432,7 @@ static const struct {
 #undef P
 #undef R
 #undef H
+#undef S
 };
 
 rd_kafka_conf_t *

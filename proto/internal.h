@@ -14,7 +14,8 @@ enum kc_role {
 	KC_ROLE_ADMIN,		/* metadata and topic administration */
 	KC_ROLE_PRODUCER,	/* the chat producer (producer.c) */
 	KC_ROLE_READER,		/* a long-lived reader (reader.c) */
-	KC_ROLE_HISTORY		/* a short history query (history.c) */
+	KC_ROLE_HISTORY,	/* a short history query (history.c) */
+	KC_ROLE_STATE		/* a state topic's writer (state.c) */
 };
 /*
  * A librdkafka configuration holding bootstrap.servers, libkchat's
@@ -78,5 +79,27 @@ void kc_forward_stop(struct kc_forward *fw);
 
 /* Copies up to len-1 bytes of src into dst and terminates it. */
 void kc_strlcpy(char *dst, const char *src, size_t len);
+
+/*
+ * A flat msgpack map with string keys (mpmap.c), for the state records:
+ * fn gets each key and its value (a string, an integer, nil, or another
+ * kind, checked and skipped). Bounded like kc_mp_decode(); fn's error
+ * stops the walk and is returned.
+ */
+enum { KC_MPMAP_OTHER = 0, KC_MPMAP_STR, KC_MPMAP_INT, KC_MPMAP_NIL };
+struct kc_mpmap_val {
+	int		 kind;
+	int		 container;
+	const char	*s;
+	size_t		 len;
+	int64_t		 i;
+};
+typedef int kc_mpmap_fn(void *arg, const char *key, size_t klen,
+    const struct kc_mpmap_val *v);
+int kc_mpmap_walk(const void *buf, size_t len, kc_mpmap_fn *fn, void *arg);
+/* Copies a string value into dst[size]; KC_ERR_MP_VALUE_TYPE otherwise. */
+int kc_mpmap_str(char *dst, size_t size, const struct kc_mpmap_val *v);
+/* msgpack-c's packer writing into a kc_buf. */
+int kc_mpmap_write(void *data, const char *p, size_t len);
 
 #endif

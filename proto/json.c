@@ -12,7 +12,7 @@
  *   field     JSON type                 rule
  *   type      string                    absent = "message"; else one of
  *                                       message action dm join leave history
- *                                       typing who rooms ping search
+ *                                       typing who rooms ping search topic read
  *   username  string                    a user name (kc_user_validate)
  *   room      string                    a room name, one leading '#' stripped
  *   to        string                    a user name; only on "dm"
@@ -27,6 +27,10 @@
  *   q         string                    search text: 1..KC_SEARCH_Q_MAX
  *                                       bytes (kc_text_validate), else
  *                                       KC_ERR_QUERY; only on "search"
+ *   text      string                    a room's topic line
+ *                                       (kc_topic_validate, "" clears it);
+ *                                       only looked at on "topic"
+ *   offset    integer >= 0              the offset of the message "id"
  *   ref       string                    1..64 printable ASCII bytes
  *
  * Every known field present is type-checked and validated, whatever the
@@ -45,6 +49,9 @@
  *   rooms, ping       -
  *   search            q                       room absent = current room;
  *                                             limit: matches wanted
+ *   topic             -                       room absent = current room;
+ *                                             text absent: only asks
+ *   read              id                      room absent = current room
  * A username is optional where it is not required: the bridge uses the name
  * the connection last sent.
  */
@@ -70,6 +77,8 @@ static const char *req_names[] = {
 	[KC_REQ_ROOMS] = "rooms",
 	[KC_REQ_PING] = "ping",
 	[KC_REQ_SEARCH] = "search",
+	[KC_REQ_TOPIC] = "topic",
+	[KC_REQ_READ] = "read",
 };
 
 void
@@ -79,6 +88,7 @@ kc_req_init(struct kc_req *r)
 	r->type = KC_REQ_MESSAGE;
 	r->since = -1;
 	r->before_offset = -1;
+	r->offset = -1;
 }
 
 void
@@ -328,6 +338,28 @@ field_query(json_t *obj, struct kc_req *r)
 	return KC_OK;
 }
 
+/* A topic request's "text": its new topic line, "" to clear it. */
+static int
+field_topic(json_t *obj, struct kc_req *r)
+{
+	const char	*s;
+	size_t		 len;
+	int		 found, err;
+
+	if (r->type != KC_REQ_TOPIC)
+		return KC_OK;
+	if ((found = field_string(obj, "text", &s, &len)) <= 0)
+		return -found;
+	if ((err = kc_topic_validate(s, len)) != KC_OK)
+		return err;
+	if ((r->text = malloc(len + 1)) == NULL)
+		return KC_ERR_NOMEM;
+	memcpy(r->text, s, len);
+	r->text[len] = '\0';
+	r->text_len = len;
+	return KC_OK;
+}
+
 static int
 req_fill(json_t *obj, struct kc_req *r)
 {
@@ -346,6 +378,8 @@ req_fill(json_t *obj, struct kc_req *r)
 	    KC_OK ||
 	    (err = field_offset(obj, "since", 0, &r->since)) != KC_OK ||
 	    (err = field_ulid(obj, "id", r->id)) != KC_OK ||
+	    (err = field_offset(obj, "offset", 0, &r->offset)) != KC_OK ||
+	    (err = field_topic(obj, r)) != KC_OK ||
 	    (err = field_limit(obj, &r->limit)) != KC_OK)
 		return err;
 	if (r->type != KC_REQ_DM && r->to[0] != '\0')
@@ -369,6 +403,10 @@ req_fill(json_t *obj, struct kc_req *r)
 	case KC_REQ_SEARCH:
 		if (r->q == NULL)
 			return KC_ERR_QUERY;
+		break;
+	case KC_REQ_READ:
+		if (r->id[0] == '\0')
+			return KC_ERR_JSON_MISSING;
 		break;
 	default:
 		break;

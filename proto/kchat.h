@@ -272,7 +272,9 @@ enum kc_req_type {
 	KC_REQ_WHO,		/* "type":"who", "room" */
 	KC_REQ_ROOMS,		/* "type":"rooms" */
 	KC_REQ_PING,		/* "type":"ping" */
-	KC_REQ_SEARCH		/* "type":"search", "room", "q", "limit" */
+	KC_REQ_SEARCH,		/* "type":"search", "room", "q", "limit" */
+	KC_REQ_TOPIC,		/* "type":"topic", "room", "text" (absent: ask) */
+	KC_REQ_READ		/* "type":"read", "room", "id", "offset" */
 };
 
 /* A parsed browser request. Init with kc_req_init(), release kc_req_clear(). */
@@ -290,6 +292,7 @@ struct kc_req {
 	char	       *text;				/* "message", owned; NULL if absent */
 	char	       *q;				/* "q" (search), owned; NULL if absent */
 	size_t		text_len;
+	int64_t		offset;				/* "offset", -1 if absent */
 };
 
 void	kc_req_init(struct kc_req *r);
@@ -384,14 +387,33 @@ int	kc_wire_presence(const char *room, const char *const *users, size_t n,
 	    struct kc_buf *out);
 int	kc_wire_typing(const char *room, const char *user, struct kc_buf *out);
 
+struct kc_roominfo;
+struct kc_marker;
 struct kc_wire_room {
 	const char	*room;
 	size_t		 users;
+	const char	*topic;		/* NULL or "": none */
 };
 /* {"type":"rooms","current","joined","active":[{"room","users"}],"active_total"[,"ref"]} */
 int	kc_wire_rooms(const char *current, const char *const *joined,
 	    size_t njoined, const struct kc_wire_room *active, size_t nactive,
 	    size_t total, const char *ref, struct kc_buf *out);
+/*
+ * The same with every room of the rooms topic after "active_total":
+ * "all":[{"room","users"[,"topic"]}],"all_total" (nall may be 0).
+ */
+int	kc_wire_rooms_all(const char *current, const char *const *joined,
+	    size_t njoined, const struct kc_wire_room *active, size_t nactive,
+	    size_t total, const struct kc_wire_room *all, size_t nall,
+	    size_t all_total, const char *ref, struct kc_buf *out);
+/*
+ * {"type":"topic","room","topic","by","timestamp","created_by","created"
+ * [,"ref"]}: a room's topic line ("" none; by and timestamp only once set).
+ */
+int	kc_wire_topic(const struct kc_roominfo *ri, const char *ref,
+	    struct kc_buf *out);
+/* {"type":"marker","room","id","offset","timestamp"}: the user read to id. */
+int	kc_wire_marker(const struct kc_marker *mk, struct kc_buf *out);
 int	kc_wire_pong(const char *ref, int64_t ts_us, struct kc_buf *out);
 
 
@@ -544,6 +566,8 @@ void	kc_reader_free(struct kc_reader *r);
 int	kc_reader_next(struct kc_reader *r, int timeout_ms, struct kc_msg *m);
 /* Records skipped because they did not decode. */
 uint64_t kc_reader_skipped(const struct kc_reader *r);
+/* 1 once every partition was read up to where it ended at the start. */
+int	kc_reader_caught_up(const struct kc_reader *r);
 /* Of those, the ones kc_mp_decode() refused with err (kc_errname() says why). */
 uint64_t kc_reader_invalid(const struct kc_reader *r, int err);
 /*
@@ -696,7 +720,8 @@ int	kc_search_query(const struct kc_conf *c, const struct kc_search_query *q,
  * are created (create = 1) with KC_TOPIC_PARTITIONS partitions,
  * replication min(3, brokers), min.insync.replicas one less from 2
  * replicas on; the chat topic keeps retention_ms of history (-1: forever)
- * and is never compacted, the presence topic keeps an hour. Then both are
+ * and is never compacted, the presence topic keeps an hour, the state
+ * topics (kc_rooms_topic(), kc_read_topic()) are compacted. Then all are
  * checked: fn gets a line per topic (problem 0) and one per setting that
  * loses or endangers messages (problem 1), with the command that fixes it;
  * *problems counts those. KC_ERR_KAFKA: the cluster did not answer.
@@ -759,6 +784,127 @@ size_t	kc_presence_rooms(const struct kc_presence *p, kc_presence_fn *fn,
 	    void *opaque);
 /* Writes "<topic>.presence" into buf. */
 int	kc_presence_topic(const char *topic, char *buf, size_t len);
+
+/* ------------------------------------------------------------ state topics */
+
+/*
+ * Shared state beyond the chat stream lives in compacted topics keyed by
+ * what it describes, read from their beginning at start and followed
+ * live: "<topic>.rooms" (kc_rooms_topic(), key = room: who made it, when,
+ * its topic line) and "<topic>.read" (kc_read_topic(), key = "user/room":
+ * the newest message the user has read there). Compaction keeps the newest
+ * record of each key, so every record is complete in itself.
+ */
+int	kc_rooms_topic(const char *topic, char *buf, size_t len);
+int	kc_read_topic(const char *topic, char *buf, size_t len);
+
+/*
+ * Raw records of a reader, for topics whose values are not chat messages:
+ * the next one's key and value copied into key and val (reset first), its
+ * offset in *offset. KC_ERR_TIMEOUT: none within timeout_ms.
+ */
+int	kc_reader_next_raw(struct kc_reader *r, int timeout_ms,
+	    struct kc_buf *key, struct kc_buf *val, int64_t *offset);
+
+struct kc_state;
+
+/*
+ * A state topic (state.c): a reader from its beginning, followed live,
+ * and a producer of keyed records (acks=all, murmur2_random like the
+ * chat). Opening waits for the broker like kc_reader_new(). c must outlive
+ * the handle.
+ */
+int	kc_state_new(const struct kc_conf *c, const char *topic,
+	    struct kc_state **out, char *errstr, size_t errlen);
+/* Waits up to flush_ms for what was put, then closes. */
+void	kc_state_free(struct kc_state *s, int flush_ms);
+/* The reader's wake-up descriptor (kc_reader_fd()). */
+int	kc_state_fd(struct kc_state *s);
+/* The next record (see kc_reader_next_raw()); serves delivery reports. */
+int	kc_state_next(struct kc_state *s, struct kc_buf *key, struct kc_buf *val);
+/* Queues one record; KC_ERR_QUEUE_FULL or KC_ERR_KAFKA when refused. */
+int	kc_state_put(struct kc_state *s, const char *key, const void *val,
+	    size_t len);
+/* Records Kafka refused to store (delivery reports served so far). */
+uint64_t kc_state_failed(const struct kc_state *s);
+/*
+ * Reads what the topic holds until caught up (up to where each partition
+ * ended at the start, kc_reader_caught_up(); else nothing for quiet_ms and
+ * no lag left) or deadline_us, calling fn for each record; the handle then
+ * goes on following the topic live. Returns the records read.
+ */
+typedef void kc_state_fn(void *arg, const struct kc_buf *key,
+    const struct kc_buf *val);
+size_t	kc_state_catch_up(struct kc_state *s, int64_t deadline_us,
+	    int quiet_ms, kc_state_fn *fn, void *arg);
+
+/*
+ * A room's record on the rooms topic (roominfo.c). Value: a msgpack map
+ * v, room, created_by, created_ts (µs) and, once set, topic, topic_by,
+ * topic_ts (µs); unknown keys are ignored. A topic is one line: 0 ..
+ * KC_TOPIC_MAX bytes of UTF-8 without control characters ("" clears it).
+ */
+#define KC_TOPIC_MAX	300
+struct kc_roominfo {
+	char	room[KC_NAME_MAX + 1];
+	char	created_by[KC_NAME_MAX + 1];
+	int64_t	created_ts;
+	char	topic[KC_TOPIC_MAX + 1];
+	char	topic_by[KC_NAME_MAX + 1];	/* "" while never set */
+	int64_t	topic_ts;			/* 0 while never set */
+};
+int	kc_topic_validate(const char *s, size_t len);
+int	kc_roominfo_encode(const struct kc_roominfo *ri, struct kc_buf *out);
+/* Bounded like kc_mp_decode(); validates names, times and the topic. */
+int	kc_roominfo_decode(const void *buf, size_t len, struct kc_roominfo *ri);
+/*
+ * Folds a record read into what is known of its room: the earliest
+ * creation wins, the newest topic wins. Returns 1 when dst changed.
+ */
+int	kc_roominfo_merge(struct kc_roominfo *dst, const struct kc_roominfo *src);
+
+/* Every room known from the rooms topic, sorted by name (roomtab.c). */
+#define KC_ROOMTAB_MAX	10000
+struct kc_roomtab;
+struct kc_roomtab *kc_roomtab_new(void);
+void	kc_roomtab_free(struct kc_roomtab *t);
+/* Merges ri in; 1 when something shown changed, 0 not, or an error. */
+int	kc_roomtab_apply(struct kc_roomtab *t, const struct kc_roominfo *ri);
+const struct kc_roominfo *kc_roomtab_get(const struct kc_roomtab *t,
+	    const char *room);
+size_t	kc_roomtab_count(const struct kc_roomtab *t);
+const struct kc_roominfo *kc_roomtab_at(const struct kc_roomtab *t, size_t i);
+
+/*
+ * A read marker on the read topic (marker.c): key "user/room", value a
+ * msgpack map v, user, room, id (the newest message read, a ULID), offset
+ * (its offset in the room's partition, -1 unknown) and ts (µs, when).
+ * The newer marker of a key is the one further on: higher offset, or
+ * when an offset is unknown the later id.
+ */
+#define KC_MARKER_KEY_MAX	(2 * KC_NAME_MAX + 2)
+struct kc_marker {
+	char	user[KC_NAME_MAX + 1];
+	char	room[KC_NAME_MAX + 1];
+	char	id[KC_ID_LEN + 1];
+	int64_t	offset;
+	int64_t	ts;
+};
+int	kc_marker_key(const char *user, const char *room, char *buf, size_t len);
+int	kc_marker_encode(const struct kc_marker *mk, struct kc_buf *out);
+int	kc_marker_decode(const void *buf, size_t len, struct kc_marker *mk);
+/* 1 when b is further on than a. */
+int	kc_marker_newer(const struct kc_marker *a, const struct kc_marker *b);
+
+/* Read markers by user and room, the furthest of each (marktab.c). */
+#define KC_MARKTAB_MAX	100000
+struct kc_marktab;
+struct kc_marktab *kc_marktab_new(void);
+void	kc_marktab_free(struct kc_marktab *t);
+/* Keeps mk when it is further on; 1 when it was, else 0. */
+int	kc_marktab_apply(struct kc_marktab *t, const struct kc_marker *mk);
+const struct kc_marker *kc_marktab_get(const struct kc_marktab *t,
+	    const char *user, const char *room);
 
 /* ------------------------------------------------------------------ colour */
 

@@ -29,6 +29,8 @@ struct kc_reader {
 	 * find an offset for a time (reader_open).
 	 */
 	int64_t			*from_ts;
+	int64_t			*end0;		/* per partition: its end at open */
+	int			 nparts0;	/* partitions at open (end0's) */
 	int			 nparts;
 	int			 pipefd[2];
 	uint64_t		 skipped;
@@ -128,6 +130,7 @@ kc_reader_free(struct kc_reader *r)
 		rd_kafka_topic_partition_list_destroy(r->parts);
 	free(r->next);
 	free(r->from_ts);
+	free(r->end0);
 	if (r->queue != NULL)
 		rd_kafka_queue_destroy(r->queue);
 	if (r->rk != NULL) {
@@ -281,14 +284,17 @@ reader_open(const struct kc_conf *c, const char *topic, long back,
 	    (ends = calloc((size_t)n, sizeof *ends)) == NULL ||
 	    (los = calloc((size_t)n, sizeof *los)) == NULL ||
 	    (r->next = calloc((size_t)n, sizeof *r->next)) == NULL ||
-	    (r->from_ts = calloc((size_t)n, sizeof *r->from_ts)) == NULL)
+	    (r->from_ts = calloc((size_t)n, sizeof *r->from_ts)) == NULL ||
+	    (r->end0 = calloc((size_t)n, sizeof *r->end0)) == NULL)
 		goto fail;
 	r->nparts = n;
+	r->nparts0 = n;
 	for (i = 0; i < n; i++) {
 		if ((err = kc_watermarks(r->rk, topic, i, deadline, &lo, &hi, errstr,
 		    errlen)) != KC_OK)
 			goto fail;
 		ends[i] = hi;
+		r->end0[i] = hi;
 		los[i] = lo;
 		tp = rd_kafka_topic_partition_list_add(r->parts, topic, i);
 		if (since_us > 0)
@@ -444,18 +450,21 @@ kc_reader_resets(const struct kc_reader *r)
 	return r->resets;
 }
 
-int
-kc_reader_next(struct kc_reader *r, int timeout_ms, struct kc_msg *m)
+/*
+ * The next record of r that was not returned before, waiting up to
+ * timeout_ms for the first; errors are handled here. NULL: none yet.
+ */
+static rd_kafka_message_t *
+reader_poll(struct kc_reader *r, int timeout_ms)
 {
 	rd_kafka_message_t	*rkm;
-	int			 err;
 
 	if (r->grown > r->nparts)
 		reader_grow(r);
 
 	for (;;) {
 		if ((rkm = rd_kafka_consumer_poll(r->rk, timeout_ms)) == NULL)
-			return KC_ERR_TIMEOUT;
+			return NULL;
 		timeout_ms = 0;		/* skipped records don't restart the wait */
 		if (rkm->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
 			if (rkm->err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN)
@@ -485,6 +494,20 @@ kc_reader_next(struct kc_reader *r, int timeout_ms, struct kc_msg *m)
 				r->from_ts[rkm->partition] = 0;
 			}
 		}
+		return rkm;
+	}
+}
+
+int
+kc_reader_next(struct kc_reader *r, int timeout_ms, struct kc_msg *m)
+{
+	rd_kafka_message_t	*rkm;
+	int			 err;
+
+	for (;;) {
+		if ((rkm = reader_poll(r, timeout_ms)) == NULL)
+			return KC_ERR_TIMEOUT;
+		timeout_ms = 0;
 		err = kc_mp_decode(rkm->payload, rkm->len, m);
 		m->partition = rkm->partition;
 		m->offset = rkm->offset;
@@ -498,6 +521,40 @@ kc_reader_next(struct kc_reader *r, int timeout_ms, struct kc_msg *m)
 				r->invalid[err]++;
 		}
 	}
+}
+
+int
+kc_reader_next_raw(struct kc_reader *r, int timeout_ms, struct kc_buf *key,
+    struct kc_buf *val, int64_t *offset)
+{
+	rd_kafka_message_t	*rkm;
+	int			 err = KC_OK;
+
+	if ((rkm = reader_poll(r, timeout_ms)) == NULL)
+		return KC_ERR_TIMEOUT;
+	kc_buf_reset(key);
+	kc_buf_reset(val);
+	if (rkm->key_len > 0)
+		err = kc_buf_append(key, rkm->key, rkm->key_len);
+	if (err == KC_OK && rkm->len > 0)
+		err = kc_buf_append(val, rkm->payload, rkm->len);
+	if (offset != NULL)
+		*offset = rkm->offset;
+	rd_kafka_message_destroy(rkm);
+	return err;
+}
+
+int
+kc_reader_caught_up(const struct kc_reader *r)
+{
+	int i;
+
+	/* Partitions added since were empty at the start. */
+	for (i = 0; i < r->nparts0; i++) {
+		if (r->next[i] < r->end0[i])
+			return 0;
+	}
+	return 1;
 }
 
 uint64_t

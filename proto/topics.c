@@ -9,6 +9,10 @@
  * one less (from 2 replicas on), so that one broker can fail without losing
  * an acknowledged message. The presence topic keeps an hour in small
  * segments: its heartbeats mean nothing after KC_PRESENCE_TIMEOUT_MS.
+ * The state topics, "<topic>.rooms" and "<topic>.read", are compacted
+ * (cleanup.policy=compact): Kafka keeps the newest record of each room and
+ * of each user's room, forever; one that is not compacted loses its
+ * rooms and read markers to retention, and that is said.
  *
  * Creation uses the admin API; a cluster that refuses CreateTopics falls
  * back to auto-creation by the first reader, and that is reported.
@@ -318,6 +322,25 @@ topics_check_presence(struct topics *t, const rd_kafka_metadata_topic_t *mt)
 		    KC_PRESENCE_TIMEOUT_MS / 1000, t->brokers, mt->topic);
 }
 
+/* A state topic must be compacted, or its records go with retention. */
+static void
+topics_check_state(struct topics *t, const rd_kafka_metadata_topic_t *mt)
+{
+	struct topic_config	tc;
+
+	if (topics_config(t, mt->topic, &tc) != KC_OK)
+		return;
+	topics_say(t, 0, "%s: %d partitions, cleanup.policy=%s", mt->topic,
+	    mt->partition_cnt, tc.cleanup_policy);
+	if (strstr(tc.cleanup_policy, "compact") == NULL)
+		topics_say(t, 1, "%s is not compacted (cleanup.policy=%s): its "
+		    "records go after retention.ms and rooms' topics or read "
+		    "markers with them; kafka-configs.sh --bootstrap-server %s "
+		    "--alter --entity-type topics --entity-name %s --add-config "
+		    "cleanup.policy=compact", mt->topic, tc.cleanup_policy,
+		    t->brokers, mt->topic);
+}
+
 int
 kc_topics_ensure(const struct kc_conf *c, int create, int64_t retention_ms,
     kc_topics_fn *fn, void *opaque, int *problems, char *errstr,
@@ -329,12 +352,18 @@ kc_topics_ensure(const struct kc_conf *c, int create, int64_t retention_ms,
 	rd_kafka_conf_t			*rc;
 	const char			*topic = kc_conf_get(c, "topic");
 	char				 ptopic[300], lerr[512], want[32], isr[16];
+	char				 rtopic[300], mtopic[300];
+	const char			*names[4];
 	const char			*chat_cfg[] = { "retention.ms", want,
 	    "retention.bytes", "-1", "cleanup.policy", "delete",
 	    "min.insync.replicas", isr, NULL };
 	const char			*pres_cfg[] = { "retention.ms",
 	    PRESENCE_RETENTION_MS, "segment.ms", PRESENCE_SEGMENT_MS,
 	    "cleanup.policy", "delete", NULL };
+	const char			*state_cfg[] = { "cleanup.policy",
+	    "compact", "min.insync.replicas", isr, NULL };
+	const char *const		*cfgs[4] = { chat_cfg, pres_cfg, state_cfg,
+	    state_cfg };
 	int64_t				 deadline;
 	int				 brokers, rf, n, i, created = 0, err = KC_OK;
 
@@ -343,8 +372,14 @@ kc_topics_ensure(const struct kc_conf *c, int create, int64_t retention_ms,
 	if (kc_conf_is_embedded(c))
 		return KC_OK;
 	t.brokers = kc_conf_brokers(c);
-	if ((err = kc_presence_topic(topic, ptopic, sizeof ptopic)) != KC_OK)
+	if ((err = kc_presence_topic(topic, ptopic, sizeof ptopic)) != KC_OK ||
+	    (err = kc_rooms_topic(topic, rtopic, sizeof rtopic)) != KC_OK ||
+	    (err = kc_read_topic(topic, mtopic, sizeof mtopic)) != KC_OK)
 		return err;
+	names[0] = topic;
+	names[1] = ptopic;
+	names[2] = rtopic;
+	names[3] = mtopic;
 	if ((rc = kc_conf_rdkafka(c, KC_ROLE_ADMIN, errstr, errlen)) == NULL)
 		return KC_ERR_CONFIG;
 	rd_kafka_conf_set_log_cb(rc, kc_rdkafka_log_quiet);
@@ -362,8 +397,8 @@ kc_topics_ensure(const struct kc_conf *c, int create, int64_t retention_ms,
 	snprintf(want, sizeof want, "%lld", (long long)retention_ms);
 	snprintf(isr, sizeof isr, "%d", rf >= 2 ? rf - 1 : 1);
 	n = KC_TOPIC_PARTITIONS;
-	for (i = 0; i < 2; i++) {
-		const char *name = i == 0 ? topic : ptopic;
+	for (i = 0; i < 4; i++) {
+		const char *name = names[i];
 
 		if (topics_find(md, name) != NULL)
 			continue;
@@ -373,21 +408,22 @@ kc_topics_ensure(const struct kc_conf *c, int create, int64_t retention_ms,
 			    n, rf);
 			continue;
 		}
-		err = topics_create(&t, name, n, rf, i == 0 ? chat_cfg : pres_cfg,
-		    lerr, sizeof lerr);
+		err = topics_create(&t, name, n, rf, cfgs[i], lerr, sizeof lerr);
 		created += err == KC_OK;
 		if (err == KC_OK)
 			topics_say(&t, 0, "created %s: %d partitions, replication %d%s",
 			    name, n, rf, i == 0 ? (retention_ms < 0 ?
 			    ", history kept forever" : ", history kept as asked") :
-			    ", an hour of heartbeats");
+			    i == 1 ? ", an hour of heartbeats" : ", compacted");
 		else
 			topics_say(&t, 1, "cannot create %s (%s): it will be "
 			    "auto-created with the broker's defaults; create it "
 			    "yourself: kafka-topics.sh --bootstrap-server %s --create "
 			    "--topic %s --partitions %d --replication-factor %d "
-			    "--config retention.ms=%s", name, lerr, t.brokers, name,
-			    n, rf, i == 0 ? want : PRESENCE_RETENTION_MS);
+			    "--config %s=%s", name, lerr, t.brokers, name,
+			    n, rf, i >= 2 ? "cleanup.policy" : "retention.ms",
+			    i == 0 ? want : i == 1 ? PRESENCE_RETENTION_MS :
+			    "compact");
 		err = KC_OK;
 	}
 	/* A topic just created takes a moment to show in the metadata. */
@@ -399,7 +435,9 @@ kc_topics_ensure(const struct kc_conf *c, int create, int64_t retention_ms,
 			goto done;
 		}
 		if (!created || (topics_find(md, topic) != NULL &&
-		    topics_find(md, ptopic) != NULL) || kc_now_us() >= deadline)
+		    topics_find(md, ptopic) != NULL &&
+		    topics_find(md, rtopic) != NULL &&
+		    topics_find(md, mtopic) != NULL) || kc_now_us() >= deadline)
 			break;
 		usleep(100 * 1000);
 	}
@@ -407,6 +445,12 @@ kc_topics_ensure(const struct kc_conf *c, int create, int64_t retention_ms,
 		topics_check_chat(&t, mt, brokers, retention_ms);
 	if ((pt = topics_find(md, ptopic)) != NULL)
 		topics_check_presence(&t, pt);
+	for (i = 2; i < 4; i++) {
+		const rd_kafka_metadata_topic_t *st = topics_find(md, names[i]);
+
+		if (st != NULL)
+			topics_check_state(&t, st);
+	}
 	/*
 	 * Both are made with the same count: partitions added to the chat
 	 * topic later move rooms to other partitions (the presence topic is

@@ -360,27 +360,95 @@ kc_wire_typing(const char *room, const char *user, struct kc_buf *out)
 	return wire_dump(obj, bad, out);
 }
 
-int
-kc_wire_rooms(const char *current, const char *const *joined, size_t njoined,
-    const struct kc_wire_room *active, size_t nactive, size_t total,
-    const char *ref, struct kc_buf *out)
+static json_t *
+wire_room_list(const struct kc_wire_room *v, size_t n, int *bad)
 {
-	json_t	*obj = json_object(), *a = json_array(), *o;
+	json_t	*a = json_array(), *o;
 	size_t	 i;
+
+	for (i = 0; a != NULL && i < n; i++) {
+		o = json_object();
+		*bad |= wire_strc(o, "room", v[i].room);
+		*bad |= wire_set(o, "users", json_integer((json_int_t)v[i].users));
+		if (v[i].topic != NULL && v[i].topic[0] != '\0')
+			*bad |= wire_strc(o, "topic", v[i].topic);
+		*bad |= json_array_append_new(a, o);
+	}
+	return a;
+}
+
+int
+kc_wire_rooms_all(const char *current, const char *const *joined,
+    size_t njoined, const struct kc_wire_room *active, size_t nactive,
+    size_t total, const struct kc_wire_room *all, size_t nall,
+    size_t all_total, const char *ref, struct kc_buf *out)
+{
+	json_t	*obj = json_object();
 	int	 bad = 0;
 
 	bad |= wire_str(obj, "type", "rooms", 5);
 	bad |= wire_strc(obj, "current", current);
 	bad |= wire_set(obj, "joined", wire_names(joined, njoined));
-	for (i = 0; a != NULL && i < nactive; i++) {
-		o = json_object();
-		bad |= wire_strc(o, "room", active[i].room);
-		bad |= wire_set(o, "users", json_integer((json_int_t)active[i].users));
-		bad |= json_array_append_new(a, o);
-	}
-	bad |= wire_set(obj, "active", a);
+	bad |= wire_set(obj, "active", wire_room_list(active, nactive, &bad));
 	bad |= wire_set(obj, "active_total", json_integer((json_int_t)total));
+	if (all != NULL) {
+		bad |= wire_set(obj, "all", wire_room_list(all, nall, &bad));
+		bad |= wire_set(obj, "all_total",
+		    json_integer((json_int_t)all_total));
+	}
 	bad |= wire_ref(obj, ref);
+	return wire_dump(obj, bad, out);
+}
+
+int
+kc_wire_rooms(const char *current, const char *const *joined, size_t njoined,
+    const struct kc_wire_room *active, size_t nactive, size_t total,
+    const char *ref, struct kc_buf *out)
+{
+	return kc_wire_rooms_all(current, joined, njoined, active, nactive,
+	    total, NULL, 0, 0, ref, out);
+}
+
+int
+kc_wire_topic(const struct kc_roominfo *ri, const char *ref,
+    struct kc_buf *out)
+{
+	json_t	*obj = json_object();
+	char	 ts[27];
+	int	 bad = 0;
+
+	bad |= wire_str(obj, "type", "topic", 5);
+	bad |= wire_strc(obj, "room", ri->room);
+	bad |= wire_strc(obj, "topic", ri->topic);
+	if (ri->topic_ts > 0 && kc_time_format(ri->topic_ts, ts) == KC_OK) {
+		bad |= wire_strc(obj, "by", ri->topic_by);
+		bad |= wire_str(obj, "timestamp", ts, 26);
+	}
+	if (ri->created_by[0] != '\0' &&
+	    kc_time_format(ri->created_ts, ts) == KC_OK) {
+		bad |= wire_strc(obj, "created_by", ri->created_by);
+		bad |= wire_str(obj, "created", ts, 26);
+	}
+	bad |= wire_ref(obj, ref);
+	return wire_dump(obj, bad, out);
+}
+
+int
+kc_wire_marker(const struct kc_marker *mk, struct kc_buf *out)
+{
+	json_t	*obj = json_object();
+	char	 ts[27];
+	int	 bad = 0;
+
+	if (kc_time_format(mk->ts, ts) != KC_OK) {
+		json_decref(obj);
+		return KC_ERR_TS;
+	}
+	bad |= wire_str(obj, "type", "marker", 6);
+	bad |= wire_strc(obj, "room", mk->room);
+	bad |= wire_strc(obj, "id", mk->id);
+	bad |= wire_set(obj, "offset", json_integer((json_int_t)mk->offset));
+	bad |= wire_str(obj, "timestamp", ts, 26);
 	return wire_dump(obj, bad, out);
 }
 

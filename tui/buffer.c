@@ -98,8 +98,7 @@ buffer_drop(struct buffer *b, int flags)
 struct line *
 buffer_add(struct buffer *b, const struct line *l, int sorted)
 {
-	struct line	*nl;
-	size_t		 at = b->nlines;
+	size_t at = b->nlines;
 
 	if (buffer_find(b, l->id) != NULL)
 		return NULL;
@@ -108,6 +107,16 @@ buffer_add(struct buffer *b, const struct line *l, int sorted)
 		while (at > 0 && b->lines[at - 1].ts > l->ts)
 			at--;
 	}
+	return buffer_insert(b, l, at);
+}
+
+struct line *
+buffer_insert(struct buffer *b, const struct line *l, size_t at)
+{
+	struct line *nl;
+
+	if (at > b->nlines)
+		at = b->nlines;
 	if (b->nlines == b->max) {
 		if (at == 0)
 			return NULL;	/* older than all we keep */

@@ -56,6 +56,7 @@ struct chat {
 	int64_t			 dm_opened[CHAT_DM_NEW_MAX];
 	size_t			 dm_next;
 	unsigned		 next_fetch;	/* the last fetch id given */
+	struct roomstate	*state;		/* roomstate.c's; not owned */
 };
 
 
@@ -165,6 +166,24 @@ void
 chat_set_inst(struct chat *c, const char *inst)
 {
 	snprintf(c->inst, sizeof c->inst, "%s", inst);
+}
+
+void
+chat_set_state(struct chat *c, struct roomstate *rs)
+{
+	c->state = rs;
+}
+
+struct roomstate *
+chat_state(struct chat *c)
+{
+	return c->state;
+}
+
+void
+chat_touch(struct chat *c, struct buffer *b)
+{
+	chat_notify(c, CHAT_BUFFERS, b, NULL);
 }
 
 void
@@ -684,6 +703,8 @@ chat_receive1(struct chat *c, const struct kc_msg *m, int live)
 		 * Our own record read back: Kafka has it, even when a delivery
 		 * report said it failed (a timeout after all was written).
 		 */
+		if (old->offset1 == 0 && m->offset >= 0)
+			old->offset1 = m->offset + 1;	/* for read markers */
 		if (old->state == LINE_PENDING || old->state == LINE_FAILED) {
 			old->state = LINE_SENT;
 			free(old->error);
@@ -695,6 +716,7 @@ chat_receive1(struct chat *c, const struct kc_msg *m, int live)
 	memset(&l, 0, sizeof l);
 	l.ts = kc_msg_shown_ts(m);	/* a far-off clock cannot pin a line */
 	memcpy(l.id, m->id, sizeof l.id);
+	l.offset1 = m->offset >= 0 ? m->offset + 1 : 0;
 	l.kind = chat_line_kind(m->type);
 	snprintf(l.user, sizeof l.user, "%s", m->user);
 	if (m->text != NULL)

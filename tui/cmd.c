@@ -26,6 +26,7 @@ const struct cmd_entry *cmd_table[] = {
 	&cmd_replay_entry,
 	&cmd_rooms_entry,
 	&cmd_stats_entry,
+	&cmd_topic_entry,
 	&cmd_who_entry,
 	NULL
 };

@@ -84,6 +84,7 @@ static int
 kafka_fetch_scan(struct kafka_fetch *f)
 {
 	struct kc_reader	*r;
+	size_t			 i;
 	int			 err;
 
 	if ((err = kc_reader_new_since(f->conf, f->topic, f->since, &r,
@@ -93,6 +94,12 @@ kafka_fetch_scan(struct kafka_fetch *f)
 	f->count = f->cap = 0;
 	kc_reader_drain(r, kc_now_us() + (int64_t)KAFKA_REPLAY_MS * 1000,
 	    KAFKA_REPLAY_QUIET_MS, kafka_fetch_keep, f);
+	/* An offset says where a record is only in its room's partition. */
+	for (i = 0; i < f->count; i++) {
+		if (f->msgs[i].partition != kc_room_partition(f->msgs[i].room,
+		    kc_reader_partitions(r)))
+			f->msgs[i].offset = -1;
+	}
 	kc_reader_free(r);
 	return KC_OK;
 }

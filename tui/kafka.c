@@ -235,6 +235,7 @@ kafka_connect(void *arg)
 			kafka_name_holder(k);
 		if (k->inbox_wanted)
 			kafka_inbox(k);	/* after r: what comes now, r reads */
+		kafka_state_connect(k);
 	}
 	k->new_reader = r;
 	k->new_preader = pr;
@@ -325,6 +326,7 @@ kafka_attempt_done(struct kafka *k, int64_t now)
 		k->last_heartbeat = 0;		/* announce ourselves now */
 		k->last_errstr[0] = '\0';
 		chat_set_conn(k->chat, CHAT_CONNECTED);
+		kafka_state_adopt(k);
 		if (k->held)
 			kafka_name_held(k);
 		for (i = 0; i < k->ninbox; i++)
@@ -404,6 +406,7 @@ kafka_close(struct kafka *k, int flush_ms)
 	}
 	kc_reader_free(k->reader);
 	kc_reader_free(k->preader);
+	kafka_state_close(k, flush_ms);
 	kc_producer_free(k->prod);
 	kc_producer_free(k->pprod);
 	k->reader = k->preader = NULL;
@@ -419,6 +422,7 @@ kafka_close(struct kafka *k, int flush_ms)
 			return -1;	/* still waiting for a broker */
 		k->attempting = 0;
 		kc_reader_free(k->new_reader);
+		kafka_state_forget(k);
 		kc_reader_free(k->new_preader);
 	}
 	if (kafka_fetch_close(k) == -1)
@@ -463,6 +467,7 @@ kafka_pollfds(struct kafka *k, struct pollfd *pfd)
 	pfd[2].events = POLLIN;
 	pfd[3].fd = k->fetch_pipe[0];
 	pfd[3].events = POLLIN;
+	kafka_state_pollfds(k, &pfd[4]);
 }
 
 /*
@@ -484,6 +489,10 @@ kafka_drain(struct kafka *k, struct kc_reader *r)
 		if (kc_reader_next(r, 0, &m) != KC_OK)
 			break;
 		k->nread++;
+		/* An offset says where a record is only in its room's partition. */
+		if (m.partition != kc_room_partition(m.room,
+		    kc_reader_partitions(r)))
+			m.offset = -1;
 		chat_receive(k->chat, &m, 1);
 	}
 	kc_msg_clear(&m);
@@ -499,6 +508,7 @@ kafka_read(struct kafka *k)
 		return 0;
 	more = kafka_drain(k, k->reader);
 	more |= kafka_drain(k, k->preader);
+	kafka_state_read(k);
 	return more;
 }
 
@@ -575,4 +585,5 @@ kafka_tick(struct kafka *k, int64_t now)
 		chat_heartbeat(k->chat);
 	}
 	chat_expire(k->chat, now);
+	roomstate_tick(k->chat);
 }

@@ -6,7 +6,7 @@
 
 #include "tui.h"
 
-#define KAFKA_NPOLL	4	/* descriptors kafka_pollfds() fills */
+#define KAFKA_NPOLL	6	/* descriptors kafka_pollfds() fills */
 
 struct pollfd;
 struct kafka_fetch;
@@ -84,6 +84,19 @@ struct kafka {
 	 */
 	int			 fetch_pipe[2];
 	struct kafka_fetch	*fetches;
+
+	/*
+	 * The state topics (tui/kafka-state.c): opened and read to their end
+	 * by the connecting thread (new_*, init_*), then in use here.
+	 */
+	struct kc_state		*rstate;	/* rooms topic */
+	struct kc_state		*mstate;	/* read topic */
+	struct kc_state		*new_rstate;
+	struct kc_state		*new_mstate;
+	struct kc_roominfo	*init_rooms;
+	size_t			 ninit_rooms, init_rooms_cap;
+	struct kc_marker	*init_marks;
+	size_t			 ninit_marks, init_marks_cap;
 };
 
 extern const struct chat_ops kafka_ops;
@@ -140,5 +153,23 @@ void	kafka_fetch_cancel(struct kafka *);
  * unused); -1 when some still run (their memory is left for _exit()).
  */
 int	kafka_fetch_close(struct kafka *);
+
+/* ------------------------------------------------------- kafka-state.c */
+
+/* The connecting thread: opens the state topics and reads them to the end. */
+void	kafka_state_connect(struct kafka *);
+/* The main thread, the attempt done: applies what was read, follows live. */
+void	kafka_state_adopt(struct kafka *);
+/* roomstate writers (arg: the struct kafka). */
+int	kafka_state_put_room(void *arg, const struct kc_roominfo *);
+int	kafka_state_put_marker(void *arg, const struct kc_marker *);
+/* Two descriptors to poll for reading (-1 when unused). */
+void	kafka_state_pollfds(struct kafka *, struct pollfd *pfd);
+/* Hands waiting records to roomstate. */
+void	kafka_state_read(struct kafka *);
+/* Closes the topics in use (the thread may still run). */
+void	kafka_state_close(struct kafka *, int flush_ms);
+/* Frees what a connecting thread made and nobody adopted (it has ended). */
+void	kafka_state_forget(struct kafka *);
 
 #endif

@@ -285,6 +285,7 @@ main(int argc, char **argv)
 {
 	struct kc_conf	*conf;
 	struct chat	*chat;
+	struct roomstate *rstate;
 	struct input	*input = NULL;
 	struct kafka	 k;
 	struct pollfd	 pfd[2 + KAFKA_NPOLL];
@@ -405,6 +406,11 @@ main(int argc, char **argv)
 	chat_set_brokers(chat, kc_conf_brokers(conf));
 	instance_load(inst);
 	chat_set_inst(chat, inst);
+	/* Rooms, topics and read markers, written through k. */
+	rstate = roomstate_new();
+	chat_set_state(chat, rstate);
+	roomstate_set_writer(rstate, kafka_state_put_room,
+	    kafka_state_put_marker, &k);
 	main_signals();
 
 	if (line_mode)
@@ -481,7 +487,9 @@ main(int argc, char **argv)
 			while (read(main_pipe[0], buf, sizeof buf) > 0)
 				;
 		}
-		if (pfd[2].revents || pfd[3].revents || more)
+		/* pfd[6] and pfd[7]: the state topics (kafka-state.c). */
+		if (pfd[2].revents || pfd[3].revents || pfd[6].revents ||
+		    pfd[7].revents || more)
 			more = kafka_read(&k);
 		/*
 		 * pfd[4], a connection attempt's end, and pfd[5], a history
@@ -522,11 +530,13 @@ main(int argc, char **argv)
 	if (chat_fatal_why(chat) != NULL) {
 		fprintf(stderr, "kchat-tui: %s\n", chat_fatal_why(chat));
 		chat_free(chat);
+		roomstate_free(rstate);
 		input_free(input);
 		line_free();
 		return 1;
 	}
 	chat_free(chat);
+	roomstate_free(rstate);
 	input_free(input);
 	line_free();
 	return 0;

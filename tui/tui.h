@@ -10,7 +10,7 @@
  * The files are in layers: one calls only files of the layers before its
  * own, never one after, so that no two call each other (as bridge/bridge.h):
  *
- *   xmalloc sanitize split format instance buffer chat activity lastlog cmd
+ *   xmalloc sanitize split format instance buffer chat activity lastlog roomstate cmd
  *   cmd-*.c complete input | kafka-fetch kafka line ui-screen ui-draw
  *   ui-keys main (the program, after "|")
  *
@@ -106,6 +106,7 @@ enum line_state {
 #define LINE_HIDDEN	0x8	/* kept (its id de-duplicates), not shown */
 #define LINE_LOADING	0x10	/* "loading…" while a fetch runs; screen only */
 #define LINE_LASTLOG	0x20	/* /lastlog's progress (with LINE_LOADING) */
+#define LINE_DIVIDER	0x40	/* "new messages": read to here (roomstate.c) */
 
 struct line {
 	int64_t		 ts;			/* µs, UTC */
@@ -116,6 +117,8 @@ struct line {
 	char		 user[KC_NAME_MAX + 1];
 	char		*text;			/* sanitized, may hold '\n' */
 	char		*error;			/* LINE_FAILED: the reason */
+	/* Its offset in its room's partition plus one; 0: not known. */
+	int64_t		 offset1;
 };
 
 enum buffer_kind {
@@ -158,6 +161,8 @@ struct line	*buffer_find(struct buffer *, const char *id);
  * top of a full buffer. The oldest line goes when the buffer is full.
  */
 struct line	*buffer_add(struct buffer *, const struct line *l, int sorted);
+/* Puts a copy of l at index at (the end when past it), as buffer_add(). */
+struct line	*buffer_insert(struct buffer *, const struct line *l, size_t at);
 void		 buffer_clear(struct buffer *);
 /* The oldest line that came from Kafka (has an id), or NULL. */
 struct line	*buffer_oldest(struct buffer *);
@@ -236,6 +241,12 @@ void		 chat_set_brokers(struct chat *, const char *);
 /* This terminal's instance id, put in every record ("inst"). */
 void		 chat_set_inst(struct chat *, const char *);
 const char	*chat_inst(struct chat *);
+/* The rooms and read markers of the state topics (roomstate.c); not owned. */
+struct roomstate;
+void		 chat_set_state(struct chat *, struct roomstate *);
+struct roomstate *chat_state(struct chat *);
+/* Says that b's counts changed (the screen redraws). */
+void		 chat_touch(struct chat *, struct buffer *);
 /*
  * Ends the program with status 1 once the main loop sees it, printing why
  * (after the screen is restored); NULL when no such end was asked for.
@@ -402,6 +413,35 @@ void	 lastlog_progress(struct chat *, unsigned id, size_t scanned);
 void	 lastlog_found(struct chat *, unsigned id, int err,
 	    const char *errstr, const struct kc_msg *msgs, size_t count,
 	    size_t scanned, int more);
+/* ----------------------------------------------------------- roomstate.c */
+
+/* Writers of the state topics, set by the program (tui/kafka-state.c). */
+typedef int roomstate_room_fn(void *arg, const struct kc_roominfo *);
+typedef int roomstate_marker_fn(void *arg, const struct kc_marker *);
+
+struct roomstate *roomstate_new(void);
+void	 roomstate_free(struct roomstate *);
+void	 roomstate_set_writer(struct roomstate *, roomstate_room_fn *,
+	    roomstate_marker_fn *, void *arg);
+/* The rooms topic was read to its end: rooms without a record get one. */
+void	 roomstate_ready(struct roomstate *);
+/* A rooms-topic record; tell: a changed topic is said in its buffer. */
+void	 roomstate_room(struct chat *, const struct kc_roominfo *, int tell);
+/* A read marker: kept when it is the user's and further on; recounts. */
+void	 roomstate_marker(struct chat *, const struct kc_marker *);
+const struct kc_roominfo *roomstate_info(struct chat *, const char *room);
+const struct kc_roomtab *roomstate_rooms(struct chat *);
+/* /topic TEXT in room ("" clears): written and applied; -1 with errstr. */
+int	 roomstate_set_topic(struct chat *, const char *room, const char *text,
+	    char *errstr, size_t len);
+/* b's unread counts from the user's marker of its room (none: kept). */
+void	 roomstate_count(struct chat *, struct buffer *b);
+/*
+ * Once a second: the current room buffer, at its newest line, is read
+ * (a marker written); the others' counts come from their markers; rooms
+ * joined without a record get one.
+ */
+void	 roomstate_tick(struct chat *);
 
 /* ----------------------------------------------------------------- cmd.c */
 
@@ -434,6 +474,7 @@ extern const struct cmd_entry cmd_nick_entry;
 extern const struct cmd_entry cmd_part_entry;
 extern const struct cmd_entry cmd_quit_entry;
 extern const struct cmd_entry cmd_stats_entry;
+extern const struct cmd_entry cmd_topic_entry;
 extern const struct cmd_entry cmd_replay_entry;
 extern const struct cmd_entry cmd_rooms_entry;
 extern const struct cmd_entry cmd_who_entry;

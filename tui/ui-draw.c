@@ -5,6 +5,7 @@
  * clipped, never trusted.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ui-curses.h"
@@ -26,6 +27,7 @@ struct place {
 	int	h;		/* pane height */
 	int	skip_after;	/* rows of the line not shown (scrolled) */
 	int	draw;
+	int	y0;		/* screen row of the pane's top (a title above) */
 };
 
 static size_t
@@ -185,8 +187,8 @@ ui_line(struct line *l, struct place *p)
 				if (pass == 1 && row < rows - p->skip_after &&
 				    y >= 0 && y < p->h && x + cw <= p->w) {
 					attrset(sg[i].attr);
-					mvaddnstr(y, p->x0 + x, sg[i].s + off,
-					    n);
+					mvaddnstr(p->y0 + y, p->x0 + x,
+					    sg[i].s + off, n);
 				}
 				x += cw;
 			}
@@ -202,7 +204,7 @@ ui_line(struct line *l, struct place *p)
 size_t
 ui_buffer_rows(struct buffer *b, int w)
 {
-	struct place	p = { 0, w, 0, 0, 0, 0 };
+	struct place	p = { 0, w, 0, 0, 0, 0, 0 };
 	size_t		i, rows = 0;
 
 	if (w <= 0)
@@ -213,9 +215,9 @@ ui_buffer_rows(struct buffer *b, int w)
 }
 
 static void
-ui_draw_pane(struct buffer *b, int x0, int w, int h)
+ui_draw_pane(struct buffer *b, int x0, int y0, int w, int h)
 {
-	struct place	p = { x0, w, 0, h, 0, 1 };
+	struct place	p = { x0, w, 0, h, 0, 1, y0 };
 	size_t		i, skip = b->scroll, total;
 	int		y = h, rows;
 
@@ -242,6 +244,34 @@ ui_draw_pane(struct buffer *b, int x0, int w, int h)
 		y = p.top;
 		skip = 0;
 	}
+}
+
+/*
+ * The title row above a room's lines, "#room: its topic", while it has one
+ * (the rooms topic, tui/roomstate.c). Returns the rows it takes (0 or 1).
+ */
+static int
+ui_draw_title(struct buffer *b, int x0, int w)
+{
+	const struct kc_roominfo	*ri;
+	char				*t, *line;
+	int				 x;
+
+	if (b == NULL || b->kind != BUFFER_ROOM || w <= 0 ||
+	    (ri = roomstate_info(ui.chat, b->target)) == NULL ||
+	    ri->topic[0] == '\0')
+		return 0;
+	t = sanitize_dup(ri->topic, strlen(ri->topic), 0);
+	xasprintf(&line, " %s: %s", b->name, t);
+	attrset(ui_attr(UI_PAIR_STATUS, A_REVERSE));
+	move(0, x0);
+	for (x = x0; x < x0 + w; x++)
+		addch(' ');
+	mvaddnstr(0, x0, line, w);
+	attrset(A_NORMAL);
+	free(line);
+	free(t);
+	return 1;
 }
 
 static void
@@ -367,7 +397,7 @@ void
 ui_draw(void)
 {
 	struct buffer	*b;
-	int		 h, w, ph, x0, cx;
+	int		 h, w, ph, x0, cx, th;
 
 	if (!ui.started || !ui.dirty)
 		return;
@@ -386,8 +416,11 @@ ui_draw(void)
 	if (ph > 0) {
 		if (ui.list_w > 0)
 			ui_draw_list(ui.list_w, ph);
-		if (b != NULL)
-			ui_draw_pane(b, x0, w - x0, ph);
+		if (b != NULL) {
+			th = ph > 2 ? ui_draw_title(b, x0, w - x0) : 0;
+			ui.pane_h = ph - th;
+			ui_draw_pane(b, x0, th, w - x0, ph - th);
+		}
 	}
 	if (h >= 2)
 		ui_draw_status(b, h - 2, w);

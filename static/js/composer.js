@@ -18,6 +18,7 @@ import {
 	switchRoom
 } from './views.js';
 import { connect, dropSocket, send, transmit } from './connection.js';
+import { topicFrame } from './readstate.js';
 
 var TYPING_SEND_MS = 3000;		/* at most one typing frame this often */
 
@@ -101,6 +102,19 @@ function submit(text) {
 				post(currentRoom(), 'dm', rest);
 			}
 			return true;
+		case 'topic':
+			if (room === null || room.dm)
+				return fail('/topic works in rooms.');
+			if (arg === '') {
+				note(room, room.topic ? 'Topic of #' + room.name + ': ' +
+				    room.topic + (room.topicBy ? ' (set by ' + room.topicBy +
+				    ')' : '') : '#' + room.name + ' has no topic.');
+				return true;
+			}
+			if (/[\u0000-\u001f\u007f-\u009f]/.test(arg))
+				return fail('A topic is one line of text.');
+			send(topicFrame(room.name, arg === '-clear' ? '' : arg));
+			return true;
 		case 'who':
 			if (room !== null && !room.dm)
 				send(whoFrame(room.name, S.me));
@@ -116,7 +130,8 @@ function submit(text) {
 			return true;
 		case 'help':
 			note(room, 'Commands: /me ACTION · /join ROOM · /part [ROOM] · ' +
-			    '/msg USER [TEXT] · /who · /nick NAME · /help. ' +
+			    '/msg USER [TEXT] · /who · /topic [TEXT | -clear] · ' +
+			    '/nick NAME · /help. ' +
 			    'Alt+↑/↓ switches rooms, Esc closes panels. ' +
 			    'Start with // to send a line beginning with /.');
 			return true;

@@ -22,8 +22,9 @@ import {
 	S, addRecord, confirmMsg, firstRoomKey, historyReset, historyVerdict,
 	hooks, newRef, saveRooms, setMembers, setState
 } from './store.js';
+import { onMarker, onTopic, recount, tickRead } from './readstate.js';
 import {
-	actions, nameTaken, renderActiveRooms, renderAll, renderHeader,
+	actions, atBottom, nameTaken, renderActiveRooms, renderAll, renderHeader,
 	renderMembers, renderMessages, renderOlder, renderSidebar, renderStatus,
 	renderTyping, showError, switchRoom
 } from './views.js';
@@ -321,6 +322,18 @@ function onFrame(f) {
 	case 'rooms':
 		onRooms(f);
 		break;
+	case 'topic':
+		if (onTopic(f) !== null)
+			renderHeader();
+		break;
+	case 'marker':
+		if (onMarker(f) !== null) {
+			renderSidebar();
+			renderHeader();
+			if (f.room === S.current)
+				renderMessages('append');
+		}
+		break;
 	case 'pong':
 		if (req !== undefined)
 			S.reqs.delete(f.ref);
@@ -513,6 +526,7 @@ function onHistory(f, req) {
 		room.more = f.more === true;
 		room.loadingOlder = false;
 	}
+	recount(room);		/* history after the read marker is unread */
 	if (room.key === S.current)
 		renderMessages(kind === 'older' ? 'prepend' : 'append');
 	renderSidebar();
@@ -597,7 +611,10 @@ function onTyping(f) {
 }
 
 function onRooms(f) {
-	if (Array.isArray(f.active))
+	/* Every room of the cluster when the bridge knows them, else the active. */
+	if (Array.isArray(f.all))
+		renderActiveRooms(f.all);
+	else if (Array.isArray(f.active))
 		renderActiveRooms(f.active);
 }
 
@@ -641,4 +658,5 @@ export function tickConnection(now) {
 			send(pingFrame(S.pingRef));
 		}
 	}
+	tickRead(now, send, atBottom());
 }

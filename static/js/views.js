@@ -7,6 +7,8 @@
  * User text goes in through text.js only. No inline script or style, so
  * the bridge can send "Content-Security-Policy: default-src 'self'".
  */
+import { CHAT_TYPES } from './protocol.js';
+import { afterMarker } from './readstate.js';
 import {
 	S, currentRoom, hooks, membersKnown, save, saveRooms, sortedKeys
 } from './store.js';
@@ -35,6 +37,7 @@ export function bindElements() {
 		['welcomeCancel', 'welcome-cancel'], ['app', 'app'],
 		['roomsToggle', 'rooms-toggle'], ['roomsBadge', 'rooms-toggle-badge'],
 		['roomTitle', 'room-title'], ['roomSub', 'room-sub'],
+		['roomTopic', 'room-topic'],
 		['status', 'status'], ['statusText', 'status-text'],
 		['countdown', 'status-countdown'],
 		['retryNow', 'retry-now'], ['notify', 'notify-toggle'],
@@ -176,10 +179,15 @@ export function renderHeader() {
 	if (room === null) {
 		el.roomTitle.textContent = 'No room';
 		el.roomSub.textContent = 'Join a room to start chatting';
+		el.roomTopic.hidden = true;
 		el.usersCount.textContent = '';
 		el.leave.hidden = true;
 	} else {
 		el.roomTitle.textContent = room.dm ? '@' + room.name : '#' + room.name;
+		/* The room's topic line (the rooms topic; text, never markup). */
+		el.roomTopic.textContent = !room.dm && room.topic ? room.topic : '';
+		el.roomTopic.hidden = el.roomTopic.textContent === '';
+		el.roomTopic.title = room.topicBy ? 'Set by ' + room.topicBy : '';
 		if (room.dm) {
 			el.roomSub.textContent = 'Direct message';
 			el.usersCount.textContent = '';
@@ -485,6 +493,7 @@ export function atBottom() {
 export function renderMessages(how) {
 	var room = currentRoom(), list = el.messages, want = [], prevDay = null;
 	var prev = null;	/* the chat message before, while a run may go on */
+	var divided = false;
 	var stick = how === 'switch' || how === 'send' || atBottom();
 	var fromBottom = el.scroller.scrollHeight - el.scroller.scrollTop, i, node, k;
 
@@ -514,6 +523,14 @@ export function renderMessages(how) {
 			i = j - 1;
 			prev = null;
 			continue;
+		}
+		/* "New messages": before the first one after where the room
+		 * was read to when it was opened (readstate.js). */
+		if (!divided && room.divider && !m.own && CHAT_TYPES[m.type] &&
+		    afterMarker(room.divider, m)) {
+			want.push(newDivider(room));
+			divided = true;
+			prev = null;
 		}
 		if (m.node === null || m.roomKey !== room.key)
 			buildNode(room, m);
@@ -556,6 +573,16 @@ export function renderJump() {
 	el.jump.textContent = below > 0 ? below + (below === 1 ?
 	    ' new message \u2193' : ' new messages \u2193') : 'Jump to newest \u2193';
 	el.jump.hidden = false;
+}
+
+function newDivider(room) {
+	if (room.dividerNode === undefined) {
+		room.dividerNode = document.createElement('li');
+		room.dividerNode.className = 'new-divider';
+		room.dividerNode.setAttribute('role', 'separator');
+		room.dividerNode.textContent = 'New messages';
+	}
+	return room.dividerNode;
 }
 
 export function renderOlder() {
@@ -859,6 +886,8 @@ export function switchRoom(key) {
 	if (room !== null) {
 		room.unread = 0;
 		room.mention = false;
+		/* The "new messages" line: where it was read to until now. */
+		room.divider = room.marker || undefined;
 	}
 	saveRooms();
 	clearError();

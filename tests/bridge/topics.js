@@ -1,7 +1,8 @@
 /*
  * topics.js - the topics a chat lives on: on a fresh cluster the bridge
  * creates its topics to keep history (retention forever, or --retention),
- * the presence topic keeping an hour; a chat topic made beforehand with the
+ * the presence topic keeping an hour, the rooms and read topics compacted
+ * (a rooms topic auto-created without compaction is a problem); a chat topic made beforehand with the
  * broker's defaults (7 days, as auto-creation gives) is warned about at
  * start, and --check-topics prints the problem with the command that fixes
  * it and exits 1. The settings are read back from the broker by
@@ -34,7 +35,22 @@ L.run([
 		    .test(after.out), after.out);
 		L.assert(new RegExp(`${topic}.presence: 3 partitions, retention 1 hour`).test(after.out),
 		    after.out);
+		L.assert(new RegExp(`${topic}.rooms: 3 partitions, cleanup.policy=compact`)
+		    .test(after.out), after.out);
+		L.assert(new RegExp(`${topic}.read: 3 partitions, cleanup.policy=compact`)
+		    .test(after.out), after.out);
 		L.eq((await b.stop()).code, 0, 'exit');
+	}],
+
+	['a rooms topic that is not compacted is a problem', async () => {
+		const topic = L.uniqueTopic('topics-rooms');
+		/* Auto-created by a writer first: cleanup.policy=delete. */
+		L.kcatProduce(`${topic}.rooms`, 'general', { v: 1, room: 'general',
+		    created_by: 'early', created_ts: Date.now() * 1000 });
+		const r = check(topic);
+		L.eq(r.code, 1, r.out);
+		L.assert(new RegExp(`^problem: ${topic}.rooms is not compacted \\(cleanup.policy=delete\\)`
+		    + '.*--add-config cleanup.policy=compact', 'm').test(r.out), r.out);
 	}],
 
 	['--retention chooses the history a new topic keeps', async () => {

@@ -75,6 +75,13 @@ START_TEST(created_to_keep_the_chat)
 	snprintf(want, sizeof want, "%s.presence: 3 partitions, retention 1 hour "
 	    "(retention.ms=3600000)", topic);
 	ck_assert_msg(strstr(s.text, want) != NULL, "%s", s.text);
+	/* The state topics, compacted (read back too). */
+	snprintf(want, sizeof want, "%s.rooms: 3 partitions, cleanup.policy=compact",
+	    topic);
+	ck_assert_msg(strstr(s.text, want) != NULL, "%s", s.text);
+	snprintf(want, sizeof want, "%s.read: 3 partitions, cleanup.policy=compact",
+	    topic);
+	ck_assert_msg(strstr(s.text, want) != NULL, "%s", s.text);
 
 	/* Asking for history that the topic keeps: no problem; then a week
 	 * less than what is kept is fine, forever on a 30-day topic is not. */
@@ -121,6 +128,31 @@ START_TEST(a_week_of_retention_is_a_problem)
 	    "deleted") != NULL, "%s", s.text);
 	ck_assert_msg(strstr(s.text, "--add-config retention.ms=-1") != NULL, "%s",
 	    s.text);
+	kc_conf_free(c);
+}
+END_TEST
+
+START_TEST(a_state_topic_not_compacted_is_a_problem)
+{
+	const char	*topic = test_topic("topicsst");
+	struct kc_conf	*c = test_conf(topic);
+	struct kc_state	*st;
+	struct said	 s = { "", 0 };
+	char		 err[512], rtopic[300], want[512];
+	int		 problems;
+
+	/* A reader of the rooms topic first: auto-created with the defaults. */
+	ck_assert_int_eq(kc_rooms_topic(topic, rtopic, sizeof rtopic), KC_OK);
+	ck_assert_int_eq(kc_state_new(c, rtopic, &st, err, sizeof err), KC_OK);
+	kc_state_free(st, 0);
+	ck_assert_int_eq(kc_topics_ensure(c, 1, -1, collect, &s, &problems, err,
+	    sizeof err), KC_OK);
+	ck_assert_int_eq(problems, 1);
+	snprintf(want, sizeof want, "problem: %s is not compacted "
+	    "(cleanup.policy=delete)", rtopic);
+	ck_assert_msg(strstr(s.text, want) != NULL, "%s", s.text);
+	ck_assert_msg(strstr(s.text, "--add-config cleanup.policy=compact") != NULL,
+	    "%s", s.text);
 	kc_conf_free(c);
 }
 END_TEST
@@ -340,5 +372,6 @@ main(void)
 	tcase_add_test(tc, a_week_of_retention_is_a_problem);
 	tcase_add_test(tc, added_partitions_are_read);
 	tcase_add_test(tc, moved_room_keeps_its_history);
+	tcase_add_test(tc, a_state_topic_not_compacted_is_a_problem);
 	return test_run("topics", tc, 120);
 }

@@ -167,6 +167,27 @@ last_line(struct buffer *b)
 	return &b->lines[b->nlines - 1];
 }
 
+/* roomstate.c's writers: what it would put on the state topics. */
+static struct kc_roominfo	put_rooms[8];
+static struct kc_marker		put_marks[8];
+static size_t			nput_rooms, nput_marks;
+
+static int
+fake_put_room(void *arg, const struct kc_roominfo *ri)
+{
+	if (nput_rooms < 8)
+		put_rooms[nput_rooms++] = *ri;
+	return KC_OK;
+}
+
+static int
+fake_put_marker(void *arg, const struct kc_marker *mk)
+{
+	if (nput_marks < 8)
+		put_marks[nput_marks++] = *mk;
+	return KC_OK;
+}
+
 START_TEST(chat_join_sends_and_fetches)
 {
 	struct buffer *b;
@@ -731,13 +752,16 @@ START_TEST(chat_who_and_rooms)
 	cmd_input(c, "/who #random");
 	ck_assert_str_eq(last_line(b)->text, "1 in #random: dave");
 	cmd_input(c, "/rooms");
-	ck_assert_str_eq(last_line(b)->text, "2 rooms: #general (2) #random (1)");
+	ck_assert_str_eq(last_line(b)->text, "2 rooms");
+	ck_assert_str_eq(b->lines[b->nlines - 2].text, "  #random (1)");
+	ck_assert_str_eq(b->lines[b->nlines - 3].text, "  #general (2)");
 	chat_free(c);
 	c = chat_new("alice", &fake_ops, NULL);
 	chat_join(c, "general");
 	b = chat_current(c);
 	cmd_input(c, "/rooms");
-	ck_assert_str_eq(last_line(b)->text, "1 room: #general (0)");
+	ck_assert_str_eq(last_line(b)->text, "1 room");
+	ck_assert_str_eq(b->lines[b->nlines - 2].text, "  #general (0)");
 	/* a crashed client drops out after the presence timeout */
 	chat_expire(c, kc_now_us() + (int64_t)KC_PRESENCE_TIMEOUT_MS * 1000 + 1);
 	cmd_input(c, "/who");
@@ -1020,6 +1044,120 @@ START_TEST(chat_format_plain)
 }
 END_TEST
 
+/*
+ * Rooms and read markers (roomstate.c): a joined room gets its record, a
+ * topic set is written and said, reading the current room writes a marker
+ * once, and another room's unread counts come from its marker: they
+ * clear when a marker from another client of the user arrives.
+ */
+START_TEST(chat_rooms_and_markers)
+{
+	struct roomstate	*rs = roomstate_new();
+	struct buffer		*gen, *dev;
+	struct kc_marker	 mk;
+	struct kc_msg		 m;
+	char			 err[128];
+	size_t			 i;
+
+	nput_rooms = nput_marks = 0;
+	chat_set_state(c, rs);
+	roomstate_set_writer(rs, fake_put_room, fake_put_marker, NULL);
+	chat_join(c, "dev");
+	chat_join(c, "general");
+	gen = chat_current(c);
+	dev = chat_find(c, "#dev");
+	roomstate_tick(c);
+	ck_assert_uint_eq(nput_rooms, 0);	/* not read to the end yet */
+	roomstate_ready(rs);
+	roomstate_tick(c);
+	ck_assert_uint_eq(nput_rooms, 2);
+	ck_assert_str_eq(put_rooms[0].room, "dev");
+	ck_assert_str_eq(put_rooms[0].created_by, "alice");
+	ck_assert_ptr_nonnull(roomstate_info(c, "general"));
+
+	ck_assert_int_eq(roomstate_set_topic(c, "general", "Ship it", err,
+	    sizeof err), 0);
+	ck_assert_str_eq(put_rooms[2].topic, "Ship it");
+	ck_assert_str_eq(last_line(gen)->text,
+	    "alice set the topic of #general: Ship it");
+	ck_assert_int_eq(roomstate_set_topic(c, "general", "a\nb", err,
+	    sizeof err), -1);
+	cmd_input(c, "/topic");
+	ck_assert_ptr_nonnull(strstr(last_line(gen)->text,
+	    "topic of #general: Ship it (set by alice"));
+
+	/* Reading #general, in view: one marker for its newest line. */
+	incoming(&m, KC_TYPE_MESSAGE, "general", "bob", NULL, "hello");
+	m.offset = 41;
+	chat_receive(c, &m, 1);
+	kc_msg_clear(&m);
+	roomstate_tick(c);
+	ck_assert_uint_eq(nput_marks, 1);
+	ck_assert_str_eq(put_marks[0].id, last_line(gen)->id);
+	ck_assert_int_eq(put_marks[0].offset, 41);	/* where it is in Kafka */
+	ck_assert_str_eq(put_marks[0].user, "alice");
+	roomstate_tick(c);
+	ck_assert_uint_eq(nput_marks, 1);	/* nothing new: none */
+
+	/* #dev, not in view: read up to "one" elsewhere, then two more. */
+	incoming(&m, KC_TYPE_MESSAGE, "dev", "bob", NULL, "one");
+	chat_receive(c, &m, 1);
+	memset(&mk, 0, sizeof mk);
+	snprintf(mk.user, sizeof mk.user, "alice");
+	snprintf(mk.room, sizeof mk.room, "dev");
+	snprintf(mk.id, sizeof mk.id, "%s", m.id);
+	mk.offset = 7;
+	mk.ts = kc_now_us();
+	kc_msg_clear(&m);
+	roomstate_marker(c, &mk);
+	ck_assert_uint_eq(dev->unread, 0);
+	receive(KC_TYPE_MESSAGE, "dev", "bob", NULL, "two");
+	receive(KC_TYPE_MESSAGE, "dev", "bob", NULL, "three alice");
+	roomstate_tick(c);
+	ck_assert_uint_eq(dev->unread, 2);
+	ck_assert_uint_eq(dev->mentions, 1);
+	/* Opened: a "new messages" line before "two", gone when left. */
+	for (i = 0; chat_buffer(c, i) != dev; i++)
+		;
+	chat_switch(c, i);
+	roomstate_tick(c);
+	for (i = 0; i < dev->nlines && !(dev->lines[i].flags & LINE_DIVIDER); i++)
+		;
+	ck_assert_uint_lt(i + 1, dev->nlines);
+	ck_assert_str_eq(dev->lines[i + 1].text, "two");
+	ck_assert_ptr_nonnull(strstr(dev->lines[i].text, "new messages"));
+	ck_assert_str_eq(put_marks[nput_marks - 1].id, last_line(dev)->id);
+	for (i = 0; chat_buffer(c, i) != gen; i++)
+		;
+	chat_switch(c, i);
+	roomstate_tick(c);
+	for (i = 0; i < dev->nlines; i++)
+		ck_assert(!(dev->lines[i].flags & LINE_DIVIDER));
+	/* Read meanwhile: two more are unread. */
+	receive(KC_TYPE_MESSAGE, "dev", "bob", NULL, "two more");
+	receive(KC_TYPE_MESSAGE, "dev", "bob", NULL, "three more alice");
+	roomstate_tick(c);
+	ck_assert_uint_eq(dev->unread, 2);
+	ck_assert_uint_eq(dev->mentions, 1);
+	/* Read in the browser: its marker clears the count here. */
+	snprintf(mk.id, sizeof mk.id, "%s", last_line(dev)->id);
+	mk.offset = 9;
+	roomstate_marker(c, &mk);
+	ck_assert_uint_eq(dev->unread, 0);
+	ck_assert_uint_eq(dev->mentions, 0);
+	/* Someone else's marker is not ours. */
+	snprintf(mk.user, sizeof mk.user, "bob");
+	snprintf(mk.id, sizeof mk.id, "%s", dev->lines[0].id);
+	mk.offset = 1;
+	roomstate_marker(c, &mk);
+	receive(KC_TYPE_MESSAGE, "dev", "bob", NULL, "four");
+	roomstate_tick(c);
+	ck_assert_uint_eq(dev->unread, 1);
+	chat_set_state(c, NULL);
+	roomstate_free(rs);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -1050,6 +1188,7 @@ main(void)
 	tcase_add_test(tc, chat_hostile_text);
 	tcase_add_test(tc, chat_completion);
 	tcase_add_test(tc, chat_format_plain);
+	tcase_add_test(tc, chat_rooms_and_markers);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -219,6 +219,40 @@ START_TEST(test_offsets_and_ids)
 }
 END_TEST
 
+/* A room's topic: asked for, set, cleared; a read marker. */
+START_TEST(test_topic_read)
+{
+	ck_assert_int_eq(parse("{\"type\":\"topic\",\"room\":\"dev\"}"), KC_OK);
+	ck_assert_int_eq(req.type, KC_REQ_TOPIC);
+	ck_assert_ptr_null(req.text);
+	ck_assert_int_eq(parse("{\"type\":\"topic\",\"text\":\"Ship it\"}"), KC_OK);
+	ck_assert_str_eq(req.text, "Ship it");
+	ck_assert_str_eq(req.room, "");
+	ck_assert_int_eq(parse("{\"type\":\"topic\",\"text\":\"\"}"), KC_OK);
+	ck_assert_str_eq(req.text, "");
+	ck_assert_int_eq(parse("{\"type\":\"topic\",\"text\":\"a\\nb\"}"),
+	    KC_ERR_TEXT_CONTROL);
+	ck_assert_int_eq(parse("{\"type\":\"topic\",\"text\":7}"),
+	    KC_ERR_JSON_FIELD_TYPE);
+	/* "text" means nothing on other requests. */
+	ck_assert_int_eq(parse("{\"type\":\"who\",\"text\":\"a\\nb\"}"), KC_OK);
+	ck_assert_ptr_null(req.text);
+
+	ck_assert_int_eq(parse("{\"type\":\"read\",\"room\":\"dev\",\"id\":\""
+	    ID "\",\"offset\":17}"), KC_OK);
+	ck_assert_int_eq(req.type, KC_REQ_READ);
+	ck_assert_str_eq(req.id, ID);
+	ck_assert_int_eq(req.offset, 17);
+	ck_assert_int_eq(parse("{\"type\":\"read\",\"room\":\"dev\",\"id\":\""
+	    ID "\"}"), KC_OK);
+	ck_assert_int_eq(req.offset, -1);
+	ck_assert_int_eq(parse("{\"type\":\"read\",\"room\":\"dev\"}"),
+	    KC_ERR_JSON_MISSING);
+	ck_assert_int_eq(parse("{\"type\":\"read\",\"id\":\"" ID "\","
+	    "\"offset\":-2}"), KC_ERR_JSON_FIELD_TYPE);
+}
+END_TEST
+
 START_TEST(test_parse_resets)
 {
 	ck_assert_int_eq(parse("{\"type\":\"dm\",\"username\":\"bob\","
@@ -951,6 +985,7 @@ json_suite(void)
 	tcase_add_test(tc, test_encode_error);
 	tcase_add_test(tc, test_time_format);
 	tcase_add_test(tc, test_offsets_and_ids);
+	tcase_add_test(tc, test_topic_read);
 	tcase_add_test(tc, test_encode_offset);
 	suite_add_tcase(s, tc);
 	return s;

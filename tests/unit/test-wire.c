@@ -4,6 +4,7 @@
  */
 #include <check.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "kchat.h"
@@ -230,7 +231,7 @@ END_TEST
 START_TEST(test_rooms_pong)
 {
 	const char		*joined[] = { "general" };
-	struct kc_wire_room	 active[] = { { "dev", 3 }, { "general", 1 } };
+	struct kc_wire_room	 active[] = { { "dev", 3, NULL }, { "general", 1, NULL } };
 
 	GOLDEN(kc_wire_rooms("general", joined, 1, active, 2, 5, "q", out),
 	    "{\"type\": \"rooms\", \"current\": \"general\", \"joined\": "
@@ -239,6 +240,47 @@ START_TEST(test_rooms_pong)
 	    "\"ref\": \"q\"}");
 	GOLDEN(kc_wire_pong("p", TS, out), "{\"type\": \"pong\", \"ref\": "
 	    "\"p\", \"timestamp\": \"" TSS "\"}");
+}
+END_TEST
+
+/* The rooms topic's rooms, a room's topic line, a read marker. */
+START_TEST(test_rooms_all_topic_marker)
+{
+	const char		*joined[] = { "general" };
+	struct kc_wire_room	 active[] = { { "general", 1, "hi" } };
+	struct kc_wire_room	 all[] = { { "dev", 0, NULL }, { "general", 1, "hi" } };
+	struct kc_roominfo	 ri;
+	struct kc_marker	 mk;
+
+	GOLDEN(kc_wire_rooms_all("general", joined, 1, active, 1, 1, all, 2, 2,
+	    NULL, out), "{\"type\": \"rooms\", \"current\": \"general\", "
+	    "\"joined\": [\"general\"], \"active\": [{\"room\": \"general\", "
+	    "\"users\": 1, \"topic\": \"hi\"}], \"active_total\": 1, \"all\": "
+	    "[{\"room\": \"dev\", \"users\": 0}, {\"room\": \"general\", "
+	    "\"users\": 1, \"topic\": \"hi\"}], \"all_total\": 2}");
+	memset(&ri, 0, sizeof ri);
+	snprintf(ri.room, sizeof ri.room, "dev");
+	snprintf(ri.created_by, sizeof ri.created_by, "alice");
+	ri.created_ts = TS;
+	GOLDEN(kc_wire_topic(&ri, NULL, out), "{\"type\": \"topic\", \"room\": "
+	    "\"dev\", \"topic\": \"\", \"created_by\": \"alice\", "
+	    "\"created\": \"" TSS "\"}");
+	snprintf(ri.topic, sizeof ri.topic, "Release on Friday");
+	snprintf(ri.topic_by, sizeof ri.topic_by, "bob");
+	ri.topic_ts = TS;
+	GOLDEN(kc_wire_topic(&ri, "t1", out), "{\"type\": \"topic\", \"room\": "
+	    "\"dev\", \"topic\": \"Release on Friday\", \"by\": \"bob\", "
+	    "\"timestamp\": \"" TSS "\", \"created_by\": \"alice\", "
+	    "\"created\": \"" TSS "\", \"ref\": \"t1\"}");
+	memset(&mk, 0, sizeof mk);
+	snprintf(mk.user, sizeof mk.user, "alice");
+	snprintf(mk.room, sizeof mk.room, "dev");
+	snprintf(mk.id, sizeof mk.id, ID);
+	mk.offset = 42;
+	mk.ts = TS;
+	GOLDEN(kc_wire_marker(&mk, out), "{\"type\": \"marker\", \"room\": "
+	    "\"dev\", \"id\": \"" ID "\", \"offset\": 42, \"timestamp\": \""
+	    TSS "\"}");
 }
 END_TEST
 
@@ -273,6 +315,7 @@ wire_suite(void)
 	tcase_add_test(tc, test_dms);
 	tcase_add_test(tc, test_presence_typing);
 	tcase_add_test(tc, test_rooms_pong);
+	tcase_add_test(tc, test_rooms_all_topic_marker);
 	tcase_add_test(tc, test_invalid);
 	suite_add_tcase(s, tc);
 	return s;

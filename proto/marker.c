@@ -1,0 +1,160 @@
+/*
+ * marker.c - a read marker on the read topic ("<topic>.read", key =
+ * "user/room", names never hold '/'): the newest message the user has
+ * read in the room, by id and by its offset in the room's partition.
+ * Unread counts and the "new messages" line of every client of the user
+ * come from it, so reading in one clears the others.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <msgpack.h>
+
+#include "internal.h"
+
+enum { MK_V, MK_USER, MK_ROOM, MK_ID, MK_OFFSET, MK_TS, MK__COUNT };
+static const char *mk_keys[MK__COUNT] = { "v", "user", "room", "id",
+    "offset", "ts" };
+#define MK_REQUIRED ((1u << MK_V) | (1u << MK_USER) | (1u << MK_ROOM) | \
+    (1u << MK_ID) | (1u << MK_TS))
+
+int
+kc_read_topic(const char *topic, char *buf, size_t len)
+{
+	int n;
+
+	if (topic == NULL || buf == NULL || len == 0)
+		return KC_ERR_INVAL;
+	n = snprintf(buf, len, "%s.read", topic);
+	return n < 0 || (size_t)n >= len ? KC_ERR_INVAL : KC_OK;
+}
+
+int
+kc_marker_key(const char *user, const char *room, char *buf, size_t len)
+{
+	int n;
+
+	if (user == NULL || room == NULL || buf == NULL || len == 0)
+		return KC_ERR_INVAL;
+	n = snprintf(buf, len, "%s/%s", user, room);
+	return n < 0 || (size_t)n >= len ? KC_ERR_INVAL : KC_OK;
+}
+
+static int
+marker_validate(const struct kc_marker *mk)
+{
+	int err;
+
+	if ((err = kc_user_validate(mk->user, strlen(mk->user))) != KC_OK ||
+	    (err = kc_room_validate(mk->room, strlen(mk->room))) != KC_OK)
+		return err;
+	if (!kc_ulid_valid(mk->id, strlen(mk->id)))
+		return KC_ERR_ID;
+	if (mk->ts <= 0)
+		return KC_ERR_TS;
+	return KC_OK;
+}
+
+static int
+marker_pack_str(msgpack_packer *pk, const char *k, const char *v)
+{
+	size_t kl = strlen(k), vl = strlen(v);
+
+	return msgpack_pack_str(pk, kl) || msgpack_pack_str_body(pk, k, kl) ||
+	    msgpack_pack_str(pk, vl) || msgpack_pack_str_body(pk, v, vl);
+}
+
+static int
+marker_pack_int(msgpack_packer *pk, const char *k, int64_t v)
+{
+	size_t kl = strlen(k);
+
+	return msgpack_pack_str(pk, kl) || msgpack_pack_str_body(pk, k, kl) ||
+	    msgpack_pack_int64(pk, v);
+}
+
+int
+kc_marker_encode(const struct kc_marker *mk, struct kc_buf *out)
+{
+	msgpack_packer	pk;
+	int		err;
+
+	if ((err = marker_validate(mk)) != KC_OK)
+		return err;
+	msgpack_packer_init(&pk, out, kc_mpmap_write);
+	if (msgpack_pack_map(&pk, 6) ||
+	    marker_pack_int(&pk, "v", KC_RECORD_VERSION) ||
+	    marker_pack_str(&pk, "user", mk->user) ||
+	    marker_pack_str(&pk, "room", mk->room) ||
+	    marker_pack_str(&pk, "id", mk->id) ||
+	    marker_pack_int(&pk, "offset", mk->offset < 0 ? -1 : mk->offset) ||
+	    marker_pack_int(&pk, "ts", mk->ts))
+		return KC_ERR_NOMEM;
+	return KC_OK;
+}
+
+struct mk_walk {
+	struct kc_marker	*mk;
+	unsigned		 seen;
+};
+
+static int
+marker_field(void *arg, const char *key, size_t klen,
+    const struct kc_mpmap_val *v)
+{
+	struct mk_walk		*w = arg;
+	struct kc_marker	*mk = w->mk;
+	int			 k;
+
+	for (k = 0; k < MK__COUNT; k++) {
+		if (strlen(mk_keys[k]) == klen && memcmp(mk_keys[k], key, klen) == 0)
+			break;
+	}
+	if (k == MK__COUNT)
+		return KC_OK;
+	if (w->seen & (1u << k))
+		return KC_ERR_MP_DUP_KEY;
+	w->seen |= 1u << k;
+	switch (k) {
+	case MK_USER:
+		return kc_mpmap_str(mk->user, sizeof mk->user, v);
+	case MK_ROOM:
+		return kc_mpmap_str(mk->room, sizeof mk->room, v);
+	case MK_ID:
+		return kc_mpmap_str(mk->id, sizeof mk->id, v);
+	}
+	if (v->kind != KC_MPMAP_INT)
+		return KC_ERR_MP_VALUE_TYPE;
+	if (k == MK_V)
+		return v->i == KC_RECORD_VERSION ? KC_OK : KC_ERR_VERSION;
+	if (k == MK_OFFSET)
+		mk->offset = v->i < 0 ? -1 : v->i;
+	else
+		mk->ts = v->i;
+	return KC_OK;
+}
+
+int
+kc_marker_decode(const void *buf, size_t len, struct kc_marker *mk)
+{
+	struct mk_walk	w = { mk, 0 };
+	int		err;
+
+	memset(mk, 0, sizeof *mk);
+	mk->offset = -1;
+	if ((err = kc_mpmap_walk(buf, len, marker_field, &w)) != KC_OK)
+		return err;
+	if ((w.seen & MK_REQUIRED) != MK_REQUIRED)
+		return KC_ERR_MP_MISSING;
+	return marker_validate(mk);
+}
+
+int
+kc_marker_newer(const struct kc_marker *a, const struct kc_marker *b)
+{
+	if (a == NULL)
+		return 1;
+	if (a->offset >= 0 && b->offset >= 0)
+		return b->offset > a->offset;
+	return strcmp(b->id, a->id) > 0;
+}

@@ -1,0 +1,147 @@
+/*
+ * state.c - one compacted state topic (the rooms topic, the read topic):
+ * a reader from its beginning that keeps following it, and a producer of
+ * keyed records. Records are whole (the newest of a key is all compaction
+ * keeps), so a lost one is made good by the next; the producer is plain
+ * acks=all, not idempotent, and failures are only counted.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+struct kc_state {
+	struct kc_reader	*r;
+	rd_kafka_t		*rk;
+	rd_kafka_topic_t	*rkt;
+	uint64_t		 failed;
+};
+
+static void
+state_dr(rd_kafka_t *rk, const rd_kafka_message_t *rkm, void *opaque)
+{
+	struct kc_state *s = opaque;
+
+	if (rkm->err != RD_KAFKA_RESP_ERR_NO_ERROR)
+		s->failed++;
+}
+
+int
+kc_state_new(const struct kc_conf *c, const char *topic, struct kc_state **out,
+    char *errstr, size_t errlen)
+{
+	struct kc_state	*s;
+	rd_kafka_conf_t	*rc;
+	char		 lerr[512];
+	int		 err;
+
+	*out = NULL;
+	if ((s = calloc(1, sizeof *s)) == NULL)
+		return KC_ERR_NOMEM;
+	if ((rc = kc_conf_rdkafka(c, KC_ROLE_STATE, errstr, errlen)) == NULL) {
+		free(s);
+		return KC_ERR_CONFIG;
+	}
+	rd_kafka_conf_set_log_cb(rc, kc_rdkafka_log_quiet);
+	rd_kafka_conf_set_dr_msg_cb(rc, state_dr);
+	rd_kafka_conf_set_opaque(rc, s);
+	if ((s->rk = rd_kafka_new(RD_KAFKA_PRODUCER, rc, lerr, sizeof lerr)) ==
+	    NULL) {
+		rd_kafka_conf_destroy(rc);
+		free(s);
+		if (errstr != NULL)
+			snprintf(errstr, errlen, "%s", lerr);
+		return KC_ERR_KAFKA;
+	}
+	if ((s->rkt = rd_kafka_topic_new(s->rk, topic, NULL)) == NULL) {
+		kc_state_free(s, 0);
+		if (errstr != NULL)
+			snprintf(errstr, errlen, "cannot make a producer for %s",
+			    topic);
+		return KC_ERR_KAFKA;
+	}
+	/* From the beginning: a compacted topic is its own snapshot. */
+	if ((err = kc_reader_new(c, topic, LONG_MAX, &s->r, errstr, errlen)) !=
+	    KC_OK) {
+		kc_state_free(s, 0);
+		return err;
+	}
+	*out = s;
+	return KC_OK;
+}
+
+void
+kc_state_free(struct kc_state *s, int flush_ms)
+{
+	if (s == NULL)
+		return;
+	if (s->rk != NULL && flush_ms > 0)
+		rd_kafka_flush(s->rk, flush_ms);
+	kc_reader_free(s->r);
+	if (s->rkt != NULL)
+		rd_kafka_topic_destroy(s->rkt);
+	if (s->rk != NULL)
+		rd_kafka_destroy(s->rk);
+	free(s);
+}
+
+int
+kc_state_fd(struct kc_state *s)
+{
+	return s == NULL ? -1 : kc_reader_fd(s->r);
+}
+
+int
+kc_state_next(struct kc_state *s, struct kc_buf *key, struct kc_buf *val)
+{
+	rd_kafka_poll(s->rk, 0);
+	return kc_reader_next_raw(s->r, 0, key, val, NULL);
+}
+
+int
+kc_state_put(struct kc_state *s, const char *key, const void *val, size_t len)
+{
+	rd_kafka_poll(s->rk, 0);
+	if (rd_kafka_produce(s->rkt, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY,
+	    (void *)val, len, key, strlen(key), NULL) == -1)
+		return rd_kafka_last_error() == RD_KAFKA_RESP_ERR__QUEUE_FULL ?
+		    KC_ERR_QUEUE_FULL : KC_ERR_KAFKA;
+	return KC_OK;
+}
+
+uint64_t
+kc_state_failed(const struct kc_state *s)
+{
+	return s == NULL ? 0 : s->failed;
+}
+
+size_t
+kc_state_catch_up(struct kc_state *s, int64_t deadline_us, int quiet_ms,
+    kc_state_fn *fn, void *arg)
+{
+	struct kc_buf	key = { 0 }, val = { 0 };
+	size_t		n = 0;
+	int		quiet = 0, err;
+
+	while (kc_now_us() < deadline_us && !kc_reader_caught_up(s->r)) {
+		rd_kafka_poll(s->rk, 0);
+		if ((err = kc_reader_next_raw(s->r, 50, &key, &val, NULL)) ==
+		    KC_ERR_TIMEOUT) {
+			quiet += 50;
+			/* The lag is 0 too before the first fetch: wait. */
+			if (quiet >= quiet_ms && kc_reader_lag(s->r) == 0)
+				break;
+			continue;
+		}
+		if (err != KC_OK)
+			continue;
+		quiet = 0;
+		n++;
+		fn(arg, &key, &val);
+	}
+	kc_buf_free(&key);
+	kc_buf_free(&val);
+	return n;
+}
