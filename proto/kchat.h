@@ -589,9 +589,12 @@ int64_t	kc_reader_lag(struct kc_reader *r);
  */
 typedef int kc_drain_fn(void *arg, const struct kc_msg *m);
 /*
- * Reads r until it has caught up (nothing came for quiet_ms and no lag is
- * left), deadline_us (µs since the epoch) passes, or fn says stop; returns
- * the records read. For scans of a time span: a replay, the direct
+ * Reads r until it has caught up, deadline_us (µs since the epoch) passes,
+ * or fn says stop; returns the records read. Caught up: with quiet_ms 0,
+ * everything the topic held when r was opened is read
+ * (kc_reader_caught_up(); a live reader gets what comes later); else
+ * nothing came for quiet_ms and no lag is left (records in flight when r
+ * was opened count too). For scans of a time span: a replay, the direct
  * messages missed, the presence of the last minute.
  */
 size_t	kc_reader_drain(struct kc_reader *r, int64_t deadline_us, int quiet_ms,

@@ -662,7 +662,10 @@ kc_reader_drain(struct kc_reader *r, int64_t deadline_us, int quiet_ms,
 	int		quiet = 0, err;
 
 	kc_msg_init(&m);
-	while (kc_now_us() < deadline_us) {
+	/* quiet_ms 0: what the topic held when r was opened is enough
+	 * (records that come later are a live reader's). */
+	while (kc_now_us() < deadline_us &&
+	    !(quiet_ms == 0 && kc_reader_caught_up(r))) {
 		if ((err = kc_reader_next(r, 100, &m)) == KC_ERR_TIMEOUT) {
 			quiet += 100;
 			/* The lag is 0 too before the first fetch: wait. */

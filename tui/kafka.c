@@ -27,7 +27,7 @@
 
 #include "kafka.h"
 
-#define KAFKA_REPLAY_QUIET_MS	1000	/* reading until quiet and caught up */
+#define KAFKA_NAME_RECHECK_MS	3000	/* the name again, from live presence */
 #define KAFKA_OFFLINE_MS	30000	/* reconnecting for longer: offline */
 #define KAFKA_BATCH		1000	/* records handled per loop pass */
 #define KAFKA_RETRY_MS		2000	/* between two connection attempts */
@@ -134,8 +134,8 @@ kafka_inbox(struct kafka *k)
 	    sizeof errstr) != KC_OK)
 		return;
 	k->inbox_read = 0;
-	kc_reader_drain(r, start + (int64_t)KAFKA_INBOX_MS * 1000,
-	    KAFKA_REPLAY_QUIET_MS, kafka_inbox_keep, k);
+	kc_reader_drain(r, start + (int64_t)KAFKA_INBOX_MS * 1000, 0,
+	    kafka_inbox_keep, k);
 	kc_reader_free(r);
 }
 
@@ -173,14 +173,14 @@ kafka_name_holder(struct kafka *k)
 	since = start - (int64_t)KC_PRESENCE_TIMEOUT_MS * 1000;
 	if (kc_reader_new_since(k->conf, k->ptopic, since, &r, errstr,
 	    sizeof errstr) == KC_OK) {
-		kc_reader_drain(r, start + (int64_t)KAFKA_INBOX_MS * 1000,
-		    KAFKA_REPLAY_QUIET_MS, kafka_presence_keep, p);
+		kc_reader_drain(r, start + (int64_t)KAFKA_INBOX_MS * 1000, 0,
+		    kafka_presence_keep, p);
 		kc_reader_free(r);
 	}
 	if (kc_reader_new_since(k->conf, k->topic, since, &r, errstr,
 	    sizeof errstr) == KC_OK) {
 		kc_reader_drain(r, kc_now_us() + (int64_t)KAFKA_INBOX_MS * 1000,
-		    KAFKA_REPLAY_QUIET_MS, kafka_presence_keep, p);
+		    0, kafka_presence_keep, p);
 		kc_reader_free(r);
 	}
 	k->held = kc_presence_holder(p, k->inbox_user, k->inst, kc_now_us(),
@@ -329,6 +329,9 @@ kafka_attempt_done(struct kafka *k, int64_t now)
 		kafka_state_adopt(k);
 		if (k->held)
 			kafka_name_held(k);
+		else if (k->name_wanted)
+			k->name_recheck = now +
+			    (int64_t)KAFKA_NAME_RECHECK_MS * 1000;
 		for (i = 0; i < k->ninbox; i++)
 			chat_receive_missed(k->chat, &k->inbox[i]);
 		kc_history_free(k->inbox, k->ninbox);
@@ -363,6 +366,7 @@ kafka_open(struct kafka *k, struct chat *chat, struct kc_conf *conf,
 	memset(k, 0, sizeof *k);
 	k->chat = chat;
 	k->conf = conf;
+	k->started = kc_now_us();
 	k->done_pipe[0] = k->done_pipe[1] = -1;
 	k->fetch_pipe[0] = k->fetch_pipe[1] = -1;
 	snprintf(k->topic, sizeof k->topic, "%s", kc_conf_get(conf, "topic"));
@@ -558,6 +562,20 @@ kafka_tick(struct kafka *k, int64_t now)
 		kafka_follow(k, now);
 	if (k->reader == NULL && !k->attempting && now >= k->next_attempt)
 		kafka_attempt(k);
+	/*
+	 * The scan at the first connection read what the presence topic held
+	 * then; another client's records on their way at that moment show
+	 * in the live presence a moment later: look once more. Only one that
+	 * was there before this kchat-tui started holds the name (one that
+	 * came after is told by its own check).
+	 */
+	if (k->name_recheck != 0 && now >= k->name_recheck) {
+		k->name_recheck = 0;
+		if (kc_presence_holder(chat_presence(k->chat), chat_user(k->chat),
+		    k->inst, now, k->held_by, sizeof k->held_by,
+		    &k->held_since) && k->held_since < k->started)
+			kafka_name_held(k);
+	}
 	if (now - k->last_second < 1000000)
 		return;
 	k->last_second = now;

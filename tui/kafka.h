@@ -62,6 +62,8 @@ struct kafka {
 	int			 held;
 	char			 held_by[KC_INST_MAX + 1];
 	int64_t			 held_since;
+	int64_t			 name_recheck;	/* µs; 0: done */
+	int64_t			 started;	/* µs: kafka_open() */
 
 	/*
 	 * Found through the embedded broker's address file (no broker

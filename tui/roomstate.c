@@ -307,7 +307,7 @@ roomstate_divide(struct chat *c, struct buffer *b)
 	l.kind = LINE_INFO;
 	l.flags = LINE_DIVIDER;
 	l.text = "\xe2\x94\x80\xe2\x94\x80 new messages \xe2\x94\x80\xe2\x94\x80";
-	buffer_insert(b, &l, found ? at : first);
+	buffer_insert(b, &l, first);	/* before the first unread of others */
 }
 
 /* Another buffer opened: the old "new messages" lines go, b gets its own. */

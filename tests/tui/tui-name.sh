@@ -40,6 +40,8 @@ wait_until "alice connected" has alice "connection: connected"
 
 run impostor home2 -u alice
 exec 4>"$work/impostor.in"
+gone() { ! kill -0 "$1" 2>/dev/null; }
+wait_until "the second alice to end" gone "$last"
 wait "$last"
 status=$?
 [ $status = 1 ] || fail "the second alice exited $status, not 1"
