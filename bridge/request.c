@@ -24,6 +24,8 @@ static void (*const handlers[])(struct session *, const struct kc_req *) = {
 	[KC_REQ_WHO] = request_who,
 	[KC_REQ_ROOMS] = request_rooms,
 	[KC_REQ_PING] = request_ping,
+	[KC_REQ_EDIT] = request_post,
+	[KC_REQ_DELETE] = request_post,
 };
 
 void
