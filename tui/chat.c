@@ -644,6 +644,34 @@ chat_dm_follow(struct chat *c, const struct line *l)
 	chat_notify(c, CHAT_BUFFERS, b, NULL);
 }
 
+/*
+ * An edit or delete (received, or our own as it is sent): changes the line
+ * it names when it counts (edit.c), and tells the screen.
+ */
+static void
+chat_apply_edit(struct chat *c, const struct kc_msg *m)
+{
+	struct buffer	*b;
+	struct line	*l;
+
+	if ((b = chat_find_room(c, m->room)) == NULL ||
+	    (l = edit_target(b, m)) == NULL)
+		return;
+	free(l->text);
+	if (m->type == KC_TYPE_DELETE) {
+		l->text = xstrdup(EDIT_DELETED);
+		l->flags = (l->flags | LINE_DELETED) & ~(LINE_EDITED | LINE_MENTION);
+	} else {
+		l->text = chat_cap_lines(sanitize_dup(m->text, m->text_len,
+		    SANITIZE_NEWLINE));
+		l->flags |= LINE_EDITED;
+	}
+	if (m->offset >= 0)
+		l->edit_at = m->offset + 1;
+	edit_requote(b, l);
+	chat_notify(c, CHAT_LINE_EDIT, b, l);
+}
+
 /* Returns 1 when m added a line. */
 static int
 chat_receive1(struct chat *c, const struct kc_msg *m, int live)
@@ -677,6 +705,10 @@ chat_receive1(struct chat *c, const struct kc_msg *m, int live)
 		chat_dm_follow(c, &l);
 		free(l.text);
 	}
+	if (m->type == KC_TYPE_EDIT || m->type == KC_TYPE_DELETE) {
+		chat_apply_edit(c, m);
+		return 0;
+	}
 	if ((b = chat_route(c, m, 1)) == NULL)
 		return 0;
 	if ((old = buffer_find(b, m->id)) != NULL) {
@@ -707,8 +739,13 @@ chat_receive1(struct chat *c, const struct kc_msg *m, int live)
 		l.flags |= LINE_MENTION;
 	if (!live)
 		l.flags |= LINE_HISTORY;
+	if (m->reply[0] != '\0') {
+		l.quote = edit_quote(b, m->reply);
+		memcpy(l.reply, m->reply, sizeof l.reply);
+	}
 	old = chat_add(c, b, &l, !live);
 	free(l.text);
+	free(l.quote);
 	return old != NULL;
 }
 
@@ -793,6 +830,13 @@ int
 chat_send(struct chat *c, enum kc_type type, const char *room,
     const char *to, const char *text)
 {
+	return chat_send_re(c, type, room, to, NULL, NULL, text);
+}
+
+int
+chat_send_re(struct chat *c, enum kc_type type, const char *room,
+    const char *to, const char *re, const char *reply, const char *text)
+{
 	struct kc_msg	 m;
 	struct buffer	*b = NULL;
 	struct line	 l, *nl;
@@ -800,7 +844,7 @@ chat_send(struct chat *c, enum kc_type type, const char *room,
 	int		 err;
 
 	kc_msg_init(&m);
-	err = kc_msg_make(&m, type, room, c->user, to, text,
+	err = kc_msg_make_re(&m, type, room, c->user, to, re, reply, text,
 	    text != NULL ? strlen(text) : 0);
 	if (err != KC_OK) {
 		chat_error(c, "not sent: %s", kc_strerror(err));
@@ -809,7 +853,10 @@ chat_send(struct chat *c, enum kc_type type, const char *room,
 	}
 	snprintf(m.via, sizeof m.via, "tui");
 	snprintf(m.inst, sizeof m.inst, "%s", c->inst);
-	if (type != KC_TYPE_HEARTBEAT && (b = chat_route(c, &m, 1)) != NULL) {
+	if (type == KC_TYPE_EDIT || type == KC_TYPE_DELETE)
+		chat_apply_edit(c, &m);	/* at once; again when read back */
+	else if (type != KC_TYPE_HEARTBEAT &&
+	    (b = chat_route(c, &m, 1)) != NULL) {
 		memset(&l, 0, sizeof l);
 		l.ts = m.ts;
 		memcpy(l.id, m.id, sizeof l.id);
@@ -820,8 +867,13 @@ chat_send(struct chat *c, enum kc_type type, const char *room,
 		if (text != NULL)
 			l.text = sanitize_dup(text, strlen(text),
 			    SANITIZE_NEWLINE);
+		if (m.reply[0] != '\0') {
+			l.quote = edit_quote(b, m.reply);
+			memcpy(l.reply, m.reply, sizeof l.reply);
+		}
 		chat_add(c, b, &l, 0);
 		free(l.text);
+		free(l.quote);
 	}
 	if (type == KC_TYPE_DM && b != NULL)
 		chat_dm_offline(c, b, to);
@@ -851,6 +903,14 @@ chat_delivered(struct chat *c, const struct kc_msg *m, int err,
 		return;
 	if ((b = chat_route(c, m, 0)) == NULL)
 		return;
+	if ((m->type == KC_TYPE_EDIT || m->type == KC_TYPE_DELETE) &&
+	    err != KC_OK) {
+		chat_info_to(c, b, LINE_ERROR, "%s not sent: %s",
+		    m->type == KC_TYPE_EDIT ? "edit" : "delete",
+		    errstr != NULL && *errstr != '\0' ? errstr :
+		    kc_strerror(err));
+		return;
+	}
 	if ((l = buffer_find(b, m->id)) == NULL)
 		return;
 	/*

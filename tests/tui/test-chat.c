@@ -987,7 +987,7 @@ START_TEST(chat_completion)
 	ck_assert_str_eq(v[0], "bernard ");
 	chat_users_free(v, n);
 
-	n = complete("/help rep", &v);
+	n = complete("/help repla", &v);
 	ck_assert_uint_eq(n, 1);
 	ck_assert_str_eq(v[0], "replay");
 	chat_users_free(v, n);
