@@ -26,7 +26,9 @@ import {
 import {
 	connect, dropSocket, requestOlder, retryNow, send, tickConnection
 } from './js/connection.js';
-import { bindComposer, openDm, retry, setName } from './js/composer.js';
+import {
+	bindComposer, deleteMsg, openDm, retry, setName, startEdit, startReply
+} from './js/composer.js';
 import { getConfig, logIn, logOut } from './js/account.js';
 
 /* Accounts are on: the name is the account's, never asked or kept here. */
@@ -198,6 +200,9 @@ function bind() {
 		focusComposer();
 	};
 	actions.refused = onRefused;
+	actions.reply = startReply;
+	actions.edit = startEdit;
+	actions.del = deleteMsg;
 	bindComposer();
 
 	el.loginForm.addEventListener('submit', onLogin);
