@@ -664,7 +664,9 @@ chat_apply_edit(struct chat *c, const struct kc_msg *m)
 	} else {
 		l->text = chat_cap_lines(sanitize_dup(m->text, m->text_len,
 		    SANITIZE_NEWLINE));
-		l->flags |= LINE_EDITED;
+		l->flags = (l->flags | LINE_EDITED) & ~LINE_MENTION;
+		if (!(l->flags & LINE_SELF) && chat_mentions(l->text, c->user))
+			l->flags |= LINE_MENTION;
 	}
 	if (m->offset >= 0)
 		l->edit_at = m->offset + 1;
