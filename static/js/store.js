@@ -163,6 +163,7 @@ function newRoom(name, dm) {
 		typing: new Map(),	/* user -> expiry (ms) */
 		editIds: new Set(),	/* ids of the edits and deletes seen */
 		aside: new Map(),	/* re -> edits of a line not loaded yet */
+		answered: new Set(),	/* ids that replies here answer */
 		nAside: 0,
 		joinRef: null
 	};
@@ -347,6 +348,7 @@ export function addRecord(rec, how) {
 		user: rec.username,
 		to: rec.to || '',
 		via: rec.via || '',
+		roomKey: room.key,
 		reply: typeof rec.reply === 'string' ? rec.reply : '',
 		edited: false,
 		deleted: false,
@@ -367,6 +369,10 @@ export function addRecord(rec, how) {
 	    (type === 'dm' && (how === 'live' || how === 'stored-new')));
 	insertMsg(room, m);
 	applyAside(room, m);
+	if (m.reply)
+		room.answered.add(m.reply);
+	if (room.answered.has(m.id))
+		hooks.edited(m);	/* replies quoting it, loaded first, redraw */
 	if (room.typing.delete(m.user))
 		hooks.typingChanged(room);
 	if (room.dm && how !== 'stored')
