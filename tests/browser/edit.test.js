@@ -144,6 +144,8 @@ test('alice deletes her line: a placeholder, and the quote says so too', async (
 	await L.until('the quote follows', async () =>
 	    (await L.rows(bob.page, 'agreed').locator('.quote').textContent()) ===
 	    '\u21b3 alice: [message deleted]');
+	await L.rows(bob.page, 'agreed').hover();
+	await L.shot(bob.page, 'edit-reply-delete.png');
 });
 
 test('a reload shows the same from history', async () => {
