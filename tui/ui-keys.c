@@ -71,7 +71,8 @@ ui_enter(void)
 /*
  * Up: on an empty input line in a room, your last message to edit, as
  * "/edit TEXT" (Enter sends the edit, Ctrl-U abandons it), as in Slack;
- * else the input history.
+ * else the input history. Not a message of several lines: input of
+ * several lines is never a command.
  */
 static void
 ui_up(void)
@@ -80,7 +81,8 @@ ui_up(void)
 	char		*s;
 
 	if (input_len(ui.input) == 0 && (l = edit_last_own(
-	    chat_current(ui.chat), chat_user(ui.chat))) != NULL) {
+	    chat_current(ui.chat), chat_user(ui.chat))) != NULL &&
+	    strchr(l->text, '\n') == NULL) {
 		xasprintf(&s, "/edit %s", l->text);
 		input_set(ui.input, s);
 		free(s);
