@@ -154,4 +154,17 @@ screen carol | grep -A1 -F "↳ <carol> a line without yes" | grep -qF "<dave> i
 type_line carol "/delete"
 wait_until "the placeholder at dave" sees dave "<carol> [message deleted]"
 echo "ok 6 - the screen quotes a reply's parent, and shows a deleted line's placeholder"
-echo "1..6"
+# A message of several lines is not offered: input of several lines is
+# never a command, so Enter would say "/edit ..." as a message.
+input_has() { screen "$1" | tail -1 | grep -qF -- "$2"; }
+T send-keys -t carol -l "two"
+T send-keys -t carol C-j
+T send-keys -t carol -l "lines"
+T send-keys -t carol Enter
+wait_until "the two lines at dave" sees dave "lines"
+wait_until "an empty input line" not_sees carol "(sending)"
+T send-keys -t carol Up
+wait_until "the input history" input_has carol "lines"
+input_has carol "/edit" && fail "Up offered a message of several lines as /edit"
+echo "ok 7 - Up on an empty line after a message of several lines is the input history"
+echo "1..7"
