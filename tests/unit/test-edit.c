@@ -232,6 +232,7 @@ START_TEST(test_wire)
 	    "\"room\": \"general\", \"id\": \"" ID2 "\", \"type\": \"edit\", "
 	    "\"re\": \"" ID "\"}");
 	kc_buf_reset(&b);
+	kc_msg_clear(&m);
 	msg_fixed(&m, KC_TYPE_MESSAGE, "yes");
 	strcpy(m.reply, ID);
 	ck_assert_code(kc_wire_record(&m, 0, &b), KC_OK);
