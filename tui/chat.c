@@ -653,23 +653,30 @@ chat_apply_edit(struct chat *c, const struct kc_msg *m)
 {
 	struct buffer	*b;
 	struct line	*l;
+	char		*text;
 
 	if ((b = chat_find_room(c, m->room)) == NULL ||
 	    (l = edit_target(b, m)) == NULL)
 		return;
-	free(l->text);
-	if (m->type == KC_TYPE_DELETE) {
-		l->text = xstrdup(EDIT_DELETED);
-		l->flags = (l->flags | LINE_DELETED) & ~(LINE_EDITED | LINE_MENTION);
-	} else {
-		l->text = chat_cap_lines(sanitize_dup(m->text, m->text_len,
+	if (m->offset >= 0)
+		l->edit_at = m->offset + 1;
+	if (m->type == KC_TYPE_EDIT) {
+		text = chat_cap_lines(sanitize_dup(m->text, m->text_len,
 		    SANITIZE_NEWLINE));
+		if ((l->flags & LINE_EDITED) && strcmp(text, l->text) == 0) {
+			free(text);	/* our own, read back: shown already */
+			return;
+		}
+		free(l->text);
+		l->text = text;
 		l->flags = (l->flags | LINE_EDITED) & ~LINE_MENTION;
 		if (!(l->flags & LINE_SELF) && chat_mentions(l->text, c->user))
 			l->flags |= LINE_MENTION;
+	} else {
+		free(l->text);
+		l->text = xstrdup(EDIT_DELETED);
+		l->flags = (l->flags | LINE_DELETED) & ~(LINE_EDITED | LINE_MENTION);
 	}
-	if (m->offset >= 0)
-		l->edit_at = m->offset + 1;
 	edit_requote(b, l);
 	chat_notify(c, CHAT_LINE_EDIT, b, l);
 }

@@ -88,7 +88,11 @@ echo "ok 1 - /edit: the other client shows the new text, \"(edited)\""
 echo "/reply alice: agreed" >&4
 wait_until "the reply at alice" has alice \
     "#general <bob> [re <alice> the first line] agreed"
-echo "ok 2 - /reply quotes the line answered"
+# The reply comes after alice's edit in the room's partition: she has read
+# her edit back by now, and printed it once, not again.
+[ "$(grep -c '#general <alice> the first line (edited)' "$work/alice.out")" = 1 ] ||
+    fail "alice's own edit printed more than once"
+echo "ok 2 - /reply quotes the line answered; an own edit prints once"
 
 id=$(id_of alice "teh first line")
 [ ${#id} = 26 ] || fail "no id for alice's line (got '$id')"
