@@ -1,6 +1,11 @@
 /*
- * request-post.c - "message", "action" and "dm": a record to Kafka for the
- * connection's user, and the ack or error when Kafka answers. A plain
+ * request-post.c - "message", "action", "dm", "edit" and "delete": a record
+ * to Kafka for the connection's user, and the ack or error when Kafka
+ * answers. The record's user is always the connection's, so an edit or
+ * delete names its writer truly; whether that is the author of the line it
+ * changes is for the readers to check (kchat.7, EDITS): the bridge relays
+ * every record. A "reply" id travels on message, action and dm; edit and
+ * delete carry "re" and need the room joined. A plain
  * client posting to a room it is not in joins it. At most
  * ROOM_INFLIGHT_MAX messages of one room wait for Kafka per connection
  * (too_many_pending), so that a room without a partition leader blocks
@@ -79,6 +84,8 @@ request_post(struct session *s, const struct kc_req *r)
 		[KC_REQ_MESSAGE] = KC_TYPE_MESSAGE,
 		[KC_REQ_ACTION] = KC_TYPE_ACTION,
 		[KC_REQ_DM] = KC_TYPE_DM,
+		[KC_REQ_EDIT] = KC_TYPE_EDIT,
+		[KC_REQ_DELETE] = KC_TYPE_DELETE,
 	};
 	const char	*room = r->room[0] ? r->room : s->room;
 	struct kc_msg	 m;
@@ -102,13 +109,19 @@ request_post(struct session *s, const struct kc_req *r)
 		session_error(s, KC_ERR_TOO_MANY_PENDING, why, r->ref);
 		return;
 	}
+	if ((r->type == KC_REQ_EDIT || r->type == KC_REQ_DELETE) &&
+	    member_find(s, room) < 0) {
+		session_error(s, KC_ERR_NOT_IN_ROOM, NULL, r->ref);
+		return;
+	}
 	/* A plain client posting to a room it is not in joins it. */
 	if (r->type != KC_REQ_DM && member_find(s, room) < 0 &&
 	    member_join(s, room, NULL, 0, NULL, -1) != 0)
 		return;
 	kc_msg_init(&m);
-	if ((err = kc_msg_make(&m, types[r->type], room, s->user,
-	    r->type == KC_REQ_DM ? r->to : NULL, r->text, r->text_len)) != KC_OK) {
+	if ((err = kc_msg_make_re(&m, types[r->type], room, s->user,
+	    r->type == KC_REQ_DM ? r->to : NULL, r->re, r->reply,
+	    r->type == KC_REQ_DELETE ? NULL : r->text, r->text_len)) != KC_OK) {
 		kc_msg_clear(&m);
 		session_error(s, err, NULL, r->ref);
 		return;

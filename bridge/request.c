@@ -27,6 +27,8 @@ static void (*const handlers[])(struct session *, const struct kc_req *) = {
 	[KC_REQ_SEARCH] = request_search,
 	[KC_REQ_TOPIC] = request_topic,
 	[KC_REQ_READ] = request_read,
+	[KC_REQ_EDIT] = request_post,
+	[KC_REQ_DELETE] = request_post,
 };
 
 void

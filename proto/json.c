@@ -13,6 +13,7 @@
  *   type      string                    absent = "message"; else one of
  *                                       message action dm join leave history
  *                                       typing who rooms ping search topic read
+ *                                       edit delete
  *   username  string                    a user name (kc_user_validate)
  *   room      string                    a room name, one leading '#' stripped
  *   to        string                    a user name; only on "dm"
@@ -32,6 +33,10 @@
  *                                       only looked at on "topic"
  *   offset    integer >= 0              the offset of the message "id"
  *   ref       string                    1..64 printable ASCII bytes
+ *   re        string                    a ULID: the message an edit or
+ *                                       delete changes; only on those
+ *   reply     string                    a ULID: the message answered;
+ *                                       only on message, action, dm
  *
  * Every known field present is type-checked and validated, whatever the
  * request type, except "message", which is only looked at (beyond its JSON
@@ -42,6 +47,8 @@
  * Required fields (else KC_ERR_JSON_MISSING):
  *   message, action   username, message       room absent = current room
  *   dm                username, to, message   room absent = current room
+ *   edit              re, message             room absent = current room
+ *   delete            re                      room absent = current room
  *   join, leave       room
  *   history           -                       room absent = current room;
  *                                             limit 0/absent = bridge default
@@ -79,6 +86,8 @@ static const char *req_names[] = {
 	[KC_REQ_SEARCH] = "search",
 	[KC_REQ_TOPIC] = "topic",
 	[KC_REQ_READ] = "read",
+	[KC_REQ_EDIT] = "edit",
+	[KC_REQ_DELETE] = "delete",
 };
 
 void
@@ -302,6 +311,7 @@ field_text(json_t *obj, struct kc_req *r)
 	case KC_REQ_MESSAGE:
 	case KC_REQ_ACTION:
 	case KC_REQ_DM:
+	case KC_REQ_EDIT:
 		break;
 	default:
 		return KC_OK;
@@ -382,8 +392,18 @@ req_fill(json_t *obj, struct kc_req *r)
 	    (err = field_topic(obj, r)) != KC_OK ||
 	    (err = field_limit(obj, &r->limit)) != KC_OK)
 		return err;
+	if ((err = field_ulid(obj, "re", r->re)) != KC_OK)
+		return err == KC_ERR_ID ? KC_ERR_RE : err;
+	if ((err = field_ulid(obj, "reply", r->reply)) != KC_OK)
+		return err == KC_ERR_ID ? KC_ERR_REPLY : err;
 	if (r->type != KC_REQ_DM && r->to[0] != '\0')
 		return KC_ERR_TO_UNEXPECTED;
+	if (r->re[0] != '\0' && r->type != KC_REQ_EDIT &&
+	    r->type != KC_REQ_DELETE)
+		return KC_ERR_RE;
+	if (r->reply[0] != '\0' && r->type != KC_REQ_MESSAGE &&
+	    r->type != KC_REQ_ACTION && r->type != KC_REQ_DM)
+		return KC_ERR_REPLY;
 
 	switch (r->type) {
 	case KC_REQ_DM:
@@ -406,6 +426,14 @@ req_fill(json_t *obj, struct kc_req *r)
 		break;
 	case KC_REQ_READ:
 		if (r->id[0] == '\0')
+			return KC_ERR_JSON_MISSING;
+		break;
+	case KC_REQ_EDIT:
+		if (r->text == NULL)
+			return KC_ERR_JSON_MISSING;
+		/* FALLTHROUGH */
+	case KC_REQ_DELETE:
+		if (r->re[0] == '\0')
 			return KC_ERR_JSON_MISSING;
 		break;
 	default:

@@ -53,6 +53,8 @@ enum kc_err {
 	KC_ERR_TO_UNEXPECTED,	/* recipient on a type that is not dm */
 	KC_ERR_VIA,		/* bad "via" client name */
 	KC_ERR_INST,		/* bad "inst" instance id */
+	KC_ERR_RE,		/* edit/delete without a valid "re", or "re" elsewhere */
+	KC_ERR_REPLY,		/* bad "reply" parent id, or on a type without one */
 
 	/* msgpack record decoding */
 	KC_ERR_MP_TRUNCATED,	/* ends in the middle of an object */
@@ -133,7 +135,9 @@ enum kc_type {
 	KC_TYPE_JOIN,		/* "join" */
 	KC_TYPE_LEAVE,		/* "leave" */
 	KC_TYPE_DM,		/* "dm"      (direct message, field to) */
-	KC_TYPE_HEARTBEAT	/* "heartbeat" (presence topic only) */
+	KC_TYPE_HEARTBEAT,	/* "heartbeat" (presence topic only) */
+	KC_TYPE_EDIT,		/* "edit": new text for the line "re" names */
+	KC_TYPE_DELETE		/* "delete": the line "re" names is deleted */
 };
 
 /*
@@ -157,6 +161,14 @@ struct kc_msg {
 	 */
 	char		inst[KC_INST_MAX + 1];
 	int64_t		ts;			/* µs since the Unix epoch, UTC */
+	/*
+	 * edit and delete: the id of the message or action they change (same
+	 * room); required there, "" on every other type. Readers apply one
+	 * only when its user is the original's (kchat.7, EDITS).
+	 */
+	char		re[KC_ID_LEN + 1];
+	/* message, action, dm: the id of the line answered; optional, else "" */
+	char		reply[KC_ID_LEN + 1];
 	char	       *text;			/* owned; NULL when absent */
 	size_t		text_len;
 	/* Where a reader found the record (not part of the record): its
@@ -181,6 +193,13 @@ int	kc_msg_copy(struct kc_msg *dst, const struct kc_msg *src);
  */
 int	kc_msg_make(struct kc_msg *m, enum kc_type type, const char *room,
 	    const char *user, const char *to, const char *text, size_t text_len);
+/*
+ * The same with re (edit, delete: the id changed) and reply (message,
+ * action, dm: the id answered); NULL or "" for none.
+ */
+int	kc_msg_make_re(struct kc_msg *m, enum kc_type type, const char *room,
+	    const char *user, const char *to, const char *re, const char *reply,
+	    const char *text, size_t text_len);
 /*
  * The time to show for m: its ts, unless Kafka's timestamp of the record
  * (log_ts) disagrees by more than KC_TS_SKEW_MAX_US (a writer whose clock
@@ -274,7 +293,9 @@ enum kc_req_type {
 	KC_REQ_PING,		/* "type":"ping" */
 	KC_REQ_SEARCH,		/* "type":"search", "room", "q", "limit" */
 	KC_REQ_TOPIC,		/* "type":"topic", "room", "text" (absent: ask) */
-	KC_REQ_READ		/* "type":"read", "room", "id", "offset" */
+	KC_REQ_READ,		/* "type":"read", "room", "id", "offset" */
+	KC_REQ_EDIT,		/* "type":"edit", "re", "message" */
+	KC_REQ_DELETE		/* "type":"delete", "re" */
 };
 
 /* A parsed browser request. Init with kc_req_init(), release kc_req_clear(). */
@@ -288,6 +309,8 @@ struct kc_req {
 	int64_t		since;				/* -1 if absent */
 	char		id[KC_ID_LEN + 1];		/* client-made message id, "" if absent */
 	char		ref[65];			/* client's correlation id, "" if absent */
+	char		re[KC_ID_LEN + 1];		/* edit, delete: target id, "" if absent */
+	char		reply[KC_ID_LEN + 1];		/* parent id of a post, "" if absent */
 	unsigned	limit;				/* 0 if absent */
 	char	       *text;				/* "message", owned; NULL if absent */
 	char	       *q;				/* "q" (search), owned; NULL if absent */
@@ -318,7 +341,7 @@ int	kc_time_format(int64_t ts_us, char out[27]);
 
 /*
  * A chat record: the documented four fields (username, message, timestamp,
- * room) then id, type, to, via, offset; history: "history": true at the end
+ * room) then id, type, to, via, re, reply (the last two when set), offset; history: "history": true at the end
  * (history sent to a client that asked for none of the additions).
  */
 int	kc_wire_record(const struct kc_msg *m, int history, struct kc_buf *out);

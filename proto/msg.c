@@ -12,6 +12,8 @@ static const char *type_names[] = {
 	[KC_TYPE_LEAVE] = "leave",
 	[KC_TYPE_DM] = "dm",
 	[KC_TYPE_HEARTBEAT] = "heartbeat",
+	[KC_TYPE_EDIT] = "edit",
+	[KC_TYPE_DELETE] = "delete",
 };
 
 /* Timestamps accepted: 2000-01-01 to 2200-01-01 (µs). */
@@ -120,6 +122,15 @@ int
 kc_msg_make(struct kc_msg *m, enum kc_type type, const char *room,
     const char *user, const char *to, const char *text, size_t text_len)
 {
+	return kc_msg_make_re(m, type, room, user, to, NULL, NULL, text,
+	    text_len);
+}
+
+int
+kc_msg_make_re(struct kc_msg *m, enum kc_type type, const char *room,
+    const char *user, const char *to, const char *re, const char *reply,
+    const char *text, size_t text_len)
+{
 	int err;
 
 	kc_msg_clear(m);
@@ -136,7 +147,9 @@ kc_msg_make(struct kc_msg *m, enum kc_type type, const char *room,
 	 * public message given one instead of silently publishing a text the
 	 * caller meant for one person.
 	 */
-	if ((err = field_set(m->to, sizeof m->to, to, KC_ERR_USER_TOO_LONG)) != KC_OK)
+	if ((err = field_set(m->to, sizeof m->to, to, KC_ERR_USER_TOO_LONG)) != KC_OK ||
+	    (err = field_set(m->re, sizeof m->re, re, KC_ERR_RE)) != KC_OK ||
+	    (err = field_set(m->reply, sizeof m->reply, reply, KC_ERR_REPLY)) != KC_OK)
 		return err;
 	if (text != NULL &&
 	    (err = kc_msg_set_text(m, text, text_len)) != KC_OK)
@@ -174,11 +187,23 @@ kc_msg_validate(const struct kc_msg *m)
 	if (m->inst[0] != '\0' &&
 	    kc_user_validate(m->inst, strlen(m->inst)) != KC_OK)
 		return KC_ERR_INST;
+	if ((m->type == KC_TYPE_EDIT || m->type == KC_TYPE_DELETE) !=
+	    (m->re[0] != '\0') ||
+	    (m->re[0] != '\0' && !kc_ulid_valid(m->re, strlen(m->re))))
+		return KC_ERR_RE;
+	if (m->reply[0] != '\0' && ((m->type != KC_TYPE_MESSAGE &&
+	    m->type != KC_TYPE_ACTION && m->type != KC_TYPE_DM) ||
+	    !kc_ulid_valid(m->reply, strlen(m->reply))))
+		return KC_ERR_REPLY;
 	switch (m->type) {
 	case KC_TYPE_JOIN:
 	case KC_TYPE_LEAVE:
 	case KC_TYPE_HEARTBEAT:
-		/* text is optional on join/leave (a part message); checked if present */
+	case KC_TYPE_DELETE:
+		/*
+		 * text is optional on join/leave (a part message) and means
+		 * nothing on a delete; checked if present
+		 */
 		if (m->text != NULL && m->text_len > 0)
 			return kc_text_validate(m->text, m->text_len);
 		return KC_OK;

@@ -129,6 +129,10 @@ wire_record_obj(const struct kc_msg *m, int history, int *err)
 		bad |= wire_str(obj, "to", m->to, strlen(m->to));
 	if (m->via[0] != '\0')
 		bad |= wire_str(obj, "via", m->via, strlen(m->via));
+	if (m->re[0] != '\0')
+		bad |= wire_str(obj, "re", m->re, strlen(m->re));
+	if (m->reply[0] != '\0')
+		bad |= wire_str(obj, "reply", m->reply, strlen(m->reply));
 	if (m->offset != -1)	/* negative: moved (KC_OFFSET_MOVED) */
 		bad |= wire_set(obj, "offset", json_integer((json_int_t)m->offset));
 	if (history)

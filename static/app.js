@@ -28,7 +28,9 @@ import {
 import {
 	connect, dropSocket, requestOlder, retryNow, send, tickConnection
 } from './js/connection.js';
-import { bindComposer, openDm, retry, setName } from './js/composer.js';
+import {
+	bindComposer, deleteMsg, openDm, retry, setName, startEdit, startReply
+} from './js/composer.js';
 import { getConfig, logIn, logOut } from './js/account.js';
 import { bindSearch } from './js/search.js';
 
@@ -201,6 +203,9 @@ function bind() {
 		focusComposer();
 	};
 	actions.refused = onRefused;
+	actions.reply = startReply;
+	actions.edit = startEdit;
+	actions.del = deleteMsg;
 	bindComposer();
 
 	el.loginForm.addEventListener('submit', onLogin);

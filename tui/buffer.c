@@ -28,6 +28,7 @@ buffer_line_free(struct line *l)
 {
 	free(l->text);
 	free(l->error);
+	free(l->quote);
 }
 
 void
@@ -132,6 +133,7 @@ buffer_insert(struct buffer *b, const struct line *l, size_t at)
 	*nl = *l;
 	nl->text = xstrdup(l->text != NULL ? l->text : "");
 	nl->error = l->error != NULL ? xstrdup(l->error) : NULL;
+	nl->quote = l->quote != NULL ? xstrdup(l->quote) : NULL;
 	b->nlines++;
 	return nl;
 }

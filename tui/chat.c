@@ -663,6 +663,43 @@ chat_dm_follow(struct chat *c, const struct line *l)
 	chat_notify(c, CHAT_BUFFERS, b, NULL);
 }
 
+/*
+ * An edit or delete (received, or our own as it is sent): changes the line
+ * it names when it counts (edit.c), and tells the screen.
+ */
+static void
+chat_apply_edit(struct chat *c, const struct kc_msg *m)
+{
+	struct buffer	*b;
+	struct line	*l;
+	char		*text;
+
+	if ((b = chat_find_room(c, m->room)) == NULL ||
+	    (l = edit_target(b, m)) == NULL)
+		return;
+	if (m->offset >= 0)
+		l->edit_at = m->offset + 1;
+	if (m->type == KC_TYPE_EDIT) {
+		text = chat_cap_lines(sanitize_dup(m->text, m->text_len,
+		    SANITIZE_NEWLINE));
+		if ((l->flags & LINE_EDITED) && strcmp(text, l->text) == 0) {
+			free(text);	/* our own, read back: shown already */
+			return;
+		}
+		free(l->text);
+		l->text = text;
+		l->flags = (l->flags | LINE_EDITED) & ~LINE_MENTION;
+		if (!(l->flags & LINE_SELF) && chat_mentions(l->text, c->user))
+			l->flags |= LINE_MENTION;
+	} else {
+		free(l->text);
+		l->text = xstrdup(EDIT_DELETED);
+		l->flags = (l->flags | LINE_DELETED) & ~(LINE_EDITED | LINE_MENTION);
+	}
+	edit_requote(b, l);
+	chat_notify(c, CHAT_LINE_EDIT, b, l);
+}
+
 /* Returns 1 when m added a line. */
 static int
 chat_receive1(struct chat *c, const struct kc_msg *m, int live)
@@ -695,6 +732,10 @@ chat_receive1(struct chat *c, const struct kc_msg *m, int live)
 		l.text = sanitize_dup(m->text, m->text_len, 0);
 		chat_dm_follow(c, &l);
 		free(l.text);
+	}
+	if (m->type == KC_TYPE_EDIT || m->type == KC_TYPE_DELETE) {
+		chat_apply_edit(c, m);
+		return 0;
 	}
 	if ((b = chat_route(c, m, 1)) == NULL)
 		return 0;
@@ -729,8 +770,13 @@ chat_receive1(struct chat *c, const struct kc_msg *m, int live)
 		l.flags |= LINE_MENTION;
 	if (!live)
 		l.flags |= LINE_HISTORY;
+	if (m->reply[0] != '\0') {
+		l.quote = edit_quote(b, m->reply);
+		memcpy(l.reply, m->reply, sizeof l.reply);
+	}
 	old = chat_add(c, b, &l, !live);
 	free(l.text);
+	free(l.quote);
 	return old != NULL;
 }
 
@@ -815,6 +861,13 @@ int
 chat_send(struct chat *c, enum kc_type type, const char *room,
     const char *to, const char *text)
 {
+	return chat_send_re(c, type, room, to, NULL, NULL, text);
+}
+
+int
+chat_send_re(struct chat *c, enum kc_type type, const char *room,
+    const char *to, const char *re, const char *reply, const char *text)
+{
 	struct kc_msg	 m;
 	struct buffer	*b = NULL;
 	struct line	 l, *nl;
@@ -822,7 +875,7 @@ chat_send(struct chat *c, enum kc_type type, const char *room,
 	int		 err;
 
 	kc_msg_init(&m);
-	err = kc_msg_make(&m, type, room, c->user, to, text,
+	err = kc_msg_make_re(&m, type, room, c->user, to, re, reply, text,
 	    text != NULL ? strlen(text) : 0);
 	if (err != KC_OK) {
 		chat_error(c, "not sent: %s", kc_strerror(err));
@@ -831,7 +884,10 @@ chat_send(struct chat *c, enum kc_type type, const char *room,
 	}
 	snprintf(m.via, sizeof m.via, "tui");
 	snprintf(m.inst, sizeof m.inst, "%s", c->inst);
-	if (type != KC_TYPE_HEARTBEAT && (b = chat_route(c, &m, 1)) != NULL) {
+	if (type == KC_TYPE_EDIT || type == KC_TYPE_DELETE)
+		chat_apply_edit(c, &m);	/* at once; again when read back */
+	else if (type != KC_TYPE_HEARTBEAT &&
+	    (b = chat_route(c, &m, 1)) != NULL) {
 		memset(&l, 0, sizeof l);
 		l.ts = m.ts;
 		memcpy(l.id, m.id, sizeof l.id);
@@ -842,8 +898,13 @@ chat_send(struct chat *c, enum kc_type type, const char *room,
 		if (text != NULL)
 			l.text = sanitize_dup(text, strlen(text),
 			    SANITIZE_NEWLINE);
+		if (m.reply[0] != '\0') {
+			l.quote = edit_quote(b, m.reply);
+			memcpy(l.reply, m.reply, sizeof l.reply);
+		}
 		chat_add(c, b, &l, 0);
 		free(l.text);
+		free(l.quote);
 	}
 	if (type == KC_TYPE_DM && b != NULL)
 		chat_dm_offline(c, b, to);
@@ -873,6 +934,14 @@ chat_delivered(struct chat *c, const struct kc_msg *m, int err,
 		return;
 	if ((b = chat_route(c, m, 0)) == NULL)
 		return;
+	if ((m->type == KC_TYPE_EDIT || m->type == KC_TYPE_DELETE) &&
+	    err != KC_OK) {
+		chat_info_to(c, b, LINE_ERROR, "%s not sent: %s",
+		    m->type == KC_TYPE_EDIT ? "edit" : "delete",
+		    errstr != NULL && *errstr != '\0' ? errstr :
+		    kc_strerror(err));
+		return;
+	}
 	if ((l = buffer_find(b, m->id)) == NULL)
 		return;
 	/*

@@ -14,6 +14,8 @@
 #include "tui.h"
 const struct cmd_entry *cmd_table[] = {
 	&cmd_clear_entry,
+	&cmd_delete_entry,
+	&cmd_edit_entry,
 	&cmd_help_entry,
 	&cmd_history_entry,
 	&cmd_join_entry,
@@ -24,6 +26,7 @@ const struct cmd_entry *cmd_table[] = {
 	&cmd_part_entry,
 	&cmd_quit_entry,
 	&cmd_replay_entry,
+	&cmd_reply_entry,
 	&cmd_rooms_entry,
 	&cmd_stats_entry,
 	&cmd_topic_entry,

@@ -82,6 +82,11 @@ format_plain(struct buffer *b, struct line *l, struct kc_buf *out)
 		put(out, "<");
 		put(out, l->user);
 		put(out, "> ");
+		if (l->quote != NULL) {
+			put(out, "[re ");
+			put_text(out, l->quote);
+			put(out, "] ");
+		}
 		put_text(out, l->text);
 		break;
 	case LINE_ACTION:
@@ -116,6 +121,8 @@ format_plain(struct buffer *b, struct line *l, struct kc_buf *out)
 		put_text(out, l->text);
 		break;
 	}
+	if (l->flags & LINE_EDITED)
+		put(out, " (edited)");
 	if (l->state == LINE_PENDING)
 		put(out, " [pending]");
 	else if (l->state == LINE_FAILED) {

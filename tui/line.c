@@ -2,7 +2,8 @@
  * line.c - line mode, for scripts, bots and tests: no curses. Lines read
  * from standard input are typed input (commands included); every message
  * is printed as one plain line once it is final (received, or sent and
- * acknowledged, or failed), e.g. "2025-10-03 22:30:45 #general <alice> hi".
+ * acknowledged, or failed), e.g. "2025-10-03 22:30:45 #general <alice> hi";
+ * an edited or deleted one is printed again as it now reads.
  */
 #include <stdio.h>
 #include <string.h>
@@ -29,6 +30,8 @@ line_notify(void *arg, enum chat_event ev, struct buffer *b, struct line *l)
 		if (l->state != LINE_SENT && l->state != LINE_FAILED)
 			return;
 		break;
+	case CHAT_LINE_EDIT:
+		break;		/* printed again: "(edited)" or deleted */
 	default:
 		return;
 	}

@@ -10,7 +10,7 @@
  * The files are in layers: one calls only files of the layers before its
  * own, never one after, so that no two call each other (as bridge/bridge.h):
  *
- *   xmalloc sanitize split format instance buffer chat activity lastlog roomstate cmd
+ *   xmalloc sanitize split format instance buffer edit chat activity lastlog roomstate cmd
  *   cmd-*.c complete input | kafka-fetch kafka line ui-screen ui-draw
  *   ui-keys main (the program, after "|")
  *
@@ -107,6 +107,8 @@ enum line_state {
 #define LINE_LOADING	0x10	/* "loading…" while a fetch runs; screen only */
 #define LINE_LASTLOG	0x20	/* /lastlog's progress (with LINE_LOADING) */
 #define LINE_DIVIDER	0x40	/* "new messages": read to here (roomstate.c) */
+#define LINE_EDITED	0x80	/* its author changed the text: "(edited)" */
+#define LINE_DELETED	0x100	/* its author deleted it: a placeholder shows */
 
 struct line {
 	int64_t		 ts;			/* µs, UTC */
@@ -119,6 +121,13 @@ struct line {
 	char		*error;			/* LINE_FAILED: the reason */
 	/* Its offset in its room's partition plus one; 0: not known. */
 	int64_t		 offset1;
+	/*
+	 * A reply: the line answered, one row ("<alice> the text…"), made
+	 * when the reply arrived; NULL for a line that answers none.
+	 */
+	char		*quote;
+	char		 reply[KC_ID_LEN + 1];	/* the id answered, or "" */
+	int64_t		 edit_at;		/* offset + 1 of the last edit applied */
 };
 
 enum buffer_kind {
@@ -168,6 +177,27 @@ void		 buffer_clear(struct buffer *);
 struct line	*buffer_oldest(struct buffer *);
 /* Removes the lines with any of flags; returns how many. */
 size_t		 buffer_drop(struct buffer *, int flags);
+
+/* ---------------------------------------------------------------- edit.c */
+
+#define EDIT_DELETED	"[message deleted]"	/* a deleted line's text */
+#define EDIT_QUOTE_MAX	80	/* bytes of the answered text in a quote */
+
+/*
+ * The line an edit or delete m changes in b, or NULL when it does not
+ * count: no such line loaded, not a message or action, another author
+ * (a forged one), already deleted, or older (by offset) than an edit
+ * already applied.
+ */
+struct line	*edit_target(struct buffer *, const struct kc_msg *m);
+/* The user's newest message or action in b that may be edited, or NULL. */
+struct line	*edit_last_own(struct buffer *, const char *user);
+/* The newest message, action or dm of user in b, or NULL. */
+struct line	*edit_last_of(struct buffer *, const char *user);
+/* The quote of the line with id in b ("<alice> text…"), or of one not loaded. */
+char		*edit_quote(struct buffer *, const char *id);
+/* Makes the quotes of the replies to l in b again (l was edited). */
+void		 edit_requote(struct buffer *, const struct line *l);
 
 /* ---------------------------------------------------------------- chat.c */
 
@@ -226,7 +256,8 @@ enum chat_event {
 	CHAT_LINE_UPDATE,	/* a line's delivery state changed */
 	CHAT_BELL,		/* a mention or a direct message arrived */
 	CHAT_BUFFERS,		/* buffers were added, removed or switched */
-	CHAT_LINES_GONE		/* lines of the buffer went ("loading…") */
+	CHAT_LINES_GONE,	/* lines of the buffer went ("loading…") */
+	CHAT_LINE_EDIT		/* a line was edited or deleted by its author */
 };
 typedef void chat_notify_fn(void *arg, enum chat_event, struct buffer *,
     struct line *);
@@ -292,6 +323,13 @@ int		 chat_say(struct chat *, const char *text);
 /* Sends a record of type to room or user; adds the pending line. */
 int		 chat_send(struct chat *, enum kc_type, const char *room,
 		    const char *to, const char *text);
+/*
+ * The same with re (edit, delete: the id changed; applied to the line at
+ * once) and reply (the id answered: the new line quotes it).
+ */
+int		 chat_send_re(struct chat *, enum kc_type, const char *room,
+		    const char *to, const char *re, const char *reply,
+		    const char *text);
 /*
  * Joins room: opens the buffer, sends a join record, fetches history in
  * the background (at once when connected, else once the connection is up).
@@ -464,6 +502,8 @@ struct cmd_entry {
 
 extern const struct cmd_entry *cmd_table[];
 extern const struct cmd_entry cmd_clear_entry;
+extern const struct cmd_entry cmd_delete_entry;
+extern const struct cmd_entry cmd_edit_entry;
 extern const struct cmd_entry cmd_help_entry;
 extern const struct cmd_entry cmd_history_entry;
 extern const struct cmd_entry cmd_join_entry;
@@ -476,6 +516,7 @@ extern const struct cmd_entry cmd_quit_entry;
 extern const struct cmd_entry cmd_stats_entry;
 extern const struct cmd_entry cmd_topic_entry;
 extern const struct cmd_entry cmd_replay_entry;
+extern const struct cmd_entry cmd_reply_entry;
 extern const struct cmd_entry cmd_rooms_entry;
 extern const struct cmd_entry cmd_who_entry;
 

@@ -10,7 +10,7 @@
 
 #include "ui-curses.h"
 
-#define UI_SEGS		8
+#define UI_SEGS		12
 #define UI_LIST_MIN_COLS 60	/* narrower: no room list */
 #define UI_LIST_W	18
 
@@ -41,8 +41,16 @@ line_segs(struct line *l, struct seg *sg, char *when, size_t wlen,
 
 	format_time(l->ts, "%H:%M ", when, wlen);
 	sg[n++] = (struct seg){ when, strlen(when), dim };
+	if (l->quote != NULL) {
+		/* A reply: the line answered on a row of its own, above. */
+		sg[n++] = (struct seg){ "\u21b3 ", 4, dim };
+		sg[n++] = (struct seg){ l->quote, strlen(l->quote), dim };
+		sg[n++] = (struct seg){ "\n", 1, dim };
+	}
 	if (l->flags & LINE_MENTION)
 		text = ui_attr(UI_PAIR_MENTION, A_REVERSE) | A_BOLD;
+	if (l->flags & LINE_DELETED)
+		text = dim;
 	switch (l->kind) {
 	case LINE_MESSAGE:
 	case LINE_DM:
@@ -79,6 +87,8 @@ line_segs(struct line *l, struct seg *sg, char *when, size_t wlen,
 		sg[n++] = (struct seg){ l->text, strlen(l->text), err };
 		break;
 	}
+	if (l->flags & LINE_EDITED)
+		sg[n++] = (struct seg){ " (edited)", 9, dim };
 	if (l->state == LINE_PENDING)
 		sg[n++] = (struct seg){ " (sending)", 10, dim };
 	else if (l->state == LINE_FAILED) {

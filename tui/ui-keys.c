@@ -2,7 +2,8 @@
  * ui-keys.c - keys to actions: the editing keys of the input line, Enter,
  * Tab completion, switching buffers (Alt-1..9, Ctrl-N/Ctrl-P) and
  * scrollback (PgUp/PgDn; PgUp at the top fetches older messages from
- * Kafka; Alt-> jumps to the newest). A bracketed paste goes into the input
+ * Kafka; Alt-> jumps to the newest), Up on an empty line to edit your last
+ * message. A bracketed paste goes into the input
  * line whole, newlines included, and runs nothing; Enter on more than
  * TUI_PASTE_ASK lines asks first (Enter sends, Esc goes back to editing).
  */
@@ -67,6 +68,29 @@ ui_enter(void)
 	free(line);
 }
 
+/*
+ * Up: on an empty input line in a room, your last message to edit, as
+ * "/edit TEXT" (Enter sends the edit, Ctrl-U abandons it), as in Slack;
+ * else the input history. Not a message of several lines: input of
+ * several lines is never a command.
+ */
+static void
+ui_up(void)
+{
+	struct line	*l;
+	char		*s;
+
+	if (input_len(ui.input) == 0 && (l = edit_last_own(
+	    chat_current(ui.chat), chat_user(ui.chat))) != NULL &&
+	    strchr(l->text, '\n') == NULL) {
+		xasprintf(&s, "/edit %s", l->text);
+		input_set(ui.input, s);
+		free(s);
+		return;
+	}
+	input_history_prev(ui.input);
+}
+
 /* Alt-x arrives as ESC then x. */
 static void
 ui_meta(wint_t ch)
@@ -115,7 +139,7 @@ ui_function_key(wint_t ch)
 		input_end(ui.input);
 		return;
 	case KEY_UP:
-		input_history_prev(ui.input);
+		ui_up();
 		return;
 	case KEY_DOWN:
 		input_history_next(ui.input);

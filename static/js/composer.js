@@ -5,12 +5,12 @@
  * is caught here, with the reason under the box.
  */
 import {
-	NAME_RE, formatTs, leaveFrame, joinFrame, roomsFrame, textProblem,
-	typingFrame, whoFrame
+	NAME_RE, deleteFrame, editFrame, formatTs, leaveFrame, joinFrame,
+	roomsFrame, textProblem, typingFrame, whoFrame
 } from './protocol.js';
 import {
-	S, addRoom, currentRoom, firstRoomKey, insertMsg, loadDms, newRef, note,
-	removeMsg, save, saveDms, saveRooms, seenOnline
+	S, addRoom, currentRoom, firstRoomKey, insertMsg, lastOwn, loadDms,
+	newRef, note, removeMsg, save, saveDms, saveRooms, seenOnline
 } from './store.js';
 import {
 	announce, autosize, clearError, el, errorAbout, focusComposer,
@@ -22,16 +22,109 @@ import { topicFrame } from './readstate.js';
 
 var TYPING_SEND_MS = 3000;		/* at most one typing frame this often */
 
+/*
+ * What the box is for besides a new message: answering a line (reply) or
+ * changing one of mine (edit); both say so above the box, Esc ends them.
+ */
+var context = { reply: null, edit: null };
+
+function showContext() {
+	var c = el.composerContext, m = context.edit || context.reply, b;
+
+	while (c.firstChild)
+		c.removeChild(c.firstChild);
+	c.hidden = m === null;
+	if (m === null)
+		return;
+	c.appendChild(document.createTextNode(context.edit !== null ?
+	    'Editing your message' : 'Replying to ' + m.user + ': ' +
+	    m.text.split('\n')[0].slice(0, 60)));
+	b = document.createElement('button');
+	b.type = 'button';
+	b.className = 'text-button';
+	b.textContent = 'Cancel (Esc)';
+	b.addEventListener('click', function () {
+		endContext(true);
+		focusComposer();
+	});
+	c.appendChild(b);
+}
+
+/* Ends a reply or edit; clear: empty the box too (an edit's text). */
+function endContext(clear) {
+	if (clear && context.edit !== null) {
+		el.input.value = '';
+		autosize();
+	}
+	context.reply = context.edit = null;
+	showContext();
+}
+
+/* The hover action Reply: the next message answers m. */
+export function startReply(m) {
+	context.edit = null;
+	context.reply = m;
+	showContext();
+	focusComposer();
+}
+
+/* The hover action Edit (or ↑ on an empty box): m's text in the box. */
+export function startEdit(m) {
+	context.reply = null;
+	context.edit = m;
+	el.input.value = m.text;
+	autosize();
+	showContext();
+	focusComposer();
+}
+
+/* The hover action Delete: my message m goes, for everyone. */
+export function deleteMsg(m) {
+	var room = S.rooms.get(m.roomKey);
+
+	if (room === undefined || !m.own || m.deleted)
+		return;
+	if (!send(deleteFrame(room.name, S.me, m.id, newRef('delete'))))
+		showError('Not connected: the message was not deleted. Try again ' +
+		    'when the connection is back.');
+	if (context.edit === m)
+		endContext(true);
+}
+
+/* The box's text as the new text of context.edit. */
+function sendEdit(text) {
+	var m = context.edit, room = S.rooms.get(m.roomKey);
+
+	if (room === undefined)
+		return true;
+	if (text === m.text) {
+		endContext(true);
+		return true;
+	}
+	if (!checkText(text))
+		return false;
+	if (!send(editFrame(room.name, S.me, m.id, text, newRef('edit'))))
+		return fail('Not connected: the edit was not sent. Try again when ' +
+		    'the connection is back.');
+	endContext(false);
+	return true;
+}
+
 /* A message of mine in room: shown at once, then sent (or queued). */
 function post(room, type, text) {
+	var reply = context.reply !== null && context.reply.roomKey === room.key ?
+	    context.reply.id : '';
 	var m = {
 		id: null, local: ++S.localSeq, type: room.dm ? 'dm' : type,
-		room: room.dm ? '' : room.name, user: S.me,
+		room: room.dm ? '' : room.name, user: S.me, reply: reply,
+		edited: false, deleted: false, editOffset: null,
 		to: room.dm ? room.name : '', via: 'web', text: text,
 		timestamp: formatTs(new Date()), date: new Date(), own: true,
 		state: 'pending', error: '', ref: null, node: null, mention: false
 	};
 
+	if (context.reply !== null)
+		endContext(false);
 	insertMsg(room, m);
 	transmit(room, m);
 	if (room.dm && S.conn === 'online' && !room.offlineNoted &&
@@ -64,6 +157,8 @@ function submit(text) {
 
 	if (text.trim() === '')
 		return true;
+	if (context.edit !== null)
+		return sendEdit(text);
 	if (text.charAt(0) === '/' && text.charAt(1) !== '/') {
 		sp = text.search(/\s/);
 		cmd = (sp < 0 ? text.slice(1) : text.slice(1, sp)).toLowerCase();
@@ -132,6 +227,7 @@ function submit(text) {
 			note(room, 'Commands: /me ACTION · /join ROOM · /part [ROOM] · ' +
 			    '/msg USER [TEXT] · /who · /topic [TEXT | -clear] · ' +
 			    '/nick NAME · /help. ' +
+			    'Hover a message to Reply (or Edit, Delete your own); ↑ on an empty box edits your last. ' +
 			    'Alt+↑/↓ switches rooms, Esc closes panels. ' +
 			    'Start with // to send a line beginning with /.');
 			return true;
@@ -288,10 +384,22 @@ export function bindComposer() {
 		focusComposer();
 	});
 	el.input.addEventListener('keydown', function (ev) {
+		var m;
+
 		if (ev.key === 'Enter' && !ev.shiftKey && !ev.isComposing &&
 		    !ev.altKey && !ev.ctrlKey && !ev.metaKey) {
 			ev.preventDefault();
 			el.composer.requestSubmit();
+		} else if (ev.key === 'ArrowUp' && el.input.value === '' &&
+		    !ev.altKey && !ev.ctrlKey && !ev.metaKey && !ev.shiftKey &&
+		    (m = lastOwn(currentRoom())) !== null) {
+			/* As in Slack: ↑ on an empty box edits my last message. */
+			ev.preventDefault();
+			startEdit(m);
+		} else if (ev.key === 'Escape' && (context.edit || context.reply)) {
+			ev.preventDefault();
+			ev.stopPropagation();
+			endContext(true);
 		}
 	});
 	el.input.addEventListener('input', function () {

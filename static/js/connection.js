@@ -635,7 +635,7 @@ export function transmit(room, m) {
 		m.cidAt = Date.now();
 	}
 	frame = postFrame(room.dm ? 'dm' : m.type, S.me, room.name, m.text,
-	    m.ref, m.cid);
+	    m.ref, m.cid, m.reply);
 	setState(m, send(frame, m) ? 'pending' : 'queued');
 }
 

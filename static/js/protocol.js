@@ -12,6 +12,8 @@ export var HISTORY_MAX = 200;			/* a page asked for: at most this */
 var CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 export var CHAT_TYPES = { message: 1, action: 1, dm: 1 };
 export var KNOWN_TYPES = { message: 1, action: 1, dm: 1, join: 1, leave: 1 };
+/* Records that change the line "re" names (kchat.7, EDITS). */
+export var EDIT_TYPES = { edit: 1, delete: 1 };
 
 /* ------------------------------------------------------------ receiving */
 
@@ -27,10 +29,11 @@ export function parseFrame(data) {
 	return f !== null && typeof f === 'object' && !Array.isArray(f) ? f : null;
 }
 
-/* Whether f is a chat record (message, action, dm, join, leave; a frame
- * without a type is a message in the documented form). */
+/* Whether f is a chat record (message, action, dm, join, leave, edit,
+ * delete; a frame without a type is a message in the documented form). */
 export function isRecord(f) {
-	return f.type === undefined || KNOWN_TYPES[f.type] === 1;
+	return f.type === undefined || KNOWN_TYPES[f.type] === 1 ||
+	    EDIT_TYPES[f.type] === 1;
 }
 
 /* Which conversation a record belongs to, for the user me: a room's
@@ -136,15 +139,28 @@ export function historyFrame(q) {
 }
 
 /* A message or action to a room, or a direct message (type 'dm', where
- * is the peer), with the page's own id for it. */
-export function postFrame(type, user, where, text, ref, id) {
+ * is the peer), with the page's own id for it; reply: the id answered. */
+export function postFrame(type, user, where, text, ref, id, reply) {
 	var f = { type: type, username: user, message: text, ref: ref, id: id };
 
 	if (type === 'dm')
 		f.to = where;
 	else
 		f.room = where;
+	if (typeof reply === 'string' && reply !== '')
+		f.reply = reply;
 	return f;
+}
+
+/* New text for my message re in room. */
+export function editFrame(room, user, re, text, ref) {
+	return { type: 'edit', room: room, username: user, re: re,
+	    message: text, ref: ref };
+}
+
+/* Deletes my message re in room. */
+export function deleteFrame(room, user, re, ref) {
+	return { type: 'delete', room: room, username: user, re: re, ref: ref };
 }
 
 export function typingFrame(room, user) {

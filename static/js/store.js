@@ -13,10 +13,11 @@
  * held ("before_offset"), never by comparing ids or times.
  */
 import {
-	CHAT_TYPES, KNOWN_TYPES, NAME_RE, formatTs, parseTs, roomKeyOf
+	CHAT_TYPES, EDIT_TYPES, KNOWN_TYPES, NAME_RE, formatTs, parseTs, roomKeyOf
 } from './protocol.js';
 
 var DM_KEEP = 200;			/* direct messages remembered per person */
+var EDITS_ASIDE_MAX = 500;		/* edits kept per room for lines not loaded */
 
 /* What the views do when the state changes under them (views.js sets
  * them): so that this module never calls up into the DOM. */
@@ -28,6 +29,7 @@ export var hooks = {
 	typingChanged: function (room) {},
 	noted: function (room) {},		/* a local line was added */
 	fresh: function (room, m) {},		/* a new live message */
+	edited: function (m) {},		/* its author edited or deleted it */
 	/* search.js: a "search" frame, an error answering one, a page of
 	 * older messages shown (a jump to a result may need more) */
 	searchResults: function (f) {},
@@ -164,6 +166,10 @@ function newRoom(name, dm) {
 		membersEpoch: -1,	/* S.connEpoch of the last presence */
 		offlineNoted: false,	/* "not online" said in this DM */
 		typing: new Map(),	/* user -> expiry (ms) */
+		editIds: new Set(),	/* ids of the edits and deletes seen */
+		aside: new Map(),	/* re -> edits of a line not loaded yet */
+		answered: new Set(),	/* ids that replies here answer */
+		nAside: 0,
 		joinRef: null
 	};
 }
@@ -276,7 +282,11 @@ export function setState(m, state) {
 export function addRecord(rec, how) {
 	var type = rec.type || 'message', key, room, m, i, p, date;
 
-	if (!KNOWN_TYPES[type] || typeof rec.username !== 'string')
+	if ((!KNOWN_TYPES[type] && !EDIT_TYPES[type]) ||
+	    typeof rec.username !== 'string')
+		return null;
+	if (EDIT_TYPES[type] && (typeof rec.re !== 'string' ||
+	    typeof rec.room !== 'string'))
 		return null;
 	if ((date = parseTs(rec.timestamp)) === null)
 		return null;
@@ -284,6 +294,8 @@ export function addRecord(rec, how) {
 	    to: rec.to }, S.me)) === null)
 		return null;
 	room = S.rooms.get(key);
+	if (room !== undefined && room.dm && EDIT_TYPES[type])
+		return null;
 	if (room === undefined) {
 		if (type !== 'dm')
 			return null;	/* a room we left: ignore */
@@ -294,7 +306,7 @@ export function addRecord(rec, how) {
 	 * below them is from a server that started its history afresh. */
 	if (how === 'live' && !room.dm && typeof rec.offset === 'number' &&
 	    room.lastOffset !== null && rec.offset <= room.lastOffset &&
-	    !(rec.id && room.byId.has(rec.id)))
+	    !(rec.id && (room.byId.has(rec.id) || room.editIds.has(rec.id))))
 		historyReset(room);
 	/* A negative offset is a record from the partition the room had
 	 * before partitions were added (kchat(7)): older than every other,
@@ -306,6 +318,8 @@ export function addRecord(rec, how) {
 		if (room.lowOffset === null || rec.offset < room.lowOffset)
 			room.lowOffset = rec.offset;
 	}
+	if (EDIT_TYPES[type])
+		return editRecord(room, rec);
 	if (rec.id && room.byId.has(rec.id)) {
 		p = room.byId.get(rec.id);
 		if (typeof rec.offset === 'number' && typeof p.offset !== 'number')
@@ -343,6 +357,11 @@ export function addRecord(rec, how) {
 		user: rec.username,
 		to: rec.to || '',
 		via: rec.via || '',
+		roomKey: room.key,
+		reply: typeof rec.reply === 'string' ? rec.reply : '',
+		edited: false,
+		deleted: false,
+		editOffset: null,
 		text: typeof rec.message === 'string' ? rec.message : '',
 		timestamp: rec.timestamp,
 		date: date,
@@ -358,12 +377,100 @@ export function addRecord(rec, how) {
 	m.mention = CHAT_TYPES[type] && !m.own && (mentions(m.text) ||
 	    (type === 'dm' && (how === 'live' || how === 'stored-new')));
 	insertMsg(room, m);
+	applyAside(room, m);
+	if (m.reply)
+		room.answered.add(m.reply);
+	if (room.answered.has(m.id))
+		hooks.edited(m);	/* replies quoting it, loaded first, redraw */
 	if (room.typing.delete(m.user))
 		hooks.typingChanged(room);
 	if (room.dm && how !== 'stored')
 		saveDms();
 	noteNew(room, m, how);
 	return m;
+}
+
+/*
+ * An edit or delete (kchat.7, EDITS): it changes the line it names only
+ * when written by that line's author: one in anyone else's name is
+ * ignored, and never shown. One whose line is not here yet (an older page
+ * may bring it) is kept aside, up to EDITS_ASIDE_MAX a room. Returns the
+ * line changed, or null.
+ */
+function editRecord(room, rec) {
+	var t, list;
+
+	if (rec.id) {
+		if (room.editIds.has(rec.id))
+			return null;
+		room.editIds.add(rec.id);
+	}
+	if ((t = room.byId.get(rec.re)) === undefined) {
+		if (room.nAside >= EDITS_ASIDE_MAX)
+			return null;
+		list = room.aside.get(rec.re) || [];
+		list.push(rec);
+		room.aside.set(rec.re, list);
+		room.nAside++;
+		return null;
+	}
+	return applyEdit(t, rec) ? t : null;
+}
+
+/* Applies rec to m when it counts; true when it changed m. */
+function applyEdit(m, rec) {
+	if (m.user !== rec.username || m.deleted ||
+	    (m.type !== 'message' && m.type !== 'action'))
+		return false;
+	/* Edits of a line apply in offset order: an older one read late
+	 * (a history page) does not bring an old text back. */
+	if (typeof rec.offset === 'number' && m.editOffset !== null &&
+	    rec.offset <= m.editOffset)
+		return false;
+	if (rec.type === 'delete') {
+		m.deleted = true;
+		m.edited = false;
+		m.text = '';
+	} else {
+		if (typeof rec.message !== 'string' || rec.message === '')
+			return false;
+		m.text = rec.message;
+		m.edited = true;
+	}
+	if (typeof rec.offset === 'number')
+		m.editOffset = rec.offset;
+	hooks.edited(m);
+	return true;
+}
+
+/* The edits kept aside for m, now that it is here. */
+function applyAside(room, m) {
+	var list = room.aside.get(m.id);
+
+	if (list === undefined)
+		return;
+	room.aside.delete(m.id);
+	room.nAside -= list.length;
+	list.sort(function (a, b) {
+		return (a.offset || 0) - (b.offset || 0);
+	}).forEach(function (rec) {
+		applyEdit(m, rec);
+	});
+}
+
+/* My newest message or action in room that may be edited, or null. */
+export function lastOwn(room) {
+	var i, m;
+
+	if (room === null || room.dm)
+		return null;
+	for (i = room.msgs.length - 1; i >= 0; i--) {
+		m = room.msgs[i];
+		if (m.own && m.id && m.id.indexOf('noid-') !== 0 && !m.deleted &&
+		    m.state === 'sent' && (m.type === 'message' || m.type === 'action'))
+			return m;
+	}
+	return null;
 }
 
 /* Unread counts and mentions; a live one is told to the views (the live

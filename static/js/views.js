@@ -21,6 +21,9 @@ export var actions = {
 	older: function (room) {},	/* ask for older messages of room */
 	retry: function (m) {},		/* send a failed message again */
 	openDm: function (user) {},	/* open a conversation with user */
+	reply: function (m) {},		/* answer m (the hover action) */
+	edit: function (m) {},		/* edit my message m */
+	del: function (m) {},		/* delete my message m */
 	refused: function () {}		/* the socket closed before it opened */
 };
 
@@ -52,6 +55,7 @@ export function bindElements() {
 		['older', 'older'], ['messages', 'messages'], ['empty', 'empty'],
 		['typing', 'typing'], ['composer', 'composer'],
 		['composerLabel', 'composer-label'], ['input', 'composer-input'],
+		['composerContext', 'composer-context'],
 		['send', 'send'], ['composerError', 'composer-error'],
 		['members', 'members'], ['membersHeading', 'members-heading'],
 		['memberList', 'member-list'], ['scrim', 'scrim'],
@@ -70,9 +74,14 @@ export function bindElements() {
 			fillState(m);
 	};
 	hooks.confirmed = function (m) {
+		var room = S.rooms.get(m.roomKey);
+
 		if (m.node !== null) {
 			m.node.dataset.id = m.id;
 			fillTime(m, m.node.querySelector('time'));
+			if (room !== undefined && !m.deleted &&
+			    m.node.querySelector('.actions') === null)
+				m.node.appendChild(actionsNode(room, m));
 		}
 	};
 	hooks.removed = function (m) {
@@ -89,6 +98,82 @@ export function bindElements() {
 			renderMessages('append');
 	};
 	hooks.fresh = noticeNew;
+	hooks.edited = redrawEdited;
+}
+
+/* m was edited or deleted: its line, and the quotes of the replies to
+ * it, are drawn again. */
+function redrawEdited(m) {
+	var room = S.rooms.get(m.roomKey);
+
+	if (room === undefined)
+		return;
+	room.msgs.forEach(function (r) {
+		if (r === m || (r.reply === m.id && r.node !== null))
+			rebuild(room, r);
+	});
+}
+
+function rebuild(room, m) {
+	var old = m.node;
+
+	if (old === null)
+		return;
+	buildNode(room, m);
+	m.node.classList.toggle('cont', old.classList.contains('cont'));
+	if (old.parentNode)
+		old.parentNode.replaceChild(m.node, old);
+}
+
+var QUOTE_MAX = 80;		/* characters of the answered text in a quote */
+
+/* "↳ alice: the text…" above a reply; a click goes to the line answered. */
+function quoteNode(room, m) {
+	var q = document.createElement('span'), p = room.byId.get(m.reply), t;
+
+	q.className = 'quote';
+	q.appendChild(document.createTextNode('\u21b3 '));
+	if (p === undefined) {
+		q.appendChild(document.createTextNode('a message not loaded'));
+		return q;
+	}
+	q.appendChild(nickNode(p.user));
+	t = p.deleted ? '[message deleted]' : p.text.split('\n')[0];
+	if (t.length > QUOTE_MAX)
+		t = t.slice(0, QUOTE_MAX) + '\u2026';
+	q.appendChild(document.createTextNode(': ' + inert(t)));
+	q.title = 'Go to the message answered';
+	q.addEventListener('click', function () {
+		if (p.node !== null && p.node.parentNode)
+			p.node.scrollIntoView({ block: 'center' });
+	});
+	return q;
+}
+
+/* Reply, and on my own lines Edit and Delete, shown on hover or focus. */
+function actionsNode(room, m) {
+	var bar = document.createElement('span');
+
+	bar.className = 'actions';
+	[['reply', 'Reply', true],
+	    ['edit', 'Edit', m.own && !room.dm],
+	    ['del', 'Delete', m.own && !room.dm]].forEach(function (a) {
+		var b;
+
+		if (!a[2])
+			return;
+		b = document.createElement('button');
+		b.type = 'button';
+		b.className = 'msg-action act-' + a[0];
+		b.textContent = a[1];
+		b.setAttribute('aria-label', a[1] + ' (' + m.user + ': ' +
+		    inert(m.text).slice(0, 40) + ')');
+		b.addEventListener('click', function () {
+			actions[a[0]](m);
+		});
+		bar.appendChild(b);
+	});
+	return bar;
 }
 
 /* New messages below the view of the current room (the jump button). */
@@ -375,11 +460,26 @@ function buildNode(room, m) {
 		who.className = 'who';
 		who.appendChild(nickNode(m.user));
 	}
+	if (m.reply)
+		li.appendChild(quoteNode(room, m));
 	li.appendChild(who);
 	text = document.createElement('span');
 	text.className = 'text';
-	appendLines(text, m.text, m.own);
+	if (m.deleted) {
+		li.classList.add('deleted');
+		text.textContent = '[message deleted]';
+	} else
+		appendLines(text, m.text, m.own);
+	if (m.edited) {
+		var ed = document.createElement('span');
+
+		ed.className = 'edited';
+		ed.textContent = ' (edited)';
+		text.appendChild(ed);
+	}
 	li.appendChild(text);
+	if (!m.deleted && m.id && m.id.indexOf('noid-') !== 0)
+		li.appendChild(actionsNode(room, m));
 	if (m.own) {
 		li.classList.add('own');
 		st = document.createElement('span');

@@ -1011,10 +1011,97 @@ START_TEST(chat_completion)
 	ck_assert_str_eq(v[0], "bernard ");
 	chat_users_free(v, n);
 
-	n = complete("/help rep", &v);
+	n = complete("/help repla", &v);
 	ck_assert_uint_eq(n, 1);
 	ck_assert_str_eq(v[0], "replay");
 	chat_users_free(v, n);
+}
+END_TEST
+
+/* An edit or delete by user of the line re, read at offset off (-1: none). */
+static void
+receive_re(enum kc_type t, const char *user, const char *re, const char *text,
+    int64_t off)
+{
+	struct kc_msg m;
+
+	kc_msg_init(&m);
+	ck_assert_int_eq(kc_msg_make_re(&m, t, "general", user, NULL, re, NULL,
+	    text, text ? strlen(text) : 0), KC_OK);
+	m.offset = off;
+	chat_receive(c, &m, 1);
+	kc_msg_clear(&m);
+}
+
+/*
+ * Edits and deletes (tui/edit.c): only the author's count, in offset
+ * order; a delete is final; one for a line not loaded changes nothing;
+ * a reply quotes its parent as it reads now. /edit, /delete and /reply
+ * send what kchat.7 says.
+ */
+START_TEST(chat_edits)
+{
+	struct buffer	*b;
+	struct kc_msg	 m;
+	struct line	*l;
+	char		 id[KC_ID_LEN + 1];
+	int		 before;
+
+	cmd_input(c, "/join #general");
+	b = chat_current(c);
+	incoming(&m, KC_TYPE_MESSAGE, "general", "bob", NULL, "teh text");
+	memcpy(id, m.id, sizeof id);
+	chat_receive(c, &m, 1);
+	kc_msg_clear(&m);
+	l = buffer_find(b, id);
+	ck_assert_ptr_nonnull(l);
+
+	before = (int)b->nlines;
+	receive_re(KC_TYPE_EDIT, "mallory", id, "forged", 10);
+	receive_re(KC_TYPE_DELETE, "alice", id, NULL, 11);
+	ck_assert_str_eq(l->text, "teh text");
+	ck_assert(!(l->flags & (LINE_EDITED | LINE_DELETED)));
+	ck_assert_int_eq((int)b->nlines, before);	/* nothing shown either */
+
+	receive_re(KC_TYPE_EDIT, "bob", id, "the text", 12);
+	ck_assert_str_eq(l->text, "the text");
+	ck_assert(l->flags & LINE_EDITED);
+	receive_re(KC_TYPE_EDIT, "bob", id, "older", 5);	/* read late */
+	ck_assert_str_eq(l->text, "the text");
+
+	/* A reply quotes it; an edit of the parent changes the quote. */
+	cmd_input(c, "/reply bob: indeed");
+	ck_assert_int_eq(sent[nsent - 1].type, KC_TYPE_MESSAGE);
+	ck_assert_str_eq(sent[nsent - 1].reply, id);
+	ck_assert_str_eq(last_line(b)->quote, "<bob> the text");
+	receive_re(KC_TYPE_EDIT, "bob", id, "the final text", 13);
+	ck_assert_str_eq(last_line(b)->quote, "<bob> the final text");
+	cmd_input(c, "/reply carol hi");
+	ck_assert_str_eq(last_line(b)->text,
+	    "no message of carol in #general to reply to");
+
+	receive_re(KC_TYPE_DELETE, "bob", id, NULL, 14);
+	l = buffer_find(b, id);
+	ck_assert_str_eq(l->text, EDIT_DELETED);
+	ck_assert(l->flags & LINE_DELETED);
+	receive_re(KC_TYPE_EDIT, "bob", id, "back again", 15);
+	ck_assert_str_eq(l->text, EDIT_DELETED);
+
+	/* Not loaded: nothing happens. */
+	receive_re(KC_TYPE_EDIT, "bob", "01K6NQ4V5BXYZ0123456789ABC", "x", 16);
+
+	/* Our own: /edit and /delete name our last line. */
+	reset_sent();
+	cmd_input(c, "indeed");
+	memcpy(id, sent[0].id, sizeof id);
+	cmd_input(c, "/edit indeed so");
+	ck_assert_int_eq(sent[1].type, KC_TYPE_EDIT);
+	ck_assert_str_eq(sent[1].re, id);
+	ck_assert_str_eq(buffer_find(b, id)->text, "indeed so");
+	cmd_input(c, "/delete");
+	ck_assert_int_eq(sent[2].type, KC_TYPE_DELETE);
+	ck_assert_str_eq(sent[2].re, id);
+	ck_assert(buffer_find(b, id)->flags & LINE_DELETED);
 }
 END_TEST
 
@@ -1189,6 +1276,7 @@ main(void)
 	tcase_add_test(tc, chat_completion);
 	tcase_add_test(tc, chat_format_plain);
 	tcase_add_test(tc, chat_rooms_and_markers);
+	tcase_add_test(tc, chat_edits);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
