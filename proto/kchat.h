@@ -117,6 +117,7 @@ const char *kc_errname(int err);
 #define KC_TEXT_MAX	8192	/* message text, bytes of UTF-8 */
 #define KC_VIA_MAX	16	/* client name in "via" */
 #define KC_INST_MAX	16	/* client instance id in "inst" */
+#define KC_AWAY_MAX	160	/* away message in "away", bytes of UTF-8 */
 #define KC_RECORD_MAX	65536	/* a Kafka value we will decode */
 #define KC_MP_MAX_DEPTH	8	/* msgpack nesting accepted (unknown keys) */
 #define KC_JSON_MAX	65536	/* a browser frame we will parse */
@@ -155,6 +156,11 @@ struct kc_msg {
 	 * Optional, else "" (one instance for every writer without one).
 	 */
 	char		inst[KC_INST_MAX + 1];
+	/*
+	 * The writer's away message (/away), on its join and heartbeat
+	 * records while it is away: text rules, no newline. Optional, else "".
+	 */
+	char		away[KC_AWAY_MAX + 1];
 	int64_t		ts;			/* µs since the Unix epoch, UTC */
 	char	       *text;			/* owned; NULL when absent */
 	size_t		text_len;

@@ -174,6 +174,11 @@ kc_msg_validate(const struct kc_msg *m)
 	if (m->inst[0] != '\0' &&
 	    kc_user_validate(m->inst, strlen(m->inst)) != KC_OK)
 		return KC_ERR_INST;
+	/* An away message is text on one line. */
+	if (m->away[0] != '\0' &&
+	    ((err = kc_text_validate(m->away, strlen(m->away))) != KC_OK ||
+	    strchr(m->away, '\n') != NULL))
+		return err != KC_OK ? err : KC_ERR_TEXT_CONTROL;
 	switch (m->type) {
 	case KC_TYPE_JOIN:
 	case KC_TYPE_LEAVE:
