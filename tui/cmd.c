@@ -13,9 +13,11 @@
 
 #include "tui.h"
 const struct cmd_entry *cmd_table[] = {
+	&cmd_away_entry,
 	&cmd_clear_entry,
 	&cmd_help_entry,
 	&cmd_history_entry,
+	&cmd_ignore_entry,
 	&cmd_join_entry,
 	&cmd_me_entry,
 	&cmd_msg_entry,
@@ -24,7 +26,9 @@ const struct cmd_entry *cmd_table[] = {
 	&cmd_quit_entry,
 	&cmd_replay_entry,
 	&cmd_rooms_entry,
+	&cmd_set_entry,
 	&cmd_stats_entry,
+	&cmd_unignore_entry,
 	&cmd_who_entry,
 	NULL
 };

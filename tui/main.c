@@ -62,6 +62,7 @@ static const struct option long_opts[] = {
 };
 
 static int			main_pipe[2] = { -1, -1 };
+static char			main_conf_path[4096];	/* /set saves here */
 static volatile sig_atomic_t	main_winch;
 static volatile sig_atomic_t	main_term;
 
@@ -196,6 +197,10 @@ conf_build(int argc, char **argv, const char *topic)
 	if (kc_conf_define(c, "bell", "on") != KC_OK ||
 	    kc_conf_define(c, "scrollback", "1000") != KC_OK ||
 	    kc_conf_define(c, "retention", "forever") != KC_OK ||
+	    kc_conf_define(c, "nicklist", "on") != KC_OK ||
+	    kc_conf_define(c, "highlight", NULL) != KC_OK ||
+	    kc_conf_define(c, "ignore", NULL) != KC_OK ||
+	    kc_conf_define(c, "log", "off") != KC_OK ||
 	    kc_conf_bind_env(c, "KCHAT_USER", "user") != KC_OK)
 		die("configuration", KC_ERR_NOMEM, NULL);
 	optind = 0;
@@ -203,7 +208,9 @@ conf_build(int argc, char **argv, const char *topic)
 		if (ch == 'F')
 			file = optarg;
 	}
-	if ((path = config_path(file, &must)) != NULL &&
+	if ((path = config_path(file, &must)) != NULL)
+		snprintf(main_conf_path, sizeof main_conf_path, "%s", path);
+	if (path != NULL &&
 	    (must || access(path, F_OK) == 0) &&
 	    (err = kc_conf_load_file(c, path, errstr, sizeof errstr)) != KC_OK)
 		die("config file", err, errstr);	/* errstr names path */
@@ -433,6 +440,18 @@ main(int argc, char **argv)
 	chat_set_scrollback(chat, scrollback);
 	chat_set_bell(chat, bell);
 	chat_set_brokers(chat, kc_conf_brokers(conf));
+	{
+		const char	*key;
+		size_t		 i;
+
+		for (i = 0; (key = setting_key(i)) != NULL; i++)
+			setting_init(chat, key, kc_conf_get(conf, key));
+		if (!bell)
+			setting_init(chat, "bell", "off");
+		setting_init(chat, "user", user);
+		if (main_conf_path[0] != '\0')
+			side_set_path(chat_side(chat), main_conf_path);
+	}
 	instance_load(inst);
 	chat_set_inst(chat, inst);
 	main_signals();
