@@ -197,7 +197,7 @@ conf_build(int argc, char **argv, const char *topic)
 	if (kc_conf_define(c, "bell", "on") != KC_OK ||
 	    kc_conf_define(c, "scrollback", "1000") != KC_OK ||
 	    kc_conf_define(c, "retention", "forever") != KC_OK ||
-	    kc_conf_define(c, "nicklist", "on") != KC_OK ||
+	    kc_conf_define(c, "nicklist", "off") != KC_OK ||
 	    kc_conf_define(c, "highlight", NULL) != KC_OK ||
 	    kc_conf_define(c, "ignore", NULL) != KC_OK ||
 	    kc_conf_define(c, "log", "off") != KC_OK ||

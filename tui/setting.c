@@ -168,7 +168,7 @@ static const struct setting_def setting_defs[] = {
 	{ "history", "50", check_history, apply_history, 1 },
 	{ "ignore", "", check_users, NULL, 1 },
 	{ "log", "off", check_onoff, NULL, 1 },
-	{ "nicklist", "on", check_onoff, NULL, 1 },
+	{ "nicklist", "off", check_onoff, NULL, 1 },
 	{ "retention", "forever", check_retention, NULL, 0 },
 	{ "room", "general", check_rooms, NULL, 0 },
 	{ "scrollback", "1000", check_scrollback, apply_scrollback, 1 },
