@@ -377,6 +377,9 @@ int	kc_wire_dms(const struct kc_msg *msgs, size_t n, int more,
 	    struct kc_buf *out);
 int	kc_wire_presence(const char *room, const char *const *users, size_t n,
 	    struct kc_buf *out);
+/* The same with "away": [those of them who are away] when there are any. */
+int	kc_wire_presence_away(const char *room, const char *const *users,
+	    size_t n, const char *const *away, size_t naway, struct kc_buf *out);
 int	kc_wire_typing(const char *room, const char *user, struct kc_buf *out);
 
 struct kc_wire_room {
@@ -651,7 +654,7 @@ void	kc_presence_free(struct kc_presence *p);
 /*
  * Applies a record seen at now_us (join, leave, heartbeat, message, action;
  * dm counts for its room). Returns 1 when the set of users in m->room
- * changed, else 0.
+ * changed, or whether one of them is away (kc_presence_away()), else 0.
  */
 int	kc_presence_apply(struct kc_presence *p, const struct kc_msg *m,
 	    int64_t now_us);
@@ -670,6 +673,12 @@ int	kc_presence_expire(struct kc_presence *p, int64_t now_us,
 int	kc_presence_holder(const struct kc_presence *p, const char *user,
 	    const char *inst, int64_t now_us, char *other, size_t len,
 	    int64_t *since);
+/*
+ * 1 when user is in room and every instance of theirs there is away: its
+ * latest join or heartbeat carried an "away" message (/away).
+ */
+int	kc_presence_away(const struct kc_presence *p, const char *room,
+	    const char *user);
 /* Calls fn for each user in room, sorted by name; returns how many. */
 size_t	kc_presence_who(const struct kc_presence *p, const char *room,
 	    kc_presence_fn *fn, void *opaque);
