@@ -273,6 +273,21 @@ START_TEST(away_rides_on_heartbeats)
 	for (i = 0; i < nsent; i++)
 		kc_msg_clear(&sent[i]);
 	nsent = 0;
+	/* Another's away, as /who says it. */
+	{
+		struct kc_msg m;
+
+		receive_msg(&m, KC_TYPE_HEARTBEAT, "general", "bob", NULL,
+		    NULL);
+		snprintf(m.away, sizeof m.away, "gone \x1b[2Jfishing");
+		chat_receive(c, &m, 1);
+		kc_msg_clear(&m);
+		ck_assert_int_eq(cmd_dispatch(c, "/who"), 0);
+		/* Its ESC shown as U+241B: no escape reaches the screen. */
+		ck_assert_str_eq(last_line(chat_current(c))->text,
+		    "1 in #general: bob (away: gone "
+		    "\xe2\x90\x9b[2Jfishing)");
+	}
 	/* Typing: a heartbeat with "typing", for text, not commands. */
 	chat_typing(c, "/set");
 	ck_assert_uint_eq(nsent, 0);

@@ -94,10 +94,11 @@ type_line bob "/away lunch, back at 2"
 wait_until "bob away at alice" nick_is alice "bob \[away\]"
 sees bob " bob (away) | #general" || fail "bob's status line does not say away"
 type_line alice "/who"
-wait_until "/who at alice" sees alice "3 in #general:"
+wait_until "/who at alice saying who is away" sees alice "3 in #general: alice bob (away: lunch, back at 2) carol"
+wait_until "the browser's presence saying bob is away" web_has '"away": ["bob"]'
 type_line bob "/away"
 wait_until "bob back at alice" nick_is alice bob
-echo "ok 3 - /away is seen by another terminal; /away alone is back"
+echo "ok 3 - /away is seen by another terminal and the browser; /away alone is back"
 
 # /set: lists, writes the file keeping its comments, refuses bad ones.
 type_line alice "/set"
