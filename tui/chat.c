@@ -663,7 +663,8 @@ chat_receive1(struct chat *c, const struct kc_msg *m, int live)
 
 	/* History too: a leave read there ends an older heartbeat. */
 	kc_presence_apply(c->presence, m, kc_now_us());
-	if (live && people_apply(side_people(c->side), m, kc_now_us()))
+	if (live && !side_ignored(c->side, m->user) &&
+	    people_apply(side_people(c->side), m, kc_now_us()))
 		chat_notify(c, CHAT_PEOPLE, NULL, NULL);
 	/*
 	 * A leave of this very instance in a room it is still in: another

@@ -219,6 +219,9 @@ START_TEST(ignore_hides_and_persists)
 	ck_assert_str_eq(t, "ignore = bob\n");
 	free(t);
 	n = b->nlines;
+	receive(KC_TYPE_HEARTBEAT, "general", "bob", NULL, "typing");
+	ck_assert(!people_typing(side_people(chat_side(c)), "general", "bob",
+	    kc_now_us()));
 	receive(KC_TYPE_MESSAGE, "general", "bob", NULL, "spam");
 	receive(KC_TYPE_DM, "general", "bob", "alice", "spam too");
 	ck_assert_uint_eq(b->nlines, n);
