@@ -2,7 +2,8 @@
  * conffile.c - /set writes the config file: one "key = value" line changed
  * (or added at the end, or removed), every other line, comments and blank
  * lines included, kept as it was. The file is replaced whole (a new file
- * renamed over it), mode 0600, its directory made 0700 when missing.
+ * renamed over it; a link's target), mode 0600, its directory made 0700
+ * when missing.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -100,11 +101,14 @@ conffile_set(const char *path, const char *key, const char *value,
     char *errstr, size_t len)
 {
 	struct kc_buf	 old = { NULL, 0, 0 };
-	char		 chunk[4096], *tmp, *text;
+	char		 chunk[4096], *tmp, *text, *real;
 	ssize_t		 n;
 	size_t		 tlen;
 	int		 fd, rv = -1;
 
+	/* A config file that is a link (dotfiles): its target is rewritten. */
+	if ((real = realpath(path, NULL)) != NULL)
+		path = real;
 	if ((fd = open(path, O_RDONLY)) != -1) {
 		while ((n = read(fd, chunk, sizeof chunk)) > 0)
 			kc_buf_append(&old, chunk, n);
@@ -112,6 +116,7 @@ conffile_set(const char *path, const char *key, const char *value,
 	} else if (errno != ENOENT) {
 		snprintf(errstr, len, "cannot read %s: %s", path,
 		    strerror(errno));
+		free(real);
 		return -1;
 	}
 	kc_buf_append(&old, "", 1);
@@ -143,5 +148,6 @@ conffile_set(const char *path, const char *key, const char *value,
 out:
 	free(tmp);
 	free(text);
+	free(real);
 	return rv;
 }

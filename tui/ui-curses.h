@@ -16,6 +16,8 @@
 #define UI_PAIR_MENTION	(KC_COLOURS + 4)
 #define UI_PAIR_LIST	(KC_COLOURS + 5)
 
+#define UI_NICK_MIN_COLS 90	/* narrower: no nick list */
+
 /* Bracketed paste (ESC[200~ ... ESC[201~) as keys of our own. */
 #define UI_KEY_PASTE_START	(KEY_MAX + 1)
 #define UI_KEY_PASTE_END	(KEY_MAX + 2)

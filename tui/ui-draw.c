@@ -13,7 +13,6 @@
 #define UI_SEGS		8
 #define UI_LIST_MIN_COLS 60	/* narrower: no room list */
 #define UI_LIST_W	18
-#define UI_NICK_MIN_COLS 90	/* narrower: no nick list */
 #define UI_NICK_W	22
 
 struct seg {

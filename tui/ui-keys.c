@@ -87,6 +87,9 @@ ui_nicklist_toggle(void)
 	struct side *sd = chat_side(ui.chat);
 
 	side_put(sd, "nicklist", side_on(sd, "nicklist") ? "off" : "on");
+	if (side_on(sd, "nicklist") && COLS < UI_NICK_MIN_COLS)
+		chat_info(ui.chat, "the nick list needs %d columns; this "
+		    "window has %d", UI_NICK_MIN_COLS, COLS);
 }
 
 /* Alt-x arrives as ESC then x. */

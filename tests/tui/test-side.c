@@ -204,6 +204,26 @@ START_TEST(set_saves_and_applies)
 }
 END_TEST
 
+/* A config file that is a symbolic link (dotfiles): the target changes. */
+START_TEST(set_follows_a_link)
+{
+	char		 real[300], link[300], *t;
+	struct stat	 st;
+
+	snprintf(real, sizeof real, "%s/dotfiles-config", dir);
+	snprintf(link, sizeof link, "%s/config", dir);
+	spill(real, "user = alice\n");
+	ck_assert_int_eq(symlink(real, link), 0);
+	side_set_path(chat_side(c), link);
+	ck_assert_int_eq(cmd_dispatch(c, "/set log on"), 0);
+	ck_assert_int_eq(lstat(link, &st), 0);
+	ck_assert(S_ISLNK(st.st_mode));
+	t = slurp(real);
+	ck_assert_str_eq(t, "user = alice\nlog = on\n");
+	free(t);
+}
+END_TEST
+
 START_TEST(ignore_hides_and_persists)
 {
 	char		 path[300], *t;
@@ -382,6 +402,7 @@ main(void)
 	tcase_add_test(tc, words_lists);
 	tcase_add_test(tc, conffile_keeps_other_lines);
 	tcase_add_test(tc, set_saves_and_applies);
+	tcase_add_test(tc, set_follows_a_link);
 	tcase_add_test(tc, ignore_hides_and_persists);
 	tcase_add_test(tc, highlight_marks_lines);
 	tcase_add_test(tc, away_rides_on_heartbeats);
