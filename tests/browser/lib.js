@@ -137,11 +137,12 @@ function terminalSend(topic, type, room, user, text, to) {
 
 /*
  * A terminal client's heartbeat in room on the presence topic, away with
- * the message away (or not away: null), as kchat-tui sends after /away.
+ * the message away (or not away: null), as kchat-tui sends after /away;
+ * text 'typing' says the user types, as kchat-tui sends while they do.
  */
-function terminalHeartbeat(topic, room, user, away) {
+function terminalHeartbeat(topic, room, user, away, text = '') {
 	const r = spawnSync(recBin, ['send', brokers(), topic + '.presence',
-	    'heartbeat', room, user, ''], { encoding: 'utf8',
+	    'heartbeat', room, user, text], { encoding: 'utf8',
 	    env: away !== null ? { ...process.env, KCHAT_REC_AWAY: away } :
 	    process.env });
 	if (r.status !== 0)

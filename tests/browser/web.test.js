@@ -328,6 +328,14 @@ test('someone /away in a terminal is marked away in the people list', async () =
 	await alice.page.locator('#members li', { hasText: 'tui_tom' }).waitFor();
 });
 
+test('someone typing in a terminal shows as typing in the page', async () => {
+	L.terminalHeartbeat(topic, 'general', 'tui_tom', null, 'typing');
+	await alice.page.locator('#typing', { hasText: 'tui_tom is typing' }).waitFor();
+	L.terminalSend(topic, 'message', 'general', 'tui_tom', 'typed it');
+	await L.expectRows(alice.page, 'typed it');
+	await alice.page.locator('#typing:empty').waitFor();
+});
+
 test('an XSS payload is shown as text and runs nothing', async () => {
 	const payloads = [
 		'<img src=x onerror="window.__xss=1">',
