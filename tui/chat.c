@@ -419,6 +419,16 @@ chat_nick_join(struct buffer *b, const struct line *l)
 	return 0;
 }
 
+/* "log = on": the line goes to today's log of its room too (tui/log.c). */
+static void
+chat_log(struct chat *c, struct buffer *b, const struct line *l)
+{
+	char err[512];
+
+	if (side_log(c->side, b, l, err, sizeof err) == -1)
+		chat_error(c, "%s; /set log off stops logging", err);
+}
+
 /* Adds l to b, counting it as unread when b is not in view. */
 static struct line *
 chat_add(struct chat *c, struct buffer *b, const struct line *l0, int sorted)
@@ -429,12 +439,7 @@ chat_add(struct chat *c, struct buffer *b, const struct line *l0, int sorted)
 		copy.flags |= LINE_HIDDEN;
 	if ((nl = buffer_add(b, l, sorted)) == NULL)
 		return NULL;
-	{
-		char err[512];
-
-		if (side_log(c->side, b, nl, err, sizeof err) == -1)
-			chat_error(c, "%s; /set log off stops logging", err);
-	}
+	chat_log(c, b, nl);
 	if (b != chat_current(c) && !(l->flags & (LINE_SELF | LINE_HISTORY))) {
 		switch (l->kind) {
 		case LINE_MESSAGE:

@@ -3,9 +3,10 @@
  * Tab completion, switching buffers (Alt-1..9, Ctrl-N/Ctrl-P) and
  * scrollback (PgUp/PgDn; PgUp at the top fetches older messages from
  * Kafka; Alt-> jumps to the newest; the mouse wheel scrolls three rows),
- * the nick list (F7 or Alt-n shows or hides it). A bracketed paste goes into the input
- * line whole, newlines included, and runs nothing; Enter on more than
- * TUI_PASTE_ASK lines asks first (Enter sends, Esc goes back to editing).
+ * the nick list (F7 or Alt-n shows or hides it). A bracketed paste goes
+ * into the input line whole, newlines included, and runs nothing; Enter on
+ * more than TUI_PASTE_ASK lines asks first (Enter sends, Esc goes back to
+ * editing). Typing text in a room tells the others (chat_typing()).
  */
 #include <limits.h>
 #include <stdlib.h>
