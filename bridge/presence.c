@@ -62,19 +62,31 @@ presence_name_one(void *opaque, const char *room, const char *user)
 	w->v[w->n++] = user;
 }
 
+/* Who is in room, and (the "away" list) who of them is /away. */
 struct frame *
 presence_frame(const char *room)
 {
 	struct names	 w = { NULL, 0, 0 };
 	struct kc_buf	 b = { 0 };
 	struct frame	*f = NULL;
+	const char	**away;
+	size_t		  i, naway = 0;
 
 	if (presence == NULL)
 		return NULL;
 	kc_presence_who(presence, room, presence_name_one, &w);
-	if (kc_wire_presence(room, w.v, w.n, &b) == KC_OK)
+	if ((away = calloc(w.n + 1, sizeof *away)) == NULL) {
+		free(w.v);
+		return NULL;
+	}
+	for (i = 0; i < w.n; i++) {
+		if (kc_presence_away(presence, room, w.v[i]))
+			away[naway++] = w.v[i];
+	}
+	if (kc_wire_presence_away(room, w.v, w.n, away, naway, &b) == KC_OK)
 		f = frame_of(&b);
 	kc_buf_free(&b);
+	free(away);
 	free(w.v);
 	return f;
 }

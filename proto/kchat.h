@@ -120,6 +120,7 @@ const char *kc_errname(int err);
 #define KC_TEXT_MAX	8192	/* message text, bytes of UTF-8 */
 #define KC_VIA_MAX	16	/* client name in "via" */
 #define KC_INST_MAX	16	/* client instance id in "inst" */
+#define KC_AWAY_MAX	160	/* away message in "away", bytes of UTF-8 */
 #define KC_RECORD_MAX	65536	/* a Kafka value we will decode */
 #define KC_MP_MAX_DEPTH	8	/* msgpack nesting accepted (unknown keys) */
 #define KC_JSON_MAX	65536	/* a browser frame we will parse */
@@ -160,6 +161,11 @@ struct kc_msg {
 	 * Optional, else "" (one instance for every writer without one).
 	 */
 	char		inst[KC_INST_MAX + 1];
+	/*
+	 * The writer's away message (/away), on its join and heartbeat
+	 * records while it is away: text rules, no newline. Optional, else "".
+	 */
+	char		away[KC_AWAY_MAX + 1];
 	int64_t		ts;			/* µs since the Unix epoch, UTC */
 	/*
 	 * edit and delete: the id of the message or action they change (same
@@ -408,6 +414,9 @@ int	kc_wire_dms(const struct kc_msg *msgs, size_t n, int more,
 	    struct kc_buf *out);
 int	kc_wire_presence(const char *room, const char *const *users, size_t n,
 	    struct kc_buf *out);
+/* The same with "away": [those of them who are away] when there are any. */
+int	kc_wire_presence_away(const char *room, const char *const *users,
+	    size_t n, const char *const *away, size_t naway, struct kc_buf *out);
 int	kc_wire_typing(const char *room, const char *user, struct kc_buf *out);
 
 struct kc_roominfo;
@@ -783,7 +792,7 @@ void	kc_presence_free(struct kc_presence *p);
 /*
  * Applies a record seen at now_us (join, leave, heartbeat, message, action;
  * dm counts for its room). Returns 1 when the set of users in m->room
- * changed, else 0.
+ * changed, or whether one of them is away (kc_presence_away()), else 0.
  */
 int	kc_presence_apply(struct kc_presence *p, const struct kc_msg *m,
 	    int64_t now_us);
@@ -802,6 +811,12 @@ int	kc_presence_expire(struct kc_presence *p, int64_t now_us,
 int	kc_presence_holder(const struct kc_presence *p, const char *user,
 	    const char *inst, int64_t now_us, char *other, size_t len,
 	    int64_t *since);
+/*
+ * 1 when user is in room and every instance of theirs there is away: its
+ * latest join or heartbeat carried an "away" message (/away).
+ */
+int	kc_presence_away(const struct kc_presence *p, const char *room,
+	    const char *user);
 /* Calls fn for each user in room, sorted by name; returns how many. */
 size_t	kc_presence_who(const struct kc_presence *p, const char *room,
 	    kc_presence_fn *fn, void *opaque);

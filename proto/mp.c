@@ -304,7 +304,8 @@ kc_mp_encode(const struct kc_msg *m, struct kc_buf *out)
 	type = kc_type_name(m->type);
 
 	n = 6 + (m->text != NULL) + (m->to[0] != '\0') + (m->via[0] != '\0') +
-	    (m->inst[0] != '\0') + (m->re[0] != '\0') + (m->reply[0] != '\0');
+	    (m->inst[0] != '\0') + (m->re[0] != '\0') + (m->reply[0] != '\0') +
+	    (m->away[0] != '\0');
 	start = out->len;
 	msgpack_packer_init(&pk, out, mp_write);
 	if (msgpack_pack_map(&pk, n) != 0 ||
@@ -327,7 +328,9 @@ kc_mp_encode(const struct kc_msg *m, struct kc_buf *out)
 	    (m->re[0] != '\0' &&
 	    mp_pack_kv(&pk, "re", m->re, strlen(m->re)) != 0) ||
 	    (m->reply[0] != '\0' &&
-	    mp_pack_kv(&pk, "reply", m->reply, strlen(m->reply)) != 0)) {
+	    mp_pack_kv(&pk, "reply", m->reply, strlen(m->reply)) != 0) ||
+	    (m->away[0] != '\0' &&
+	    mp_pack_kv(&pk, "away", m->away, strlen(m->away)) != 0)) {
 		/* Only kc_buf_append() can fail: drop the partial record. */
 		out->len = start;
 		if (out->data != NULL)
@@ -342,11 +345,11 @@ kc_mp_encode(const struct kc_msg *m, struct kc_buf *out)
 /* The keys read from a record; bits of the "seen" mask. */
 enum mp_key {
 	K_V, K_ID, K_TYPE, K_ROOM, K_USER, K_TEXT, K_TS, K_TO, K_VIA, K_INST,
-	K_RE, K_REPLY, K__COUNT
+	K_RE, K_REPLY, K_AWAY, K__COUNT
 };
 static const char *mp_keys[K__COUNT] = {
 	"v", "id", "type", "room", "user", "text", "ts", "to", "via", "inst",
-	"re", "reply"
+	"re", "reply", "away"
 };
 #define K_REQUIRED ((1u << K_V) | (1u << K_ID) | (1u << K_TYPE) | \
 	(1u << K_ROOM) | (1u << K_USER) | (1u << K_TS))
@@ -439,6 +442,9 @@ mp_value(struct kc_msg *m, int k, const struct mp_obj *o, int *unknown_type)
 	case K_REPLY:
 		return mp_field(m->reply, sizeof m->reply, o, KC_ERR_REPLY,
 		    KC_ERR_REPLY);
+	case K_AWAY:
+		return mp_field(m->away, sizeof m->away, o,
+		    KC_ERR_TEXT_TOO_LONG, KC_ERR_TEXT_CONTROL);
 	case K_TEXT:
 		if (o->len > KC_TEXT_MAX)
 			return KC_ERR_TEXT_TOO_LONG;

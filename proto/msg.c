@@ -195,6 +195,11 @@ kc_msg_validate(const struct kc_msg *m)
 	    m->type != KC_TYPE_ACTION && m->type != KC_TYPE_DM) ||
 	    !kc_ulid_valid(m->reply, strlen(m->reply))))
 		return KC_ERR_REPLY;
+	/* An away message is text on one line. */
+	if (m->away[0] != '\0' &&
+	    ((err = kc_text_validate(m->away, strlen(m->away))) != KC_OK ||
+	    strchr(m->away, '\n') != NULL))
+		return err != KC_OK ? err : KC_ERR_TEXT_CONTROL;
 	switch (m->type) {
 	case KC_TYPE_JOIN:
 	case KC_TYPE_LEAVE:

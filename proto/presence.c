@@ -47,6 +47,7 @@ struct presence_inst {
 	int64_t		first;		/* µs: when it came */
 	unsigned char	used;
 	unsigned char	present;	/* 0: tombstone left by a leave */
+	unsigned char	away;		/* its last join/heartbeat had "away" */
 };
 
 struct presence_ent {
@@ -56,6 +57,7 @@ struct presence_ent {
 	uint32_t		hash;
 	unsigned char		used;
 	unsigned char		present;	/* any instance present */
+	unsigned char		away;	/* and every present one away */
 	struct presence_inst	inst[PRESENCE_INSTS];
 };
 
@@ -205,13 +207,18 @@ presence_sum(struct presence_ent *e)
 
 	e->present = 0;
 	e->seen = 0;
+	e->away = 1;
 	for (i = 0; i < PRESENCE_INSTS; i++) {
 		if (!e->inst[i].used)
 			continue;
 		e->present |= e->inst[i].present;
+		if (e->inst[i].present && !e->inst[i].away)
+			e->away = 0;
 		if (e->inst[i].seen > e->seen)
 			e->seen = e->inst[i].seen;
 	}
+	if (!e->present)
+		e->away = 0;
 	return e->present;
 }
 
@@ -251,7 +258,7 @@ kc_presence_apply(struct kc_presence *p, const struct kc_msg *m,
 	struct presence_inst	*in;
 	int64_t			 seen;
 	uint32_t		 h;
-	int			 leave, was;
+	int			 leave, was, was_away, says_away;
 
 	if (p == NULL || m == NULL || m->room[0] == '\0' || m->user[0] == '\0')
 		return 0;
@@ -296,14 +303,20 @@ kc_presence_apply(struct kc_presence *p, const struct kc_msg *m,
 		p->count++;
 	}
 	was = e->present;
+	was_away = e->away;
+	/* Joins and heartbeats say whether the instance is away. */
+	says_away = m->type == KC_TYPE_JOIN || m->type == KC_TYPE_HEARTBEAT;
 	in = presence_inst(e, m->inst);
 	if (in->used) {
 		if (seen < in->seen)
 			return 0;	/* older than what we know */
 		in->seen = seen;
+		if (says_away)
+			in->away = m->away[0] != '\0';
 		if (leave == !in->present) {
 			presence_sum(e);
-			return 0;	/* no change: still in, or still out */
+			/* still in, or still out: maybe away or back */
+			return e->away != was_away;
 		}
 	}
 	if (!leave && (!in->used || !in->present))
@@ -311,7 +324,8 @@ kc_presence_apply(struct kc_presence *p, const struct kc_msg *m,
 	in->used = 1;
 	in->seen = seen;
 	in->present = !leave;
-	return presence_sum(e) != was;
+	in->away = says_away && m->away[0] != '\0';
+	return presence_sum(e) != was || e->away != was_away;
 }
 
 int
@@ -355,6 +369,18 @@ kc_presence_expire(struct kc_presence *p, int64_t now_us, kc_presence_fn *fn,
 		}
 	}
 	return n;
+}
+
+int
+kc_presence_away(const struct kc_presence *p, const char *room,
+    const char *user)
+{
+	const struct presence_ent *e;
+
+	if (p == NULL || room == NULL || user == NULL)
+		return 0;
+	e = presence_find(p, room, user, presence_hash(room, user));
+	return e->used && e->present && e->away;
 }
 
 int

@@ -343,12 +343,21 @@ int
 kc_wire_presence(const char *room, const char *const *users, size_t n,
     struct kc_buf *out)
 {
+	return kc_wire_presence_away(room, users, n, NULL, 0, out);
+}
+
+int
+kc_wire_presence_away(const char *room, const char *const *users, size_t n,
+    const char *const *away, size_t naway, struct kc_buf *out)
+{
 	json_t	*obj = json_object();
 	int	 bad = 0;
 
 	bad |= wire_str(obj, "type", "presence", 8);
 	bad |= wire_strc(obj, "room", room);
 	bad |= wire_set(obj, "users", wire_names(users, n));
+	if (naway > 0)
+		bad |= wire_set(obj, "away", wire_names(away, naway));
 	return wire_dump(obj, bad, out);
 }
 

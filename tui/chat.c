@@ -44,6 +44,7 @@ struct chat {
 	size_t			 nseen;
 
 	struct kc_presence	*presence;
+	struct side		*side;		/* settings, away, typing */
 	size_t			 history;
 	size_t			 scrollback;
 	int			 bell;
@@ -113,6 +114,7 @@ chat_new(const char *user, const struct chat_ops *ops, void *arg)
 		fprintf(stderr, "kchat-tui: out of memory\n");
 		abort();
 	}
+	c->side = side_new();
 	c->history = TUI_HISTORY;
 	c->scrollback = TUI_SCROLLBACK;
 	c->bell = 1;
@@ -134,6 +136,7 @@ chat_free(struct chat *c)
 		free(c->seen[i]);
 	free(c->seen);
 	kc_presence_free(c->presence);
+	side_free(c->side);
 	free(c->fatal);
 	free(c->brokers);
 	free(c);
@@ -205,6 +208,7 @@ int	chat_quit_requested(struct chat *c) { return c->quit; }
 void	chat_request_quit(struct chat *c) { c->quit = 1; }
 enum chat_conn chat_conn(struct chat *c) { return c->conn; }
 struct kc_presence *chat_presence(struct chat *c) { return c->presence; }
+struct side *chat_side(struct chat *c) { return c->side; }
 size_t	chat_nbuffers(struct chat *c) { return c->nbuffers; }
 size_t	chat_current_index(struct chat *c) { return c->current; }
 const char *chat_brokers(struct chat *c) { return c->brokers; }
@@ -434,6 +438,16 @@ chat_nick_join(struct buffer *b, const struct line *l)
 	return 0;
 }
 
+/* "log = on": the line goes to today's log of its room too (tui/log.c). */
+static void
+chat_log(struct chat *c, struct buffer *b, const struct line *l)
+{
+	char err[512];
+
+	if (side_log(c->side, b, l, err, sizeof err) == -1)
+		chat_error(c, "%s; /set log off stops logging", err);
+}
+
 /* Adds l to b, counting it as unread when b is not in view. */
 static struct line *
 chat_add(struct chat *c, struct buffer *b, const struct line *l0, int sorted)
@@ -444,6 +458,7 @@ chat_add(struct chat *c, struct buffer *b, const struct line *l0, int sorted)
 		copy.flags |= LINE_HIDDEN;
 	if ((nl = buffer_add(b, l, sorted)) == NULL)
 		return NULL;
+	chat_log(c, b, nl);
 	if (b != chat_current(c) && !(l->flags & (LINE_SELF | LINE_HISTORY))) {
 		switch (l->kind) {
 		case LINE_MESSAGE:
@@ -709,6 +724,9 @@ chat_receive1(struct chat *c, const struct kc_msg *m, int live)
 
 	/* History too: a leave read there ends an older heartbeat. */
 	kc_presence_apply(c->presence, m, kc_now_us());
+	if (live && !side_ignored(c->side, m->user) &&
+	    people_apply(side_people(c->side), m, kc_now_us()))
+		chat_notify(c, CHAT_PEOPLE, NULL, NULL);
 	/*
 	 * A leave of this very instance in a room it is still in: another
 	 * kchat-tui of this terminal (the same saved instance) quit. Say at
@@ -721,6 +739,9 @@ chat_receive1(struct chat *c, const struct kc_msg *m, int live)
 	if (m->room[0] != '\0')
 		chat_seen(c, m->room);
 	if (m->type == KC_TYPE_HEARTBEAT || m->type == KC_TYPE_UNKNOWN)
+		return 0;
+	/* /ignore: nothing of theirs shows, here or in a dm. */
+	if (!chat_me(c, m->user) && side_ignored(c->side, m->user))
 		return 0;
 	/* In a room we share or not: a peer's new name, for their dm buffer. */
 	if (live && m->type == KC_TYPE_LEAVE && m->text != NULL) {
@@ -766,7 +787,8 @@ chat_receive1(struct chat *c, const struct kc_msg *m, int live)
 	if (chat_me(c, m->user))
 		l.flags |= LINE_SELF;
 	else if ((l.kind == LINE_MESSAGE || l.kind == LINE_ACTION) &&
-	    chat_mentions(l.text, c->user))
+	    (chat_mentions(l.text, c->user) ||
+	    side_highlight(c->side, l.text)))
 		l.flags |= LINE_MENTION;
 	if (!live)
 		l.flags |= LINE_HISTORY;
@@ -884,6 +906,8 @@ chat_send_re(struct chat *c, enum kc_type type, const char *room,
 	}
 	snprintf(m.via, sizeof m.via, "tui");
 	snprintf(m.inst, sizeof m.inst, "%s", c->inst);
+	if (type == KC_TYPE_JOIN || type == KC_TYPE_HEARTBEAT)
+		snprintf(m.away, sizeof m.away, "%s", side_away(c->side));
 	if (type == KC_TYPE_EDIT || type == KC_TYPE_DELETE)
 		chat_apply_edit(c, &m);	/* at once; again when read back */
 	else if (type != KC_TYPE_HEARTBEAT &&
@@ -1301,6 +1325,27 @@ chat_heartbeat(struct chat *c)
 			chat_send(c, KC_TYPE_HEARTBEAT, c->buffers[i]->target,
 			    NULL, NULL);
 	}
+}
+
+void
+chat_away(struct chat *c, const char *text)
+{
+	side_set_away(c->side, text);
+	if (c->conn == CHAT_CONNECTED)
+		chat_heartbeat(c);	/* the others see it now */
+}
+
+void
+chat_typing(struct chat *c, const char *input)
+{
+	struct buffer *b = chat_current(c);
+
+	if (input == NULL || input[0] == '\0' ||
+	    (input[0] == '/' && input[1] != '/') || b == NULL ||
+	    b->kind != BUFFER_ROOM || c->conn != CHAT_CONNECTED ||
+	    !side_typing_due(c->side, kc_now_us()))
+		return;
+	chat_send(c, KC_TYPE_HEARTBEAT, b->target, NULL, "typing");
 }
 
 static void

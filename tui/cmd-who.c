@@ -2,24 +2,38 @@
  * cmd-who.c - /who [#room]: who is in a room, from the presence records that
  * bridges and TUIs share, so the answer is the same in the web client.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "tui.h"
 
+struct cmd_who {
+	struct chat	*chat;
+	struct kc_buf	 out;
+};
+
+/* " bob", or " bob (away: lunch)" for someone /away. */
 static void
 cmd_who_add(void *arg, const char *room, const char *user)
 {
-	struct kc_buf *out = arg;
+	struct cmd_who	*w = arg;
+	const char	*away;
 
-	kc_buf_append(out, " ", 1);
-	kc_buf_append(out, user, strlen(user));
+	kc_buf_append(&w->out, " ", 1);
+	kc_buf_append(&w->out, user, strlen(user));
+	if ((away = people_away(side_people(chat_side(w->chat)), user,
+	    kc_now_us())) == NULL)
+		return;
+	kc_buf_append(&w->out, " (away: ", 8);
+	kc_buf_append(&w->out, away, strlen(away));
+	kc_buf_append(&w->out, ")", 1);
 }
 
 static int
 cmd_who_exec(struct chat *c, const char *args)
 {
-	struct kc_buf	 out = { NULL, 0, 0 };
-	char		 room[KC_NAME_MAX + 3];
+	struct cmd_who	 w = { c, { NULL, 0, 0 } };
+	char		 room[KC_NAME_MAX + 3], *shown;
 	const char	*r;
 	size_t		 n;
 
@@ -31,12 +45,16 @@ cmd_who_exec(struct chat *c, const char *args)
 		r = chat_room(c);
 	if (*r == '\0')
 		return cmd_usage(c, &cmd_who_entry);
-	n = kc_presence_who(chat_presence(c), r, cmd_who_add, &out);
+	n = kc_presence_who(chat_presence(c), r, cmd_who_add, &w);
 	if (n == 0)
 		chat_info(c, "nobody in #%s", r);
-	else
-		chat_info(c, "%zu in #%s:%s", n, r, out.data);
-	kc_buf_free(&out);
+	else {
+		/* Away messages are others' text: made inert. */
+		shown = sanitize_dup(w.out.data, w.out.len, 0);
+		chat_info(c, "%zu in #%s:%s", n, r, shown);
+		free(shown);
+	}
+	kc_buf_free(&w.out);
 	return 0;
 }
 

@@ -13,11 +13,13 @@
 
 #include "tui.h"
 const struct cmd_entry *cmd_table[] = {
+	&cmd_away_entry,
 	&cmd_clear_entry,
 	&cmd_delete_entry,
 	&cmd_edit_entry,
 	&cmd_help_entry,
 	&cmd_history_entry,
+	&cmd_ignore_entry,
 	&cmd_join_entry,
 	&cmd_lastlog_entry,
 	&cmd_me_entry,
@@ -28,8 +30,10 @@ const struct cmd_entry *cmd_table[] = {
 	&cmd_replay_entry,
 	&cmd_reply_entry,
 	&cmd_rooms_entry,
+	&cmd_set_entry,
 	&cmd_stats_entry,
 	&cmd_topic_entry,
+	&cmd_unignore_entry,
 	&cmd_who_entry,
 	NULL
 };

@@ -394,11 +394,18 @@ input_take(struct input *in)
 
 /* --------------------------------------------------------- completion */
 
-/* Replaces [cws, cur) with s. */
+/*
+ * Replaces [cws, cur) with s. In the middle of a line, a space that ends s
+ * is left out when one follows already ("hi bob there", not "bob  there").
+ */
 static void
 input_replace_word(struct input *in, const char *s)
 {
 	size_t n = strlen(s);
+
+	if (n > 0 && s[n - 1] == ' ' && (in->buf[in->cur] == ' ' ||
+	    in->buf[in->cur] == '\n'))
+		n--;
 
 	if (in->len - (in->cur - in->cws) + n > TUI_INPUT_MAX)
 		return;
@@ -412,7 +419,7 @@ input_replace_word(struct input *in, const char *s)
 void
 input_complete(struct input *in, input_complete_fn *fn, void *arg)
 {
-	size_t ws;
+	size_t ws, we;
 
 	if (in->ncands > 0) {
 		/* Tab again: the next candidate in place of the last. */
@@ -421,11 +428,17 @@ input_complete(struct input *in, input_complete_fn *fn, void *arg)
 		return;
 	}
 	ws = in->cur;
-	while (ws > 0 && in->buf[ws - 1] != ' ')
+	while (ws > 0 && in->buf[ws - 1] != ' ' && in->buf[ws - 1] != '\n')
 		ws--;
 	in->ncands = fn(arg, in->buf, ws, in->cur, &in->cands);
 	if (in->ncands == 0)
 		return;
+	/* Tab inside a word completes what is before the cursor: all of it goes. */
+	we = in->cur;
+	while (we < in->len && in->buf[we] != ' ' && in->buf[we] != '\n')
+		we++;
+	memmove(in->buf + in->cur, in->buf + we, in->len - we + 1);
+	in->len -= we - in->cur;
 	in->cws = ws;
 	in->cidx = 0;
 	input_replace_word(in, in->cands[0]);

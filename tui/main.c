@@ -62,6 +62,7 @@ static const struct option long_opts[] = {
 };
 
 static int			main_pipe[2] = { -1, -1 };
+static char			main_conf_path[4096];	/* /set saves here */
 static volatile sig_atomic_t	main_winch;
 static volatile sig_atomic_t	main_term;
 
@@ -84,7 +85,8 @@ usage(FILE *f)
 "  -r, --room ROOMS     rooms to join, comma-separated (default general)\n"
 "  -t, --topic TOPIC    chat topic (CHAT_TOPIC, default chat-messages)\n"
 "  -X PROP=VALUE        a librdkafka property (SASL, SSL, ...), as kcat -X\n"
-"  -F, --config FILE    config file (default ~/.config/kchat/config)\n"
+"  -F, --config FILE    config file (default ~/.config/kchat/config; /set\n"
+"                       writes it)\n"
 "      --history N      messages shown when joining a room (default 50)\n"
 "      --line           line mode: read input lines from stdin, print one\n"
 "                       line per message (also when stdout is not a tty;\n"
@@ -196,6 +198,10 @@ conf_build(int argc, char **argv)
 	if (kc_conf_define(c, "bell", "on") != KC_OK ||
 	    kc_conf_define(c, "scrollback", "1000") != KC_OK ||
 	    kc_conf_define(c, "retention", "forever") != KC_OK ||
+	    kc_conf_define(c, "nicklist", "off") != KC_OK ||
+	    kc_conf_define(c, "highlight", NULL) != KC_OK ||
+	    kc_conf_define(c, "ignore", NULL) != KC_OK ||
+	    kc_conf_define(c, "log", "off") != KC_OK ||
 	    kc_conf_bind_env(c, "KCHAT_USER", "user") != KC_OK)
 		die("configuration", KC_ERR_NOMEM, NULL);
 	optind = 0;
@@ -203,7 +209,8 @@ conf_build(int argc, char **argv)
 		if (ch == 'F')
 			file = optarg;
 	}
-	path = config_path(file, &must);
+	if ((path = config_path(file, &must)) != NULL)
+		snprintf(main_conf_path, sizeof main_conf_path, "%s", path);
 	if ((err = kc_conf_load_all(c, must ? NULL : path, argc, argv,
 	    short_opts, long_opts, conf_key_for, &what, errstr,
 	    sizeof errstr)) != KC_OK)
@@ -404,6 +411,18 @@ main(int argc, char **argv)
 	chat_set_scrollback(chat, scrollback);
 	chat_set_bell(chat, bell);
 	chat_set_brokers(chat, kc_conf_brokers(conf));
+	{
+		const char	*key;
+		size_t		 i;
+
+		for (i = 0; (key = setting_key(i)) != NULL; i++)
+			setting_init(chat, key, kc_conf_get(conf, key));
+		if (!bell)
+			setting_init(chat, "bell", "off");
+		setting_init(chat, "user", user);
+		if (main_conf_path[0] != '\0')
+			side_set_path(chat_side(chat), main_conf_path);
+	}
 	instance_load(inst);
 	chat_set_inst(chat, inst);
 	/* Rooms, topics and read markers, written through k. */

@@ -10,9 +10,10 @@
  * The files are in layers: one calls only files of the layers before its
  * own, never one after, so that no two call each other (as bridge/bridge.h):
  *
- *   xmalloc sanitize split format instance buffer edit chat activity lastlog roomstate cmd
- *   cmd-*.c complete input | kafka-fetch kafka line ui-screen ui-draw
- *   ui-keys main (the program, after "|")
+ *   xmalloc sanitize split format instance words people conffile log
+ *   side buffer edit chat activity setting lastlog roomstate cmd cmd-*.c
+ *   complete input | kafka-fetch kafka line ui-screen ui-draw ui-keys main
+ *   (the program, after "|")
  *
  * What a lower layer tells a higher one goes through hooks the higher one
  * sets: the chat's notify callback (the screen, or line mode) and its
@@ -80,6 +81,58 @@ int	 utf8_cpwidth(uint32_t cp);
  * else cut at a character boundary (*skip 0).
  */
 size_t	 split_next(const char *s, size_t len, size_t max, size_t *skip);
+
+/* --------------------------------------------------------------- words.c */
+
+/*
+ * Lists of words in one string ("bob, carol"): commas and/or blanks
+ * separate them; ASCII case is ignored.
+ */
+/* The next word of *s (length in *len), or NULL at the end. */
+const char	*words_next(const char **s, size_t *len);
+int		 words_has(const char *list, const char *word);
+/* A new list (caller frees) with word added at the end / taken out. */
+char		*words_add(const char *list, const char *word);
+char		*words_remove(const char *list, const char *word, int *found);
+/* 1 when text holds any word of list as a whole word (highlight). */
+int		 words_match(const char *text, const char *list);
+
+/* -------------------------------------------------------------- people.c */
+
+/* How long a typing heartbeat shows (the bridge relays them for 10 s). */
+#define PEOPLE_TYPING_US	(6 * 1000000LL)
+
+struct people;
+
+struct people	*people_new(void);
+void		 people_free(struct people *);
+/*
+ * Takes what record m (seen at now, µs) says of its writer: away or not
+ * (join, heartbeat), typing (a heartbeat with the text "typing"), done
+ * typing (message, action, leave). 1 when it may change what shows.
+ */
+int		 people_apply(struct people *, const struct kc_msg *m,
+		    int64_t now);
+/* The away message of user (every live instance away), or NULL. */
+const char	*people_away(const struct people *, const char *user,
+		    int64_t now);
+int		 people_typing(const struct people *, const char *room,
+		    const char *user, int64_t now);
+/* Appends "bob, carol", who types in room now but skip; returns how many. */
+size_t		 people_typing_in(const struct people *, const char *room,
+		    int64_t now, const char *skip, struct kc_buf *out);
+
+/* ------------------------------------------------------------ conffile.c */
+
+/*
+ * text with the line "key = value" changed, or added at the end, or (value
+ * NULL) removed; every other line kept. The caller frees the result.
+ */
+char		*conffile_rewrite(const char *text, const char *key,
+		    const char *value);
+/* The same to the file at path (made 0600 in a 0700 directory if new). */
+int		 conffile_set(const char *path, const char *key,
+		    const char *value, char *errstr, size_t len);
 
 /* -------------------------------------------------------------- buffer.c */
 
@@ -198,6 +251,40 @@ struct line	*edit_last_of(struct buffer *, const char *user);
 char		*edit_quote(struct buffer *, const char *id);
 /* Makes the quotes of the replies to l in b again (l was edited). */
 void		 edit_requote(struct buffer *, const struct line *l);
+/* ----------------------------------------------------------------- log.c */
+
+/* $XDG_DATA_HOME/kchat/logs, else ~/.local/share/kchat/logs. */
+void		 log_dir(char *out, size_t len);
+/* Appends l to dir/ROOM/YYYY-MM-DD.log (directories 0700, file 0600). */
+int		 log_line(const char *dir, struct buffer *,
+		    const struct line *, char *errstr, size_t len);
+
+/* ---------------------------------------------------------------- side.c */
+
+struct side;
+
+struct side	*side_new(void);
+void		 side_free(struct side *);
+/* A setting's value as the running client has it (NULL: unset). */
+const char	*side_get(const struct side *, const char *key);
+void		 side_put(struct side *, const char *key, const char *value);
+/* 1 when the setting is on/yes/true/1. */
+int		 side_on(const struct side *, const char *key);
+/* The config file /set saves to. */
+void		 side_set_path(struct side *, const char *path);
+const char	*side_path(const struct side *);
+struct people	*side_people(struct side *);
+/* Our own away message, "" when not away. */
+const char	*side_away(const struct side *);
+void		 side_set_away(struct side *, const char *text);
+int		 side_ignored(const struct side *, const char *user);
+int		 side_highlight(const struct side *, const char *text);
+/* 1 when a typing heartbeat may go now (one per 2 s); notes it went. */
+int		 side_typing_due(struct side *, int64_t now);
+void		 side_typing_reset(struct side *);
+/* Logs l of b when "log" is on; -1 (once until it works) on failure. */
+int		 side_log(struct side *, struct buffer *, const struct line *,
+		    char *errstr, size_t len);
 
 /* ---------------------------------------------------------------- chat.c */
 
@@ -257,7 +344,8 @@ enum chat_event {
 	CHAT_BELL,		/* a mention or a direct message arrived */
 	CHAT_BUFFERS,		/* buffers were added, removed or switched */
 	CHAT_LINES_GONE,	/* lines of the buffer went ("loading…") */
-	CHAT_LINE_EDIT		/* a line was edited or deleted by its author */
+	CHAT_LINE_EDIT,		/* a line was edited or deleted by its author */
+	CHAT_PEOPLE		/* someone's away or typing state changed */
 };
 typedef void chat_notify_fn(void *arg, enum chat_event, struct buffer *,
     struct line *);
@@ -300,6 +388,15 @@ void		 chat_set_conn(struct chat *, enum chat_conn);
 enum chat_conn	 chat_conn(struct chat *);
 const char	*chat_conn_name(enum chat_conn);
 struct kc_presence *chat_presence(struct chat *);
+/* Settings, away and typing state (tui/side.c). */
+struct side	*chat_side(struct chat *);
+/* Sets our away message ("" or NULL: back) and tells the rooms now. */
+void		 chat_away(struct chat *, const char *text);
+/*
+ * The user typed: with input text (not a command) in a room buffer, a
+ * typing heartbeat goes to that room, at most one every 2 seconds.
+ */
+void		 chat_typing(struct chat *, const char *input);
 
 size_t		 chat_nbuffers(struct chat *);
 struct buffer	*chat_buffer(struct chat *, size_t idx);
@@ -480,6 +577,22 @@ void	 roomstate_count(struct chat *, struct buffer *b);
  * joined without a record get one.
  */
 void	 roomstate_tick(struct chat *);
+/* ------------------------------------------------------------- setting.c */
+
+/* The keys /set knows, in order; NULL past the last. */
+const char	*setting_key(size_t idx);
+/* Its value, else its default; NULL for an unknown key. */
+const char	*setting_get(struct chat *, const char *key);
+/* 1 when a change takes effect in the running client. */
+int		 setting_live(const char *key);
+/* The value at start (the config file, environment and flags). */
+void		 setting_init(struct chat *, const char *key, const char *value);
+/*
+ * Checks value (NULL: back to the default), saves it in the config file
+ * (save), then takes it. -1 with the reason in err.
+ */
+int		 setting_set(struct chat *, const char *key, const char *value,
+		    int save, char *err, size_t len);
 
 /* ----------------------------------------------------------------- cmd.c */
 
@@ -501,11 +614,13 @@ struct cmd_entry {
 };
 
 extern const struct cmd_entry *cmd_table[];
+extern const struct cmd_entry cmd_away_entry;
 extern const struct cmd_entry cmd_clear_entry;
 extern const struct cmd_entry cmd_delete_entry;
 extern const struct cmd_entry cmd_edit_entry;
 extern const struct cmd_entry cmd_help_entry;
 extern const struct cmd_entry cmd_history_entry;
+extern const struct cmd_entry cmd_ignore_entry;
 extern const struct cmd_entry cmd_join_entry;
 extern const struct cmd_entry cmd_lastlog_entry;
 extern const struct cmd_entry cmd_me_entry;
@@ -518,6 +633,8 @@ extern const struct cmd_entry cmd_topic_entry;
 extern const struct cmd_entry cmd_replay_entry;
 extern const struct cmd_entry cmd_reply_entry;
 extern const struct cmd_entry cmd_rooms_entry;
+extern const struct cmd_entry cmd_set_entry;
+extern const struct cmd_entry cmd_unignore_entry;
 extern const struct cmd_entry cmd_who_entry;
 
 

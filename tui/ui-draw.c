@@ -1,5 +1,6 @@
 /*
- * ui-draw.c - the screen: room list (left), message pane, status line and
+ * ui-draw.c - the screen: room list (left), message pane, nick list
+ * (right: who is in the room, away and typing marked), status line and
  * input line. Every draw lays the whole screen out again from the chat
  * state, so a resize at any moment is just a draw; sizes down to 1x1 are
  * clipped, never trusted.
@@ -13,6 +14,7 @@
 #define UI_SEGS		12
 #define UI_LIST_MIN_COLS 60	/* narrower: no room list */
 #define UI_LIST_W	18
+#define UI_NICK_W	22
 
 struct seg {
 	const char	*s;
@@ -313,11 +315,75 @@ ui_draw_list(int w, int h)
 	}
 }
 
+struct nicks {
+	int	y, h, w, x0;
+	int64_t	now;
+};
+
+static void
+ui_nick(void *arg, const char *room, const char *user)
+{
+	struct nicks	*nk = arg;
+	struct people	*pp = side_people(chat_side(ui.chat));
+	char		 item[KC_NAME_MAX + 16];
+	attr_t		 a = ui_user_attr(user);
+
+	if (nk->y >= nk->h)
+		return;
+	if (people_typing(pp, room, user, nk->now) &&
+	    strcmp(user, chat_user(ui.chat)) != 0)
+		snprintf(item, sizeof item, "%s [typing]", user);
+	else if (people_away(pp, user, nk->now) != NULL) {
+		snprintf(item, sizeof item, "%s [away]", user);
+		a = ui_attr(UI_PAIR_DIM, A_DIM);
+	} else
+		snprintf(item, sizeof item, "%s", user);
+	attrset(a);
+	mvaddnstr(nk->y++, nk->x0, item, nk->w);
+	attrset(A_NORMAL);
+}
+
+/* Who is in the current room: a column at the right, x0 its border. */
+static void
+ui_draw_nicks(struct buffer *b, int x0, int w, int h)
+{
+	struct nicks	nk = { 1, h, w - 2, x0 + 2, kc_now_us() };
+	char		head[64];
+	int		y;
+	size_t		n;
+
+	for (y = 0; y < h; y++)
+		mvaddstr(y, x0, "\xe2\x94\x82");
+	if (b == NULL || b->kind != BUFFER_ROOM)
+		return;
+	n = kc_presence_who(chat_presence(ui.chat), b->target, ui_nick, &nk);
+	snprintf(head, sizeof head, "%zu here", n);
+	attrset(ui_attr(UI_PAIR_LIST, A_BOLD));
+	mvaddnstr(0, x0 + 2, head, w - 2);
+	attrset(A_NORMAL);
+}
+
+/* "bob, carol" typing in b's room (not us), into out[len]; "" none. */
+static void
+ui_typing(struct buffer *b, char *out, size_t len)
+{
+	struct kc_buf t = { NULL, 0, 0 };
+
+	out[0] = '\0';
+	if (b == NULL || b->kind != BUFFER_ROOM)
+		return;
+	if (people_typing_in(side_people(chat_side(ui.chat)), b->target,
+	    kc_now_us(), chat_user(ui.chat), &t) > 0)
+		snprintf(out, len, "%s", t.data);
+	kc_buf_free(&t);
+}
+
 static void
 ui_draw_status(struct buffer *b, int y, int w)
 {
 	struct kc_buf	 act = { NULL, 0, 0 };
-	char		 s[1024], ask[96] = "";
+	char		 s[1024], ask[96] = "", typing[300] = "";
+	const char	*away = side_away(chat_side(ui.chat));
 	int		 x;
 
 	if (ui.ask > 0)
@@ -325,8 +391,11 @@ ui_draw_status(struct buffer *b, int y, int w)
 		    "Enter sends, Esc edits |", ui.ask);
 	/* Activity before the rest: it must show in a narrow window. */
 	activity_list(ui.chat, &act);
-	snprintf(s, sizeof s, "%s %s | %s |%s%s%s %s %s%s", ask,
-	    chat_user(ui.chat), b != NULL ? b->name : "-",
+	if (ui.typing[0] != '\0')
+		snprintf(typing, sizeof typing, " %s typing |", ui.typing);
+	snprintf(s, sizeof s, "%s %s%s | %s |%s%s%s%s %s %s%s", ask,
+	    chat_user(ui.chat), away[0] != '\0' ? " (away)" : "",
+	    b != NULL ? b->name : "-", typing,
 	    act.len > 0 ? " " : "", act.len > 0 ? act.data : "",
 	    act.len > 0 ? " |" : "", chat_conn_name(chat_conn(ui.chat)),
 	    chat_brokers(ui.chat),
@@ -409,7 +478,17 @@ ui_draw(void)
 	struct buffer	*b;
 	int		 h, w, ph, x0, cx, th;
 
-	if (!ui.started || !ui.dirty)
+	char		 typing[sizeof ui.typing];
+
+	if (!ui.started)
+		return;
+	/* Typing shows for a few seconds: redraw when that list changes. */
+	ui_typing(chat_current(ui.chat), typing, sizeof typing);
+	if (strcmp(typing, ui.typing) != 0) {
+		memcpy(ui.typing, typing, sizeof typing);
+		ui.dirty = 1;
+	}
+	if (!ui.dirty)
 		return;
 	ui.dirty = 0;
 	getmaxyx(stdscr, h, w);
@@ -421,16 +500,21 @@ ui_draw(void)
 	b = chat_current(ui.chat);
 	ph = h - 2;
 	ui.list_w = w >= UI_LIST_MIN_COLS ? UI_LIST_W : 0;
+	ui.nick_w = w >= UI_NICK_MIN_COLS &&
+	    side_on(chat_side(ui.chat), "nicklist") ? UI_NICK_W : 0;
 	x0 = ui.list_w;
 	ui.pane_h = ph > 0 ? ph : 0;
 	if (ph > 0) {
 		if (ui.list_w > 0)
 			ui_draw_list(ui.list_w, ph);
 		if (b != NULL) {
-			th = ph > 2 ? ui_draw_title(b, x0, w - x0) : 0;
+			th = ph > 2 ? ui_draw_title(b, x0, w - x0 - ui.nick_w) :
+			    0;
 			ui.pane_h = ph - th;
-			ui_draw_pane(b, x0, th, w - x0, ph - th);
+			ui_draw_pane(b, x0, th, w - x0 - ui.nick_w, ph - th);
 		}
+		if (ui.nick_w > 0)
+			ui_draw_nicks(b, w - ui.nick_w, ui.nick_w, ph);
 	}
 	if (h >= 2)
 		ui_draw_status(b, h - 2, w);

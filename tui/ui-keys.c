@@ -2,10 +2,12 @@
  * ui-keys.c - keys to actions: the editing keys of the input line, Enter,
  * Tab completion, switching buffers (Alt-1..9, Ctrl-N/Ctrl-P) and
  * scrollback (PgUp/PgDn; PgUp at the top fetches older messages from
- * Kafka; Alt-> jumps to the newest), Up on an empty line to edit your last
- * message. A bracketed paste goes into the input
- * line whole, newlines included, and runs nothing; Enter on more than
+ * Kafka; Alt-> jumps to the newest; the mouse wheel scrolls three rows),
+ * Up on an empty line to edit your last message, the nick list (F7 or
+ * Alt-n shows or hides it). A bracketed paste goes into the input line
+ * whole, newlines included, and runs nothing; Enter on more than
  * TUI_PASTE_ASK lines asks first (Enter sends, Esc goes back to editing).
+ * Typing text in a room tells the others (chat_typing()).
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -16,9 +18,16 @@
 
 #define CTRL(c)	((c) & 0x1f)
 #define UI_MORE_HISTORY 50
+#define UI_WHEEL_ROWS	3
 
 static void
 ui_scroll(int dir)
+{
+	ui_scroll_rows(dir, 0);
+}
+
+void
+ui_scroll_rows(int dir, size_t rows)
 {
 	struct buffer	*b = chat_current(ui.chat);
 	size_t		 page, total, w;
@@ -26,11 +35,13 @@ ui_scroll(int dir)
 	if (b == NULL)
 		return;
 	page = ui.pane_h > 1 ? ui.pane_h - 1 : 1;
+	if (rows > 0)
+		page = rows;
 	if (dir > 0) {
 		b->scroll = b->scroll > page ? b->scroll - page : 0;
 		return;
 	}
-	w = COLS - ui.list_w;
+	w = COLS - ui.list_w - ui.nick_w;
 	total = ui_buffer_rows(b, w);
 	if (b->scroll + page + ui.pane_h >= total && !b->history_done &&
 	    b->kind == BUFFER_ROOM && b->fetch == 0) {
@@ -91,6 +102,21 @@ ui_up(void)
 	input_history_prev(ui.input);
 }
 
+/*
+ * F7, Alt-n: shows or hides the nick list for this session (/set nicklist
+ * saves the choice).
+ */
+static void
+ui_nicklist_toggle(void)
+{
+	struct side *sd = chat_side(ui.chat);
+
+	side_put(sd, "nicklist", side_on(sd, "nicklist") ? "off" : "on");
+	if (side_on(sd, "nicklist") && COLS < UI_NICK_MIN_COLS)
+		chat_info(ui.chat, "the nick list needs %d columns; this "
+		    "window has %d", UI_NICK_MIN_COLS, COLS);
+}
+
 /* Alt-x arrives as ESC then x. */
 static void
 ui_meta(wint_t ch)
@@ -109,6 +135,47 @@ ui_meta(wint_t ch)
 		chat_current(ui.chat)->scroll = 0;
 	else if (ch == '<' && chat_current(ui.chat) != NULL)
 		chat_current(ui.chat)->scroll = (size_t)-1 / 2;
+	else if (ch == 'n' || ch == 'N')
+		ui_nicklist_toggle();		/* Alt-n */
+}
+
+/* The wheel, as ncurses reports it (KEY_MOUSE). */
+static void
+ui_mouse(void)
+{
+	MEVENT ev;
+
+	if (getmouse(&ev) != OK)
+		return;
+	if (ev.bstate & BUTTON4_PRESSED)
+		ui_scroll_rows(-1, UI_WHEEL_ROWS);
+	else if (ev.bstate & BUTTON5_PRESSED)
+		ui_scroll_rows(1, UI_WHEEL_ROWS);
+}
+
+/*
+ * An SGR mouse report, ESC [ < button ; x ; y M, that ncurses did not take
+ * (a terminal description without it): the ESC and '[' are read; reads the
+ * rest. Buttons 64 and 65 are the wheel up and down; others are ignored.
+ */
+static void
+ui_sgr_mouse(void)
+{
+	wint_t	ch;
+	int	button = 0, field = 0, n = 0;
+
+	while (n++ < 32 && get_wch(&ch) == OK) {
+		if (ch == 'M' || ch == 'm')
+			break;
+		if (ch == ';')
+			field++;
+		else if (field == 0 && ch >= '0' && ch <= '9')
+			button = button * 10 + (ch - '0');
+	}
+	if (button == 64)
+		ui_scroll_rows(-1, UI_WHEEL_ROWS);
+	else if (button == 65)
+		ui_scroll_rows(1, UI_WHEEL_ROWS);
 }
 
 static void
@@ -152,6 +219,12 @@ ui_function_key(wint_t ch)
 		return;
 	case KEY_RESIZE:
 		/* resizeterm() queued it; the size is already known. */
+		return;
+	case KEY_MOUSE:
+		ui_mouse();
+		return;
+	case KEY_F(7):
+		ui_nicklist_toggle();
 		return;
 	}
 	/* Ctrl-Left/Right and Alt-Left/Right: word moves. */
@@ -232,6 +305,7 @@ ui_key(wint_t ch)
 	if ((n = wcrtomb(mb, (wchar_t)ch, &ps)) == (size_t)-1)
 		return;
 	input_insert(ui.input, mb, n);
+	chat_typing(ui.chat, input_text(ui.input));
 }
 
 /* A paste ended: all of it into the input line, nothing run. */
@@ -299,8 +373,14 @@ ui_keys(void)
 			continue;
 		}
 		if (ch == 0x1b) {
-			if (get_wch(&next) == OK)
-				ui_meta(next);
+			if (get_wch(&next) != OK)
+				continue;
+			if (next == '[') {
+				if (get_wch(&next) == OK && next == '<')
+					ui_sgr_mouse();
+				continue;
+			}
+			ui_meta(next);
 			continue;
 		}
 		ui_key(ch);

@@ -96,6 +96,12 @@ ui_start(struct chat *chat, struct input *input)
 	 * Bracketed paste: the terminal marks a paste, so its lines go into
 	 * the input line instead of running one by one (commands included).
 	 */
+	/*
+	 * The mouse wheel scrolls (only the wheel is asked for; the
+	 * terminal still selects text with Shift held while dragging).
+	 */
+	mousemask(BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+	mouseinterval(0);
 	define_key("\033[200~", UI_KEY_PASTE_START);
 	define_key("\033[201~", UI_KEY_PASTE_END);
 	fputs(UI_PASTE_ON, stdout);
@@ -110,6 +116,7 @@ ui_stop(void)
 	if (!ui.started)
 		return;
 	ui.started = 0;
+	mousemask(0, NULL);
 	endwin();
 	delscreen(ui.screen);
 	ui.screen = NULL;

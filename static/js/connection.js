@@ -592,7 +592,7 @@ function onPresence(f) {
 
 	if (room === undefined || !Array.isArray(f.users))
 		return;
-	setMembers(room, f.users);
+	setMembers(room, f.users, f.away);
 	if (room.key === S.current) {
 		renderMembers();
 		renderHeader();

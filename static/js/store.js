@@ -163,6 +163,7 @@ function newRoom(name, dm) {
 		gapPages: 0,
 		wasReset: false,	/* its server's history was reset */
 		members: [],
+		away: new Set(),	/* members who are /away (presence "away") */
 		membersEpoch: -1,	/* S.connEpoch of the last presence */
 		offlineNoted: false,	/* "not online" said in this DM */
 		typing: new Map(),	/* user -> expiry (ms) */
@@ -515,8 +516,14 @@ export function newRef(kind, data) {
 	return ref;
 }
 
-/* Who is in room, as a presence frame says (on this connection). */
-export function setMembers(room, users) {
+/*
+ * Who is in room, as a presence frame says (on this connection), and who
+ * of them is away (its "away" list, absent when nobody is).
+ */
+export function setMembers(room, users, away) {
+	room.away = new Set(Array.isArray(away) ? away.filter(function (u) {
+		return typeof u === 'string';
+	}) : []);
 	room.members = users.filter(function (u) {
 		return typeof u === 'string';
 	}).sort(function (a, b) {

@@ -747,6 +747,7 @@ export function renderMembers() {
 		if (u === S.me) {
 			li.appendChild(nickNode(u));
 			li.appendChild(document.createTextNode(' (you)'));
+			awayMark(room, u, li);
 		} else {
 			b = document.createElement('button');
 			b.type = 'button';
@@ -754,14 +755,31 @@ export function renderMembers() {
 			b.title = 'Send ' + u + ' a direct message';
 			b.setAttribute('aria-label', u + ', send a direct message');
 			b.appendChild(nickNode(u));
+			if (room.away.has(u))
+				b.setAttribute('aria-label', u + ', away, send a ' +
+				    'direct message');
 			b.addEventListener('click', function () {
 				actions.openDm(u);
 				focusComposer();
 			});
 			li.appendChild(b);
+			awayMark(room, u, li);
 		}
 		list.appendChild(li);
 	});
+}
+
+/* " away" after a member who is /away (a terminal's away message). */
+function awayMark(room, u, li) {
+	var span;
+
+	if (!room.away.has(u))
+		return;
+	span = document.createElement('span');
+	span.className = 'away';
+	span.textContent = ' away';
+	li.classList.add('is-away');
+	li.appendChild(span);
 }
 
 export function renderTyping() {

@@ -135,6 +135,20 @@ function terminalSend(topic, type, room, user, text, to) {
 		throw new Error(`kchat-rec failed (${r.status}): ${r.stderr}`);
 }
 
+/*
+ * A terminal client's heartbeat in room on the presence topic, away with
+ * the message away (or not away: null), as kchat-tui sends after /away;
+ * text 'typing' says the user types, as kchat-tui sends while they do.
+ */
+function terminalHeartbeat(topic, room, user, away, text = '') {
+	const r = spawnSync(recBin, ['send', brokers(), topic + '.presence',
+	    'heartbeat', room, user, text], { encoding: 'utf8',
+	    env: away !== null ? { ...process.env, KCHAT_REC_AWAY: away } :
+	    process.env });
+	if (r.status !== 0)
+		throw new Error(`kchat-rec failed (${r.status}): ${r.stderr}`);
+}
+
 async function launch() {
 	return chromium.launch({
 		executablePath: chromiumBin,
@@ -234,7 +248,8 @@ async function shot(page, file) {
 }
 
 module.exports = {
-	brokers, uniqueTopic, freePort, until, startBridge, terminalSend, launch,
+	brokers, uniqueTopic, freePort, until, startBridge, terminalSend,
+	terminalHeartbeat, launch,
 	person, online, say, rows, expectRows, roomButton, badge, shot, artifacts,
 	kchatUserColour, passwdBin,
 };

@@ -315,6 +315,27 @@ test('a message from the terminal client appears in the page', async () => {
 	await alice.page.locator('#messages li.msg[data-type="action"]', { hasText: 'waves from a terminal' }).waitFor();
 });
 
+test('someone /away in a terminal is marked away in the people list', async () => {
+	const member = alice.page.locator('#members li', { hasText: 'tui_tom' });
+
+	L.terminalHeartbeat(topic, 'general', 'tui_tom', 'lunch, back at 2');
+	await member.locator('.away').waitFor();
+	assert.equal(await member.locator('.away').textContent(), ' away');
+	assert.match(await member.locator('button').getAttribute('aria-label'),
+	    /^tui_tom, away,/);
+	L.terminalHeartbeat(topic, 'general', 'tui_tom', null);
+	await member.locator('.away').waitFor({ state: 'detached' });
+	await alice.page.locator('#members li', { hasText: 'tui_tom' }).waitFor();
+});
+
+test('someone typing in a terminal shows as typing in the page', async () => {
+	L.terminalHeartbeat(topic, 'general', 'tui_tom', null, 'typing');
+	await alice.page.locator('#typing', { hasText: 'tui_tom is typing' }).waitFor();
+	L.terminalSend(topic, 'message', 'general', 'tui_tom', 'typed it');
+	await L.expectRows(alice.page, 'typed it');
+	await alice.page.locator('#typing:empty').waitFor();
+});
+
 test('an XSS payload is shown as text and runs nothing', async () => {
 	const payloads = [
 		'<img src=x onerror="window.__xss=1">',

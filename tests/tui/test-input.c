@@ -142,6 +142,47 @@ START_TEST(input_completion_cycles)
 }
 END_TEST
 
+static size_t
+fake_complete_mid(void *arg, const char *line, size_t ws, size_t cur,
+    char ***out)
+{
+	char **v = xcalloc(1, sizeof *v);
+
+	if (strncmp("alice ", line + ws, cur - ws) != 0) {
+		free(v);
+		*out = NULL;
+		return 0;
+	}
+	v[0] = xstrdup("alice ");
+	*out = v;
+	return 1;
+}
+
+/* Tab anywhere in the line: the word before the cursor, one space kept. */
+START_TEST(input_completion_mid_line)
+{
+	type("hi  there");
+	input_left(in); input_left(in); input_left(in);
+	input_left(in); input_left(in); input_left(in);
+	type("al");
+	input_complete(in, fake_complete_mid, NULL);
+	ck_assert_str_eq(input_text(in), "hi alice there");
+	ck_assert_uint_eq(input_cursor(in), 8);
+	/* Inside a word: what follows the cursor in it goes too. */
+	input_set(in, "hi alxx there");
+	input_home(in);
+	input_right(in); input_right(in); input_right(in);
+	input_right(in); input_right(in);
+	input_complete(in, fake_complete_mid, NULL);
+	ck_assert_str_eq(input_text(in), "hi alice there");
+	/* At the end of the line the space stays. */
+	input_set(in, "hi al");
+	input_end(in);
+	input_complete(in, fake_complete_mid, NULL);
+	ck_assert_str_eq(input_text(in), "hi alice ");
+}
+END_TEST
+
 static void
 paste(const char *s)
 {
@@ -192,6 +233,7 @@ main(void)
 	tcase_add_test(tc, input_kills);
 	tcase_add_test(tc, input_history);
 	tcase_add_test(tc, input_completion_cycles);
+	tcase_add_test(tc, input_completion_mid_line);
 	tcase_add_test(tc, input_paste_lines);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);

@@ -56,6 +56,7 @@ msg_assert_eq(const struct kc_msg *a, const struct kc_msg *b)
 	ck_assert_str_eq(a->user, b->user);
 	ck_assert_str_eq(a->to, b->to);
 	ck_assert_str_eq(a->via, b->via);
+	ck_assert_str_eq(a->away, b->away);
 	ck_assert(a->ts == b->ts);
 	if (a->text == NULL || b->text == NULL) {
 		ck_assert_ptr_null(a->text);
@@ -276,6 +277,24 @@ START_TEST(round_trip_made)
 	    "now", 3), KC_OK);
 	round_trip(&m);
 	kc_msg_clear(&m);
+}
+END_TEST
+
+/* /away: the message rides on heartbeats and joins; one line of text. */
+START_TEST(round_trip_away)
+{
+	struct kc_msg	m;
+	struct kc_buf	b = { 0 };
+
+	kc_msg_init(&m);
+	ck_assert_code(kc_msg_make(&m, KC_TYPE_HEARTBEAT, "general", "alice",
+	    NULL, NULL, 0), KC_OK);
+	snprintf(m.away, sizeof m.away, "lunch, back at 2 \xc3\xa9");
+	round_trip(&m);
+	snprintf(m.away, sizeof m.away, "two\nlines");
+	ck_assert_code(kc_mp_encode(&m, &b), KC_ERR_TEXT_CONTROL);
+	kc_msg_clear(&m);
+	kc_buf_free(&b);
 }
 END_TEST
 
@@ -917,6 +936,7 @@ mp_suite(void)
 	tc = tcase_create("round_trip");
 	tcase_add_test(tc, round_trip_types);
 	tcase_add_test(tc, round_trip_made);
+	tcase_add_test(tc, round_trip_away);
 	tcase_add_test(tc, round_trip_text_max);
 	tcase_add_test(tc, encode_appends_and_validates);
 	tcase_add_test(tc, decode_reuses_message);

@@ -63,6 +63,51 @@ who(struct kc_presence *p, const char *room, struct seen *s)
 	return s->buf;
 }
 
+/*
+ * /away: a user is away while every instance of theirs in the room says so
+ * on its latest join or heartbeat; the change is reported as a change.
+ */
+START_TEST(away_per_instance)
+{
+	struct kc_presence	*p = kc_presence_new();
+	struct kc_msg		 m;
+
+	m = rec(KC_TYPE_JOIN, "dev", "bob", T0);
+	snprintf(m.inst, sizeof m.inst, "term");
+	ck_assert_int_eq(kc_presence_apply(p, &m, T0), 1);
+	ck_assert_int_eq(kc_presence_away(p, "dev", "bob"), 0);
+	m = rec(KC_TYPE_HEARTBEAT, "dev", "bob", T0 + SEC);
+	snprintf(m.inst, sizeof m.inst, "term");
+	snprintf(m.away, sizeof m.away, "lunch");
+	ck_assert_int_eq(kc_presence_apply(p, &m, T0 + SEC), 1);
+	ck_assert_int_eq(kc_presence_away(p, "dev", "bob"), 1);
+	/* The same again: no change. A message keeps the state. */
+	m.ts = T0 + 2 * SEC;
+	ck_assert_int_eq(kc_presence_apply(p, &m, T0 + 2 * SEC), 0);
+	m = rec(KC_TYPE_MESSAGE, "dev", "bob", T0 + 3 * SEC);
+	snprintf(m.inst, sizeof m.inst, "term");
+	ck_assert_int_eq(kc_presence_apply(p, &m, T0 + 3 * SEC), 0);
+	ck_assert_int_eq(kc_presence_away(p, "dev", "bob"), 1);
+	/* A browser of bob's that is not away: bob is not away. */
+	m = rec(KC_TYPE_HEARTBEAT, "dev", "bob", T0 + 4 * SEC);
+	snprintf(m.inst, sizeof m.inst, "web");
+	ck_assert_int_eq(kc_presence_apply(p, &m, T0 + 4 * SEC), 1);
+	ck_assert_int_eq(kc_presence_away(p, "dev", "bob"), 0);
+	/* It leaves: the terminal's away counts again. */
+	m = rec(KC_TYPE_LEAVE, "dev", "bob", T0 + 5 * SEC);
+	snprintf(m.inst, sizeof m.inst, "web");
+	ck_assert_int_eq(kc_presence_apply(p, &m, T0 + 5 * SEC), 1);
+	ck_assert_int_eq(kc_presence_away(p, "dev", "bob"), 1);
+	/* Back. */
+	m = rec(KC_TYPE_HEARTBEAT, "dev", "bob", T0 + 6 * SEC);
+	snprintf(m.inst, sizeof m.inst, "term");
+	ck_assert_int_eq(kc_presence_apply(p, &m, T0 + 6 * SEC), 1);
+	ck_assert_int_eq(kc_presence_away(p, "dev", "bob"), 0);
+	ck_assert_int_eq(kc_presence_away(p, "dev", "nobody"), 0);
+	kc_presence_free(p);
+}
+END_TEST
+
 START_TEST(join_leave)
 {
 	struct kc_presence	*p = kc_presence_new();
@@ -381,6 +426,7 @@ presence_suite(void)
 	TCase	*tc = tcase_create("presence");
 
 	tcase_add_test(tc, join_leave);
+	tcase_add_test(tc, away_per_instance);
 	tcase_add_test(tc, any_record_counts);
 	tcase_add_test(tc, full_table_keeps_live_users);
 	tcase_add_test(tc, rooms_sorted);

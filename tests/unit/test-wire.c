@@ -223,6 +223,13 @@ START_TEST(test_presence_typing)
 	    "\"presence\", \"room\": \"dev\", \"users\": [\"alice\", \"bob\"]}");
 	GOLDEN(kc_wire_presence("dev", NULL, 0, out), "{\"type\": "
 	    "\"presence\", \"room\": \"dev\", \"users\": []}");
+	/* /away: who of them is away, only when someone is. */
+	GOLDEN(kc_wire_presence_away("dev", users, 2, users + 1, 1, out),
+	    "{\"type\": \"presence\", \"room\": \"dev\", \"users\": "
+	    "[\"alice\", \"bob\"], \"away\": [\"bob\"]}");
+	GOLDEN(kc_wire_presence_away("dev", users, 2, NULL, 0, out),
+	    "{\"type\": \"presence\", \"room\": \"dev\", \"users\": "
+	    "[\"alice\", \"bob\"]}");
 	GOLDEN(kc_wire_typing("dev", "bob", out), "{\"type\": \"typing\", "
 	    "\"room\": \"dev\", \"username\": \"bob\"}");
 }
