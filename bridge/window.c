@@ -171,7 +171,7 @@ window_merge(struct window *w, int64_t before, int64_t since,
 		bottom = since;
 	else
 		bottom = 0;
-	if (bottom >= w->lo)
+	if (bottom >= w->lo && !complete)
 		return 0;		/* nothing below what it holds */
 	/* Its records below lo, newest first, while there is room. */
 	for (i = n; i > first && msgs[i - 1].offset >= w->lo; i--)

@@ -474,6 +474,7 @@ win_merge(struct window *w, int64_t before, int64_t since,
 	size_t		i;
 	int		r;
 
+	memset(msgs, 0, sizeof msgs);
 	for (i = 0; i < n; i++) {
 		msgs[i] = win_msg(offs[i]);
 		if (offs[i] < 0)
@@ -540,6 +541,20 @@ START_TEST(test_window_merge)
 	ck_assert_int_eq(offs[0], 8);
 	ck_assert_int_eq(more, 1);
 	ck_assert(!win_page(&w, 20, 0, 2, offs, &count, &more));
+	window_free(&w);
+
+	/*
+	 * A new room, its partition empty: the window begins at offset 0,
+	 * and the join's empty page from Kafka says nothing is older.
+	 */
+	ck_assert_int_eq(window_init(&w, 6, 3, 0), KC_OK);
+	ck_assert(!win_page(&w, 0, 0, 50, offs, &count, &more));
+	ck_assert(win_merge(&w, 0, 0, page, 0, 0));
+	ck_assert(w.complete);
+	win_append(&w, 0);
+	ck_assert(win_page(&w, 5, 0, 50, offs, &count, &more));
+	ck_assert_uint_eq(count, 1);
+	ck_assert_int_eq(more, 0);
 	window_free(&w);
 
 	/* More than there is room for: the newest stay, lo at the oldest. */
