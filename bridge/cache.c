@@ -43,6 +43,8 @@ cache_slot(const char *room)
 static void
 cache_unlink(struct croom *c)
 {
+	if (c->prev == NULL && lru_head != c)
+		return;			/* not on the list yet */
 	if (c->prev != NULL)
 		c->prev->next = c->next;
 	else

@@ -9,7 +9,9 @@
  * ones exist), each record once, in offset order; pages below what memory
  * holds go to Kafka; 50 clients joining a busy room on two bridges get no
  * hole and nothing twice, every one of those joins from memory; a rejoin
- * with "since" gets exactly the gap from memory.
+ * with "since" gets exactly the gap from memory. --history-window-bytes
+ * bounds what is kept (least recently joined rooms go); --history-window 0
+ * keeps nothing.
  */
 'use strict';
 
@@ -262,6 +264,42 @@ L.run([
 		L.assert(gap.every((id) => h.messages.some((m) => m.id === id)), 'the 20 posted meanwhile');
 		for (const x of [poster, watcher, c2])
 			x.close();
+	}],
+
+	['--history-window-bytes bounds the memory: rooms joined least recently go', async () => {
+		/* 50 records' structs are about 11 KB: room for two rooms */
+		const C = await L.startBridge({ topic, args: [...BRIDGE_ARGS,
+		    '--history-window-bytes', '30000'] });
+		const c = await L.Client.open(C.url(undefined, '?ext=1'));
+		for (const room of ['r1', 'r2', 'r3', 'r4', 'big'])
+			await joinPage(c, room);
+		L.eq(await C.metric('kchat_bridge_history_window_rooms'), 2, 'rooms kept');
+		L.assert(await C.metric('kchat_bridge_history_window_bytes') <= 30000, 'within the bound');
+		/* big is kept (the newest), general went: a join of each */
+		const c0 = await counters(C);
+		const d = await L.Client.open(C.url(undefined, '?ext=1'));
+		const p = await joinPage(d, 'big');
+		const c1 = await counters(C);
+		L.eq([c1.kafka - c0.kafka, c1.memory - c0.memory], [1, 1],
+		    'general again from Kafka, big from memory [kafka, memory]');
+		samePageAsKafka(p, kafkaIndex(), 'big', 50, 'big from memory');
+		c.close();
+		d.close();
+		L.eq((await C.stop()).code, 0, 'exit code');
+	}],
+
+	['--history-window 0: every page from Kafka', async () => {
+		const C = await L.startBridge({ topic, args: [...BRIDGE_ARGS, '--history-window', '0'] });
+		const c = await L.Client.open(C.url(undefined, '?ext=1'));
+		const p1 = await joinPage(c, 'big');
+		const d = await L.Client.open(C.url(undefined, '?ext=1'));
+		const p2 = await joinPage(d, 'big');
+		const n = await counters(C);
+		L.eq([n.kafka, n.memory], [4, 0], 'two joins of general and big [kafka, memory]');
+		L.eq(p2.messages.map((m) => m.id), p1.messages.map((m) => m.id), 'the same page');
+		c.close();
+		d.close();
+		L.eq((await C.stop()).code, 0, 'exit code');
 	}],
 
 	['both bridges stop cleanly', async () => {
