@@ -580,6 +580,104 @@ START_TEST(test_window_merge)
 }
 END_TEST
 
+/* A page of room from cache.c: 1 if from memory, its count and more. */
+static int
+cache_ask_room(const char *room, int64_t before, int64_t since, size_t n,
+    size_t *count, int *more)
+{
+	struct history_ask	 a;
+	struct kc_msg		*msgs;
+	int			 r;
+
+	memset(&a, 0, sizeof a);
+	snprintf(a.room, sizeof a.room, "%s", room);
+	a.n = n;
+	a.before = before;
+	a.since = since;
+	r = cache_page(&a, &msgs, count, more);
+	kc_history_free(msgs, *count);
+	return r;
+}
+
+#define cache_ask(...)	cache_ask_room("r", __VA_ARGS__)
+
+/* room joined, and Kafka's page below the reader said it is empty. */
+static void
+cache_join_empty(const char *room)
+{
+	struct history_ask a;
+
+	cache_join(room);
+	memset(&a, 0, sizeof a);
+	snprintf(a.room, sizeof a.room, "%s", room);
+	a.n = 50;
+	a.before = stub_live_offset;
+	cache_merge(&a, NULL, 0, 0);
+}
+
+START_TEST(test_cache)
+{
+	struct history_ask	a;
+	struct kc_msg		m = win_msg(10), old[2];
+	size_t			rooms, bytes, one, count;
+	int			more;
+
+	opts.history_window = 3;
+	opts.history_window_bytes = 1 << 20;
+	stub_partition = 3;
+	/* The reader not placed yet: nothing kept. */
+	stub_live_offset = -1;
+	cache_join("r");
+	cache_stats(&rooms, &bytes);
+	ck_assert_uint_eq(rooms, 0);
+	stub_live_offset = 10;
+	cache_join("r");
+	cache_stats(&rooms, &one);
+	ck_assert_uint_eq(rooms, 1);
+	/* Live records; the join's page from Kafka below 10. */
+	cache_record(&m);
+	kc_msg_clear(&m);
+	stub_live_offset = 12;
+	memset(&a, 0, sizeof a);
+	snprintf(a.room, sizeof a.room, "r");
+	a.n = 2;
+	a.before = 10;
+	old[0] = win_msg(4);
+	old[1] = win_msg(7);
+	cache_merge(&a, old, 2, 0);
+	kc_msg_clear(&old[0]);
+	kc_msg_clear(&old[1]);
+	ck_assert(cache_ask(12, 0, 50, &count, &more));
+	ck_assert_uint_eq(count, 3);
+	ck_assert_int_eq(more, 0);
+	/* A moved offset is Kafka's. */
+	ck_assert(!cache_ask(-5, 0, 2, &count, &more));
+	/* The room's partition changed: dropped, Kafka's again. */
+	stub_partition = 4;
+	ck_assert(!cache_ask(12, 0, 2, &count, &more));
+	cache_stats(&rooms, &bytes);
+	ck_assert_uint_eq(rooms, 0);
+	ck_assert_uint_eq(bytes, 0);
+	/* Bounded: room for two empty windows; the least recent goes. */
+	opts.history_window_bytes = 2 * one;
+	cache_join_empty("a");
+	cache_join_empty("b");
+	ck_assert(cache_ask_room("b", 12, 0, 50, &count, &more));
+	cache_join("a");	/* a joined again: b is the least recent */
+	cache_join_empty("c");
+	cache_stats(&rooms, &bytes);
+	ck_assert_uint_eq(rooms, 2);
+	ck_assert_uint_le(bytes, 2 * one);
+	ck_assert(cache_ask_room("a", 12, 0, 50, &count, &more));
+	ck_assert(cache_ask_room("c", 12, 0, 50, &count, &more));
+	ck_assert(!cache_ask_room("b", 12, 0, 50, &count, &more));
+	cache_free();
+	cache_stats(&rooms, &bytes);
+	ck_assert_uint_eq(rooms, 0);
+	stub_partition = stub_live_offset = -1;
+}
+END_TEST
+
 static Suite *
 logic_suite(void)
 {
@@ -598,6 +696,7 @@ logic_suite(void)
 	tcase_add_test(tc, test_inbox_have_since);
 	tcase_add_test(tc, test_window_live);
 	tcase_add_test(tc, test_window_merge);
+	tcase_add_test(tc, test_cache);
 	suite_add_tcase(s, tc);
 	return s;
 }
