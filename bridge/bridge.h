@@ -268,7 +268,8 @@ int	dedupe_seen(const char *id);
  */
 struct window {
 	struct kc_msg	*ring;
-	size_t		 cap, head, len;
+	size_t		 cap;		/* records at most */
+	size_t		 alloc, head, len;	/* the ring's slots, first, count */
 	int32_t		 partition;
 	int64_t		 lo, hi;
 	int		 complete;

@@ -1,6 +1,7 @@
 /*
  * window.c - the last records of one room, kept in memory so that a join's
  * page of history needs no Kafka consumer: a ring of at most cap records
+ * (grown as they come)
  * of the room's partition, oldest first, and the range of offsets it is
  * known to hold every displayable record of, [lo, hi). Pure: no Kafka, no
  * sockets (cache.c keeps one per active room; test-logic.c tests it).
@@ -30,23 +31,48 @@ window_cost(const struct kc_msg *m)
 static struct kc_msg *
 window_at(const struct window *w, size_t i)
 {
-	return &w->ring[(w->head + i) % w->cap];
+	return &w->ring[(w->head + i) % w->alloc];
+}
+
+/*
+ * Room for one more record: the ring grows (doubling, up to cap) as it
+ * fills, so that a quiet room costs little. Its records keep their order,
+ * the oldest at 0. KC_ERR_NOMEM: it stays as it was.
+ */
+static int
+window_grow(struct window *w)
+{
+	struct kc_msg	*ring;
+	size_t		 alloc, i;
+
+	if (w->len < w->alloc)
+		return KC_OK;
+	alloc = w->alloc < 4 ? 4 : w->alloc * 2;
+	if (alloc > w->cap)
+		alloc = w->cap;
+	if ((ring = calloc(alloc, sizeof *ring)) == NULL)
+		return KC_ERR_NOMEM;
+	for (i = 0; i < w->len; i++)
+		ring[i] = *window_at(w, i);	/* takes its text */
+	for (; i < alloc; i++)
+		kc_msg_init(&ring[i]);
+	free(w->ring);
+	w->ring = ring;
+	w->head = 0;
+	w->bytes += (alloc - w->alloc) * sizeof *ring;
+	w->alloc = alloc;
+	return KC_OK;
 }
 
 int
 window_init(struct window *w, size_t cap, int32_t partition, int64_t at)
 {
-	size_t i;
-
 	memset(w, 0, sizeof *w);
-	if (cap == 0 || (w->ring = calloc(cap, sizeof *w->ring)) == NULL)
-		return KC_ERR_NOMEM;
-	for (i = 0; i < cap; i++)
-		kc_msg_init(&w->ring[i]);
+	if (cap == 0)
+		return KC_ERR_INVAL;
 	w->cap = cap;
 	w->partition = partition;
 	w->lo = w->hi = at;
-	w->bytes = cap * sizeof *w->ring;
 	return KC_OK;
 }
 
@@ -56,7 +82,7 @@ window_free(struct window *w)
 	size_t i;
 
 	if (w->ring != NULL) {
-		for (i = 0; i < w->cap; i++)
+		for (i = 0; i < w->alloc; i++)
 			kc_msg_clear(&w->ring[i]);
 		free(w->ring);
 	}
@@ -73,7 +99,7 @@ window_drop_oldest(struct window *w)
 	w->complete = 0;
 	w->bytes -= window_cost(m) - sizeof *m;
 	kc_msg_clear(m);
-	w->head = (w->head + 1) % w->cap;
+	w->head = (w->head + 1) % w->alloc;
 	w->len--;
 }
 
@@ -87,6 +113,10 @@ window_append(struct window *w, const struct kc_msg *m)
 		return KC_ERR_INVAL;	/* not next in its partition */
 	if (w->len == w->cap)
 		window_drop_oldest(w);
+	else if ((err = window_grow(w)) != KC_OK) {
+		window_reset(w, m->offset + 1);
+		return err;
+	}
 	slot = window_at(w, w->len);
 	if ((err = kc_msg_copy(slot, m)) != KC_OK) {
 		/* A record missing: the window begins above it. */
@@ -191,10 +221,15 @@ window_merge(struct window *w, int64_t before, int64_t since,
 
 		if (window_has_id(w, m->id))
 			continue;	/* a writer's retry: the older stays */
-		w->head = (w->head + w->cap - 1) % w->cap;
+		if (window_grow(w) != KC_OK) {
+			w->lo = m->offset + 1;
+			w->complete = 0;
+			return 1;
+		}
+		w->head = (w->head + w->alloc - 1) % w->alloc;
 		slot = window_at(w, 0);
 		if (kc_msg_copy(slot, m) != KC_OK) {
-			w->head = (w->head + 1) % w->cap;
+			w->head = (w->head + 1) % w->alloc;
 			w->lo = m->offset + 1;
 			w->complete = 0;
 			return 1;

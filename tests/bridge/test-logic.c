@@ -615,6 +615,18 @@ cache_join_empty(const char *room)
 	cache_merge(&a, NULL, 0, 0);
 }
 
+/* A record of room at offset off read live, in partition 4. */
+static void
+cache_put(const char *room, int64_t off)
+{
+	struct kc_msg m = win_msg(off);
+
+	snprintf(m.room, sizeof m.room, "%s", room);
+	m.partition = 4;
+	cache_record(&m);
+	kc_msg_clear(&m);
+}
+
 START_TEST(test_cache)
 {
 	struct history_ask	a;
@@ -632,8 +644,9 @@ START_TEST(test_cache)
 	ck_assert_uint_eq(rooms, 0);
 	stub_live_offset = 10;
 	cache_join("r");
-	cache_stats(&rooms, &one);
+	cache_stats(&rooms, &bytes);
 	ck_assert_uint_eq(rooms, 1);
+	ck_assert_uint_eq(bytes, 0);	/* grown as records come */
 	/* Live records; the join's page from Kafka below 10. */
 	cache_record(&m);
 	kc_msg_clear(&m);
@@ -658,19 +671,33 @@ START_TEST(test_cache)
 	cache_stats(&rooms, &bytes);
 	ck_assert_uint_eq(rooms, 0);
 	ck_assert_uint_eq(bytes, 0);
-	/* Bounded: room for two empty windows; the least recent goes. */
-	opts.history_window_bytes = 2 * one;
+	/* Bounded: room for two rooms of one record; the least recent goes. */
+	stub_live_offset = 12;
 	cache_join_empty("a");
+	cache_put("a", 20);
+	cache_stats(&rooms, &one);
+	ck_assert_uint_gt(one, 0);
 	cache_join_empty("b");
-	ck_assert(cache_ask_room("b", 12, 0, 50, &count, &more));
+	cache_put("b", 21);
+	opts.history_window_bytes = 2 * one;
+	stub_live_offset = 30;
+	ck_assert(cache_ask_room("b", 30, 0, 50, &count, &more));
+	ck_assert_uint_eq(count, 1);
 	cache_join("a");	/* a joined again: b is the least recent */
 	cache_join_empty("c");
+	cache_put("c", 31);
 	cache_stats(&rooms, &bytes);
 	ck_assert_uint_eq(rooms, 2);
 	ck_assert_uint_le(bytes, 2 * one);
-	ck_assert(cache_ask_room("a", 12, 0, 50, &count, &more));
-	ck_assert(cache_ask_room("c", 12, 0, 50, &count, &more));
-	ck_assert(!cache_ask_room("b", 12, 0, 50, &count, &more));
+	stub_live_offset = 40;
+	ck_assert(cache_ask_room("a", 40, 0, 50, &count, &more));
+	ck_assert(cache_ask_room("c", 40, 0, 50, &count, &more));
+	ck_assert(!cache_ask_room("b", 40, 0, 50, &count, &more));
+	/* The reader went back (a rewind): what was kept is dropped. */
+	stub_live_offset = 25;
+	ck_assert(!cache_ask_room("c", 25, 0, 50, &count, &more));
+	cache_stats(&rooms, &bytes);
+	ck_assert_uint_eq(rooms, 1);
 	cache_free();
 	cache_stats(&rooms, &bytes);
 	ck_assert_uint_eq(rooms, 0);

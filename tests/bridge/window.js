@@ -10,7 +10,7 @@
  * holds go to Kafka; 50 clients joining a busy room on two bridges get no
  * hole and nothing twice, every one of those joins from memory; a rejoin
  * with "since" gets exactly the gap from memory. --history-window-bytes
- * bounds what is kept (least recently joined rooms go); --history-window 0
+ * bounds what is kept (rooms nobody is in go first); --history-window 0
  * keeps nothing.
  */
 'use strict';
@@ -266,23 +266,36 @@ L.run([
 			x.close();
 	}],
 
-	['--history-window-bytes bounds the memory: rooms joined least recently go', async () => {
-		/* 50 records' structs are about 11 KB: room for two rooms */
+	['--history-window-bytes bounds the memory: rooms without clients go first', async () => {
+		/* 50 records of a room take about 12 KB: room for two (general
+		 * has the joins of the clients before) */
 		const C = await L.startBridge({ topic, args: [...BRIDGE_ARGS,
 		    '--history-window-bytes', '30000'] });
 		const c = await L.Client.open(C.url(undefined, '?ext=1'));
-		for (const room of ['r1', 'r2', 'r3', 'r4', 'big'])
-			await joinPage(c, room);
-		L.eq(await C.metric('kchat_bridge_history_window_rooms'), 2, 'rooms kept');
-		L.assert(await C.metric('kchat_bridge_history_window_bytes') <= 30000, 'within the bound');
-		/* big is kept (the newest), general went: a join of each */
+		await joinPage(c, 'big');
+		c.send({ type: 'leave', room: 'big', ref: 'l' });
+		await c.wait('left big', (f) => f.type === 'left' && f.ref === 'l');
+		await joinPage(c, 'busy');
+		L.eq(await C.metric('kchat_bridge_history_window_rooms'), 2,
+		    'rooms kept: general and busy (big has nobody: it went)');
+		const kept = await C.metric('kchat_bridge_history_window_bytes');
+		console.log(`# ${kept} bytes kept`);
+		L.assert(kept <= 30000, 'within the bound');
+		/* A new client's pages: general (it joins it on connecting),
+		 * busy, big: [kafka, memory] for each. */
 		const c0 = await counters(C);
 		const d = await L.Client.open(C.url(undefined, '?ext=1'));
-		const p = await joinPage(d, 'big');
+		await d.wait('general\'s page', (f) => f.type === 'history' && f.room === 'general');
 		const c1 = await counters(C);
-		L.eq([c1.kafka - c0.kafka, c1.memory - c0.memory], [1, 1],
-		    'general again from Kafka, big from memory [kafka, memory]');
-		samePageAsKafka(p, kafkaIndex(), 'big', 50, 'big from memory');
+		await joinPage(d, 'busy');
+		const c2 = await counters(C);
+		const p = await joinPage(d, 'big');
+		const c3 = await counters(C);
+		L.eq([[c1.kafka - c0.kafka, c1.memory - c0.memory],
+		    [c2.kafka - c1.kafka, c2.memory - c1.memory],
+		    [c3.kafka - c2.kafka, c3.memory - c2.memory]], [[0, 1], [0, 1], [1, 0]],
+		    'general and busy from memory, big again from Kafka');
+		samePageAsKafka(p, kafkaIndex(), 'big', 50, 'big again');
 		c.close();
 		d.close();
 		L.eq((await C.stop()).code, 0, 'exit code');
