@@ -6,9 +6,10 @@
  * registers (main.c wires them): session_hooks, kafka_hooks, history's
  * done function and the close notifiers of session.c.
  *
- *   fdlimit conf log loop tls metrics frame bucket queue dedupe inst origin addr
- *   account token throttle verify filter handshake session rooms kafka
- *   presence state inbox history member search page relay request-*.c request status
+ *   fdlimit conf log loop tls metrics frame bucket queue dedupe window inst
+ *   origin addr account token throttle verify filter handshake session rooms
+ *   kafka presence state inbox cache history member search page relay
+ *   request-*.c request status
  *   login http main
  *
  * One libwebsockets service loop runs everything: HTTP (static files,
@@ -54,6 +55,8 @@ struct bridge_opts {
 	size_t		 send_queue_bytes;	/* their payload bytes */
 	int		 idle_timeout;	/* seconds without a valid pong */
 	unsigned	 history;	/* messages sent on join */
+	unsigned	 history_window;	/* records kept per active room */
+	size_t		 history_window_bytes;	/* all rooms' windows */
 	int		 shutdown_ms;	/* bounded producer flush */
 	int		 history_timeout_ms;
 	int64_t		 retention_ms;	/* chat history a new topic keeps, -1 forever */
@@ -159,6 +162,8 @@ struct metrics {
 	uint64_t	errors_sent;
 	uint64_t	rate_limited;		/* frames refused by the bucket */
 	uint64_t	history_requests;
+	uint64_t	history_from_memory;	/* pages cache.c answered */
+	uint64_t	history_from_kafka;	/* pages a worker read */
 	uint64_t	heartbeats_sent;
 	int64_t		started_us;
 };
@@ -172,6 +177,8 @@ struct metrics_gauges {
 	size_t		 queued_bytes;
 	int		 pending;
 	size_t		 history_queued;
+	size_t		 window_rooms;		/* cache.c: rooms kept */
+	size_t		 window_bytes;
 	uint64_t	 invalid[KC_ERR__COUNT];	/* records that did not decode */
 	int64_t		 lag;
 	int		 lag_unknown;
@@ -251,6 +258,52 @@ int		 queue_over_half(const struct queue *q, size_t max_bytes);
 
 /* 1 when id was seen among the last DEDUPE_SIZE ids, else remembers it. */
 int	dedupe_seen(const char *id);
+
+/* ---------------------------------------------------------- window.c */
+
+/*
+ * The last records of one room in its partition (at most cap), oldest
+ * first: every displayable record of the room at offsets [lo, hi) is
+ * there. complete: nothing of the room is below lo anywhere.
+ */
+struct window {
+	struct kc_msg	*ring;
+	size_t		 cap;		/* records at most */
+	size_t		 alloc, head, len;	/* the ring's slots, first, count */
+	int32_t		 partition;
+	int64_t		 lo, hi;
+	int		 complete;
+	size_t		 bytes;		/* memory it takes */
+};
+
+/* Empty, holding [at, at) of partition. */
+int	window_init(struct window *w, size_t cap, int32_t partition, int64_t at);
+void	window_free(struct window *w);
+/* Empties it: it holds [at, at) now. */
+void	window_reset(struct window *w, int64_t at);
+/*
+ * The next record of the room read live (a copy is kept; the oldest goes
+ * when it is full). KC_ERR_INVAL: not at or above hi, or another partition.
+ */
+int	window_append(struct window *w, const struct kc_msg *m);
+/* The reader is at offset at: no record of the room in [hi, at). */
+void	window_advance(struct window *w, int64_t at);
+/* The offset of the record with id, or -1. */
+int64_t	window_find_id(const struct window *w, const char *id);
+/*
+ * A page read from Kafka, msgs[0..n) oldest first, of [since, before) with
+ * its more flag: what is below lo joins the window when the page's top
+ * touches it (before in [lo, hi]) and there is room. 1 when it grew.
+ */
+int	window_merge(struct window *w, int64_t before, int64_t since,
+	    const struct kc_msg *msgs, size_t n, int more);
+/*
+ * The newest n records in [since, before), copies into *out (free with
+ * kc_history_free()), *more: older ones exist. 1 when the window can say
+ * (it holds n of them, or all there are); 0: ask Kafka.
+ */
+int	window_page(const struct window *w, int64_t before, int64_t since,
+	    size_t n, struct kc_msg **out, size_t *count, int *more);
 
 /* ------------------------------------------------------------ inst.c */
 
@@ -545,6 +598,8 @@ int	kafka_healthy(const char **why);
  * partition of the next record the chat reader delivers, -1 if unknown.
  */
 int64_t	kafka_live_offset(const char *room);
+/* room's partition as the chat reader counts them, -1 if unknown. */
+int32_t	kafka_room_partition(const char *room);
 /*
  * Records of the chat topic not yet read, as last measured (-1: not yet);
  * *unknown: partitions whose leader did not answer then.
@@ -642,6 +697,29 @@ void	inbox_have(const char *list, char have[BRIDGE_DM_IDS_LEN]);
 int	inbox_scan(const struct inbox_ask *a, int timeout_ms,
 	    struct kc_msg **out, size_t *count, int *more, char *errstr,
 	    size_t errlen);
+
+/* ------------------------------------------------------------ cache.c */
+
+/*
+ * A window (window.c) of the last --history-window records of every room
+ * joined here, filled by the chat reader, so that a join's page of history
+ * is read from memory; all of them within --history-window-bytes, the
+ * least recently joined rooms without connections going first.
+ */
+struct history_ask;
+/* room is joined: keep its window from the reader's position on. */
+void	cache_join(const char *room);
+/* A record the chat reader delivered (relay.c). */
+void	cache_record(const struct kc_msg *m);
+/* The page a asks for, from memory: 1 with it, 0 when Kafka must say. */
+int	cache_page(const struct history_ask *a, struct kc_msg **out,
+	    size_t *count, int *more);
+/* A page Kafka gave for a: its older records may join the window. */
+void	cache_merge(const struct history_ask *a, const struct kc_msg *msgs,
+	    size_t n, int more);
+/* Rooms kept and the memory they take. */
+void	cache_stats(size_t *rooms, size_t *bytes);
+void	cache_free(void);
 
 /* ------------------------------------------------------------ history.c */
 

@@ -43,6 +43,8 @@ static const struct {
 	{ "idle-timeout", "60" },
 	{ "shutdown-timeout", "5000" },
 	{ "history-timeout", "5000" },
+	{ "history-window", NULL },	/* --history */
+	{ "history-window-bytes", "33554432" },
 	{ "retention", "forever" },
 	{ "log-level", "info" },
 	{ "users", NULL },
@@ -77,6 +79,8 @@ enum {
 	OPT_TLS_CERT,
 	OPT_TLS_KEY,
 	OPT_ADMIN_LISTEN,
+	OPT_HISTORY_WINDOW,
+	OPT_HISTORY_WINDOW_BYTES,
 };
 
 static const char short_opts[] = "b:t:X:F:H:p:vqhV";
@@ -91,6 +95,9 @@ static const struct option long_opts[] = {
 	{ "allow-origin",	required_argument, NULL, OPT_ALLOW_ORIGIN },
 	{ "history",		required_argument, NULL, OPT_HISTORY },
 	{ "max-message",	required_argument, NULL, OPT_MAX_MESSAGE },
+	{ "history-window",	required_argument, NULL, OPT_HISTORY_WINDOW },
+	{ "history-window-bytes", required_argument, NULL,
+	    OPT_HISTORY_WINDOW_BYTES },
 	{ "rate",		required_argument, NULL, OPT_RATE },
 	{ "burst",		required_argument, NULL, OPT_BURST },
 	{ "max-conns-per-ip",	required_argument, NULL, OPT_MAX_CONNS },
@@ -143,6 +150,11 @@ conf_usage(FILE *f)
 "      --static-dir DIR      web client files, default the installed ones\n"
 "      --allow-origin ORIGIN also accept this Origin (repeatable; * = any)\n"
 "      --history N           messages sent on join, default 50\n"
+"      --history-window N    recent messages kept in memory per joined room,\n"
+"                            so that a join's history needs no Kafka read;\n"
+"                            default --history, 0: always read Kafka\n"
+"      --history-window-bytes N  memory for them in all, default 33554432;\n"
+"                            the rooms joined least recently go first\n"
 "      --admin-listen ADDR:PORT  serve /healthz and /metrics there only\n"
 "Accounts and TLS (see kchat-passwd(1)):\n"
 "      --users FILE          accounts on: log in with a user of FILE\n"
@@ -223,6 +235,8 @@ conf_key_for(int ch)
 	case OPT_STATIC_DIR: return "static-dir";
 	case OPT_HISTORY: return "history";
 	case OPT_MAX_MESSAGE: return "max-message";
+	case OPT_HISTORY_WINDOW: return "history-window";
+	case OPT_HISTORY_WINDOW_BYTES: return "history-window-bytes";
 	case OPT_RATE: return "rate";
 	case OPT_BURST: return "burst";
 	case OPT_MAX_CONNS: return "max-conns-per-ip";
@@ -392,6 +406,10 @@ conf_parse(int argc, char **argv)
 	    KC_JSON_MAX, 1L << 30);
 	opts.idle_timeout = (int)conf_number("idle-timeout", 2, 86400);
 	opts.history = (unsigned)conf_number("history", 0, 500);
+	opts.history_window = kc_conf_get(opts.conf, "history-window") != NULL ?
+	    (unsigned)conf_number("history-window", 0, 100000) : opts.history;
+	opts.history_window_bytes = (size_t)conf_number("history-window-bytes",
+	    0, 1L << 40);
 	opts.shutdown_ms = (int)conf_number("shutdown-timeout", 0, 600000);
 	opts.history_timeout_ms = (int)conf_number("history-timeout", 100, 600000);
 	if (kc_retention_parse(kc_conf_get(opts.conf, "retention"),

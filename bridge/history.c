@@ -13,6 +13,13 @@
  * that connections coming and going cannot fill the queue for everyone
  * else. Workers never touch sockets.
  *
+ * A page of a room the recent records kept in memory can give (cache.c:
+ * the common join) needs no worker and no Kafka consumer: it goes straight
+ * to the done list, delivered on the next pass of the loop like any other,
+ * so that frames keep their order. A page a worker read from Kafka below
+ * a known offset is offered to cache.c, which keeps its older records when
+ * they continue what it holds.
+ *
  * Bounds: HISTORY_QUEUE_MAX requests waiting in all, HISTORY_SESSION_MAX
  * requests of one session not yet delivered, and one per (session, room).
  * Fair: a worker takes the oldest job of the address with the fewest jobs
@@ -37,6 +44,7 @@ struct hjob {
 	struct kc_msg		*msgs;
 	size_t			 count;
 	int			 more;
+	int			 memory;	/* answered by cache.c */
 	struct hjob		*next;
 };
 
@@ -274,13 +282,26 @@ history_request(const struct session *s, const struct history_ask *a)
 	j->sid = s->id;
 	j->a = *a;
 	snprintf(j->addr, sizeof j->addr, "%s", s->addr);
+	if (!a->search && !a->inbox)
+		j->memory = cache_page(a, &j->msgs, &j->count, &j->more);
 	pthread_mutex_lock(&history_lock);
-	if (ntodo >= HISTORY_QUEUE_MAX || nthreads == 0 ||
-	    history_count(s->id, NULL) >= HISTORY_SESSION_MAX) {
+	if (history_count(s->id, NULL) >= HISTORY_SESSION_MAX ||
+	    (!j->memory && (ntodo >= HISTORY_QUEUE_MAX || nthreads == 0))) {
 		pthread_mutex_unlock(&history_lock);
-		free(j);
+		hjob_free(j);
 		return KC_ERR_QUEUE_FULL;
 	}
+	if (j->memory) {
+		/* Read from memory: delivered on the loop's next pass. */
+		metrics.history_from_memory++;
+		j->next = done;
+		done = j;
+		pthread_mutex_unlock(&history_lock);
+		lws_cancel_service(loop_context());
+		return KC_OK;
+	}
+	if (!a->search && !a->inbox)
+		metrics.history_from_kafka++;
 	*todo_tail = j;
 	todo_tail = &j->next;
 	ntodo++;
@@ -334,6 +355,9 @@ history_deliver(void)
 	}
 	for (j = rev; j != NULL; j = next) {
 		next = j->next;
+		/* What Kafka said may extend the room's recent records. */
+		if (!j->memory && !j->a.search && !j->a.inbox && j->err == KC_OK)
+			cache_merge(&j->a, j->msgs, j->count, j->more);
 		/* Sessions close only on this thread: s stays valid. */
 		if ((s = session_find(j->sid)) != NULL && done_fn != NULL)
 			done_fn(s, &j->a, j->err, j->errstr, j->msgs, j->count,

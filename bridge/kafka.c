@@ -364,6 +364,14 @@ kafka_live_offset(const char *room)
 	    kc_room_partition(room, kc_reader_partitions(chat.r)));
 }
 
+int32_t
+kafka_room_partition(const char *room)
+{
+	if (chat.r == NULL)
+		return -1;
+	return kc_room_partition(room, kc_reader_partitions(chat.r));
+}
+
 int
 kafka_live_positions(int64_t *pos, int max)
 {

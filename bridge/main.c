@@ -390,6 +390,7 @@ main(int argc, char **argv)
 	loop_set_context(NULL);
 	kc_embedded_stop(emb);
 	rooms_free();
+	cache_free();
 	addr_free();
 	fdlimit_free();
 	account_free();

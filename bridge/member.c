@@ -129,6 +129,8 @@ member_join(struct session *s, const char *room, const char *text, size_t len,
 		snprintf(mb->room, sizeof mb->room, "%s", room);
 		/* Live from the next record the chat reader delivers. */
 		mb->live_from = kafka_live_offset(room);
+		/* Its recent history kept in memory from here on. */
+		cache_join(room);
 		if (s->user[0] != '\0' && rooms_inst_count(room, s->user, s->inst) == 1)
 			member_announce(s, KC_TYPE_JOIN, room, text, len);
 	}

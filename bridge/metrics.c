@@ -88,6 +88,15 @@ metrics_render(struct kc_buf *out, const struct metrics_gauges *g)
 	    metrics.history_requests);
 	GAUGE("history_queued", "History requests waiting for a worker.",
 	    g->history_queued);
+	COUNTER("history_from_memory_total", "History pages answered from "
+	    "the recent records kept in memory (no Kafka consumer).",
+	    metrics.history_from_memory);
+	COUNTER("history_from_kafka_total", "History pages read from Kafka "
+	    "by a worker.", metrics.history_from_kafka);
+	GAUGE("history_window_rooms", "Rooms whose recent records are kept "
+	    "in memory.", g->window_rooms);
+	GAUGE("history_window_bytes", "Memory those records take.",
+	    g->window_bytes);
 	COUNTER("heartbeats_sent_total", "Presence heartbeats produced.",
 	    metrics.heartbeats_sent);
 	/* The total under reason="all", then every reason with a count. */

@@ -3,6 +3,7 @@
  * for: de-duplicated by id, presence updated, encoded to JSON once, and
  * the same frame (reference counted) queued to every connection in its
  * room here; a direct message only to the connections of its two parties.
+ * A room's record is also kept in its window of recent history (cache.c).
  */
 #include <string.h>
 
@@ -35,6 +36,8 @@ relay_record(const struct kc_msg *m)
 		metrics.records_duplicate++;
 		return;
 	}
+	/* Before anyone gets it: a join from now on finds it in memory. */
+	cache_record(m);
 	if (kc_wire_record(m, 0, &b) != KC_OK || (f = frame_of(&b)) == NULL) {
 		kc_buf_free(&b);
 		log_warn("cannot encode record %s", m->id);

@@ -49,6 +49,7 @@ status_metrics(struct kc_buf *body)
 	g.queued_bytes = session_queued_bytes();
 	g.pending = kafka_pending();
 	g.history_queued = history_queued();
+	cache_stats(&g.window_rooms, &g.window_bytes);
 	for (err = 1; err < KC_ERR__COUNT; err++)
 		g.invalid[err] = kafka_invalid(err);
 	g.lag = kafka_lag(&g.lag_unknown);

@@ -45,9 +45,7 @@ history_keep(const struct kc_msg *m, const char *room)
 {
 	if (strcmp(m->room, room) != 0)
 		return 0;
-	return m->type == KC_TYPE_MESSAGE || m->type == KC_TYPE_ACTION ||
-	    m->type == KC_TYPE_JOIN || m->type == KC_TYPE_LEAVE ||
-	    m->type == KC_TYPE_EDIT || m->type == KC_TYPE_DELETE;
+	return kc_msg_in_history(m);
 }
 
 /*

@@ -214,6 +214,11 @@ int	kc_msg_make_re(struct kc_msg *m, enum kc_type type, const char *room,
  */
 #define KC_TS_SKEW_MAX_US	(5 * 60 * 1000000LL)
 int64_t	kc_msg_shown_ts(const struct kc_msg *m);
+/*
+ * 1 when m is part of its room's history: messages, actions, joins,
+ * leaves, edits and deletes (not direct messages, not heartbeats).
+ */
+int	kc_msg_in_history(const struct kc_msg *m);
 /* Checks every field against the rules below; returns the first broken one. */
 int	kc_msg_validate(const struct kc_msg *m);
 

@@ -78,6 +78,14 @@ kc_msg_set_text(struct kc_msg *m, const char *text, size_t len)
 	return KC_OK;
 }
 
+int
+kc_msg_in_history(const struct kc_msg *m)
+{
+	return m->type == KC_TYPE_MESSAGE || m->type == KC_TYPE_ACTION ||
+	    m->type == KC_TYPE_JOIN || m->type == KC_TYPE_LEAVE ||
+	    m->type == KC_TYPE_EDIT || m->type == KC_TYPE_DELETE;
+}
+
 int64_t
 kc_msg_shown_ts(const struct kc_msg *m)
 {

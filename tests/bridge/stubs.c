@@ -14,6 +14,20 @@ struct metrics		metrics;
 struct stub_sent	stub_sent[STUB_SENT_MAX];
 size_t			stub_nsent;
 int			stub_stopping;
+int64_t			stub_live_offset = -1;
+int32_t			stub_partition = -1;
+
+int64_t
+kafka_live_offset(const char *room)
+{
+	return stub_live_offset;
+}
+
+int32_t
+kafka_room_partition(const char *room)
+{
+	return stub_partition;
+}
 
 void
 log_msg(int level, const char *fmt, ...)

@@ -10,3 +10,6 @@ struct stub_sent {
 extern struct stub_sent	stub_sent[STUB_SENT_MAX];
 extern size_t		stub_nsent;
 extern int		stub_stopping;
+/* What kafka.c would say of every room: the reader's position, partition. */
+extern int64_t		stub_live_offset;
+extern int32_t		stub_partition;

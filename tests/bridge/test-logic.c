@@ -3,7 +3,8 @@
  * the send queue's bounds, the rate bucket, id de-duplication, the
  * handshake's key and client id rules, room membership (rooms.c, with
  * session_send stubbed: stubs.c), and the ids a client names for its
- * stored direct messages (inbox.c).
+ * stored direct messages (inbox.c), and a room's recent records kept in
+ * memory (window.c): what a page of them answers, and when Kafka must.
  */
 #include <check.h>
 #include <stdio.h>
@@ -349,6 +350,361 @@ START_TEST(test_inbox_have_since)
 }
 END_TEST
 
+/* A record of room "r" at offset off of partition 3, text "m<off>". */
+static struct kc_msg
+win_msg(int64_t off)
+{
+	struct kc_msg	m;
+	char		text[32];
+
+	kc_msg_init(&m);
+	m.type = KC_TYPE_MESSAGE;
+	snprintf(m.room, sizeof m.room, "r");
+	snprintf(m.user, sizeof m.user, "u");
+	/* a ULID's shape is not checked here: unique is enough */
+	snprintf(m.id, sizeof m.id, "01ID%022lld", (long long)off);
+	snprintf(text, sizeof text, "m%lld", (long long)off);
+	kc_msg_set_text(&m, text, strlen(text));
+	m.partition = 3;
+	m.offset = off;
+	return m;
+}
+
+static void
+win_append(struct window *w, int64_t off)
+{
+	struct kc_msg m = win_msg(off);
+
+	ck_assert_int_eq(window_append(w, &m), KC_OK);
+	kc_msg_clear(&m);
+}
+
+/* A page from w: 1 if answered, with the offsets into offs. */
+static int
+win_page(const struct window *w, int64_t before, int64_t since, size_t n,
+    int64_t *offs, size_t *count, int *more)
+{
+	struct kc_msg	*msgs;
+	size_t		 i;
+
+	if (!window_page(w, before, since, n, &msgs, count, more))
+		return 0;
+	for (i = 0; i < *count; i++) {
+		offs[i] = msgs[i].offset;
+		if (i > 0)
+			ck_assert_int_lt(offs[i - 1], offs[i]);
+	}
+	kc_history_free(msgs, *count);
+	return 1;
+}
+
+START_TEST(test_window_live)
+{
+	struct window	w;
+	struct kc_msg	m;
+	int64_t		offs[16];
+	size_t		count;
+	int		more;
+
+	/* First joined with the reader at 100 of partition 3. */
+	ck_assert_int_eq(window_init(&w, 4, 3, 100), KC_OK);
+	/* Empty, and nothing known below 100: Kafka's. */
+	ck_assert(!win_page(&w, 100, 0, 2, offs, &count, &more));
+	/* Records read live, other rooms' between them. */
+	win_append(&w, 100);
+	win_append(&w, 104);
+	win_append(&w, 110);
+	window_advance(&w, 120);
+	/* Not rising: refused. */
+	m = win_msg(105);
+	ck_assert_int_eq(window_append(&w, &m), KC_ERR_INVAL);
+	m.offset = 130;
+	m.partition = 4;
+	ck_assert_int_eq(window_append(&w, &m), KC_ERR_INVAL);
+	kc_msg_clear(&m);
+	/* Two newest below 120: there, and older ones exist. */
+	ck_assert(win_page(&w, 120, 0, 2, offs, &count, &more));
+	ck_assert_uint_eq(count, 2);
+	ck_assert_int_eq(offs[0], 104);
+	ck_assert_int_eq(offs[1], 110);
+	ck_assert_int_eq(more, 1);
+	/* Exactly the three it has, but below 100 is unknown: more. */
+	ck_assert(win_page(&w, 120, 0, 3, offs, &count, &more));
+	ck_assert_uint_eq(count, 3);
+	ck_assert_int_eq(more, 1);
+	/* Four wanted, three known: Kafka must say. */
+	ck_assert(!win_page(&w, 120, 0, 4, offs, &count, &more));
+	/* Since 101 is within it: all there are, none older. */
+	ck_assert(win_page(&w, 120, 101, 10, offs, &count, &more));
+	ck_assert_uint_eq(count, 2);
+	ck_assert_int_eq(offs[0], 104);
+	ck_assert_int_eq(more, 0);
+	/* Below an offset; a before past the reader is the reader. */
+	ck_assert(win_page(&w, 110, 0, 1, offs, &count, &more));
+	ck_assert_int_eq(offs[0], 104);
+	ck_assert_int_eq(more, 1);
+	ck_assert(win_page(&w, 1000, 105, 5, offs, &count, &more));
+	ck_assert_uint_eq(count, 1);
+	ck_assert_int_eq(offs[0], 110);
+	/* Below what it holds: Kafka's. */
+	ck_assert(!win_page(&w, 90, 0, 1, offs, &count, &more));
+	/* Full: the oldest goes and lo rises past it. */
+	win_append(&w, 121);
+	win_append(&w, 125);
+	ck_assert_uint_eq(w.len, 4);
+	ck_assert_int_eq(w.lo, 101);
+	ck_assert(!win_page(&w, 126, 100, 10, offs, &count, &more));
+	ck_assert(win_page(&w, 126, 101, 10, offs, &count, &more));
+	ck_assert_uint_eq(count, 4);
+	ck_assert_int_eq(offs[0], 104);
+	ck_assert_int_eq(offs[3], 125);
+	ck_assert_int_eq(window_find_id(&w, "01ID0000000000000000000110"),
+	    110);
+	ck_assert_int_eq(window_find_id(&w, "01ID0000000000000000000100"), -1);
+	window_free(&w);
+}
+END_TEST
+
+/* Kafka's page msgs of offs[0..n) with more, merged into w. */
+static int
+win_merge(struct window *w, int64_t before, int64_t since,
+    const int64_t *offs, size_t n, int more)
+{
+	struct kc_msg	msgs[16];
+	size_t		i;
+	int		r;
+
+	memset(msgs, 0, sizeof msgs);
+	for (i = 0; i < n; i++) {
+		msgs[i] = win_msg(offs[i]);
+		if (offs[i] < 0)
+			msgs[i].partition = 1;	/* the room's old partition */
+	}
+	r = window_merge(w, before, since, msgs, n, more);
+	for (i = 0; i < n; i++)
+		kc_msg_clear(&msgs[i]);
+	return r;
+}
+
+START_TEST(test_window_merge)
+{
+	struct window	w;
+	int64_t		offs[16];
+	int64_t		page[] = { 40, 50, 60, 70 };
+	int64_t		moved[] = { -KC_OFFSET_MOVED + 5, 8 };
+	size_t		count;
+	int		more;
+
+	ck_assert_int_eq(window_init(&w, 6, 3, 100), KC_OK);
+	win_append(&w, 105);
+	window_advance(&w, 110);
+	/* A page below 80: not touching [100, 110): refused. */
+	ck_assert(!win_merge(&w, 80, 0, page, 4, 1));
+	/* The join's page below 100, older ones left: down to 40. */
+	ck_assert(win_merge(&w, 100, 0, page, 4, 1));
+	ck_assert_int_eq(w.lo, 40);
+	ck_assert_uint_eq(w.len, 5);
+	ck_assert(!w.complete);
+	/* Five there; more, since below 40 is unknown. */
+	ck_assert(win_page(&w, 110, 0, 5, offs, &count, &more));
+	ck_assert_int_eq(offs[0], 40);
+	ck_assert_int_eq(offs[4], 105);
+	ck_assert_int_eq(more, 1);
+	ck_assert(!win_page(&w, 110, 0, 6, offs, &count, &more));
+	/* A page below 40 that says nothing is older: complete. */
+	page[0] = 10;
+	ck_assert(win_merge(&w, 40, 0, page, 1, 0));
+	ck_assert(w.complete);
+	ck_assert_int_eq(w.lo, 0);
+	ck_assert(win_page(&w, 110, 0, 50, offs, &count, &more));
+	ck_assert_uint_eq(count, 6);
+	ck_assert_int_eq(offs[0], 10);
+	ck_assert_int_eq(more, 0);
+	/* And an empty page below the oldest, no more: empty, no more. */
+	ck_assert(win_page(&w, 10, 0, 50, offs, &count, &more));
+	ck_assert_uint_eq(count, 0);
+	ck_assert_int_eq(more, 0);
+	/* A live record drops the oldest: no longer complete. */
+	win_append(&w, 111);
+	ck_assert(!w.complete);
+	ck_assert_int_eq(w.lo, 11);
+	ck_assert(!win_page(&w, 112, 0, 50, offs, &count, &more));
+	window_free(&w);
+
+	/* A page that went on into the old partition: not complete. */
+	ck_assert_int_eq(window_init(&w, 6, 3, 20), KC_OK);
+	ck_assert(win_merge(&w, 20, 0, moved, 2, 0));
+	ck_assert(!w.complete);
+	ck_assert_int_eq(w.lo, 0);
+	ck_assert_uint_eq(w.len, 1);	/* the moved one stays Kafka's */
+	ck_assert(win_page(&w, 20, 0, 1, offs, &count, &more));
+	ck_assert_int_eq(offs[0], 8);
+	ck_assert_int_eq(more, 1);
+	ck_assert(!win_page(&w, 20, 0, 2, offs, &count, &more));
+	window_free(&w);
+
+	/*
+	 * A new room, its partition empty: the window begins at offset 0,
+	 * and the join's empty page from Kafka says nothing is older.
+	 */
+	ck_assert_int_eq(window_init(&w, 6, 3, 0), KC_OK);
+	ck_assert(!win_page(&w, 0, 0, 50, offs, &count, &more));
+	ck_assert(win_merge(&w, 0, 0, page, 0, 0));
+	ck_assert(w.complete);
+	win_append(&w, 0);
+	ck_assert(win_page(&w, 5, 0, 50, offs, &count, &more));
+	ck_assert_uint_eq(count, 1);
+	ck_assert_int_eq(more, 0);
+	window_free(&w);
+
+	/* More than there is room for: the newest stay, lo at the oldest. */
+	ck_assert_int_eq(window_init(&w, 3, 3, 100), KC_OK);
+	win_append(&w, 100);
+	page[0] = 40;
+	ck_assert(win_merge(&w, 100, 0, page, 4, 0));
+	ck_assert_uint_eq(w.len, 3);
+	ck_assert_int_eq(w.lo, 60);
+	ck_assert(!w.complete);
+	/* A page with since: complete down to since only. */
+	window_reset(&w, 200);
+	ck_assert_uint_eq(w.len, 0);
+	page[0] = 150;
+	ck_assert(win_merge(&w, 200, 120, page, 1, 0));
+	ck_assert_int_eq(w.lo, 120);
+	ck_assert(!w.complete);
+	ck_assert(win_page(&w, 200, 120, 5, offs, &count, &more));
+	ck_assert_uint_eq(count, 1);
+	ck_assert_int_eq(more, 0);
+	ck_assert(!win_page(&w, 200, 0, 5, offs, &count, &more));
+	window_free(&w);
+}
+END_TEST
+
+/* A page of room from cache.c: 1 if from memory, its count and more. */
+static int
+cache_ask_room(const char *room, int64_t before, int64_t since, size_t n,
+    size_t *count, int *more)
+{
+	struct history_ask	 a;
+	struct kc_msg		*msgs;
+	int			 r;
+
+	memset(&a, 0, sizeof a);
+	snprintf(a.room, sizeof a.room, "%s", room);
+	a.n = n;
+	a.before = before;
+	a.since = since;
+	r = cache_page(&a, &msgs, count, more);
+	kc_history_free(msgs, *count);
+	return r;
+}
+
+#define cache_ask(...)	cache_ask_room("r", __VA_ARGS__)
+
+/* room joined, and Kafka's page below the reader said it is empty. */
+static void
+cache_join_empty(const char *room)
+{
+	struct history_ask a;
+
+	cache_join(room);
+	memset(&a, 0, sizeof a);
+	snprintf(a.room, sizeof a.room, "%s", room);
+	a.n = 50;
+	a.before = stub_live_offset;
+	cache_merge(&a, NULL, 0, 0);
+}
+
+/* A record of room at offset off read live, in partition 4. */
+static void
+cache_put(const char *room, int64_t off)
+{
+	struct kc_msg m = win_msg(off);
+
+	snprintf(m.room, sizeof m.room, "%s", room);
+	m.partition = 4;
+	cache_record(&m);
+	kc_msg_clear(&m);
+}
+
+START_TEST(test_cache)
+{
+	struct history_ask	a;
+	struct kc_msg		m = win_msg(10), old[2];
+	size_t			rooms, bytes, one, count;
+	int			more;
+
+	opts.history_window = 3;
+	opts.history_window_bytes = 1 << 20;
+	stub_partition = 3;
+	/* The reader not placed yet: nothing kept. */
+	stub_live_offset = -1;
+	cache_join("r");
+	cache_stats(&rooms, &bytes);
+	ck_assert_uint_eq(rooms, 0);
+	stub_live_offset = 10;
+	cache_join("r");
+	cache_stats(&rooms, &bytes);
+	ck_assert_uint_eq(rooms, 1);
+	ck_assert_uint_eq(bytes, 0);	/* grown as records come */
+	/* Live records; the join's page from Kafka below 10. */
+	cache_record(&m);
+	kc_msg_clear(&m);
+	stub_live_offset = 12;
+	memset(&a, 0, sizeof a);
+	snprintf(a.room, sizeof a.room, "r");
+	a.n = 2;
+	a.before = 10;
+	old[0] = win_msg(4);
+	old[1] = win_msg(7);
+	cache_merge(&a, old, 2, 0);
+	kc_msg_clear(&old[0]);
+	kc_msg_clear(&old[1]);
+	ck_assert(cache_ask(12, 0, 50, &count, &more));
+	ck_assert_uint_eq(count, 3);
+	ck_assert_int_eq(more, 0);
+	/* A moved offset is Kafka's. */
+	ck_assert(!cache_ask(-5, 0, 2, &count, &more));
+	/* The room's partition changed: dropped, Kafka's again. */
+	stub_partition = 4;
+	ck_assert(!cache_ask(12, 0, 2, &count, &more));
+	cache_stats(&rooms, &bytes);
+	ck_assert_uint_eq(rooms, 0);
+	ck_assert_uint_eq(bytes, 0);
+	/* Bounded: room for two rooms of one record; the least recent goes. */
+	stub_live_offset = 12;
+	cache_join_empty("a");
+	cache_put("a", 20);
+	cache_stats(&rooms, &one);
+	ck_assert_uint_gt(one, 0);
+	cache_join_empty("b");
+	cache_put("b", 21);
+	opts.history_window_bytes = 2 * one;
+	stub_live_offset = 30;
+	ck_assert(cache_ask_room("b", 30, 0, 50, &count, &more));
+	ck_assert_uint_eq(count, 1);
+	cache_join("a");	/* a joined again: b is the least recent */
+	cache_join_empty("c");
+	cache_put("c", 31);
+	cache_stats(&rooms, &bytes);
+	ck_assert_uint_eq(rooms, 2);
+	ck_assert_uint_le(bytes, 2 * one);
+	stub_live_offset = 40;
+	ck_assert(cache_ask_room("a", 40, 0, 50, &count, &more));
+	ck_assert(cache_ask_room("c", 40, 0, 50, &count, &more));
+	ck_assert(!cache_ask_room("b", 40, 0, 50, &count, &more));
+	/* The reader went back (a rewind): what was kept is dropped. */
+	stub_live_offset = 25;
+	ck_assert(!cache_ask_room("c", 25, 0, 50, &count, &more));
+	cache_stats(&rooms, &bytes);
+	ck_assert_uint_eq(rooms, 1);
+	cache_free();
+	cache_stats(&rooms, &bytes);
+	ck_assert_uint_eq(rooms, 0);
+	stub_partition = stub_live_offset = -1;
+}
+END_TEST
+
 static Suite *
 logic_suite(void)
 {
@@ -365,6 +721,9 @@ logic_suite(void)
 	tcase_add_test(tc, test_rooms);
 	tcase_add_test(tc, test_rooms_members);
 	tcase_add_test(tc, test_inbox_have_since);
+	tcase_add_test(tc, test_window_live);
+	tcase_add_test(tc, test_window_merge);
+	tcase_add_test(tc, test_cache);
 	suite_add_tcase(s, tc);
 	return s;
 }
