@@ -72,6 +72,24 @@ size_t	 utf8_width(const char *s, size_t len);
 /* Width of one code point in cells (0, 1 or 2; never negative). */
 int	 utf8_cpwidth(uint32_t cp);
 
+/* -------------------------------------------------------------- layout.c */
+
+/* A piece of a line drawn alike (sanitized text: no control but '\n'). */
+struct layout_seg {
+	const char	*s;
+	size_t		 len;
+};
+/* Character s[0..n) of segment seg goes at cell x of row, cw cells wide. */
+typedef void layout_put_fn(void *arg, size_t seg, const char *s, size_t n,
+    int x, int row, int cw);
+/*
+ * Lays out sg[0..nseg) as one line in a pane w cells wide, continuation
+ * rows starting at cell indent; calls put (unless NULL) for every
+ * character that fits (x + cw <= w), in order. Returns its rows.
+ */
+int	 layout_line(const struct layout_seg *sg, size_t nseg, int w,
+	    int indent, layout_put_fn *put, void *arg);
+
 /* --------------------------------------------------------------- split.c */
 
 /*

@@ -103,55 +103,24 @@ line_segs(struct line *l, struct seg *sg, char *when, size_t wlen,
 	return n;
 }
 
-/* Cells of the word at the start of s[0..len): up to a blank or newline. */
-static int
-ui_word_width(const char *s, size_t len)
+/* What ui_line_put needs to draw a character layout.c placed. */
+struct draw {
+	const struct seg	*sg;
+	const struct place	*p;
+	int			 rows;
+};
+
+static void
+ui_line_put(void *arg, size_t seg, const char *s, size_t n, int x, int row,
+    int cw)
 {
-	size_t	 off = 0, n;
-	uint32_t cp;
-	int	 w = 0;
+	struct draw	*d = arg;
+	int		 y = d->p->top + row;
 
-	while (off < len) {
-		if ((n = utf8_next(s + off, len - off, &cp)) == 0)
-			n = 1;
-		if (cp == ' ' || cp == '\n')
-			break;
-		w += utf8_cpwidth(cp);
-		off += n;
+	if (row < d->rows - d->p->skip_after && y >= 0 && y < d->p->h) {
+		attrset(d->sg[seg].attr);
+		mvaddnstr(d->p->y0 + y, d->p->x0 + x, s, n);
 	}
-	return w;
-}
-
-/*
- * Moves the cursor (x, row) for code point cp in a pane w columns wide;
- * ww is the width of the word cp starts (0 inside a word or for a blank).
- * A newline, a word that does not fit (but would on a row of its own) or
- * a character that does not fit starts a row at indent; a blank at the end
- * of a row is swallowed. Returns cp's width, or -1 when there is nothing
- * to draw.
- */
-static int
-ui_advance(uint32_t cp, int ww, int w, int indent, int *x, int *row)
-{
-	int cw;
-
-	if (cp == '\n') {
-		(*row)++;
-		*x = indent;
-		return -1;
-	}
-	if (cp == ' ' && *x + 1 > w && *x > indent) {
-		(*row)++;
-		*x = indent;
-		return -1;
-	}
-	cw = utf8_cpwidth(cp);
-	if (*x > indent && ((ww > 0 && *x + ww > w && ww <= w - indent) ||
-	    *x + cw > w)) {
-		(*row)++;
-		*x = indent;
-	}
-	return cw;
 }
 
 /*
@@ -162,15 +131,18 @@ ui_advance(uint32_t cp, int ww, int w, int indent, int *x, int *row)
 static int
 ui_line(struct line *l, struct place *p)
 {
-	struct seg	 sg[UI_SEGS];
-	char		 when[16], who[2 * KC_NAME_MAX + 32];
-	size_t		 nseg, i, off, n;
-	uint32_t	 cp, prev;
-	int		 row, x, cw, ww, indent, rows = 0, pass, y;
+	struct seg		 sg[UI_SEGS];
+	struct layout_seg	 ls[UI_SEGS];
+	struct draw		 d;
+	char			 when[16], who[2 * KC_NAME_MAX + 32];
+	size_t			 nseg, i;
+	int			 indent;
 
 	if (l->flags & LINE_HIDDEN)
 		return 0;
 	nseg = line_segs(l, sg, when, sizeof when, who, sizeof who);
+	for (i = 0; i < nseg; i++)
+		ls[i] = (struct layout_seg){ sg[i].s, sg[i].len };
 	/*
 	 * Continuation rows start under the text, or at narrow widths two
 	 * columns in: never where a line's time starts, so a message cannot
@@ -178,39 +150,15 @@ ui_line(struct line *l, struct place *p)
 	 */
 	indent = p->w > 24 ? (int)utf8_width(sg[0].s, sg[0].len) :
 	    p->w > 4 ? 2 : 0;
-	/* Two passes: count the rows, then draw knowing which are hidden. */
-	for (pass = 0; pass < 2; pass++) {
-		row = x = 0;
-		prev = ' ';
-		for (i = 0; i < nseg; i++) {
-			for (off = 0; off < sg[i].len; off += n) {
-				if ((n = utf8_next(sg[i].s + off,
-				    sg[i].len - off, &cp)) == 0)
-					n = 1;
-				ww = 0;
-				if (cp != ' ' && (prev == ' ' || prev == '\n'))
-					ww = ui_word_width(sg[i].s + off,
-					    sg[i].len - off);
-				prev = cp;
-				cw = ui_advance(cp, ww, p->w, indent, &x, &row);
-				if (cw < 0)
-					continue;
-				y = p->top + row;
-				if (pass == 1 && row < rows - p->skip_after &&
-				    y >= 0 && y < p->h && x + cw <= p->w) {
-					attrset(sg[i].attr);
-					mvaddnstr(p->y0 + y, p->x0 + x,
-					    sg[i].s + off, n);
-				}
-				x += cw;
-			}
-		}
-		rows = row + 1;
-		if (!p->draw)
-			break;
+	/* Count the rows, then draw knowing which are hidden. */
+	d.sg = sg;
+	d.p = p;
+	d.rows = layout_line(ls, nseg, p->w, indent, NULL, NULL);
+	if (p->draw) {
+		layout_line(ls, nseg, p->w, indent, ui_line_put, &d);
+		attrset(A_NORMAL);
 	}
-	attrset(A_NORMAL);
-	return rows;
+	return d.rows;
 }
 
 size_t

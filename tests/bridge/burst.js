@@ -2,7 +2,8 @@
  * burst.js - one bridge with the default --send-queue (256 frames): 5000
  * records produced at once reach three clients that keep reading, each
  * once, and none of them is closed (the bridge holds back its Kafka reader
- * instead); a client that stops reading is closed as too slow (1008) while
+ * instead) while a bystander in other rooms is served (lib.js's bounds);
+ * a client that stops reading is closed as too slow (1008) while
  * the others still get everything; a message posted twice with the same
  * client-made "id" (a retry after a lost ack) is acked with that id both
  * times and shown once, live and in history.
@@ -101,9 +102,15 @@ L.run([
 		const room = 'flood';
 		const cs = await readers(room, 3, 'fast');
 		const seen = cs.map((c) => new Seen(c, room));
-		const ids = produceMany(room, 5000, 'flood');
+		const by = await L.Bystander.open(br);
+		const ids = produceMany(room, 5000, 'flood');	/* blocks node */
 		const marker = produceMany(room, 1, 'marker');
+		/* A bystander in rooms of its own meanwhile (lib.js's bounds). */
+		const measured = by.measure(6);
 		await waitAll(cs, seen, [...ids, ...marker], 'all 5000 and a marker', 60000);
+		await measured;
+		by.bounds(br, '5000 records at once');
+		by.close();
 		cs.forEach((c, i) => L.eq(c.closed, null, `client ${i} not closed`));
 		cs.forEach((c, i) => L.eq(seen[i].twice(), [], `client ${i}: ids received more than once`));
 		L.eq(await br.metric(SLOW), 0, 'no slow-client drop');

@@ -2,7 +2,8 @@
  * limits.js - what the bridge refuses: foreign Origins (403), too many
  * connections from one address (403), messages over the size limit counted
  * across fragments (1009), frames over the rate limit (error, then 1008),
- * and a client too slow to read (closed, logged, the others unaffected).
+ * and a client too slow to read (closed, logged, the others unaffected: a
+ * bystander's ping and join history within lib.js's bounds meanwhile).
  */
 'use strict';
 
@@ -105,6 +106,8 @@ L.run([
 
 		const fast = await L.Client.open(fb.url());
 		const talk = await L.Client.open(fb.url(undefined, '?ext=1'));
+		/* A bystander in other rooms meanwhile (lib.js's bounds). */
+		const by = (await L.Bystander.open(fb)).start();
 		/* Batches of 20 messages of 8 KB (echo and ack: 40 frames, well under the queue of 64 even when a sanitizer slows the bridge) until the slow one is dropped. */
 		const text = 'q'.repeat(8000);
 		let sent = 0;
@@ -115,6 +118,7 @@ L.run([
 			const ref = `f${sent - 1}`;
 			await talk.wait(`ack ${ref}`, (f) => f.type === 'ack' && f.ref === ref, 30000);
 		}
+		await by.stop();
 		L.assert(/closing slow client/.test(fb.logText()), 'logged');
 		await fast.wait('every message at the fast client',
 		    (f) => (f.message || '').startsWith(`${sent - 1} `), 30000);
@@ -122,6 +126,8 @@ L.run([
 		slow.resume();
 		await L.until('the slow socket to be closed', async () => slowClosed, 15000);
 		L.eq(fast.closed, null, 'fast client still connected');
+		by.bounds(fb, 'a flood of 8 KB messages to a client that never reads');
+		by.close();
 		fast.close();
 		talk.close();
 		L.eq((await fb.stop()).code, 0, 'exit');

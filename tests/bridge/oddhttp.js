@@ -4,7 +4,8 @@
  * file), a request whose length is ambiguous (both Content-Length and
  * Transfer-Encoding, or two differing Content-Lengths: 400), and CONNECT,
  * which lws 4.1.6 would make a raw socket held open forever: a flood of
- * them is closed at once and an honest client is served meanwhile; a
+ * them is closed at once and an honest client is served meanwhile (a
+ * bystander's ping and join history within lib.js's bounds) and after; a
  * WebSocket handshake whose key is not 16 bytes in base64 (403).
  */
 'use strict';
@@ -100,6 +101,24 @@ L.run([
 		c.send({ type: 'ping', ref: 'p' });
 		await c.wait('pong', (f) => f.type === 'pong');
 		c.close();
+	}],
+
+	['a bystander is served during a CONNECT flood, and after it', async () => {
+		const req = 'CONNECT 127.0.0.1:22 HTTP/1.1\r\nHost: 127.0.0.1:22\r\n\r\n';
+		const by = await L.Bystander.open(br);
+		const measuring = by.measure(6);
+		let sockets = 0, done = false;
+		measuring.then(() => { done = true; });
+		/* 100 at a time, again and again, while the bystander measures. */
+		while (!done) {
+			await Promise.all(Array.from({ length: 100 }, () => raw(br.port, req, 10000)));
+			sockets += 100;
+		}
+		await measuring;
+		console.log(`# ${sockets} CONNECT sockets during the bystander's 6 rounds`);
+		await L.servedAgain(br, 'CONNECT flood');
+		by.bounds(br, 'CONNECT flood');
+		by.close();
 	}],
 
 	['SIGTERM exits 0', async () => {

@@ -6,7 +6,10 @@
  * soon as one comes, within every rate limit),
  * while a bystander at 127.0.0.1 joins rooms: each join's history arrives
  * in under 1 s (workers take the oldest job of the address with the fewest
- * jobs running, not the queue's oldest).
+ * jobs running, not the queue's oldest), another pings in under 50 ms
+ * (median) and gets a join's history in under 1 s (lib.js's Bystander), the
+ * bridge's RSS stays bounded, and once the attack stops honest clients are
+ * served again within 5 s.
  */
 'use strict';
 
@@ -69,13 +72,19 @@ L.run([
 			times.push(Date.now() - t0);
 			await L.sleep(200);	/* pacing */
 		}
+		/* A bystander's pings and joins meanwhile, and the bridge's memory. */
+		const pinger = await L.Bystander.open(br, 'pinger');
+		await pinger.measure(6);	/* 6 rounds, the attack still on */
 		running = false;
 		await Promise.all(loops);
+		attackers.forEach((c) => c.close());
+		await L.servedAgain(br, 'history flood', 5000, '127.0.0.2');
+		pinger.bounds(br, 'history flood', 192);
+		pinger.close();
 		console.log(`# bystander's join histories in ${times.join(', ')} ms with ` +
 		    `${queued.join(', ')} requests queued (${asked} asked by the attacker)`);
 		L.assert(Math.min(...queued) >= 50, `the queue was full at each join: ${queued}`);
 		L.assert(Math.max(...times) < 1000, `each join's history under 1 s: ${times}`);
-		attackers.forEach((c) => c.close());
 		by.close();
 		L.eq((await br.stop()).code, 0, 'exit');
 	}],
