@@ -523,7 +523,8 @@ kafka_read(struct kafka *k)
  * producers start over there with every line not yet acknowledged (same
  * ids, so none shows twice), and the readers are opened there again from
  * a little before the connection was lost, so nothing said on the new
- * broker meanwhile is missed.
+ * broker meanwhile is missed; the state topics' handles are opened there
+ * again by the next attempt.
  */
 static void
 kafka_follow(struct kafka *k, int64_t now)
@@ -548,6 +549,8 @@ kafka_follow(struct kafka *k, int64_t now)
 		kc_reader_free(k->preader);
 		k->reader = k->preader = NULL;
 	}
+	/* The rooms and read topics too: opened again there, from their start. */
+	kafka_state_close(k, 0);
 	k->next_attempt = now;
 }
 

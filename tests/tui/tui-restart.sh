@@ -101,3 +101,8 @@ echo "hello from third" >&5
 wait_until "found reads the new broker" has found "<third> hello from third"
 [ "$(count found "not sent")" = 0 ] || fail "a line of found's was not sent"
 echo "ok 5 - nothing typed while it moved is lost, and it reads the new broker"
+
+echo "/topic after the move" >&5
+wait_until "found hears the new topic (its rooms topic followed too)" has found \
+    "third set the topic of #general: after the move"
+echo "ok 6 - the rooms and read topics follow the broker too"
