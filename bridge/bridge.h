@@ -472,6 +472,7 @@ struct session {
 	unsigned	 ninflight;	/* slots, up to BRIDGE_ROOMS_MAX */
 	/* request-typing.c */
 	int64_t		 typing_at;
+	char		 away[KC_AWAY_MAX + 1];	/* "away": its message, "" back */
 	/* session.c: the transport */
 	struct session	*prev, *next;		/* every session */
 	struct session	*hnext;			/* its id's bucket */
@@ -547,9 +548,12 @@ unsigned rooms_inst_count(const char *room, const char *user, const char *inst);
  * first page of history ends where the reader was then.
  */
 void	rooms_send(const char *room, struct frame *f, int ext);
-/* Calls fn for every distinct (room, user, instance) with a connection here. */
+/*
+ * Calls fn for every distinct (room, user, instance) with a connection
+ * here, with that connection's away message ("" when not away).
+ */
 void	rooms_each_member(void (*fn)(const char *room, const char *user,
-	    const char *inst, void *), void *arg);
+	    const char *inst, const char *away, void *), void *arg);
 size_t	rooms_count(void);
 void	rooms_free(void);
 
@@ -579,11 +583,11 @@ void	kafka_stop(void);
  */
 int	kafka_send(const struct kc_msg *m, void *arg);
 /*
- * Produces a heartbeat of user's instance inst (typing: with text "typing")
- * to the presence topic.
+ * Produces a heartbeat of user's instance inst (typing: with text "typing";
+ * away: its away message, "" or NULL when not away) to the presence topic.
  */
 int	kafka_heartbeat(const char *room, const char *user, const char *inst,
-	    int typing);
+	    int typing, const char *away);
 /* Flushes the producers, waiting at most timeout_ms. */
 int	kafka_flush(int timeout_ms);
 /*
@@ -843,6 +847,7 @@ void	request_ping(struct session *s, const struct kc_req *r);
 void	request_search(struct session *s, const struct kc_req *r);
 void	request_topic(struct session *s, const struct kc_req *r);
 void	request_read(struct session *s, const struct kc_req *r);
+void	request_away(struct session *s, const struct kc_req *r);
 
 /* ------------------------------------------------------------ request.c */
 

@@ -131,7 +131,7 @@ kafka_send(const struct kc_msg *m, void *arg)
 
 int
 kafka_heartbeat(const char *room, const char *user, const char *inst,
-    int typing)
+    int typing, const char *away)
 {
 	struct kc_msg	m;
 	int		err;
@@ -141,6 +141,7 @@ kafka_heartbeat(const char *room, const char *user, const char *inst,
 	    typing ? "typing" : NULL, typing ? 6 : 0)) == KC_OK) {
 		snprintf(m.via, sizeof m.via, "web");
 		snprintf(m.inst, sizeof m.inst, "%s", inst);
+		snprintf(m.away, sizeof m.away, "%s", away != NULL ? away : "");
 		if ((err = kc_producer_send(hb_producer, &m)) == KC_OK) {
 			metrics.heartbeats_sent++;
 			kafka_poll_soon();

@@ -46,6 +46,8 @@ member_announce(struct session *s, enum kc_type type, const char *room,
 	    len > 0 ? text : NULL, len)) == KC_OK) {
 		snprintf(m.via, sizeof m.via, "web");
 		snprintf(m.inst, sizeof m.inst, "%s", s->inst);
+		if (type == KC_TYPE_JOIN)
+			snprintf(m.away, sizeof m.away, "%s", s->away);
 		if ((err = kafka_send(&m, NULL)) == KC_OK)
 			presence_own(&m);
 	}

@@ -171,7 +171,7 @@ presence_still_here(const struct kc_msg *leave, int64_t now)
 	struct kc_msg	m;
 	int		changed = 0;
 
-	kafka_heartbeat(leave->room, leave->user, leave->inst, 0);
+	kafka_heartbeat(leave->room, leave->user, leave->inst, 0, NULL);
 	kc_msg_init(&m);
 	if (kc_msg_make(&m, KC_TYPE_HEARTBEAT, leave->room, leave->user, NULL,
 	    NULL, 0) == KC_OK) {
@@ -251,9 +251,9 @@ presence_expire_cb(lws_sorted_usec_list_t *sul)
 
 static void
 presence_heartbeat_one(const char *room, const char *user, const char *inst,
-    void *arg)
+    const char *away, void *arg)
 {
-	kafka_heartbeat(room, user, inst, 0);
+	kafka_heartbeat(room, user, inst, 0, away);
 }
 
 int

@@ -18,6 +18,6 @@ request_typing(struct session *s, const struct kc_req *r)
 	}
 	if (kc_now_us() - s->typing_at >= TYPING_INTERVAL_US) {
 		s->typing_at = kc_now_us();
-		kafka_heartbeat(room, s->user, s->inst, 1);
+		kafka_heartbeat(room, s->user, s->inst, 1, s->away);
 	}
 }

@@ -29,6 +29,7 @@ static void (*const handlers[])(struct session *, const struct kc_req *) = {
 	[KC_REQ_READ] = request_read,
 	[KC_REQ_EDIT] = request_post,
 	[KC_REQ_DELETE] = request_post,
+	[KC_REQ_AWAY] = request_away,
 };
 
 void

@@ -164,8 +164,8 @@ rooms_cmp_member(const void *a, const void *b)
 }
 
 void
-rooms_each_member(void (*fn)(const char *, const char *, const char *, void *),
-    void *arg)
+rooms_each_member(void (*fn)(const char *, const char *, const char *,
+    const char *, void *), void *arg)
 {
 	struct room	 *r;
 	struct session	**v;
@@ -182,7 +182,8 @@ rooms_each_member(void (*fn)(const char *, const char *, const char *, void *),
 			qsort(v, n, sizeof *v, rooms_cmp_member);
 			for (i = 0; i < n; i++) {
 				if (i == 0 || rooms_cmp_member(&v[i], &v[i - 1]) != 0)
-					fn(r->name, v[i]->user, v[i]->inst, arg);
+					fn(r->name, v[i]->user, v[i]->inst,
+					    v[i]->away, arg);
 			}
 			free(v);
 		}

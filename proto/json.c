@@ -13,7 +13,7 @@
  *   type      string                    absent = "message"; else one of
  *                                       message action dm join leave history
  *                                       typing who rooms ping search topic read
- *                                       edit delete
+ *                                       edit delete away
  *   username  string                    a user name (kc_user_validate)
  *   room      string                    a room name, one leading '#' stripped
  *   to        string                    a user name; only on "dm"
@@ -59,6 +59,9 @@
  *   topic             -                       room absent = current room;
  *                                             text absent: only asks
  *   read              id                      room absent = current room
+ *   away              -                       message: one line of at most
+ *                                             KC_AWAY_MAX bytes; absent or
+ *                                             "": back
  * A username is optional where it is not required: the bridge uses the name
  * the connection last sent.
  */
@@ -88,6 +91,7 @@ static const char *req_names[] = {
 	[KC_REQ_READ] = "read",
 	[KC_REQ_EDIT] = "edit",
 	[KC_REQ_DELETE] = "delete",
+	[KC_REQ_AWAY] = "away",
 };
 
 void
@@ -312,6 +316,14 @@ field_text(json_t *obj, struct kc_req *r)
 	case KC_REQ_ACTION:
 	case KC_REQ_DM:
 	case KC_REQ_EDIT:
+		break;
+	case KC_REQ_AWAY:	/* "" is back; an away message is one line */
+		if (len == 0)
+			return KC_OK;
+		if (len > KC_AWAY_MAX)
+			return KC_ERR_TEXT_TOO_LONG;
+		if (memchr(s, '\n', len) != NULL)
+			return KC_ERR_TEXT_CONTROL;
 		break;
 	default:
 		return KC_OK;

@@ -306,7 +306,8 @@ enum kc_req_type {
 	KC_REQ_TOPIC,		/* "type":"topic", "room", "text" (absent: ask) */
 	KC_REQ_READ,		/* "type":"read", "room", "id", "offset" */
 	KC_REQ_EDIT,		/* "type":"edit", "re", "message" */
-	KC_REQ_DELETE		/* "type":"delete", "re" */
+	KC_REQ_DELETE,		/* "type":"delete", "re" */
+	KC_REQ_AWAY		/* "type":"away", "message" (absent or "": back) */
 };
 
 /* A parsed browser request. Init with kc_req_init(), release kc_req_clear(). */

@@ -6,7 +6,7 @@
  */
 import {
 	NAME_RE, deleteFrame, editFrame, formatTs, leaveFrame, joinFrame,
-	roomsFrame, textProblem, typingFrame, whoFrame
+	roomsFrame, textProblem, typingFrame, whoFrame, awayFrame
 } from './protocol.js';
 import {
 	S, addRoom, currentRoom, firstRoomKey, insertMsg, lastOwn, loadDms,
@@ -210,6 +210,16 @@ function submit(text) {
 				return fail('A topic is one line of text.');
 			send(topicFrame(room.name, arg === '-clear' ? '' : arg));
 			return true;
+		case 'away':
+			if (/[\u0000-\u001f\u007f-\u009f]/.test(arg))
+				return fail('An away message is one line of text.');
+			if (new TextEncoder().encode(arg).length > 160)
+				return fail('An away message is at most 160 bytes.');
+			S.away = arg;
+			send(awayFrame(arg, S.me));
+			note(room, arg !== '' ? 'You are away: ' + arg +
+			    ' (/away alone: back)' : 'You are back.');
+			return true;
 		case 'who':
 			if (room !== null && !room.dm)
 				send(whoFrame(room.name, S.me));
@@ -226,7 +236,7 @@ function submit(text) {
 		case 'help':
 			note(room, 'Commands: /me ACTION · /join ROOM · /part [ROOM] · ' +
 			    '/msg USER [TEXT] · /who · /topic [TEXT | -clear] · ' +
-			    '/nick NAME · /help. ' +
+			    '/away [MESSAGE] · /nick NAME · /help. ' +
 			    'Hover a message to Reply (or Edit, Delete your own); ↑ on an empty box edits your last. ' +
 			    'Alt+↑/↓ switches rooms, Esc closes panels. ' +
 			    'Start with // to send a line beginning with /.');

@@ -16,7 +16,7 @@
 import {
 	HISTORY_MAX, encode, errorText, historyFrame, isRecord, joinFrame,
 	leaveFrame, newUlid, parseFrame, pingFrame, postFrame, roomKeyOf,
-	roomsFrame, whoFrame
+	roomsFrame, whoFrame, awayFrame
 } from './protocol.js';
 import {
 	S, addRecord, confirmMsg, firstRoomKey, historyReset, historyVerdict,
@@ -171,6 +171,9 @@ function onOpen() {
 	if (!S.rooms.has('general'))
 		send(leaveFrame('general'));
 	send(pingFrame(newRef('hello'), S.me));
+	/* Away before the joins: they carry it (a new connection forgot). */
+	if (S.away)
+		send(awayFrame(S.away, S.me));
 	send(roomsFrame(S.me, newRef('rooms')));
 	/* A new connection is in general without a join: ask who is there
 	 * (the other rooms' joins are answered with their presence). */

@@ -100,6 +100,11 @@ export function whoFrame(room, user) {
 	return { type: 'who', room: room, username: user };
 }
 
+/* /away: message "" is back. */
+export function awayFrame(message, user) {
+	return { type: 'away', message: message, username: user };
+}
+
 /* since: the offset after the last record seen (a rejoin), or null. */
 export function joinFrame(room, user, ref, since) {
 	var f = { type: 'join', room: room, username: user, ref: ref };

@@ -40,6 +40,7 @@ export var hooks = {
 export var S = {
 	keep: true,		/* false with accounts: this device keeps nothing */
 	me: null,		/* user name */
+	away: '',		/* our /away message, '' when here */
 	clientId: null,
 	token: null,		/* this browser's, in localStorage: its instance */
 	nameTaken: false,	/* the bridge said name_in_use: ask, don't retry */

@@ -271,7 +271,8 @@ START_TEST(test_rooms)
 END_TEST
 
 static void
-count_member(const char *room, const char *user, const char *inst, void *arg)
+count_member(const char *room, const char *user, const char *inst,
+    const char *away, void *arg)
 {
 	char *out = arg;
 

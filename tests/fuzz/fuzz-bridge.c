@@ -250,7 +250,7 @@ kafka_send(const struct kc_msg *m, void *arg)
 
 int
 kafka_heartbeat(const char *room, const char *user, const char *inst,
-    int typing)
+    int typing, const char *away)
 {
 	return KC_OK;
 }
