@@ -328,6 +328,20 @@ test('someone /away in a terminal is marked away in the people list', async () =
 	await alice.page.locator('#members li', { hasText: 'tui_tom' }).waitFor();
 });
 
+test('/away in the page marks you away for the others, /away alone brings you back', async () => {
+	const box = bob.page.locator('#composer-input');
+	const bobAtAlice = alice.page.locator('#members li', { hasText: 'bob' });
+
+	await box.fill('/away reading papers');
+	await box.press('Enter');
+	await bobAtAlice.locator('.away').waitFor();
+	assert.match(await bobAtAlice.locator('button').getAttribute('aria-label'),
+	    /^bob, away,/);
+	await box.fill('/away');
+	await box.press('Enter');
+	await bobAtAlice.locator('.away').waitFor({ state: 'detached' });
+});
+
 test('someone typing in a terminal shows as typing in the page', async () => {
 	L.terminalHeartbeat(topic, 'general', 'tui_tom', null, 'typing');
 	await alice.page.locator('#typing', { hasText: 'tui_tom is typing' }).waitFor();
