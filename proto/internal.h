@@ -77,6 +77,23 @@ int kc_forward_start(int port, const char *target, struct kc_forward **out,
 int kc_forward_port(const struct kc_forward *fw);
 void kc_forward_stop(struct kc_forward *fw);
 
+/*
+ * A growable array of elements of size bytes, sorted by a key (sorted.c):
+ * zero-initialise with the size set; free v.
+ */
+struct kc_sorted {
+	void	*v;
+	size_t	 n, cap, size;
+};
+/* <0, 0, >0 as elem is before, at or after key. */
+typedef int kc_sorted_cmp_fn(const void *elem, const void *key);
+/* The index of key, or where it would go (with *found 0). */
+size_t	kc_sorted_find(const struct kc_sorted *a, const void *key,
+    kc_sorted_cmp_fn *cmp, int *found);
+/* Puts a copy of elem at index at; NULL when a holds max or memory ran out. */
+void	*kc_sorted_insert(struct kc_sorted *a, size_t at, const void *elem,
+    size_t max);
+
 /* Copies up to len-1 bytes of src into dst and terminates it. */
 void kc_strlcpy(char *dst, const char *src, size_t len);
 

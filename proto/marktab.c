@@ -9,14 +9,22 @@
 #include "internal.h"
 
 struct kc_marktab {
-	struct kc_marker	*v;
-	size_t			 n, cap;
+	struct kc_sorted	 a;	/* of struct kc_marker, by user, room */
+};
+
+/* The key: a user and a room. */
+struct marktab_key {
+	const char	*user, *room;
 };
 
 struct kc_marktab *
 kc_marktab_new(void)
 {
-	return calloc(1, sizeof(struct kc_marktab));
+	struct kc_marktab *t = calloc(1, sizeof *t);
+
+	if (t != NULL)
+		t->a.size = sizeof(struct kc_marker);
+	return t;
 }
 
 void
@@ -24,79 +32,56 @@ kc_marktab_free(struct kc_marktab *t)
 {
 	if (t == NULL)
 		return;
-	free(t->v);
+	free(t->a.v);
 	free(t);
 }
 
 static int
-marktab_cmp(const struct kc_marker *m, const char *user, const char *room)
+marktab_cmp(const void *elem, const void *key)
 {
-	int c = strcmp(m->user, user);
+	const struct kc_marker		*m = elem;
+	const struct marktab_key	*k = key;
+	int				 c = strcmp(m->user, k->user);
 
-	return c != 0 ? c : strcmp(m->room, room);
-}
-
-static size_t
-marktab_find(const struct kc_marktab *t, const char *user, const char *room,
-    int *found)
-{
-	size_t	lo = 0, hi = t->n, mid;
-	int	c;
-
-	*found = 0;
-	while (lo < hi) {
-		mid = (lo + hi) / 2;
-		if ((c = marktab_cmp(&t->v[mid], user, room)) == 0) {
-			*found = 1;
-			return mid;
-		}
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return c != 0 ? c : strcmp(m->room, k->room);
 }
 
 int
 kc_marktab_apply(struct kc_marktab *t, const struct kc_marker *mk)
 {
+	struct marktab_key	 k;
 	struct kc_marker	*v;
-	size_t			 i, cap;
+	size_t			 i;
 	int			 found;
 
 	if (t == NULL || mk == NULL)
 		return 0;
-	i = marktab_find(t, mk->user, mk->room, &found);
+	k.user = mk->user;
+	k.room = mk->room;
+	i = kc_sorted_find(&t->a, &k, marktab_cmp, &found);
+	v = t->a.v;
 	if (found) {
-		if (!kc_marker_newer(&t->v[i], mk))
+		if (!kc_marker_newer(&v[i], mk))
 			return 0;
-		t->v[i] = *mk;
+		v[i] = *mk;
 		return 1;
 	}
-	if (t->n >= KC_MARKTAB_MAX)
-		return 0;
-	if (t->n == t->cap) {
-		cap = t->cap ? t->cap * 2 : 32;
-		if ((v = realloc(t->v, cap * sizeof *v)) == NULL)
-			return 0;
-		t->v = v;
-		t->cap = cap;
-	}
-	memmove(&t->v[i + 1], &t->v[i], (t->n - i) * sizeof *t->v);
-	t->v[i] = *mk;
-	t->n++;
-	return 1;
+	return kc_sorted_insert(&t->a, i, mk, KC_MARKTAB_MAX) != NULL;
 }
 
 const struct kc_marker *
 kc_marktab_get(const struct kc_marktab *t, const char *user, const char *room)
 {
-	size_t	i;
-	int	found;
+	const struct kc_marker	*v;
+	struct marktab_key	 k;
+	size_t			 i;
+	int			 found;
 
 	if (t == NULL || user == NULL || room == NULL)
 		return NULL;
-	i = marktab_find(t, user, room, &found);
-	return found ? &t->v[i] : NULL;
+	k.user = user;
+	k.room = room;
+	i = kc_sorted_find(&t->a, &k, marktab_cmp, &found);
+	v = t->a.v;
+	return found ? &v[i] : NULL;
 }

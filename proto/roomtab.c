@@ -9,14 +9,17 @@
 #include "internal.h"
 
 struct kc_roomtab {
-	struct kc_roominfo	*v;
-	size_t			 n, cap;
+	struct kc_sorted	 a;	/* of struct kc_roominfo, by room */
 };
 
 struct kc_roomtab *
 kc_roomtab_new(void)
 {
-	return calloc(1, sizeof(struct kc_roomtab));
+	struct kc_roomtab *t = calloc(1, sizeof *t);
+
+	if (t != NULL)
+		t->a.size = sizeof(struct kc_roominfo);
+	return t;
 }
 
 void
@@ -24,79 +27,59 @@ kc_roomtab_free(struct kc_roomtab *t)
 {
 	if (t == NULL)
 		return;
-	free(t->v);
+	free(t->a.v);
 	free(t);
 }
 
-/* The index of room, or where it would go (with *found 0). */
-static size_t
-roomtab_find(const struct kc_roomtab *t, const char *room, int *found)
+static int
+roomtab_cmp(const void *elem, const void *room)
 {
-	size_t	lo = 0, hi = t->n, mid;
-	int	c;
-
-	*found = 0;
-	while (lo < hi) {
-		mid = (lo + hi) / 2;
-		if ((c = strcmp(t->v[mid].room, room)) == 0) {
-			*found = 1;
-			return mid;
-		}
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return strcmp(((const struct kc_roominfo *)elem)->room, room);
 }
 
 int
 kc_roomtab_apply(struct kc_roomtab *t, const struct kc_roominfo *ri)
 {
 	struct kc_roominfo	*v;
-	size_t			 i, cap;
+	size_t			 i;
 	int			 found;
 
 	if (t == NULL || ri == NULL || ri->room[0] == '\0')
 		return 0;
-	i = roomtab_find(t, ri->room, &found);
+	i = kc_sorted_find(&t->a, ri->room, roomtab_cmp, &found);
+	v = t->a.v;
 	if (found)
-		return kc_roominfo_merge(&t->v[i], ri);
-	if (t->n >= KC_ROOMTAB_MAX)
-		return 0;
-	if (t->n == t->cap) {
-		cap = t->cap ? t->cap * 2 : 32;
-		if ((v = realloc(t->v, cap * sizeof *v)) == NULL)
-			return 0;
-		t->v = v;
-		t->cap = cap;
-	}
-	memmove(&t->v[i + 1], &t->v[i], (t->n - i) * sizeof *t->v);
-	t->v[i] = *ri;
-	t->n++;
-	return 1;
+		return kc_roominfo_merge(&v[i], ri);
+	return kc_sorted_insert(&t->a, i, ri, KC_ROOMTAB_MAX) != NULL;
 }
 
 const struct kc_roominfo *
 kc_roomtab_get(const struct kc_roomtab *t, const char *room)
 {
-	size_t	i;
-	int	found;
+	const struct kc_roominfo	*v;
+	size_t				 i;
+	int				 found;
 
 	if (t == NULL || room == NULL)
 		return NULL;
-	i = roomtab_find(t, room, &found);
-	return found ? &t->v[i] : NULL;
+	i = kc_sorted_find(&t->a, room, roomtab_cmp, &found);
+	v = t->a.v;
+	return found ? &v[i] : NULL;
 }
 
 size_t
 kc_roomtab_count(const struct kc_roomtab *t)
 {
-	return t == NULL ? 0 : t->n;
+	return t == NULL ? 0 : t->a.n;
 }
 
 const struct kc_roominfo *
 kc_roomtab_at(const struct kc_roomtab *t, size_t i)
 {
-	return t == NULL || i >= t->n ? NULL : &t->v[i];
+	const struct kc_roominfo *v;
+
+	if (t == NULL || i >= t->a.n)
+		return NULL;
+	v = t->a.v;
+	return &v[i];
 }
