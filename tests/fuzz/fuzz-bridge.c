@@ -208,6 +208,11 @@ check_record(const struct kc_msg *m)
 		abort();
 	if (want.id[0] != '\0' && strcmp(m->id, want.id) != 0)
 		abort();
+	/* An edit or a delete names the line it changes, as asked. */
+	if ((want.type == KC_REQ_EDIT) != (m->type == KC_TYPE_EDIT) ||
+	    (want.type == KC_REQ_DELETE) != (m->type == KC_TYPE_DELETE) ||
+	    strcmp(m->re, want.re) != 0 || strcmp(m->reply, want.reply) != 0)
+		abort();
 }
 
 static int
@@ -302,6 +307,26 @@ request_search(struct session *s, const struct kc_req *r)
 {
 }
 
+void
+request_topic(struct session *s, const struct kc_req *r)
+{
+}
+
+void
+request_read(struct session *s, const struct kc_req *r)
+{
+}
+
+void
+request_away(struct session *s, const struct kc_req *r)
+{
+}
+
+void
+cache_record(const struct kc_msg *m)
+{
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -319,11 +344,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	request_handle(&sess, (const char *)data, size);
 	/*
 	 * A message that parsed, with a user, and a client id that is not
-	 * stale, makes exactly one record; nothing else makes any.
+	 * stale, makes exactly one record; so may an edit or a delete of a
+	 * joined room's line; nothing else makes any.
 	 */
 	if (nrecords > 1 || (nrecords == 1 && (!want_ok ||
 	    (want.type != KC_REQ_MESSAGE && want.type != KC_REQ_ACTION &&
-	    want.type != KC_REQ_DM))))
+	    want.type != KC_REQ_DM && want.type != KC_REQ_EDIT &&
+	    want.type != KC_REQ_DELETE))))
 		abort();
 	if (want_ok && want.type == KC_REQ_MESSAGE && want.username[0] != '\0' &&
 	    want.id[0] == '\0' && nrecords != 1)
