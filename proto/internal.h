@@ -98,10 +98,13 @@ void	*kc_sorted_insert(struct kc_sorted *a, size_t at, const void *elem,
 void kc_strlcpy(char *dst, const char *src, size_t len);
 
 /*
- * A flat msgpack map with string keys (mpmap.c), for the state records:
- * fn gets each key and its value (a string, an integer, nil, or another
- * kind, checked and skipped). Bounded like kc_mp_decode(); fn's error
- * stops the walk and is returned.
+ * A flat msgpack map with string keys (mpmap.c), for the state records.
+ * kc_mpmap_decode() looks each key up in keys[nkeys] and hands fn the
+ * known ones by index with their value (a string, an integer, nil, or
+ * another kind, checked and skipped); unknown keys (a later version's) are
+ * skipped, a known key twice is KC_ERR_MP_DUP_KEY and a key of required
+ * (a mask of indexes) missing is KC_ERR_MP_MISSING. Bounded like
+ * kc_mp_decode(); fn's error stops the walk and is returned.
  */
 enum { KC_MPMAP_OTHER = 0, KC_MPMAP_STR, KC_MPMAP_INT, KC_MPMAP_NIL };
 struct kc_mpmap_val {
@@ -111,12 +114,21 @@ struct kc_mpmap_val {
 	size_t		 len;
 	int64_t		 i;
 };
-typedef int kc_mpmap_fn(void *arg, const char *key, size_t klen,
-    const struct kc_mpmap_val *v);
-int kc_mpmap_walk(const void *buf, size_t len, kc_mpmap_fn *fn, void *arg);
+typedef int kc_mpmap_fn(void *arg, int key, const struct kc_mpmap_val *v);
+int kc_mpmap_decode(const void *buf, size_t len, const char *const keys[],
+    int nkeys, unsigned required, kc_mpmap_fn *fn, void *arg);
 /* Copies a string value into dst[size]; KC_ERR_MP_VALUE_TYPE otherwise. */
 int kc_mpmap_str(char *dst, size_t size, const struct kc_mpmap_val *v);
-/* msgpack-c's packer writing into a kc_buf. */
+/* An integer value; KC_ERR_MP_VALUE_TYPE otherwise. */
+int kc_mpmap_int(int64_t *dst, const struct kc_mpmap_val *v);
+/* msgpack-c's packer writing into a kc_buf (the pk of the two below). */
 int kc_mpmap_write(void *data, const char *p, size_t len);
+/* Packs one key with its string or integer value; nonzero when out of
+ * memory. */
+struct msgpack_packer;
+int kc_mpmap_pack_str(struct msgpack_packer *pk, const char *key,
+    const char *val);
+int kc_mpmap_pack_int(struct msgpack_packer *pk, const char *key,
+    int64_t val);
 
 #endif

@@ -13,7 +13,7 @@
 #include "internal.h"
 
 enum { MK_V, MK_USER, MK_ROOM, MK_ID, MK_OFFSET, MK_TS, MK__COUNT };
-static const char *mk_keys[MK__COUNT] = { "v", "user", "room", "id",
+static const char *const mk_keys[MK__COUNT] = { "v", "user", "room", "id",
     "offset", "ts" };
 #define MK_REQUIRED ((1u << MK_V) | (1u << MK_USER) | (1u << MK_ROOM) | \
     (1u << MK_ID) | (1u << MK_TS))
@@ -55,24 +55,6 @@ marker_validate(const struct kc_marker *mk)
 	return KC_OK;
 }
 
-static int
-marker_pack_str(msgpack_packer *pk, const char *k, const char *v)
-{
-	size_t kl = strlen(k), vl = strlen(v);
-
-	return msgpack_pack_str(pk, kl) || msgpack_pack_str_body(pk, k, kl) ||
-	    msgpack_pack_str(pk, vl) || msgpack_pack_str_body(pk, v, vl);
-}
-
-static int
-marker_pack_int(msgpack_packer *pk, const char *k, int64_t v)
-{
-	size_t kl = strlen(k);
-
-	return msgpack_pack_str(pk, kl) || msgpack_pack_str_body(pk, k, kl) ||
-	    msgpack_pack_int64(pk, v);
-}
-
 int
 kc_marker_encode(const struct kc_marker *mk, struct kc_buf *out)
 {
@@ -83,38 +65,23 @@ kc_marker_encode(const struct kc_marker *mk, struct kc_buf *out)
 		return err;
 	msgpack_packer_init(&pk, out, kc_mpmap_write);
 	if (msgpack_pack_map(&pk, 6) ||
-	    marker_pack_int(&pk, "v", KC_RECORD_VERSION) ||
-	    marker_pack_str(&pk, "user", mk->user) ||
-	    marker_pack_str(&pk, "room", mk->room) ||
-	    marker_pack_str(&pk, "id", mk->id) ||
-	    marker_pack_int(&pk, "offset", mk->offset < 0 ? -1 : mk->offset) ||
-	    marker_pack_int(&pk, "ts", mk->ts))
+	    kc_mpmap_pack_int(&pk, "v", KC_RECORD_VERSION) ||
+	    kc_mpmap_pack_str(&pk, "user", mk->user) ||
+	    kc_mpmap_pack_str(&pk, "room", mk->room) ||
+	    kc_mpmap_pack_str(&pk, "id", mk->id) ||
+	    kc_mpmap_pack_int(&pk, "offset", mk->offset < 0 ? -1 : mk->offset) ||
+	    kc_mpmap_pack_int(&pk, "ts", mk->ts))
 		return KC_ERR_NOMEM;
 	return KC_OK;
 }
 
-struct mk_walk {
-	struct kc_marker	*mk;
-	unsigned		 seen;
-};
-
 static int
-marker_field(void *arg, const char *key, size_t klen,
-    const struct kc_mpmap_val *v)
+marker_field(void *arg, int k, const struct kc_mpmap_val *v)
 {
-	struct mk_walk		*w = arg;
-	struct kc_marker	*mk = w->mk;
-	int			 k;
+	struct kc_marker	*mk = arg;
+	int64_t			 i;
+	int			 err;
 
-	for (k = 0; k < MK__COUNT; k++) {
-		if (strlen(mk_keys[k]) == klen && memcmp(mk_keys[k], key, klen) == 0)
-			break;
-	}
-	if (k == MK__COUNT)
-		return KC_OK;
-	if (w->seen & (1u << k))
-		return KC_ERR_MP_DUP_KEY;
-	w->seen |= 1u << k;
 	switch (k) {
 	case MK_USER:
 		return kc_mpmap_str(mk->user, sizeof mk->user, v);
@@ -123,29 +90,27 @@ marker_field(void *arg, const char *key, size_t klen,
 	case MK_ID:
 		return kc_mpmap_str(mk->id, sizeof mk->id, v);
 	}
-	if (v->kind != KC_MPMAP_INT)
-		return KC_ERR_MP_VALUE_TYPE;
+	if ((err = kc_mpmap_int(&i, v)) != KC_OK)
+		return err;
 	if (k == MK_V)
-		return v->i == KC_RECORD_VERSION ? KC_OK : KC_ERR_VERSION;
+		return i == KC_RECORD_VERSION ? KC_OK : KC_ERR_VERSION;
 	if (k == MK_OFFSET)
-		mk->offset = v->i < 0 ? -1 : v->i;
+		mk->offset = i < 0 ? -1 : i;
 	else
-		mk->ts = v->i;
+		mk->ts = i;
 	return KC_OK;
 }
 
 int
 kc_marker_decode(const void *buf, size_t len, struct kc_marker *mk)
 {
-	struct mk_walk	w = { mk, 0 };
-	int		err;
+	int err;
 
 	memset(mk, 0, sizeof *mk);
 	mk->offset = -1;
-	if ((err = kc_mpmap_walk(buf, len, marker_field, &w)) != KC_OK)
+	if ((err = kc_mpmap_decode(buf, len, mk_keys, MK__COUNT, MK_REQUIRED,
+	    marker_field, mk)) != KC_OK)
 		return err;
-	if ((w.seen & MK_REQUIRED) != MK_REQUIRED)
-		return KC_ERR_MP_MISSING;
 	return marker_validate(mk);
 }
 

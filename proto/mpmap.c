@@ -7,9 +7,12 @@
  * KC_MP_MAX_DEPTH, exactly one object and nothing after it. Strings and
  * integers are handed to the caller; any other value (nested ones too) is
  * checked and reported as KC_MPMAP_OTHER, so that unknown keys of a later
- * version can be ignored.
+ * version can be ignored. Known keys are looked up here, once for both
+ * codecs, and the pair packers write their records.
  */
 #include <string.h>
+
+#include <msgpack.h>
 
 #include "internal.h"
 
@@ -167,12 +170,14 @@ mpmap_skip(struct mpmap_rd *r, int depth, struct kc_mpmap_val *v)
 }
 
 int
-kc_mpmap_walk(const void *buf, size_t len, kc_mpmap_fn *fn, void *arg)
+kc_mpmap_decode(const void *buf, size_t len, const char *const keys[],
+    int nkeys, unsigned required, kc_mpmap_fn *fn, void *arg)
 {
 	struct mpmap_rd		r;
 	struct kc_mpmap_val	top, key, val;
 	uint64_t		n, i;
-	int			err;
+	unsigned		seen = 0;
+	int			err, k;
 
 	if (buf == NULL && len > 0)
 		return KC_ERR_INVAL;
@@ -198,11 +203,23 @@ kc_mpmap_walk(const void *buf, size_t len, kc_mpmap_fn *fn, void *arg)
 			return err;
 		if (val.container)
 			val.kind = KC_MPMAP_OTHER;
-		if ((err = fn(arg, key.s, key.len, &val)) != KC_OK)
+		for (k = 0; k < nkeys; k++) {
+			if (strlen(keys[k]) == key.len &&
+			    memcmp(keys[k], key.s, key.len) == 0)
+				break;
+		}
+		if (k == nkeys)
+			continue;		/* a later version's key */
+		if (seen & (1u << k))
+			return KC_ERR_MP_DUP_KEY;
+		seen |= 1u << k;
+		if ((err = fn(arg, k, &val)) != KC_OK)
 			return err;
 	}
 	if (r.p != r.end)
 		return KC_ERR_MP_TRAILING;
+	if ((seen & required) != required)
+		return KC_ERR_MP_MISSING;
 	return KC_OK;
 }
 
@@ -219,7 +236,34 @@ kc_mpmap_str(char *dst, size_t size, const struct kc_mpmap_val *v)
 }
 
 int
+kc_mpmap_int(int64_t *dst, const struct kc_mpmap_val *v)
+{
+	if (v->kind != KC_MPMAP_INT)
+		return KC_ERR_MP_VALUE_TYPE;
+	*dst = v->i;
+	return KC_OK;
+}
+
+int
 kc_mpmap_write(void *data, const char *p, size_t len)
 {
 	return kc_buf_append(data, p, len) == KC_OK ? 0 : -1;
+}
+
+int
+kc_mpmap_pack_str(struct msgpack_packer *pk, const char *key, const char *val)
+{
+	size_t kl = strlen(key), vl = strlen(val);
+
+	return msgpack_pack_str(pk, kl) || msgpack_pack_str_body(pk, key, kl) ||
+	    msgpack_pack_str(pk, vl) || msgpack_pack_str_body(pk, val, vl);
+}
+
+int
+kc_mpmap_pack_int(struct msgpack_packer *pk, const char *key, int64_t val)
+{
+	size_t kl = strlen(key);
+
+	return msgpack_pack_str(pk, kl) || msgpack_pack_str_body(pk, key, kl) ||
+	    msgpack_pack_int64(pk, val);
 }

@@ -13,7 +13,7 @@
 
 enum { RI_V, RI_ROOM, RI_BY, RI_CREATED, RI_TOPIC, RI_TOPIC_BY, RI_TOPIC_TS,
     RI__COUNT };
-static const char *ri_keys[RI__COUNT] = { "v", "room", "created_by",
+static const char *const ri_keys[RI__COUNT] = { "v", "room", "created_by",
     "created_ts", "topic", "topic_by", "topic_ts" };
 #define RI_REQUIRED ((1u << RI_V) | (1u << RI_ROOM) | (1u << RI_BY) | \
     (1u << RI_CREATED))
@@ -65,24 +65,6 @@ roominfo_validate(const struct kc_roominfo *ri)
 	return KC_OK;
 }
 
-static int
-roominfo_pack_str(msgpack_packer *pk, const char *k, const char *v)
-{
-	size_t kl = strlen(k), vl = strlen(v);
-
-	return msgpack_pack_str(pk, kl) || msgpack_pack_str_body(pk, k, kl) ||
-	    msgpack_pack_str(pk, vl) || msgpack_pack_str_body(pk, v, vl);
-}
-
-static int
-roominfo_pack_int(msgpack_packer *pk, const char *k, int64_t v)
-{
-	size_t kl = strlen(k);
-
-	return msgpack_pack_str(pk, kl) || msgpack_pack_str_body(pk, k, kl) ||
-	    msgpack_pack_int64(pk, v);
-}
-
 int
 kc_roominfo_encode(const struct kc_roominfo *ri, struct kc_buf *out)
 {
@@ -93,45 +75,26 @@ kc_roominfo_encode(const struct kc_roominfo *ri, struct kc_buf *out)
 		return err;
 	msgpack_packer_init(&pk, out, kc_mpmap_write);
 	if (msgpack_pack_map(&pk, set ? 7 : 4) ||
-	    roominfo_pack_int(&pk, "v", KC_RECORD_VERSION) ||
-	    roominfo_pack_str(&pk, "room", ri->room) ||
-	    roominfo_pack_str(&pk, "created_by", ri->created_by) ||
-	    roominfo_pack_int(&pk, "created_ts", ri->created_ts) ||
-	    (set && (roominfo_pack_str(&pk, "topic", ri->topic) ||
-	    roominfo_pack_str(&pk, "topic_by", ri->topic_by[0] != '\0' ?
+	    kc_mpmap_pack_int(&pk, "v", KC_RECORD_VERSION) ||
+	    kc_mpmap_pack_str(&pk, "room", ri->room) ||
+	    kc_mpmap_pack_str(&pk, "created_by", ri->created_by) ||
+	    kc_mpmap_pack_int(&pk, "created_ts", ri->created_ts) ||
+	    (set && (kc_mpmap_pack_str(&pk, "topic", ri->topic) ||
+	    kc_mpmap_pack_str(&pk, "topic_by", ri->topic_by[0] != '\0' ?
 	    ri->topic_by : ri->created_by) ||
-	    roominfo_pack_int(&pk, "topic_ts", ri->topic_ts))))
+	    kc_mpmap_pack_int(&pk, "topic_ts", ri->topic_ts))))
 		return KC_ERR_NOMEM;
 	return KC_OK;
 }
 
-struct ri_walk {
-	struct kc_roominfo	*ri;
-	unsigned		 seen;
-};
-
 static int
-roominfo_field(void *arg, const char *key, size_t klen,
-    const struct kc_mpmap_val *v)
+roominfo_field(void *arg, int k, const struct kc_mpmap_val *v)
 {
-	struct ri_walk		*w = arg;
-	struct kc_roominfo	*ri = w->ri;
-	int			 k;
+	struct kc_roominfo	*ri = arg;
+	int64_t			 i;
+	int			 err;
 
-	for (k = 0; k < RI__COUNT; k++) {
-		if (strlen(ri_keys[k]) == klen && memcmp(ri_keys[k], key, klen) == 0)
-			break;
-	}
-	if (k == RI__COUNT)
-		return KC_OK;		/* a later version's key */
-	if (w->seen & (1u << k))
-		return KC_ERR_MP_DUP_KEY;
-	w->seen |= 1u << k;
 	switch (k) {
-	case RI_V:
-		if (v->kind != KC_MPMAP_INT)
-			return KC_ERR_MP_VALUE_TYPE;
-		return v->i == KC_RECORD_VERSION ? KC_OK : KC_ERR_VERSION;
 	case RI_ROOM:
 		return kc_mpmap_str(ri->room, sizeof ri->room, v);
 	case RI_BY:
@@ -140,27 +103,24 @@ roominfo_field(void *arg, const char *key, size_t klen,
 		return kc_mpmap_str(ri->topic, sizeof ri->topic, v);
 	case RI_TOPIC_BY:
 		return kc_mpmap_str(ri->topic_by, sizeof ri->topic_by, v);
-	case RI_CREATED:
-	case RI_TOPIC_TS:
-		if (v->kind != KC_MPMAP_INT)
-			return KC_ERR_MP_VALUE_TYPE;
-		*(k == RI_CREATED ? &ri->created_ts : &ri->topic_ts) = v->i;
-		return KC_OK;
 	}
+	if ((err = kc_mpmap_int(&i, v)) != KC_OK)
+		return err;
+	if (k == RI_V)
+		return i == KC_RECORD_VERSION ? KC_OK : KC_ERR_VERSION;
+	*(k == RI_CREATED ? &ri->created_ts : &ri->topic_ts) = i;
 	return KC_OK;
 }
 
 int
 kc_roominfo_decode(const void *buf, size_t len, struct kc_roominfo *ri)
 {
-	struct ri_walk	w = { ri, 0 };
-	int		err;
+	int err;
 
 	memset(ri, 0, sizeof *ri);
-	if ((err = kc_mpmap_walk(buf, len, roominfo_field, &w)) != KC_OK)
+	if ((err = kc_mpmap_decode(buf, len, ri_keys, RI__COUNT, RI_REQUIRED,
+	    roominfo_field, ri)) != KC_OK)
 		return err;
-	if ((w.seen & RI_REQUIRED) != RI_REQUIRED)
-		return KC_ERR_MP_MISSING;
 	if (ri->topic_ts == 0) {
 		ri->topic[0] = '\0';
 		ri->topic_by[0] = '\0';
