@@ -638,6 +638,16 @@ typedef int kc_drain_fn(void *arg, const struct kc_msg *m);
 size_t	kc_reader_drain(struct kc_reader *r, int64_t deadline_us, int quiet_ms,
 	    kc_drain_fn *fn, void *arg);
 /*
+ * kc_reader_drain() for the raw records of a state topic: fn gets each
+ * record's key and value, and key NULL after each 50 ms without one; it
+ * stops once caught up (kc_reader_caught_up()) or after quiet_ms without
+ * a record and no lag left, whichever comes first.
+ */
+typedef int kc_drain_raw_fn(void *arg, const struct kc_buf *key,
+    const struct kc_buf *val);
+size_t	kc_reader_drain_raw(struct kc_reader *r, int64_t deadline_us,
+	    int quiet_ms, kc_drain_raw_fn *fn, void *arg);
+/*
  * Consumer lag from the last statistics (every second, no request made): the
  * lag of the partitions whose leader answers, and how many partitions have
  * a leader that does not (their lag is unknown, not the last one seen).

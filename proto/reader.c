@@ -653,34 +653,102 @@ kc_reader_connected(struct kc_reader *r)
 	return r->connected;
 }
 
+/*
+ * One step of a drain: a record handed to the caller's fn (KC_OK), none
+ * within timeout_ms (KC_ERR_TIMEOUT, fn told with NULL) or one skipped;
+ * *stop when fn says so.
+ */
+typedef int reader_step_fn(struct kc_reader *r, int timeout_ms, void *ctx,
+    int *stop);
+
+/* The drains' one loop: their rule of when a topic is read. */
+static size_t
+reader_drain_loop(struct kc_reader *r, int64_t deadline_us, int quiet_ms,
+    int until_caught_up, int tick_ms, reader_step_fn *step, void *ctx)
+{
+	size_t	n = 0;
+	int	quiet = 0, stop = 0, err;
+
+	while (!stop && kc_now_us() < deadline_us &&
+	    !(until_caught_up && kc_reader_caught_up(r))) {
+		if ((err = step(r, tick_ms, ctx, &stop)) == KC_ERR_TIMEOUT) {
+			quiet += tick_ms;
+			/* The lag is 0 too before the first fetch: wait. */
+			if (quiet >= quiet_ms && kc_reader_lag(r) == 0)
+				break;
+			continue;
+		}
+		if (err == KC_OK) {
+			quiet = 0;
+			n++;
+		}
+	}
+	return n;
+}
+
+struct reader_drain_msg {
+	struct kc_msg	 m;
+	kc_drain_fn	*fn;
+	void		*arg;
+};
+
+static int
+reader_step_msg(struct kc_reader *r, int timeout_ms, void *ctx, int *stop)
+{
+	struct reader_drain_msg	*d = ctx;
+	int			 err;
+
+	err = kc_reader_next(r, timeout_ms, &d->m);
+	if (err == KC_OK || err == KC_ERR_TIMEOUT)
+		*stop = d->fn(d->arg, err == KC_OK ? &d->m : NULL) != 0;
+	return err;
+}
+
 size_t
 kc_reader_drain(struct kc_reader *r, int64_t deadline_us, int quiet_ms,
     kc_drain_fn *fn, void *arg)
 {
-	struct kc_msg	m;
-	size_t		n = 0;
-	int		quiet = 0, err;
+	struct reader_drain_msg	d = { .fn = fn, .arg = arg };
+	size_t			n;
 
-	kc_msg_init(&m);
+	kc_msg_init(&d.m);
 	/* quiet_ms 0: what the topic held when r was opened is enough
 	 * (records that come later are a live reader's). */
-	while (kc_now_us() < deadline_us &&
-	    !(quiet_ms == 0 && kc_reader_caught_up(r))) {
-		if ((err = kc_reader_next(r, 100, &m)) == KC_ERR_TIMEOUT) {
-			quiet += 100;
-			/* The lag is 0 too before the first fetch: wait. */
-			if ((quiet >= quiet_ms && kc_reader_lag(r) == 0) ||
-			    fn(arg, NULL) != 0)
-				break;
-			continue;
-		}
-		if (err != KC_OK)
-			continue;
-		quiet = 0;
-		n++;
-		if (fn(arg, &m) != 0)
-			break;
-	}
-	kc_msg_clear(&m);
+	n = reader_drain_loop(r, deadline_us, quiet_ms, quiet_ms == 0, 100,
+	    reader_step_msg, &d);
+	kc_msg_clear(&d.m);
+	return n;
+}
+
+struct reader_drain_raw {
+	struct kc_buf	 key, val;
+	kc_drain_raw_fn	*fn;
+	void		*arg;
+};
+
+static int
+reader_step_raw(struct kc_reader *r, int timeout_ms, void *ctx, int *stop)
+{
+	struct reader_drain_raw	*d = ctx;
+	int			 err;
+
+	err = kc_reader_next_raw(r, timeout_ms, &d->key, &d->val, NULL);
+	if (err == KC_OK || err == KC_ERR_TIMEOUT)
+		*stop = d->fn(d->arg, err == KC_OK ? &d->key : NULL,
+		    &d->val) != 0;
+	return err;
+}
+
+size_t
+kc_reader_drain_raw(struct kc_reader *r, int64_t deadline_us, int quiet_ms,
+    kc_drain_raw_fn *fn, void *arg)
+{
+	struct reader_drain_raw	d = { .fn = fn, .arg = arg };
+	size_t			n;
+
+	n = reader_drain_loop(r, deadline_us, quiet_ms, 1, 50, reader_step_raw,
+	    &d);
+	kc_buf_free(&d.key);
+	kc_buf_free(&d.val);
 	return n;
 }

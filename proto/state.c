@@ -117,31 +117,29 @@ kc_state_failed(const struct kc_state *s)
 	return s == NULL ? 0 : s->failed;
 }
 
+struct state_catch_up {
+	struct kc_state	*s;
+	kc_state_fn	*fn;
+	void		*arg;
+};
+
+static int
+state_record(void *arg, const struct kc_buf *key, const struct kc_buf *val)
+{
+	struct state_catch_up *c = arg;
+
+	rd_kafka_poll(c->s->rk, 0);
+	if (key != NULL)
+		c->fn(c->arg, key, val);
+	return 0;
+}
+
 size_t
 kc_state_catch_up(struct kc_state *s, int64_t deadline_us, int quiet_ms,
     kc_state_fn *fn, void *arg)
 {
-	struct kc_buf	key = { 0 }, val = { 0 };
-	size_t		n = 0;
-	int		quiet = 0, err;
+	struct state_catch_up c = { s, fn, arg };
 
-	while (kc_now_us() < deadline_us && !kc_reader_caught_up(s->r)) {
-		rd_kafka_poll(s->rk, 0);
-		if ((err = kc_reader_next_raw(s->r, 50, &key, &val, NULL)) ==
-		    KC_ERR_TIMEOUT) {
-			quiet += 50;
-			/* The lag is 0 too before the first fetch: wait. */
-			if (quiet >= quiet_ms && kc_reader_lag(s->r) == 0)
-				break;
-			continue;
-		}
-		if (err != KC_OK)
-			continue;
-		quiet = 0;
-		n++;
-		fn(arg, &key, &val);
-	}
-	kc_buf_free(&key);
-	kc_buf_free(&val);
-	return n;
+	return kc_reader_drain_raw(s->r, deadline_us, quiet_ms, state_record,
+	    &c);
 }
