@@ -8,6 +8,16 @@
 
 #include "bench.h"
 
+/* One line on stdout after indent. */
+static void
+report_line(const char *indent, const char *fmt, va_list ap)
+{
+	fputs(indent, stdout);
+	vprintf(fmt, ap);
+	putchar('\n');
+	fflush(stdout);
+}
+
 void
 report_title(const char *fmt, ...)
 {
@@ -16,10 +26,8 @@ report_title(const char *fmt, ...)
 	if (opts.json_only)
 		return;
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	report_line("", fmt, ap);
 	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
 }
 
 void
@@ -29,12 +37,9 @@ report_row(const char *fmt, ...)
 
 	if (opts.json_only)
 		return;
-	fputs("  ", stdout);
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	report_line("  ", fmt, ap);
 	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
 }
 
 void
@@ -43,10 +48,8 @@ report_json(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	report_line("", fmt, ap);
 	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
 }
 
 void

@@ -296,6 +296,19 @@ field_limit(json_t *obj, unsigned *limit)
 	return KC_OK;
 }
 
+/* A request's string field, copied and terminated (len too when asked). */
+static int
+req_copy(char **dst, size_t *dst_len, const char *s, size_t len)
+{
+	if ((*dst = malloc(len + 1)) == NULL)
+		return KC_ERR_NOMEM;
+	memcpy(*dst, s, len);
+	(*dst)[len] = '\0';
+	if (dst_len != NULL)
+		*dst_len = len;
+	return KC_OK;
+}
+
 /* The "message" field, by request type (see the top of this file). */
 static int
 field_text(json_t *obj, struct kc_req *r)
@@ -330,12 +343,7 @@ field_text(json_t *obj, struct kc_req *r)
 	}
 	if ((err = kc_text_validate(s, len)) != KC_OK)
 		return err;
-	if ((r->text = malloc(len + 1)) == NULL)
-		return KC_ERR_NOMEM;
-	memcpy(r->text, s, len);
-	r->text[len] = '\0';
-	r->text_len = len;
-	return KC_OK;
+	return req_copy(&r->text, &r->text_len, s, len);
 }
 
 /* The "q" field of a search (ignored on other requests). */
@@ -353,11 +361,7 @@ field_query(json_t *obj, struct kc_req *r)
 	if (len == 0 || len > KC_SEARCH_Q_MAX || kc_text_validate(s, len) != KC_OK ||
 	    memchr(s, '\n', len) != NULL)
 		return KC_ERR_QUERY;
-	if ((r->q = malloc(len + 1)) == NULL)
-		return KC_ERR_NOMEM;
-	memcpy(r->q, s, len);
-	r->q[len] = '\0';
-	return KC_OK;
+	return req_copy(&r->q, NULL, s, len);
 }
 
 /* A topic request's "text": its new topic line, "" to clear it. */
@@ -374,12 +378,7 @@ field_topic(json_t *obj, struct kc_req *r)
 		return -found;
 	if ((err = kc_topic_validate(s, len)) != KC_OK)
 		return err;
-	if ((r->text = malloc(len + 1)) == NULL)
-		return KC_ERR_NOMEM;
-	memcpy(r->text, s, len);
-	r->text[len] = '\0';
-	r->text_len = len;
-	return KC_OK;
+	return req_copy(&r->text, &r->text_len, s, len);
 }
 
 static int

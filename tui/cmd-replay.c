@@ -52,15 +52,28 @@ replay_duration(const char *s, int64_t *us)
 	return 0;
 }
 
+/* "HH:MM" or "HH:MM:SS" and nothing after it. */
+static int
+replay_clock(const char *s, int *h, int *mi, int *se)
+{
+	int used = 0;
+
+	if (sscanf(s, "%2d:%2d%n", h, mi, &used) != 2)
+		return -1;
+	s += used;
+	if (*s == ':' && sscanf(s, ":%2d%n", se, &used) == 1)
+		s += used;
+	return *s == '\0' ? 0 : -1;
+}
+
 int
 cmd_replay_parse(const char *s, int64_t now_us, int64_t *since)
 {
 	struct tm	tm;
 	time_t		now = now_us / 1000000, t;
 	int64_t		d;
-	int		y, mo, da, h = 0, mi = 0, se = 0, n, used = 0;
+	int		y, mo, da, h = 0, mi = 0, se = 0, used = 0;
 	int		dateless = 0;
-	char		sep;
 
 	while (*s == ' ')
 		s++;
@@ -72,13 +85,9 @@ cmd_replay_parse(const char *s, int64_t now_us, int64_t *since)
 	if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &da, &used) == 3) {
 		s += used;
 		if (*s != '\0') {
-			if (sscanf(s, "%c%2d:%2d%n", &sep, &h, &mi, &used) != 3 ||
-			    (sep != ' ' && sep != 'T'))
+			if (*s != ' ' && *s != 'T')
 				return -1;
-			s += used;
-			if (*s == ':' && sscanf(s, ":%2d%n", &se, &used) == 1)
-				s += used;
-			if (*s != '\0')
+			if (replay_clock(s + 1, &h, &mi, &se) != 0)
 				return -1;
 		}
 		tm.tm_year = y - 1900;
@@ -86,13 +95,7 @@ cmd_replay_parse(const char *s, int64_t now_us, int64_t *since)
 		tm.tm_mday = da;
 	} else {
 		dateless = 1;
-		n = sscanf(s, "%2d:%2d%n", &h, &mi, &used);
-		if (n != 2)
-			return -1;
-		s += used;
-		if (*s == ':' && sscanf(s, ":%2d%n", &se, &used) == 1)
-			s += used;
-		if (*s != '\0')
+		if (replay_clock(s, &h, &mi, &se) != 0)
 			return -1;
 	}
 	if (h > 23 || mi > 59 || se > 60)

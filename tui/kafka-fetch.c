@@ -211,6 +211,22 @@ kafka_fetch_start(struct kafka *k, struct kafka_fetch *f, char *errstr,
 	return KC_OK;
 }
 
+/* A fetch of room with its id, or NULL (errstr says why) when Kafka is not
+ * usable. */
+static struct kafka_fetch *
+kafka_fetch_make(struct kafka *k, unsigned id, const char *room,
+    char *errstr, size_t len)
+{
+	struct kafka_fetch *f;
+
+	if (!kafka_fetch_usable(k, errstr, len))
+		return NULL;
+	f = xcalloc(1, sizeof *f);
+	f->id = id;
+	snprintf(f->room, sizeof f->room, "%s", room);
+	return f;
+}
+
 int
 kafka_fetch_history(void *arg, unsigned id, const char *room, size_t n,
     const char *before, char *errstr, size_t len)
@@ -218,11 +234,8 @@ kafka_fetch_history(void *arg, unsigned id, const char *room, size_t n,
 	struct kafka		*k = arg;
 	struct kafka_fetch	*f;
 
-	if (!kafka_fetch_usable(k, errstr, len))
+	if ((f = kafka_fetch_make(k, id, room, errstr, len)) == NULL)
 		return KC_ERR_TIMEOUT;
-	f = xcalloc(1, sizeof *f);
-	f->id = id;
-	snprintf(f->room, sizeof f->room, "%s", room);
 	f->n = n;
 	snprintf(f->before, sizeof f->before, "%s", before);
 	return kafka_fetch_start(k, f, errstr, len);
@@ -235,12 +248,9 @@ kafka_fetch_replay(void *arg, unsigned id, const char *room,
 	struct kafka		*k = arg;
 	struct kafka_fetch	*f;
 
-	if (!kafka_fetch_usable(k, errstr, len))
+	if ((f = kafka_fetch_make(k, id, room, errstr, len)) == NULL)
 		return KC_ERR_TIMEOUT;
-	f = xcalloc(1, sizeof *f);
-	f->id = id;
 	f->replay = 1;
-	snprintf(f->room, sizeof f->room, "%s", room);
 	f->since = since_us;
 	return kafka_fetch_start(k, f, errstr, len);
 }
@@ -252,12 +262,9 @@ kafka_fetch_search(void *arg, unsigned id, const char *room, const char *q,
 	struct kafka		*k = arg;
 	struct kafka_fetch	*f;
 
-	if (!kafka_fetch_usable(k, errstr, len))
+	if ((f = kafka_fetch_make(k, id, room, errstr, len)) == NULL)
 		return KC_ERR_TIMEOUT;
-	f = xcalloc(1, sizeof *f);
-	f->id = id;
 	f->search = 1;
-	snprintf(f->room, sizeof f->room, "%s", room);
 	snprintf(f->q, sizeof f->q, "%s", q);
 	snprintf(f->before, sizeof f->before, "%s", before);
 	f->scan = scan;
