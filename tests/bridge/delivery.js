@@ -168,35 +168,17 @@ L.run([
 		const room = 'busy', N = 50;
 		const writer = await L.Client.open(A.url('writer', '?ext=1'));
 		await joinRoom(writer, room, { username: 'writer' });
-		const acks = [];
-		let stop = false;
-		const writing = (async () => {
-			for (let i = 0; !stop; i++) {
-				writer.send({ type: 'message', username: 'writer', room,
-				    message: `busy ${i}`, ref: `w${i}` });
-				acks.push((await writer.wait(`ack w${i}`, (f) => f.type === 'ack' &&
-				    f.ref === `w${i}`, 10000)).id);
-			}
-		})();
-		writing.catch(() => { stop = true; });
-		/* Client i joins once the writer has i * 4 + 5 acks: staggered
-		 * by the room's progress, half on each bridge. */
-		const clients = [], joins = [];
-		for (let i = 0; i < N; i++) {
-			await L.until(`${i * 4 + 5} acks`, () => stop || acks.length >= i * 4 + 5, 20000);
-			L.assert(!stop, 'the writer failed');
-			const c = await L.Client.open((i % 2 ? A : B).url(`busy${i}`, '?ext=1'));
-			clients.push(c);
+		const w = L.busyWriter(writer, room), acks = w.acks;
+		/* Half on each bridge. */
+		const [clients] = await L.staggeredJoins(w, N,
+		    (i) => (i % 2 ? A : B).url(`busy${i}`, '?ext=1'), (c, i) => {
 			const ref = `j${i}`;
 			c.send({ type: 'join', room, username: `reader${i}`, ref });
-			joins.push(c.wait(`join history of client ${i}`, (f) => f.type === 'history' &&
-			    f.ref === ref, 30000));
-		}
-		await Promise.all(joins);
-		const after = acks.length;
-		await L.until('30 more acks', () => stop || acks.length >= after + 30, 20000);
-		stop = true;
-		await writing;
+			return c.wait(`join history of client ${i}`, (f) => f.type === 'history' &&
+			    f.ref === ref, 30000);
+		});
+		await w.more(30);
+		await w.stop();
 		const last = acks[acks.length - 1];
 		console.log(`# ${acks.length} messages posted while ${N} clients joined`);
 		for (const [i, c] of clients.entries())

@@ -514,10 +514,56 @@ async function run(steps) {
 	process.exit(failed ? 1 : 0);
 }
 
+/*
+ * A writer that posts to room, each message once the last is acked, until
+ * stopped: acks holds the acked ids in order; stop() ends it and resolves
+ * once the last post is answered; failed() says it broke off.
+ */
+function busyWriter(writer, room, username = 'writer') {
+	const acks = [];
+	let stop = false;
+	const writing = (async () => {
+		for (let i = 0; !stop; i++) {
+			writer.send({ type: 'message', username, room,
+			    message: `busy ${i}`, ref: `w${i}` });
+			acks.push((await writer.wait(`ack w${i}`, (f) => f.type === 'ack' &&
+			    f.ref === `w${i}`, 10000)).id);
+		}
+	})();
+	writing.catch(() => { stop = true; });
+	return {
+		acks,
+		failed: () => stop,
+		stop: async () => { stop = true; await writing; },
+		/* Waits for n more acks than there are now. */
+		more: (n) => {
+			const want = acks.length + n;
+			return until(`${want} acks`, () => stop || acks.length >= want, 20000);
+		},
+	};
+}
+
+/*
+ * Opens n clients while w writes, client i once w has i * 4 + 5 acks
+ * (staggered by the room's progress), with open(i) and joined by
+ * join(client, i); returns the clients and what each join returned.
+ */
+async function staggeredJoins(w, n, open, join) {
+	const clients = [], joins = [];
+	for (let i = 0; i < n; i++) {
+		await until(`${i * 4 + 5} acks`, () => w.failed() || w.acks.length >= i * 4 + 5, 20000);
+		assert(!w.failed(), 'the writer failed');
+		const c = await Client.open(open(i));
+		clients.push(c);
+		joins.push(join(c, i));
+	}
+	return [clients, await Promise.all(joins)];
+}
+
 process.on('SIGINT', () => { cleanup(); process.exit(130); });
 
 module.exports = {
 	brokers, uniqueTopic, sleep, until, httpGet, startBridge,
-	staticDir, Client, Bystander, servedAgain, kcatRead, kcatProduce, kcatProduceMany, ulid, privateBroker,
+	staticDir, Client, Bystander, busyWriter, staggeredJoins, servedAgain, kcatRead, kcatProduce, kcatProduceMany, ulid, privateBroker,
 	assert, eq, run, workDir,
 };

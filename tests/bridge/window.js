@@ -181,30 +181,12 @@ L.run([
 		const first = await L.Client.open(B.url(undefined, '?ext=1'));
 		await joinPage(first, room);
 		const a0 = await counters(A), b0 = await counters(B);
-		const acks = [];
-		let stop = false;
-		const writing = (async () => {
-			for (let i = 0; !stop; i++) {
-				writer.send({ type: 'message', username: 'writer', room,
-				    message: `busy ${i}`, ref: `w${i}` });
-				acks.push((await writer.wait(`ack w${i}`, (f) => f.type === 'ack' &&
-				    f.ref === `w${i}`, 10000)).id);
-			}
-		})();
-		writing.catch(() => { stop = true; });
-		const clients = [], joins = [];
-		for (let i = 0; i < N; i++) {
-			await L.until(`${i * 4 + 5} acks`, () => stop || acks.length >= i * 4 + 5, 20000);
-			L.assert(!stop, 'the writer failed');
-			const c = await L.Client.open((i % 2 ? A : B).url(`busy${i}`, '?ext=1'));
-			clients.push(c);
-			joins.push(joinPage(c, room, { username: `reader${i}` }));
-		}
-		const pages = await Promise.all(joins);
-		const after = acks.length;
-		await L.until('30 more acks', () => stop || acks.length >= after + 30, 20000);
-		stop = true;
-		await writing;
+		const w = L.busyWriter(writer, room), acks = w.acks;
+		const [clients, pages] = await L.staggeredJoins(w, N,
+		    (i) => (i % 2 ? A : B).url(`busy${i}`, '?ext=1'),
+		    (c, i) => joinPage(c, room, { username: `reader${i}` }));
+		await w.more(30);
+		await w.stop();
 		const a1 = await counters(A), b1 = await counters(B);
 		console.log(`# ${acks.length} messages posted while ${N} clients joined`);
 		L.eq([a1.kafka - a0.kafka, b1.kafka - b0.kafka], [0, 0],
