@@ -446,16 +446,17 @@ struct session {
 	char		 addr[64];
 	char		 inst[KC_INST_MAX + 1];	/* its client instance (inst.c) */
 	char		 account[KC_NAME_MAX + 1];	/* its session's; "" open */
-	char		 token[TOKEN_MAX];	/* checked again now and then */
+	char		*token;		/* accounts on: checked again now and then */
 	int		 ext;		/* wants the frames beyond the four fields */
 	/* member.c */
 	char		 user[KC_NAME_MAX + 1];		/* "" until bound */
 	/*
 	 * request.c, at the start: the newest direct messages the client
-	 * has (?dm=ID,ID...), comma-separated ULIDs, "" none; the stored ones
+	 * has (?dm=ID,ID...), comma-separated ULIDs, NULL none (allocated
+	 * only when given: idle connections stay small); the stored ones
 	 * are sent from a little before the newest, without these.
 	 */
-	char		 dm_have[BRIDGE_DM_IDS_LEN];
+	char		*dm_have;
 	char		 room[KC_NAME_MAX + 1];		/* current */
 	struct member	*members;	/* grown as it joins, up to BRIDGE_ROOMS_MAX */
 	unsigned	 nmembers, cmembers;
@@ -472,7 +473,7 @@ struct session {
 	unsigned	 ninflight;	/* slots, up to BRIDGE_ROOMS_MAX */
 	/* request-typing.c */
 	int64_t		 typing_at;
-	char		 away[KC_AWAY_MAX + 1];	/* "away": its message, "" back */
+	char		*away;		/* "away": its message, NULL back */
 	/* session.c: the transport */
 	struct session	*prev, *next;		/* every session */
 	struct session	*hnext;			/* its id's bucket */

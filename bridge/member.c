@@ -47,7 +47,8 @@ member_announce(struct session *s, enum kc_type type, const char *room,
 		snprintf(m.via, sizeof m.via, "web");
 		snprintf(m.inst, sizeof m.inst, "%s", s->inst);
 		if (type == KC_TYPE_JOIN)
-			snprintf(m.away, sizeof m.away, "%s", s->away);
+			snprintf(m.away, sizeof m.away, "%s",
+			    s->away != NULL ? s->away : "");
 		if ((err = kafka_send(&m, NULL)) == KC_OK)
 			presence_own(&m);
 	}
@@ -245,8 +246,9 @@ member_inbox(struct session *s)
 	a.before = KC_OFFSET_END;
 	a.inbox = 1;
 	snprintf(a.dm.user, sizeof a.dm.user, "%s", s->user);
-	memcpy(a.dm.have, s->dm_have, sizeof a.dm.have);
-	a.dm.since = inbox_since(s->dm_have, kc_now_us());
+	if (s->dm_have != NULL)
+		memcpy(a.dm.have, s->dm_have, sizeof a.dm.have);
+	a.dm.since = inbox_since(a.dm.have, kc_now_us());
 	a.dm.nends = kafka_live_positions(a.dm.ends, INBOX_PARTITIONS_MAX);
 	if (history_request(s, &a) != KC_OK)
 		log_warn("cannot ask for the direct messages of %s (%s): too "

@@ -5,6 +5,9 @@
  * key); one heartbeat in every room it is in says it at once, so every
  * client's list of people marks it within a moment.
  */
+#include <stdlib.h>
+#include <string.h>
+
 #include "bridge.h"
 
 void
@@ -17,7 +20,13 @@ request_away(struct session *s, const struct kc_req *r)
 		    "name", r->ref);
 		return;
 	}
-	snprintf(s->away, sizeof s->away, "%s", r->text != NULL ? r->text : "");
+	free(s->away);
+	s->away = NULL;
+	if (r->text != NULL && r->text[0] != '\0' &&
+	    (s->away = strdup(r->text)) == NULL) {
+		session_error(s, KC_ERR_NOMEM, "out of memory", r->ref);
+		return;
+	}
 	for (i = 0; i < s->nmembers; i++)
 		kafka_heartbeat(s->members[i].room, s->user, s->inst, 0, s->away);
 }

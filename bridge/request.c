@@ -64,7 +64,8 @@ request_opened(struct session *s)
 
 	/* ?dm=ID,ID...: direct messages the client has (member_bind). */
 	if (s->wsi != NULL && (v = lws_get_urlarg_by_name(s->wsi, "dm=", arg,
-	    sizeof arg)) != NULL)
+	    sizeof arg)) != NULL &&
+	    (s->dm_have = malloc(BRIDGE_DM_IDS_LEN)) != NULL)
 		inbox_have(v, s->dm_have);
 	if (s->account[0] != '\0')
 		member_bind(s, s->account, NULL);

@@ -309,8 +309,11 @@ session_established(struct lws *wsi, struct session *s)
 		inst_make(s->client_id, s->inst);
 	/* handshake_check() let it in with a valid session: whose. */
 	if (account_enabled() &&
-	    (token_cookie(wsi, s->token, sizeof s->token) != 0 ||
+	    ((s->token = malloc(TOKEN_MAX)) == NULL ||
+	    token_cookie(wsi, s->token, TOKEN_MAX) != 0 ||
 	    token_check(s->token, s->account) != 0)) {
+		free(s->token);
+		s->token = NULL;
 		queue_free(&s->q);
 		return -1;
 	}
@@ -359,6 +362,10 @@ session_closed(struct session *s)
 	s->high = 0;
 	queue_free(&s->q);
 	kc_buf_free(&s->rx);
+	free(s->token);
+	free(s->dm_have);
+	free(s->away);
+	s->token = s->dm_have = s->away = NULL;
 	addr_closed(s->addr);
 	if (s->prev != NULL)
 		s->prev->next = s->next;
@@ -587,7 +594,7 @@ const struct lws_protocols session_protocol = {
 	.per_session_data_size = sizeof(struct session),
 	/* per connection: larger frames come in several callbacks (kept small:
 	 * the bridge holds many idle connections) */
-	.rx_buffer_size = 1024,
+	.rx_buffer_size = 256,
 	/* lws sends at most this much per write (else rx_buffer_size): a
 	 * whole batch of frames goes out at once */
 	.tx_packet_size = BATCH_BYTES,
