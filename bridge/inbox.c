@@ -154,10 +154,7 @@ inbox_scan(const struct inbox_ask *a, int timeout_ms, struct kc_msg **out,
 		}
 		if ((err = kc_reader_next(r, 100, &m)) == KC_ERR_TIMEOUT) {
 			quiet += 100;
-			/*
-			 * Where the live stream began is unknown: to the end
-			 * (the lag is 0 too before the first fetch: a while).
-			 */
+			/* Where the live stream began is unknown: to the end. */
 			if (!known && quiet >= INBOX_QUIET_MS &&
 			    kc_reader_lag(r) == 0) {
 				done = 1;

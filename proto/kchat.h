@@ -617,8 +617,10 @@ uint64_t kc_reader_invalid(const struct kc_reader *r, int err);
 int	kc_reader_fd(struct kc_reader *r);
 /*
  * Total consumer lag (high watermark - position) over all partitions, from
- * the high watermarks librdkafka last saw (no request: may be stale while
- * a partition's leader does not answer).
+ * r's positions and the high watermarks librdkafka last saw, or where each
+ * partition ended when r was opened until it saw one (no request: may be
+ * stale while a partition's leader does not answer; a reader not yet
+ * fetched from is behind by all it has to read).
  */
 int64_t	kc_reader_lag(struct kc_reader *r);
 /*

@@ -588,22 +588,25 @@ kc_reader_fd(struct kc_reader *r)
 int64_t
 kc_reader_lag(struct kc_reader *r)
 {
-	rd_kafka_topic_partition_list_t	*pos;
-	int64_t				 lag = 0, lo, hi;
-	int				 i;
+	int64_t	lag = 0, lo, hi;
+	int	i;
 
-	if ((pos = rd_kafka_topic_partition_list_copy(r->parts)) == NULL)
-		return -1;
-	rd_kafka_position(r->rk, pos);
-	for (i = 0; i < pos->cnt; i++) {
-		if (rd_kafka_get_watermark_offsets(r->rk, r->topic,
-		    pos->elems[i].partition, &lo, &hi) != RD_KAFKA_RESP_ERR_NO_ERROR ||
-		    pos->elems[i].offset < 0 || hi < 0)
-			continue;
-		if (hi > pos->elems[i].offset)
-			lag += hi - pos->elems[i].offset;
+	/*
+	 * From r's own positions (librdkafka's are unknown until a record
+	 * of the partition is consumed) and the high watermark librdkafka
+	 * last saw, or, before its first fetch, where the partition ended
+	 * when r was opened: a reader that has not heard from its broker yet
+	 * is behind, not caught up.
+	 */
+	for (i = 0; i < r->nparts; i++) {
+		if (rd_kafka_get_watermark_offsets(r->rk, r->topic, i, &lo, &hi) !=
+		    RD_KAFKA_RESP_ERR_NO_ERROR)
+			hi = -1;
+		if (i < r->nparts0 && r->end0[i] > hi)
+			hi = r->end0[i];
+		if (hi > r->next[i])
+			lag += hi - r->next[i];
 	}
-	rd_kafka_topic_partition_list_destroy(pos);
 	return lag;
 }
 
@@ -673,7 +676,6 @@ reader_drain_loop(struct kc_reader *r, int64_t deadline_us, int quiet_ms,
 	    !(until_caught_up && kc_reader_caught_up(r))) {
 		if ((err = step(r, tick_ms, ctx, &stop)) == KC_ERR_TIMEOUT) {
 			quiet += tick_ms;
-			/* The lag is 0 too before the first fetch: wait. */
 			if (quiet >= quiet_ms && kc_reader_lag(r) == 0)
 				break;
 			continue;

@@ -13,7 +13,7 @@ cleanup() {
 	rm -rf "$work"
 }
 trap cleanup EXIT
-show() { for f in "$work"/*.out; do echo "--- $f"; cat "$f"; done; }
+show() { for f in "$work"/*.out "$work"/*.err; do echo "--- $f"; cat "$f"; done; }
 on_fail=show
 
 
