@@ -414,8 +414,9 @@ static const struct {
 	{ R, 0, "enable.auto.offset.store", "false" },
 	{ R, 0, "statistics.interval.ms", "1000" },
 	/* partitions added to the topic are seen within this (a running
-	 * producer writes a moved room to its old partition until then) */
-	{ P | S | R, 0, "topic.metadata.refresh.interval.ms", "30000" },
+	 * producer writes a moved room to its old partition until then; a
+	 * history query also asks for the topic's partitions itself) */
+	{ P | S | R | H, 0, "topic.metadata.refresh.interval.ms", "30000" },
 	/*
 	 * An offset the log no longer has: kc_reader_next() learns of it and
 	 * starts again at what is left (reader_reset()), so that a log that
@@ -428,6 +429,18 @@ static const struct {
 	{ H, 0, "fetch.wait.max.ms", "10" },
 	{ H, 0, "enable.partition.eof", "true" },
 	{ H, 0, "auto.offset.reset", "earliest" },
+	/*
+	 * A history reader is kept for many queries (kchat-bridge: one per
+	 * worker), each reading windows of at most a few thousand records
+	 * of about 1 KB of one partition: prefetch 1000 records or 1 MB,
+	 * not librdkafka's 100,000 or 64 MB, so that its memory stays a
+	 * few megabytes however big the topic. fetch.max.bytes (50 MB by
+	 * default) then follows the queue's size down to 1 MB, or to
+	 * message.max.bytes when that is set higher: a record batch larger
+	 * than these still comes whole.
+	 */
+	{ H, 0, "queued.min.messages", "1000" },
+	{ H, 0, "queued.max.messages.kbytes", "1024" },
 #undef ALL
 #undef P
 #undef R
