@@ -431,16 +431,20 @@ static const struct {
 	{ H, 0, "auto.offset.reset", "earliest" },
 	/*
 	 * A history reader is kept for many queries (kchat-bridge: one per
-	 * worker), each reading windows of at most a few thousand records
-	 * of about 1 KB of one partition: prefetch 1000 records or 1 MB,
-	 * not librdkafka's 100,000 or 64 MB, so that its memory stays a
-	 * few megabytes however big the topic. fetch.max.bytes (50 MB by
-	 * default) then follows the queue's size down to 1 MB, or to
-	 * message.max.bytes when that is set higher: a record batch larger
-	 * than these still comes whole.
+	 * worker), each reading windows of a few hundred to some thousands
+	 * of records of one partition: prefetch at most 4 MB or 50,000
+	 * records, not librdkafka's 64 MB or 100,000, so that its memory
+	 * stays a few megabytes however big the topic. A fetch brings at
+	 * most 1 MB (max.partition.fetch.bytes; fetch.max.bytes follows
+	 * the queue's size down, or up to message.max.bytes when that is
+	 * set higher); the queue must hold several: a queue that a fetch
+	 * or two fill stalls a scan until librdkafka 2.0.2 looks again, up
+	 * to a second later. Measured (BENCHMARKS.md, pages of 50 from
+	 * Kafka, 1 KB records, 2 workers): 1 MB, 4 pages/s; 2 MB, 7; 4 MB,
+	 * 28 to 31 (a consumer per page, 64 MB: 19).
 	 */
-	{ H, 0, "queued.min.messages", "1000" },
-	{ H, 0, "queued.max.messages.kbytes", "1024" },
+	{ H, 0, "queued.min.messages", "50000" },
+	{ H, 0, "queued.max.messages.kbytes", "4096" },
 #undef ALL
 #undef P
 #undef R
