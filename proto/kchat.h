@@ -731,8 +731,8 @@ int	kc_history_query(const struct kc_conf *c, const struct kc_history_query *q,
  * One query at a time: a thread that queries owns its reader.
  *
  * kc_history_reader_new() makes one for c's brokers and topic (no
- * connection yet); timeout_ms bounds a wait on a hung broker (at least
- * 1 s). kc_history_reader_connect() connects now to the leaders of the
+ * connection yet) in *out, freed with kc_history_reader_free(); c may be
+ * freed after; timeout_ms bounds a wait on a hung broker (at least 1 s). kc_history_reader_connect() connects now to the leaders of the
  * topic's partitions, waiting at most timeout_ms: optional, for a program
  * that wants its connections open before it is busy. KC_ERR_KAFKA from a
  * query: the reader may be broken; free it and make another.
