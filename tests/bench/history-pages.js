@@ -12,7 +12,8 @@
  * 1000) in one partition, every EVERY-th (default 100) of room "big"
  * (fill.js), starts the bridge, then CONNS connections (default 20) ask
  * for PAGES pages of 50 in all (default 2000), each below a random offset
- * of the partition, one at a time each. Prints a table and one JSON line.
+ * of the partition, one at a time each. BENCH_X: librdkafka properties
+ * for the bridge (-X), space-separated. Prints a table and one JSON line.
  * A benchmark: it measures, it does not judge.
  */
 'use strict';
