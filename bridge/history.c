@@ -2,11 +2,11 @@
  * history.c - room history for joining clients, fetched from Kafka by
  * worker threads so that a slow fetch never stalls the service loop.
  *
- * The loop queues a request; a worker runs kc_history_query() (or, for a
- * user's stored direct messages, inbox_scan(); for a search,
- * kc_search_query()) and puts the
- * result on the done list, then wakes the loop with lws_cancel_service();
- * the loop (LWS_CALLBACK_EVENT_WAIT_CANCELLED, history_protocol) hands
+ * The loop queues a request; a worker runs kc_history_query_on() (or, for
+ * a user's stored direct messages, inbox_scan(); for a search,
+ * kc_search_query_on()) and puts the result on the done list, then wakes
+ * the loop with lws_cancel_service(); the loop
+ * (LWS_CALLBACK_EVENT_WAIT_CANCELLED, history_protocol) hands
  * results to the done function for sessions that are still there, found
  * by id, so no result ever reaches a freed session. A closing session's
  * requests that no worker has started are dropped (history_forget), so
@@ -20,20 +20,30 @@
  * a known offset is offered to cache.c, which keeps its older records when
  * they continue what it holds.
  *
+ * Each worker keeps one history reader (one Kafka consumer, its
+ * connections opened when the worker starts and kept open by a request
+ * each minute it is idle) for all its requests, so a page from Kafka
+ * costs no new connection, no new descriptor, and one bounded fetch queue
+ * per worker however many clients join; a reader Kafka failed on is made
+ * again at the next request.
+ *
  * Bounds: HISTORY_QUEUE_MAX requests waiting in all, HISTORY_SESSION_MAX
  * requests of one session not yet delivered, and one per (session, room).
  * Fair: a worker takes the oldest job of the address with the fewest jobs
  * running (history_next()).
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "bridge.h"
 
 #define HISTORY_QUEUE_MAX	1024
 #define HISTORY_SESSION_MAX	BRIDGE_ROOMS_MAX
 #define HISTORY_THREADS_MAX	8
+#define HISTORY_KEEPALIVE_S	60	/* an idle worker's reader asks Kafka */
 
 struct hjob {
 	uint64_t		 sid;		/* the session's id */
@@ -102,48 +112,123 @@ history_next(void)
 	return j;
 }
 
+/*
+ * Waits for a job, for HISTORY_KEEPALIVE_S at most; ETIMEDOUT when none
+ * came. Called with the lock held.
+ */
+static int
+history_idle(pthread_mutex_t *lock)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += HISTORY_KEEPALIVE_S;
+	return pthread_cond_timedwait(&history_cond, lock, &ts);
+}
+
+/*
+ * The worker's history reader, made if it has none (at its start, or
+ * after one broke); NULL with j's error filled when it cannot be made.
+ */
+static struct kc_history_reader *
+history_reader(struct kc_history_reader **hr, struct hjob *j)
+{
+	if (*hr == NULL)
+		j->err = kc_history_reader_new(opts.conf,
+		    opts.history_timeout_ms, hr, j->errstr, sizeof j->errstr);
+	return *hr;
+}
+
+/*
+ * Runs j on the worker's reader. A reader Kafka failed on is freed: the
+ * next job makes another (a broken handle is not kept for ever).
+ */
+static void
+history_run(struct kc_history_reader **hr, struct hjob *j)
+{
+	struct kc_history_query	q;
+	struct kc_search_query	sq;
+
+	q.room = j->a.room;
+	q.n = j->a.n;
+	q.before = j->a.before;
+	q.since = j->a.since;
+	q.before_id = j->a.before_id;
+	q.timeout_ms = opts.history_timeout_ms;
+	if (j->a.inbox) {
+		j->err = inbox_scan(&j->a.dm, opts.history_timeout_ms,
+		    &j->msgs, &j->count, &j->more, j->errstr,
+		    sizeof j->errstr);
+		return;
+	}
+	if (history_reader(hr, j) == NULL)
+		return;
+	if (j->a.search) {
+		memset(&sq, 0, sizeof sq);
+		sq.room = j->a.room;
+		sq.q = j->a.q;
+		sq.scan = BRIDGE_SEARCH_SCAN;
+		sq.max = j->a.n;
+		sq.before = KC_OFFSET_END;
+		sq.timeout_ms = opts.history_timeout_ms;
+		j->err = kc_search_query_on(*hr, &sq, NULL, NULL, &j->msgs,
+		    &j->count, &j->a.scanned, &j->more, j->errstr,
+		    sizeof j->errstr);
+	} else
+		j->err = kc_history_query_on(*hr, &q, &j->msgs, &j->count,
+		    &j->more, j->errstr, sizeof j->errstr);
+	if (j->err == KC_ERR_KAFKA) {
+		log_warn("history reader: %s; making another for the next "
+		    "request", *j->errstr ? j->errstr : kc_strerror(j->err));
+		kc_history_reader_free(*hr);
+		*hr = NULL;
+	}
+}
+
 static void *
 history_worker(void *arg)
 {
-	unsigned		 me = (unsigned)(uintptr_t)arg;
-	struct hjob		*j;
-	struct kc_history_query	 q;
-	struct kc_search_query	 sq;
+	unsigned			 me = (unsigned)(uintptr_t)arg;
+	struct hjob			*j;
+	struct kc_history_reader	*hr = NULL;
+	char				 errstr[256];
+
+	/*
+	 * One reader for all this worker's requests, connected before the
+	 * first: a request then needs no new descriptor (none may be left
+	 * when clients flood the bridge, fdlimit.c). Not connected yet (the
+	 * topic being made): its first request connects.
+	 */
+	errstr[0] = '\0';
+	if (kc_history_reader_new(opts.conf, opts.history_timeout_ms, &hr,
+	    errstr, sizeof errstr) != KC_OK)
+		log_warn("history worker %u: %s; trying again at its first "
+		    "request", me, errstr);
+	else if (kc_history_reader_connect(hr, opts.history_timeout_ms,
+	    errstr, sizeof errstr) != KC_OK)
+		log_debug("history worker %u: not connected yet: %s", me,
+		    errstr);
 
 	pthread_mutex_lock(&history_lock);
 	for (;;) {
-		while (todo == NULL && !history_quit)
-			pthread_cond_wait(&history_cond, &history_lock);
+		while (todo == NULL && !history_quit) {
+			if (history_idle(&history_lock) != ETIMEDOUT ||
+			    hr == NULL)
+				continue;
+			/* Idle a while: keep its connections (brokers close
+			 * idle ones, 10 minutes by default). */
+			pthread_mutex_unlock(&history_lock);
+			kc_history_reader_connect(hr, opts.history_timeout_ms,
+			    NULL, 0);
+			pthread_mutex_lock(&history_lock);
+		}
 		if (history_quit)
 			break;
 		j = history_next();
 		running[me] = j;
 		pthread_mutex_unlock(&history_lock);
 
-		q.room = j->a.room;
-		q.n = j->a.n;
-		q.before = j->a.before;
-		q.since = j->a.since;
-		q.before_id = j->a.before_id;
-		q.timeout_ms = opts.history_timeout_ms;
-		if (j->a.search) {
-			memset(&sq, 0, sizeof sq);
-			sq.room = j->a.room;
-			sq.q = j->a.q;
-			sq.scan = BRIDGE_SEARCH_SCAN;
-			sq.max = j->a.n;
-			sq.before = KC_OFFSET_END;
-			sq.timeout_ms = opts.history_timeout_ms;
-			j->err = kc_search_query(opts.conf, &sq, NULL, NULL,
-			    &j->msgs, &j->count, &j->a.scanned, &j->more,
-			    j->errstr, sizeof j->errstr);
-		} else if (j->a.inbox)
-			j->err = inbox_scan(&j->a.dm, opts.history_timeout_ms,
-			    &j->msgs, &j->count, &j->more, j->errstr,
-			    sizeof j->errstr);
-		else
-			j->err = kc_history_query(opts.conf, &q, &j->msgs,
-			    &j->count, &j->more, j->errstr, sizeof j->errstr);
+		history_run(&hr, j);
 
 		pthread_mutex_lock(&history_lock);
 		running[me] = NULL;
@@ -152,6 +237,7 @@ history_worker(void *arg)
 		lws_cancel_service(loop_context());
 	}
 	pthread_mutex_unlock(&history_lock);
+	kc_history_reader_free(hr);
 	return NULL;
 }
 

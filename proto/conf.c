@@ -420,8 +420,9 @@ static const struct {
 	{ R, 0, "enable.auto.offset.store", "false" },
 	{ R, 0, "statistics.interval.ms", "1000" },
 	/* partitions added to the topic are seen within this (a running
-	 * producer writes a moved room to its old partition until then) */
-	{ P | S | R, 0, "topic.metadata.refresh.interval.ms", "30000" },
+	 * producer writes a moved room to its old partition until then; a
+	 * history query also asks for the topic's partitions itself) */
+	{ P | S | R | H, 0, "topic.metadata.refresh.interval.ms", "30000" },
 	/*
 	 * An offset the log no longer has: kc_reader_next() learns of it and
 	 * starts again at what is left (reader_reset()), so that a log that
@@ -434,6 +435,22 @@ static const struct {
 	{ H, 0, "fetch.wait.max.ms", "10" },
 	{ H, 0, "enable.partition.eof", "true" },
 	{ H, 0, "auto.offset.reset", "earliest" },
+	/*
+	 * A history reader is kept for many queries (kchat-bridge: one per
+	 * worker), each reading windows of a few hundred to some thousands
+	 * of records of one partition: prefetch at most 4 MB or 50,000
+	 * records, not librdkafka's 64 MB or 100,000, so that its memory
+	 * stays a few megabytes however big the topic. A fetch brings at
+	 * most 1 MB (max.partition.fetch.bytes; fetch.max.bytes follows
+	 * the queue's size down, or up to message.max.bytes when that is
+	 * set higher); the queue must hold several: a queue that a fetch
+	 * or two fill stalls a scan until librdkafka 2.0.2 looks again, up
+	 * to a second later. Measured (BENCHMARKS.md, pages of 50 from
+	 * Kafka, 1 KB records, 2 workers): 1 MB, 4 pages/s; 2 MB, 7; 4 MB,
+	 * 28 to 31 (a consumer per page, 64 MB: 19).
+	 */
+	{ H, 0, "queued.min.messages", "50000" },
+	{ H, 0, "queued.max.messages.kbytes", "4096" },
 #undef ALL
 #undef P
 #undef R

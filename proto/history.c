@@ -13,6 +13,14 @@
  * A room whose partition changed (partitions added) has its older records
  * in the partition it had at the topic's creation: once its partition
  * holds nothing older, reading goes on there (kchat.h, KC_OFFSET_MOVED).
+ *
+ * A query runs on a history reader: one librdkafka consumer, made once
+ * and kept by a program that asks often (kchat-bridge's history workers,
+ * one each), so that a query opens no connection the reader already has
+ * and all of them share one bounded fetch queue (conf.c, role HISTORY).
+ * Each scan assigns the one partition it reads at the offset it starts
+ * from and takes the assignment back after, dropping what was fetched
+ * for it; kc_history_query() is the one-shot: a reader made and freed.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,8 +64,25 @@ history_keep(const struct kc_msg *m, const char *room)
 typedef int history_fn(void *arg, struct kc_msg *m, int *errp);
 
 /*
+ * Takes back an assignment: what was fetched for it and not yet polled is
+ * dropped, so that the next scan (of this query or the next one on the
+ * same reader) reads only its own. librdkafka also drops, by version,
+ * what a fetch started before the unassign brings later.
+ */
+static void
+history_unassign(rd_kafka_t *rk)
+{
+	rd_kafka_message_t *rkm;
+
+	rd_kafka_assign(rk, NULL);
+	while ((rkm = rd_kafka_consumer_poll(rk, 0)) != NULL)
+		rd_kafka_message_destroy(rkm);
+}
+
+/*
  * Reads offsets [from, to) of one partition and calls fn for room's
- * history records. Returns the number of records read.
+ * history records: only records of that topic and partition at or past
+ * the next offset wanted count. Returns the number of records read.
  */
 static int
 history_scan(rd_kafka_t *rk, const char *topic, int32_t part, int64_t from,
@@ -86,6 +111,11 @@ history_scan(rd_kafka_t *rk, const char *topic, int32_t part, int64_t from,
 		}
 		if ((rkm = rd_kafka_consumer_poll(rk, 100)) == NULL)
 			continue;
+		if (rkm->rkt == NULL ||
+		    strcmp(rd_kafka_topic_name(rkm->rkt), topic) != 0) {
+			rd_kafka_message_destroy(rkm);
+			continue;
+		}
 		if (rkm->err == RD_KAFKA_RESP_ERR__PARTITION_EOF &&
 		    rkm->partition == part) {
 			/* the end of the log: offsets left in the window hold
@@ -110,7 +140,7 @@ history_scan(rd_kafka_t *rk, const char *topic, int32_t part, int64_t from,
 		rd_kafka_message_destroy(rkm);
 	}
 	kc_msg_clear(&m);
-	rd_kafka_assign(rk, NULL);
+	history_unassign(rk);
 	return n;
 }
 
@@ -322,26 +352,92 @@ history_read(rd_kafka_t *rk, const char *topic, const char *room,
 	return err;
 }
 
+struct kc_history_reader {
+	rd_kafka_t	*rk;
+	char		*topic;
+};
+
 int
-kc_history_query(const struct kc_conf *c, const struct kc_history_query *q,
-    struct kc_msg **out, size_t *count, int *more, char *errstr, size_t errlen)
+kc_history_reader_new(const struct kc_conf *c, int timeout_ms,
+    struct kc_history_reader **out, char *errstr, size_t errlen)
 {
+	struct kc_history_reader	*h;
 	rd_kafka_conf_t			*rc;
-	rd_kafka_t			*rk = NULL;
-	struct history			 h = { NULL, 0 };
-	struct history_part		 cur, old;
-	const char			*topic = kc_conf_get(c, "topic");
-	const char			*room = q->room;
 	char				 lerr[512], socket_ms[16];
-	int64_t				 hi, scanned = 0, found;
-	int64_t				 deadline = kc_now_us() + (int64_t)q->timeout_ms * 1000;
-	size_t				 n = q->n, skipped = 0;
-	int				 nparts, err = KC_OK, in_old = 0;
 
 	*out = NULL;
-	*count = 0;
-	*more = 0;
-	if ((err = kc_room_validate(room, strlen(room))) != KC_OK)
+	if ((h = calloc(1, sizeof *h)) == NULL ||
+	    (h->topic = strdup(kc_conf_get(c, "topic"))) == NULL) {
+		free(h);
+		return KC_ERR_NOMEM;
+	}
+	snprintf(socket_ms, sizeof socket_ms, "%d",
+	    timeout_ms > 1000 ? timeout_ms : 1000);
+	if ((rc = kc_conf_rdkafka(c, KC_ROLE_HISTORY, errstr, errlen)) == NULL) {
+		kc_history_reader_free(h);
+		return KC_ERR_CONFIG;
+	}
+	/* librdkafka 2.0.2 waits for a hung broker's answer to a watermark
+	 * query for the socket timeout, whatever the call's own timeout:
+	 * keep it to ours */
+	if (kc_conf_rdkafka_default(c, rc, "socket.timeout.ms", socket_ms,
+	    errstr, errlen)) {
+		rd_kafka_conf_destroy(rc);
+		kc_history_reader_free(h);
+		return KC_ERR_CONFIG;
+	}
+	if ((h->rk = rd_kafka_new(RD_KAFKA_CONSUMER, rc, lerr, sizeof lerr)) ==
+	    NULL) {
+		rd_kafka_conf_destroy(rc);
+		if (errstr != NULL)
+			snprintf(errstr, errlen, "cannot make a Kafka consumer "
+			    "for history: %s", lerr);
+		kc_history_reader_free(h);
+		return KC_ERR_KAFKA;
+	}
+	rd_kafka_poll_set_consumer(h->rk);
+	*out = h;
+	return KC_OK;
+}
+
+int
+kc_history_reader_connect(struct kc_history_reader *h, int timeout_ms,
+    char *errstr, size_t errlen)
+{
+	int64_t	deadline = kc_now_us() + (int64_t)timeout_ms * 1000, lo, hi;
+	int	nparts, i, err;
+
+	if ((nparts = kc_topic_partitions(h->rk, h->topic, timeout_ms, errstr,
+	    errlen)) < 0)
+		return KC_ERR_KAFKA;
+	for (i = 0; i < nparts; i++) {
+		if ((err = kc_watermarks(h->rk, h->topic, i, deadline, &lo, &hi,
+		    errstr, errlen)) != KC_OK)
+			return err;
+	}
+	return KC_OK;
+}
+
+void
+kc_history_reader_free(struct kc_history_reader *h)
+{
+	if (h == NULL)
+		return;
+	if (h->rk != NULL) {
+		rd_kafka_consumer_close(h->rk);
+		rd_kafka_destroy(h->rk);
+	}
+	free(h->topic);
+	free(h);
+}
+
+/* What is wrong with q before any Kafka is asked, or KC_OK. */
+static int
+history_check(const struct kc_history_query *q)
+{
+	int err;
+
+	if ((err = kc_room_validate(q->room, strlen(q->room))) != KC_OK)
 		return err;
 	if (q->before == KC_OFFSET_END && q->before_id != NULL &&
 	    *q->before_id != '\0' &&
@@ -351,34 +447,37 @@ kc_history_query(const struct kc_conf *c, const struct kc_history_query *q,
 		return KC_ERR_INVAL;
 	if (q->since < 0)
 		return KC_ERR_INVAL;
+	return KC_OK;
+}
+
+int
+kc_history_query_on(struct kc_history_reader *hr,
+    const struct kc_history_query *q, struct kc_msg **out, size_t *count,
+    int *more, char *errstr, size_t errlen)
+{
+	rd_kafka_t			*rk = hr->rk;
+	struct history			 h = { NULL, 0 };
+	struct history_part		 cur, old;
+	const char			*topic = hr->topic;
+	const char			*room = q->room;
+	int64_t				 hi, scanned = 0, found;
+	int64_t				 deadline = kc_now_us() + (int64_t)q->timeout_ms * 1000;
+	size_t				 n = q->n, skipped = 0;
+	int				 nparts, err = KC_OK, in_old = 0;
+
+	*out = NULL;
+	*count = 0;
+	*more = 0;
+	if ((err = history_check(q)) != KC_OK)
+		return err;
 	if (n == 0)
 		return KC_OK;
 	if (n > KC_HISTORY_SCAN_MAX)
 		n = KC_HISTORY_SCAN_MAX;
-	snprintf(socket_ms, sizeof socket_ms, "%d",
-	    q->timeout_ms > 1000 ? q->timeout_ms : 1000);
-	if ((rc = kc_conf_rdkafka(c, KC_ROLE_HISTORY, errstr, errlen)) == NULL)
-		return KC_ERR_CONFIG;
-	/* librdkafka 2.0.2 waits for a hung broker's answer to a watermark
-	 * query for the socket timeout, whatever the call's own timeout:
-	 * keep it to ours */
-	if (kc_conf_rdkafka_default(c, rc, "socket.timeout.ms", socket_ms,
-	    errstr, errlen)) {
-		rd_kafka_conf_destroy(rc);
-		return KC_ERR_CONFIG;
-	}
-	if ((rk = rd_kafka_new(RD_KAFKA_CONSUMER, rc, lerr, sizeof lerr)) == NULL) {
-		rd_kafka_conf_destroy(rc);
-		if (errstr != NULL)
-			snprintf(errstr, errlen, "%s", lerr);
-		return KC_ERR_KAFKA;
-	}
-	rd_kafka_poll_set_consumer(rk);
+	/* Asked each time: partitions added since the last query count. */
 	if ((nparts = kc_topic_partitions(rk, topic, q->timeout_ms, errstr,
-	    errlen)) < 0) {
-		err = KC_ERR_KAFKA;
-		goto done;
-	}
+	    errlen)) < 0)
+		return KC_ERR_KAFKA;
 	memset(&cur, 0, sizeof cur);
 	memset(&old, 0, sizeof old);
 	cur.part = kc_room_partition(room, nparts);
@@ -447,10 +546,29 @@ kc_history_query(const struct kc_conf *c, const struct kc_history_query *q,
 	*out = h.msgs;
 	*count = h.count;
 done:
-	rd_kafka_consumer_close(rk);
-	rd_kafka_destroy(rk);
 	return err;
 }
+
+int
+kc_history_query(const struct kc_conf *c, const struct kc_history_query *q,
+    struct kc_msg **out, size_t *count, int *more, char *errstr, size_t errlen)
+{
+	struct kc_history_reader	*h;
+	int				 err;
+
+	*out = NULL;
+	*count = 0;
+	*more = 0;
+	if ((err = history_check(q)) != KC_OK || q->n == 0)
+		return err;
+	if ((err = kc_history_reader_new(c, q->timeout_ms, &h, errstr,
+	    errlen)) != KC_OK)
+		return err;
+	err = kc_history_query_on(h, q, out, count, more, errstr, errlen);
+	kc_history_reader_free(h);
+	return err;
+}
+
 
 int
 kc_history_fetch(const struct kc_conf *c, const char *room, size_t n,

@@ -14,7 +14,7 @@ enum kc_role {
 	KC_ROLE_ADMIN,		/* metadata and topic administration */
 	KC_ROLE_PRODUCER,	/* the chat producer (producer.c) */
 	KC_ROLE_READER,		/* a long-lived reader (reader.c) */
-	KC_ROLE_HISTORY,	/* a short history query (history.c) */
+	KC_ROLE_HISTORY,	/* a history reader (history.c) */
 	KC_ROLE_STATE		/* a state topic's writer (state.c) */
 };
 /*

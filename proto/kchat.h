@@ -724,6 +724,33 @@ int	kc_history_query(const struct kc_conf *c, const struct kc_history_query *q,
 	    struct kc_msg **out, size_t *count, int *more, char *errstr,
 	    size_t errlen);
 
+/*
+ * A history reader: one Kafka consumer kept for query after query, so that
+ * a program that asks often opens its connections to the brokers once (a
+ * query then needs no new file descriptor while they last) and holds one
+ * bounded fetch queue. Each query assigns the partitions it reads and
+ * takes them back after; nothing read for one query reaches the next.
+ * One query at a time: a thread that queries owns its reader.
+ *
+ * kc_history_reader_new() makes one for c's brokers and topic (no
+ * connection yet) in *out, freed with kc_history_reader_free(); c may be
+ * freed after; timeout_ms bounds a wait on a hung broker (at least 1 s). kc_history_reader_connect() connects now to the leaders of the
+ * topic's partitions, waiting at most timeout_ms: optional, for a program
+ * that wants its connections open before it is busy. KC_ERR_KAFKA from a
+ * query: the reader may be broken; free it and make another.
+ */
+struct kc_history_reader;
+int	kc_history_reader_new(const struct kc_conf *c, int timeout_ms,
+	    struct kc_history_reader **out, char *errstr, size_t errlen);
+int	kc_history_reader_connect(struct kc_history_reader *h, int timeout_ms,
+	    char *errstr, size_t errlen);
+/* kc_history_query() on reader h. */
+int	kc_history_query_on(struct kc_history_reader *h,
+	    const struct kc_history_query *q, struct kc_msg **out,
+	    size_t *count, int *more, char *errstr, size_t errlen);
+/* Closes h's consumer; h may be NULL. */
+void	kc_history_reader_free(struct kc_history_reader *h);
+
 /* ------------------------------------------------------------------ search */
 
 /*
@@ -765,6 +792,11 @@ typedef int kc_search_fn(void *arg, size_t scanned);
 int	kc_search_query(const struct kc_conf *c, const struct kc_search_query *q,
 	    kc_search_fn *fn, void *arg, struct kc_msg **out, size_t *count,
 	    size_t *scanned, int *more, char *errstr, size_t errlen);
+/* The same on a history reader (all its pages on h). */
+int	kc_search_query_on(struct kc_history_reader *h,
+	    const struct kc_search_query *q, kc_search_fn *fn, void *arg,
+	    struct kc_msg **out, size_t *count, size_t *scanned, int *more,
+	    char *errstr, size_t errlen);
 
 /* ------------------------------------------------------------------ topics */
 

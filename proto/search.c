@@ -4,9 +4,10 @@
  * offset or record), shared by kchat-tui's /lastlog and the bridge's
  * "search" request.
  *
- * The scan reads room R's history page by page with kc_history_query()
- * (so the same records count as history: messages, actions, joins and
- * leaves, the first of each id), newest pages first, and keeps the
+ * The scan reads room R's history page by page with kc_history_query_on(),
+ * every page on one history reader (so the same records count as
+ * history: messages, actions, joins and leaves, the first of each id),
+ * newest pages first, and keeps the
  * messages and actions whose text contains q. It stops after
  * q->scan of the room's records (KC_SEARCH_SCAN_DEFAULT unless told), at
  * q->max matches, at the beginning of the room's history, or when the
@@ -76,6 +77,30 @@ kc_search_query(const struct kc_conf *c, const struct kc_search_query *q,
     kc_search_fn *fn, void *arg, struct kc_msg **out, size_t *count,
     size_t *scanned, int *more, char *errstr, size_t errlen)
 {
+	struct kc_history_reader	*h;
+	int				 err;
+
+	*out = NULL;
+	*count = 0;
+	*scanned = 0;
+	*more = 0;
+	if (q->q == NULL || *q->q == '\0' || strlen(q->q) > KC_SEARCH_Q_MAX)
+		return KC_ERR_INVAL;
+	if ((err = kc_history_reader_new(c, q->timeout_ms, &h, errstr,
+	    errlen)) != KC_OK)
+		return err;
+	err = kc_search_query_on(h, q, fn, arg, out, count, scanned, more,
+	    errstr, errlen);
+	kc_history_reader_free(h);
+	return err;
+}
+
+int
+kc_search_query_on(struct kc_history_reader *hr,
+    const struct kc_search_query *q, kc_search_fn *fn, void *arg,
+    struct kc_msg **out, size_t *count, size_t *scanned, int *more,
+    char *errstr, size_t errlen)
+{
 	struct kc_history_query	 h;
 	struct kc_msg		*page = NULL, *hits = NULL, tmp;
 	size_t			 npage, nhits = 0, scan, max, i, j;
@@ -101,8 +126,8 @@ kc_search_query(const struct kc_conf *c, const struct kc_search_query *q,
 	h.timeout_ms = q->timeout_ms;
 	do {
 		h.n = scan - *scanned < SEARCH_PAGE ? scan - *scanned : SEARCH_PAGE;
-		if ((err = kc_history_query(c, &h, &page, &npage, &older, errstr,
-		    errlen)) != KC_OK)
+		if ((err = kc_history_query_on(hr, &h, &page, &npage, &older,
+		    errstr, errlen)) != KC_OK)
 			break;
 		*scanned += npage;
 		/* Newest first: a full list keeps the newest matches. */

@@ -15,47 +15,12 @@
  */
 'use strict';
 
-const { spawnSync } = require('child_process');
 const fs = require('fs');
 const L = require('../bridge/lib');
+const fill = require('./fill');
 
 const [records = 1000000, every = 1000, joins = 20] = process.argv.slice(3).map(Number);
 const topic = L.uniqueTopic('joinbench');
-
-/* RECORDS msgpack records, keyed "big", through kcat (-D: a delimiter
- * msgpack never writes, 0xc1, thrice). */
-function fill() {
-	const py = `
-import subprocess, sys, time, msgpack
-n, every, topic, brokers = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
-B32 = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-def ulid(ms, i):
-    s = ""
-    for _ in range(10):
-        s = B32[ms % 32] + s; ms //= 32
-    for _ in range(16):
-        s += B32[i % 32]; i //= 32
-    return s
-t0 = int(time.time() * 1000) - n // 10
-delim = b"\\xc1\\xc1\\xc1"
-out = bytearray()
-for i in range(n):
-    room = "big" if i % every == every - 1 else "noise"
-    ms = t0 + i // 10
-    rec = msgpack.packb({"v": 1, "id": ulid(ms, i), "type": "message", "room": room,
-        "user": "filler", "text": "record %d of a busy partition" % i, "ts": ms * 1000},
-        use_bin_type=True)
-    assert delim not in rec
-    out += rec + delim
-subprocess.run(["kcat", "-P", "-b", brokers, "-t", topic, "-k", "big", "-D", "\\\\xc1\\\\xc1\\\\xc1",
-    "-X", "partitioner=murmur2_random", "-X", "queue.buffering.max.messages=1000000"],
-    input=bytes(out), check=True)
-`;
-	const r = spawnSync('/usr/bin/python3', ['-c', py, String(records), String(every), topic,
-	    L.brokers()], { encoding: 'utf8', maxBuffer: 1 << 26 });
-	if (r.status !== 0)
-		throw new Error(`filling the topic failed: ${r.stderr}`);
-}
 
 function status(pid, key) {
 	const m = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -81,7 +46,7 @@ L.run([
 		let br = await L.startBridge({ topic, args: ['--history', '50'] });
 		await br.stop();
 		const f0 = Date.now();
-		fill();
+		fill(topic, records, every);
 		console.log(`# ${records} records stored in ${((Date.now() - f0) / 1000).toFixed(1)} s`);
 		br = await L.startBridge({ topic, args: ['--history', '50', '--max-conns-per-ip', '1000',
 		    '--conn-rate-per-ip', '1000'] });

@@ -22,5 +22,9 @@ struct kc_conf *test_conf(const char *topic);
  * of timeout_s seconds; returns main()'s exit status.
  */
 int test_run(const char *name, TCase *tc, int timeout_s);
+/* Gives topic n partitions with the admin API (CreatePartitions). */
+void test_add_partitions(const char *topic, int n);
+/* Waits until a metadata request shows topic with n partitions. */
+void test_wait_partitions(const char *topic, int n);
 
 #endif

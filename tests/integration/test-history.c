@@ -1,6 +1,7 @@
 /*
  * test-history.c - "the last N messages of room R" from a real Kafka broker
- * while other rooms share R's partition, and older pages before an id.
+ * while other rooms share R's partition, and older pages before an id;
+ * one history reader kept for many queries gives what one-shots give.
  */
 #include <check.h>
 #include <stdio.h>
@@ -280,6 +281,198 @@ START_TEST(history_by_offsets)
 }
 END_TEST
 
+/*
+ * Asks q on reader r and as a one-shot query, and checks both gave the
+ * same page (same records at the same offsets, the same "more"), all of
+ * q->room's and below q->before; returns the page (free with
+ * kc_history_free()).
+ */
+static struct kc_msg *
+same_page(struct kc_history_reader *r, struct kc_conf *c,
+    const struct kc_history_query *q, size_t *n, int *more)
+{
+	struct kc_msg	*h, *w;
+	size_t		 nw, i;
+	int		 morew;
+	char		 err[512];
+
+	ck_assert_msg(kc_history_query_on(r, q, &h, n, more, err, sizeof err) ==
+	    KC_OK, "reader: %s", err);
+	ck_assert_msg(kc_history_query(c, q, &w, &nw, &morew, err, sizeof err) ==
+	    KC_OK, "one-shot: %s", err);
+	ck_assert_msg(*n == nw, "%s below %lld: reader %zu records, one-shot %zu",
+	    q->room, (long long)q->before, *n, nw);
+	ck_assert_int_eq(*more, morew);
+	for (i = 0; i < *n; i++) {
+		ck_assert_str_eq(h[i].room, q->room);
+		ck_assert_str_eq(h[i].id, w[i].id);
+		ck_assert_str_eq(h[i].text, w[i].text);
+		ck_assert_int_eq(h[i].offset, w[i].offset);
+		ck_assert_int_eq(h[i].partition, w[i].partition);
+		if (q->before != KC_OFFSET_END)
+			ck_assert_int_lt(h[i].offset, q->before);
+	}
+	kc_history_free(w, nw);
+	return h;
+}
+
+START_TEST(one_reader_many_queries)
+{
+	/* One history reader answers query after query, across rooms and
+	 * partitions and after partitions are added, exactly as a reader
+	 * made for each would: nothing fetched for one query (librdkafka
+	 * prefetches past what a query reads) shows in the next. */
+	const char		*topic = test_topic("reader");
+	struct kc_conf		*c = test_conf(topic);
+	struct kc_producer	*p;
+	struct kc_history_reader *r;
+	struct kc_history_query	 q;
+	struct kc_msg		*h;
+	char			 rooms[6][KC_NAME_MAX + 1], text[256], err[512];
+	char			 moved[KC_NAME_MAX + 1] = "", id[KC_ID_LEN + 1];
+	int64_t			 before[6];
+	size_t			 n, got[6];
+	int			 failed = 0, more, k, i, parts = 0, left, problems;
+
+	ck_assert_int_eq(kc_topics_ensure(c, 1, -1, NULL, NULL, &problems, err,
+	    sizeof err), KC_OK);
+	for (k = 0; k < 6; k++) {
+		snprintf(rooms[k], sizeof rooms[k], "pool%d", k);
+		parts |= 1 << kc_room_partition(rooms[k], TEST_PARTITIONS);
+	}
+	ck_assert_int_eq(parts, 7);	/* every partition has some */
+	/* A room that partitions added will move, as kchat.h says. */
+	for (k = 0; k < 1000 && moved[0] == '\0'; k++) {
+		snprintf(moved, sizeof moved, "mover%d", k);
+		if (kc_room_partition(moved, 3) == kc_room_partition(moved, 5))
+			moved[0] = '\0';
+	}
+	ck_assert_str_ne(moved, "");
+
+	/* 150 lines of each room, interleaved: some 300 records a partition,
+	 * more than a query's first window (256). */
+	ck_assert_int_eq(kc_producer_new(c, NULL, no_report, &failed, &p, err,
+	    sizeof err), KC_OK);
+	for (i = 0; i < 150; i++) {
+		for (k = 0; k < 6; k++) {
+			snprintf(text, sizeof text, "%s %d", rooms[k], i);
+			id[0] = '\0';
+			put(p, rooms[k], 0, text, id);
+		}
+		if (i < 5) {
+			snprintf(text, sizeof text, "%s %d", moved, i);
+			id[0] = '\0';
+			put(p, moved, 0, text, id);
+		}
+	}
+	ck_assert_int_eq(kc_producer_flush(p, 30000), KC_OK);
+	ck_assert_int_eq(failed, 0);
+
+	ck_assert_msg(kc_history_reader_new(c, 20000, &r, err, sizeof err) ==
+	    KC_OK, "%s", err);
+	ck_assert_msg(kc_history_reader_connect(r, 20000, err, sizeof err) ==
+	    KC_OK, "%s", err);
+	memset(&q, 0, sizeof q);
+	q.timeout_ms = 20000;
+
+	/* Pages of 9, one room after another (so each query reads another
+	 * partition, or lower in the same one), down to each room's first. */
+	for (k = 0; k < 6; k++) {
+		before[k] = KC_OFFSET_END;
+		got[k] = 0;
+	}
+	for (left = 6; left > 0; ) {
+		for (k = 0, left = 0; k < 6; k++) {
+			if (before[k] == -2)
+				continue;	/* read to its first */
+			q.room = rooms[k];
+			q.n = 9;
+			q.before = before[k];
+			h = same_page(r, c, &q, &n, &more);
+			for (i = (int)n - 1; i >= 0; i--) {
+				snprintf(text, sizeof text, "%s %zu", rooms[k],
+				    149 - got[k]++);
+				ck_assert_str_eq(h[i].text, text);
+			}
+			before[k] = more ? h[0].offset : -2;
+			left += more;
+			kc_history_free(h, n);
+		}
+	}
+	for (k = 0; k < 6; k++)
+		ck_assert_uint_eq(got[k], 150);
+
+	/* Whole rooms and pages before an id, alternating. */
+	for (k = 0; k < 6; k++) {
+		q.room = rooms[k];
+		q.n = 1000;
+		q.before = KC_OFFSET_END;
+		h = same_page(r, c, &q, &n, &more);
+		ck_assert_uint_eq(n, 150);
+		ck_assert_int_eq(more, 0);
+		memcpy(id, h[100].id, sizeof id);
+		kc_history_free(h, n);
+		q.room = rooms[(k + 1) % 6];
+		q.n = 20;
+		h = same_page(r, c, &q, &n, &more);
+		ck_assert_uint_eq(n, 20);
+		kc_history_free(h, n);
+		q.room = rooms[k];
+		q.before_id = id;
+		h = same_page(r, c, &q, &n, &more);
+		ck_assert_uint_eq(n, 20);
+		snprintf(text, sizeof text, "%s 99", rooms[k]);
+		ck_assert_str_eq(h[19].text, text);
+		q.before_id = NULL;
+		kc_history_free(h, n);
+	}
+
+	/* Partitions added while the reader lives: the moved room's history
+	 * is its new lines, then those of its first partition. */
+	test_add_partitions(topic, 5);
+	test_wait_partitions(topic, 5);
+	for (i = 5; i < 8; i++) {
+		snprintf(text, sizeof text, "%s %d", moved, i);
+		id[0] = '\0';
+		put(p, moved, 0, text, id);
+	}
+	ck_assert_int_eq(kc_producer_flush(p, 30000), KC_OK);
+	q.room = moved;
+	q.n = 100;
+	q.before = KC_OFFSET_END;
+	h = same_page(r, c, &q, &n, &more);
+	ck_assert_uint_eq(n, 8);
+	for (i = 0; i < 8; i++) {
+		snprintf(text, sizeof text, "%s %d", moved, i);
+		ck_assert_str_eq(h[i].text, text);
+		if (i < 5)
+			ck_assert_int_lt(h[i].offset, -1);	/* moved */
+	}
+	kc_history_free(h, n);
+	q.n = 3;
+	for (q.before = KC_OFFSET_END, more = 1, k = 0; more; k++) {
+		h = same_page(r, c, &q, &n, &more);
+		ck_assert_uint_gt(n, 0);
+		q.before = h[0].offset;
+		kc_history_free(h, n);
+	}
+	ck_assert_int_eq(k, 3);
+	/* and the other rooms, wherever they are now */
+	for (k = 0; k < 6; k++) {
+		q.room = rooms[k];
+		q.n = 200;
+		q.before = KC_OFFSET_END;
+		h = same_page(r, c, &q, &n, &more);
+		ck_assert_uint_eq(n, 150);
+		kc_history_free(h, n);
+	}
+
+	kc_history_reader_free(r);
+	kc_producer_free(p);
+	kc_conf_free(c);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -288,5 +481,6 @@ main(void)
 	tcase_add_test(tc, history_with_shared_partition);
 	tcase_add_test(tc, history_after_a_transaction);
 	tcase_add_test(tc, history_by_offsets);
+	tcase_add_test(tc, one_reader_many_queries);
 	return test_run("history", tc, 120);
 }

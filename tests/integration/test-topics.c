@@ -29,31 +29,6 @@ collect(void *opaque, int problem, const char *line)
 	s->problems += problem;
 }
 
-/* Gives topic n partitions with the admin API. */
-static void
-add_partitions(const char *topic, int n)
-{
-	rd_kafka_conf_t			*rc = rd_kafka_conf_new();
-	rd_kafka_t			*rk;
-	rd_kafka_NewPartitions_t	*np;
-	rd_kafka_queue_t		*q;
-	rd_kafka_event_t		*ev;
-	char				 err[512];
-
-	ck_assert_int_eq(rd_kafka_conf_set(rc, "bootstrap.servers", test_brokers(),
-	    err, sizeof err), RD_KAFKA_CONF_OK);
-	ck_assert_ptr_nonnull(rk = rd_kafka_new(RD_KAFKA_PRODUCER, rc, err, sizeof err));
-	np = rd_kafka_NewPartitions_new(topic, (size_t)n, err, sizeof err);
-	q = rd_kafka_queue_new(rk);
-	rd_kafka_CreatePartitions(rk, &np, 1, NULL, q);
-	ck_assert_ptr_nonnull(ev = rd_kafka_queue_poll(q, 20000));
-	ck_assert_int_eq(rd_kafka_event_error(ev), RD_KAFKA_RESP_ERR_NO_ERROR);
-	rd_kafka_event_destroy(ev);
-	rd_kafka_queue_destroy(q);
-	rd_kafka_NewPartitions_destroy(np);
-	rd_kafka_destroy(rk);
-}
-
 START_TEST(created_to_keep_the_chat)
 {
 	const char	*topic = test_topic("topics");
@@ -91,7 +66,7 @@ START_TEST(created_to_keep_the_chat)
 	ck_assert_int_eq(problems, 0);
 
 	/* Partitions added later: rooms moved. */
-	add_partitions(topic, 5);
+	test_add_partitions(topic, 5);
 	s.text[0] = '\0';
 	ck_assert_int_eq(kc_topics_ensure(c, 0, -1, collect, &s, &problems, err,
 	    sizeof err), KC_OK);
@@ -180,7 +155,7 @@ START_TEST(added_partitions_are_read)
 	    sizeof err), KC_OK);
 	ck_assert_int_eq(kc_reader_new(c, topic, KC_FROM_END, &r, err, sizeof err), KC_OK);
 	ck_assert_int_eq(kc_reader_partitions(r), 3);
-	add_partitions(topic, 5);
+	test_add_partitions(topic, 5);
 
 	/* A record in the new partition 4, as a writer that knows it would. */
 	kc_msg_init(&m);
@@ -233,35 +208,6 @@ START_TEST(added_partitions_are_read)
 END_TEST
 
 
-/* Waits until a metadata request shows topic with n partitions. */
-static void
-wait_partitions(const char *topic, int n)
-{
-	rd_kafka_conf_t			*rc = rd_kafka_conf_new();
-	rd_kafka_t			*rk;
-	rd_kafka_topic_t		*rkt;
-	const struct rd_kafka_metadata	*md;
-	char				 err[512];
-	int64_t				 deadline = kc_now_us() + 60 * 1000000LL;
-	int				 np = 0;
-
-	ck_assert_int_eq(rd_kafka_conf_set(rc, "bootstrap.servers", test_brokers(),
-	    err, sizeof err), RD_KAFKA_CONF_OK);
-	ck_assert_ptr_nonnull(rk = rd_kafka_new(RD_KAFKA_PRODUCER, rc, err, sizeof err));
-	ck_assert_ptr_nonnull(rkt = rd_kafka_topic_new(rk, topic, NULL));
-	while (np != n) {
-		ck_assert_msg(kc_now_us() < deadline, "never saw %d partitions", n);
-		if (rd_kafka_metadata(rk, 0, rkt, &md, 5000) == RD_KAFKA_RESP_ERR_NO_ERROR) {
-			np = md->topic_cnt == 1 ? md->topics[0].partition_cnt : 0;
-			rd_kafka_metadata_destroy(md);
-		}
-		if (np != n)
-			usleep(200 * 1000);
-	}
-	rd_kafka_topic_destroy(rkt);
-	rd_kafka_destroy(rk);
-}
-
 static void
 send_lines(struct kc_conf *c, const char *room, const char *what, int n,
     char ids[][KC_ID_LEN + 1])
@@ -307,8 +253,8 @@ START_TEST(moved_room_keeps_its_history)
 	ck_assert_int_eq(kc_topics_ensure(c, 1, -1, NULL, NULL, &problems, err,
 	    sizeof err), KC_OK);
 	send_lines(c, room, "before", 5, old_ids);
-	add_partitions(topic, 5);
-	wait_partitions(topic, 5);
+	test_add_partitions(topic, 5);
+	test_wait_partitions(topic, 5);
 	send_lines(c, room, "after", 3, new_ids);
 
 	/* All of it at once, oldest first. */
