@@ -152,6 +152,23 @@ char		*conffile_rewrite(const char *text, const char *key,
 int		 conffile_set(const char *path, const char *key,
 		    const char *value, char *errstr, size_t len);
 
+/* ------------------------------------------------------------- idset.c */
+
+/*
+ * The ids a buffer holds, as hashes: idset_maybe() is 0 when id is surely
+ * not there, 1 when it may be. "" is never held. idset_clear() frees.
+ */
+struct idset {
+	uint32_t	*slot;		/* 0: free */
+	size_t		 cap;		/* a power of two, or 0 */
+	size_t		 n;
+};
+
+void	idset_add(struct idset *, const char *id);
+void	idset_del(struct idset *, const char *id);
+int	idset_maybe(const struct idset *, const char *id);
+void	idset_clear(struct idset *);
+
 /* -------------------------------------------------------------- buffer.c */
 
 enum line_kind {
@@ -213,6 +230,14 @@ struct buffer {
 	struct line	*lines;			/* oldest first */
 	size_t		 nlines;
 	size_t		 max;			/* scrollback bound */
+	/*
+	 * lines is a window into base, cap long: the oldest line goes by
+	 * moving the window, and the lines move back to base only now and
+	 * then (buffer.c). ids: the ids of the lines, for buffer_find().
+	 */
+	struct line	*base;
+	size_t		 cap;
+	struct idset	 ids;
 	unsigned	 unread;
 	unsigned	 mentions;
 	size_t		 scroll;		/* rows scrolled up; 0 = newest */
