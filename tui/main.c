@@ -28,6 +28,12 @@
 #define MAIN_FLUSH_MS	3000
 #define MAIN_FLUSH_OFFLINE_MS 1000	/* ... when the broker is away */
 /*
+ * While a burst is read (a whole batch each pass), the screen is drawn at
+ * most once per frame: drawing after every batch spent the burst's time
+ * on screens nobody could see. The pass that ends the burst draws.
+ */
+#define MAIN_FRAME_US	16667		/* 60 frames a second */
+/*
  * How long a line waits for the broker before it is shown as failed
  * (librdkafka's message.timeout.ms; -X message.timeout.ms=N changes it):
  * long enough to ride out a broker restart.
@@ -304,6 +310,7 @@ main(int argc, char **argv)
 	char		 inst[KC_INST_MAX + 1];
 	int64_t		 retention;
 	int		 busy, unsent, flush_ms, more = 0;
+	int64_t		 now, drawn = 0;
 	long		 history, scrollback;
 
 	setlocale(LC_ALL, "");
@@ -480,9 +487,13 @@ main(int argc, char **argv)
 			if (!line_mode)
 				ui_resize();
 		}
-		kafka_tick(&k, kc_now_us());
-		if (!line_mode)
+		now = kc_now_us();
+		kafka_tick(&k, now);
+		if (!line_mode && (!more || now - drawn >= MAIN_FRAME_US ||
+		    now < drawn)) {
 			ui_draw();
+			drawn = now;
+		}
 
 		pfd[nfd].fd = main_pipe[0];
 		pfd[nfd++].events = POLLIN;
