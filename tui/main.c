@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <locale.h>
+#include <malloc.h>
 #include <poll.h>
 #include <pwd.h>
 #include <signal.h>
@@ -309,10 +310,18 @@ main(int argc, char **argv)
 	int		 check_topics = 0, problems, force_name = 0;
 	char		 inst[KC_INST_MAX + 1];
 	int64_t		 retention;
-	int		 busy, unsent, flush_ms, more = 0;
+	int		 busy, unsent, flush_ms, more = 0, burst = 0;
 	int64_t		 now, drawn = 0;
 	long		 history, scrollback;
 
+	/*
+	 * librdkafka runs three threads per handle and kchat-tui has eight
+	 * handles; glibc would give up to 16 of them a malloc arena each,
+	 * and pages freed in one arena serve no other. Two arenas keep the
+	 * chat's lines and librdkafka's buffers from wanting a lock each time
+	 * without that spread (RSS after a burst: BENCHMARKS.md).
+	 */
+	mallopt(M_ARENA_MAX, 2);
 	setlocale(LC_ALL, "");
 	opterr = 1;
 	optind = 0;
@@ -519,8 +528,17 @@ main(int argc, char **argv)
 		}
 		/* pfd[6] and pfd[7]: the state topics (kafka-state.c). */
 		if (pfd[2].revents || pfd[3].revents || pfd[6].revents ||
-		    pfd[7].revents || more)
-			more = kafka_read(&k);
+		    pfd[7].revents || more) {
+			burst |= more = kafka_read(&k);
+			/*
+			 * A burst read: librdkafka's buffers for it are free
+			 * again, but malloc keeps their pages; give them back.
+			 */
+			if (burst && !more) {
+				burst = 0;
+				malloc_trim(0);
+			}
+		}
 		/*
 		 * pfd[4], a connection attempt's end, and pfd[5], a history
 		 * fetch's: kafka_tick() next pass.
