@@ -36,6 +36,7 @@ buffer_line_free(struct line *l)
 	free(l->text);
 	free(l->error);
 	free(l->quote);
+	free(l->reply);
 }
 
 void
@@ -171,6 +172,8 @@ buffer_insert(struct buffer *b, const struct line *l, size_t at)
 	nl->text = xstrdup(l->text != NULL ? l->text : "");
 	nl->error = l->error != NULL ? xstrdup(l->error) : NULL;
 	nl->quote = l->quote != NULL ? xstrdup(l->quote) : NULL;
+	nl->reply = l->reply != NULL && *l->reply != '\0' ?
+	    xstrdup(l->reply) : NULL;
 	idset_add(&b->ids, nl->id);
 	b->nlines++;
 	return nl;
