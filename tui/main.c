@@ -315,11 +315,11 @@ main(int argc, char **argv)
 	long		 history, scrollback;
 
 	/*
-	 * librdkafka runs three threads per handle and kchat-tui has eight
-	 * handles; glibc would give up to 16 of them a malloc arena each,
-	 * and pages freed in one arena serve no other. Two arenas keep the
-	 * chat's lines and librdkafka's buffers from wanting a lock each time
-	 * without that spread (RSS after a burst: BENCHMARKS.md).
+	 * librdkafka runs three or four threads per handle and kchat-tui
+	 * has eight handles; glibc would give up to 16 of them a malloc
+	 * arena each, and pages freed in one arena serve no other. Two
+	 * arenas keep the chat's lines and librdkafka's buffers from wanting
+	 * a lock each time without that spread (BENCHMARKS.md).
 	 */
 	mallopt(M_ARENA_MAX, 2);
 	setlocale(LC_ALL, "");

@@ -265,10 +265,11 @@ void		 buffer_free(struct buffer *);
 /* The line with this id, or NULL. */
 struct line	*buffer_find(struct buffer *, const char *id);
 /*
- * Adds a copy of l (text, error, quote and reply duplicated): appended at the end, or, with
- * sorted, at its place by time (history). Returns the stored line, or NULL
- * when a line with the same id is already there or the line falls off the
- * top of a full buffer. The oldest line goes when the buffer is full.
+ * Adds a copy of l (text, error, quote and reply duplicated): appended at
+ * the end, or, with sorted, at its place by time (history). Returns the
+ * stored line, or NULL when a line with the same id is already there or
+ * the line falls off the top of a full buffer. The oldest line goes when
+ * the buffer is full.
  */
 struct line	*buffer_add(struct buffer *, const struct line *l, int sorted);
 /* Puts a copy of l at index at (the end when past it), as buffer_add(). */
