@@ -27,6 +27,14 @@ buffer_new(enum buffer_kind kind, const char *target, size_t max)
 	snprintf(b->name, sizeof b->name, "%c%s",
 	    kind == BUFFER_ROOM ? '#' : '@', b->target);
 	b->max = max > 0 ? max : TUI_SCROLLBACK;
+	/*
+	 * All of it at once, so that a line stays where it is while other
+	 * lines come (its pointer is kept across a notification that may
+	 * add one); pages never written are not resident.
+	 */
+	b->cap = b->max + BUFFER_SLACK(b->max);
+	b->base = xreallocarray(NULL, b->cap, sizeof *b->base);
+	b->lines = b->base;
 	return b;
 }
 
@@ -124,28 +132,16 @@ buffer_add(struct buffer *b, const struct line *l, int sorted)
 }
 
 /*
- * Makes room for one more line after the last: moves the lines back to
- * base when the window reached its end, or makes base longer (up to the
- * bound and its slack; a buffer takes only the memory its lines need).
+ * Makes room for one more line after the last: once the window reached
+ * the end of base, the lines move back to its start.
  */
 static void
 buffer_room(struct buffer *b)
 {
-	size_t gap = (size_t)(b->lines - b->base), cap;
-
-	if (gap + b->nlines < b->cap)
+	if ((size_t)(b->lines - b->base) + b->nlines < b->cap)
 		return;
-	cap = b->max + BUFFER_SLACK(b->max);
-	if (gap > 0 && (b->cap == cap || gap >= b->nlines)) {
-		memmove(b->base, b->lines, b->nlines * sizeof *b->lines);
-		b->lines = b->base;
-		return;
-	}
-	if (b->cap < cap / 2)
-		cap = b->cap > 0 ? b->cap * 2 : 16;
-	b->base = xreallocarray(b->base, cap, sizeof *b->base);
-	b->cap = cap;
-	b->lines = b->base + gap;
+	memmove(b->base, b->lines, b->nlines * sizeof *b->lines);
+	b->lines = b->base;
 }
 
 struct line *
