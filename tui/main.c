@@ -529,7 +529,8 @@ main(int argc, char **argv)
 		/* pfd[6] and pfd[7]: the state topics (kafka-state.c). */
 		if (pfd[2].revents || pfd[3].revents || pfd[6].revents ||
 		    pfd[7].revents || more) {
-			burst |= more = kafka_read(&k);
+			more = kafka_read(&k);
+			burst |= more;
 			/*
 			 * A burst read: librdkafka's buffers for it are free
 			 * again, but malloc keeps their pages; give them back.
