@@ -31,7 +31,8 @@ T new-session -d -s carol -x 100 -y 30 \
 wait_until "carol's status line" sees " carol | #general | connected $brokers"
 echo "ok 1 - carol is connected, keeping 100 lines"
 
-cpid=$(pgrep -P "$(T list-panes -t carol -F '#{pane_pid}')" -x kchat-tui)
+# The pane's shell has one child while she runs: her kchat-tui (env execs it).
+cpid=$(pgrep -P "$(T list-panes -t carol -F '#{pane_pid}')" | head -n 1)
 [ -n "$cpid" ] || fail "cannot find carol's kchat-tui"
 kill -STOP "$cpid"
 seq -f "burst line %g" 1 $N |
