@@ -53,6 +53,7 @@ struct bench_opts {
 	long		 churners;
 	long		 stalled;	/* subscribers that stop reading */
 	long		 window;	/* ingest: in flight per sender */
+	long		 burst;		/* tui: lines posted at once */
 	long		 sources;	/* 127.0.0.x source addresses, 0 = auto */
 	double		 drain;		/* seconds to wait for stragglers */
 	int		 json_only;

@@ -61,8 +61,8 @@ usage(FILE *f)
 "  ingest    acknowledged browser -> Kafka msg/s of -c senders (default 10),\n"
 "            beside kcat's produce rate on the same broker (needs -b)\n"
 "  tui       kchat-tui's first paint with 1000 messages of history, the time\n"
-"            to show 10000 more, and its RSS then, in a pty (needs --tui,\n"
-"            --bridge and -b)\n"
+"            to show --burst more (default 10000) posted while it was\n"
+"            stopped, and its RSS then, in a pty (needs --tui, --bridge, -b)\n"
 "\n"
 "The bridge:\n"
 "      --url URL           ws://HOST:PORT/ of a running bridge\n"
@@ -89,6 +89,7 @@ usage(FILE *f)
 "      --stalled N         latency, fanout: N more clients in the room that\n"
 "                          stop reading once connected (stalled browsers)\n"
 "      --window N          ingest: messages in flight per sender (default 32)\n"
+"      --burst N           tui: lines posted at once (default 10000)\n"
 "      --drain S           after sending, wait for answers and deliveries\n"
 "                          until none came for S seconds (default 10)\n"
 "      --sources N         spread connections over 127.0.0.1 .. 127.0.0.N\n"
@@ -209,7 +210,7 @@ on_signal(int sig)
 
 enum { OPT_URL = 256, OPT_PID, OPT_BRIDGE, OPT_BRIDGE_ARG, OPT_SENDERS,
     OPT_STEPS, OPT_ROOM, OPT_CHURNERS, OPT_WINDOW, OPT_SOURCES, OPT_DRAIN,
-    OPT_JSON, OPT_TUI, OPT_STALLED };
+    OPT_JSON, OPT_TUI, OPT_STALLED, OPT_BURST };
 
 int
 main(int argc, char **argv)
@@ -233,6 +234,7 @@ main(int argc, char **argv)
 		{ "churners", required_argument, NULL, OPT_CHURNERS },
 		{ "stalled", required_argument, NULL, OPT_STALLED },
 		{ "window", required_argument, NULL, OPT_WINDOW },
+		{ "burst", required_argument, NULL, OPT_BURST },
 		{ "drain", required_argument, NULL, OPT_DRAIN },
 		{ "sources", required_argument, NULL, OPT_SOURCES },
 		{ "json", no_argument, NULL, OPT_JSON },
@@ -250,6 +252,7 @@ main(int argc, char **argv)
 	opts.port = 8000;
 	opts.size = 128;
 	opts.window = 32;
+	opts.burst = 10000;
 	opts.drain = 10;
 	snprintf(opts.room, sizeof opts.room, "general");
 	while ((ch = getopt_long(argc, argv, "H:p:b:c:r:d:s:vhV", longopts,
@@ -287,6 +290,7 @@ main(int argc, char **argv)
 		case OPT_CHURNERS: opts.churners = num("--churners", optarg, 1, 100000); break;
 		case OPT_STALLED: opts.stalled = num("--stalled", optarg, 1, 100000); break;
 		case OPT_WINDOW: opts.window = num("--window", optarg, 1, 10000); break;
+		case OPT_BURST: opts.burst = num("--burst", optarg, 1, 10000000); break;
 		case OPT_DRAIN: opts.drain = fnum("--drain", optarg, 0, 3600); break;
 		case OPT_SOURCES: opts.sources = num("--sources", optarg, 1, 250); break;
 		case OPT_JSON: opts.json_only = 1; break;

@@ -2,10 +2,12 @@
  * scen-tui.c - "tui": kchat-tui (--tui PATH) in a pseudo-terminal of 120 x
  * 40. First 1,000 messages are posted to a room through the bridge; then
  * the terminal starts with --history 1000 and the time until the newest
- * of them is on its screen is its first paint. Then 10,000 more are posted
- * at once: the time until the last is shown, and the terminal's RSS with
- * 10,000 lines of scrollback (a config file sets scrollback = 10000).
- * Needs --bridge (the terminal reads the bridge's topic) and -b.
+ * of them is on its screen is its first paint. Then the terminal is
+ * stopped (SIGSTOP), --burst more (default 10,000) are posted, and it is
+ * resumed: they reach it at once, as a burst does, and the time from the
+ * resumption until the last is shown is its own, not the bridge's. Last,
+ * its RSS with 10,000 lines of scrollback (a config file sets scrollback =
+ * 10000). Needs --bridge (the terminal reads the bridge's topic) and -b.
  */
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -22,7 +24,6 @@
 #include "bench.h"
 
 #define TUI_HISTORY	1000
-#define TUI_BURST	10000
 /*
  * The last message of each batch: curses redraws only the cells that
  * change, so a line is found on the terminal only if none of its letters
@@ -97,7 +98,8 @@ static uint64_t
 tui_send(struct pool *p, struct tpost *t, uint64_t from, uint64_t to,
     const char *last)
 {
-	uint64_t end = now_ns() + 120 * NS_PER_S, want = t->acked + (to - from);
+	uint64_t end = now_ns() + (120 + (to - from) / 500) * NS_PER_S;
+	uint64_t want = t->acked + (to - from);
 
 	t->last = last;
 	t->next = from;
@@ -149,14 +151,27 @@ tui_quiet(int fd, int ms)
 		;
 }
 
+/*
+ * A figure of /proc/PID/status in kB ("VmRSS:", "RssAnon:"), or -1. VmRSS
+ * counts the pages of the shared libraries it touched (RssFile) too.
+ */
 static long
-tui_rss_kb(pid_t pid)
+tui_status_kb(pid_t pid, const char *key)
 {
-	long	save = opts.pid, kb;
+	char	 path[64], line[256];
+	FILE	*f;
+	long	 kb = -1;
 
-	opts.pid = pid;
-	kb = bridge_rss_kb();
-	opts.pid = save;
+	snprintf(path, sizeof path, "/proc/%ld/status", (long)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof line, f) != NULL) {
+		if (strncmp(line, key, strlen(key)) == 0) {
+			kb = strtol(line + strlen(key), NULL, 10);
+			break;
+		}
+	}
+	fclose(f);
 	return kb;
 }
 
@@ -170,8 +185,9 @@ scen_tui(void)
 	char		 conf[64], hist[16];
 	pid_t		 pid;
 	uint64_t	 t0, posted;
-	double		 paint_ms = -1, burst_s = -1;
-	long		 rss = -1;
+	double		 paint_ms = -1, burst_s = -1, post_s;
+	long		 burst = opts.burst;
+	long		 rss = -1, anon = -1;
 	int		 fd, cfd, st;
 
 	if (opts.tui == NULL || bridge_topic() == NULL || opts.brokers == NULL) {
@@ -225,12 +241,21 @@ scen_tui(void)
 	if (tui_wait(fd, TUI_MARK1, 60000) == 0)
 		paint_ms = (double)(now_ns() - t0) / 1e6;
 	tui_quiet(fd, 300);
+	/* Stopped, it reads nothing: the burst waits for it in Kafka. */
+	kill(pid, SIGSTOP);
 	t0 = now_ns();
-	tui_send(p, &t, TUI_HISTORY, TUI_HISTORY + TUI_BURST, TUI_MARK2);
-	if (tui_wait(fd, TUI_MARK2, 120000) == 0)
+	posted = tui_send(p, &t, TUI_HISTORY, TUI_HISTORY + burst, TUI_MARK2);
+	post_s = (double)(now_ns() - t0) / 1e9;
+	if (posted != (uint64_t)burst)
+		report_note("only %llu of %ld burst messages acknowledged",
+		    (unsigned long long)posted, burst);
+	t0 = now_ns();
+	kill(pid, SIGCONT);
+	if (tui_wait(fd, TUI_MARK2, 120000 + (int)(burst / 100)) == 0)
 		burst_s = (double)(now_ns() - t0) / 1e9;
 	tui_quiet(fd, 500);
-	rss = tui_rss_kb(pid);
+	rss = tui_status_kb(pid, "VmRSS:");
+	anon = tui_status_kb(pid, "RssAnon:");
 	/* Ctrl-C quits; then read until it closes the terminal. */
 	if (write(fd, "\003", 1) == 1)
 		tui_quiet(fd, 3000);
@@ -246,13 +271,19 @@ scen_tui(void)
 	    "10000, %ld-byte messages", TUI_HISTORY, opts.size);
 	report_row("first paint with %d messages of history: %.0f ms",
 	    TUI_HISTORY, paint_ms);
-	report_row("%d more posted at once: the last shown after %.2f s "
-	    "(sending included)", TUI_BURST, burst_s);
-	report_row("RSS with its 10000 lines of scrollback full (%d posted): "
-	    "%.1f MB", TUI_HISTORY + TUI_BURST, rss / 1024.0);
+	report_row("%ld more posted while it was stopped, in %.2f s (%.0f/s "
+	    "through the bridge)", burst, post_s, burst / post_s);
+	report_row("resumed, it showed the last of them after %.3f s: %.0f "
+	    "lines/s", burst_s, burst_s > 0 ? burst / burst_s : 0.0);
+	report_row("RSS with its 10000 lines of scrollback full (%ld posted): "
+	    "%.1f MB (%.1f MB its own, RssAnon)", TUI_HISTORY + burst,
+	    rss / 1024.0, anon / 1024.0);
 	report_json("{\"scenario\":\"tui\",\"history\":%d,\"first_paint_ms\":%.1f,"
-	    "\"burst\":%d,\"burst_shown_s\":%.3f,\"lines\":%d,\"rss_kb\":%ld}",
-	    TUI_HISTORY, paint_ms, TUI_BURST, burst_s, TUI_HISTORY + TUI_BURST,
-	    rss);
+	    "\"burst\":%ld,\"burst_posted_s\":%.3f,\"burst_shown_s\":%.3f,"
+	    "\"burst_lines_per_s\":%.0f,\"lines\":%ld,\"rss_kb\":%ld,"
+	    "\"rss_anon_kb\":%ld}",
+	    TUI_HISTORY, paint_ms, burst, post_s, burst_s,
+	    burst_s > 0 ? burst / burst_s : 0.0, TUI_HISTORY + burst, rss,
+	    anon);
 	return paint_ms >= 0 ? BENCH_OK : BENCH_ERR_TIMEOUT;
 }

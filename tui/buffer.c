@@ -1,12 +1,20 @@
 /*
  * buffer.c - one room or direct conversation: its lines (bounded scrollback),
  * unread and mention counts, and how far the user has scrolled up.
+ *
+ * A full buffer loses its oldest line for each new one, which in a burst is
+ * every message: the lines are a window into a longer array (base), the
+ * window moves on by one, and all the lines move back to base once the
+ * window reaches base's end, every BUFFER_SLACK(max) lines.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tui.h"
+
+/* Room past the bound: lines lost before the lines move back to base. */
+#define BUFFER_SLACK(max)	((max) / 8 + 16)
 
 struct buffer *
 buffer_new(enum buffer_kind kind, const char *target, size_t max)
@@ -19,7 +27,14 @@ buffer_new(enum buffer_kind kind, const char *target, size_t max)
 	snprintf(b->name, sizeof b->name, "%c%s",
 	    kind == BUFFER_ROOM ? '#' : '@', b->target);
 	b->max = max > 0 ? max : TUI_SCROLLBACK;
-	b->lines = xreallocarray(NULL, b->max, sizeof *b->lines);
+	/*
+	 * All of it at once, so that a line stays where it is while other
+	 * lines come (its pointer is kept across a notification that may
+	 * add one); pages never written are not resident.
+	 */
+	b->cap = b->max + BUFFER_SLACK(b->max);
+	b->base = xreallocarray(NULL, b->cap, sizeof *b->base);
+	b->lines = b->base;
 	return b;
 }
 
@@ -29,6 +44,7 @@ buffer_line_free(struct line *l)
 	free(l->text);
 	free(l->error);
 	free(l->quote);
+	free(l->reply);
 }
 
 void
@@ -37,7 +53,8 @@ buffer_free(struct buffer *b)
 	if (b == NULL)
 		return;
 	buffer_clear(b);
-	free(b->lines);
+	free(b->base);
+	idset_clear(&b->ids);
 	free(b);
 }
 
@@ -48,6 +65,8 @@ buffer_clear(struct buffer *b)
 
 	for (i = 0; i < b->nlines; i++)
 		buffer_line_free(&b->lines[i]);
+	idset_clear(&b->ids);
+	b->lines = b->base;
 	b->nlines = 0;
 	b->scroll = 0;
 	b->unread = b->mentions = 0;
@@ -58,7 +77,7 @@ buffer_find(struct buffer *b, const char *id)
 {
 	size_t i;
 
-	if (id == NULL || *id == '\0')
+	if (id == NULL || !idset_maybe(&b->ids, id))
 		return NULL;
 	/* Newest first: what is looked up is almost always recent. */
 	for (i = b->nlines; i > 0; i--) {
@@ -86,9 +105,10 @@ buffer_drop(struct buffer *b, int flags)
 	size_t	i, kept = 0, dropped;
 
 	for (i = 0; i < b->nlines; i++) {
-		if (b->lines[i].flags & flags)
+		if (b->lines[i].flags & flags) {
+			idset_del(&b->ids, b->lines[i].id);
 			buffer_line_free(&b->lines[i]);
-		else
+		} else
 			b->lines[kept++] = b->lines[i];
 	}
 	dropped = b->nlines - kept;
@@ -111,6 +131,19 @@ buffer_add(struct buffer *b, const struct line *l, int sorted)
 	return buffer_insert(b, l, at);
 }
 
+/*
+ * Makes room for one more line after the last: once the window reached
+ * the end of base, the lines move back to its start.
+ */
+static void
+buffer_room(struct buffer *b)
+{
+	if ((size_t)(b->lines - b->base) + b->nlines < b->cap)
+		return;
+	memmove(b->base, b->lines, b->nlines * sizeof *b->lines);
+	b->lines = b->base;
+}
+
 struct line *
 buffer_insert(struct buffer *b, const struct line *l, size_t at)
 {
@@ -121,12 +154,13 @@ buffer_insert(struct buffer *b, const struct line *l, size_t at)
 	if (b->nlines == b->max) {
 		if (at == 0)
 			return NULL;	/* older than all we keep */
+		idset_del(&b->ids, b->lines[0].id);
 		buffer_line_free(&b->lines[0]);
-		memmove(&b->lines[0], &b->lines[1],
-		    (b->nlines - 1) * sizeof *b->lines);
+		b->lines++;
 		b->nlines--;
 		at--;
 	}
+	buffer_room(b);
 	memmove(&b->lines[at + 1], &b->lines[at],
 	    (b->nlines - at) * sizeof *b->lines);
 	nl = &b->lines[at];
@@ -134,6 +168,9 @@ buffer_insert(struct buffer *b, const struct line *l, size_t at)
 	nl->text = xstrdup(l->text != NULL ? l->text : "");
 	nl->error = l->error != NULL ? xstrdup(l->error) : NULL;
 	nl->quote = l->quote != NULL ? xstrdup(l->quote) : NULL;
+	nl->reply = l->reply != NULL && *l->reply != '\0' ?
+	    xstrdup(l->reply) : NULL;
+	idset_add(&b->ids, nl->id);
 	b->nlines++;
 	return nl;
 }

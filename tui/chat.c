@@ -794,11 +794,12 @@ chat_receive1(struct chat *c, const struct kc_msg *m, int live)
 		l.flags |= LINE_HISTORY;
 	if (m->reply[0] != '\0') {
 		l.quote = edit_quote(b, m->reply);
-		memcpy(l.reply, m->reply, sizeof l.reply);
+		l.reply = xstrdup(m->reply);
 	}
 	old = chat_add(c, b, &l, !live);
 	free(l.text);
 	free(l.quote);
+	free(l.reply);
 	return old != NULL;
 }
 
@@ -924,11 +925,12 @@ chat_send_re(struct chat *c, enum kc_type type, const char *room,
 			    SANITIZE_NEWLINE);
 		if (m.reply[0] != '\0') {
 			l.quote = edit_quote(b, m.reply);
-			memcpy(l.reply, m.reply, sizeof l.reply);
+			l.reply = xstrdup(m.reply);
 		}
 		chat_add(c, b, &l, 0);
 		free(l.text);
 		free(l.quote);
+		free(l.reply);
 	}
 	if (type == KC_TYPE_DM && b != NULL)
 		chat_dm_offline(c, b, to);

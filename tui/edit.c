@@ -102,7 +102,7 @@ edit_requote(struct buffer *b, const struct line *l)
 	size_t i;
 
 	for (i = 0; i < b->nlines; i++) {
-		if (b->lines[i].quote == NULL ||
+		if (b->lines[i].quote == NULL || b->lines[i].reply == NULL ||
 		    strcmp(b->lines[i].reply, l->id) != 0)
 			continue;
 		free(b->lines[i].quote);

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <locale.h>
+#include <malloc.h>
 #include <poll.h>
 #include <pwd.h>
 #include <signal.h>
@@ -27,6 +28,12 @@
 /* How long to wait for deliveries at exit (kchat-tui(1) says so: /quit). */
 #define MAIN_FLUSH_MS	3000
 #define MAIN_FLUSH_OFFLINE_MS 1000	/* ... when the broker is away */
+/*
+ * While a burst is read (a whole batch each pass), the screen is drawn at
+ * most once per frame: drawing after every batch spent the burst's time
+ * on screens nobody could see. The pass that ends the burst draws.
+ */
+#define MAIN_FRAME_US	16667		/* 60 frames a second */
 /*
  * How long a line waits for the broker before it is shown as failed
  * (librdkafka's message.timeout.ms; -X message.timeout.ms=N changes it):
@@ -303,9 +310,18 @@ main(int argc, char **argv)
 	int		 check_topics = 0, problems, force_name = 0;
 	char		 inst[KC_INST_MAX + 1];
 	int64_t		 retention;
-	int		 busy, unsent, flush_ms, more = 0;
+	int		 busy, unsent, flush_ms, more = 0, burst = 0;
+	int64_t		 now, drawn = 0;
 	long		 history, scrollback;
 
+	/*
+	 * librdkafka runs three or four threads per handle and kchat-tui
+	 * has eight handles; glibc would give up to 16 of them a malloc
+	 * arena each, and pages freed in one arena serve no other. Two
+	 * arenas keep the chat's lines and librdkafka's buffers from wanting
+	 * a lock each time without that spread (BENCHMARKS.md).
+	 */
+	mallopt(M_ARENA_MAX, 2);
 	setlocale(LC_ALL, "");
 	opterr = 1;
 	optind = 0;
@@ -480,9 +496,13 @@ main(int argc, char **argv)
 			if (!line_mode)
 				ui_resize();
 		}
-		kafka_tick(&k, kc_now_us());
-		if (!line_mode)
+		now = kc_now_us();
+		kafka_tick(&k, now);
+		if (!line_mode && (!more || now - drawn >= MAIN_FRAME_US ||
+		    now < drawn)) {
 			ui_draw();
+			drawn = now;
+		}
 
 		pfd[nfd].fd = main_pipe[0];
 		pfd[nfd++].events = POLLIN;
@@ -508,8 +528,18 @@ main(int argc, char **argv)
 		}
 		/* pfd[6] and pfd[7]: the state topics (kafka-state.c). */
 		if (pfd[2].revents || pfd[3].revents || pfd[6].revents ||
-		    pfd[7].revents || more)
+		    pfd[7].revents || more) {
 			more = kafka_read(&k);
+			burst |= more;
+			/*
+			 * A burst read: librdkafka's buffers for it are free
+			 * again, but malloc keeps their pages; give them back.
+			 */
+			if (burst && !more) {
+				burst = 0;
+				malloc_trim(0);
+			}
+		}
 		/*
 		 * pfd[4], a connection attempt's end, and pfd[5], a history
 		 * fetch's: kafka_tick() next pass.

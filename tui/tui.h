@@ -152,6 +152,23 @@ char		*conffile_rewrite(const char *text, const char *key,
 int		 conffile_set(const char *path, const char *key,
 		    const char *value, char *errstr, size_t len);
 
+/* ------------------------------------------------------------- idset.c */
+
+/*
+ * The ids a buffer holds, as hashes: idset_maybe() is 0 when id is surely
+ * not there, 1 when it may be. "" is never held. idset_clear() frees.
+ */
+struct idset {
+	uint32_t	*slot;		/* 0: free */
+	size_t		 cap;		/* a power of two, or 0 */
+	size_t		 n;
+};
+
+void	idset_add(struct idset *, const char *id);
+void	idset_del(struct idset *, const char *id);
+int	idset_maybe(const struct idset *, const char *id);
+void	idset_clear(struct idset *);
+
 /* -------------------------------------------------------------- buffer.c */
 
 enum line_kind {
@@ -181,24 +198,29 @@ enum line_state {
 #define LINE_EDITED	0x80	/* its author changed the text: "(edited)" */
 #define LINE_DELETED	0x100	/* its author deleted it: a placeholder shows */
 
+/*
+ * A buffer keeps scrollback x sizeof (struct line) besides the texts
+ * (10,000 lines by default in the benchmark): the fields are ordered to
+ * leave no holes, and what few lines have is a pointer, NULL when absent.
+ */
 struct line {
 	int64_t		 ts;			/* µs, UTC */
-	char		 id[KC_ID_LEN + 1];	/* "" for local lines */
-	enum line_kind	 kind;
-	enum line_state	 state;
-	int		 flags;
-	char		 user[KC_NAME_MAX + 1];
-	char		*text;			/* sanitized, may hold '\n' */
-	char		*error;			/* LINE_FAILED: the reason */
 	/* Its offset in its room's partition plus one; 0: not known. */
 	int64_t		 offset1;
+	int64_t		 edit_at;		/* offset + 1 of the last edit applied */
+	char		*text;			/* sanitized, may hold '\n' */
+	char		*error;			/* LINE_FAILED: the reason */
 	/*
 	 * A reply: the line answered, one row ("<alice> the text…"), made
 	 * when the reply arrived; NULL for a line that answers none.
 	 */
 	char		*quote;
-	char		 reply[KC_ID_LEN + 1];	/* the id answered, or "" */
-	int64_t		 edit_at;		/* offset + 1 of the last edit applied */
+	char		*reply;			/* the id answered, or NULL */
+	char		 id[KC_ID_LEN + 1];	/* "" for local lines */
+	char		 user[KC_NAME_MAX + 1];
+	unsigned char	 kind;			/* enum line_kind */
+	unsigned char	 state;			/* enum line_state */
+	int		 flags;
 };
 
 enum buffer_kind {
@@ -213,6 +235,14 @@ struct buffer {
 	struct line	*lines;			/* oldest first */
 	size_t		 nlines;
 	size_t		 max;			/* scrollback bound */
+	/*
+	 * lines is a window into base, cap long: the oldest line goes by
+	 * moving the window, and the lines move back to base only now and
+	 * then (buffer.c). ids: the ids of the lines, for buffer_find().
+	 */
+	struct line	*base;
+	size_t		 cap;
+	struct idset	 ids;
 	unsigned	 unread;
 	unsigned	 mentions;
 	size_t		 scroll;		/* rows scrolled up; 0 = newest */
@@ -235,10 +265,11 @@ void		 buffer_free(struct buffer *);
 /* The line with this id, or NULL. */
 struct line	*buffer_find(struct buffer *, const char *id);
 /*
- * Adds a copy of l (text and error duplicated): appended at the end, or, with
- * sorted, at its place by time (history). Returns the stored line, or NULL
- * when a line with the same id is already there or the line falls off the
- * top of a full buffer. The oldest line goes when the buffer is full.
+ * Adds a copy of l (text, error, quote and reply duplicated): appended at
+ * the end, or, with sorted, at its place by time (history). Returns the
+ * stored line, or NULL when a line with the same id is already there or
+ * the line falls off the top of a full buffer. The oldest line goes when
+ * the buffer is full.
  */
 struct line	*buffer_add(struct buffer *, const struct line *l, int sorted);
 /* Puts a copy of l at index at (the end when past it), as buffer_add(). */

@@ -46,7 +46,10 @@ attr_t	ui_user_attr(const char *user);
 attr_t	ui_attr(int pair, attr_t mono);
 /* Scrolls the current buffer a page up (dir < 0) or down, or rows rows. */
 void	ui_scroll_rows(int dir, size_t rows);
-/* Total rows the lines of b take at width w. */
-size_t	ui_buffer_rows(struct buffer *b, int w);
+/*
+ * The rows the lines of b take at width w, counted from the newest: all
+ * of them, or at least most (it stops counting there).
+ */
+size_t	ui_buffer_rows(struct buffer *b, int w, size_t most);
 
 #endif

@@ -162,15 +162,15 @@ ui_line(struct line *l, struct place *p)
 }
 
 size_t
-ui_buffer_rows(struct buffer *b, int w)
+ui_buffer_rows(struct buffer *b, int w, size_t most)
 {
 	struct place	p = { 0, w, 0, 0, 0, 0, 0 };
 	size_t		i, rows = 0;
 
 	if (w <= 0)
 		return 0;
-	for (i = 0; i < b->nlines; i++)
-		rows += ui_line(&b->lines[i], &p);
+	for (i = b->nlines; i > 0 && rows < most; i--)
+		rows += ui_line(&b->lines[i - 1], &p);
 	return rows;
 }
 
@@ -183,8 +183,12 @@ ui_draw_pane(struct buffer *b, int x0, int y0, int w, int h)
 
 	if (w <= 0 || h <= 0)
 		return;
-	/* Never scrolled past the oldest line. */
-	total = ui_buffer_rows(b, w);
+	/*
+	 * Never scrolled past the oldest line. Only the rows up to the top
+	 * of the pane are counted: laying out the whole scrollback at each
+	 * redraw was what a burst spent its time on after de-duplication.
+	 */
+	total = ui_buffer_rows(b, w, b->scroll + (size_t)h + 1);
 	if (total <= (size_t)h)
 		b->scroll = 0;
 	else if (b->scroll > total - h)

@@ -42,7 +42,7 @@ ui_scroll_rows(int dir, size_t rows)
 		return;
 	}
 	w = COLS - ui.list_w - ui.nick_w;
-	total = ui_buffer_rows(b, w);
+	total = ui_buffer_rows(b, w, b->scroll + page + ui.pane_h + 1);
 	if (b->scroll + page + ui.pane_h >= total && !b->history_done &&
 	    b->kind == BUFFER_ROOM && b->fetch == 0) {
 		/*

@@ -84,6 +84,64 @@ START_TEST(buffer_dedupe_and_sorted)
 }
 END_TEST
 
+/*
+ * Far more lines than the bound: the oldest go one by one (the window
+ * moves, and now and then the lines move back), each kept line is found
+ * by its id and in order, the lost ones are not found and can come again;
+ * a line by time goes to its place in the full buffer.
+ */
+START_TEST(buffer_many)
+{
+	struct buffer	*b = buffer_new(BUFFER_ROOM, "r", 100);
+	struct line	 l, *f;
+	char		 id[16], text[16];
+	int		 i;
+
+	for (i = 0; i < 1000; i++) {
+		snprintf(id, sizeof id, "id%04d", i);
+		snprintf(text, sizeof text, "m%d", i);
+		l = mkline(1000 + 2 * i, id, text);
+		ck_assert_ptr_nonnull(buffer_add(b, &l, 0));
+		ck_assert_ptr_null(buffer_add(b, &l, 0));	/* again */
+	}
+	ck_assert_uint_eq(b->nlines, 100);
+	for (i = 0; i < 1000; i++) {
+		snprintf(id, sizeof id, "id%04d", i);
+		f = buffer_find(b, id);
+		if (i < 900) {
+			ck_assert_ptr_null(f);
+			continue;
+		}
+		ck_assert_ptr_nonnull(f);
+		ck_assert_ptr_eq(f, &b->lines[i - 900]);
+		snprintf(text, sizeof text, "m%d", i);
+		ck_assert_str_eq(f->text, text);
+	}
+	/* Between m950 and m951: the oldest kept (m900) makes room. */
+	l = mkline(1000 + 2 * 950 + 1, "between", "between");
+	ck_assert_ptr_nonnull(buffer_add(b, &l, 1));
+	ck_assert_uint_eq(b->nlines, 100);
+	ck_assert_str_eq(b->lines[0].text, "m901");
+	ck_assert_str_eq(b->lines[50].text, "between");
+	ck_assert_ptr_eq(buffer_find(b, "between"), &b->lines[50]);
+	ck_assert_ptr_null(buffer_find(b, "id0900"));
+	/* A lost one read again is a new line, appended. */
+	l = mkline(5000, "id0000", "m0");
+	ck_assert_ptr_nonnull(buffer_add(b, &l, 0));
+	ck_assert_str_eq(b->lines[99].text, "m0");
+	/* Dropped lines are not found; the others still are. */
+	b->lines[10].flags |= LINE_HIDDEN;
+	ck_assert_uint_eq(buffer_drop(b, LINE_HIDDEN), 1);
+	ck_assert_ptr_null(buffer_find(b, "id0912"));
+	ck_assert_ptr_eq(buffer_find(b, "id0913"), &b->lines[10]);
+	buffer_clear(b);
+	ck_assert_ptr_null(buffer_find(b, "id0913"));
+	l = mkline(1, "id0913", "again");
+	ck_assert_ptr_nonnull(buffer_add(b, &l, 0));
+	buffer_free(b);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -95,6 +153,7 @@ main(void)
 	tcase_add_test(tc, buffer_names);
 	tcase_add_test(tc, buffer_bounded);
 	tcase_add_test(tc, buffer_dedupe_and_sorted);
+	tcase_add_test(tc, buffer_many);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
