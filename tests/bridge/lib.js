@@ -545,15 +545,16 @@ function busyWriter(writer, room, username = 'writer') {
 
 /*
  * Opens n clients while w writes, client i once w has i * 4 + 5 acks
- * (staggered by the room's progress), with open(i) and joined by
- * join(client, i); returns the clients and what each join returned.
+ * (staggered by the room's progress), at the URL open(i) gives (or
+ * resolves to) and joined by join(client, i); returns the clients and
+ * what each join returned.
  */
 async function staggeredJoins(w, n, open, join) {
 	const clients = [], joins = [];
 	for (let i = 0; i < n; i++) {
 		await until(`${i * 4 + 5} acks`, () => w.failed() || w.acks.length >= i * 4 + 5, 20000);
 		assert(!w.failed(), 'the writer failed');
-		const c = await Client.open(open(i));
+		const c = await Client.open(await open(i));
 		clients.push(c);
 		joins.push(join(c, i));
 	}
