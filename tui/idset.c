@@ -15,14 +15,13 @@
 
 #define IDSET_MIN	64	/* slots of a table when first used */
 
-/* FNV-1a, mixed (murmur3's finaliser); never 0, which marks a free slot. */
+/* kc_hash(), mixed (murmur3's finaliser) so that the low bits the table
+ * uses vary; never 0, which marks a free slot. */
 static uint32_t
 idset_hash(const char *id)
 {
-	uint32_t h = 2166136261u;
+	uint32_t h = kc_hash(id);
 
-	for (; *id != '\0'; id++)
-		h = (h ^ (unsigned char)*id) * 16777619u;
 	h ^= h >> 16;
 	h *= 0x85ebca6bu;
 	h ^= h >> 13;
