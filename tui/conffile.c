@@ -73,24 +73,9 @@ conffile_mkdirs(const char *path)
 	int	 rv = 0;
 
 	dir = xstrdup(path);
-	if ((p = strrchr(dir, '/')) == NULL || p == dir) {
-		free(dir);
-		return 0;
-	}
-	*p = '\0';
-	for (p = dir + 1; rv == 0; p++) {
-		if (*p != '/' && *p != '\0')
-			continue;
-		{
-			char c = *p;
-
-			*p = '\0';
-			if (mkdir(dir, 0700) == -1 && errno != EEXIST)
-				rv = -1;
-			*p = c;
-			if (c == '\0')
-				break;
-		}
+	if ((p = strrchr(dir, '/')) != NULL && p != dir) {
+		*p = '\0';
+		rv = mkdirs(dir);
 	}
 	free(dir);
 	return rv;

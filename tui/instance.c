@@ -29,23 +29,6 @@ instance_dir(char *dir, size_t len)
 	return 0;
 }
 
-/* mkdir -p of dir, 0700. */
-static void
-instance_mkdirs(char *dir)
-{
-	char *p;
-
-	for (p = dir + 1; (p = strchr(p, '/')) != NULL; p++) {
-		*p = '\0';
-		if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
-			*p = '/';
-			return;
-		}
-		*p = '/';
-	}
-	(void)mkdir(dir, 0700);
-}
-
 static void
 instance_random(char out[KC_INST_MAX + 1])
 {
@@ -96,7 +79,7 @@ instance_load(char out[KC_INST_MAX + 1])
 		}
 	}
 	instance_random(out);
-	instance_mkdirs(dir);
+	(void)mkdirs(dir);
 	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
 	    O_NOFOLLOW, 0600)) == -1)
 		return;		/* this run's own, then */

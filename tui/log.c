@@ -31,30 +31,6 @@ log_dir(char *out, size_t len)
 		    home != NULL ? home : ".");
 }
 
-/* mkdir -p with mode 0700 for each missing part of path. */
-static int
-log_mkdirs(char *path)
-{
-	char	*p;
-	int	 rv = 0;
-
-	for (p = path + 1; ; p++) {
-		if (*p != '/' && *p != '\0')
-			continue;
-		{
-			char c = *p;
-
-			*p = '\0';
-			if (mkdir(path, 0700) == -1 && errno != EEXIST)
-				rv = -1;
-			*p = c;
-			if (c == '\0' || rv == -1)
-				break;
-		}
-	}
-	return rv;
-}
-
 int
 log_line(const char *dir, struct buffer *b, const struct line *l,
     char *errstr, size_t len)
@@ -62,24 +38,32 @@ log_line(const char *dir, struct buffer *b, const struct line *l,
 	struct kc_buf	 out = { NULL, 0, 0 };
 	struct line	 copy = *l;
 	char		 day[16], path[4096];
+	size_t		 dlen;
 	int		 fd, rv = 0;
 
 	format_time(l->ts, "%Y-%m-%d", day, sizeof day);
 	/* b->name is "#room" or "@user": the room's directory has no '#'. */
 	snprintf(path, sizeof path, "%s/%s", dir,
 	    b->kind == BUFFER_ROOM ? b->target : b->name);
-	if (log_mkdirs(path) == -1) {
-		snprintf(errstr, len, "cannot make the log directory %s: %s",
-		    path, strerror(errno));
-		return -1;
-	}
-	snprintf(path + strlen(path), sizeof path - strlen(path), "/%s.log",
-	    day);
+	dlen = strlen(path);
+	snprintf(path + dlen, sizeof path - dlen, "/%s.log", day);
 	copy.state = LINE_FINAL;	/* logged when sent: no "[pending]" */
 	format_plain(b, &copy, &out);
 	kc_buf_append(&out, "\n", 1);
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0600)) == -1 ||
-	    write(fd, out.data, out.len) != (ssize_t)out.len) {
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0600);
+	/* The room's (or the day's first) directory: made once, when missing. */
+	if (fd == -1 && errno == ENOENT) {
+		path[dlen] = '\0';
+		if (mkdirs(path) == -1) {
+			snprintf(errstr, len, "cannot make the log directory "
+			    "%s: %s", path, strerror(errno));
+			kc_buf_free(&out);
+			return -1;
+		}
+		path[dlen] = '/';
+		fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0600);
+	}
+	if (fd == -1 || write(fd, out.data, out.len) != (ssize_t)out.len) {
 		snprintf(errstr, len, "cannot write the log %s: %s", path,
 		    strerror(errno));
 		rv = -1;

@@ -35,6 +35,11 @@
 #define TUI_PASTE_ASK	5	/* more lines than this: ask before sending */
 #define TUI_DM_MISSED_DAYS 7	/* direct messages missed: read this far back */
 
+/* -------------------------------------------------------------- mkdirs.c */
+
+/* mkdir -p of dir, each part made 0700; -1 with errno when one cannot be. */
+int	 mkdirs(const char *dir);
+
 /* ------------------------------------------------------------- xmalloc.c */
 
 /* Allocation failure is fatal in the program (as in tmux). */
