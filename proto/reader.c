@@ -262,7 +262,7 @@ reader_open(const struct kc_conf *c, const char *topic, long back,
 {
 	struct kc_reader		*r;
 	rd_kafka_topic_partition_t	*tp;
-	int64_t				 deadline, lo, hi, *ends = NULL, *los = NULL;
+	int64_t				 deadline, lo, hi, *los = NULL;
 	int				 n, i, err;
 
 	*out = NULL;
@@ -281,7 +281,6 @@ reader_open(const struct kc_conf *c, const char *topic, long back,
 	r->connected = 1;
 	err = KC_ERR_NOMEM;
 	if ((r->parts = rd_kafka_topic_partition_list_new(n)) == NULL ||
-	    (ends = calloc((size_t)n, sizeof *ends)) == NULL ||
 	    (los = calloc((size_t)n, sizeof *los)) == NULL ||
 	    (r->next = calloc((size_t)n, sizeof *r->next)) == NULL ||
 	    (r->from_ts = calloc((size_t)n, sizeof *r->from_ts)) == NULL ||
@@ -293,7 +292,6 @@ reader_open(const struct kc_conf *c, const char *topic, long back,
 		if ((err = kc_watermarks(r->rk, topic, i, deadline, &lo, &hi, errstr,
 		    errlen)) != KC_OK)
 			goto fail;
-		ends[i] = hi;
 		r->end0[i] = hi;
 		los[i] = lo;
 		tp = rd_kafka_topic_partition_list_add(r->parts, topic, i);
@@ -323,11 +321,11 @@ reader_open(const struct kc_conf *c, const char *topic, long back,
 			 * READER_SINCE_BACK records, those older than the time
 			 * skipped by kc_reader_next().
 			 */
-			r->parts->elems[i].offset = ends[i];
-			if (ends[i] > los[i]) {
-				r->parts->elems[i].offset = ends[i] -
+			r->parts->elems[i].offset = r->end0[i];
+			if (r->end0[i] > los[i]) {
+				r->parts->elems[i].offset = r->end0[i] -
 				    READER_SINCE_BACK > los[i] ?
-				    ends[i] - READER_SINCE_BACK : los[i];
+				    r->end0[i] - READER_SINCE_BACK : los[i];
 				r->from_ts[i] = since_us;
 			}
 		}
@@ -341,12 +339,10 @@ reader_open(const struct kc_conf *c, const char *topic, long back,
 	for (i = 0; i < r->parts->cnt; i++)
 		r->next[r->parts->elems[i].partition] = r->parts->elems[i].offset;
 	r->queue = rd_kafka_queue_get_consumer(r->rk);
-	free(ends);
 	free(los);
 	*out = r;
 	return KC_OK;
 fail:
-	free(ends);
 	free(los);
 	kc_reader_free(r);
 	return err;
