@@ -96,6 +96,10 @@ void	*kc_sorted_insert(struct kc_sorted *a, size_t at, const void *elem,
 
 /* Copies up to len-1 bytes of src into dst and terminates it. */
 void kc_strlcpy(char *dst, const char *src, size_t len);
+/* "<topic><suffix>" into buf[len]: a companion topic's name (presence,
+ * rooms, read); KC_ERR_INVAL when it does not fit. */
+int kc_topic_with(const char *topic, const char *suffix, char *buf,
+    size_t len);
 
 /*
  * A flat msgpack map with string keys (mpmap.c), for the state records.

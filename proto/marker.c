@@ -21,12 +21,7 @@ static const char *const mk_keys[MK__COUNT] = { "v", "user", "room", "id",
 int
 kc_read_topic(const char *topic, char *buf, size_t len)
 {
-	int n;
-
-	if (topic == NULL || buf == NULL || len == 0)
-		return KC_ERR_INVAL;
-	n = snprintf(buf, len, "%s.read", topic);
-	return n < 0 || (size_t)n >= len ? KC_ERR_INVAL : KC_OK;
+	return kc_topic_with(topic, ".read", buf, len);
 }
 
 int

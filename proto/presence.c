@@ -497,12 +497,5 @@ kc_presence_rooms(const struct kc_presence *p, kc_presence_fn *fn,
 int
 kc_presence_topic(const char *topic, char *buf, size_t len)
 {
-	int n;
-
-	if (topic == NULL || buf == NULL || len == 0)
-		return KC_ERR_INVAL;
-	n = snprintf(buf, len, "%s.presence", topic);
-	if (n < 0 || (size_t)n >= len)
-		return KC_ERR_INVAL;
-	return KC_OK;
+	return kc_topic_with(topic, ".presence", buf, len);
 }

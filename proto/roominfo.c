@@ -4,7 +4,6 @@
  * when. Every record is whole (compaction keeps only the newest of a
  * key), so a writer copies what it knows and changes its part.
  */
-#include <stdio.h>
 #include <string.h>
 
 #include <msgpack.h>
@@ -21,12 +20,7 @@ static const char *const ri_keys[RI__COUNT] = { "v", "room", "created_by",
 int
 kc_rooms_topic(const char *topic, char *buf, size_t len)
 {
-	int n;
-
-	if (topic == NULL || buf == NULL || len == 0)
-		return KC_ERR_INVAL;
-	n = snprintf(buf, len, "%s.rooms", topic);
-	return n < 0 || (size_t)n >= len ? KC_ERR_INVAL : KC_OK;
+	return kc_topic_with(topic, ".rooms", buf, len);
 }
 
 int

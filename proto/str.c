@@ -1,4 +1,5 @@
 /* str.c - string helpers libkchat shares. */
+#include <stdio.h>
 #include <string.h>
 
 #include "internal.h"
@@ -15,4 +16,15 @@ kc_strlcpy(char *dst, const char *src, size_t len)
 		n = len - 1;
 	memcpy(dst, src, n);
 	dst[n] = '\0';
+}
+
+int
+kc_topic_with(const char *topic, const char *suffix, char *buf, size_t len)
+{
+	int n;
+
+	if (topic == NULL || buf == NULL || len == 0)
+		return KC_ERR_INVAL;
+	n = snprintf(buf, len, "%s%s", topic, suffix);
+	return n < 0 || (size_t)n >= len ? KC_ERR_INVAL : KC_OK;
 }
