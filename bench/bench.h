@@ -148,6 +148,8 @@ int		 bridge_start(char *err, size_t errlen);
 void		 bridge_stop(void);
 void		 bridge_kill(void);	/* async-signal-safe */
 long		 bridge_rss_kb(void);	/* VmRSS of opts.pid, -1 unknown */
+/* A "Key:" line's kB of /proc/PID/status (VmRSS:, RssAnon:), -1 unknown. */
+long		 proc_status_kb(long pid, const char *key);
 double		 bridge_cpu_s(void);	/* its CPU seconds, -1 unknown */
 double		 self_cpu_s(void);
 const char	*bridge_topic(void);

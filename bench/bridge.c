@@ -56,25 +56,29 @@ bridge_nofile(long n)
 }
 
 long
-bridge_rss_kb(void)
+proc_status_kb(long pid, const char *key)
 {
 	char	 path[64], line[256];
 	FILE	*f;
 	long	 kb = -1;
 
-	if (opts.pid <= 0)
-		return -1;
-	snprintf(path, sizeof path, "/proc/%ld/status", opts.pid);
+	snprintf(path, sizeof path, "/proc/%ld/status", pid);
 	if ((f = fopen(path, "r")) == NULL)
 		return -1;
 	while (fgets(line, sizeof line, f) != NULL) {
-		if (strncmp(line, "VmRSS:", 6) == 0) {
-			kb = strtol(line + 6, NULL, 10);
+		if (strncmp(line, key, strlen(key)) == 0) {
+			kb = strtol(line + strlen(key), NULL, 10);
 			break;
 		}
 	}
 	fclose(f);
 	return kb;
+}
+
+long
+bridge_rss_kb(void)
+{
+	return opts.pid > 0 ? proc_status_kb(opts.pid, "VmRSS:") : -1;
 }
 
 /* GET /healthz; returns the HTTP status, or -1. */

@@ -151,30 +151,6 @@ tui_quiet(int fd, int ms)
 		;
 }
 
-/*
- * A figure of /proc/PID/status in kB ("VmRSS:", "RssAnon:"), or -1. VmRSS
- * counts the pages of the shared libraries it touched (RssFile) too.
- */
-static long
-tui_status_kb(pid_t pid, const char *key)
-{
-	char	 path[64], line[256];
-	FILE	*f;
-	long	 kb = -1;
-
-	snprintf(path, sizeof path, "/proc/%ld/status", (long)pid);
-	if ((f = fopen(path, "r")) == NULL)
-		return -1;
-	while (fgets(line, sizeof line, f) != NULL) {
-		if (strncmp(line, key, strlen(key)) == 0) {
-			kb = strtol(line + strlen(key), NULL, 10);
-			break;
-		}
-	}
-	fclose(f);
-	return kb;
-}
-
 int
 scen_tui(void)
 {
@@ -254,8 +230,8 @@ scen_tui(void)
 	if (tui_wait(fd, TUI_MARK2, 120000 + (int)(burst / 100)) == 0)
 		burst_s = (double)(now_ns() - t0) / 1e9;
 	tui_quiet(fd, 500);
-	rss = tui_status_kb(pid, "VmRSS:");
-	anon = tui_status_kb(pid, "RssAnon:");
+	rss = proc_status_kb(pid, "VmRSS:");
+	anon = proc_status_kb(pid, "RssAnon:");
 	/* Ctrl-C quits; then read until it closes the terminal. */
 	if (write(fd, "\003", 1) == 1)
 		tui_quiet(fd, 3000);
