@@ -721,10 +721,11 @@ chat_receive1(struct chat *c, const struct kc_msg *m, int live)
 {
 	struct buffer	*b;
 	struct line	 l, *old;
+	int		 ignored = side_ignored(c->side, m->user);
 
 	/* History too: a leave read there ends an older heartbeat. */
 	kc_presence_apply(c->presence, m, kc_now_us());
-	if (live && !side_ignored(c->side, m->user) &&
+	if (live && !ignored &&
 	    people_apply(side_people(c->side), m, kc_now_us()))
 		chat_notify(c, CHAT_PEOPLE, NULL, NULL);
 	/*
@@ -741,7 +742,7 @@ chat_receive1(struct chat *c, const struct kc_msg *m, int live)
 	if (m->type == KC_TYPE_HEARTBEAT || m->type == KC_TYPE_UNKNOWN)
 		return 0;
 	/* /ignore: nothing of theirs shows, here or in a dm. */
-	if (!chat_me(c, m->user) && side_ignored(c->side, m->user))
+	if (!chat_me(c, m->user) && ignored)
 		return 0;
 	/* In a room we share or not: a peer's new name, for their dm buffer. */
 	if (live && m->type == KC_TYPE_LEAVE && m->text != NULL) {
