@@ -432,6 +432,14 @@ presence_cmp_room(const void *a, const void *b)
 	return strcmp((*x)->room, (*y)->room);
 }
 
+/* Whether slot e is someone present (in room, unless NULL). */
+static int
+presence_here(const struct presence_ent *e, const char *room)
+{
+	return e->used && e->present && (room == NULL ||
+	    strcmp(e->room, room) == 0);
+}
+
 /* Pointers to the present entries (of room, when not NULL), sorted by cmp. */
 static size_t
 presence_collect(const struct kc_presence *p, const char *room,
@@ -446,11 +454,8 @@ presence_collect(const struct kc_presence *p, const char *room,
 	if ((v = calloc(p->count, sizeof *v)) == NULL)
 		return 0;
 	for (i = 0; i < p->nslots; i++) {
-		if (!p->slots[i].used || !p->slots[i].present)
-			continue;
-		if (room != NULL && strcmp(p->slots[i].room, room) != 0)
-			continue;
-		v[n++] = &p->slots[i];
+		if (presence_here(&p->slots[i], room))
+			v[n++] = &p->slots[i];
 	}
 	qsort(v, n, sizeof *v, cmp);
 	*out = v;
@@ -466,8 +471,13 @@ kc_presence_who(const struct kc_presence *p, const char *room,
 
 	if (p == NULL || room == NULL)
 		return 0;
+	if (fn == NULL) {	/* a count: nothing to list in order */
+		for (i = 0, n = 0; i < p->nslots; i++)
+			n += presence_here(&p->slots[i], room);
+		return n;
+	}
 	n = presence_collect(p, room, presence_cmp_user, &v);
-	for (i = 0; fn != NULL && i < n; i++)
+	for (i = 0; i < n; i++)
 		fn(opaque, v[i]->room, v[i]->user);
 	free(v);
 	return n;
