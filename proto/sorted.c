@@ -1,6 +1,6 @@
 /*
  * sorted.c - a growable array kept sorted by a key, for libkchat's small
- * tables (roomtab.c, marktab.c): binary search, and insertion that keeps
+ * tables (roomtab.c): binary search, and insertion that keeps
  * the order, bounded by a maximum count.
  */
 #include <stdlib.h>

@@ -2,7 +2,9 @@
  * bench-codec.c - how fast libkchat turns a chat message into bytes and back:
  * msgpack encode/decode (the Kafka value) and JSON encode (the bridge's one
  * encoding per message) / parse (a browser frame). Prints the median of
- * several runs in nanoseconds per operation and operations per second.
+ * several runs in nanoseconds per operation and operations per second;
+ * and a catch-up on a read topic: KC_MARKTAB_MAX read markers (as many
+ * users as rooms allow, in no order) applied to a kc_marktab.
  *
  *   bench-codec [runs] [ops-per-run]
  */
@@ -36,6 +38,45 @@ report(const char *name, double *ns, int runs)
 	qsort(ns, (size_t)runs, sizeof *ns, cmp_double);
 	printf("%-22s median %8.0f ns/op  %10.0f ops/s  (min %.0f, max %.0f)\n",
 	    name, ns[runs / 2], 1e9 / ns[runs / 2], ns[0], ns[runs - 1]);
+}
+
+/* KC_MARKTAB_MAX markers of users in 10 rooms, users in a scrambled order. */
+static void
+bench_markers(int runs)
+{
+	struct kc_marktab	*t;
+	struct kc_marker	*mk;
+	double			*ns = calloc((size_t)runs, sizeof *ns);
+	long			 n = KC_MARKTAB_MAX, i;
+	int			 r;
+	int64_t			 t0;
+
+	if (ns == NULL || (mk = calloc((size_t)n, sizeof *mk)) == NULL) {
+		free(ns);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		snprintf(mk[i].user, sizeof mk[i].user, "user%08lx",
+		    (unsigned long)((i / 10) * 2654435761u) & 0xffffffffUL);
+		snprintf(mk[i].room, sizeof mk[i].room, "room%ld", i % 10);
+		kc_ulid_new(mk[i].id, 1700000000000000LL + i);
+		mk[i].offset = i;
+		mk[i].ts = 1700000000000000LL + i;
+	}
+	for (r = 0; r < runs; r++) {
+		t = kc_marktab_new();
+		t0 = now_ns();
+		for (i = 0; i < n; i++)
+			kc_marktab_apply(t, &mk[i]);
+		ns[r] = (double)(now_ns() - t0) / n;
+		kc_marktab_free(t);
+	}
+	qsort(ns, (size_t)runs, sizeof *ns, cmp_double);
+	printf("read markers: %ld applied to an empty table in a median %.3f s "
+	    "(%.0f ns each; min %.3f s, max %.3f s)\n", n, ns[runs / 2] * n / 1e9,
+	    ns[runs / 2], ns[0] * n / 1e9, ns[runs - 1] * n / 1e9);
+	free(mk);
+	free(ns);
 }
 
 int
@@ -114,6 +155,8 @@ main(int argc, char **argv)
 		ns[r] = (double)(now_ns() - t0) / ops;
 	}
 	report("record -> browser JSON", ns, runs);
+
+	bench_markers(runs);
 
 	kc_msg_clear(&m);
 	kc_msg_clear(&out);

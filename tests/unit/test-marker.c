@@ -87,6 +87,41 @@ START_TEST(further_on_wins)
 }
 END_TEST
 
+/* Many users: each pair its own, found again after the table grew, bounded. */
+START_TEST(many_markers)
+{
+	struct kc_marktab	*t = kc_marktab_new();
+	const struct kc_marker	*got;
+	struct kc_marker	 m;
+	char			 user[32], room[32];
+	int			 i;
+
+	for (i = 0; i < KC_MARKTAB_MAX; i++) {
+		snprintf(user, sizeof user, "user%d", i / 3);
+		snprintf(room, sizeof room, "room%d", i % 3);
+		m = mark(user, room, i, T0 + i);
+		ck_assert_int_eq(kc_marktab_apply(t, &m), 1);
+	}
+	for (i = 0; i < KC_MARKTAB_MAX; i += 997) {
+		snprintf(user, sizeof user, "user%d", i / 3);
+		snprintf(room, sizeof room, "room%d", i % 3);
+		ck_assert_ptr_nonnull(got = kc_marktab_get(t, user, room));
+		ck_assert_int_eq(got->offset, i);
+		ck_assert_str_eq(got->user, user);
+		ck_assert_str_eq(got->room, room);
+	}
+	/* Full: a new pair is not kept, a known one still moves on. */
+	m = mark("newcomer", "room0", 1, T0);
+	ck_assert_int_eq(kc_marktab_apply(t, &m), 0);
+	ck_assert_ptr_null(kc_marktab_get(t, "newcomer", "room0"));
+	m = mark("user7", "room1", 1000000, T0 + 1);
+	ck_assert_int_eq(kc_marktab_apply(t, &m), 1);
+	ck_assert_int_eq(kc_marktab_get(t, "user7", "room1")->offset, 1000000);
+	ck_assert_ptr_null(kc_marktab_get(t, "user7", "room9"));
+	kc_marktab_free(t);
+}
+END_TEST
+
 static Suite *
 marker_suite(void)
 {
@@ -95,6 +130,7 @@ marker_suite(void)
 
 	tcase_add_test(tc, round_trip);
 	tcase_add_test(tc, further_on_wins);
+	tcase_add_test(tc, many_markers);
 	suite_add_tcase(s, tc);
 	return s;
 }
