@@ -480,6 +480,7 @@ struct session {
 	struct queue	 q;
 	int64_t		 progress_at;		/* last write, or q became non-empty */
 	int		 high;			/* counted as over half full */
+	int		 flush;			/* listed to write at the pass's end */
 	int		 stalled;		/* wrote nothing for a while */
 	struct kc_buf	 rx;			/* a fragmented message */
 	size_t		 rx_total;

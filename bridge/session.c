@@ -30,6 +30,7 @@
 #define ID_BUCKETS		4096
 #define TRIM_CLOSES		1024	/* closes between giving memory back */
 #define TRIM_EVERY_US		(1000 * 1000)
+#define FLUSH_KEEP		4096	/* flush list slots kept between passes */
 #define RECHECK_US		(5 * 1000000LL)	/* sessions' tokens checked again */
 
 static struct session_hooks	 hooks;
@@ -43,6 +44,11 @@ static int64_t			 stall_checked;
 static unsigned			 closes;	/* since memory was last trimmed */
 static int64_t			 trimmed_at;
 static lws_sorted_usec_list_t	 recheck_sul;
+static lws_sorted_usec_list_t	 flush_sul;
+static uint64_t			*flush_ids;	/* sessions to write at the pass's end */
+static size_t			 nflush, cflush;
+
+static int	session_write(struct session *, int);
 
 void
 session_init(const struct session_hooks *h)
@@ -158,6 +164,74 @@ session_close(struct session *s, int status, const char *reason, int drain)
 	lws_set_timeout(s->wsi, PENDING_TIMEOUT_USER_OK, 5);
 }
 
+/*
+ * Frames queued to a connection with nothing waiting go out at the end of
+ * the loop's pass that queued them, written then rather than after the
+ * loop reports the socket writable: a socket with nothing waiting almost
+ * always is, and asking costs a pass of the loop (a poll() over every
+ * connection) per message. What the socket does not take waits for
+ * SERVER_WRITEABLE as before. Sessions are listed by id: one that closes
+ * meanwhile is not found.
+ */
+static void
+session_flush(lws_sorted_usec_list_t *sul)
+{
+	struct session	*s;
+	size_t		 i;
+	int		 frames;
+
+	for (i = 0; i < nflush; i++) {
+		if ((s = session_find(flush_ids[i])) == NULL || !s->flush)
+			continue;
+		s->flush = 0;
+		if (s->q.len == 0)
+			continue;
+		if (s->closing || lws_partial_buffered(s->wsi)) {
+			lws_callback_on_writable(s->wsi);
+			continue;
+		}
+		if ((frames = session_write(s, 1)) < 0) {
+			/* The socket is gone: lws closes it. */
+			lws_set_timeout(s->wsi, PENDING_TIMEOUT_USER_OK,
+			    LWS_TO_KILL_ASYNC);
+			continue;
+		}
+		if (frames > 0)
+			session_mark(s);
+		if (s->q.len > 0)
+			lws_callback_on_writable(s->wsi);
+	}
+	nflush = 0;
+	if (cflush > FLUSH_KEEP) {
+		free(flush_ids);	/* a burst of connections passed */
+		flush_ids = NULL;
+		cflush = 0;
+	}
+}
+
+static void
+session_flush_later(struct session *s)
+{
+	uint64_t	*ids;
+	size_t		 n;
+
+	if (s->flush)
+		return;
+	if (nflush == cflush) {
+		n = cflush ? cflush * 2 : 64;
+		if ((ids = realloc(flush_ids, n * sizeof *ids)) == NULL) {
+			lws_callback_on_writable(s->wsi);
+			return;
+		}
+		flush_ids = ids;
+		cflush = n;
+	}
+	flush_ids[nflush++] = s->id;
+	s->flush = 1;
+	if (nflush == 1)
+		lws_sul_schedule(loop_context(), 0, &flush_sul, session_flush, 1);
+}
+
 void
 session_send(struct session *s, struct frame *f)
 {
@@ -185,7 +259,7 @@ session_send(struct session *s, struct frame *f)
 	queued_bytes += f->len;
 	if (s->q.len == 1) {
 		s->progress_at = kc_now_us();
-		lws_callback_on_writable(s->wsi);
+		session_flush_later(s);
 	}
 	session_mark(s);
 }
@@ -405,14 +479,15 @@ session_closed(struct session *s)
  */
 static unsigned char	batch[LWS_PRE + BATCH_BYTES];
 
+/* Writes up to rounds batches of s's queue: frames written, or -1. */
 static int
-session_writeable(struct session *s)
+session_write(struct session *s, int rounds)
 {
 	struct frame	*f;
 	size_t		 n, hl;
 	int		 i, k, frames = 0;
 
-	for (i = 0; i < WRITE_ROUNDS && s->q.len > 0 && (!s->closing || s->drain);
+	for (i = 0; i < rounds && s->q.len > 0 && (!s->closing || s->drain);
 	    i++) {
 		if (i > 0 && lws_send_pipe_choked(s->wsi))
 			break;
@@ -445,6 +520,16 @@ session_writeable(struct session *s)
 		if (lws_write(s->wsi, batch + LWS_PRE, n, LWS_WRITE_RAW) < 0)
 			return -1;
 	}
+	return frames;
+}
+
+static int
+session_writeable(struct session *s)
+{
+	int frames;
+
+	if ((frames = session_write(s, WRITE_ROUNDS)) < 0)
+		return -1;
 	if (frames > 0) {
 		session_mark(s);
 		if (s->q.len > 0 || s->closing)
