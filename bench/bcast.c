@@ -17,12 +17,12 @@
 
 #include "bench.h"
 
-enum { ROLE_SUB, ROLE_SENDER, ROLE_CHURN, ROLE_STALL };
+enum { ROLE_SUB, ROLE_SENDER, ROLE_CHURN, ROLE_STALL, ROLE_HELD };
 enum { MSG_UNSENT, MSG_SENT, MSG_ACKED, MSG_REFUSED };
 
 struct bcast {
 	struct pool		*pool;
-	unsigned		 subs, senders, churners, stalled;
+	unsigned		 subs, senders, churners, stalled, held;
 	int			 must_join;	/* room is not "general" */
 	unsigned		 joined;
 	unsigned		 step;
@@ -47,6 +47,8 @@ bcast_open(struct pool *p, struct conn *c)
 	char		 req[128];
 	int		 n;
 
+	if (c->role == ROLE_HELD)
+		return;			/* #general only, and idle */
 	if (c->role == ROLE_CHURN) {
 		if (b->r != NULL) {
 			b->r->handshakes++;
@@ -139,7 +141,8 @@ bcast_text(struct pool *p, struct conn *c, const char *f, size_t n)
 	const char	*t;
 	char		 type[32];
 
-	if (c->role == ROLE_CHURN || c->role == ROLE_STALL)
+	if (c->role == ROLE_CHURN || c->role == ROLE_STALL ||
+	    c->role == ROLE_HELD)
 		return;
 	if ((t = memmem(f, n, "kbench ", 7)) != NULL) {
 		bcast_delivery(b, c, t, f + n);
@@ -160,7 +163,7 @@ bcast_closed(struct pool *p, struct conn *c, const char *why)
 {
 	struct bcast *b = pool_arg(p);
 
-	if (c->role == ROLE_STALL)
+	if (c->role == ROLE_STALL || c->role == ROLE_HELD)
 		return;
 	if (c->role == ROLE_CHURN) {
 		/* Not from here: the pool is still busy with this conn. */
@@ -261,11 +264,19 @@ bcast_new(unsigned subs, unsigned senders, unsigned churners, int *err)
 		return NULL;
 	}
 	b->stalled = (unsigned)opts.stalled;
-	if ((b->pool = pool_new(subs + churners + b->stalled, &cb)) == NULL) {
+	b->held = (unsigned)opts.held;
+	if ((b->pool = pool_new(subs + churners + b->stalled + b->held, &cb)) ==
+	    NULL) {
 		bcast_free(b);
 		*err = BENCH_ERR_CONNECT;
 		return NULL;
 	}
+	/* Held first: the measured clients' handshakes are not among them. */
+	if (b->held > 0 && pool_open_range(b->pool, subs + churners + b->stalled,
+	    subs + churners + b->stalled + b->held, "bh", "", ROLE_HELD, 512,
+	    (int)(120000 + b->held / 10)) < b->held)
+		report_note("not every held connection opened: %s",
+		    pool_last_error);
 	open = pool_open_range(b->pool, 0, senders, "bs", "?ext=1", ROLE_SENDER,
 	    256, 60000);
 	open += pool_open_range(b->pool, senders, subs, "bn", "", ROLE_SUB, 256,

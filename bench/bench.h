@@ -52,6 +52,7 @@ struct bench_opts {
 	char		 room[33];
 	long		 churners;
 	long		 stalled;	/* subscribers that stop reading */
+	long		 held;		/* idle connections held besides (#general) */
 	long		 window;	/* ingest: in flight per sender */
 	long		 burst;		/* tui: lines posted at once */
 	long		 sources;	/* 127.0.0.x source addresses, 0 = auto */

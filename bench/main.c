@@ -88,6 +88,9 @@ usage(FILE *f)
 "      --churners N        churn's reconnecting clients\n"
 "      --stalled N         latency, fanout: N more clients in the room that\n"
 "                          stop reading once connected (stalled browsers)\n"
+"      --held N            latency, fanout: N more connections held open and\n"
+"                          idle in #general (with --room, out of the\n"
+"                          measured room): what a loop pays per connection\n"
 "      --window N          ingest: messages in flight per sender (default 32)\n"
 "      --burst N           tui: lines posted at once (default 10000)\n"
 "      --drain S           after sending, wait for answers and deliveries\n"
@@ -210,7 +213,7 @@ on_signal(int sig)
 
 enum { OPT_URL = 256, OPT_PID, OPT_BRIDGE, OPT_BRIDGE_ARG, OPT_SENDERS,
     OPT_STEPS, OPT_ROOM, OPT_CHURNERS, OPT_WINDOW, OPT_SOURCES, OPT_DRAIN,
-    OPT_JSON, OPT_TUI, OPT_STALLED, OPT_BURST };
+    OPT_JSON, OPT_TUI, OPT_STALLED, OPT_HELD, OPT_BURST };
 
 int
 main(int argc, char **argv)
@@ -233,6 +236,7 @@ main(int argc, char **argv)
 		{ "room", required_argument, NULL, OPT_ROOM },
 		{ "churners", required_argument, NULL, OPT_CHURNERS },
 		{ "stalled", required_argument, NULL, OPT_STALLED },
+		{ "held", required_argument, NULL, OPT_HELD },
 		{ "window", required_argument, NULL, OPT_WINDOW },
 		{ "burst", required_argument, NULL, OPT_BURST },
 		{ "drain", required_argument, NULL, OPT_DRAIN },
@@ -289,6 +293,7 @@ main(int argc, char **argv)
 			break;
 		case OPT_CHURNERS: opts.churners = num("--churners", optarg, 1, 100000); break;
 		case OPT_STALLED: opts.stalled = num("--stalled", optarg, 1, 100000); break;
+		case OPT_HELD: opts.held = num("--held", optarg, 1, 1000000); break;
 		case OPT_WINDOW: opts.window = num("--window", optarg, 1, 10000); break;
 		case OPT_BURST: opts.burst = num("--burst", optarg, 1, 10000000); break;
 		case OPT_DRAIN: opts.drain = fnum("--drain", optarg, 0, 3600); break;
@@ -316,7 +321,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	need = (opts.conns ? opts.conns : strcmp(opts.scenario, "idle") == 0 ?
-	    10000 : 1000) + opts.churners + opts.stalled + 1024;
+	    10000 : 1000) + opts.churners + opts.stalled + opts.held + 1024;
 	if ((have = bridge_nofile(need)) < need) {
 		report_note("%s: %ld descriptors are needed and the limit is %ld "
 		    "(ulimit -Hn; raising the hard limit needs root with "

@@ -46,6 +46,8 @@ scen_fanout(void)
 	}
 	report_title("fanout: %u clients (%u of them sending) in #%s, %.0f s per "
 	    "step, %ld-byte messages", subs, senders, opts.room, secs, opts.size);
+	if (opts.held > 0)
+		report_row("and %ld idle connections held in #general", opts.held);
 	if (opts.stalled > 0)
 		report_row("and %ld stalled readers, not counted below (the JSON "
 		    "says how many the bridge cut off at each step)", opts.stalled);
@@ -72,8 +74,9 @@ scen_fanout(void)
 	bcast_free(b);
 	if (err == BENCH_OK) {
 		printf("{\"scenario\":\"fanout\",\"clients\":%u,\"senders\":%u,"
-		    "\"stalled\":%ld,\"step_s\":%.1f,\"size\":%ld,\"steps\":[",
-		    subs, senders, opts.stalled, secs, opts.size);
+		    "\"stalled\":%ld,\"held\":%ld,\"step_s\":%.1f,\"size\":%ld,"
+		    "\"steps\":[", subs, senders, opts.stalled, opts.held, secs,
+		    opts.size);
 		for (i = 0; i < n; i++)
 			printf("%s{\"rate\":%.0f,\"sent\":%llu,\"acked\":%llu,"
 			    "\"refused\":%llu,\"unanswered\":%llu,\"delivered\":%llu,"

@@ -27,6 +27,8 @@ scen_latency(void)
 	report_title("latency: %u clients (%u of them sending) in #%s, %.0f msg/s "
 	    "for %.0f s, %ld-byte messages", subs, senders, opts.room, rate, secs,
 	    opts.size);
+	if (opts.held > 0)
+		report_row("and %ld idle connections held in #general", opts.held);
 	report_row("messages  sent %llu  acked %llu  refused %llu%s%s  unanswered %llu",
 	    (unsigned long long)r.sent, (unsigned long long)r.acked,
 	    (unsigned long long)r.refused, r.refused_why[0] ? " " : "",
@@ -47,12 +49,13 @@ scen_latency(void)
 	    "\"delivered\":%llu,\"expected\":%llu,\"lost\":%llu,"
 	    "\"duplicates\":%llu,\"p50_ms\":%.3f,\"p90_ms\":%.3f,"
 	    "\"p99_ms\":%.3f,\"max_ms\":%.3f,\"stalled\":%ld,"
-	    "\"stalled_cut_off\":%llu}", subs, senders, rate, secs,
+	    "\"stalled_cut_off\":%llu,\"held\":%ld}", subs, senders, rate, secs,
 	    opts.size, (unsigned long long)r.sent, (unsigned long long)r.acked,
 	    (unsigned long long)r.refused, (unsigned long long)r.unanswered,
 	    (unsigned long long)r.delivered, (unsigned long long)r.expected,
 	    (unsigned long long)r.lost, (unsigned long long)r.dups,
 	    hist_ms(&r.lat, .5), hist_ms(&r.lat, .9), hist_ms(&r.lat, .99),
-	    hist_ms(&r.lat, 1), opts.stalled, (unsigned long long)r.stalled_cut);
+	    hist_ms(&r.lat, 1), opts.stalled, (unsigned long long)r.stalled_cut,
+	    opts.held);
 	return BENCH_OK;
 }
