@@ -14,9 +14,10 @@
  * else. Workers never touch sockets.
  *
  * A page of a room the recent records kept in memory can give (cache.c:
- * the common join) needs no worker and no Kafka consumer: it goes straight
- * to the done list, delivered on the next pass of the loop like any other,
- * so that frames keep their order. A page a worker read from Kafka below
+ * the common join) needs no worker and no Kafka consumer: it is delivered
+ * at once, so that it reaches the client before the room's next records
+ * (one room has one page on its way at a time: history_busy()). A page a
+ * worker read from Kafka below
  * a known offset is offered to cache.c, which keeps its older records when
  * they continue what it holds.
  *
@@ -359,7 +360,8 @@ history_queued(void)
 int
 history_request(const struct session *s, const struct history_ask *a)
 {
-	struct hjob *j;
+	struct hjob	*j;
+	struct session	*ss;
 
 	if (a->n == 0)
 		return KC_OK;
@@ -378,12 +380,18 @@ history_request(const struct session *s, const struct history_ask *a)
 		return KC_ERR_QUEUE_FULL;
 	}
 	if (j->memory) {
-		/* Read from memory: delivered on the loop's next pass. */
-		metrics.history_from_memory++;
-		j->next = done;
-		done = j;
+		/*
+		 * Read from memory: delivered now, before any record the
+		 * chat reader delivers after the join (the page ends where
+		 * they start). Left for a later pass of the loop, the room's
+		 * next records could reach the client before its history.
+		 */
 		pthread_mutex_unlock(&history_lock);
-		lws_cancel_service(loop_context());
+		metrics.history_from_memory++;
+		if ((ss = session_find(j->sid)) != NULL && done_fn != NULL)
+			done_fn(ss, &j->a, j->err, j->errstr, j->msgs, j->count,
+			    j->more);
+		hjob_free(j);
 		return KC_OK;
 	}
 	if (!a->search && !a->inbox)
