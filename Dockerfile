@@ -2,7 +2,7 @@
 # tests use, run as an unprivileged user. Used by docker-compose*.yml.
 FROM debian:12 AS build
 RUN apt-get update && apt-get install -y --no-install-recommends \
-        build-essential cmake pkg-config librdkafka-dev libwebsockets-dev \
+        build-essential cmake pkg-config librdkafka-dev libwebsockets-dev libev-dev \
         libmsgpack-dev libjansson-dev libncurses-dev libcrypt-dev libssl-dev \
     && rm -rf /var/lib/apt/lists/*
 COPY . /src
@@ -13,7 +13,8 @@ RUN cmake -S /src -B /build -DKCHAT_TESTS=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo 
 
 FROM debian:12
 RUN apt-get update && apt-get install -y --no-install-recommends \
-        librdkafka1 libwebsockets17 libmsgpackc2 libjansson4 libncursesw6 libcrypt1 \
+        librdkafka1 libwebsockets17 libwebsockets-evlib-ev libev4 libmsgpackc2 \
+        libjansson4 libncursesw6 libcrypt1 \
         libssl3 curl \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --no-create-home kchat

@@ -125,7 +125,9 @@ void	log_msg(int level, const char *fmt, ...)
 
 /* The one service loop's context, and whether it is shutting down. */
 struct lws_context *loop_context(void);
-void	loop_set_context(struct lws_context *ctx);
+struct lws_context *loop_create(struct lws_context_creation_info *info);
+int	loop_run_once(void);
+void	loop_destroy(void);
 int	loop_stopping(void);
 void	loop_stop(void);
 

@@ -51,6 +51,14 @@ main_signal(int sig)
 		lws_cancel_service(context);
 }
 
+/* The loop and its context go; signals no longer wake it. */
+static void
+main_destroy(void)
+{
+	context = NULL;
+	loop_destroy();
+}
+
 /* Keeps the loop turning during shutdown. */
 static void
 main_tick(lws_sorted_usec_list_t *sul)
@@ -254,20 +262,19 @@ main(int argc, char **argv)
 	if (info.iface != NULL && strchr(info.iface, ':') == NULL)
 		info.options |= LWS_SERVER_OPTION_DISABLE_IPV6;
 
-	if ((context = lws_create_context(&info)) == NULL) {
+	if ((context = loop_create(&info)) == NULL) {
 		log_error("cannot create the libwebsockets context");
 		return 1;
 	}
-	loop_set_context(context);
 	if ((vh = lws_create_vhost(context, &info)) == NULL) {
 		log_error("cannot listen on %s port %d: is another program "
 		    "using it? Choose another with -p PORT (make run PORT=%d)",
 		    opts.host, opts.port, opts.port + 1);
-		lws_context_destroy(context);
+		main_destroy();
 		return 1;
 	}
 	if (opts.admin_listen != NULL && main_admin(&info) != 0) {
-		lws_context_destroy(context);
+		main_destroy();
 		return 1;
 	}
 	/*
@@ -279,7 +286,7 @@ main(int argc, char **argv)
 		    sizeof errstr)) != KC_OK) {
 			log_error("cannot start the embedded broker: %s",
 			    *errstr ? errstr : kc_strerror(err));
-			lws_context_destroy(context);
+			main_destroy();
 			return 1;
 		}
 		log_warn("embedded Kafka broker at %s: messages are kept in "
@@ -332,7 +339,7 @@ main(int argc, char **argv)
 		history_stop();
 		kafka_stop();
 		presence_stop();
-		lws_context_destroy(context);
+		main_destroy();
 		kc_embedded_stop(emb);
 		return 1;
 	}
@@ -355,7 +362,7 @@ main(int argc, char **argv)
 		    "reached by IP address or localhost are accepted without)");
 
 	while (!stop_signal) {
-		if (lws_service(context, 0) < 0)
+		if (loop_run_once() < 0)
 			break;
 		if (hup_signal) {
 			hup_signal = 0;
@@ -374,7 +381,7 @@ main(int argc, char **argv)
 	session_close_all();
 	deadline = kc_now_us() + CLOSE_GRACE_US;
 	while (session_count() > 0 && kc_now_us() < deadline) {
-		if (lws_service(context, 0) < 0)
+		if (loop_run_once() < 0)
 			break;
 	}
 	if (session_count() > 0)
@@ -385,9 +392,7 @@ main(int argc, char **argv)
 	state_stop();
 	kafka_stop();
 	presence_stop();
-	lws_context_destroy(context);
-	context = NULL;
-	loop_set_context(NULL);
+	main_destroy();
 	kc_embedded_stop(emb);
 	rooms_free();
 	cache_free();

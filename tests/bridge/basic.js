@@ -17,6 +17,16 @@ L.run([
 		const r = await L.httpGet(bridge.port, '/healthz');
 		L.eq(r.status, 200, 'status');
 		L.eq(JSON.parse(r.body).status, 'ok', 'healthz body');
+		/* On libev's epoll loop, not lws's poll() over every connection. */
+		L.assert(!/running on poll\(\)/.test(bridge.logText()), 'no fallback to poll()');
+		const fds = require('fs').readdirSync(`/proc/${bridge.proc.pid}/fd`).map((f) => {
+			try {
+				return require('fs').readlinkSync(`/proc/${bridge.proc.pid}/fd/${f}`);
+			} catch (e) {
+				return '';
+			}
+		});
+		L.assert(fds.includes('anon_inode:[eventpoll]'), 'an epoll descriptor');
 	}],
 
 	['static files, MIME types, CSP, 404 and no escape', async () => {
