@@ -71,6 +71,7 @@ struct bridge_opts {
 	const char	*tls_cert;	/* NULL: plain HTTP */
 	const char	*tls_key;
 	const char	*admin_listen;	/* ADDR:PORT for /healthz, /metrics */
+	int		 poll_loop;	/* --event-loop poll */
 	struct kc_conf	*conf;		/* chat topic */
 };
 

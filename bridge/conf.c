@@ -53,6 +53,7 @@ static const struct {
 	{ "tls-cert", NULL },
 	{ "tls-key", NULL },
 	{ "admin-listen", NULL },
+	{ "event-loop", "libev" },
 };
 
 enum {
@@ -81,6 +82,7 @@ enum {
 	OPT_ADMIN_LISTEN,
 	OPT_HISTORY_WINDOW,
 	OPT_HISTORY_WINDOW_BYTES,
+	OPT_EVENT_LOOP,
 };
 
 static const char short_opts[] = "b:t:X:F:H:p:vqhV";
@@ -117,6 +119,7 @@ static const struct option long_opts[] = {
 	{ "tls-cert",		required_argument, NULL, OPT_TLS_CERT },
 	{ "tls-key",		required_argument, NULL, OPT_TLS_KEY },
 	{ "admin-listen",	required_argument, NULL, OPT_ADMIN_LISTEN },
+	{ "event-loop",		required_argument, NULL, OPT_EVENT_LOOP },
 	{ "verbose",		no_argument,	   NULL, 'v' },
 	{ "quiet",		no_argument,	   NULL, 'q' },
 	{ "help",		no_argument,	   NULL, 'h' },
@@ -178,6 +181,9 @@ conf_usage(FILE *f)
 "      --send-queue-bytes N  bytes queued per connection, default 4194304\n"
 "      --idle-timeout SECS   close without a pong for this long, default 60\n"
 "      --shutdown-timeout MS wait for Kafka on SIGTERM, default 5000\n"
+"      --event-loop LOOP     libev (epoll: a pass costs what is ready) or\n"
+"                            poll (lws's own: every connection, each pass;\n"
+"                            steadier through reconnect storms), default libev\n"
 "Other:\n"
 "  -v, --verbose             more logging (repeat for debug)\n"
 "  -q, --quiet               errors only\n"
@@ -254,6 +260,7 @@ conf_key_for(int ch)
 	case OPT_TLS_CERT: return "tls-cert";
 	case OPT_TLS_KEY: return "tls-key";
 	case OPT_ADMIN_LISTEN: return "admin-listen";
+	case OPT_EVENT_LOOP: return "event-loop";
 	default: return NULL;
 	}
 }
@@ -434,6 +441,13 @@ conf_parse(int argc, char **argv)
 		opts.tls_key = NULL;
 	if (opts.admin_listen != NULL && *opts.admin_listen == '\0')
 		opts.admin_listen = NULL;
+	v = kc_conf_get(opts.conf, "event-loop");
+	if (strcmp(v, "libev") == 0)
+		opts.poll_loop = 0;
+	else if (strcmp(v, "poll") == 0)
+		opts.poll_loop = 1;
+	else
+		conf_die("event-loop", KC_ERR_CONFIG, "libev or poll");
 
 	if ((v = kc_conf_get(opts.conf, "log-level")) != NULL &&
 	    opts.log_level == LOG_INFO) {

@@ -12,7 +12,11 @@
  * where the bridge said 1001 or 1008).
  *
  * Should lws not load its libev plugin (the libwebsockets-evlib-ev package),
- * the bridge runs on lws's poll() loop and says so.
+ * the bridge runs on lws's poll() loop and says so; --event-loop poll asks
+ * for it. Under a storm of reconnections (15,000 handshakes a second) the
+ * others' latency is steadier on poll() (p99 9 against 64-218 ms here):
+ * lws 4.1.6 on libev serves some of its work from an idle watcher, which
+ * such a storm starves.
  */
 #include <ev.h>
 
@@ -34,6 +38,10 @@ loop_create(struct lws_context_creation_info *info)
 	struct lws_context_creation_info	 i = *info;
 	void					*foreign[1];
 
+	if (opts.poll_loop) {
+		log_info("running on poll() (--event-loop poll)");
+		return context = lws_create_context(info);
+	}
 	if ((evloop = ev_loop_new(EVFLAG_AUTO | EVFLAG_NOSIGMASK)) != NULL) {
 		foreign[0] = evloop;
 		i.foreign_loops = foreign;

@@ -193,4 +193,30 @@ L.run([
 		const e = await bridge.stop();
 		L.eq(e.code, 0, 'exit code');
 	}],
+
+	['--event-loop poll: lws\'s own loop, the same chat; a loop it has not is refused', async () => {
+		const p = await L.startBridge({ topic, args: ['--event-loop', 'poll'] });
+		L.assert(/running on poll\(\) \(--event-loop poll\)/.test(p.logText()), 'logged');
+		const fds = require('fs').readdirSync(`/proc/${p.proc.pid}/fd`).map((f) => {
+			try {
+				return require('fs').readlinkSync(`/proc/${p.proc.pid}/fd/${f}`);
+			} catch (e) {
+				return '';
+			}
+		});
+		L.assert(!fds.includes('anon_inode:[eventpoll]'), 'no epoll descriptor');
+		const a = await L.Client.open(p.url(undefined, '?ext=1'));
+		const b = await L.Client.open(p.url());
+		await a.wait('hello', (f) => f.type === 'hello');
+		a.send({ type: 'message', username: 'ann', message: 'on poll', ref: 'p1' });
+		await a.wait('ack', (f) => f.type === 'ack' && f.ref === 'p1');
+		await b.wait('the message', (f) => f.message === 'on poll');
+		a.close();
+		b.close();
+		L.eq((await p.stop()).code, 0, 'exit code');
+		const r = require('child_process').spawnSync(process.argv[2], ['--event-loop', 'select'],
+		    { encoding: 'utf8' });
+		L.assert(r.status !== 0 && /event-loop: libev or poll/.test(r.stderr),
+		    `refused: ${r.status} ${r.stderr}`);
+	}],
 ]);
