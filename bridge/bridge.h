@@ -128,6 +128,8 @@ void	log_msg(int level, const char *fmt, ...)
 struct lws_context *loop_context(void);
 struct lws_context *loop_create(struct lws_context_creation_info *info);
 int	loop_run_once(void);
+/* fn runs at the end of every pass of the loop. */
+void	loop_on_pass(void (*fn)(void));
 void	loop_destroy(void);
 int	loop_stopping(void);
 void	loop_stop(void);
@@ -507,6 +509,7 @@ struct session_hooks {
 
 extern const struct lws_protocols session_protocol;
 void		 session_init(const struct session_hooks *h);
+void		 session_flush(void);	/* the end of a pass: write what was queued */
 /* Queues f to s (takes a reference); closes a client that cannot keep up. */
 void		 session_send(struct session *s, struct frame *f);
 /* Like session_send, only for connections that asked for our additions. */
@@ -595,6 +598,8 @@ int	kafka_heartbeat(const char *room, const char *user, const char *inst,
 	    int typing, const char *away);
 /* Flushes the producers, waiting at most timeout_ms. */
 int	kafka_flush(int timeout_ms);
+/* The end of a pass of the loop: reads on where a read was left for now. */
+void	kafka_pass(void);
 /*
  * Where the chat reader is in each partition of the chat topic (pos[p],
  * -1 unknown), at most max of them; returns how many it has, 0 when it

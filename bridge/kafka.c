@@ -39,6 +39,7 @@ struct kreader {
 	int			 presence;	/* the presence topic */
 	int			 producer;	/* not a reader: the producers' reports */
 	lws_sorted_usec_list_t	 more;		/* budget hit: read on */
+	int64_t			 more_at;	/* µs: read on then (0: no) */
 };
 
 static struct kafka_hooks	 hooks;
@@ -153,6 +154,19 @@ kafka_heartbeat(const char *room, const char *user, const char *inst,
 
 static void kafka_more(lws_sorted_usec_list_t *);
 
+/*
+ * Reads on at now + us: from the end of a pass of the loop (kafka_pass()),
+ * and from an lws timer as well, which wakes a loop that has nothing else
+ * to do. On libev lws serves its timers from an idle watcher, which a storm
+ * of connections starves: the pass is what keeps the chat moving then.
+ */
+static void
+kafka_more_in(struct kreader *kr, int64_t us)
+{
+	kr->more_at = kc_now_us() + us;
+	lws_sul_schedule(loop_context(), 0, &kr->more, kafka_more, us);
+}
+
 /* Reads what is waiting on one reader, at most READ_BUDGET records. */
 static void
 kafka_read(struct kreader *kr)
@@ -172,8 +186,7 @@ kafka_read(struct kreader *kr)
 		 * adds more than one frame past that mark.
 		 */
 		if (!kr->presence && hooks.busy != NULL && hooks.busy()) {
-			lws_sul_schedule(loop_context(), 0, &kr->more,
-			    kafka_more, READ_WAIT_US);
+			kafka_more_in(kr, READ_WAIT_US);
 			break;
 		}
 		if (kc_reader_next(kr->r, 0, &m) != KC_OK)
@@ -199,13 +212,38 @@ kafka_read(struct kreader *kr)
 	}
 	kc_msg_clear(&m);
 	if (n == READ_BUDGET)	/* more may be waiting; the pipe won't say */
-		lws_sul_schedule(loop_context(), 0, &kr->more, kafka_more, 1);
+		kafka_more_in(kr, 1);
 }
 
 static void
 kafka_more(lws_sorted_usec_list_t *sul)
 {
-	kafka_read(lws_container_of(sul, struct kreader, more));
+	struct kreader *kr = lws_container_of(sul, struct kreader, more);
+
+	if (kr->more_at != 0 && kr->r != NULL) {
+		kr->more_at = 0;
+		kafka_read(kr);
+	}
+}
+
+void
+kafka_pass(void)
+{
+	struct kreader	*krs[2] = { &chat, &pres };
+	int64_t		 now = 0;
+	int		 i;
+
+	for (i = 0; i < 2; i++) {
+		if (krs[i]->more_at == 0 || krs[i]->r == NULL)
+			continue;
+		if (now == 0)
+			now = kc_now_us();
+		if (now >= krs[i]->more_at) {
+			krs[i]->more_at = 0;
+			lws_sul_cancel(&krs[i]->more);
+			kafka_read(krs[i]);
+		}
+	}
 }
 
 static int
@@ -284,7 +322,7 @@ kafka_reader_open(struct lws_vhost *vh, struct kreader *kr, int is_presence,
 	    KC_OK)
 		return err;
 	/* Records may already be waiting: the pipe only says "more came". */
-	lws_sul_schedule(loop_context(), 0, &kr->more, kafka_more, 1);
+	kafka_more_in(kr, 1);
 	return KC_OK;
 }
 

@@ -13,10 +13,13 @@
  *
  * Should lws not load its libev plugin (the libwebsockets-evlib-ev package),
  * the bridge runs on lws's poll() loop and says so; --event-loop poll asks
- * for it. Under a storm of reconnections (15,000 handshakes a second) the
- * others' latency is steadier on poll() (p99 9 against 64-218 ms here):
- * lws 4.1.6 on libev serves some of its work from an idle watcher, which
- * such a storm starves.
+ * for it (a fallback, and a comparison).
+ *
+ * On libev, lws 4.1.6 serves its timers (lws_sul) from an idle watcher, and
+ * a timer scheduled from a callback is not armed until that runs: a storm
+ * of connections (15,000 handshakes a second) starves it, and work left to
+ * a timer waited (others' p99 64-218 ms). What must not wait runs at the
+ * end of each pass instead (loop_on_pass(): main.c's main_pass()).
  */
 #include <ev.h>
 
@@ -25,6 +28,13 @@
 static struct lws_context	*context;
 static volatile int		 stopping;
 static struct ev_loop		*evloop;	/* NULL: lws's poll() loop */
+static void			(*on_pass)(void);
+
+void
+loop_on_pass(void (*fn)(void))
+{
+	on_pass = fn;
+}
 
 struct lws_context *
 loop_context(void)
@@ -61,11 +71,15 @@ loop_create(struct lws_context_creation_info *info)
 int
 loop_run_once(void)
 {
-	if (evloop != NULL) {
+	int n = 0;
+
+	if (evloop != NULL)
 		ev_run(evloop, EVRUN_ONCE);
-		return 0;
-	}
-	return lws_service(context, 0);
+	else
+		n = lws_service(context, 0);
+	if (on_pass != NULL)
+		on_pass();
+	return n;
 }
 
 void

@@ -51,6 +51,14 @@ main_signal(int sig)
 		lws_cancel_service(context);
 }
 
+/* The end of each pass of the loop: reads left for now, then writes. */
+static void
+main_pass(void)
+{
+	kafka_pass();
+	session_flush();
+}
+
 /* The loop and its context go; signals no longer wake it. */
 static void
 main_destroy(void)
@@ -236,6 +244,7 @@ main(int argc, char **argv)
 	protocols[3] = history_protocol;
 	protocols[4] = state_protocol;
 	session_init(&session_hooks);
+	loop_on_pass(main_pass);
 
 	retry.secs_since_valid_ping = (uint16_t)(opts.idle_timeout / 2);
 	retry.secs_since_valid_hangup = (uint16_t)opts.idle_timeout;

@@ -44,7 +44,6 @@ static int64_t			 stall_checked;
 static unsigned			 closes;	/* since memory was last trimmed */
 static int64_t			 trimmed_at;
 static lws_sorted_usec_list_t	 recheck_sul;
-static lws_sorted_usec_list_t	 flush_sul;
 static uint64_t			*flush_ids;	/* sessions to write at the pass's end */
 static size_t			 nflush, cflush;
 
@@ -166,15 +165,16 @@ session_close(struct session *s, int status, const char *reason, int drain)
 
 /*
  * Frames queued to a connection with nothing waiting go out at the end of
- * the loop's pass that queued them, written then rather than after the
- * loop reports the socket writable: a socket with nothing waiting almost
- * always is, and asking costs a pass of the loop (a poll() over every
- * connection) per message. What the socket does not take waits for
+ * the loop's pass that queued them (main.c hands this to loop.c), written
+ * then rather than after the loop reports the socket writable: a socket
+ * with nothing waiting almost always is, and asking costs a pass of the
+ * loop per message. What the socket does not take waits for
  * SERVER_WRITEABLE as before. Sessions are listed by id: one that closes
- * meanwhile is not found.
+ * meanwhile is not found. Not an lws timer: on libev, lws serves those
+ * from an idle watcher that a storm of connections starves.
  */
-static void
-session_flush(lws_sorted_usec_list_t *sul)
+void
+session_flush(void)
 {
 	struct session	*s;
 	size_t		 i;
@@ -228,8 +228,6 @@ session_flush_later(struct session *s)
 	}
 	flush_ids[nflush++] = s->id;
 	s->flush = 1;
-	if (nflush == 1)
-		lws_sul_schedule(loop_context(), 0, &flush_sul, session_flush, 1);
 }
 
 void
