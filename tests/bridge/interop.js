@@ -27,6 +27,15 @@ L.run([
 		L.eq([f.username, f.room, f.id, f.type], ['kcat_user', 'general', id, 'message'], 'fields');
 	}],
 
+	['a record whose msgpack holds a newline byte arrives whole', async () => {
+		/* ts 0x0a0a0a0a0a0a0a µs (in 2059): packed, seven 0x0a bytes. */
+		L.kcatProduce(topic, 'general', { v: 1, id: L.ulid(), type: 'message', room: 'general',
+		    user: 'kcat_user', text: 'newline bytes', ts: 0x0a0a0a0a0a0a0a });
+		await c.wait('the record', (f) => f.message === 'newline bytes');
+		L.eq(await br.metric('kchat_bridge_records_invalid_total{reason="all"}'), 0,
+		    'nothing invalid');
+	}],
+
 	['records that do not decode are skipped', async () => {
 		const r = require('child_process').spawnSync('kcat',
 		    ['-P', '-b', L.brokers(), '-t', topic, '-k', 'general'],
