@@ -59,6 +59,12 @@ tls_setup(struct lws_context_creation_info *info)
 	info->ssl_private_key_filepath = opts.tls_key;
 	/* No TLS 1.0 or 1.1. */
 	info->ssl_options_set = SSL_OP_NO_TLSv1 | SSL_OP_NO_TLSv1_1;
+	/*
+	 * HTTP/1.1 only: lws offers HTTP/2 by default, and a browser that
+	 * gets it may carry its WebSocket over an HTTP/2 stream (RFC 8441),
+	 * where the frames session.c builds and writes itself do not belong.
+	 */
+	info->alpn = "http/1.1";
 }
 
 int

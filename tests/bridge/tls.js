@@ -92,6 +92,24 @@ L.run([
 		L.eq(JSON.parse((await get('/config')).body).tls, true, '/config says tls');
 	}],
 
+	['HTTP/1.1 only: a browser offered HTTP/2 gets 1.1, so its WebSocket is one', async () => {
+		/*
+		 * The bridge frames a connection's WebSocket frames itself; over
+		 * HTTP/2 (RFC 8441, which Firefox uses when offered) they would
+		 * need HTTP/2's framing instead.
+		 */
+		const proto = await new Promise((resolve, reject) => {
+			const s = tls.connect({ host: '127.0.0.1', port: br.port, rejectUnauthorized: false,
+			    ALPNProtocols: ['h2', 'http/1.1'] }, () => {
+				const p = s.alpnProtocol;
+				s.end();
+				resolve(p);
+			});
+			s.on('error', reject);
+		});
+		L.eq(proto, 'http/1.1', 'ALPN protocol');
+	}],
+
 	['plain HTTP on that port gets no page', async () => {
 		const r = await L.httpGet(br.port, '/').catch((e) => ({ status: 'error ' + e.message }));
 		L.assert(r.status !== 200, 'plain HTTP answered 200');
