@@ -130,6 +130,8 @@ struct lws_context *loop_create(struct lws_context_creation_info *info);
 int	loop_run_once(void);
 /* fn runs at the end of every pass of the loop. */
 void	loop_on_pass(void (*fn)(void));
+/* A pass of the loop within us µs, whatever else happens (or not). */
+void	loop_wake_in(int64_t us);
 void	loop_destroy(void);
 int	loop_stopping(void);
 void	loop_stop(void);

@@ -156,15 +156,18 @@ static void kafka_more(lws_sorted_usec_list_t *);
 
 /*
  * Reads on at now + us: from the end of a pass of the loop (kafka_pass()),
- * and from an lws timer as well, which wakes a loop that has nothing else
- * to do. On libev lws serves its timers from an idle watcher, which a storm
- * of connections starves: the pass is what keeps the chat moving then.
+ * and from an lws timer as well. On libev lws serves its timers from an
+ * idle watcher, which a storm of connections starves, and arms one
+ * scheduled outside its own callbacks only when that runs: the pass is
+ * what keeps the chat moving then, and loop_wake_in() makes sure a pass
+ * comes when nothing else happens.
  */
 static void
 kafka_more_in(struct kreader *kr, int64_t us)
 {
 	kr->more_at = kc_now_us() + us;
 	lws_sul_schedule(loop_context(), 0, &kr->more, kafka_more, us);
+	loop_wake_in(us);
 }
 
 /* Reads what is waiting on one reader, at most READ_BUDGET records. */
@@ -242,7 +245,8 @@ kafka_pass(void)
 			krs[i]->more_at = 0;
 			lws_sul_cancel(&krs[i]->more);
 			kafka_read(krs[i]);
-		}
+		} else
+			loop_wake_in(krs[i]->more_at - now);
 	}
 }
 

@@ -29,6 +29,27 @@ static struct lws_context	*context;
 static volatile int		 stopping;
 static struct ev_loop		*evloop;	/* NULL: lws's poll() loop */
 static void			(*on_pass)(void);
+static ev_timer			 wake;		/* loop_wake_in() */
+
+/* Nothing to do: the pass that follows does the work. */
+static void
+loop_woken(struct ev_loop *l, ev_timer *w, int revents)
+{
+}
+
+void
+loop_wake_in(int64_t us)
+{
+	double s = us > 0 ? (double)us / 1e6 : 0;
+
+	if (evloop == NULL)
+		return;		/* poll(): lws's timers wake it */
+	if (ev_is_active(&wake) && ev_timer_remaining(evloop, &wake) <= s)
+		return;
+	ev_timer_stop(evloop, &wake);
+	ev_timer_set(&wake, s, 0);
+	ev_timer_start(evloop, &wake);
+}
 
 void
 loop_on_pass(void (*fn)(void))
@@ -56,14 +77,16 @@ loop_create(struct lws_context_creation_info *info)
 		foreign[0] = evloop;
 		i.foreign_loops = foreign;
 		i.options |= LWS_SERVER_OPTION_LIBEV;
-		if ((context = lws_create_context(&i)) != NULL)
+		if ((context = lws_create_context(&i)) != NULL) {
+			ev_timer_init(&wake, loop_woken, 0, 0);
 			return context;
+		}
 		ev_loop_destroy(evloop);
 		evloop = NULL;
 	}
-	log_warn("libev not available to libwebsockets (install "
-	    "libwebsockets-evlib-ev): running on poll(), whose every pass "
-	    "costs every connection held");
+	log_warn("cannot run libwebsockets on libev (is "
+	    "libwebsockets-evlib-ev installed?): trying its poll() loop, whose "
+	    "every pass costs every connection held");
 	context = lws_create_context(info);
 	return context;
 }
@@ -93,6 +116,7 @@ loop_destroy(void)
 	context = NULL;
 	if (evloop == NULL)
 		return;
+	ev_timer_stop(evloop, &wake);
 	/* What lws still watches ends with the loop; bounded, should one stick. */
 	for (n = 0; n < 100 && ev_run(evloop, EVRUN_NOWAIT) != 0; n++)
 		;
