@@ -140,6 +140,13 @@ L.run([
 			recs.push({ v: 1, id: L.ulid(t0 + i), type: 'message', room: 'big',
 			    user: 'importer', text: `old ${i}`, ts: (t0 + i) * 1000 });
 		L.kcatProduceMany(topic, 'big', recs);
+		/*
+		 * A join's page ends where its bridge's reader is: one that has
+		 * not read them yet pages below them and sends them live.
+		 */
+		for (const br of [A, B])
+			await L.until('the 300 records read', async () =>
+			    await br.metric('kchat_bridge_records_in_total') >= 300, 30000);
 	}],
 
 	['the first join reads Kafka, the next ones memory: the same page', async () => {
