@@ -39,7 +39,7 @@ struct kreader {
 	int			 presence;	/* the presence topic */
 	int			 producer;	/* not a reader: the producers' reports */
 	lws_sorted_usec_list_t	 more;		/* budget hit: read on */
-	int64_t			 more_at;	/* µs: read on then (0: no) */
+	int64_t			 more_at;	/* µs, monotonic: read on then (0: no) */
 };
 
 static struct kafka_hooks	 hooks;
@@ -165,7 +165,7 @@ static void kafka_more(lws_sorted_usec_list_t *);
 static void
 kafka_more_in(struct kreader *kr, int64_t us)
 {
-	kr->more_at = kc_now_us() + us;
+	kr->more_at = lws_now_usecs() + us;
 	lws_sul_schedule(loop_context(), 0, &kr->more, kafka_more, us);
 	loop_wake_in(us);
 }
@@ -240,7 +240,7 @@ kafka_pass(void)
 		if (krs[i]->more_at == 0 || krs[i]->r == NULL)
 			continue;
 		if (now == 0)
-			now = kc_now_us();
+			now = lws_now_usecs();
 		if (now >= krs[i]->more_at) {
 			krs[i]->more_at = 0;
 			lws_sul_cancel(&krs[i]->more);
