@@ -64,6 +64,38 @@ int kc_rdkafka_auth_failed(rd_kafka_t *rk, char *errstr, size_t errlen);
 int kc_watermarks(rd_kafka_t *rk, const char *topic, int32_t part,
     int64_t deadline, int64_t *lo, int64_t *hi, char *errstr, size_t errlen);
 
+/*
+ * The consumer of a kc_share (share.c). A reader attaches its topic with
+ * callbacks for the handle's statistics (JSON) and errors, and gets the
+ * handle in *rk; KC_ERR_BUSY when the topic is attached already (the
+ * reader then makes a handle of its own). Detaching (by arg) the last
+ * reader destroys the handle.
+ */
+typedef void kc_share_stats_fn(void *arg, const char *json, size_t len);
+typedef void kc_share_error_fn(void *arg, int err);
+typedef int kc_share_start_fn(void *arg);
+int kc_share_attach(struct kc_share *s, const char *topic,
+    kc_share_stats_fn *stats, kc_share_error_fn *error,
+    kc_share_start_fn *start, void *arg, rd_kafka_t **rk, char *errstr,
+    size_t errlen);
+void kc_share_detach(struct kc_share *s, void *arg);
+/*
+ * The reader (arg) is open: it starts with the others at the next
+ * kc_share_start(), which calls the start callback of every reader open
+ * and not started (under the share's lock).
+ */
+void kc_share_ready(struct kc_share *s, void *arg);
+void kc_share_start(struct kc_share *s);
+/*
+ * The producer beside the consumer of s (valid while a reader is
+ * attached): the state topics' records, and the offsets asked for while
+ * readers open. kc_share_failed(): its records Kafka refused.
+ */
+rd_kafka_t *kc_share_producer(struct kc_share *s);
+uint64_t kc_share_failed(const struct kc_share *s);
+/* The kc_share r reads through, NULL when it has a handle of its own. */
+struct kc_share *kc_reader_share(const struct kc_reader *r);
+
 /* A consumed record's Kafka timestamp in µs, 0 when it has none. */
 int64_t kc_record_ts(const rd_kafka_message_t *rkm);
 

@@ -597,6 +597,27 @@ int	kc_reader_new_since(const struct kc_conf *c, const char *topic,
 	    int64_t since_us, struct kc_reader **out, char *errstr, size_t errlen);
 void	kc_reader_free(struct kc_reader *r);
 /*
+ * One librdkafka consumer for the long-lived readers of a program (share.c):
+ * readers and state topics opened with it read their topics through one
+ * handle (its threads, connections and memory) instead of one each. A
+ * topic already read through s gets a handle of its own. c must outlive s;
+ * free s after the readers opened with it.
+ */
+struct kc_share;
+int	kc_share_new(const struct kc_conf *c, struct kc_share **out);
+void	kc_share_free(struct kc_share *s);
+/*
+ * kc_reader_new() (since_us 0) or kc_reader_new_since() on the consumer of
+ * s (NULL: a handle of its own). Its partitions are fetched from its first
+ * read or kc_reader_fd() on, or another reader of s's, together with those
+ * of every reader of s opened by then: until then the broker answers
+ * readers being opened at once, not after a fetch that waits for records.
+ */
+int	kc_reader_new_shared(struct kc_share *s, const struct kc_conf *c,
+	    const char *topic, long back, int64_t since_us,
+	    struct kc_reader **out, char *errstr, size_t errlen);
+
+/*
  * Waits up to timeout_ms for the next chat record and decodes it into m.
  * KC_OK: m holds a valid message. KC_ERR_TIMEOUT: nothing yet. Records that
  * do not decode are skipped and counted (kc_reader_skipped()).
@@ -907,6 +928,10 @@ struct kc_state;
  */
 int	kc_state_new(const struct kc_conf *c, const char *topic,
 	    struct kc_state **out, char *errstr, size_t errlen);
+/* kc_state_new() with its reader on the consumer of s (kc_share_new()). */
+int	kc_state_new_shared(struct kc_share *s, const struct kc_conf *c,
+	    const char *topic, struct kc_state **out, char *errstr,
+	    size_t errlen);
 /* Waits up to flush_ms for what was put, then closes. */
 void	kc_state_free(struct kc_state *s, int flush_ms);
 /* The reader's wake-up descriptor (kc_reader_fd()). */
@@ -916,7 +941,10 @@ int	kc_state_next(struct kc_state *s, struct kc_buf *key, struct kc_buf *val);
 /* Queues one record; KC_ERR_QUEUE_FULL or KC_ERR_KAFKA when refused. */
 int	kc_state_put(struct kc_state *s, const char *key, const void *val,
 	    size_t len);
-/* Records Kafka refused to store (delivery reports served so far). */
+/*
+ * Records Kafka refused to store (delivery reports served so far); opened
+ * with a kc_share, those of every state topic opened with it.
+ */
 uint64_t kc_state_failed(const struct kc_state *s);
 /*
  * Reads what the topic holds until caught up (up to where each partition

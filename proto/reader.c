@@ -2,6 +2,9 @@
  * reader.c - reads every partition of a topic with assign(), never a
  * consumer group: every client must see every message of its rooms. Starts
  * at the end, N records back, or at a point in time (offsets-for-times).
+ * A reader has a librdkafka handle of its own, or reads through the
+ * consumer of a kc_share (share.c) with a queue of its own, to which its
+ * partitions' queues are forwarded.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,10 +19,15 @@
 #define READER_METADATA_MS 10000
 #define READER_RXIDLE_US 10000000LL
 #define READER_SINCE_BACK 5000	/* records per partition, no offset for a time */
+#define READER_REFWD_US	10000000LL	/* forwarding checked after a reset */
 
 struct kc_reader {
 	rd_kafka_t		*rk;
+	struct kc_share		*share;		/* rk is its consumer */
 	rd_kafka_queue_t	*queue;
+	rd_kafka_queue_t	**pq;		/* shared: the partitions' queues */
+	int64_t			 refwd_until;	/* shared: forward them again */
+	int			 started;	/* shared: its partitions fetched */
 	rd_kafka_topic_partition_list_t *parts;
 	char			 topic[256];
 	int64_t			*next;		/* per partition: the next offset returned */
@@ -43,14 +51,20 @@ struct kc_reader {
 };
 
 static void
-reader_error(rd_kafka_t *rk, int err, const char *reason, void *opaque)
+reader_down(void *arg, int err)
 {
-	struct kc_reader *r = opaque;
+	struct kc_reader *r = arg;
 
 	/* One broker of several gone is no outage: the statistics say
 	 * within a second whether any broker is still up. */
 	if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN)
 		r->connected = 0;
+}
+
+static void
+reader_error(rd_kafka_t *rk, int err, const char *reason, void *opaque)
+{
+	reader_down(opaque, err);
 }
 
 /* Whether broker b (a "brokers" entry of the statistics) answers. */
@@ -74,10 +88,10 @@ reader_broker_up(json_t *b)
  * partition whose leader does not (a hung broker, an election under way)
  * is counted as unknown, not as the lag it had when last heard of.
  */
-static int
-reader_stats(rd_kafka_t *rk, char *json, size_t len, void *opaque)
+static void
+reader_stats_json(void *arg, const char *json, size_t len)
 {
-	struct kc_reader	*r = opaque;
+	struct kc_reader	*r = arg;
 	json_t			*root, *brokers, *b, *parts, *p, *v;
 	const char		*name;
 	char			 ups[1024];	/* node ids that answer, 0 .. 1023 */
@@ -85,7 +99,7 @@ reader_stats(rd_kafka_t *rk, char *json, size_t len, void *opaque)
 	int			 up = 0, unknown = 0, id;
 
 	if ((root = json_loadb(json, len, 0, NULL)) == NULL)
-		return 0;
+		return;
 	memset(ups, 0, sizeof ups);
 	brokers = json_object_get(root, "brokers");
 	json_object_foreach(brokers, name, b) {
@@ -118,7 +132,81 @@ reader_stats(rd_kafka_t *rk, char *json, size_t len, void *opaque)
 	r->connected = up;
 	r->stat_lag = lag;
 	r->stat_unknown = unknown;
+}
+
+static int
+reader_stats(rd_kafka_t *rk, char *json, size_t len, void *opaque)
+{
+	reader_stats_json(opaque, json, len);
 	return 0;
+}
+
+/*
+ * Forwards the queues of partitions from .. to of a shared reader to its
+ * own (again after a reset: librdkafka stops forwarding a partition whose
+ * fetch it stops, and records then wait in the partition's queue, which
+ * forwarding again hands over).
+ */
+static int
+reader_forward(struct kc_reader *r, int from, int to)
+{
+	int i;
+
+	for (i = from; i < to; i++) {
+		if (r->pq[i] == NULL &&
+		    (r->pq[i] = rd_kafka_queue_get_partition(r->rk, r->topic,
+		    i)) == NULL)
+			return KC_ERR_KAFKA;
+		rd_kafka_queue_forward(r->pq[i], r->queue);
+	}
+	return KC_OK;
+}
+
+/*
+ * A shared reader's partitions join what the handle fetches: with those of
+ * every reader opened so far, at the first read of one (kc_share_start()).
+ */
+static int
+reader_start(void *arg)
+{
+	struct kc_reader	*r = arg;
+	rd_kafka_error_t	*e;
+
+	if ((e = rd_kafka_incremental_assign(r->rk, r->parts)) != NULL) {
+		rd_kafka_error_destroy(e);
+		return KC_ERR_KAFKA;
+	}
+	r->started = 1;
+	return KC_OK;
+}
+
+/* Stops a shared reader's partitions and drops what they had fetched. */
+static void
+reader_detach(struct kc_reader *r)
+{
+	rd_kafka_message_t	*rkm;
+	rd_kafka_error_t	*e;
+	int			 i;
+
+	if (r->started &&
+	    (e = rd_kafka_incremental_unassign(r->rk, r->parts)) != NULL)
+		rd_kafka_error_destroy(e);
+	for (i = 0; r->pq != NULL && i < r->nparts; i++) {
+		if (r->pq[i] == NULL)
+			continue;
+		rd_kafka_queue_forward(r->pq[i], NULL);
+		/* Not for the next reader of the topic on this handle. */
+		while ((rkm = rd_kafka_consume_queue(r->pq[i], 0)) != NULL)
+			rd_kafka_message_destroy(rkm);
+		rd_kafka_queue_destroy(r->pq[i]);
+	}
+	free(r->pq);
+	if (r->queue != NULL)
+		rd_kafka_queue_destroy(r->queue);
+	r->queue = NULL;
+	if (r->rk != NULL)
+		kc_share_detach(r->share, r);
+	r->rk = NULL;
 }
 
 void
@@ -126,6 +214,8 @@ kc_reader_free(struct kc_reader *r)
 {
 	if (r == NULL)
 		return;
+	if (r->share != NULL)
+		reader_detach(r);
 	if (r->parts != NULL)
 		rd_kafka_topic_partition_list_destroy(r->parts);
 	free(r->next);
@@ -144,14 +234,27 @@ kc_reader_free(struct kc_reader *r)
 	free(r);
 }
 
-/* Creates the consumer handle (no group, no commits). */
+/*
+ * Creates the consumer handle (no group, no commits), or takes the one of
+ * share.
+ */
 static int
-reader_create(struct kc_reader *r, const struct kc_conf *c, char *errstr,
-    size_t errlen)
+reader_create(struct kc_reader *r, struct kc_share *share,
+    const struct kc_conf *c, char *errstr, size_t errlen)
 {
 	rd_kafka_conf_t *rc;
 	char		 lerr[512];
+	int		 err;
 
+	if (share != NULL) {
+		err = kc_share_attach(share, r->topic, reader_stats_json,
+		    reader_down, reader_start, r, &r->rk, errstr, errlen);
+		if (err != KC_ERR_BUSY) {
+			if (err == KC_OK)
+				r->share = share;
+			return err;
+		}
+	}
 	if ((rc = kc_conf_rdkafka(c, KC_ROLE_READER, errstr, errlen)) == NULL)
 		return KC_ERR_CONFIG;
 	rd_kafka_conf_set_error_cb(rc, reader_error);
@@ -252,16 +355,40 @@ kc_watermarks(rd_kafka_t *rk, const char *topic, int32_t part, int64_t deadline,
 }
 
 /*
+ * Starts fetching r->parts: on a handle of its own, through the consumer
+ * queue; on a shared one, through a queue of r's own that the partitions'
+ * queues are forwarded to first, added to what the handle fetches.
+ */
+static int
+reader_assign(struct kc_reader *r)
+{
+	if (r->share == NULL) {
+		if (rd_kafka_assign(r->rk, r->parts) != RD_KAFKA_RESP_ERR_NO_ERROR)
+			return KC_ERR_KAFKA;
+		r->queue = rd_kafka_queue_get_consumer(r->rk);
+		return KC_OK;
+	}
+	if ((r->queue = rd_kafka_queue_new(r->rk)) == NULL ||
+	    reader_forward(r, 0, r->nparts) != KC_OK)
+		return KC_ERR_KAFKA;
+	kc_share_ready(r->share, r);
+	return KC_OK;
+}
+
+
+/*
  * Assigns every partition: at its end, back records before it, or at the
  * first record at or after since_us. Offsets are resolved here, not left to
  * librdkafka, so that whatever is produced after this returns is read.
  */
 static int
-reader_open(const struct kc_conf *c, const char *topic, long back,
-    int64_t since_us, struct kc_reader **out, char *errstr, size_t errlen)
+reader_open(struct kc_share *share, const struct kc_conf *c, const char *topic,
+    long back, int64_t since_us, struct kc_reader **out, char *errstr,
+    size_t errlen)
 {
 	struct kc_reader		*r;
 	rd_kafka_topic_partition_t	*tp;
+	rd_kafka_t			*qrk;	/* asks for offsets */
 	int64_t				 deadline, lo, hi, *los = NULL;
 	int				 n, i, err;
 
@@ -270,7 +397,7 @@ reader_open(const struct kc_conf *c, const char *topic, long back,
 		return KC_ERR_NOMEM;
 	r->pipefd[0] = r->pipefd[1] = -1;
 	kc_strlcpy(r->topic, topic, sizeof r->topic);
-	if ((err = reader_create(r, c, errstr, errlen)) != KC_OK)
+	if ((err = reader_create(r, share, c, errstr, errlen)) != KC_OK)
 		goto fail;
 	deadline = kc_now_us() + READER_METADATA_MS * 1000LL;
 	if ((n = kc_topic_partitions(r->rk, topic, READER_METADATA_MS, errstr,
@@ -279,17 +406,20 @@ reader_open(const struct kc_conf *c, const char *topic, long back,
 		goto fail;
 	}
 	r->connected = 1;
+	qrk = r->share != NULL ? kc_share_producer(r->share) : r->rk;
 	err = KC_ERR_NOMEM;
 	if ((r->parts = rd_kafka_topic_partition_list_new(n)) == NULL ||
 	    (los = calloc((size_t)n, sizeof *los)) == NULL ||
 	    (r->next = calloc((size_t)n, sizeof *r->next)) == NULL ||
 	    (r->from_ts = calloc((size_t)n, sizeof *r->from_ts)) == NULL ||
-	    (r->end0 = calloc((size_t)n, sizeof *r->end0)) == NULL)
+	    (r->end0 = calloc((size_t)n, sizeof *r->end0)) == NULL ||
+	    (r->share != NULL && (r->pq = calloc((size_t)n, sizeof *r->pq)) ==
+	    NULL))
 		goto fail;
 	r->nparts = n;
 	r->nparts0 = n;
 	for (i = 0; i < n; i++) {
-		if ((err = kc_watermarks(r->rk, topic, i, deadline, &lo, &hi, errstr,
+		if ((err = kc_watermarks(qrk, topic, i, deadline, &lo, &hi, errstr,
 		    errlen)) != KC_OK)
 			goto fail;
 		r->end0[i] = hi;
@@ -303,7 +433,7 @@ reader_open(const struct kc_conf *c, const char *topic, long back,
 			tp->offset = hi;
 	}
 	if (since_us > 0) {
-		if (rd_kafka_offsets_for_times(r->rk, r->parts, READER_METADATA_MS) !=
+		if (rd_kafka_offsets_for_times(qrk, r->parts, READER_METADATA_MS) !=
 		    RD_KAFKA_RESP_ERR_NO_ERROR) {
 			if (errstr != NULL)
 				snprintf(errstr, errlen, "cannot look up offsets by time in %s", topic);
@@ -330,7 +460,7 @@ reader_open(const struct kc_conf *c, const char *topic, long back,
 			}
 		}
 	}
-	if (rd_kafka_assign(r->rk, r->parts) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+	if (reader_assign(r) != KC_OK) {
 		if (errstr != NULL)
 			snprintf(errstr, errlen, "cannot assign the partitions of %s", topic);
 		err = KC_ERR_KAFKA;
@@ -338,7 +468,6 @@ reader_open(const struct kc_conf *c, const char *topic, long back,
 	}
 	for (i = 0; i < r->parts->cnt; i++)
 		r->next[r->parts->elems[i].partition] = r->parts->elems[i].offset;
-	r->queue = rd_kafka_queue_get_consumer(r->rk);
 	free(los);
 	*out = r;
 	return KC_OK;
@@ -352,7 +481,7 @@ int
 kc_reader_new(const struct kc_conf *c, const char *topic, long back,
     struct kc_reader **out, char *errstr, size_t errlen)
 {
-	return reader_open(c, topic, back, 0, out, errstr, errlen);
+	return reader_open(NULL, c, topic, back, 0, out, errstr, errlen);
 }
 
 int
@@ -361,7 +490,16 @@ kc_reader_new_since(const struct kc_conf *c, const char *topic,
 {
 	if (since_us <= 0)
 		since_us = 1;
-	return reader_open(c, topic, 0, since_us, out, errstr, errlen);
+	return reader_open(NULL, c, topic, 0, since_us, out, errstr, errlen);
+}
+
+int
+kc_reader_new_shared(struct kc_share *s, const struct kc_conf *c,
+    const char *topic, long back, int64_t since_us, struct kc_reader **out,
+    char *errstr, size_t errlen)
+{
+	return reader_open(s, c, topic, since_us > 0 ? 0 : back, since_us, out,
+	    errstr, errlen);
 }
 
 /*
@@ -373,6 +511,7 @@ static void
 reader_grow(struct kc_reader *r)
 {
 	rd_kafka_topic_partition_list_t	*add;
+	rd_kafka_queue_t		**pq;
 	rd_kafka_error_t		*error;
 	int64_t				*next, *from;
 	int				 i, n = r->grown;
@@ -385,6 +524,15 @@ reader_grow(struct kc_reader *r)
 	r->from_ts = from;
 	for (i = r->nparts; i < n; i++)
 		from[i] = 0;
+	if (r->share != NULL) {
+		if ((pq = realloc(r->pq, (size_t)n * sizeof *pq)) == NULL)
+			return;
+		r->pq = pq;
+		for (i = r->nparts; i < n; i++)
+			pq[i] = NULL;
+		if (reader_forward(r, r->nparts, n) != KC_OK)
+			return;
+	}
 	add = rd_kafka_topic_partition_list_new(n - r->nparts);
 	for (i = r->nparts; i < n; i++)
 		rd_kafka_topic_partition_list_add(add, r->topic, i)->offset =
@@ -438,6 +586,8 @@ reader_reset(struct kc_reader *r, int32_t partition, int64_t failed)
 	if ((e = rd_kafka_incremental_assign(r->rk, l)) != NULL)
 		rd_kafka_error_destroy(e);
 	rd_kafka_topic_partition_list_destroy(l);
+	if (r->share != NULL)
+		r->refwd_until = kc_now_us() + READER_REFWD_US;
 }
 
 uint64_t
@@ -455,11 +605,25 @@ reader_poll(struct kc_reader *r, int timeout_ms)
 {
 	rd_kafka_message_t	*rkm;
 
-	if (r->grown > r->nparts)
+	if (r->share != NULL && !r->started)
+		kc_share_start(r->share);
+	if (r->grown > r->nparts && (r->share == NULL || r->started))
 		reader_grow(r);
+	if (r->share != NULL) {
+		rd_kafka_poll(r->rk, 0);	/* statistics, errors */
+		if (r->refwd_until != 0) {
+			reader_forward(r, 0, r->nparts);
+			if (kc_now_us() > r->refwd_until)
+				r->refwd_until = 0;
+		}
+	}
 
 	for (;;) {
-		if ((rkm = rd_kafka_consumer_poll(r->rk, timeout_ms)) == NULL)
+		if (r->share != NULL)
+			rkm = rd_kafka_consume_queue(r->queue, timeout_ms);
+		else
+			rkm = rd_kafka_consumer_poll(r->rk, timeout_ms);
+		if (rkm == NULL)
 			return NULL;
 		timeout_ms = 0;		/* skipped records don't restart the wait */
 		if (rkm->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
@@ -568,6 +732,8 @@ kc_reader_invalid(const struct kc_reader *r, int err)
 int
 kc_reader_fd(struct kc_reader *r)
 {
+	if (r->share != NULL && !r->started)
+		kc_share_start(r->share);	/* what it waits for comes now */
 	if (r->pipefd[0] >= 0)
 		return r->pipefd[0];
 	if (pipe2(r->pipefd, O_NONBLOCK | O_CLOEXEC) == -1)
@@ -628,6 +794,12 @@ kc_reader_position(const struct kc_reader *r, int32_t partition)
 	if (partition < 0 || partition >= r->nparts)
 		return -1;
 	return r->next[partition];
+}
+
+struct kc_share *
+kc_reader_share(const struct kc_reader *r)
+{
+	return r->share;
 }
 
 int

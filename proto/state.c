@@ -3,7 +3,9 @@
  * a reader from its beginning that keeps following it, and a producer of
  * keyed records. Records are whole (the newest of a key is all compaction
  * keeps), so a lost one is made good by the next; the producer is plain
- * acks=all, not idempotent, and failures are only counted.
+ * acks=all, not idempotent, and failures are only counted. Opened with a
+ * kc_share, the reader reads through its consumer and the records go out
+ * through its producer.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -15,6 +17,7 @@
 struct kc_state {
 	struct kc_reader	*r;
 	rd_kafka_t		*rk;
+	struct kc_share		*share;		/* rk is its producer */
 	rd_kafka_topic_t	*rkt;
 	uint64_t		 failed;
 };
@@ -32,6 +35,13 @@ int
 kc_state_new(const struct kc_conf *c, const char *topic, struct kc_state **out,
     char *errstr, size_t errlen)
 {
+	return kc_state_new_shared(NULL, c, topic, out, errstr, errlen);
+}
+
+int
+kc_state_new_shared(struct kc_share *share, const struct kc_conf *c,
+    const char *topic, struct kc_state **out, char *errstr, size_t errlen)
+{
 	struct kc_state	*s;
 	rd_kafka_conf_t	*rc;
 	char		 lerr[512];
@@ -40,7 +50,18 @@ kc_state_new(const struct kc_conf *c, const char *topic, struct kc_state **out,
 	*out = NULL;
 	if ((s = calloc(1, sizeof *s)) == NULL)
 		return KC_ERR_NOMEM;
+	/* From the beginning: a compacted topic is its own snapshot. */
+	if ((err = kc_reader_new_shared(share, c, topic, LONG_MAX, 0, &s->r,
+	    errstr, errlen)) != KC_OK) {
+		free(s);
+		return err;
+	}
+	if ((s->share = kc_reader_share(s->r)) != NULL) {
+		s->rk = kc_share_producer(s->share);
+		goto topic;
+	}
 	if ((rc = kc_conf_rdkafka(c, KC_ROLE_STATE, errstr, errlen)) == NULL) {
+		kc_reader_free(s->r);
 		free(s);
 		return KC_ERR_CONFIG;
 	}
@@ -50,23 +71,19 @@ kc_state_new(const struct kc_conf *c, const char *topic, struct kc_state **out,
 	if ((s->rk = rd_kafka_new(RD_KAFKA_PRODUCER, rc, lerr, sizeof lerr)) ==
 	    NULL) {
 		rd_kafka_conf_destroy(rc);
+		kc_reader_free(s->r);
 		free(s);
 		if (errstr != NULL)
 			snprintf(errstr, errlen, "%s", lerr);
 		return KC_ERR_KAFKA;
 	}
+topic:
 	if ((s->rkt = rd_kafka_topic_new(s->rk, topic, NULL)) == NULL) {
 		kc_state_free(s, 0);
 		if (errstr != NULL)
 			snprintf(errstr, errlen, "cannot make a producer for %s",
 			    topic);
 		return KC_ERR_KAFKA;
-	}
-	/* From the beginning: a compacted topic is its own snapshot. */
-	if ((err = kc_reader_new(c, topic, LONG_MAX, &s->r, errstr, errlen)) !=
-	    KC_OK) {
-		kc_state_free(s, 0);
-		return err;
 	}
 	*out = s;
 	return KC_OK;
@@ -79,11 +96,12 @@ kc_state_free(struct kc_state *s, int flush_ms)
 		return;
 	if (s->rk != NULL && flush_ms > 0)
 		rd_kafka_flush(s->rk, flush_ms);
-	kc_reader_free(s->r);
 	if (s->rkt != NULL)
 		rd_kafka_topic_destroy(s->rkt);
-	if (s->rk != NULL)
+	/* A shared producer goes with the last reader of its kc_share. */
+	if (s->rk != NULL && s->share == NULL)
 		rd_kafka_destroy(s->rk);
+	kc_reader_free(s->r);
 	free(s);
 }
 
@@ -114,7 +132,9 @@ kc_state_put(struct kc_state *s, const char *key, const void *val, size_t len)
 uint64_t
 kc_state_failed(const struct kc_state *s)
 {
-	return s == NULL ? 0 : s->failed;
+	if (s == NULL)
+		return 0;
+	return s->share != NULL ? kc_share_failed(s->share) : s->failed;
 }
 
 struct state_catch_up {

@@ -59,11 +59,11 @@ kafka_state_connect(struct kafka *k)
 	if (k->rstate != NULL)
 		return;		/* open since an earlier attempt */
 	if (kc_rooms_topic(k->topic, topic, sizeof topic) != KC_OK ||
-	    kc_state_new(k->conf, topic, &k->new_rstate, errstr,
+	    kc_state_new_shared(k->share, k->conf, topic, &k->new_rstate, errstr,
 	    sizeof errstr) != KC_OK)
 		return;
 	if (kc_read_topic(k->topic, topic, sizeof topic) != KC_OK ||
-	    kc_state_new(k->conf, topic, &k->new_mstate, errstr,
+	    kc_state_new_shared(k->share, k->conf, topic, &k->new_mstate, errstr,
 	    sizeof errstr) != KC_OK) {
 		kc_state_free(k->new_rstate, 0);
 		k->new_rstate = NULL;

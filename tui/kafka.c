@@ -211,31 +211,35 @@ kafka_connect(void *arg)
 	    kafka_topic_note, k, &problems, errstr, sizeof errstr) == KC_OK)
 		k->topics_checked = 1;
 	errstr[0] = '\0';
-	if (k->resume_since > 0)
-		err = kc_reader_new_since(k->conf, k->topic, k->resume_since,
-		    &r, errstr, sizeof errstr);
-	else
-		err = kc_reader_new(k->conf, k->topic, KC_FROM_END, &r, errstr,
-		    sizeof errstr);
+	err = kc_reader_new_shared(k->share, k->conf, k->topic, KC_FROM_END,
+	    k->resume_since, &r, errstr, sizeof errstr);
 	if (err == KC_OK) {
 		since = kc_now_us() - (int64_t)KC_PRESENCE_TIMEOUT_MS * 1000;
-		err = kc_reader_new_since(k->conf, k->ptopic, since, &pr,
-		    errstr, sizeof errstr);
+		err = kc_reader_new_shared(k->share, k->conf, k->ptopic, 0,
+		    since, &pr, errstr, sizeof errstr);
 	}
-	if (err == KC_OK && (kc_reader_fd(r) == -1 || kc_reader_fd(pr) == -1)) {
-		snprintf(errstr, sizeof errstr, "cannot create a pipe");
-		err = KC_ERR_IO;
+	if (err == KC_OK) {
+		if (k->name_wanted)
+			kafka_name_holder(k);
+		if (k->inbox_wanted)
+			kafka_inbox(k);	/* after r: what comes now, r reads */
+		/*
+		 * Before the readers' descriptors: the shared readers start
+		 * fetching together at the first read or descriptor of one,
+		 * and until then the state topics' open without waiting
+		 * behind a fetch.
+		 */
+		kafka_state_connect(k);
+		if (kc_reader_fd(r) == -1 || kc_reader_fd(pr) == -1) {
+			snprintf(errstr, sizeof errstr, "cannot create a pipe");
+			err = KC_ERR_IO;
+			kafka_state_forget(k);
+		}
 	}
 	if (err != KC_OK) {
 		kc_reader_free(r);
 		kc_reader_free(pr);
 		r = pr = NULL;
-	} else {
-		if (k->name_wanted)
-			kafka_name_holder(k);
-		if (k->inbox_wanted)
-			kafka_inbox(k);	/* after r: what comes now, r reads */
-		kafka_state_connect(k);
 	}
 	k->new_reader = r;
 	k->new_preader = pr;
@@ -378,6 +382,10 @@ kafka_open(struct kafka *k, struct chat *chat, struct kc_conf *conf,
 		snprintf(errstr, len, "topic name too long");
 		return err;
 	}
+	if ((err = kc_share_new(conf, &k->share)) != KC_OK) {
+		snprintf(errstr, len, "%s", kc_strerror(err));
+		return err;
+	}
 	if (pipe2(k->done_pipe, O_NONBLOCK | O_CLOEXEC) == -1 ||
 	    pipe2(k->fetch_pipe, O_NONBLOCK | O_CLOEXEC) == -1) {
 		snprintf(errstr, len, "pipe: %s", strerror(errno));
@@ -443,6 +451,8 @@ kafka_close(struct kafka *k, int flush_ms)
 	kc_history_free(k->inbox, k->ninbox);	/* read, not shown */
 	k->inbox = NULL;
 	k->ninbox = k->inbox_cap = 0;
+	kc_share_free(k->share);	/* after every reader opened with it */
+	k->share = NULL;
 	kc_conf_free(k->conf);
 	k->conf = NULL;
 	return 0;

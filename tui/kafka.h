@@ -15,6 +15,8 @@ struct kafka {
 	struct chat		*chat;
 	/* Read-only while kchat-tui runs: every thread reads it. */
 	struct kc_conf		*conf;
+	/* The one consumer of the readers below and the state topics'. */
+	struct kc_share		*share;
 	char			 topic[256];
 	char			 ptopic[256];
 	struct kc_producer	*prod;

@@ -218,6 +218,112 @@ START_TEST(undecodable_records_skipped)
 }
 END_TEST
 
+/* Threads of this process (librdkafka's and main). */
+static int
+threads_now(void)
+{
+	char	line[256];
+	FILE	*f = fopen("/proc/self/status", "r");
+	int	n = -1;
+
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof line, f) != NULL)
+		if (sscanf(line, "Threads: %d", &n) == 1)
+			break;
+	fclose(f);
+	return n;
+}
+
+/* Sends text to room on p and waits until Kafka has it. */
+static void
+send_one(struct kc_producer *p, const char *room, const char *text)
+{
+	struct kc_msg m;
+
+	kc_msg_init(&m);
+	ck_assert_int_eq(kc_msg_make(&m, KC_TYPE_MESSAGE, room, "erin", NULL,
+	    text, strlen(text)), KC_OK);
+	ck_assert_int_eq(kc_producer_send(p, &m), KC_OK);
+	ck_assert_int_eq(kc_producer_flush(p, 20000), KC_OK);
+	kc_msg_clear(&m);
+}
+
+/*
+ * Readers of two topics opened on one kc_share read through one
+ * librdkafka consumer (no thread more for the second), each only its own
+ * topic's records, from where each was asked to start; a second reader of
+ * a topic already read through it gets a handle of its own and reads too;
+ * a reader freed leaves the others reading.
+ */
+START_TEST(shared_readers)
+{
+	const char		*t1 = test_topic("sh1");
+	char			 t2[256];
+	struct kc_conf		*c = test_conf(t1);
+	struct kc_share		*s;
+	struct kc_producer	*p1, *p2;
+	struct kc_reader	*r1, *r2, *r1b;
+	struct kc_msg		 got[2];
+	struct acks		 a = { 0 };
+	char			 err[512];
+	size_t			 n;
+	int			 before;
+
+	snprintf(t2, sizeof t2, "%s-two", t1);
+	ck_assert_int_eq(kc_producer_new(c, t1, on_delivery, &a, &p1, err, sizeof err), KC_OK);
+	ck_assert_int_eq(kc_producer_new(c, t2, on_delivery, &a, &p2, err, sizeof err), KC_OK);
+	send_one(p2, "r2", "old in two");	/* before r2 opens */
+	ck_assert_int_eq(kc_share_new(c, &s), KC_OK);
+	ck_assert_int_eq(kc_reader_new_shared(s, c, t1, KC_FROM_END, 0, &r1,
+	    err, sizeof err), KC_OK);
+	before = threads_now();
+	/* From the beginning, as a state topic is read. */
+	ck_assert_int_eq(kc_reader_new_shared(s, c, t2, 1000, 0, &r2, err,
+	    sizeof err), KC_OK);
+	ck_assert_int_eq(threads_now(), before);
+
+	n = 0;
+	ck_assert_uint_eq(kc_reader_drain(r2, kc_now_us() + 20 * 1000000LL, 0,
+	    count_read, &n), 1);
+	ck_assert(kc_reader_caught_up(r2));
+	send_one(p1, "r1", "new in one");
+	send_one(p2, "r2", "new in two");
+	ck_assert_uint_eq(read_n(r1, got, 1), 1);
+	ck_assert_str_eq(got[0].text, "new in one");
+	kc_msg_clear(&got[0]);
+	ck_assert_uint_eq(read_n(r2, got, 1), 1);
+	ck_assert_str_eq(got[0].text, "new in two");
+	kc_msg_clear(&got[0]);
+	ck_assert_int_eq(kc_reader_next(r1, 300, &got[0]), KC_ERR_TIMEOUT);
+
+	/* t1 again: a handle of its own, and both read. */
+	ck_assert_int_eq(kc_reader_new_shared(s, c, t1, KC_FROM_END, 0, &r1b,
+	    err, sizeof err), KC_OK);
+	ck_assert_int_gt(threads_now(), before);
+	send_one(p1, "r1", "again in one");
+	ck_assert_uint_eq(read_n(r1b, got, 1), 1);
+	ck_assert_str_eq(got[0].text, "again in one");
+	kc_msg_clear(&got[0]);
+	ck_assert_uint_eq(read_n(r1, got, 1), 1);
+	ck_assert_str_eq(got[0].text, "again in one");
+	kc_msg_clear(&got[0]);
+	kc_reader_free(r1b);
+
+	/* r1 gone, r2 reads on. */
+	kc_reader_free(r1);
+	send_one(p2, "r2", "after r1");
+	ck_assert_uint_eq(read_n(r2, got, 1), 1);
+	ck_assert_str_eq(got[0].text, "after r1");
+	kc_msg_clear(&got[0]);
+	ck_assert_int_eq(kc_reader_connected(r2), 1);
+	kc_reader_free(r2);
+	kc_share_free(s);
+	kc_producer_free(p1);
+	kc_producer_free(p2);
+	kc_conf_free(c);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -226,5 +332,6 @@ main(void)
 	tcase_add_test(tc, produce_then_consume);
 	tcase_add_test(tc, reader_back_and_since);
 	tcase_add_test(tc, undecodable_records_skipped);
+	tcase_add_test(tc, shared_readers);
 	return test_run("produce-consume", tc, 90);
 }
