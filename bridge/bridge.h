@@ -457,6 +457,10 @@ struct session {
 	int		 ext;		/* wants the frames beyond the four fields */
 	/* member.c */
 	char		 user[KC_NAME_MAX + 1];		/* "" until bound */
+	/* users.c: the connections of its user, a hash chain */
+	struct session	*unext, *uprev;
+	uint32_t	 uhash;
+	int		 uindexed;
 	/*
 	 * request.c, at the start: the newest direct messages the client
 	 * has (?dm=ID,ID...), comma-separated ULIDs, NULL none (allocated
@@ -541,17 +545,31 @@ void		 session_foreach(void (*fn)(struct session *, void *), void *arg);
 /* Starts the graceful close (1001) of every connection. */
 void		 session_close_all(void);
 
+/* ------------------------------------------------------------ users.c */
+
+/*
+ * The connections of each user name (bound ones): users_add() once s->user
+ * is set, users_remove() before s goes; users_foreach() calls fn for each
+ * connection of user (fn may close it).
+ */
+void	users_add(struct session *s);
+void	users_remove(struct session *s);
+void	users_foreach(const char *user, void (*fn)(struct session *, void *),
+	    void *arg);
+/*
+ * Connections of user's client instance inst in room on this bridge (to
+ * decide join/leave records: the first one joins, the last one leaves).
+ */
+unsigned users_inst_count(const char *room, const char *user,
+	    const char *inst);
+void	users_free(void);
+
 /* ------------------------------------------------------------ rooms.c */
 
 /* The rooms on this bridge and the connections in each. */
 int	rooms_add(struct session *s, const char *room);
 void	rooms_remove(struct session *s, const char *room);
 int	rooms_has(const char *room);		/* anyone here in room */
-/*
- * Connections of user's client instance inst in room on this bridge (to
- * decide join/leave records: the first one joins, the last one leaves).
- */
-unsigned rooms_inst_count(const char *room, const char *user, const char *inst);
 /*
  * Queues f to room's connections (ext: only those asking for it). A
  * connection's live stream is every record read after it joined: its

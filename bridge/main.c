@@ -404,6 +404,7 @@ main(int argc, char **argv)
 	main_destroy();
 	kc_embedded_stop(emb);
 	rooms_free();
+	users_free();
 	cache_free();
 	addr_free();
 	fdlimit_free();

@@ -134,7 +134,7 @@ member_join(struct session *s, const char *room, const char *text, size_t len,
 		mb->live_from = kafka_live_offset(room);
 		/* Its recent history kept in memory from here on. */
 		cache_join(room);
-		if (s->user[0] != '\0' && rooms_inst_count(room, s->user, s->inst) == 1)
+		if (s->user[0] != '\0' && users_inst_count(room, s->user, s->inst) == 1)
 			member_announce(s, KC_TYPE_JOIN, room, text, len);
 	}
 	snprintf(s->room, sizeof s->room, "%s", room);
@@ -175,7 +175,7 @@ member_leave(struct session *s, const char *room, const char *text,
 	}
 	snprintf(name, sizeof name, "%s", room);
 	last = s->user[0] != '\0' &&
-	    rooms_inst_count(name, s->user, s->inst) == 1;
+	    users_inst_count(name, s->user, s->inst) == 1;
 	/* Out first: the leave, read back, must not find s still there. */
 	member_drop(s, i);
 	if (last && !loop_stopping())
@@ -217,7 +217,7 @@ member_name_taken(struct session *s, const char *name, const char *ref)
 	/* With accounts the name is the account's: every session of it. */
 	if (s->account[0] != '\0')
 		return 0;
-	session_foreach(member_holder_one, &h);
+	users_foreach(name, member_holder_one, &h);
 	if (!h.found && !presence_holder(name, s->inst, &since))
 		return 0;
 	if (since > 0 && kc_time_format(since, when) == KC_OK)
@@ -273,8 +273,9 @@ member_bind(struct session *s, const char *name, const char *ref)
 	if (member_name_taken(s, name, ref))
 		return -1;
 	snprintf(s->user, sizeof s->user, "%s", name);
+	users_add(s);
 	for (i = 0; i < s->nmembers; i++) {
-		if (rooms_inst_count(s->members[i].room, s->user,
+		if (users_inst_count(s->members[i].room, s->user,
 		    s->inst) == 1)
 			member_announce(s, KC_TYPE_JOIN, s->members[i].room,
 			    NULL, 0);
@@ -295,7 +296,7 @@ member_closed(struct session *s)
 		snprintf(room, sizeof room, "%s",
 		    s->members[s->nmembers - 1].room);
 		last = s->user[0] != '\0' &&
-		    rooms_inst_count(room, s->user, s->inst) == 1;
+		    users_inst_count(room, s->user, s->inst) == 1;
 		member_drop(s, (int)s->nmembers - 1);
 		if (last && !loop_stopping())
 			member_announce(s, KC_TYPE_LEAVE, room, NULL, 0);
@@ -303,4 +304,5 @@ member_closed(struct session *s)
 	free(s->members);
 	s->members = NULL;
 	s->cmembers = 0;
+	users_remove(s);
 }

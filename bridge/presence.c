@@ -203,7 +203,7 @@ presence_chat_record(const struct kc_msg *m)
 	changed = kc_presence_apply(presence, m, now);
 	/* Both toggle the same instance: together they may change nothing. */
 	if (m->type == KC_TYPE_LEAVE && !loop_stopping() &&
-	    rooms_inst_count(m->room, m->user, m->inst) > 0)
+	    users_inst_count(m->room, m->user, m->inst) > 0)
 		changed ^= presence_still_here(m, now);
 	if (changed) {
 		gen++;

@@ -19,9 +19,7 @@ relay_dm_one(struct session *s, void *arg)
 {
 	struct dm_ctx *d = arg;
 
-	if (s->user[0] != '\0' && (strcmp(s->user, d->m->user) == 0 ||
-	    strcmp(s->user, d->m->to) == 0))
-		session_send(s, d->f);
+	session_send(s, d->f);
 }
 
 void
@@ -48,7 +46,9 @@ relay_record(const struct kc_msg *m)
 		/* Only the two parties, wherever they are on this bridge. */
 		d.m = m;
 		d.f = f;
-		session_foreach(relay_dm_one, &d);
+		users_foreach(m->user, relay_dm_one, &d);
+		if (strcmp(m->to, m->user) != 0)
+			users_foreach(m->to, relay_dm_one, &d);
 	} else
 		rooms_send(m->room, f, 0);
 	frame_unref(f);

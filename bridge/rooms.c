@@ -103,23 +103,6 @@ rooms_remove(struct session *s, const char *room)
 	room_free_if_empty(r);
 }
 
-unsigned
-rooms_inst_count(const char *room, const char *user, const char *inst)
-{
-	struct room	*r;
-	size_t		 i;
-	unsigned	 n = 0;
-
-	if ((r = room_find(room, 0)) == NULL)
-		return 0;
-	for (i = 0; i < r->nsubs; i++) {
-		if (strcmp(r->subs[i]->user, user) == 0 &&
-		    strcmp(r->subs[i]->inst, inst) == 0)
-			n++;
-	}
-	return n;
-}
-
 int
 rooms_has(const char *room)
 {

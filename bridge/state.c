@@ -65,7 +65,7 @@ state_marker_one(struct session *s, void *arg)
 {
 	struct marker_to *t = arg;
 
-	if (s->ext && strcmp(s->user, t->mk->user) == 0)
+	if (s->ext)
 		session_send_ext(s, t->f);
 }
 
@@ -76,7 +76,7 @@ state_send_marker(const struct kc_marker *mk)
 	struct marker_to	t = { mk, NULL };
 
 	if (kc_wire_marker(mk, &b) == KC_OK && (t.f = frame_of(&b)) != NULL) {
-		session_foreach(state_marker_one, &t);
+		users_foreach(mk->user, state_marker_one, &t);
 		frame_unref(t.f);
 	}
 	kc_buf_free(&b);
