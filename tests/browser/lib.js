@@ -69,7 +69,17 @@ async function until(what, fn, ms = 20000) {
 	}
 }
 
-async function healthy(port) {
+async function healthy(port, tls = false) {
+	if (tls) {
+		/* The test's own certificate: not one Node knows. */
+		return new Promise((resolve) => {
+			require('https').get({ host: '127.0.0.1', port, path: '/healthz',
+			    rejectUnauthorized: false, agent: false }, (res) => {
+				res.resume();
+				resolve(res.statusCode === 200);
+			}).on('error', () => resolve(false));
+		});
+	}
 	try {
 		const r = await fetch(`http://127.0.0.1:${port}/healthz`);
 		return r.status === 200;
@@ -80,7 +90,8 @@ async function healthy(port) {
 
 /*
  * Starts kchat-bridge on port (free if not given) for topic; resolves once
- * /healthz answers 200. Its log goes to artifacts/.
+ * /healthz answers 200 (over HTTPS with opts.tls, when args give it a
+ * certificate). Its log goes to artifacts/.
  */
 async function startBridge(opts) {
 	const port = opts.port || await freePort();
@@ -104,7 +115,7 @@ async function startBridge(opts) {
 			    async () => {
 				if (dead)
 					throw new Error(`exited ${JSON.stringify(dead)}`);
-				return await healthy(port);
+				return await healthy(port, opts.tls);
 			}, 30000);
 		} catch (e) {
 			if (dead && attempt < 3)
@@ -114,7 +125,7 @@ async function startBridge(opts) {
 		}
 		return {
 			port, proc, log, exited,
-			url: `http://127.0.0.1:${port}/`,
+			url: `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}/`,
 			async stop(signal = 'SIGTERM') {
 				if (!dead)
 					proc.kill(signal);
@@ -165,6 +176,8 @@ async function launch() {
  */
 async function person(browser, url, name, opts = {}) {
 	const context = await browser.newContext({
+		/* A bridge on the test's own certificate (tls.test.js). */
+		ignoreHTTPSErrors: !!opts.ignoreHTTPSErrors,
 		viewport: opts.viewport || { width: 1280, height: 800 },
 		colorScheme: opts.colorScheme || 'light',
 		locale: 'en-GB',
