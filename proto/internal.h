@@ -80,11 +80,12 @@ int kc_share_attach(struct kc_share *s, const char *topic,
     size_t errlen);
 void kc_share_detach(struct kc_share *s, void *arg);
 /*
- * The reader (arg) is open: it starts with the others at the next
- * kc_share_start(), which calls the start callback of every reader open
- * and not started (under the share's lock).
+ * The reader (arg) is open (ready 1): it starts with the others at the
+ * next kc_share_start(), which calls the start callback of every reader
+ * open and not started (under the share's lock); ready 0: being closed,
+ * never started from now on (nor during the call).
  */
-void kc_share_ready(struct kc_share *s, void *arg);
+void kc_share_ready(struct kc_share *s, void *arg, int ready);
 void kc_share_start(struct kc_share *s);
 /*
  * The producer beside the consumer of s (valid while a reader is

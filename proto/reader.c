@@ -188,6 +188,9 @@ reader_detach(struct kc_reader *r)
 	rd_kafka_error_t	*e;
 	int			 i;
 
+	/* Another thread's kc_share_start() leaves it be from here on. */
+	if (r->rk != NULL)
+		kc_share_ready(r->share, r, 0);
 	if (r->started &&
 	    (e = rd_kafka_incremental_unassign(r->rk, r->parts)) != NULL)
 		rd_kafka_error_destroy(e);
@@ -371,7 +374,7 @@ reader_assign(struct kc_reader *r)
 	if ((r->queue = rd_kafka_queue_new(r->rk)) == NULL ||
 	    reader_forward(r, 0, r->nparts) != KC_OK)
 		return KC_ERR_KAFKA;
-	kc_share_ready(r->share, r);
+	kc_share_ready(r->share, r, 1);
 	return KC_OK;
 }
 

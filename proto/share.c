@@ -226,14 +226,14 @@ kc_share_detach(struct kc_share *s, void *arg)
 }
 
 void
-kc_share_ready(struct kc_share *s, void *arg)
+kc_share_ready(struct kc_share *s, void *arg, int ready)
 {
 	int i;
 
 	pthread_mutex_lock(&s->lock);
 	for (i = 0; i < s->n; i++) {
 		if (s->e[i].arg == arg)
-			s->e[i].ready = 1;
+			s->e[i].ready = ready;
 	}
 	pthread_mutex_unlock(&s->lock);
 }
