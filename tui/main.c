@@ -316,10 +316,12 @@ main(int argc, char **argv)
 
 	/*
 	 * librdkafka runs three or four threads per handle and kchat-tui
-	 * has eight handles; glibc would give up to 16 of them a malloc
-	 * arena each, and pages freed in one arena serve no other. Two
-	 * arenas keep the chat's lines and librdkafka's buffers from wanting
-	 * a lock each time without that spread (BENCHMARKS.md).
+	 * has four handles, and more while it scans or fetches history;
+	 * glibc would give up to 16 threads a malloc arena each, and pages
+	 * freed in one arena serve no other. Two arenas keep the chat's
+	 * lines and librdkafka's buffers from wanting a lock each time
+	 * without that spread (BENCHMARKS.md; one arena measured no
+	 * smaller after a burst).
 	 */
 	mallopt(M_ARENA_MAX, 2);
 	setlocale(LC_ALL, "");
