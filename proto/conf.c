@@ -385,9 +385,11 @@ static const struct {
 	const char	*key, *val;
 } conf_rdkafka_defaults[] = {
 #define ALL	(1u << KC_ROLE_ADMIN | 1u << KC_ROLE_PRODUCER | \
-		 1u << KC_ROLE_READER | 1u << KC_ROLE_HISTORY | 1u << KC_ROLE_STATE)
+		 1u << KC_ROLE_READER | 1u << KC_ROLE_HISTORY | \
+		 1u << KC_ROLE_STATE | 1u << KC_ROLE_SHARED)
 #define P	(1u << KC_ROLE_PRODUCER)
-#define R	(1u << KC_ROLE_READER)
+#define R	(1u << KC_ROLE_READER | 1u << KC_ROLE_SHARED)
+#define SH	(1u << KC_ROLE_SHARED)
 #define H	(1u << KC_ROLE_HISTORY)
 #define S	(1u << KC_ROLE_STATE)
 	{ ALL, 0, "log_level", "3" },
@@ -429,6 +431,15 @@ static const struct {
 	 * went backwards is told from a fetch repeated.
 	 */
 	{ R, 0, "auto.offset.reset", "error" },
+	/*
+	 * Readers sharing a consumer (share.c) join its fetches from the
+	 * next on: after the one under way, which waits for records up to
+	 * this. 100 ms, not librdkafka's 500: a reader opened beside others
+	 * starts within it, at ten empty fetches a second while nothing is
+	 * written (a handle for each of kchat-tui's four readers made two
+	 * each).
+	 */
+	{ SH, 0, "fetch.wait.max.ms", "100" },
 	/* The embedded broker answers an empty fetch only after the whole
 	 * fetch wait: keep it short there or chat lags. */
 	{ R, 1, "fetch.wait.max.ms", "10" },
@@ -456,6 +467,7 @@ static const struct {
 #undef R
 #undef H
 #undef S
+#undef SH
 };
 
 rd_kafka_conf_t *

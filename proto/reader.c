@@ -26,6 +26,7 @@ struct kc_reader {
 	struct kc_share		*share;		/* rk is its consumer */
 	rd_kafka_queue_t	*queue;
 	rd_kafka_queue_t	**pq;		/* shared: the partitions' queues */
+	int			 npq;		/* pq's slots */
 	int64_t			 refwd_until;	/* shared: forward them again */
 	int			 started;	/* shared: its partitions fetched */
 	rd_kafka_topic_partition_list_t *parts;
@@ -177,7 +178,24 @@ reader_start(void *arg)
 		return KC_ERR_KAFKA;
 	}
 	r->started = 1;
+	/* A stop of an earlier reader of the topic, still under way, may
+	 * end the forwarding: forward again for a while. */
+	r->refwd_until = kc_now_us() + READER_REFWD_US;
 	return KC_OK;
+}
+
+static void
+reader_unassign_one(struct kc_reader *r, int32_t partition)
+{
+	rd_kafka_topic_partition_list_t	*l;
+	rd_kafka_error_t		*e;
+
+	if ((l = rd_kafka_topic_partition_list_new(1)) == NULL)
+		return;
+	rd_kafka_topic_partition_list_add(l, r->topic, partition);
+	if ((e = rd_kafka_incremental_unassign(r->rk, l)) != NULL)
+		rd_kafka_error_destroy(e);
+	rd_kafka_topic_partition_list_destroy(l);
 }
 
 /* Stops a shared reader's partitions and drops what they had fetched. */
@@ -192,9 +210,13 @@ reader_detach(struct kc_reader *r)
 	if (r->rk != NULL)
 		kc_share_ready(r->share, r, 0);
 	if (r->started &&
-	    (e = rd_kafka_incremental_unassign(r->rk, r->parts)) != NULL)
+	    (e = rd_kafka_incremental_unassign(r->rk, r->parts)) != NULL) {
 		rd_kafka_error_destroy(e);
-	for (i = 0; r->pq != NULL && i < r->nparts; i++) {
+		/* One not assigned (a reset that failed) fails them all. */
+		for (i = 0; i < r->parts->cnt; i++)
+			reader_unassign_one(r, r->parts->elems[i].partition);
+	}
+	for (i = 0; r->pq != NULL && i < r->npq; i++) {
 		if (r->pq[i] == NULL)
 			continue;
 		rd_kafka_queue_forward(r->pq[i], NULL);
@@ -419,6 +441,7 @@ reader_open(struct kc_share *share, const struct kc_conf *c, const char *topic,
 	    (r->share != NULL && (r->pq = calloc((size_t)n, sizeof *r->pq)) ==
 	    NULL))
 		goto fail;
+	r->npq = r->share != NULL ? n : 0;
 	r->nparts = n;
 	r->nparts0 = n;
 	for (i = 0; i < n; i++) {
@@ -528,11 +551,15 @@ reader_grow(struct kc_reader *r)
 	for (i = r->nparts; i < n; i++)
 		from[i] = 0;
 	if (r->share != NULL) {
-		if ((pq = realloc(r->pq, (size_t)n * sizeof *pq)) == NULL)
-			return;
-		r->pq = pq;
-		for (i = r->nparts; i < n; i++)
-			pq[i] = NULL;
+		if (r->npq < n) {
+			/* Slots kept by a grow that failed keep their queues. */
+			if ((pq = realloc(r->pq, (size_t)n * sizeof *pq)) == NULL)
+				return;
+			r->pq = pq;
+			for (i = r->npq; i < n; i++)
+				pq[i] = NULL;
+			r->npq = n;
+		}
 		if (reader_forward(r, r->nparts, n) != KC_OK)
 			return;
 	}

@@ -114,7 +114,7 @@ share_create(struct kc_share *s, char *errstr, size_t errlen)
 	rd_kafka_conf_t	*rc, *pc;
 	char		 lerr[512];
 
-	if ((rc = kc_conf_rdkafka(s->conf, KC_ROLE_READER, errstr,
+	if ((rc = kc_conf_rdkafka(s->conf, KC_ROLE_SHARED, errstr,
 	    errlen)) == NULL)
 		return KC_ERR_CONFIG;
 	if ((pc = kc_conf_rdkafka(s->conf, KC_ROLE_STATE, errstr,
@@ -122,18 +122,9 @@ share_create(struct kc_share *s, char *errstr, size_t errlen)
 		rd_kafka_conf_destroy(rc);
 		return KC_ERR_CONFIG;
 	}
-	/*
-	 * It asks for the readers' topics, which a reader may create. A
-	 * reader's partitions are fetched from the consumer's next fetch on:
-	 * after the one under way, which waits for records up to
-	 * fetch.wait.max.ms. 100 ms, not librdkafka's 500: a reader opened
-	 * beside others starts within it, at ten empty fetches a second
-	 * while nothing is written (one handle of each reader made two each).
-	 */
+	/* It asks for the readers' topics, which a reader may create. */
 	if (kc_conf_rdkafka_default(s->conf, pc, "allow.auto.create.topics",
-	    "true", errstr, errlen) != KC_OK ||
-	    kc_conf_rdkafka_default(s->conf, rc, "fetch.wait.max.ms", "100",
-	    errstr, errlen) != KC_OK) {
+	    "true", errstr, errlen) != KC_OK) {
 		rd_kafka_conf_destroy(rc);
 		rd_kafka_conf_destroy(pc);
 		return KC_ERR_CONFIG;

@@ -132,6 +132,15 @@ START_TEST(x_properties)
 	rd_kafka_conf_get(rc, "auto.offset.reset", val, &len);
 	ck_assert_str_eq(val, "smallest");	/* librdkafka's name for earliest */
 	rd_kafka_conf_destroy(rc);
+	/* A shared consumer is a reader whose fetches wait 100 ms at most. */
+	ck_assert_ptr_nonnull(rc = kc_conf_rdkafka(c, KC_ROLE_SHARED, err, sizeof err));
+	len = sizeof val;
+	rd_kafka_conf_get(rc, "auto.offset.reset", val, &len);
+	ck_assert_str_eq(val, "error");
+	len = sizeof val;
+	rd_kafka_conf_get(rc, "fetch.wait.max.ms", val, &len);
+	ck_assert_str_eq(val, "100");
+	rd_kafka_conf_destroy(rc);
 	kc_conf_free(c);
 }
 END_TEST

@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "kchat.h"
+#include "internal.h"
 
 static void
 on_delivery(void *opaque, void *arg, const struct kc_msg *m, int err, const char *errstr)
@@ -57,6 +57,26 @@ START_TEST(embedded_round_trip)
 	kc_msg_clear(&got);
 	kc_reader_free(r);
 	kc_producer_free(p);
+	/*
+	 * Readers' fetches wait 10 ms here, shared ones too: the embedded
+	 * broker answers an empty fetch only after the whole wait, and every
+	 * line read would come that late.
+	 */
+	{
+		enum kc_role	 roles[] = { KC_ROLE_READER, KC_ROLE_SHARED };
+		rd_kafka_conf_t	*rkc;
+		char		 val[32];
+		size_t		 len, i;
+
+		for (i = 0; i < 2; i++) {
+			ck_assert_ptr_nonnull(rkc = kc_conf_rdkafka(c, roles[i],
+			    err, sizeof err));
+			len = sizeof val;
+			rd_kafka_conf_get(rkc, "fetch.wait.max.ms", val, &len);
+			ck_assert_str_eq(val, "10");
+			rd_kafka_conf_destroy(rkc);
+		}
+	}
 	kc_conf_free(c);
 
 	kc_embedded_stop(e);
