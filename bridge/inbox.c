@@ -12,7 +12,12 @@
  * there on reaches the connection live (relay.c), so nothing comes twice
  * and nothing falls between. Bounded by time (--history-timeout), records
  * read (KC_HISTORY_SCAN_MAX) and messages kept (INBOX_MAX, the newest).
+ * One scan at a time, through a reader that reads at most 4 MB ahead
+ * (kc_reader_new_scan()): two at once with librdkafka's prefetch (up to
+ * 100,000 records or 64 MB per partition) took a bridge on a topic of 10
+ * million records from 15 MB to 63-105 MB; now 32-37 (BENCHMARKS.md).
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,6 +27,8 @@
 #define INBOX_DAYS		7
 #define INBOX_SLACK_US		(60 * 1000000LL)	/* before the client's newest */
 #define INBOX_QUIET_MS		1000	/* nothing read: caught up when no lag */
+
+static pthread_mutex_t	inbox_one = PTHREAD_MUTEX_INITIALIZER;
 
 void
 inbox_have(const char *list, char have[BRIDGE_DM_IDS_LEN])
@@ -124,8 +131,8 @@ inbox_cmp(const void *x, const void *y)
 	return strcmp(a->id, b->id);
 }
 
-int
-inbox_scan(const struct inbox_ask *a, int timeout_ms, struct kc_msg **out,
+static int
+inbox_scan_one(const struct inbox_ask *a, int timeout_ms, struct kc_msg **out,
     size_t *count, int *more, char *errstr, size_t errlen)
 {
 	struct kc_reader	*r;
@@ -137,7 +144,7 @@ inbox_scan(const struct inbox_ask *a, int timeout_ms, struct kc_msg **out,
 	*out = NULL;
 	*count = 0;
 	*more = 0;
-	if ((err = kc_reader_new_since(opts.conf, opts.topic, a->since, &r,
+	if ((err = kc_reader_new_scan(opts.conf, opts.topic, a->since, &r,
 	    errstr, errlen)) != KC_OK)
 		return err;
 	if ((v = calloc(INBOX_MAX, sizeof *v)) == NULL) {
@@ -194,4 +201,16 @@ inbox_scan(const struct inbox_ask *a, int timeout_ms, struct kc_msg **out,
 	*out = v;
 	*count = n;
 	return KC_OK;
+}
+
+int
+inbox_scan(const struct inbox_ask *a, int timeout_ms, struct kc_msg **out,
+    size_t *count, int *more, char *errstr, size_t errlen)
+{
+	int err;
+
+	pthread_mutex_lock(&inbox_one);
+	err = inbox_scan_one(a, timeout_ms, out, count, more, errstr, errlen);
+	pthread_mutex_unlock(&inbox_one);
+	return err;
 }

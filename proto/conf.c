@@ -386,10 +386,11 @@ static const struct {
 } conf_rdkafka_defaults[] = {
 #define ALL	(1u << KC_ROLE_ADMIN | 1u << KC_ROLE_PRODUCER | \
 		 1u << KC_ROLE_READER | 1u << KC_ROLE_HISTORY | \
-		 1u << KC_ROLE_STATE | 1u << KC_ROLE_SHARED)
+		 1u << KC_ROLE_STATE | 1u << KC_ROLE_SHARED | 1u << KC_ROLE_SCAN)
 #define P	(1u << KC_ROLE_PRODUCER)
-#define R	(1u << KC_ROLE_READER | 1u << KC_ROLE_SHARED)
+#define R	(1u << KC_ROLE_READER | 1u << KC_ROLE_SHARED | 1u << KC_ROLE_SCAN)
 #define SH	(1u << KC_ROLE_SHARED)
+#define SC	(1u << KC_ROLE_SCAN)
 #define H	(1u << KC_ROLE_HISTORY)
 #define S	(1u << KC_ROLE_STATE)
 	{ ALL, 0, "log_level", "3" },
@@ -462,12 +463,22 @@ static const struct {
 	 */
 	{ H, 0, "queued.min.messages", "50000" },
 	{ H, 0, "queued.max.messages.kbytes", "4096" },
+	/*
+	 * A scan (kc_reader_new_scan(): the direct messages a user missed)
+	 * reads at most KC_HISTORY_SCAN_MAX records of every partition
+	 * once: the same bound. With librdkafka's, up to 100,000 records
+	 * or 64 MB per partition, one scan of a big topic took ~50 MB;
+	 * bounded, 100,000 records are read as fast (BENCHMARKS.md).
+	 */
+	{ SC, 0, "queued.min.messages", "50000" },
+	{ SC, 0, "queued.max.messages.kbytes", "4096" },
 #undef ALL
 #undef P
 #undef R
 #undef H
 #undef S
 #undef SH
+#undef SC
 };
 
 rd_kafka_conf_t *

@@ -16,7 +16,8 @@ enum kc_role {
 	KC_ROLE_READER,		/* a long-lived reader (reader.c) */
 	KC_ROLE_HISTORY,	/* a history reader (history.c) */
 	KC_ROLE_STATE,		/* a state topic's writer (state.c) */
-	KC_ROLE_SHARED		/* the readers' consumer of a kc_share (share.c) */
+	KC_ROLE_SHARED,		/* the readers' consumer of a kc_share (share.c) */
+	KC_ROLE_SCAN		/* a reader for one pass (kc_reader_new_scan()) */
 };
 /*
  * A librdkafka configuration holding bootstrap.servers, libkchat's

@@ -595,6 +595,14 @@ int	kc_reader_new(const struct kc_conf *c, const char *topic, long back,
  */
 int	kc_reader_new_since(const struct kc_conf *c, const char *topic,
 	    int64_t since_us, struct kc_reader **out, char *errstr, size_t errlen);
+/*
+ * kc_reader_new_since() for one pass over up to KC_HISTORY_SCAN_MAX
+ * records of a topic (the direct messages a user missed): librdkafka
+ * reads at most 4 MB ahead of it, not up to 64 MB per partition.
+ */
+int	kc_reader_new_scan(const struct kc_conf *c, const char *topic,
+	    int64_t since_us, struct kc_reader **out, char *errstr,
+	    size_t errlen);
 void	kc_reader_free(struct kc_reader *r);
 /*
  * One librdkafka consumer for the long-lived readers of a program (share.c):

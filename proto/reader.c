@@ -265,7 +265,7 @@ kc_reader_free(struct kc_reader *r)
  */
 static int
 reader_create(struct kc_reader *r, struct kc_share *share,
-    const struct kc_conf *c, char *errstr, size_t errlen)
+    const struct kc_conf *c, enum kc_role role, char *errstr, size_t errlen)
 {
 	rd_kafka_conf_t *rc;
 	char		 lerr[512];
@@ -280,7 +280,7 @@ reader_create(struct kc_reader *r, struct kc_share *share,
 			return err;
 		}
 	}
-	if ((rc = kc_conf_rdkafka(c, KC_ROLE_READER, errstr, errlen)) == NULL)
+	if ((rc = kc_conf_rdkafka(c, role, errstr, errlen)) == NULL)
 		return KC_ERR_CONFIG;
 	rd_kafka_conf_set_error_cb(rc, reader_error);
 	rd_kafka_conf_set_stats_cb(rc, reader_stats);
@@ -407,9 +407,9 @@ reader_assign(struct kc_reader *r)
  * librdkafka, so that whatever is produced after this returns is read.
  */
 static int
-reader_open(struct kc_share *share, const struct kc_conf *c, const char *topic,
-    long back, int64_t since_us, struct kc_reader **out, char *errstr,
-    size_t errlen)
+reader_open(struct kc_share *share, const struct kc_conf *c, enum kc_role role,
+    const char *topic, long back, int64_t since_us, struct kc_reader **out,
+    char *errstr, size_t errlen)
 {
 	struct kc_reader		*r;
 	rd_kafka_topic_partition_t	*tp;
@@ -422,7 +422,7 @@ reader_open(struct kc_share *share, const struct kc_conf *c, const char *topic,
 		return KC_ERR_NOMEM;
 	r->pipefd[0] = r->pipefd[1] = -1;
 	kc_strlcpy(r->topic, topic, sizeof r->topic);
-	if ((err = reader_create(r, share, c, errstr, errlen)) != KC_OK)
+	if ((err = reader_create(r, share, c, role, errstr, errlen)) != KC_OK)
 		goto fail;
 	deadline = kc_now_us() + READER_METADATA_MS * 1000LL;
 	if ((n = kc_topic_partitions(r->rk, topic, READER_METADATA_MS, errstr,
@@ -507,7 +507,8 @@ int
 kc_reader_new(const struct kc_conf *c, const char *topic, long back,
     struct kc_reader **out, char *errstr, size_t errlen)
 {
-	return reader_open(NULL, c, topic, back, 0, out, errstr, errlen);
+	return reader_open(NULL, c, KC_ROLE_READER, topic, back, 0, out, errstr,
+	    errlen);
 }
 
 int
@@ -516,7 +517,18 @@ kc_reader_new_since(const struct kc_conf *c, const char *topic,
 {
 	if (since_us <= 0)
 		since_us = 1;
-	return reader_open(NULL, c, topic, 0, since_us, out, errstr, errlen);
+	return reader_open(NULL, c, KC_ROLE_READER, topic, 0, since_us, out,
+	    errstr, errlen);
+}
+
+int
+kc_reader_new_scan(const struct kc_conf *c, const char *topic,
+    int64_t since_us, struct kc_reader **out, char *errstr, size_t errlen)
+{
+	if (since_us <= 0)
+		since_us = 1;
+	return reader_open(NULL, c, KC_ROLE_SCAN, topic, 0, since_us, out,
+	    errstr, errlen);
 }
 
 int
@@ -524,8 +536,8 @@ kc_reader_new_shared(struct kc_share *s, const struct kc_conf *c,
     const char *topic, long back, int64_t since_us, struct kc_reader **out,
     char *errstr, size_t errlen)
 {
-	return reader_open(s, c, topic, since_us > 0 ? 0 : back, since_us, out,
-	    errstr, errlen);
+	return reader_open(s, c, KC_ROLE_READER, topic, since_us > 0 ? 0 : back,
+	    since_us, out, errstr, errlen);
 }
 
 /*

@@ -141,6 +141,20 @@ START_TEST(x_properties)
 	rd_kafka_conf_get(rc, "fetch.wait.max.ms", val, &len);
 	ck_assert_str_eq(val, "100");
 	rd_kafka_conf_destroy(rc);
+	/* A scan is a reader that reads at most 4 MB ahead. */
+	ck_assert_ptr_nonnull(rc = kc_conf_rdkafka(c, KC_ROLE_SCAN, err, sizeof err));
+	len = sizeof val;
+	rd_kafka_conf_get(rc, "auto.offset.reset", val, &len);
+	ck_assert_str_eq(val, "error");
+	len = sizeof val;
+	rd_kafka_conf_get(rc, "queued.max.messages.kbytes", val, &len);
+	ck_assert_str_eq(val, "4096");
+	rd_kafka_conf_destroy(rc);
+	ck_assert_ptr_nonnull(rc = kc_conf_rdkafka(c, KC_ROLE_READER, err, sizeof err));
+	len = sizeof val;
+	rd_kafka_conf_get(rc, "queued.max.messages.kbytes", val, &len);
+	ck_assert_str_eq(val, "65536");	/* librdkafka's: a live reader keeps up */
+	rd_kafka_conf_destroy(rc);
 	kc_conf_free(c);
 }
 END_TEST
