@@ -129,7 +129,8 @@ kafka_inbox(struct kafka *k)
 	int64_t			 start = kc_now_us();
 	char			 errstr[256];
 
-	if (kc_reader_new_since(k->conf, k->topic, start -
+	/* At most 4 MB read ahead: a scan of a big topic, not a live feed. */
+	if (kc_reader_new_scan(k->conf, k->topic, start -
 	    (int64_t)TUI_DM_MISSED_DAYS * 86400 * 1000000, &r, errstr,
 	    sizeof errstr) != KC_OK)
 		return;
