@@ -36,7 +36,9 @@ paste() { T set-buffer -b p -- "$2"; T paste-buffer -p -d -b p -t "$1"; }
 # The row after the one holding TEXT, without the room list.
 row_after() { screen "$1" | grep -A1 -F -- "$2" | sed -n 2p | sed "s/^.*│//"; }
 
-T start-server
+# No start-server first: a server without a session exits at once, and a
+# new-session that reached it then failed ("server exited unexpectedly",
+# 3 starts in 100): new-session starts the server itself.
 start alice
 wait_until "alice's screen" sees alice "--> alice has joined"
 start bob

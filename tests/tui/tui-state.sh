@@ -39,8 +39,9 @@ sees() { screen "$1" | grep -qF -- "$2"; }
 not_sees() { ! screen "$1" | grep -qF -- "$2"; }
 type_line() { T send-keys -t "$1" -l -- "$2"; T send-keys -t "$1" Enter; }
 
-T start-server
-T set-option -g default-size 100x24 2>/dev/null
+# No start-server first: a server without a session exits at once, and a
+# new-session that reached it then failed ("server exited unexpectedly",
+# 3 starts in 100): new-session starts the server itself.
 start alice
 wait_until "alice connected" sees alice "connected $brokers"
 start bob
