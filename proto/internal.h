@@ -89,6 +89,8 @@ void kc_share_detach(struct kc_share *s, void *arg);
  */
 void kc_share_ready(struct kc_share *s, void *arg, int ready);
 void kc_share_start(struct kc_share *s);
+/* Serves the consumer's callbacks and its own queue (an attached reader). */
+void kc_share_poll(struct kc_share *s);
 /*
  * The producer beside the consumer of s (valid while a reader is
  * attached): the state topics' records, and the offsets asked for while

@@ -652,7 +652,7 @@ reader_poll(struct kc_reader *r, int timeout_ms)
 	if (r->grown > r->nparts && (r->share == NULL || r->started))
 		reader_grow(r);
 	if (r->share != NULL) {
-		rd_kafka_poll(r->rk, 0);	/* statistics, errors */
+		kc_share_poll(r->share);	/* statistics, errors */
 		if (r->refwd_until != 0) {
 			reader_forward(r, 0, r->nparts);
 			if (kc_now_us() > r->refwd_until)

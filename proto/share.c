@@ -42,6 +42,7 @@ struct kc_share {
 	const struct kc_conf	*conf;
 	pthread_mutex_t		 lock;
 	rd_kafka_t		*rk;
+	rd_kafka_queue_t	*cq;		/* rk's own queue: its errors */
 	rd_kafka_t		*prk;		/* the producer */
 	uint64_t		 failed;	/* its records refused */
 	struct share_entry	 e[SHARE_MAX];
@@ -97,8 +98,10 @@ kc_share_new(const struct kc_conf *c, struct kc_share **out)
 }
 
 static void
-share_destroy(rd_kafka_t *rk, rd_kafka_t *prk)
+share_destroy(rd_kafka_t *rk, rd_kafka_queue_t *cq, rd_kafka_t *prk)
 {
+	if (cq != NULL)
+		rd_kafka_queue_destroy(cq);	/* before closing, says librdkafka */
 	if (rk != NULL) {
 		rd_kafka_consumer_close(rk);
 		rd_kafka_destroy(rk);
@@ -139,10 +142,12 @@ share_create(struct kc_share *s, char *errstr, size_t errlen)
 	    sizeof lerr)) == NULL)
 		rd_kafka_conf_destroy(rc);
 	else if ((s->prk = rd_kafka_new(RD_KAFKA_PRODUCER, pc, lerr,
-	    sizeof lerr)) != NULL)
+	    sizeof lerr)) != NULL) {
+		s->cq = rd_kafka_queue_get_consumer(s->rk);
 		return KC_OK;
+	}
 	rd_kafka_conf_destroy(pc);
-	share_destroy(s->rk, NULL);
+	share_destroy(s->rk, NULL, NULL);
 	s->rk = NULL;
 	if (errstr != NULL)
 		snprintf(errstr, errlen, "%s", lerr);
@@ -154,7 +159,7 @@ kc_share_free(struct kc_share *s)
 {
 	if (s == NULL)
 		return;
-	share_destroy(s->rk, s->prk);	/* readers detach first: a safeguard */
+	share_destroy(s->rk, s->cq, s->prk);	/* readers detach first: a safeguard */
 	pthread_mutex_destroy(&s->lock);
 	free(s);
 }
@@ -196,8 +201,9 @@ out:
 void
 kc_share_detach(struct kc_share *s, void *arg)
 {
-	rd_kafka_t	*rk = NULL, *prk = NULL;
-	int		 i;
+	rd_kafka_t		*rk = NULL, *prk = NULL;
+	rd_kafka_queue_t	*cq = NULL;
+	int			 i;
 
 	pthread_mutex_lock(&s->lock);
 	for (i = 0; i < s->n; i++) {
@@ -208,12 +214,41 @@ kc_share_detach(struct kc_share *s, void *arg)
 	}
 	if (s->n == 0) {
 		rk = s->rk;
+		cq = s->cq;
 		prk = s->prk;
 		s->rk = s->prk = NULL;
+		s->cq = NULL;
 	}
 	pthread_mutex_unlock(&s->lock);
 	/* Outside the lock: closing serves callbacks, which take it. */
-	share_destroy(rk, prk);
+	share_destroy(rk, cq, prk);
+}
+
+void
+kc_share_poll(struct kc_share *s)
+{
+	rd_kafka_message_t	*rkm;
+	rd_kafka_queue_t	*cq;
+	rd_kafka_t		*rk;
+
+	/* The caller is attached: neither goes meanwhile. */
+	pthread_mutex_lock(&s->lock);
+	rk = s->rk;
+	cq = s->cq;
+	pthread_mutex_unlock(&s->lock);
+	if (rk == NULL)
+		return;
+	rd_kafka_poll(rk, 0);		/* statistics, errors */
+	/*
+	 * What librdkafka posts to the consumer's own queue (an assignment's
+	 * errors; records go to the readers' queues): told to every reader
+	 * as the error callback's are, and not kept until the close.
+	 */
+	while (cq != NULL && (rkm = rd_kafka_consume_queue(cq, 0)) != NULL) {
+		if (rkm->err != RD_KAFKA_RESP_ERR_NO_ERROR)
+			share_error(rk, rkm->err, NULL, s);
+		rd_kafka_message_destroy(rkm);
+	}
 }
 
 void
