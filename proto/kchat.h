@@ -615,6 +615,14 @@ struct kc_share;
 int	kc_share_new(const struct kc_conf *c, struct kc_share **out);
 void	kc_share_free(struct kc_share *s);
 /*
+ * Queues m to topic (key: its room) through the producer beside s's
+ * consumer: acks=all, not idempotent, a failure only counted
+ * (kc_state_failed()); for records that matter little, such as presence
+ * heartbeats. KC_ERR_NOT_FOUND while no reader of s is open.
+ */
+int	kc_share_send(struct kc_share *s, const char *topic,
+	    const struct kc_msg *m);
+/*
  * kc_reader_new() (since_us 0) or kc_reader_new_since() on the consumer of
  * s (NULL: a handle of its own). Its partitions are fetched from its first
  * read or kc_reader_fd() on, or another reader of s's, together with those
@@ -951,7 +959,7 @@ int	kc_state_put(struct kc_state *s, const char *key, const void *val,
 	    size_t len);
 /*
  * Records Kafka refused to store (delivery reports served so far); opened
- * with a kc_share, those of every state topic opened with it.
+ * with a kc_share, every record written through it (kc_share_send() too).
  */
 uint64_t kc_state_failed(const struct kc_state *s);
 /*

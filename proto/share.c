@@ -8,6 +8,7 @@
  * statistics and errors are handed to every attached reader.
  *
  * A producer beside it writes the state topics' records (state.c) and
+ * records that matter little (kc_share_send(): presence heartbeats), and
  * asks where partitions start and end for readers being opened: Kafka
  * answers a connection's requests in order, and the consumer's is
  * mostly holding a fetch that waits for records (fetch.wait.max.ms).
@@ -239,6 +240,10 @@ kc_share_poll(struct kc_share *s)
 	if (rk == NULL)
 		return;
 	rd_kafka_poll(rk, 0);		/* statistics, errors */
+	pthread_mutex_lock(&s->lock);
+	if (s->prk != NULL)
+		rd_kafka_poll(s->prk, 0);	/* delivery reports */
+	pthread_mutex_unlock(&s->lock);
 	/*
 	 * What librdkafka posts to the consumer's own queue (an assignment's
 	 * errors; records go to the readers' queues): told to every reader
@@ -287,6 +292,37 @@ kc_share_producer(struct kc_share *s)
 	prk = s->prk;
 	pthread_mutex_unlock(&s->lock);
 	return prk;
+}
+
+int
+kc_share_send(struct kc_share *s, const char *topic, const struct kc_msg *m)
+{
+	struct kc_buf		b = { 0 };
+	rd_kafka_resp_err_t	e;
+	int			err;
+
+	if ((err = kc_mp_encode(m, &b)) != KC_OK)
+		return err;
+	/* Held while it is used: the last detach (another thread) frees it. */
+	pthread_mutex_lock(&s->lock);
+	if (s->prk == NULL) {
+		pthread_mutex_unlock(&s->lock);
+		kc_buf_free(&b);
+		return KC_ERR_NOT_FOUND;
+	}
+	rd_kafka_poll(s->prk, 0);
+	e = rd_kafka_producev(s->prk,
+	    RD_KAFKA_V_TOPIC(topic),
+	    RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+	    RD_KAFKA_V_KEY(m->room, strlen(m->room)),
+	    RD_KAFKA_V_VALUE(b.data, b.len),
+	    RD_KAFKA_V_TIMESTAMP(m->ts / 1000),
+	    RD_KAFKA_V_END);
+	pthread_mutex_unlock(&s->lock);
+	kc_buf_free(&b);
+	if (e == RD_KAFKA_RESP_ERR__QUEUE_FULL)
+		return KC_ERR_QUEUE_FULL;
+	return e == RD_KAFKA_RESP_ERR_NO_ERROR ? KC_OK : KC_ERR_KAFKA;
 }
 
 uint64_t

@@ -1,10 +1,11 @@
 /*
- * kafka.c - kchat-tui's side of Kafka, through libkchat only: two producers
- * (the chat topic, and heartbeats on the presence topic), two readers (the
- * chat topic from now, the presence topic from now minus the presence
- * timeout so /who knows who is already there), the direct messages missed
- * while not running, the heartbeat timer and the connection state shown in
- * the status line.
+ * kafka.c - kchat-tui's side of Kafka, through libkchat only: the chat
+ * producer, two readers (the chat topic from now, the presence topic from
+ * now minus the presence timeout so /who knows who is already there) on
+ * one consumer shared with the rooms and read topics' (kc_share), whose
+ * producer carries the heartbeats too, the direct messages missed while
+ * not running, the heartbeat timer and the connection state shown in the
+ * status line.
  *
  * The program never waits for a broker: the producers queue what the user
  * types until one answers (up to message.timeout.ms), the readers are
@@ -32,7 +33,6 @@
 #define KAFKA_BATCH		1000	/* records handled per loop pass */
 #define KAFKA_RETRY_MS		2000	/* between two connection attempts */
 #define KAFKA_JOIN_MS		200	/* at exit, wait this for an attempt */
-#define KAFKA_FLUSH_PRESENCE_MS	500	/* heartbeats matter little at exit */
 #define KAFKA_INBOX_MS		5000	/* ... read for at most this */
 #define KAFKA_RESUME_MARGIN_MS	30000	/* reread before a lost connection */
 
@@ -50,8 +50,9 @@ kafka_send(void *arg, const struct kc_msg *m, char *errstr, size_t len)
 {
 	struct kafka *k = arg;
 
+	/* Heartbeats matter little: the shared producer, no delivery report. */
 	if (m->type == KC_TYPE_HEARTBEAT)
-		return kc_producer_send(k->pprod, m);
+		return kc_share_send(k->share, k->ptopic, m);
 	return kc_producer_send(k->prod, m);
 }
 
@@ -65,7 +66,7 @@ kafka_stats(void *arg, struct chat_stats *st)
 
 	memset(st, 0, sizeof *st);
 	st->read = k->nread;
-	st->pending = kafka_pending_chat(k);
+	st->pending = kafka_pending(k);
 	for (i = 0; i < 2; i++) {
 		if (rs[i] == NULL)
 			continue;
@@ -393,13 +394,8 @@ kafka_open(struct kafka *k, struct chat *chat, struct kc_conf *conf,
 		return KC_ERR_IO;
 	}
 	if ((err = kc_producer_new(conf, k->topic, kafka_delivered, k, &k->prod,
-	    errstr, len)) != KC_OK ||
-	    (err = kc_producer_new(conf, k->ptopic, kafka_delivered, k,
-	    &k->pprod, errstr, len)) != KC_OK) {
-		kc_producer_free(k->prod);
-		k->prod = NULL;
+	    errstr, len)) != KC_OK)
 		return err;
-	}
 	kafka_attempt(k);
 	return KC_OK;
 }
@@ -410,20 +406,15 @@ kafka_close(struct kafka *k, int flush_ms)
 	struct timespec	deadline;
 
 	kafka_fetch_cancel(k);		/* a replay stops while we flush */
-	if (flush_ms > 0) {
-		if (k->prod != NULL)
-			kc_producer_flush(k->prod, flush_ms);
-		if (k->pprod != NULL)
-			kc_producer_flush(k->pprod, flush_ms < KAFKA_FLUSH_PRESENCE_MS ?
-			    flush_ms : KAFKA_FLUSH_PRESENCE_MS);
-	}
+	/* Heartbeats go with the state topics' records (kafka_state_close). */
+	if (flush_ms > 0 && k->prod != NULL)
+		kc_producer_flush(k->prod, flush_ms);
 	kc_reader_free(k->reader);
 	kc_reader_free(k->preader);
 	kafka_state_close(k, flush_ms);
 	kc_producer_free(k->prod);
-	kc_producer_free(k->pprod);
 	k->reader = k->preader = NULL;
-	k->prod = k->pprod = NULL;
+	k->prod = NULL;
 	if (k->attempting) {
 		clock_gettime(CLOCK_REALTIME, &deadline);
 		deadline.tv_nsec += KAFKA_JOIN_MS * 1000000L;
@@ -461,12 +452,6 @@ kafka_close(struct kafka *k, int flush_ms)
 
 int
 kafka_pending(struct kafka *k)
-{
-	return kc_producer_pending(k->prod) + kc_producer_pending(k->pprod);
-}
-
-int
-kafka_pending_chat(struct kafka *k)
 {
 	return kc_producer_pending(k->prod);
 }
@@ -552,7 +537,6 @@ kafka_follow(struct kafka *k, int64_t now)
 	snprintf(k->brokers, sizeof k->brokers, "%s", addr);
 	chat_set_brokers(k->chat, addr);
 	kc_producer_reconnect(k->prod);
-	kc_producer_reconnect(k->pprod);
 	if (k->reader != NULL) {
 		k->resume_since = k->lost_since - (int64_t)KAFKA_RESUME_MARGIN_MS *
 		    1000;
@@ -569,7 +553,6 @@ void
 kafka_tick(struct kafka *k, int64_t now)
 {
 	kc_producer_poll(k->prod, 0);
-	kc_producer_poll(k->pprod, 0);
 	kafka_attempt_done(k, now);
 	kafka_fetch_done(k);
 	if (now - k->last_second >= 1000000)

@@ -20,7 +20,6 @@ struct kafka {
 	char			 topic[256];
 	char			 ptopic[256];
 	struct kc_producer	*prod;
-	struct kc_producer	*pprod;
 	struct kc_reader	*reader;	/* NULL until connected */
 	struct kc_reader	*preader;
 
@@ -133,10 +132,8 @@ int	kafka_read(struct kafka *);
  * is time); once a second: connection state, heartbeats, expiry.
  */
 void	kafka_tick(struct kafka *, int64_t now_us);
-/* Messages not yet acknowledged. */
+/* Messages of the chat topic not yet acknowledged (heartbeats are not). */
 int	kafka_pending(struct kafka *);
-/* The same, on the chat topic only (no heartbeats). */
-int	kafka_pending_chat(struct kafka *);
 
 /* ------------------------------------------------------- kafka-fetch.c */
 
