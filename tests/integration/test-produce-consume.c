@@ -274,6 +274,12 @@ START_TEST(shared_readers)
 	ck_assert_int_eq(kc_producer_new(c, t2, on_delivery, &a, &p2, err, sizeof err), KC_OK);
 	send_one(p2, "r2", "old in two");	/* before r2 opens */
 	ck_assert_int_eq(kc_share_new(c, &s), KC_OK);
+	/* No reader open: nothing to send through yet. */
+	kc_msg_init(&got[0]);
+	ck_assert_int_eq(kc_msg_make(&got[0], KC_TYPE_MESSAGE, "r2", "erin", NULL,
+	    "too early", 9), KC_OK);
+	ck_assert_int_eq(kc_share_send(s, t2, &got[0]), KC_ERR_NOT_FOUND);
+	kc_msg_clear(&got[0]);
 	ck_assert_int_eq(kc_reader_new_shared(s, c, t1, KC_FROM_END, 0, &r1,
 	    err, sizeof err), KC_OK);
 	before = threads_now();
@@ -309,11 +315,19 @@ START_TEST(shared_readers)
 	kc_msg_clear(&got[0]);
 	kc_reader_free(r1b);
 
-	/* r1 gone, r2 reads on. */
+	/* r1 gone, r2 reads on; a record sent through the share reaches it. */
 	kc_reader_free(r1);
 	send_one(p2, "r2", "after r1");
 	ck_assert_uint_eq(read_n(r2, got, 1), 1);
 	ck_assert_str_eq(got[0].text, "after r1");
+	kc_msg_clear(&got[0]);
+	kc_msg_init(&got[1]);
+	ck_assert_int_eq(kc_msg_make(&got[1], KC_TYPE_MESSAGE, "r2", "erin", NULL,
+	    "through the share", 17), KC_OK);
+	ck_assert_int_eq(kc_share_send(s, t2, &got[1]), KC_OK);
+	kc_msg_clear(&got[1]);
+	ck_assert_uint_eq(read_n(r2, got, 1), 1);
+	ck_assert_str_eq(got[0].text, "through the share");
 	kc_msg_clear(&got[0]);
 	ck_assert_int_eq(kc_reader_connected(r2), 1);
 	kc_reader_free(r2);
