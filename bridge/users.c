@@ -18,24 +18,30 @@
 static struct session	**buckets;
 static size_t		  nbuckets, nusers;
 
+/* Puts s first in the chain of table b, bucket i. */
+static void
+users_push(struct session **b, size_t i, struct session *s)
+{
+	s->uprev = NULL;
+	s->unext = b[i];
+	if (b[i] != NULL)
+		b[i]->uprev = s;
+	b[i] = s;
+}
+
 /* Doubles the table once there are more connections than buckets. */
 static void
 users_grow(void)
 {
 	struct session	**b, *s, *next;
-	size_t		  n = nbuckets ? nbuckets * 2 : USERS_MIN, i, j;
+	size_t		  n = nbuckets ? nbuckets * 2 : USERS_MIN, i;
 
 	if ((b = calloc(n, sizeof *b)) == NULL)
 		return;		/* longer chains, still right */
 	for (i = 0; i < nbuckets; i++) {
 		for (s = buckets[i]; s != NULL; s = next) {
 			next = s->unext;
-			j = s->uhash & (n - 1);
-			s->uprev = NULL;
-			s->unext = b[j];
-			if (b[j] != NULL)
-				b[j]->uprev = s;
-			b[j] = s;
+			users_push(b, s->uhash & (n - 1), s);
 		}
 	}
 	free(buckets);
@@ -46,8 +52,6 @@ users_grow(void)
 void
 users_add(struct session *s)
 {
-	size_t i;
-
 	if (s->user[0] == '\0' || s->uindexed)
 		return;
 	if (nusers >= nbuckets)
@@ -55,12 +59,7 @@ users_add(struct session *s)
 	if (buckets == NULL)
 		return;		/* out of memory: see users_foreach() */
 	s->uhash = kc_hash(s->user);
-	i = s->uhash & (nbuckets - 1);
-	s->uprev = NULL;
-	s->unext = buckets[i];
-	if (buckets[i] != NULL)
-		buckets[i]->uprev = s;
-	buckets[i] = s;
+	users_push(buckets, s->uhash & (nbuckets - 1), s);
 	s->uindexed = 1;
 	nusers++;
 }
