@@ -133,6 +133,16 @@ session_foreach(void (*fn)(struct session *, void *), void *arg)
 	fn(&sess, arg);
 }
 
+/* ---------------------------------------------- what users.c would do */
+
+void
+users_foreach(const char *user, void (*fn)(struct session *, void *),
+    void *arg)
+{
+	if (user[0] != '\0' && strcmp(sess.user, user) == 0)
+		fn(&sess, arg);
+}
+
 /* -------------------------------------------- what member.c would do */
 
 int
