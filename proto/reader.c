@@ -20,6 +20,7 @@
 #define READER_RXIDLE_US 10000000LL
 #define READER_SINCE_BACK 5000	/* records per partition, no offset for a time */
 #define READER_REFWD_US	10000000LL	/* forwarding checked after a reset */
+#define READER_SERVE_US	50000LL		/* shared: its handle served at most so often */
 
 struct kc_reader {
 	rd_kafka_t		*rk;
@@ -29,6 +30,7 @@ struct kc_reader {
 	int			 npq;		/* pq's slots */
 	int64_t			 refwd_until;	/* shared: forward them again */
 	int			 started;	/* shared: its partitions fetched */
+	int64_t			 served_at;	/* shared: kc_share_poll() last */
 	rd_kafka_topic_partition_list_t *parts;
 	char			 topic[256];
 	int64_t			*next;		/* per partition: the next offset returned */
@@ -646,16 +648,24 @@ static rd_kafka_message_t *
 reader_poll(struct kc_reader *r, int timeout_ms)
 {
 	rd_kafka_message_t	*rkm;
+	int64_t			 now;
 
 	if (r->share != NULL && !r->started)
 		kc_share_start(r->share);
 	if (r->grown > r->nparts && (r->share == NULL || r->started))
 		reader_grow(r);
-	if (r->share != NULL) {
+	/*
+	 * A shared handle's callbacks and forwarding now and then, not for
+	 * every record: this runs once a record, and a burst is read a
+	 * record a call.
+	 */
+	if (r->share != NULL &&
+	    (now = kc_now_us()) - r->served_at >= READER_SERVE_US) {
+		r->served_at = now;
 		kc_share_poll(r->share);	/* statistics, errors */
 		if (r->refwd_until != 0) {
 			reader_forward(r, 0, r->nparts);
-			if (kc_now_us() > r->refwd_until)
+			if (now > r->refwd_until)
 				r->refwd_until = 0;
 		}
 	}
