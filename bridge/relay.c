@@ -9,17 +9,11 @@
 
 #include "bridge.h"
 
-struct dm_ctx {
-	const struct kc_msg	*m;
-	struct frame		*f;
-};
-
+/* A direct message's frame (arg) to one connection of a party. */
 static void
 relay_dm_one(struct session *s, void *arg)
 {
-	struct dm_ctx *d = arg;
-
-	session_send(s, d->f);
+	session_send(s, arg);
 }
 
 void
@@ -27,7 +21,6 @@ relay_record(const struct kc_msg *m)
 {
 	struct kc_buf	 b = { 0 };
 	struct frame	*f;
-	struct dm_ctx	 d;
 
 	presence_chat_record(m);
 	if (dedupe_seen(m->id)) {
@@ -44,11 +37,9 @@ relay_record(const struct kc_msg *m)
 	kc_buf_free(&b);
 	if (m->type == KC_TYPE_DM) {
 		/* Only the two parties, wherever they are on this bridge. */
-		d.m = m;
-		d.f = f;
-		users_foreach(m->user, relay_dm_one, &d);
+		users_foreach(m->user, relay_dm_one, f);
 		if (strcmp(m->to, m->user) != 0)
-			users_foreach(m->to, relay_dm_one, &d);
+			users_foreach(m->to, relay_dm_one, f);
 	} else
 		rooms_send(m->room, f, 0);
 	frame_unref(f);

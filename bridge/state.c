@@ -55,29 +55,23 @@ state_send_topic(const struct kc_roominfo *ri)
 	kc_buf_free(&b);
 }
 
-struct marker_to {
-	const struct kc_marker	*mk;
-	struct frame		*f;
-};
-
+/* A marker's frame (arg) to one connection of its user that wants it. */
 static void
 state_marker_one(struct session *s, void *arg)
 {
-	struct marker_to *t = arg;
-
 	if (s->ext)
-		session_send_ext(s, t->f);
+		session_send_ext(s, arg);
 }
 
 static void
 state_send_marker(const struct kc_marker *mk)
 {
-	struct kc_buf		b = { 0 };
-	struct marker_to	t = { mk, NULL };
+	struct kc_buf	 b = { 0 };
+	struct frame	*f;
 
-	if (kc_wire_marker(mk, &b) == KC_OK && (t.f = frame_of(&b)) != NULL) {
-		users_foreach(mk->user, state_marker_one, &t);
-		frame_unref(t.f);
+	if (kc_wire_marker(mk, &b) == KC_OK && (f = frame_of(&b)) != NULL) {
+		users_foreach(mk->user, state_marker_one, f);
+		frame_unref(f);
 	}
 	kc_buf_free(&b);
 }

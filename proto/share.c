@@ -230,20 +230,18 @@ kc_share_poll(struct kc_share *s)
 {
 	rd_kafka_message_t	*rkm;
 	rd_kafka_queue_t	*cq;
-	rd_kafka_t		*rk;
+	rd_kafka_t		*rk, *prk;
 
-	/* The caller is attached: neither goes meanwhile. */
+	/* The caller is attached: none of them goes meanwhile. */
 	pthread_mutex_lock(&s->lock);
 	rk = s->rk;
 	cq = s->cq;
+	prk = s->prk;
 	pthread_mutex_unlock(&s->lock);
 	if (rk == NULL)
 		return;
 	rd_kafka_poll(rk, 0);		/* statistics, errors */
-	pthread_mutex_lock(&s->lock);
-	if (s->prk != NULL)
-		rd_kafka_poll(s->prk, 0);	/* delivery reports */
-	pthread_mutex_unlock(&s->lock);
+	rd_kafka_poll(prk, 0);		/* delivery reports */
 	/*
 	 * What librdkafka posts to the consumer's own queue (an assignment's
 	 * errors; records go to the readers' queues): told to every reader
