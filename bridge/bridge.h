@@ -7,7 +7,8 @@
  * done function and the close notifiers of session.c.
  *
  *   fdlimit conf log loop tls metrics frame bucket queue dedupe window inst
- *   origin addr account token throttle verify filter handshake session rooms
+ *   origin addr account token throttle verify filter handshake keepalive
+ *   session rooms
  *   kafka presence state inbox cache history member search page relay
  *   request-*.c request status
  *   login http main
@@ -166,6 +167,7 @@ struct metrics {
 	uint64_t	drop_slow;		/* clients closed: send queue full */
 	uint64_t	drop_oversize;
 	uint64_t	drop_rate;		/* closed for rate abuse */
+	uint64_t	drop_idle;		/* closed: no answer to a ping */
 	uint64_t	errors_sent;
 	uint64_t	rate_limited;		/* frames refused by the bucket */
 	uint64_t	history_requests;
@@ -426,6 +428,28 @@ int	handshake_key_ok(const char *key);
 /* 1..BRIDGE_CLIENT_ID_MAX of A-Z a-z 0-9 - _ . */
 int	handshake_client_id_ok(const char *id);
 
+/* ------------------------------------------------------- keepalive.c */
+
+enum keepalive_list_id { KEEPALIVE_NONE, KEEPALIVE_LIVE, KEEPALIVE_PINGED };
+
+/* Held in what it tracks (a session); all zero: in no list. */
+struct keepalive {
+	struct keepalive	*prev, *next;
+	int64_t			 at;	/* µs, monotonic: seen, or pinged */
+	enum keepalive_list_id	 list;
+};
+
+/* k proved alive at now (opened, a frame, a pong): last in line again. */
+void	keepalive_seen(struct keepalive *k, int64_t now);
+void	keepalive_stop(struct keepalive *k);	/* in no list any more */
+/*
+ * ping(k) for each one quiet for ping_us (once; it moves to the pinged
+ * list), then expire(k) for each pinged one quiet for hangup_us in all;
+ * both are out of the lists when called. O(what is due).
+ */
+void	keepalive_check(int64_t now, int64_t ping_us, int64_t hangup_us,
+	    void (*ping)(struct keepalive *), void (*expire)(struct keepalive *));
+
 /* ------------------------------------------------------------ session.c */
 
 /* A room a connection is in. */
@@ -502,6 +526,8 @@ struct session {
 	int		 closing;		/* close status to send, 0 = none */
 	int		 drain;			/* send the queue before closing */
 	char		 close_reason[64];
+	struct keepalive alive;			/* keepalive.c's */
+	int		 ping;			/* a ping to send */
 };
 
 /* What session.c tells the layers above. */

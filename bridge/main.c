@@ -246,8 +246,13 @@ main(int argc, char **argv)
 	session_init(&session_hooks);
 	loop_on_pass(main_pass);
 
-	retry.secs_since_valid_ping = (uint16_t)(opts.idle_timeout / 2);
-	retry.secs_since_valid_hangup = (uint16_t)opts.idle_timeout;
+	/*
+	 * No validity timers of lws's (hangup 0): session.c pings and hangs
+	 * up itself (keepalive.c), where lws walked every connection held
+	 * each time one opened or answered a ping.
+	 */
+	retry.secs_since_valid_ping = 0;
+	retry.secs_since_valid_hangup = 0;
 
 	memset(&info, 0, sizeof info);
 	info.port = opts.port;

@@ -80,6 +80,8 @@ metrics_render(struct kc_buf *out, const struct metrics_gauges *g)
 	    "{reason=\"oversize\"}", (double)metrics.drop_oversize);
 	metrics_line(out, "kchat_bridge_drops_total", "counter", NULL,
 	    "{reason=\"rate_abuse\"}", (double)metrics.drop_rate);
+	metrics_line(out, "kchat_bridge_drops_total", "counter", NULL,
+	    "{reason=\"idle\"}", (double)metrics.drop_idle);
 	COUNTER("rate_limited_total", "Client frames refused by the rate limit.",
 	    metrics.rate_limited);
 	COUNTER("errors_sent_total", "Error frames sent to clients.",

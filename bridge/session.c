@@ -16,6 +16,10 @@
  * Back-pressure: while a connection that keeps reading has its queue over
  * half full, session_backpressure() says so and the chat reader waits. One
  * that wrote nothing for STALL_US is not waited for.
+ *
+ * Keepalive: a connection from which nothing came (no frame, no pong) for
+ * half of --idle-timeout is pinged, and closed once the whole of it passed
+ * with no answer; keepalive.c keeps the order, at O(1) per connection.
  */
 #include <malloc.h>
 #include <stdlib.h>
@@ -32,6 +36,7 @@
 #define TRIM_EVERY_US		(1000 * 1000)
 #define FLUSH_KEEP		4096	/* flush list slots kept between passes */
 #define RECHECK_US		(5 * 1000000LL)	/* sessions' tokens checked again */
+#define ALIVE_CHECK_US		(250 * 1000)	/* who is due a ping, or gone */
 
 static struct session_hooks	 hooks;
 static struct session		*sessions;
@@ -44,6 +49,7 @@ static int64_t			 stall_checked;
 static unsigned			 closes;	/* since memory was last trimmed */
 static int64_t			 trimmed_at;
 static lws_sorted_usec_list_t	 recheck_sul;
+static lws_sorted_usec_list_t	 alive_sul;
 static uint64_t			*flush_ids;	/* sessions to write at the pass's end */
 static size_t			 nflush, cflush;
 
@@ -351,6 +357,40 @@ session_recheck(lws_sorted_usec_list_t *sul)
 		    session_recheck, RECHECK_US);
 }
 
+static void
+session_ping(struct keepalive *k)
+{
+	struct session *s = lws_container_of(k, struct session, alive);
+
+	if (s->closing)
+		return;
+	s->ping = 1;
+	lws_callback_on_writable(s->wsi);
+}
+
+/* No answer to a ping: closed at once, as a peer that is gone would be. */
+static void
+session_expire(struct keepalive *k)
+{
+	struct session *s = lws_container_of(k, struct session, alive);
+
+	metrics.drop_idle++;
+	log_info("closing %s (%s): no answer to a ping in %d s", s->addr,
+	    s->client_id, opts.idle_timeout - opts.idle_timeout / 2);
+	lws_set_timeout(s->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+}
+
+static void
+session_alive_check(lws_sorted_usec_list_t *sul)
+{
+	keepalive_check(lws_now_usecs(), (int64_t)(opts.idle_timeout / 2) *
+	    1000000, (int64_t)opts.idle_timeout * 1000000, session_ping,
+	    session_expire);
+	if (sessions != NULL)
+		lws_sul_schedule(loop_context(), 0, &alive_sul,
+		    session_alive_check, ALIVE_CHECK_US);
+}
+
 static int
 session_established(struct lws *wsi, struct session *s)
 {
@@ -393,6 +433,10 @@ session_established(struct lws *wsi, struct session *s)
 	if (account_enabled() && lws_dll2_is_detached(&recheck_sul.list))
 		lws_sul_schedule(loop_context(), 0, &recheck_sul,
 		    session_recheck, RECHECK_US);
+	keepalive_seen(&s->alive, lws_now_usecs());
+	if (lws_dll2_is_detached(&alive_sul.list))
+		lws_sul_schedule(loop_context(), 0, &alive_sul,
+		    session_alive_check, ALIVE_CHECK_US);
 	bucket_fill(&s->bucket, opts.burst, kc_now_us());
 	s->id = next_id++;
 	s->established = 1;
@@ -427,6 +471,7 @@ session_closed(struct session *s)
 		if (hooks.closed[i] != NULL)
 			hooks.closed[i](s);
 	}
+	keepalive_stop(&s->alive);
 	while (s->q.len > 0)
 		frame_unref(session_dequeue(s));
 	if (s->high)
@@ -524,7 +569,25 @@ session_write(struct session *s, int rounds)
 static int
 session_writeable(struct session *s)
 {
-	int frames;
+	unsigned char	ping[LWS_PRE + 8];
+	int64_t		now;
+	int		frames;
+
+	/*
+	 * A ping goes alone: one write per callback, then the queue's turn.
+	 * Not empty: lws 4.1.6 passes on no empty pong (RECEIVE_PONG).
+	 */
+	if (s->ping && !s->closing) {
+		s->ping = 0;
+		now = lws_now_usecs();
+		memcpy(ping + LWS_PRE, &now, sizeof now);
+		if (lws_write(s->wsi, ping + LWS_PRE, sizeof now,
+		    LWS_WRITE_PING) < 0)
+			return -1;
+		if (s->q.len > 0)
+			lws_callback_on_writable(s->wsi);
+		return 0;
+	}
 
 	if ((frames = session_write(s, WRITE_ROUNDS)) < 0)
 		return -1;
@@ -578,6 +641,7 @@ session_receive(struct session *s, const char *in, size_t len)
 {
 	struct lws *wsi = s->wsi;
 
+	keepalive_seen(&s->alive, lws_now_usecs());
 	if (s->closing || loop_stopping())
 		return 0;
 	if (lws_is_first_fragment(wsi)) {
@@ -662,6 +726,10 @@ session_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		return session_writeable(s);
 	case LWS_CALLBACK_RECEIVE:
 		return session_receive(s, in, len);
+	case LWS_CALLBACK_RECEIVE_PONG:
+		if (s->established)
+			keepalive_seen(&s->alive, lws_now_usecs());
+		break;
 	case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE:
 		session_peer_close(in, len);
 		break;
@@ -693,5 +761,6 @@ void
 session_close_all(void)
 {
 	lws_sul_cancel(&recheck_sul);
+	lws_sul_cancel(&alive_sul);
 	session_foreach(session_close_one, NULL);
 }

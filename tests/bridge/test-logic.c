@@ -279,6 +279,100 @@ START_TEST(test_users)
 }
 END_TEST
 
+/* keepalive.c: who is pinged, and who is given up on, and when. */
+static struct keepalive	*ka_calls[64];
+static char		 ka_what[64];
+static size_t		 ka_n;
+
+static void
+ka_ping(struct keepalive *k)
+{
+	ck_assert_int_eq(k->list, KEEPALIVE_PINGED);
+	ck_assert_uint_lt(ka_n, 64);
+	ka_what[ka_n] = 'p';
+	ka_calls[ka_n++] = k;
+}
+
+static void
+ka_expire(struct keepalive *k)
+{
+	ck_assert_int_eq(k->list, KEEPALIVE_NONE);
+	ck_assert_uint_lt(ka_n, 64);
+	ka_what[ka_n] = 'x';
+	ka_calls[ka_n++] = k;
+}
+
+START_TEST(test_keepalive)
+{
+	static struct keepalive	 a, b, c, many[20000];
+	size_t			 i;
+
+	/* Ping after 10, hang up after 30 in all (20 after the ping). */
+	keepalive_seen(&a, 0);
+	keepalive_seen(&b, 1);
+	keepalive_seen(&c, 2);
+	ka_n = 0;
+	keepalive_check(9, 10, 30, ka_ping, ka_expire);
+	ck_assert_uint_eq(ka_n, 0);
+	/* b spoke at 5: it goes after c now. */
+	keepalive_seen(&b, 5);
+	keepalive_check(12, 10, 30, ka_ping, ka_expire);
+	ck_assert_uint_eq(ka_n, 2);
+	ck_assert_ptr_eq(ka_calls[0], &a);
+	ck_assert_ptr_eq(ka_calls[1], &c);
+	ck_assert_int_eq(b.list, KEEPALIVE_LIVE);
+	/* Once: a pinged connection is not pinged again while it waits. */
+	ka_n = 0;
+	keepalive_check(15, 10, 30, ka_ping, ka_expire);
+	ck_assert_uint_eq(ka_n, 1);
+	ck_assert_ptr_eq(ka_calls[0], &b);
+	ck_assert_int_eq(ka_what[0], 'p');
+	/* c answers: live again, from then. */
+	keepalive_seen(&c, 20);
+	ka_n = 0;
+	keepalive_check(31, 10, 30, ka_ping, ka_expire);
+	ck_assert_uint_eq(ka_n, 1);
+	ck_assert_int_eq(ka_what[0], 'p');
+	ck_assert_ptr_eq(ka_calls[0], &c);
+	/* a, pinged at 12, says nothing for 20 more: expired, once. */
+	ka_n = 0;
+	keepalive_check(32, 10, 30, ka_ping, ka_expire);
+	ck_assert_uint_eq(ka_n, 1);
+	ck_assert_int_eq(ka_what[0], 'x');
+	ck_assert_ptr_eq(ka_calls[0], &a);
+	keepalive_stop(&a);		/* closed later: no harm */
+	keepalive_stop(&b);
+	keepalive_stop(&b);
+	ka_n = 0;
+	keepalive_check(1000, 10, 30, ka_ping, ka_expire);
+	ck_assert_uint_eq(ka_n, 1);	/* c alone is left */
+	ck_assert_ptr_eq(ka_calls[0], &c);
+	ck_assert_int_eq(ka_what[0], 'x');
+
+	/* Many, stopped out of order: the others are pinged in their order. */
+	for (i = 0; i < 20000; i++)
+		keepalive_seen(&many[i], 2000 + (int64_t)i);
+	for (i = 0; i < 20000; i += 2)
+		keepalive_stop(&many[i]);
+	for (i = 1; i < 20000; i += 4)
+		keepalive_seen(&many[i], 50000);
+	ka_n = 0;
+	keepalive_check(2000 + 3 + 10, 10, 30, ka_ping, ka_expire);
+	ck_assert_uint_eq(ka_n, 1);
+	ck_assert_ptr_eq(ka_calls[0], &many[3]);
+	ka_n = 0;
+	keepalive_check(2000 + 19 + 10, 10, 30, ka_ping, ka_expire);
+	ck_assert_uint_eq(ka_n, 4);
+	for (i = 0; i < 4; i++)
+		ck_assert_ptr_eq(ka_calls[i], &many[7 + 4 * i]);
+	ka_n = 0;
+	for (i = 0; i < 20000; i++)
+		keepalive_stop(&many[i]);
+	keepalive_check(1000000, 10, 30, ka_ping, ka_expire);
+	ck_assert_uint_eq(ka_n, 0);
+}
+END_TEST
+
 START_TEST(test_rooms)
 {
 	static struct session	a, b, c;
@@ -780,6 +874,7 @@ logic_suite(void)
 	tcase_add_test(tc, test_bucket);
 	tcase_add_test(tc, test_dedupe);
 	tcase_add_test(tc, test_handshake_rules);
+	tcase_add_test(tc, test_keepalive);
 	tcase_add_test(tc, test_rooms);
 	tcase_add_test(tc, test_users);
 	tcase_add_test(tc, test_rooms_members);
