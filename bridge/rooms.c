@@ -3,7 +3,14 @@
  * frame for a room is queued to. A connection is added when it joins and
  * removed when it leaves or closes (member.c), so no pointer here outlives
  * its session.
+ *
+ * A room's connections are an array (a frame goes to each in turn) and an
+ * index of where each is in it, an open-addressed table of positions keyed
+ * by the session's address: joining and leaving cost the same in a room of
+ * 100,000 as in one of ten (they scanned the array, ~10 % of the bridge's
+ * CPU during churn beside 15,000 idle in #general).
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,8 +23,68 @@ struct room {
 	struct session	**subs;
 	size_t		  nsubs;
 	size_t		  cap;
+	/* subs index + 1 by the session's address; 0 free; a power of two */
+	uint32_t	 *at;
+	size_t		  nat;
 	struct room	 *next;		/* bucket chain */
 };
+
+static size_t
+room_slot_home(const struct room *r, const struct session *s)
+{
+	uint64_t h = (uint64_t)(uintptr_t)s * 0x9e3779b97f4a7c15ULL;
+
+	return (size_t)(h >> 32) & (r->nat - 1);
+}
+
+/* Where s is in r->at, or the free slot where it would go. */
+static size_t
+room_slot(const struct room *r, const struct session *s)
+{
+	size_t i = room_slot_home(r, s);
+
+	while (r->at[i] != 0 && r->subs[r->at[i] - 1] != s)
+		i = (i + 1) & (r->nat - 1);
+	return i;
+}
+
+/* Empties slot i, moving back those the probe passed it for. */
+static void
+room_slot_clear(struct room *r, size_t i)
+{
+	size_t j = i, k, mask = r->nat - 1;
+
+	r->at[i] = 0;
+	for (;;) {
+		j = (j + 1) & mask;
+		if (r->at[j] == 0)
+			return;
+		k = room_slot_home(r, r->subs[r->at[j] - 1]);
+		/* k cyclically in (i, j]: the entry may stay. */
+		if (i <= j ? (i < k && k <= j) : (i < k || k <= j))
+			continue;
+		r->at[i] = r->at[j];
+		r->at[j] = 0;
+		i = j;
+	}
+}
+
+/* An index of n slots (a power of two, over twice nsubs). */
+static int
+room_index(struct room *r, size_t n)
+{
+	uint32_t	*at;
+	size_t		 i;
+
+	if ((at = calloc(n, sizeof *at)) == NULL)
+		return KC_ERR_NOMEM;
+	free(r->at);
+	r->at = at;
+	r->nat = n;
+	for (i = 0; i < r->nsubs; i++)
+		r->at[room_slot(r, r->subs[i])] = (uint32_t)i + 1;
+	return KC_OK;
+}
 
 static struct room	*rooms[ROOM_BUCKETS];
 static size_t		 nrooms;
@@ -53,6 +120,7 @@ room_free_if_empty(struct room *r)
 		if (*pp == r) {
 			*pp = r->next;
 			free(r->subs);
+			free(r->at);
 			free(r);
 			nrooms--;
 			return;
@@ -65,14 +133,11 @@ rooms_add(struct session *s, const char *room)
 {
 	struct room	 *r;
 	struct session	**v;
-	size_t		  i;
 
 	if ((r = room_find(room, 1)) == NULL)
 		return KC_ERR_NOMEM;
-	for (i = 0; i < r->nsubs; i++) {
-		if (r->subs[i] == s)
-			return KC_OK;
-	}
+	if (r->nat > 0 && r->at[room_slot(r, s)] != 0)
+		return KC_OK;
 	if (r->nsubs == r->cap) {
 		if ((v = realloc(r->subs, (r->cap ? r->cap * 2 : 8) *
 		    sizeof *v)) == NULL) {
@@ -82,7 +147,13 @@ rooms_add(struct session *s, const char *room)
 		r->subs = v;
 		r->cap = r->cap ? r->cap * 2 : 8;
 	}
-	r->subs[r->nsubs++] = s;
+	if ((r->nsubs + 1) * 2 > r->nat &&
+	    room_index(r, r->nat ? r->nat * 2 : 16) != KC_OK) {
+		room_free_if_empty(r);
+		return KC_ERR_NOMEM;
+	}
+	r->subs[r->nsubs] = s;
+	r->at[room_slot(r, s)] = (uint32_t)++r->nsubs;
 	return KC_OK;
 }
 
@@ -90,14 +161,18 @@ void
 rooms_remove(struct session *s, const char *room)
 {
 	struct room	*r;
-	size_t		 i;
+	size_t		 i, j;
 
-	if ((r = room_find(room, 0)) == NULL)
+	if ((r = room_find(room, 0)) == NULL || r->nat == 0)
 		return;
-	for (i = 0; i < r->nsubs; i++) {
-		if (r->subs[i] == s) {
-			r->subs[i] = r->subs[--r->nsubs];
-			break;
+	j = room_slot(r, s);
+	if (r->at[j] != 0) {
+		i = r->at[j] - 1;
+		room_slot_clear(r, j);
+		/* The last takes its place, in the array and in the index. */
+		if (i != --r->nsubs) {
+			r->subs[i] = r->subs[r->nsubs];
+			r->at[room_slot(r, r->subs[i])] = (uint32_t)i + 1;
 		}
 	}
 	room_free_if_empty(r);
@@ -183,6 +258,7 @@ rooms_free(void)
 		for (r = rooms[b]; r != NULL; r = next) {
 			next = r->next;
 			free(r->subs);
+			free(r->at);
 			free(r);
 		}
 		rooms[b] = NULL;

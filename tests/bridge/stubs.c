@@ -13,6 +13,7 @@ struct bridge_opts	opts;
 struct metrics		metrics;
 struct stub_sent	stub_sent[STUB_SENT_MAX];
 size_t			stub_nsent;
+void			(*stub_send_hook)(struct session *);
 int			stub_stopping;
 int64_t			stub_live_offset = -1;
 int32_t			stub_partition = -1;
@@ -69,6 +70,8 @@ origin_allowed(const char *origin, const char *host, const char *listen_host,
 static void
 stub_record(struct session *s, struct frame *f, int ext)
 {
+	if (stub_send_hook != NULL)
+		stub_send_hook(s);
 	if (stub_nsent < STUB_SENT_MAX) {
 		stub_sent[stub_nsent].s = s;
 		stub_sent[stub_nsent].f = f;

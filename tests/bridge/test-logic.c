@@ -373,6 +373,76 @@ START_TEST(test_keepalive)
 }
 END_TEST
 
+/* rooms.c at scale: joins and leaves in any order, each reached once. */
+#define MANY_SESSIONS	5000
+static struct session	many_s[MANY_SESSIONS];
+static unsigned		many_got[MANY_SESSIONS];
+
+static void
+many_count(struct session *s)
+{
+	many_got[s - many_s]++;
+}
+
+/* Sends to "big" and checks that exactly those with in[i] got it, once. */
+static void
+many_check(const int *in)
+{
+	struct frame	*f = frame_sized(4);
+	size_t		 i;
+
+	memset(many_got, 0, sizeof many_got);
+	rooms_send("big", f, 0);
+	for (i = 0; i < MANY_SESSIONS; i++)
+		ck_assert_uint_eq(many_got[i], in[i] ? 1 : 0);
+	frame_unref(f);
+}
+
+START_TEST(test_rooms_many)
+{
+	static int	in[MANY_SESSIONS];
+	size_t		i, j, k;
+	uint32_t	x = 12345;
+
+	stub_send_hook = many_count;
+	for (i = 0; i < MANY_SESSIONS; i++) {
+		ck_assert_int_eq(rooms_add(&many_s[i], "big"), KC_OK);
+		in[i] = 1;
+	}
+	/* Again: no one twice. */
+	for (i = 0; i < MANY_SESSIONS; i += 7)
+		ck_assert_int_eq(rooms_add(&many_s[i], "big"), KC_OK);
+	many_check(in);
+	/* Leaves and rejoins in a pseudo-random order. */
+	for (k = 0; k < 4; k++) {
+		for (j = 0; j < MANY_SESSIONS; j++) {
+			x = x * 1103515245 + 12345;
+			i = (x >> 8) % MANY_SESSIONS;
+			if (in[i])
+				rooms_remove(&many_s[i], "big");
+			else
+				ck_assert_int_eq(rooms_add(&many_s[i], "big"),
+				    KC_OK);
+			in[i] = !in[i];
+		}
+		many_check(in);
+	}
+	/* Leaving twice, or a room one is not in, changes nothing. */
+	for (i = 0; i < MANY_SESSIONS; i++) {
+		if (!in[i]) {
+			rooms_remove(&many_s[i], "big");
+			break;
+		}
+	}
+	many_check(in);
+	for (i = 0; i < MANY_SESSIONS; i++)
+		rooms_remove(&many_s[i], "big");
+	ck_assert(!rooms_has("big"));
+	stub_send_hook = NULL;
+	rooms_free();
+}
+END_TEST
+
 START_TEST(test_rooms)
 {
 	static struct session	a, b, c;
@@ -876,6 +946,7 @@ logic_suite(void)
 	tcase_add_test(tc, test_handshake_rules);
 	tcase_add_test(tc, test_keepalive);
 	tcase_add_test(tc, test_rooms);
+	tcase_add_test(tc, test_rooms_many);
 	tcase_add_test(tc, test_users);
 	tcase_add_test(tc, test_rooms_members);
 	tcase_add_test(tc, test_inbox_have_since);
