@@ -96,7 +96,7 @@ usage(FILE *f)
 "      --drain S           after sending, wait for answers and deliveries\n"
 "                          until none came for S seconds (default 10)\n"
 "      --sources N         spread connections over 127.0.0.1 .. 127.0.0.N\n"
-"                          (default one per 16000 connections)\n"
+"                          (default one per 2000 connections)\n"
 "\n"
 "Output:\n"
 "      --json              only the JSON line\n"
