@@ -443,12 +443,14 @@ struct keepalive {
 void	keepalive_seen(struct keepalive *k, int64_t now);
 void	keepalive_stop(struct keepalive *k);	/* in no list any more */
 /*
- * ping(k) for each one quiet for ping_us (once; it moves to the pinged
- * list), then expire(k) for each pinged one quiet for hangup_us in all;
- * both are out of the lists when called. O(what is due).
+ * expire(k) for each pinged one quiet for hangup_us in all, at most
+ * max_expire of them (out of the lists when called; the rest wait for the
+ * next check); then ping(k) for each one quiet for ping_us, once (it is in
+ * the pinged list when called). O(what is due).
  */
 void	keepalive_check(int64_t now, int64_t ping_us, int64_t hangup_us,
-	    void (*ping)(struct keepalive *), void (*expire)(struct keepalive *));
+	    size_t max_expire, void (*ping)(struct keepalive *),
+	    void (*expire)(struct keepalive *));
 
 /* ------------------------------------------------------------ session.c */
 

@@ -72,14 +72,18 @@ keepalive_stop(struct keepalive *k)
 
 void
 keepalive_check(int64_t now, int64_t ping_us, int64_t hangup_us,
-    void (*ping)(struct keepalive *), void (*expire)(struct keepalive *))
+    size_t max_expire, void (*ping)(struct keepalive *),
+    void (*expire)(struct keepalive *))
 {
-	struct keepalive *k;
+	struct keepalive	*k;
+	size_t			 n = 0;
 
 	/* Pinged for hangup_us - ping_us with no answer: gone. */
-	while ((k = pinged.head) != NULL && now - k->at >= hangup_us - ping_us) {
+	while (n < max_expire && (k = pinged.head) != NULL &&
+	    now - k->at >= hangup_us - ping_us) {
 		keepalive_unlink(k);
 		expire(k);
+		n++;
 	}
 	while ((k = live.head) != NULL && now - k->at >= ping_us) {
 		keepalive_unlink(k);

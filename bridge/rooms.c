@@ -198,7 +198,11 @@ rooms_send(const char *room, struct frame *f, int ext)
 
 	if ((r = room_find(room, 0)) == NULL)
 		return;
-	/* session_send may close a slow client, which leaves its rooms: go backwards. */
+	/*
+	 * session_send only starts closing a slow client (it leaves at
+	 * CLOSED); going backwards would keep the walk right even if it left
+	 * at once (the last takes the leaver's place).
+	 */
 	for (i = r->nsubs; i > 0; i--) {
 		if (i > r->nsubs)
 			continue;

@@ -37,6 +37,12 @@
 #define FLUSH_KEEP		4096	/* flush list slots kept between passes */
 #define RECHECK_US		(5 * 1000000LL)	/* sessions' tokens checked again */
 #define ALIVE_CHECK_US		(250 * 1000)	/* who is due a ping, or gone */
+/*
+ * Closed for silence per check at most: each close is an lws timer, which
+ * lws 4.1.6 inserts by walking those before it, so thousands gone at once
+ * (a network lost) go over several checks, not in one quadratic pass.
+ */
+#define ALIVE_EXPIRE_MAX	512
 
 static struct session_hooks	 hooks;
 static struct session		*sessions;
@@ -368,12 +374,17 @@ session_ping(struct keepalive *k)
 	lws_callback_on_writable(s->wsi);
 }
 
-/* No answer to a ping: closed at once, as a peer that is gone would be. */
+/*
+ * No answer to a ping: closed at once, as a peer that is gone would be.
+ * One already closing keeps its own close (its status, its 5 s).
+ */
 static void
 session_expire(struct keepalive *k)
 {
 	struct session *s = lws_container_of(k, struct session, alive);
 
+	if (s->closing)
+		return;
 	metrics.drop_idle++;
 	log_info("closing %s (%s): no answer to a ping in %d s", s->addr,
 	    s->client_id, opts.idle_timeout - opts.idle_timeout / 2);
@@ -384,8 +395,8 @@ static void
 session_alive_check(lws_sorted_usec_list_t *sul)
 {
 	keepalive_check(lws_now_usecs(), (int64_t)(opts.idle_timeout / 2) *
-	    1000000, (int64_t)opts.idle_timeout * 1000000, session_ping,
-	    session_expire);
+	    1000000, (int64_t)opts.idle_timeout * 1000000, ALIVE_EXPIRE_MAX,
+	    session_ping, session_expire);
 	if (sessions != NULL)
 		lws_sul_schedule(loop_context(), 0, &alive_sul,
 		    session_alive_check, ALIVE_CHECK_US);
@@ -641,6 +652,8 @@ session_receive(struct session *s, const char *in, size_t len)
 {
 	struct lws *wsi = s->wsi;
 
+	if (!s->established)
+		return 0;
 	keepalive_seen(&s->alive, lws_now_usecs());
 	if (s->closing || loop_stopping())
 		return 0;

@@ -302,6 +302,22 @@ ka_expire(struct keepalive *k)
 	ka_calls[ka_n++] = k;
 }
 
+static size_t ka_quiet;	/* calls of either, when there are too many to keep */
+
+static void
+ka_expire_quiet(struct keepalive *k)
+{
+	ck_assert_int_eq(k->list, KEEPALIVE_NONE);
+	ka_quiet++;
+}
+
+static void
+ka_ping_quiet(struct keepalive *k)
+{
+	ck_assert_int_eq(k->list, KEEPALIVE_PINGED);
+	ka_quiet++;
+}
+
 START_TEST(test_keepalive)
 {
 	static struct keepalive	 a, b, c, many[20000];
@@ -312,31 +328,31 @@ START_TEST(test_keepalive)
 	keepalive_seen(&b, 1);
 	keepalive_seen(&c, 2);
 	ka_n = 0;
-	keepalive_check(9, 10, 30, ka_ping, ka_expire);
+	keepalive_check(9, 10, 30, 64, ka_ping, ka_expire);
 	ck_assert_uint_eq(ka_n, 0);
 	/* b spoke at 5: it goes after c now. */
 	keepalive_seen(&b, 5);
-	keepalive_check(12, 10, 30, ka_ping, ka_expire);
+	keepalive_check(12, 10, 30, 64, ka_ping, ka_expire);
 	ck_assert_uint_eq(ka_n, 2);
 	ck_assert_ptr_eq(ka_calls[0], &a);
 	ck_assert_ptr_eq(ka_calls[1], &c);
 	ck_assert_int_eq(b.list, KEEPALIVE_LIVE);
 	/* Once: a pinged connection is not pinged again while it waits. */
 	ka_n = 0;
-	keepalive_check(15, 10, 30, ka_ping, ka_expire);
+	keepalive_check(15, 10, 30, 64, ka_ping, ka_expire);
 	ck_assert_uint_eq(ka_n, 1);
 	ck_assert_ptr_eq(ka_calls[0], &b);
 	ck_assert_int_eq(ka_what[0], 'p');
 	/* c answers: live again, from then. */
 	keepalive_seen(&c, 20);
 	ka_n = 0;
-	keepalive_check(31, 10, 30, ka_ping, ka_expire);
+	keepalive_check(31, 10, 30, 64, ka_ping, ka_expire);
 	ck_assert_uint_eq(ka_n, 1);
 	ck_assert_int_eq(ka_what[0], 'p');
 	ck_assert_ptr_eq(ka_calls[0], &c);
 	/* a, pinged at 12, says nothing for 20 more: expired, once. */
 	ka_n = 0;
-	keepalive_check(32, 10, 30, ka_ping, ka_expire);
+	keepalive_check(32, 10, 30, 64, ka_ping, ka_expire);
 	ck_assert_uint_eq(ka_n, 1);
 	ck_assert_int_eq(ka_what[0], 'x');
 	ck_assert_ptr_eq(ka_calls[0], &a);
@@ -344,7 +360,7 @@ START_TEST(test_keepalive)
 	keepalive_stop(&b);
 	keepalive_stop(&b);
 	ka_n = 0;
-	keepalive_check(1000, 10, 30, ka_ping, ka_expire);
+	keepalive_check(1000, 10, 30, 64, ka_ping, ka_expire);
 	ck_assert_uint_eq(ka_n, 1);	/* c alone is left */
 	ck_assert_ptr_eq(ka_calls[0], &c);
 	ck_assert_int_eq(ka_what[0], 'x');
@@ -357,19 +373,33 @@ START_TEST(test_keepalive)
 	for (i = 1; i < 20000; i += 4)
 		keepalive_seen(&many[i], 50000);
 	ka_n = 0;
-	keepalive_check(2000 + 3 + 10, 10, 30, ka_ping, ka_expire);
+	keepalive_check(2000 + 3 + 10, 10, 30, 64, ka_ping, ka_expire);
 	ck_assert_uint_eq(ka_n, 1);
 	ck_assert_ptr_eq(ka_calls[0], &many[3]);
 	ka_n = 0;
-	keepalive_check(2000 + 19 + 10, 10, 30, ka_ping, ka_expire);
+	keepalive_check(2000 + 19 + 10, 10, 30, 64, ka_ping, ka_expire);
 	ck_assert_uint_eq(ka_n, 4);
 	for (i = 0; i < 4; i++)
 		ck_assert_ptr_eq(ka_calls[i], &many[7 + 4 * i]);
 	ka_n = 0;
 	for (i = 0; i < 20000; i++)
 		keepalive_stop(&many[i]);
-	keepalive_check(1000000, 10, 30, ka_ping, ka_expire);
+	keepalive_check(1000000, 10, 30, 64, ka_ping, ka_expire);
 	ck_assert_uint_eq(ka_n, 0);
+
+	/* Expired at most max_expire a check; the rest at the next. */
+	for (i = 0; i < 100; i++)
+		keepalive_seen(&many[i], 2000000);
+	keepalive_check(2000010, 10, 30, 0, ka_ping_quiet, ka_expire_quiet);
+	ck_assert_uint_eq(ka_quiet, 100);	/* all pinged */
+	ka_quiet = 0;
+	keepalive_check(2000030, 10, 30, 40, ka_ping_quiet, ka_expire_quiet);
+	ck_assert_uint_eq(ka_quiet, 40);
+	keepalive_check(2000030, 10, 30, 40, ka_ping_quiet, ka_expire_quiet);
+	keepalive_check(2000030, 10, 30, 40, ka_ping_quiet, ka_expire_quiet);
+	ck_assert_uint_eq(ka_quiet, 100);
+	for (i = 0; i < 100; i++)
+		ck_assert_int_eq(many[i].list, KEEPALIVE_NONE);
 }
 END_TEST
 
