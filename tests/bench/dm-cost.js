@@ -15,30 +15,18 @@
  */
 'use strict';
 
-const fs = require('fs');
 const L = require('../bridge/lib');
 
 const [idle = 10000, dms = 2000] = process.argv.slice(3).map(Number);
 const topic = L.uniqueTopic('dmcost');
 
-/* The bridge's CPU time so far, in seconds (proc(5): utime + stime). */
-function cpu(pid) {
-	const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-	return (Number(f[11]) + Number(f[12])) / 100;
-}
 
 L.run([
 	['direct messages beside idle connections', async () => {
 		const br = await L.startBridge({ topic, shell: 'ulimit -n 30000;',
 		    args: ['--history', '0', '--max-conns-per-ip', '1000000',
 		    '--conn-rate-per-ip', '1000000', '--rate', '100000', '--burst', '100000'] });
-		const conns = [];
-		for (let i = 0; i < idle; i += 200) {
-			const batch = [];
-			for (let j = i; j < Math.min(idle, i + 200); j++)
-				batch.push(L.Client.open(br.url()));
-			conns.push(...await Promise.all(batch));
-		}
+		const conns = await br.openIdle(idle);
 		const alice = await L.Client.open(br.url('alice'));
 		const bob = await L.Client.open(br.url('bob'));
 		/* Names bound (and announced) before the measure. */
@@ -46,7 +34,7 @@ L.run([
 			c.send({ type: 'ping', username: name, ref: 'hi' });
 			await c.wait(`pong of ${name}`, (f) => f.type === 'pong' && f.ref === 'hi');
 		}
-		const c0 = cpu(br.proc.pid), t0 = Date.now();
+		const c0 = br.cpu(), t0 = Date.now();
 		for (let i = 0; i < dms; i += 50) {
 			const acks = [];
 			for (let j = i; j < Math.min(dms, i + 50); j++) {
@@ -57,7 +45,7 @@ L.run([
 		}
 		await L.until(`bob to get ${dms}`, async () =>
 		    bob.frames.filter((f) => f.type === 'dm').length >= dms, 60000);
-		const secs = (Date.now() - t0) / 1000, used = cpu(br.proc.pid) - c0;
+		const secs = (Date.now() - t0) / 1000, used = br.cpu() - c0;
 		const got = bob.frames.filter((f) => f.type === 'dm').length;
 		console.log(`${idle} idle connections, ${dms} direct messages alice -> bob`);
 		console.log(`bob got ${got}; ${(dms / secs).toFixed(0)} DMs/s; bridge CPU ` +

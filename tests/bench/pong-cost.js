@@ -17,18 +17,12 @@
  */
 'use strict';
 
-const fs = require('fs');
 const net = require('net');
 const L = require('../bridge/lib');
 
 const [idle = 10000, pongs = 200000] = process.argv.slice(3).map(Number);
 const topic = L.uniqueTopic('pongcost');
 
-/* The bridge's CPU time so far, in seconds (proc(5): utime + stime). */
-function cpu(pid) {
-	const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-	return (Number(f[11]) + Number(f[12])) / 100;
-}
 
 /* A client frame: masked, as RFC 6455 requires; payload under 126 bytes. */
 function frame(op, payload) {
@@ -64,13 +58,7 @@ L.run([
 		const br = await L.startBridge({ topic, shell: 'ulimit -n $(ulimit -Hn);',
 		    args: ['--history', '0', '--max-conns-per-ip', '1000000',
 		    '--conn-rate-per-ip', '1000000'] });
-		const conns = [];
-		for (let i = 0; i < idle; i += 200) {
-			const batch = [];
-			for (let j = i; j < Math.min(idle, i + 200); j++)
-				batch.push(L.Client.open(br.url()));
-			conns.push(...await Promise.all(batch));
-		}
+		const conns = await br.openIdle(idle);
 		const by = await L.Client.open(br.url('bystander'));
 		const s = await rawOpen(br.port);
 		let answered = false, rx = '';
@@ -92,14 +80,14 @@ L.run([
 		})();
 		const pong = frame(0xa, Buffer.from('01234567'));
 		const chunk = Buffer.concat(Array(10000).fill(pong));
-		const c0 = cpu(br.proc.pid), t0 = Date.now();
+		const c0 = br.cpu(), t0 = Date.now();
 		for (let sent = 0; sent < pongs; sent += 10000) {
 			if (!s.write(chunk))
 				await new Promise((r) => s.once('drain', r));
 		}
 		s.write(frame(0x1, Buffer.from('{"type":"ping","ref":"last"}')));
 		await L.until('the bridge to read every pong', async () => answered, 600000);
-		const secs = (Date.now() - t0) / 1000, used = cpu(br.proc.pid) - c0;
+		const secs = (Date.now() - t0) / 1000, used = br.cpu() - c0;
 		stop = true;
 		await pinging;
 		const sent = Math.ceil(pongs / 10000) * 10000;

@@ -106,6 +106,23 @@ async function startBridge(opts) {
 			proc.kill(signal);
 			return await exited;
 		},
+		/* The bridge's CPU time so far, in seconds (proc(5): utime + stime). */
+		cpu() {
+			const f = fs.readFileSync(`/proc/${proc.pid}/stat`, 'utf8')
+			    .split(') ')[1].split(' ');
+			return (Number(f[11]) + Number(f[12])) / 100;
+		},
+		/* n idle connections, opened 200 at a time (benchmarks). */
+		async openIdle(n) {
+			const conns = [];
+			for (let i = 0; i < n; i += 200) {
+				const batch = [];
+				for (let j = i; j < Math.min(n, i + 200); j++)
+					batch.push(Client.open(this.url()));
+				conns.push(...await Promise.all(batch));
+			}
+			return conns;
+		},
 		/* The bridge's resident memory now, in KiB (/proc: Linux). */
 		rss() {
 			const m = /^VmRSS:\s+(\d+) kB/m.exec(
