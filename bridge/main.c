@@ -16,7 +16,8 @@
 #include "bridge.h"
 
 #define HISTORY_THREADS		2
-#define CLOSE_GRACE_US		(2 * 1000000LL)
+#define CLOSE_GRACE_US		(2 * 1000000LL)	/* none closed: stop waiting */
+#define CLOSE_MAX_US		(15 * 1000000LL)	/* for the clients to close */
 #define START_WAIT_US		(30 * 1000000LL)	/* Kafka at start */
 
 static volatile sig_atomic_t	 stop_signal;
@@ -216,7 +217,8 @@ main(int argc, char **argv)
 	struct kc_embedded			*emb = NULL;
 	struct sigaction			 sa;
 	char					 errstr[512] = "";
-	int64_t					 deadline;
+	int64_t					 deadline, end;
+	int					 left;
 	int					 err, problems = 0;
 
 	conf_parse(argc, argv);
@@ -392,11 +394,22 @@ main(int argc, char **argv)
 		log_warn("%d messages not confirmed by Kafka after %d ms",
 		    kafka_pending(), opts.shutdown_ms);
 	/* Delivery reports just served queued acks; send them, then 1001. */
+	/*
+	 * They close a batch at a time (session.c): waited for while they
+	 * do, until none closed for CLOSE_GRACE_US, CLOSE_MAX_US in all.
+	 */
 	session_close_all();
+	left = session_count();
 	deadline = kc_now_us() + CLOSE_GRACE_US;
-	while (session_count() > 0 && kc_now_us() < deadline) {
+	end = kc_now_us() + CLOSE_MAX_US;
+	while (session_count() > 0 && kc_now_us() < deadline &&
+	    kc_now_us() < end) {
 		if (loop_run_once() < 0)
 			break;
+		if (session_count() < left) {
+			left = session_count();
+			deadline = kc_now_us() + CLOSE_GRACE_US;
+		}
 	}
 	if (session_count() > 0)
 		log_warn("%d clients did not close in time", session_count());

@@ -43,6 +43,14 @@
  * (a network lost) go over several checks, not in one quadratic pass.
  */
 #define ALIVE_EXPIRE_MAX	512
+/*
+ * Connections closing at once at shutdown, at most: each close sets lws
+ * timers, which lws 4.1.6 inserts by walking every timer set before (a
+ * close's own, the send of its close frame, the wait for its answer), so
+ * closing all at once was quadratic (15,000: 5 s, and none had closed by
+ * the deadline). In batches the walks stay short.
+ */
+#define CLOSE_BATCH		256
 
 static struct session_hooks	 hooks;
 static struct session		*sessions;
@@ -57,9 +65,12 @@ static int64_t			 trimmed_at;
 static lws_sorted_usec_list_t	 recheck_sul;
 static lws_sorted_usec_list_t	 alive_sul;
 static uint64_t			*flush_ids;	/* sessions to write at the pass's end */
+static unsigned			 nclosing;	/* established ones closing */
+static int			 closing_all;	/* shutdown: close them all */
 static size_t			 nflush, cflush;
 
 static int	session_write(struct session *, int);
+static void	session_close_more(void);
 
 void
 session_init(const struct session_hooks *h)
@@ -162,6 +173,7 @@ session_close(struct session *s, int status, const char *reason, int drain)
 {
 	if (s->closing)
 		return;
+	nclosing++;
 	s->closing = status;
 	s->drain = drain;
 	snprintf(s->close_reason, sizeof s->close_reason, "%s", reason);
@@ -219,6 +231,8 @@ session_flush(void)
 		flush_ids = NULL;
 		cflush = 0;
 	}
+	if (closing_all)
+		session_close_more();
 }
 
 static void
@@ -483,6 +497,8 @@ session_closed(struct session *s)
 			hooks.closed[i](s);
 	}
 	keepalive_stop(&s->alive);
+	if (s->closing)
+		nclosing--;
 	while (s->q.len > 0)
 		frame_unref(session_dequeue(s));
 	if (s->high)
@@ -764,10 +780,18 @@ const struct lws_protocols session_protocol = {
 	.tx_packet_size = BATCH_BYTES,
 };
 
+/* Shutdown: more connections start closing, CLOSE_BATCH at a time. */
 static void
-session_close_one(struct session *s, void *arg)
+session_close_more(void)
 {
-	session_close(s, LWS_CLOSE_STATUS_GOINGAWAY, "server shutting down", 1);
+	struct session *s, *next;
+
+	for (s = sessions; s != NULL && nclosing < CLOSE_BATCH; s = next) {
+		next = s->next;
+		if (!s->closing)
+			session_close(s, LWS_CLOSE_STATUS_GOINGAWAY,
+			    "server shutting down", 1);
+	}
 }
 
 void
@@ -775,5 +799,6 @@ session_close_all(void)
 {
 	lws_sul_cancel(&recheck_sul);
 	lws_sul_cancel(&alive_sul);
-	session_foreach(session_close_one, NULL);
+	closing_all = 1;
+	session_close_more();
 }
