@@ -1015,12 +1015,14 @@ const struct kc_roominfo *kc_roomtab_at(const struct kc_roomtab *t, size_t i);
  * msgpack map v, user, room, id (the newest message read, a ULID), offset
  * (its offset in the room's partition, -1 unknown) and ts (µs, when).
  * The newer marker of a key is the one further on: higher offset, or
- * when an offset is unknown the later id.
+ * when an offset is unknown the later id. A direct conversation's
+ * "room" is "@" and the other party's name ("alice/@bob"): its messages
+ * lie in several partitions, so ids compare (its offset is -1).
  */
-#define KC_MARKER_KEY_MAX	(2 * KC_NAME_MAX + 2)
+#define KC_MARKER_KEY_MAX	(2 * KC_NAME_MAX + 3)
 struct kc_marker {
 	char	user[KC_NAME_MAX + 1];
-	char	room[KC_NAME_MAX + 1];
+	char	room[KC_NAME_MAX + 2];	/* a room, or "@user" */
 	char	id[KC_ID_LEN + 1];
 	int64_t	offset;
 	int64_t	ts;

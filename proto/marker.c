@@ -1,7 +1,9 @@
 /*
  * marker.c - a read marker on the read topic ("<topic>.read", key =
  * "user/room", names never hold '/'): the newest message the user has
- * read in the room, by id and by its offset in the room's partition.
+ * read in the room, by id and by its offset in the room's partition; or
+ * in the direct conversation with another user (room "@user", by id only:
+ * its messages lie in the partitions of their senders' rooms).
  * Unread counts and the "new messages" line of every client of the user
  * come from it, so reading in one clears the others.
  */
@@ -40,8 +42,15 @@ marker_validate(const struct kc_marker *mk)
 {
 	int err;
 
-	if ((err = kc_user_validate(mk->user, strlen(mk->user))) != KC_OK ||
-	    (err = kc_room_validate(mk->room, strlen(mk->room))) != KC_OK)
+	if ((err = kc_user_validate(mk->user, strlen(mk->user))) != KC_OK)
+		return err;
+	/* "@bob": the direct conversation with bob, compared by id. */
+	if (mk->room[0] == '@') {
+		if ((err = kc_user_validate(mk->room + 1,
+		    strlen(mk->room + 1))) != KC_OK)
+			return err;
+	} else if ((err = kc_room_validate(mk->room, strlen(mk->room))) !=
+	    KC_OK)
 		return err;
 	if (!kc_ulid_valid(mk->id, strlen(mk->id)))
 		return KC_ERR_ID;
@@ -114,7 +123,8 @@ kc_marker_newer(const struct kc_marker *a, const struct kc_marker *b)
 {
 	if (a == NULL)
 		return 1;
-	if (a->offset >= 0 && b->offset >= 0)
+	/* A direct conversation's offsets are in different partitions. */
+	if (a->offset >= 0 && b->offset >= 0 && b->room[0] != '@')
 		return b->offset > a->offset;
 	return strcmp(b->id, a->id) > 0;
 }

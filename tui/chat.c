@@ -818,9 +818,13 @@ chat_receive_missed(struct chat *c, const struct kc_msg *m)
 	if (!chat_receive1(c, m, 0) || strcmp(m->user, c->user) == 0 ||
 	    (b = chat_route(c, m, 0)) == NULL || b == chat_current(c))
 		return;
-	/* Missed, so unread: the room list and the activity list say so. */
+	/*
+	 * Missed, so unread: the room list and the activity list say so;
+	 * unless the conversation's read marker is past it (read before).
+	 */
 	b->unread++;
 	b->mentions++;
+	roomstate_count(c, b);
 	chat_notify(c, CHAT_BUFFERS, b, NULL);
 }
 

@@ -558,6 +558,7 @@ main(int argc, char **argv)
 	}
 	if (!line_mode)
 		ui_stop();
+	roomstate_quit(chat);	/* what was in view is read */
 	flush_ms = chat_conn(chat) == CHAT_OFFLINE ||
 	    chat_conn(chat) == CHAT_RECONNECTING ? MAIN_FLUSH_OFFLINE_MS :
 	    MAIN_FLUSH_MS;

@@ -5,10 +5,13 @@
  * user's own markers only). Plain C: Kafka is reached through the writer
  * functions the program sets (tui/kafka-state.c).
  *
- * Reading: once a second (roomstate_tick()) the current room buffer, when
- * scrolled to its newest line, is read up to that line: a marker is
- * written if it is further on than the known one (so at most one a second
- * per room, none while nothing new comes). The unread counts of the other
+ * Reading: once a second (roomstate_tick()), and at /quit, the current
+ * buffer, when scrolled to its newest line, is read up to that line: a
+ * marker is written if it is further on than the known one (so at most
+ * one a second per room, none while nothing new comes). A direct
+ * conversation has markers too ("@peer", by id): the direct messages of
+ * others after it are unread, so the ones read before a restart are not
+ * counted again when kchat-tui shows those it missed. The unread counts of the other
  * room buffers are then counted from their markers: the messages of
  * others after the marker's line, or, when that line is not in the
  * buffer, those with a later id. So they survive a restart (history
@@ -75,13 +78,34 @@ roomstate_ready(struct roomstate *rs)
 	rs->ready = 1;
 }
 
+/* The buffer of a marker's room: "#room", or "@user" as it is. */
 static struct buffer *
 roomstate_buffer(struct chat *c, const char *room)
 {
 	char name[KC_NAME_MAX + 2];
 
-	snprintf(name, sizeof name, "#%s", room);
+	if (room[0] == '@')
+		return chat_find(c, room);
+	snprintf(name, sizeof name, "#%.*s", KC_NAME_MAX, room);
 	return chat_find(c, name);
+}
+
+/*
+ * The marker's room of b: its room, or for a direct conversation "@" and
+ * the other party ("@bob"); NULL for a buffer without markers (the one
+ * that gathers strangers' direct messages).
+ */
+static const char *
+roomstate_key(const struct buffer *b)
+{
+	if (b == NULL)
+		return NULL;
+	if (b->kind == BUFFER_ROOM)
+		return b->target;
+	if (b->kind == BUFFER_DM && kc_user_validate(b->target,
+	    strlen(b->target)) == KC_OK)
+		return b->name;
+	return NULL;
 }
 
 void
@@ -189,12 +213,12 @@ roomstate_set_topic(struct chat *c, const char *room, const char *text,
 	return roomstate_put_room(c, &ri, errstr, len);
 }
 
-/* Messages and actions of others, the ones a count is about. */
+/* Messages, actions and direct messages of others: what a count is about. */
 static int
 roomstate_countable(const struct line *l)
 {
 	return l->id[0] != '\0' && (l->kind == LINE_MESSAGE ||
-	    l->kind == LINE_ACTION) &&
+	    l->kind == LINE_ACTION || l->kind == LINE_DM) &&
 	    !(l->flags & (LINE_SELF | LINE_HIDDEN | LINE_LOADING));
 }
 
@@ -207,8 +231,8 @@ roomstate_count(struct chat *c, struct buffer *b)
 	size_t			 i, from = 0;
 	int			 found = 0;
 
-	if (rs == NULL || b == NULL || b->kind != BUFFER_ROOM ||
-	    (mk = kc_marktab_get(rs->marks, chat_user(c), b->target)) == NULL)
+	if (rs == NULL || roomstate_key(b) == NULL || (mk =
+	    kc_marktab_get(rs->marks, chat_user(c), roomstate_key(b))) == NULL)
 		return;
 	if (b == chat_current(c) && b->scroll == 0)
 		return;		/* in view: read (roomstate_tick) */
@@ -224,7 +248,9 @@ roomstate_count(struct chat *c, struct buffer *b)
 		    (!found && strcmp(b->lines[i].id, mk->id) <= 0))
 			continue;
 		unread++;
-		if (b->lines[i].flags & LINE_MENTION)
+		/* A direct message counts as a mention, as chat.c counts it. */
+		if ((b->lines[i].flags & LINE_MENTION) ||
+		    b->lines[i].kind == LINE_DM)
 			mentions++;
 	}
 	if (b->unread != unread || b->mentions != mentions) {
@@ -251,16 +277,17 @@ roomstate_read(struct chat *c, struct buffer *b)
 			break;
 		l = NULL;
 	}
-	if (l == NULL || rs->put_marker == NULL)
+	if (l == NULL || rs->put_marker == NULL || roomstate_key(b) == NULL)
 		return;
-	old = kc_marktab_get(rs->marks, chat_user(c), b->target);
+	old = kc_marktab_get(rs->marks, chat_user(c), roomstate_key(b));
 	if (old != NULL && strcmp(old->id, l->id) == 0)
 		return;
 	memset(&mk, 0, sizeof mk);
 	snprintf(mk.user, sizeof mk.user, "%s", chat_user(c));
-	snprintf(mk.room, sizeof mk.room, "%s", b->target);
+	snprintf(mk.room, sizeof mk.room, "%s", roomstate_key(b));
 	snprintf(mk.id, sizeof mk.id, "%s", l->id);
-	mk.offset = l->offset1 - 1;	/* -1: not known */
+	/* -1: not known; a conversation's lines lie in several partitions. */
+	mk.offset = b->kind == BUFFER_ROOM ? l->offset1 - 1 : -1;
 	mk.ts = kc_now_us();
 	/* Not further on (a line with an older id came last): keep the old. */
 	if (!kc_marker_newer(old, &mk))
@@ -345,9 +372,10 @@ roomstate_tick(struct chat *c)
 		roomstate_opened(c, chat_current(c));
 	for (i = 0; i < chat_nbuffers(c); i++) {
 		b = chat_buffer(c, i);
-		if (b->kind != BUFFER_ROOM)
+		if (roomstate_key(b) == NULL)
 			continue;
-		if (rs->ready && kc_roomtab_get(rs->rooms, b->target) == NULL &&
+		if (b->kind == BUFFER_ROOM && rs->ready &&
+		    kc_roomtab_get(rs->rooms, b->target) == NULL &&
 		    rs->put_room != NULL) {
 			memset(&ri, 0, sizeof ri);
 			snprintf(ri.room, sizeof ri.room, "%s", b->target);
@@ -361,4 +389,15 @@ roomstate_tick(struct chat *c)
 		else
 			roomstate_count(c, b);
 	}
+}
+
+void
+roomstate_quit(struct chat *c)
+{
+	struct roomstate	*rs = chat_state(c);
+	struct buffer		*b = chat_current(c);
+
+	if (rs != NULL && rs->ready && roomstate_key(b) != NULL &&
+	    b->scroll == 0)
+		roomstate_read(c, b);
 }

@@ -623,14 +623,19 @@ const struct kc_roomtab *roomstate_rooms(struct chat *);
 /* /topic TEXT in room ("" clears): written and applied; -1 with errstr. */
 int	 roomstate_set_topic(struct chat *, const char *room, const char *text,
 	    char *errstr, size_t len);
-/* b's unread counts from the user's marker of its room (none: kept). */
+/*
+ * b's unread counts from the user's marker of its room, or of its direct
+ * conversation (none: kept).
+ */
 void	 roomstate_count(struct chat *, struct buffer *b);
 /*
- * Once a second: the current room buffer, at its newest line, is read
- * (a marker written); the others' counts come from their markers; rooms
- * joined without a record get one.
+ * Once a second: the current buffer (a room or a direct conversation), at
+ * its newest line, is read (a marker written); the others' counts come
+ * from their markers; rooms joined without a record get one.
  */
 void	 roomstate_tick(struct chat *);
+/* Quitting: the current buffer, at its newest line, is read. */
+void	 roomstate_quit(struct chat *);
 /* ------------------------------------------------------------- setting.c */
 
 /* The keys /set knows, in order; NULL past the last. */

@@ -53,6 +53,43 @@ START_TEST(round_trip)
 }
 END_TEST
 
+/* A direct conversation's marker: "@" and a user name, compared by id. */
+START_TEST(direct_conversation)
+{
+	struct kc_marker	a = mark("bob", "@carol", -1, T0), b;
+	struct kc_marker	later = mark("bob", "@carol", 3, T0 + 1000);
+	struct kc_buf		buf = { 0 };
+	char			key[KC_MARKER_KEY_MAX];
+
+	ck_assert_int_eq(kc_marker_encode(&a, &buf), KC_OK);
+	ck_assert_int_eq(kc_marker_decode(buf.data, buf.len, &b), KC_OK);
+	ck_assert_str_eq(b.room, "@carol");
+	ck_assert_str_eq(b.id, a.id);
+	ck_assert_int_eq(kc_marker_key("bob", "@carol", key, sizeof key), KC_OK);
+	ck_assert_str_eq(key, "bob/@carol");
+	/* The longest names fit, key included. */
+	a = mark("b2345678901234567890123456789012",
+	    "@c2345678901234567890123456789012", -1, T0);
+	kc_buf_reset(&buf);
+	ck_assert_int_eq(kc_marker_encode(&a, &buf), KC_OK);
+	ck_assert_int_eq(kc_marker_decode(buf.data, buf.len, &b), KC_OK);
+	ck_assert_str_eq(b.room, "@c2345678901234567890123456789012");
+	ck_assert_int_eq(kc_marker_key(a.user, a.room, key, sizeof key), KC_OK);
+	/* Not a user name after the "@": refused. */
+	a = mark("bob", "@*strangers", -1, T0);
+	kc_buf_reset(&buf);
+	ck_assert_int_ne(kc_marker_encode(&a, &buf), KC_OK);
+	a = mark("bob", "@", -1, T0);
+	kc_buf_reset(&buf);
+	ck_assert_int_ne(kc_marker_encode(&a, &buf), KC_OK);
+	/* Offsets of different partitions say nothing: the later id wins. */
+	a = mark("bob", "@carol", 40, T0);
+	ck_assert(kc_marker_newer(&a, &later));
+	ck_assert(!kc_marker_newer(&later, &a));
+	kc_buf_free(&buf);
+}
+END_TEST
+
 START_TEST(further_on_wins)
 {
 	struct kc_marktab	*t = kc_marktab_new();
@@ -129,6 +166,7 @@ marker_suite(void)
 	TCase	*tc = tcase_create("marker");
 
 	tcase_add_test(tc, round_trip);
+	tcase_add_test(tc, direct_conversation);
 	tcase_add_test(tc, further_on_wins);
 	tcase_add_test(tc, many_markers);
 	suite_add_tcase(s, tc);
