@@ -476,6 +476,57 @@ START_TEST(chat_dm_offline_and_nick)
 }
 END_TEST
 
+/*
+ * /nick to a name someone online holds is refused, as -u is at start;
+ * -force takes it and tells them; while not connected nobody knows.
+ */
+START_TEST(chat_nick_held)
+{
+	struct kc_msg	 m;
+	struct buffer	*gen;
+	size_t		 i;
+	int		 told = 0;
+
+	chat_join(c, "general");
+	gen = chat_current(c);
+	incoming(&m, KC_TYPE_JOIN, "general", "bob", NULL, NULL);
+	snprintf(m.inst, sizeof m.inst, "b0b0000000000b0b");
+	chat_receive(c, &m, 1);
+	kc_msg_clear(&m);
+	reset_sent();
+	cmd_input(c, "/nick bob");
+	ck_assert_str_eq(chat_user(c), "alice");
+	ck_assert_uint_eq(nsent, 0);
+	ck_assert_ptr_nonnull(strstr(last_line(gen)->text, "bob is in use by "
+	    "another client that is online (instance b0b0000000000b0b"));
+	ck_assert_ptr_nonnull(strstr(last_line(gen)->text, "/nick -force bob"));
+	/* Our own instance (another kchat-tui of this terminal) is not them. */
+	incoming(&m, KC_TYPE_JOIN, "general", "al", NULL, NULL);
+	snprintf(m.inst, sizeof m.inst, "%s", chat_inst(c));
+	chat_receive(c, &m, 1);
+	kc_msg_clear(&m);
+	cmd_input(c, "/nick al");
+	ck_assert_str_eq(chat_user(c), "al");
+	cmd_input(c, "/nick alice");
+
+	chat_set_conn(c, CHAT_RECONNECTING);
+	cmd_input(c, "/nick carol");
+	ck_assert_str_eq(chat_user(c), "alice");
+	ck_assert_ptr_nonnull(strstr(last_line(gen)->text, "not connected"));
+	chat_set_conn(c, CHAT_CONNECTED);
+
+	reset_sent();
+	cmd_input(c, "/nick -force bob");
+	ck_assert_str_eq(chat_user(c), "bob");
+	for (i = 0; i < nsent; i++) {
+		if (sent[i].type == KC_TYPE_DM && strcmp(sent[i].to, "bob") ==
+		    0 && strstr(sent[i].text, "took the name bob") != NULL)
+			told = 1;
+	}
+	ck_assert(told);
+}
+END_TEST
+
 START_TEST(chat_unread_and_mentions)
 {
 	struct buffer *gen, *rnd;
@@ -1261,6 +1312,7 @@ main(void)
 	tcase_add_test(tc, chat_own_line_final_once);
 	tcase_add_test(tc, chat_activity_list);
 	tcase_add_test(tc, chat_dm_offline_and_nick);
+	tcase_add_test(tc, chat_nick_held);
 	tcase_add_test(tc, chat_unread_and_mentions);
 	tcase_add_test(tc, chat_direct_messages);
 	tcase_add_test(tc, chat_dm_strangers);
