@@ -123,6 +123,7 @@ setup(void)
 	fake_later = 0;
 	fake_id = 0;
 	c = chat_new("alice", &fake_ops, NULL);
+	chat_set_inst(c, "a11ce0000000000a");	/* this terminal, as main.c */
 	chat_set_notify(c, notify, NULL);
 	chat_set_conn(c, CHAT_CONNECTED);
 }
@@ -524,6 +525,65 @@ START_TEST(chat_nick_held)
 			told = 1;
 	}
 	ck_assert(told);
+}
+END_TEST
+
+/*
+ * After /nick away and back, the former name is someone else's again:
+ * their dm opens @them, /ignore hides them, their lines are not ours, and
+ * our own change read back leaves our conversation with them alone. What
+ * this terminal wrote under it, and dms to it from before, stay ours.
+ */
+START_TEST(chat_nick_former_name)
+{
+	struct kc_msg	 m;
+	struct buffer	*gen, *zed, *bob;
+	size_t		 i, n;
+
+	chat_join(c, "general");
+	gen = chat_current(c);
+	receive(KC_TYPE_DM, "general", "zed", "alice", "hi alice");
+	zed = chat_find(c, "@zed");
+	ck_assert_ptr_nonnull(zed);
+	reset_sent();
+	cmd_input(c, "/nick zed");
+	cmd_input(c, "/msg bob as zed");	/* read back after /nick */
+	cmd_input(c, "/nick alice");
+	ck_assert_str_eq(chat_user(c), "alice");
+	for (i = 0; i < nsent; i++)
+		chat_receive(c, &sent[i], 1);
+	/* Our "zed is now known as alice" did not take zed's conversation. */
+	ck_assert_ptr_eq(chat_find(c, "@zed"), zed);
+	ck_assert_ptr_null(chat_find(c, "@alice"));
+	bob = chat_find(c, "@bob");
+	ck_assert_ptr_nonnull(bob);
+	ck_assert_int_eq(last_line(bob)->state, LINE_SENT);
+	ck_assert_str_eq(last_line(bob)->user, "zed");
+	ck_assert(last_line(bob)->flags & LINE_SELF);
+
+	/* zed, someone else: a dm to us opens @zed, their lines are not ours. */
+	receive(KC_TYPE_DM, "general", "zed", "alice", "psst, zed here");
+	ck_assert_str_eq(last_line(zed)->text, "psst, zed here");
+	ck_assert(!(last_line(zed)->flags & LINE_SELF));
+	receive(KC_TYPE_MESSAGE, "general", "zed", NULL, "hello alice");
+	ck_assert_str_eq(last_line(gen)->user, "zed");
+	ck_assert(!(last_line(gen)->flags & LINE_SELF));
+	ck_assert(last_line(gen)->flags & LINE_MENTION);
+	/* A dm to zed now is theirs; one written while we were zed, ours. */
+	incoming(&m, KC_TYPE_DM, "general", "bob", "zed", "for zed now");
+	chat_receive(c, &m, 1);
+	kc_msg_clear(&m);
+	ck_assert_str_ne(last_line(bob)->text, "for zed now");
+	incoming(&m, KC_TYPE_DM, "general", "bob", "zed", "for zed then");
+	m.ts -= 60 * 1000000LL;
+	chat_receive(c, &m, 1);
+	kc_msg_clear(&m);
+	ck_assert_str_eq(last_line(bob)->text, "for zed then");
+
+	cmd_input(c, "/ignore zed");
+	n = gen->nlines;
+	receive(KC_TYPE_MESSAGE, "general", "zed", NULL, "ignored now");
+	ck_assert_uint_eq(gen->nlines, n);
 }
 END_TEST
 
@@ -1313,6 +1373,7 @@ main(void)
 	tcase_add_test(tc, chat_activity_list);
 	tcase_add_test(tc, chat_dm_offline_and_nick);
 	tcase_add_test(tc, chat_nick_held);
+	tcase_add_test(tc, chat_nick_former_name);
 	tcase_add_test(tc, chat_unread_and_mentions);
 	tcase_add_test(tc, chat_direct_messages);
 	tcase_add_test(tc, chat_dm_strangers);

@@ -3,7 +3,9 @@
 # against the real broker, with a browser (node, tests/tui/ws-client.js)
 # through the bridge: /nick to the name of someone online, a terminal's or
 # a browser's, is refused as -u NAME is at start, and /nick -force takes
-# it, telling the holder.
+# it, telling the holder; after /nick away and back, the former name is
+# someone else again: their direct message opens @theirname (not a
+# conversation with yourself), the answer reaches them, /ignore hides them.
 . "$(dirname "$0")/tui-lib.sh"
 tui=$1
 bridge=$2
@@ -95,3 +97,34 @@ type_line alice "/nick alice"
 wait_until "alice herself again" sees alice " alice | #general"
 echo "ok 3 - /nick -force takes the name anyway, and the holder is told"
 
+# frank goes to zed and back; then zed, in a browser, is someone else.
+start frank
+wait_until "frank connected" sees frank "connection: connected"
+type_line frank "/nick zed"
+wait_until "frank is zed" sees frank " zed | #general"
+type_line frank "/nick frank"
+wait_until "frank is frank again" sees frank " frank | #general"
+web zed 8
+echo '{"type":"join","room":"general","username":"zed"}' >&8
+echo '{"type":"dm","username":"zed","to":"frank","message":"psst frank, zed here"}' >&8
+wait_until "zed's dm at frank" sees frank "@zed"
+not_sees frank "@frank" || fail "zed's dm opened a conversation of frank with himself"
+T send-keys -t frank M-2
+wait_until "frank in @zed" sees frank " frank | @zed |"
+wait_until "zed's dm in @zed" sees frank "<zed> psst frank, zed here"
+type_line frank "hi zed, frank here"
+wait_until "frank's answer at zed" web_has zed '"message": "hi zed, frank here"'
+grep -F '"message": "hi zed, frank here"' "$work/zed.out" | grep -qF '"to": "zed"' ||
+    fail "frank's answer was not to zed: $(grep -F 'hi zed, frank here' "$work/zed.out")"
+echo "ok 4 - after /nick zed and back, zed's dm opens @zed and the answer reaches zed"
+
+T send-keys -t frank M-1
+type_line frank "/ignore zed"
+wait_until "ignoring zed" sees frank "ignoring zed"
+echo '{"type":"message","username":"zed","room":"general","message":"zed speaks while ignored"}' >&8
+# Read back at zed: in Kafka, so before dave's line in the room's partition.
+wait_until "zed's line in Kafka" web_has zed '"message": "zed speaks while ignored"'
+echo '{"type":"message","username":"dave","room":"general","message":"dave after zed"}' >&7
+wait_until "dave's later line at frank" sees frank "<dave> dave after zed"
+not_sees frank "zed speaks while ignored" || fail "/ignore zed does not hide zed"
+echo "ok 5 - /ignore of a former name of one's own hides them"
