@@ -221,6 +221,13 @@ size_t	chat_nbuffers(struct chat *c) { return c->nbuffers; }
 size_t	chat_current_index(struct chat *c) { return c->current; }
 const char *chat_brokers(struct chat *c) { return c->brokers; }
 
+int
+chat_presence_known(struct chat *c)
+{
+	return c->conn == CHAT_CONNECTED && (c->ops->presence_known == NULL ||
+	    c->ops->presence_known(c->arg));
+}
+
 void
 chat_set_brokers(struct chat *c, const char *brokers)
 {

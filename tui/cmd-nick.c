@@ -57,14 +57,17 @@ cmd_nick_exec(struct chat *c, const char *args)
 	}
 	if (strcmp(nick, chat_user(c)) == 0)
 		return 0;
-	/* Presence is known only while connected. */
-	if (!force && chat_conn(c) != CHAT_CONNECTED) {
-		chat_error(c, "/nick: not connected, so whether %s is free is "
-		    "not known: /nick %s again once connected, or take it "
-		    "anyway with /nick -force %s", nick, nick, nick);
+	/* Who is online: known once connected and the presence topic read. */
+	if (!force && !chat_presence_known(c)) {
+		chat_error(c, "/nick: %s, so whether %s is free is not known: "
+		    "/nick %s again %s, or take it anyway with /nick -force %s",
+		    chat_conn(c) == CHAT_CONNECTED ? "who is online is still "
+		    "being read" : "not connected", nick, nick,
+		    chat_conn(c) == CHAT_CONNECTED ? "in a moment" :
+		    "once connected", nick);
 		return -1;
 	}
-	if (chat_conn(c) == CHAT_CONNECTED)
+	if (chat_presence_known(c))
 		held = cmd_nick_held(c, nick, holder, sizeof holder, when);
 	if (held && !force) {
 		chat_error(c, "/nick: %s is in use by another client that is "

@@ -84,8 +84,16 @@ fake_replay(void *arg, unsigned id, const char *room, int64_t since,
 	return fake_started(id);
 }
 
+static int	presence_read;	/* the presence topic read up to its end */
+
+static int
+fake_presence_known(void *arg)
+{
+	return presence_read;
+}
+
 static const struct chat_ops fake_ops = {
-	fake_send, fake_history, fake_replay, NULL, NULL
+	fake_send, fake_history, fake_replay, NULL, NULL, fake_presence_known
 };
 
 static int		 finals;	/* lines line mode would print */
@@ -122,6 +130,7 @@ setup(void)
 	send_fail = bells = hist_calls = 0;
 	fake_later = 0;
 	fake_id = 0;
+	presence_read = 1;
 	c = chat_new("alice", &fake_ops, NULL);
 	chat_set_inst(c, "a11ce0000000000a");	/* this terminal, as main.c */
 	chat_set_notify(c, notify, NULL);
@@ -479,7 +488,8 @@ END_TEST
 
 /*
  * /nick to a name someone online holds is refused, as -u is at start;
- * -force takes it and tells them; while not connected nobody knows.
+ * -force takes it and tells them; until connected and presence is read,
+ * nobody knows.
  */
 START_TEST(chat_nick_held)
 {
@@ -515,6 +525,12 @@ START_TEST(chat_nick_held)
 	ck_assert_str_eq(chat_user(c), "alice");
 	ck_assert_ptr_nonnull(strstr(last_line(gen)->text, "not connected"));
 	chat_set_conn(c, CHAT_CONNECTED);
+	presence_read = 0;	/* connected a moment ago */
+	cmd_input(c, "/nick carol");
+	ck_assert_str_eq(chat_user(c), "alice");
+	ck_assert_ptr_nonnull(strstr(last_line(gen)->text, "who is online is "
+	    "still being read"));
+	presence_read = 1;
 
 	reset_sent();
 	cmd_input(c, "/nick -force bob");
