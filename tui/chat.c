@@ -27,8 +27,16 @@
 
 struct chat {
 	char			 user[KC_NAME_MAX + 1];
-	/* names this chat had before /nick: its records under them are its */
-	char			 was[CHAT_WAS_MAX][KC_NAME_MAX + 1];
+	/*
+	 * Names this chat had before /nick, and when it left each (µs):
+	 * records this instance wrote under them are still its own, and
+	 * direct messages written to them before it left; anything else
+	 * under such a name is someone else's (chat_mine(), chat_for_me()).
+	 */
+	struct {
+		char		 name[KC_NAME_MAX + 1];
+		int64_t		 until;
+	}			 was[CHAT_WAS_MAX];
 	size_t			 nwas;
 	const struct chat_ops	*ops;
 	void			*arg;
@@ -213,6 +221,13 @@ size_t	chat_nbuffers(struct chat *c) { return c->nbuffers; }
 size_t	chat_current_index(struct chat *c) { return c->current; }
 const char *chat_brokers(struct chat *c) { return c->brokers; }
 
+int
+chat_presence_known(struct chat *c)
+{
+	return c->conn == CHAT_CONNECTED && (c->ops->presence_known == NULL ||
+	    c->ops->presence_known(c->arg));
+}
+
 void
 chat_set_brokers(struct chat *c, const char *brokers)
 {
@@ -220,38 +235,76 @@ chat_set_brokers(struct chat *c, const char *brokers)
 	c->brokers = xstrdup(brokers);
 }
 
+/* The index of name among the former names, or -1. */
+static int
+chat_was(struct chat *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->nwas; i++) {
+		if (strcmp(name, c->was[i].name) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+/* Drops former name i. */
+static void
+chat_was_drop(struct chat *c, size_t i)
+{
+	memmove(&c->was[i], &c->was[i + 1], (c->nwas - i - 1) *
+	    sizeof c->was[0]);
+	c->nwas--;
+}
+
 void
 chat_set_user(struct chat *c, const char *user)
 {
+	int i;
+
 	if (c->user[0] != '\0' && strcmp(c->user, user) != 0) {
-		if (c->nwas == CHAT_WAS_MAX) {
-			memmove(c->was[0], c->was[1],
-			    (CHAT_WAS_MAX - 1) * sizeof c->was[0]);
-			c->nwas--;
-		}
-		memcpy(c->was[c->nwas++], c->user, sizeof c->user);
+		/* Its own again (/nick back): current, not former. */
+		if ((i = chat_was(c, user)) >= 0)
+			chat_was_drop(c, (size_t)i);
+		if ((i = chat_was(c, c->user)) >= 0)
+			chat_was_drop(c, (size_t)i);
+		if (c->nwas == CHAT_WAS_MAX)
+			chat_was_drop(c, 0);
+		memcpy(c->was[c->nwas].name, c->user, sizeof c->user);
+		c->was[c->nwas++].until = kc_now_us();
 	}
 	memmove(c->user, user, strnlen(user, KC_NAME_MAX));
 	c->user[strnlen(user, KC_NAME_MAX)] = '\0';
 }
 
 /*
- * 1 when name is the user's, now or before a /nick: a direct message sent
- * under the old name, read back or reported after the change, is still
- * the user's own.
+ * 1 when this user wrote m: under its name now, or under a former one
+ * (before a /nick) from this very instance, so that a line sent before
+ * the change and read back or reported after it is still its own. A
+ * record of anyone else under a former name is theirs: a name left is
+ * free for others, and they are not "us".
  */
 static int
-chat_me(struct chat *c, const char *name)
+chat_mine(struct chat *c, const struct kc_msg *m)
 {
-	size_t i;
-
-	if (strcmp(name, c->user) == 0)
+	if (strcmp(m->user, c->user) == 0)
 		return 1;
-	for (i = 0; i < c->nwas; i++) {
-		if (strcmp(name, c->was[i]) == 0)
-			return 1;
-	}
-	return 0;
+	return c->inst[0] != '\0' && strcmp(m->inst, c->inst) == 0 &&
+	    chat_was(c, m->user) >= 0;
+}
+
+/*
+ * 1 when the direct message m is to this user: to its name now, or to a
+ * former one, written while it had it (the writer's clock).
+ */
+static int
+chat_for_me(struct chat *c, const struct kc_msg *m)
+{
+	int i;
+
+	if (strcmp(m->to, c->user) == 0)
+		return 1;
+	return (i = chat_was(c, m->to)) >= 0 && m->ts < c->was[i].until;
 }
 
 const char *
@@ -624,9 +677,9 @@ chat_route(struct chat *c, const struct kc_msg *m, int create)
 	char name[KC_NAME_MAX + 2];
 
 	if (m->type == KC_TYPE_DM) {
-		if (chat_me(c, m->user))
+		if (chat_mine(c, m))
 			snprintf(name, sizeof name, "@%s", m->to);
-		else if (chat_me(c, m->to))
+		else if (chat_for_me(c, m))
 			snprintf(name, sizeof name, "@%s", m->user);
 		else
 			return NULL;
@@ -638,7 +691,7 @@ chat_route(struct chat *c, const struct kc_msg *m, int create)
 		 * screen; the rest share one buffer, each line with its
 		 * sender. Answer them with /msg.
 		 */
-		if (chat_find(c, name) == NULL && !chat_me(c, m->user)) {
+		if (chat_find(c, name) == NULL && !chat_mine(c, m)) {
 			int64_t now = kc_now_us();
 
 			if (now - c->dm_opened[c->dm_next] < CHAT_DM_NEW_US)
@@ -654,7 +707,9 @@ chat_route(struct chat *c, const struct kc_msg *m, int create)
 /*
  * A nick change of a peer (the leave "is now known as NEW" of l's user):
  * their "@old" buffer becomes "@NEW", so that what is typed there reaches
- * them, and says so.
+ * them, and says so. Not our own change read back (the caller checks, by
+ * the record: by then the leave's name is a former one of ours, and a
+ * conversation with someone else of that name is not ours to rename).
  */
 static void
 chat_dm_follow(struct chat *c, const struct line *l)
@@ -663,7 +718,7 @@ chat_dm_follow(struct chat *c, const struct line *l)
 	const char	*new = format_nick_new(l);
 	char		 name[KC_NAME_MAX + 2];
 
-	if (new == NULL || strcmp(l->user, c->user) == 0)
+	if (new == NULL)
 		return;
 	snprintf(name, sizeof name, "@%s", l->user);
 	if ((b = chat_find(c, name)) == NULL)
@@ -742,10 +797,11 @@ chat_receive1(struct chat *c, const struct kc_msg *m, int live)
 	if (m->type == KC_TYPE_HEARTBEAT || m->type == KC_TYPE_UNKNOWN)
 		return 0;
 	/* /ignore: nothing of theirs shows, here or in a dm. */
-	if (!chat_me(c, m->user) && ignored)
+	if (!chat_mine(c, m) && ignored)
 		return 0;
 	/* In a room we share or not: a peer's new name, for their dm buffer. */
-	if (live && m->type == KC_TYPE_LEAVE && m->text != NULL) {
+	if (live && m->type == KC_TYPE_LEAVE && m->text != NULL &&
+	    !chat_mine(c, m)) {
 		memset(&l, 0, sizeof l);
 		l.ts = kc_msg_shown_ts(m);
 		memcpy(l.id, m->id, sizeof l.id);
@@ -785,7 +841,7 @@ chat_receive1(struct chat *c, const struct kc_msg *m, int live)
 	if (m->text != NULL)
 		l.text = chat_cap_lines(sanitize_dup(m->text, m->text_len,
 		    SANITIZE_NEWLINE));
-	if (chat_me(c, m->user))
+	if (chat_mine(c, m))
 		l.flags |= LINE_SELF;
 	else if ((l.kind == LINE_MESSAGE || l.kind == LINE_ACTION) &&
 	    (chat_mentions(l.text, c->user) ||
@@ -815,7 +871,7 @@ chat_receive_missed(struct chat *c, const struct kc_msg *m)
 {
 	struct buffer *b;
 
-	if (!chat_receive1(c, m, 0) || strcmp(m->user, c->user) == 0 ||
+	if (!chat_receive1(c, m, 0) || chat_mine(c, m) ||
 	    (b = chat_route(c, m, 0)) == NULL || b == chat_current(c))
 		return;
 	/*

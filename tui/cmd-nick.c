@@ -1,23 +1,54 @@
 /*
- * cmd-nick.c - /nick name: change the user name. Every joined room gets a
- * leave of the old name and a join of the new one, so presence stays right
- * everywhere; their texts ("is now known as NEW", "was OLD") let clients
- * show the pair as one line (see format.c).
+ * cmd-nick.c - /nick [-force] name: change the user name. Every joined
+ * room gets a leave of the old name and a join of the new one, so presence
+ * stays right everywhere; their texts ("is now known as NEW", "was OLD")
+ * let clients show the pair as one line (see format.c).
+ *
+ * A name that another client instance online holds (a terminal, a
+ * browser: presence) is refused, as -u NAME is at start and as the web
+ * client's /nick is (name_in_use): taking it would let this terminal speak
+ * as them. -force takes it anyway, as --force-name does at start, and the
+ * holder is told in a direct message to the name.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "tui.h"
 
+/*
+ * Whether another live instance than ours holds name, from presence: 1
+ * with its id in holder[hlen] and since when (UTC, YYYY-MM-DDTHH:MM) in
+ * when, else 0.
+ */
+static int
+cmd_nick_held(struct chat *c, const char *name, char *holder, size_t hlen,
+    char when[27])
+{
+	int64_t since = 0;
+
+	snprintf(when, 27, "?");
+	if (!kc_presence_holder(chat_presence(c), name, chat_inst(c),
+	    kc_now_us(), holder, hlen, &since))
+		return 0;
+	if (kc_time_format(since, when) == KC_OK)
+		when[16] = '\0';
+	return 1;
+}
+
 static int
 cmd_nick_exec(struct chat *c, const char *args)
 {
 	struct buffer	*b;
 	char		 nick[KC_NAME_MAX + 2], text[KC_NAME_MAX + 32];
+	char		 holder[KC_INST_MAX + 1], when[27], why[512];
 	size_t		 i;
-	int		 err;
+	int		 err, force = 0, held = 0;
 
 	cmd_word(&args, nick, sizeof nick);
+	if (strcmp(nick, "-force") == 0) {
+		force = 1;
+		cmd_word(&args, nick, sizeof nick);
+	}
 	if (nick[0] == '\0' || *args != '\0')
 		return cmd_usage(c, &cmd_nick_entry);
 	if ((err = kc_user_validate(nick, strlen(nick))) != KC_OK) {
@@ -26,6 +57,25 @@ cmd_nick_exec(struct chat *c, const char *args)
 	}
 	if (strcmp(nick, chat_user(c)) == 0)
 		return 0;
+	/* Who is online: known once connected and the presence topic read. */
+	if (!force && !chat_presence_known(c)) {
+		chat_error(c, "/nick: %s, so whether %s is free is not known: "
+		    "/nick %s again %s, or take it anyway with /nick -force %s",
+		    chat_conn(c) == CHAT_CONNECTED ? "who is online is still "
+		    "being read" : "not connected", nick, nick,
+		    chat_conn(c) == CHAT_CONNECTED ? "in a moment" :
+		    "once connected", nick);
+		return -1;
+	}
+	if (chat_presence_known(c))
+		held = cmd_nick_held(c, nick, holder, sizeof holder, when);
+	if (held && !force) {
+		chat_error(c, "/nick: %s is in use by another client that is "
+		    "online (instance %s, since %s UTC): choose another name, "
+		    "or take it anyway with /nick -force %s", nick, holder,
+		    when, nick);
+		return -1;
+	}
 	snprintf(text, sizeof text, FORMAT_NICK_NEW "%s", nick);
 	for (i = 0; (b = chat_buffer(c, i)) != NULL; i++) {
 		if (b->kind == BUFFER_ROOM)
@@ -38,14 +88,26 @@ cmd_nick_exec(struct chat *c, const char *args)
 			chat_send(c, KC_TYPE_JOIN, b->target, NULL, text);
 	}
 	chat_heartbeat(c);
+	if (!held)
+		return 0;
+	/* Taken with -force: the holder is told, as with --force-name. */
+	chat_info(c, "%s was in use by another client (instance %s, since %s "
+	    "UTC): taken with /nick -force; it is told", nick, holder, when);
+	snprintf(why, sizeof why, "another kchat-tui (instance %s) took the "
+	    "name %s with /nick -force: if that was not you, choose another "
+	    "name", chat_inst(c), nick);
+	if (*chat_room(c) != '\0')
+		chat_send(c, KC_TYPE_DM, chat_room(c), nick, why);
 	return 0;
 }
 
 const struct cmd_entry cmd_nick_entry = {
 	.name = "nick",
 	.alias = NULL,
-	.usage = "name",
-	.help = "Change your user name (letters, digits, _ . -; up to 32).",
+	.usage = "[-force] name",
+	.help = "Change your user name (letters, digits, _ . -; up to 32). A "
+	    "name someone online uses is refused; -force takes it (they are "
+	    "told).",
 	.arg = CMD_ARG_NONE,
 	.exec = cmd_nick_exec
 };

@@ -81,9 +81,18 @@ kafka_stats(void *arg, struct chat_stats *st)
 	}
 }
 
+/* Who is online is known once the presence reader caught up (/nick). */
+static int
+kafka_presence_known(void *arg)
+{
+	struct kafka *k = arg;
+
+	return k->preader != NULL && kc_reader_caught_up(k->preader);
+}
+
 const struct chat_ops kafka_ops = {
 	kafka_send, kafka_fetch_history, kafka_fetch_replay, kafka_stats,
-	kafka_fetch_search
+	kafka_fetch_search, kafka_presence_known
 };
 
 /* kc_topics_fn: keeps the problems, one per line, for the main thread. */

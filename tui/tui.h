@@ -381,6 +381,12 @@ struct chat_ops {
 	int	(*search)(void *arg, unsigned id, const char *room,
 		    const char *q, const char *before, size_t scan,
 		    char *errstr, size_t len);
+	/*
+	 * 1 once who is online is known, connected: the presence topic read
+	 * up to where it ended when the connection was made. NULL: as soon
+	 * as connected.
+	 */
+	int	(*presence_known)(void *arg);
 };
 
 /* Connection state shown in the status line. */
@@ -442,6 +448,8 @@ void		 chat_set_conn(struct chat *, enum chat_conn);
 enum chat_conn	 chat_conn(struct chat *);
 const char	*chat_conn_name(enum chat_conn);
 struct kc_presence *chat_presence(struct chat *);
+/* 1 when connected and who is online is known (chat_ops presence_known). */
+int		 chat_presence_known(struct chat *);
 /* Settings, away and typing state (tui/side.c). */
 struct side	*chat_side(struct chat *);
 /* Sets our away message ("" or NULL: back) and tells the rooms now. */

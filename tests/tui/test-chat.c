@@ -84,8 +84,16 @@ fake_replay(void *arg, unsigned id, const char *room, int64_t since,
 	return fake_started(id);
 }
 
+static int	presence_read;	/* the presence topic read up to its end */
+
+static int
+fake_presence_known(void *arg)
+{
+	return presence_read;
+}
+
 static const struct chat_ops fake_ops = {
-	fake_send, fake_history, fake_replay, NULL, NULL
+	fake_send, fake_history, fake_replay, NULL, NULL, fake_presence_known
 };
 
 static int		 finals;	/* lines line mode would print */
@@ -122,7 +130,9 @@ setup(void)
 	send_fail = bells = hist_calls = 0;
 	fake_later = 0;
 	fake_id = 0;
+	presence_read = 1;
 	c = chat_new("alice", &fake_ops, NULL);
+	chat_set_inst(c, "a11ce0000000000a");	/* this terminal, as main.c */
 	chat_set_notify(c, notify, NULL);
 	chat_set_conn(c, CHAT_CONNECTED);
 }
@@ -473,6 +483,123 @@ START_TEST(chat_dm_offline_and_nick)
 		ck_assert_uint_eq(eve->unread, 1);
 		ck_assert_uint_eq(eve->mentions, 1);
 	}
+}
+END_TEST
+
+/*
+ * /nick to a name someone online holds is refused, as -u is at start;
+ * -force takes it and tells them; until connected and presence is read,
+ * nobody knows.
+ */
+START_TEST(chat_nick_held)
+{
+	struct kc_msg	 m;
+	struct buffer	*gen;
+	size_t		 i;
+	int		 told = 0;
+
+	chat_join(c, "general");
+	gen = chat_current(c);
+	incoming(&m, KC_TYPE_JOIN, "general", "bob", NULL, NULL);
+	snprintf(m.inst, sizeof m.inst, "b0b0000000000b0b");
+	chat_receive(c, &m, 1);
+	kc_msg_clear(&m);
+	reset_sent();
+	cmd_input(c, "/nick bob");
+	ck_assert_str_eq(chat_user(c), "alice");
+	ck_assert_uint_eq(nsent, 0);
+	ck_assert_ptr_nonnull(strstr(last_line(gen)->text, "bob is in use by "
+	    "another client that is online (instance b0b0000000000b0b"));
+	ck_assert_ptr_nonnull(strstr(last_line(gen)->text, "/nick -force bob"));
+	/* Our own instance (another kchat-tui of this terminal) is not them. */
+	incoming(&m, KC_TYPE_JOIN, "general", "al", NULL, NULL);
+	snprintf(m.inst, sizeof m.inst, "%s", chat_inst(c));
+	chat_receive(c, &m, 1);
+	kc_msg_clear(&m);
+	cmd_input(c, "/nick al");
+	ck_assert_str_eq(chat_user(c), "al");
+	cmd_input(c, "/nick alice");
+
+	chat_set_conn(c, CHAT_RECONNECTING);
+	cmd_input(c, "/nick carol");
+	ck_assert_str_eq(chat_user(c), "alice");
+	ck_assert_ptr_nonnull(strstr(last_line(gen)->text, "not connected"));
+	chat_set_conn(c, CHAT_CONNECTED);
+	presence_read = 0;	/* connected a moment ago */
+	cmd_input(c, "/nick carol");
+	ck_assert_str_eq(chat_user(c), "alice");
+	ck_assert_ptr_nonnull(strstr(last_line(gen)->text, "who is online is "
+	    "still being read"));
+	presence_read = 1;
+
+	reset_sent();
+	cmd_input(c, "/nick -force bob");
+	ck_assert_str_eq(chat_user(c), "bob");
+	for (i = 0; i < nsent; i++) {
+		if (sent[i].type == KC_TYPE_DM && strcmp(sent[i].to, "bob") ==
+		    0 && strstr(sent[i].text, "took the name bob") != NULL)
+			told = 1;
+	}
+	ck_assert(told);
+}
+END_TEST
+
+/*
+ * After /nick away and back, the former name is someone else's again:
+ * their dm opens @them, /ignore hides them, their lines are not ours, and
+ * our own change read back leaves our conversation with them alone. What
+ * this terminal wrote under it, and dms to it from before, stay ours.
+ */
+START_TEST(chat_nick_former_name)
+{
+	struct kc_msg	 m;
+	struct buffer	*gen, *zed, *bob;
+	size_t		 i, n;
+
+	chat_join(c, "general");
+	gen = chat_current(c);
+	receive(KC_TYPE_DM, "general", "zed", "alice", "hi alice");
+	zed = chat_find(c, "@zed");
+	ck_assert_ptr_nonnull(zed);
+	reset_sent();
+	cmd_input(c, "/nick zed");
+	cmd_input(c, "/msg bob as zed");	/* read back after /nick */
+	cmd_input(c, "/nick alice");
+	ck_assert_str_eq(chat_user(c), "alice");
+	for (i = 0; i < nsent; i++)
+		chat_receive(c, &sent[i], 1);
+	/* Our "zed is now known as alice" did not take zed's conversation. */
+	ck_assert_ptr_eq(chat_find(c, "@zed"), zed);
+	ck_assert_ptr_null(chat_find(c, "@alice"));
+	bob = chat_find(c, "@bob");
+	ck_assert_ptr_nonnull(bob);
+	ck_assert_int_eq(last_line(bob)->state, LINE_SENT);
+	ck_assert_str_eq(last_line(bob)->user, "zed");
+	ck_assert(last_line(bob)->flags & LINE_SELF);
+
+	/* zed, someone else: a dm to us opens @zed, their lines are not ours. */
+	receive(KC_TYPE_DM, "general", "zed", "alice", "psst, zed here");
+	ck_assert_str_eq(last_line(zed)->text, "psst, zed here");
+	ck_assert(!(last_line(zed)->flags & LINE_SELF));
+	receive(KC_TYPE_MESSAGE, "general", "zed", NULL, "hello alice");
+	ck_assert_str_eq(last_line(gen)->user, "zed");
+	ck_assert(!(last_line(gen)->flags & LINE_SELF));
+	ck_assert(last_line(gen)->flags & LINE_MENTION);
+	/* A dm to zed now is theirs; one written while we were zed, ours. */
+	incoming(&m, KC_TYPE_DM, "general", "bob", "zed", "for zed now");
+	chat_receive(c, &m, 1);
+	kc_msg_clear(&m);
+	ck_assert_str_ne(last_line(bob)->text, "for zed now");
+	incoming(&m, KC_TYPE_DM, "general", "bob", "zed", "for zed then");
+	m.ts -= 60 * 1000000LL;
+	chat_receive(c, &m, 1);
+	kc_msg_clear(&m);
+	ck_assert_str_eq(last_line(bob)->text, "for zed then");
+
+	cmd_input(c, "/ignore zed");
+	n = gen->nlines;
+	receive(KC_TYPE_MESSAGE, "general", "zed", NULL, "ignored now");
+	ck_assert_uint_eq(gen->nlines, n);
 }
 END_TEST
 
@@ -1261,6 +1388,8 @@ main(void)
 	tcase_add_test(tc, chat_own_line_final_once);
 	tcase_add_test(tc, chat_activity_list);
 	tcase_add_test(tc, chat_dm_offline_and_nick);
+	tcase_add_test(tc, chat_nick_held);
+	tcase_add_test(tc, chat_nick_former_name);
 	tcase_add_test(tc, chat_unread_and_mentions);
 	tcase_add_test(tc, chat_direct_messages);
 	tcase_add_test(tc, chat_dm_strangers);

@@ -50,7 +50,7 @@ fake_search(void *arg, unsigned id, const char *room, const char *q,
 }
 
 static const struct chat_ops fake_ops = {
-	fake_send, fake_history, NULL, NULL, fake_search
+	fake_send, fake_history, NULL, NULL, fake_search, NULL
 };
 
 static void

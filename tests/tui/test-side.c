@@ -39,7 +39,7 @@ fake_history(void *arg, unsigned id, const char *room, size_t n,
 }
 
 static const struct chat_ops fake_ops = { fake_send, fake_history, NULL, NULL,
-    NULL };
+    NULL, NULL };
 
 static void
 setup(void)
