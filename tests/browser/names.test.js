@@ -4,7 +4,9 @@
  * written while offline, or right after /nick to a name someone holds, is
  * never dropped nor shown as someone else's. It waits until the bridge has
  * bound the name; if the name ends up another, it shows as failed, saying
- * why, with Retry, which sends it under the new name.
+ * why, with Retry, which sends it under the new name. And the one line
+ * that sums up a run of joins and leaves: the net effect (left and came
+ * back is back) and kchat-tui's name changes.
  */
 'use strict';
 
@@ -139,6 +141,38 @@ test('a line written right after /nick to a name someone holds fails with Retry,
 	assert.equal(await L.rows(bob.page, 'who am i').locator('.nick').textContent(), 'erin');
 	await erin.context.close();
 	await bob.context.close();
+});
+
+test('joins and leaves in one line keep their net effect and name changes', async () => {
+	const fay = await L.person(browser, bridge.url, 'fay');
+	everyone.push(fay);
+	const page = fay.page;
+
+	await L.say(page, '/join lobby');
+	await page.locator('#room-title', { hasText: '#lobby' }).waitFor();
+	await L.say(page, 'before the comings and goings');
+	await L.rows(page, 'before the comings').and(page.locator('[data-state="sent"]')).waitFor();
+	/* bob restarts his terminal, dave comes, eve goes, gus passes
+	 * through, and carol changes her name with kchat-tui's /nick. */
+	for (const [type, user, text] of [['leave', 'bob', ''], ['join', 'dave', ''],
+	    ['join', 'bob', ''], ['leave', 'eve', ''], ['join', 'gus', ''],
+	    ['leave', 'carol', 'is now known as carol2'], ['join', 'carol2', 'was carol'],
+	    ['leave', 'gus', '']])
+		L.terminalSend(topic, type, 'lobby', user, text);
+	L.terminalSend(topic, 'message', 'lobby', 'dave', 'after them');
+	await L.expectRows(page, 'after them');
+	const want = '\u2192 dave joined \u00b7 \u21bb bob left and came back \u00b7 ' +
+	    '\u2190 eve left \u00b7 \u2194 gus joined and left \u00b7 carol is now known as carol2';
+	const line = page.locator('#messages li.group .text');
+	assert.equal(await line.count(), 1);
+	assert.equal(await line.textContent(), want);
+	/* The same from history, after a reload (fay's own reconnection
+	 * may add a line after it). */
+	await page.reload();
+	await L.online(page);
+	await L.expectRows(page, 'after them');
+	assert.equal(await line.first().textContent(), want);
+	await fay.context.close();
 });
 
 test('no page hit a CSP violation or a script error', () => {
