@@ -29,7 +29,7 @@ kc_topic_validate(const char *s, size_t len)
 	size_t	i;
 
 	if (len > KC_TOPIC_MAX)
-		return KC_ERR_TEXT_TOO_LONG;
+		return KC_ERR_TOPIC_TOO_LONG;
 	if (len == 0)
 		return KC_OK;
 	if (!kc_utf8_valid(s, len))

@@ -10,7 +10,7 @@ import {
 } from './protocol.js';
 import {
 	S, addRoom, currentRoom, firstRoomKey, insertMsg, lastOwn, loadDms,
-	newRef, note, removeMsg, save, saveDms, saveRooms, seenOnline
+	newRef, note, removeMsg, save, saveDms, saveRooms, seenOnline, setState
 } from './store.js';
 import {
 	announce, autosize, clearError, el, errorAbout, focusComposer,
@@ -146,6 +146,10 @@ export function retry(m) {
 		return;
 	removeMsg(room, m);
 	m.local = ++S.localSeq;
+	if (m.user !== S.me) {
+		m.user = S.me;		/* written under an earlier name */
+		m.node = null;
+	}
 	insertMsg(room, m);
 	transmit(room, m);
 	renderMessages('send');
@@ -348,8 +352,25 @@ function leaveRoom(key) {
 	return true;
 }
 
+/*
+ * An own message Kafka does not have (queued, sending or failed) when the
+ * name changes from old to name: it stays mine, failed, saying so; Retry
+ * sends it under the new name. Not sent by itself: it was written as
+ * old, perhaps for the name someone else turned out to hold.
+ */
+function unsentAs(m, old, name) {
+	var why = m.state === 'queued' ? 'Not sent' :
+	    m.state === 'pending' ? 'Not confirmed' : (m.error || 'Not sent');
+
+	m.error = why.replace(/[.:]?\s*$/, '') + ' (written as ' + old +
+	    '). Retry sends it as ' + name + '.';
+	/* Under another name it is another record: its own id. */
+	m.cid = null;
+	setState(m, 'failed');
+}
+
 export function setName(name) {
-	var old = S.me, retry = S.nameTaken;
+	var old = S.me, retry = S.nameTaken, carry = [];
 
 	S.me = name;
 	save('user', name);
@@ -359,13 +380,25 @@ export function setName(name) {
 		/* The bridge binds a name to its connection: take a new one. */
 		S.rooms.forEach(function (r) {
 			r.msgs.forEach(function (m) {
-				m.own = m.user === name;
+				if (m.own && m.user === old && m.state !== 'sent') {
+					unsentAs(m, old, name);
+					if (r.dm)
+						carry.push({ peer: r.name, m: m });
+				} else
+					m.own = m.user === name;
 				m.node = null;
 			});
 			if (r.dm)
 				S.rooms.delete(r.key);
 		});
 		loadDms();
+		/* Unsent direct messages join the new name's conversation. */
+		carry.forEach(function (c) {
+			var room = addRoom(c.peer, true);
+
+			c.m.roomKey = room.key;
+			insertMsg(room, c.m);
+		});
 		if (S.current === null || !S.rooms.has(S.current))
 			S.current = firstRoomKey();
 		S.nameTaken = false;

@@ -11,7 +11,7 @@
  * bridge's ack, or our own record read back from Kafka, whichever comes
  * first) -> failed (an error, no answer in time, or the connection
  * dropped) with a Retry button. Messages written while offline wait as
- * "queued" and go out on reconnect.
+ * "queued" and go out on reconnect, once the bridge has bound the name.
  */
 import {
 	HISTORY_MAX, encode, errorText, historyFrame, isRecord, joinFrame,
@@ -193,14 +193,24 @@ function onOpen() {
 		send(joinFrame(r.name, S.me, r.joinRef,
 		    r.lastOffset !== null ? r.lastOffset + 1 : null));
 	});
-	/* Messages written while offline go out now, oldest first. */
+	/* Messages written while offline wait for the name (flushQueued()). */
+	renderAll();
+}
+
+/*
+ * The bridge bound our name (the hello ping's pong): messages written
+ * while offline go out now, oldest first. Not before: a name someone else
+ * took meanwhile is refused (name_in_use), and they must not go out under
+ * it, nor be lost with the connection.
+ */
+function flushQueued() {
+	S.bound = true;
 	S.rooms.forEach(function (r) {
 		r.msgs.forEach(function (m) {
 			if (m.own && m.state === 'queued')
 				transmit(r, m);
 		});
 	});
-	renderAll();
 }
 
 function onDrop(code, reason) {
@@ -275,6 +285,8 @@ function setConn(state) {
 	var was = S.conn;
 
 	S.conn = state;
+	if (state !== 'online')
+		S.bound = false;
 	renderStatus();
 	if ((was === 'online') !== (state === 'online')) {
 		renderHeader();
@@ -340,6 +352,8 @@ function onFrame(f) {
 	case 'pong':
 		if (req !== undefined)
 			S.reqs.delete(f.ref);
+		if (req !== undefined && req.kind === 'hello')
+			flushQueued();
 		if (f.ref === S.pingRef)
 			S.pingRef = null;
 		break;
@@ -625,7 +639,7 @@ export function transmit(room, m) {
 	var frame;
 
 	m.error = '';
-	if (S.conn !== 'online') {
+	if (S.conn !== 'online' || !S.bound) {
 		setState(m, 'queued');
 		return;
 	}

@@ -44,6 +44,7 @@ export var S = {
 	clientId: null,
 	token: null,		/* this browser's, in localStorage: its instance */
 	nameTaken: false,	/* the bridge said name_in_use: ask, don't retry */
+	bound: false,		/* the bridge bound S.me to this connection */
 	ws: null,
 	conn: 'idle',		/* idle, connecting, online, waiting */
 	everOnline: false,

@@ -7,7 +7,7 @@
  * User text goes in through text.js only. No inline script or style, so
  * the bridge can send "Content-Security-Policy: default-src 'self'".
  */
-import { CHAT_TYPES } from './protocol.js';
+import { CHAT_TYPES, NAME_RE } from './protocol.js';
 import { afterMarker } from './readstate.js';
 import {
 	S, currentRoom, hooks, membersKnown, save, saveRooms, sortedKeys
@@ -530,20 +530,64 @@ function nameList(parent, names) {
 		    (names.length - 5) + ' more'));
 }
 
+var NICK_NEW = 'is now known as ';	/* a terminal's /nick (kchat-tui format.c) */
+
+/*
+ * The net effect of a run of joins and leaves, as [kind, names] in a
+ * fixed order: joined (not there before, there after), back (left and
+ * came back: there after), left, passing (came and went), then one
+ * ['nick', [old, new]] per name change: kchat-tui's /nick is a leave of
+ * the old name with the text "is now known as NEW", then a join of NEW
+ * (its text "was OLD"), which the change takes the place of.
+ */
+function sysSummary(msgs) {
+	var first = new Map(), last = new Map(), renamed = new Map(), nicks = [];
+	var kinds = { joined: [], back: [], left: [], passing: [] }, out = [];
+
+	msgs.forEach(function (m) {
+		var to;
+
+		if (m.type === 'leave' && m.text.indexOf(NICK_NEW) === 0 &&
+		    NAME_RE.test(to = m.text.slice(NICK_NEW.length))) {
+			nicks.push(['nick', [m.user, to]]);
+			renamed.set(to, m.user);
+			return;
+		}
+		if (m.type === 'join' && renamed.has(m.user)) {
+			renamed.delete(m.user);		/* the new name's join */
+			return;
+		}
+		if (!first.has(m.user))
+			first.set(m.user, m.type);
+		last.set(m.user, m.type);
+	});
+	first.forEach(function (type, user) {
+		if (type === 'join')
+			kinds[last.get(user) === 'join' ? 'joined' : 'passing'].push(user);
+		else
+			kinds[last.get(user) === 'join' ? 'back' : 'left'].push(user);
+	});
+	['joined', 'back', 'left', 'passing'].forEach(function (k) {
+		if (kinds[k].length > 0)
+			out.push([k, kinds[k]]);
+	});
+	return out.concat(nicks);
+}
+
+var SYS_WORDS = {
+	joined: ['\u2192 ', ' joined'],
+	back: ['\u21bb ', ' left and came back'],
+	left: ['\u2190 ', ' left'],
+	passing: ['\u2194 ', ' joined and left']
+};
+
 /* One line for several join and leave records (cached by their ids). */
 function sysGroup(room, msgs) {
 	var sig = msgs.map(function (m) { return m.id; }).join(' ');
 	var key = msgs[0].id, g = room.groups.get(key), li, t, body;
-	var joined = [], left = [];
 
 	if (g !== undefined && g.sig === sig)
 		return g.node;
-	msgs.forEach(function (m) {
-		var list = m.type === 'join' ? joined : left;
-
-		if (list.indexOf(m.user) < 0)
-			list.push(m.user);
-	});
 	li = document.createElement('li');
 	li.className = 'msg sys group';
 	li.dataset.type = 'sys';
@@ -553,16 +597,19 @@ function sysGroup(room, msgs) {
 	li.appendChild(t);
 	body = document.createElement('span');
 	body.className = 'text';
-	if (joined.length > 0) {
-		body.appendChild(document.createTextNode('→ '));
-		nameList(body, joined);
-		body.appendChild(document.createTextNode(' joined'));
-	}
-	if (left.length > 0) {
-		body.appendChild(document.createTextNode(joined.length > 0 ? ' · ← ' : '← '));
-		nameList(body, left);
-		body.appendChild(document.createTextNode(' left'));
-	}
+	sysSummary(msgs).forEach(function (part, i) {
+		if (i > 0)
+			body.appendChild(document.createTextNode(' \u00b7 '));
+		if (part[0] === 'nick') {
+			body.appendChild(nickNode(part[1][0]));
+			body.appendChild(document.createTextNode(' is now known as '));
+			body.appendChild(nickNode(part[1][1]));
+			return;
+		}
+		body.appendChild(document.createTextNode(SYS_WORDS[part[0]][0]));
+		nameList(body, part[1]);
+		body.appendChild(document.createTextNode(SYS_WORDS[part[0]][1]));
+	});
 	li.appendChild(body);
 	room.groups.set(key, { sig: sig, node: li });
 	return li;

@@ -75,6 +75,12 @@ L.run([
 		ann.send({ type: 'topic', room: 'dev', text: 'two\nlines', ref: 'bad' });
 		const e = await ann.wait('refused', (f) => f.type === 'error' && f.ref === 'bad');
 		L.eq(e.code, 'text_control', e.message);
+		/* At most 300 bytes, and the error says that limit. */
+		ann.send({ type: 'topic', room: 'dev', text: 'é'.repeat(150) + 'x', ref: 'long' });
+		const e2 = await ann.wait('refused', (f) => f.type === 'error' && f.ref === 'long');
+		L.eq(e2.code, 'topic_too_long', e2.error);
+		L.assert(/\b300 bytes\b/.test(e2.error) && !/8192/.test(e2.error),
+		    `the topic's limit in "${e2.error}"`);
 	}],
 
 	['"rooms" lists every room of the cluster with users and topics', async () => {

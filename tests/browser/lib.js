@@ -135,6 +135,50 @@ async function startBridge(opts) {
 	}
 }
 
+/*
+ * A door between pages and the bridge on port: a TCP relay on a free port
+ * of its own (url), which the test closes (every connection through it
+ * drops, new ones are refused at once, as with a lost network) and opens
+ * again, whatever the bridge behind it does meanwhile.
+ */
+async function door(port) {
+	const conns = new Set();
+	let open = true;
+	const server = net.createServer((c) => {
+		if (!open) {
+			c.destroy();
+			return;
+		}
+		const u = net.connect(port, '127.0.0.1');
+		const end = () => {
+			c.destroy();
+			u.destroy();
+			conns.delete(c);
+		};
+		conns.add(c);
+		c.on('error', end).on('close', end);
+		u.on('error', end).on('close', end);
+		c.pipe(u);
+		u.pipe(c);
+	});
+	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+	return {
+		url: `http://127.0.0.1:${server.address().port}/`,
+		close() {
+			open = false;
+			for (const c of conns)
+				c.destroy();
+		},
+		open() {
+			open = true;
+		},
+		async stop() {
+			this.close();
+			await new Promise((resolve) => server.close(resolve));
+		},
+	};
+}
+
 /* Produces a record as a terminal client would (libkchat, via kchat-rec). */
 function terminalSend(topic, type, room, user, text, to) {
 	const args = ['send', brokers(), topic, type, room, user, text];
@@ -261,7 +305,7 @@ async function shot(page, file) {
 }
 
 module.exports = {
-	brokers, uniqueTopic, freePort, until, startBridge, terminalSend,
+	brokers, uniqueTopic, freePort, until, startBridge, door, terminalSend,
 	terminalHeartbeat, launch,
 	person, online, say, rows, expectRows, roomButton, badge, shot, artifacts,
 	kchatUserColour, passwdBin,

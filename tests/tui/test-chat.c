@@ -1296,6 +1296,17 @@ START_TEST(chat_rooms_and_markers)
 	    "alice set the topic of #general: Ship it");
 	ck_assert_int_eq(roomstate_set_topic(c, "general", "a\nb", err,
 	    sizeof err), -1);
+	{
+		/* Too long: the error names the topic's limit, not 8192. */
+		char line[KC_TOPIC_MAX + 16];
+
+		snprintf(line, sizeof line, "/topic %0*d", KC_TOPIC_MAX + 1, 0);
+		cmd_input(c, line);
+		ck_assert_ptr_nonnull(strstr(last_line(gen)->text,
+		    "longer than 300 bytes"));
+		ck_assert_ptr_null(strstr(last_line(gen)->text, "8192"));
+		ck_assert_uint_eq(nput_rooms, 3);	/* nothing written */
+	}
 	cmd_input(c, "/topic");
 	ck_assert_ptr_nonnull(strstr(last_line(gen)->text,
 	    "topic of #general: Ship it (set by alice"));

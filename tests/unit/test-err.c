@@ -70,8 +70,11 @@ START_TEST(err_known)
 	ck_assert_ptr_nonnull(strstr(kc_strerror(KC_ERR_USER_TOO_LONG), "32"));
 	ck_assert_ptr_nonnull(strstr(kc_strerror(KC_ERR_ROOM_TOO_LONG), "32"));
 	ck_assert_ptr_nonnull(strstr(kc_strerror(KC_ERR_TEXT_TOO_LONG), "8192"));
+	ck_assert_ptr_nonnull(strstr(kc_strerror(KC_ERR_TOPIC_TOO_LONG), "300"));
+	ck_assert_str_eq(kc_errname(KC_ERR_TOPIC_TOO_LONG), "topic_too_long");
 	ck_assert_int_eq(KC_NAME_MAX, 32);
 	ck_assert_int_eq(KC_TEXT_MAX, 8192);
+	ck_assert_int_eq(KC_TOPIC_MAX, 300);
 }
 END_TEST
 

@@ -126,7 +126,7 @@ START_TEST(bad_records)
 	ri = info("general", "alice", T0, "a\nb", "bob", T0);
 	ck_assert_int_eq(kc_roominfo_encode(&ri, &buf), KC_ERR_TEXT_CONTROL);
 	ck_assert_int_eq(kc_topic_validate("x", KC_TOPIC_MAX + 1),
-	    KC_ERR_TEXT_TOO_LONG);
+	    KC_ERR_TOPIC_TOO_LONG);
 	ck_assert_int_eq(kc_topic_validate("\x1b[2J", 4), KC_ERR_TEXT_CONTROL);
 	ri = info("bad/room", "alice", T0, "", "", 0);
 	ck_assert_int_eq(kc_roominfo_encode(&ri, &buf), KC_ERR_ROOM_CHAR);

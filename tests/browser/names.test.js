@@ -1,0 +1,181 @@
+/*
+ * names.test.js - the web client when its name changes under messages not
+ * sent yet, in headless Chromium against a real bridge and broker: a line
+ * written while offline, or right after /nick to a name someone holds, is
+ * never dropped nor shown as someone else's. It waits until the bridge has
+ * bound the name; if the name ends up another, it shows as failed, saying
+ * why, with Retry, which sends it under the new name. And the one line
+ * that sums up a run of joins and leaves: the net effect (left and came
+ * back is back) and kchat-tui's name changes.
+ */
+'use strict';
+
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const L = require('./lib.js');
+
+const topic = L.uniqueTopic('names');
+let bridge, browser, door, args;
+const everyone = [];
+
+before(async () => {
+	/* dave reaches the bridge through a door the test opens and closes. */
+	const port = await L.freePort();
+	door = await L.door(port);
+	args = ['--allow-origin', door.url.replace(/\/$/, '')];
+	bridge = await L.startBridge({ topic, port, args });
+	browser = await L.launch();
+});
+
+after(async () => {
+	for (const p of everyone) {
+		if (p.problems.length > 0)
+			console.log(`# problems seen by ${p.name}:\n# ` + p.problems.join('\n# '));
+	}
+	if (browser)
+		await browser.close();
+	if (bridge)
+		await bridge.stop();
+	if (door)
+		await door.stop();
+});
+
+/* The name form says the name is in use; answer with another. */
+async function chooseAnother(page, taken, name) {
+	await page.locator('#welcome-error', { hasText: `${taken} is in use` }).waitFor();
+	await page.locator('#welcome-name').fill(name);
+	await page.locator('#welcome-name').press('Enter');
+	await page.locator('#me-name', { hasText: name }).waitFor();
+	await L.online(page);
+}
+
+/* A row of mine that failed: its reason says why, and Retry is there. */
+async function failedWithRetry(page, text, why) {
+	const row = L.rows(page, text);
+
+	await row.and(page.locator('[data-state="failed"]')).waitFor();
+	assert.match(await row.locator('.state').textContent(), why);
+	await row.locator('button.retry').waitFor();
+	return row;
+}
+
+test('a line written offline, under a name taken meanwhile, fails with Retry, and Retry sends it under the new name', async () => {
+	const alice = await L.person(browser, bridge.url, 'alice');
+	const dave = await L.person(browser, door.url, 'dave');
+	everyone.push(alice, dave);
+
+	door.close();
+	await bridge.stop('SIGTERM');
+	await L.say(dave.page, 'queued while offline');
+	await L.rows(dave.page, 'queued while offline')
+	    .and(dave.page.locator('[data-state="queued"]')).waitFor();
+
+	/* Meanwhile a terminal takes the name dave. */
+	L.terminalHeartbeat(topic, 'general', 'dave', null);
+	bridge = await L.startBridge({ topic, port: bridge.port, args });
+	await L.online(alice.page);
+	/* Another page asks for dave: refused once the bridge knows the
+	 * terminal, or else it holds dave itself. Either way dave is taken. */
+	const other = await L.person(browser, bridge.url, null);
+	everyone.push(other);
+	await other.page.locator('#welcome-name').fill('dave');
+	await other.page.locator('#welcome-name').press('Enter');
+	await other.page.locator('#welcome-error:has-text("dave is in use"), ' +
+	    '#status[data-state="online"]').first().waitFor();
+
+	door.open();
+	/* "Retry now", unless the page's backoff is trying already. */
+	await dave.page.evaluate(() => {
+		const b = document.getElementById('retry-now');
+
+		if (!b.hidden)
+			b.click();
+	});
+	/* Refused dave, the line is not sent (nor lost) while the page asks. */
+	await dave.page.locator('#welcome-error', { hasText: 'dave is in use' }).waitFor();
+	assert.equal(await L.rows(dave.page, 'queued while offline')
+	    .and(dave.page.locator('[data-state="queued"]')).count(), 1);
+	await chooseAnother(dave.page, 'dave', 'dave2');
+	dave.name = 'dave2';
+
+	/* Still mine, failed, saying why, with Retry; nobody got it. */
+	const row = await failedWithRetry(dave.page, 'queued while offline',
+	    /written as dave\b.*Retry sends it as dave2/);
+	assert.equal(await row.locator('.nick').textContent(), 'dave');
+	L.terminalSend(topic, 'message', 'general', 'tui_tom', 'a later line');
+	await L.expectRows(alice.page, 'a later line');
+	await L.expectRows(dave.page, 'a later line');
+	assert.equal(await L.rows(alice.page, 'queued while offline').count(), 0);
+
+	await row.locator('button.retry').click();
+	await row.and(dave.page.locator('[data-state="sent"]')).waitFor();
+	assert.equal(await row.locator('.nick').textContent(), 'dave2');
+	await L.expectRows(alice.page, 'queued while offline');
+	assert.equal(await L.rows(alice.page, 'queued while offline').locator('.nick')
+	    .textContent(), 'dave2');
+	await L.expectRows(dave.page, 'queued while offline');
+	await alice.context.close();
+	await dave.context.close();
+	await other.context.close();
+});
+
+test('a line written right after /nick to a name someone holds fails with Retry, not sent as anyone', async () => {
+	const erin = await L.person(browser, bridge.url, 'erin');
+	const bob = await L.person(browser, bridge.url, 'bob');
+	everyone.push(erin, bob);
+
+	await L.say(erin.page, '/nick bob');
+	await L.say(erin.page, 'who am i');
+	await chooseAnother(erin.page, 'bob', 'erin');
+
+	const row = await failedWithRetry(erin.page, 'who am i',
+	    /written as bob\b.*Retry sends it as erin/);
+	L.terminalSend(topic, 'message', 'general', 'tui_tom', 'after the nick');
+	await L.expectRows(bob.page, 'after the nick');
+	await L.expectRows(erin.page, 'after the nick');
+	assert.equal(await L.rows(bob.page, 'who am i').count(), 0);
+
+	await row.locator('button.retry').click();
+	await row.and(erin.page.locator('[data-state="sent"]')).waitFor();
+	await L.expectRows(bob.page, 'who am i');
+	assert.equal(await L.rows(bob.page, 'who am i').locator('.nick').textContent(), 'erin');
+	await erin.context.close();
+	await bob.context.close();
+});
+
+test('joins and leaves in one line keep their net effect and name changes', async () => {
+	const fay = await L.person(browser, bridge.url, 'fay');
+	everyone.push(fay);
+	const page = fay.page;
+
+	await L.say(page, '/join lobby');
+	await page.locator('#room-title', { hasText: '#lobby' }).waitFor();
+	await L.say(page, 'before the comings and goings');
+	await L.rows(page, 'before the comings').and(page.locator('[data-state="sent"]')).waitFor();
+	/* bob restarts his terminal, dave comes, eve goes, gus passes
+	 * through, and carol changes her name with kchat-tui's /nick. */
+	for (const [type, user, text] of [['leave', 'bob', ''], ['join', 'dave', ''],
+	    ['join', 'bob', ''], ['leave', 'eve', ''], ['join', 'gus', ''],
+	    ['leave', 'carol', 'is now known as carol2'], ['join', 'carol2', 'was carol'],
+	    ['leave', 'gus', '']])
+		L.terminalSend(topic, type, 'lobby', user, text);
+	L.terminalSend(topic, 'message', 'lobby', 'dave', 'after them');
+	await L.expectRows(page, 'after them');
+	const want = '\u2192 dave joined \u00b7 \u21bb bob left and came back \u00b7 ' +
+	    '\u2190 eve left \u00b7 \u2194 gus joined and left \u00b7 carol is now known as carol2';
+	const line = page.locator('#messages li.group .text');
+	assert.equal(await line.count(), 1);
+	assert.equal(await line.textContent(), want);
+	/* The same from history, after a reload (fay's own reconnection
+	 * may add a line after it). */
+	await page.reload();
+	await L.online(page);
+	await L.expectRows(page, 'after them');
+	assert.equal(await line.first().textContent(), want);
+	await fay.context.close();
+});
+
+test('no page hit a CSP violation or a script error', () => {
+	for (const p of everyone)
+		assert.deepEqual(p.problems, [], `${p.name}'s page`);
+});
