@@ -384,6 +384,9 @@ chat_switch(struct chat *c, size_t idx)
 		return;
 	if (idx >= c->nbuffers)
 		idx = c->nbuffers - 1;
+	/* What was in view, to its end, is read now, not at the next tick. */
+	if (idx != c->current && c->current < c->nbuffers)
+		roomstate_leave(c, c->buffers[c->current]);
 	c->current = idx;
 	b = c->buffers[idx];
 	b->unread = b->mentions = 0;

@@ -5,8 +5,10 @@
  * user's own markers only). Plain C: Kafka is reached through the writer
  * functions the program sets (tui/kafka-state.c).
  *
- * Reading: once a second (roomstate_tick()), and at /quit, the current
- * buffer, when scrolled to its newest line, is read up to that line: a
+ * Reading: once a second (roomstate_tick()), when another buffer is
+ * switched to, and at /quit, the current buffer, when scrolled to its
+ * newest line, is read up to that line (lines seen in the last second
+ * before a switch were counted unread after it): a
  * marker is written if it is further on than the known one (so at most
  * one a second per room, none while nothing new comes). A direct
  * conversation has markers too ("@peer", by id): the direct messages of
@@ -392,12 +394,17 @@ roomstate_tick(struct chat *c)
 }
 
 void
-roomstate_quit(struct chat *c)
+roomstate_leave(struct chat *c, struct buffer *b)
 {
-	struct roomstate	*rs = chat_state(c);
-	struct buffer		*b = chat_current(c);
+	struct roomstate *rs = chat_state(c);
 
-	if (rs != NULL && rs->ready && roomstate_key(b) != NULL &&
+	if (rs != NULL && rs->ready && b != NULL && roomstate_key(b) != NULL &&
 	    b->scroll == 0)
 		roomstate_read(c, b);
+}
+
+void
+roomstate_quit(struct chat *c)
+{
+	roomstate_leave(c, chat_current(c));
 }

@@ -642,6 +642,8 @@ void	 roomstate_count(struct chat *, struct buffer *b);
  * from their markers; rooms joined without a record get one.
  */
 void	 roomstate_tick(struct chat *);
+/* b goes out of view (another buffer is switched to): read, if at its end. */
+void	 roomstate_leave(struct chat *, struct buffer *b);
 /* Quitting: the current buffer, at its newest line, is read. */
 void	 roomstate_quit(struct chat *);
 /* ------------------------------------------------------------- setting.c */

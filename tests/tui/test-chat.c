@@ -1324,6 +1324,25 @@ START_TEST(chat_rooms_and_markers)
 	roomstate_tick(c);
 	ck_assert_uint_eq(nput_marks, 1);	/* nothing new: none */
 
+	/*
+	 * A line seen in #general just before switching away, between two
+	 * ticks, is read: the switch writes its marker, so it does not
+	 * count as unread once #general is out of view.
+	 */
+	receive(KC_TYPE_MESSAGE, "general", "bob", NULL, "seen just now");
+	for (i = 0; i < chat_nbuffers(c); i++) {
+		if (chat_buffer(c, i) == dev)
+			chat_switch(c, i);
+	}
+	ck_assert_uint_eq(nput_marks, 2);
+	ck_assert_str_eq(put_marks[1].id, last_line(gen)->id);
+	roomstate_tick(c);
+	ck_assert_uint_eq(gen->unread, 0);
+	for (i = 0; i < chat_nbuffers(c); i++) {
+		if (chat_buffer(c, i) == gen)
+			chat_switch(c, i);
+	}
+
 	/* #dev, not in view: read up to "one" elsewhere, then two more. */
 	incoming(&m, KC_TYPE_MESSAGE, "dev", "bob", NULL, "one");
 	chat_receive(c, &m, 1);
