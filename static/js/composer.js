@@ -364,7 +364,13 @@ function unsentAs(m, old, name) {
 
 	m.error = why.replace(/[.:]?\s*$/, '') + ' (written as ' + old +
 	    '). Retry sends it as ' + name + '.';
-	/* Under another name it is another record: its own id. */
+	/* Under another name it is another record: its own id. The old one
+	 * is kept: Kafka may have the message after all, its answer lost in
+	 * the change, and reading it back then confirms it (store.js). */
+	if (m.cid) {
+		m.cidsBefore = m.cidsBefore || [];
+		m.cidsBefore.push(m.cid);
+	}
 	m.cid = null;
 	setState(m, 'failed');
 }

@@ -330,6 +330,25 @@ export function addRecord(rec, how) {
 		return null;	/* seen already: de-duplicated by id */
 	}
 
+	/* Written under an earlier name, its answer lost when the name
+	 * changed: Kafka has it after all. It is sent, as that name, and no
+	 * longer offered to Retry, which would say it twice. */
+	if (CHAT_TYPES[type] && rec.id) {
+		for (i = 0; i < room.msgs.length; i++) {
+			p = room.msgs[i];
+			if (!p.id && p.own && p.cidsBefore &&
+			    p.cidsBefore.indexOf(rec.id) >= 0 &&
+			    p.user === rec.username) {
+				p.offset = typeof rec.offset === 'number' ? rec.offset : null;
+				p.own = p.user === S.me;
+				p.error = '';
+				p.node = null;
+				confirmMsg(room, p, rec.id, rec.timestamp);
+				return null;
+			}
+		}
+	}
+
 	/* Our own record read back: it confirms the unsent one with its id
 	 * (or, for a message sent without one, the oldest with its text). */
 	if (rec.username === S.me && CHAT_TYPES[type] && rec.id) {

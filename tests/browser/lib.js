@@ -139,10 +139,14 @@ async function startBridge(opts) {
  * A door between pages and the bridge on port: a TCP relay on a free port
  * of its own (url), which the test closes (every connection through it
  * drops, new ones are refused at once, as with a lost network) and opens
- * again, whatever the bridge behind it does meanwhile.
+ * again, whatever the bridge behind it does meanwhile. mute() keeps the
+ * connections through it now from hearing the bridge (what a page sends
+ * still goes through, its answers never come back: a link that died one
+ * way); connections made later are not muted.
  */
 async function door(port) {
 	const conns = new Set();
+	const muted = new WeakSet();
 	let open = true;
 	const server = net.createServer((c) => {
 		if (!open) {
@@ -159,7 +163,10 @@ async function door(port) {
 		c.on('error', end).on('close', end);
 		u.on('error', end).on('close', end);
 		c.pipe(u);
-		u.pipe(c);
+		u.on('data', (b) => {
+			if (!muted.has(c))
+				c.write(b);
+		});
 	});
 	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 	return {
@@ -171,6 +178,10 @@ async function door(port) {
 		},
 		open() {
 			open = true;
+		},
+		mute() {
+			for (const c of conns)
+				muted.add(c);
 		},
 		async stop() {
 			this.close();

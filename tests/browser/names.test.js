@@ -143,6 +143,36 @@ test('a line written right after /nick to a name someone holds fails with Retry,
 	await bob.context.close();
 });
 
+test('a line Kafka has but whose answer was lost in a name change is sent, once, not failed with Retry', async () => {
+	const fay = await L.person(browser, door.url, 'fay');
+	const gus = await L.person(browser, bridge.url, 'gus');
+	everyone.push(fay, gus);
+
+	/* fay's link dies one way: the bridge hears her, she hears nothing. */
+	door.mute();
+	await L.say(fay.page, 'said before the nick');
+	await L.expectRows(gus.page, 'said before the nick');
+	await L.rows(fay.page, 'said before the nick')
+	    .and(fay.page.locator('[data-state="pending"]')).waitFor();
+
+	await L.say(fay.page, '/nick fay2');
+	await fay.page.locator('#me-name', { hasText: 'fay2' }).waitFor();
+	await L.online(fay.page);
+	/* Read back in order, after what she missed. */
+	L.terminalSend(topic, 'message', 'general', 'tui_tom', 'after the name change');
+	await L.expectRows(fay.page, 'after the name change');
+
+	/* One row, as Kafka has it: fay's, sent, no Retry to send it again. */
+	await L.expectRows(fay.page, 'said before the nick');
+	const row = L.rows(fay.page, 'said before the nick');
+	assert.equal(await row.getAttribute('data-state'), 'sent');
+	assert.equal(await row.locator('.nick').textContent(), 'fay');
+	assert.equal(await row.locator('button.retry').count(), 0);
+	await L.expectRows(gus.page, 'said before the nick');
+	await fay.context.close();
+	await gus.context.close();
+});
+
 test('joins and leaves in one line keep their net effect and name changes', async () => {
 	const fay = await L.person(browser, bridge.url, 'fay');
 	everyone.push(fay);
