@@ -334,7 +334,7 @@ field_text(json_t *obj, struct kc_req *r)
 		if (len == 0)
 			return KC_OK;
 		if (len > KC_AWAY_MAX)
-			return KC_ERR_TEXT_TOO_LONG;
+			return KC_ERR_AWAY_TOO_LONG;
 		if (memchr(s, '\n', len) != NULL)
 			return KC_ERR_TEXT_CONTROL;
 		break;

@@ -45,6 +45,7 @@ enum kc_err {
 	KC_ERR_TEXT_UTF8,	/* not valid UTF-8 */
 	KC_ERR_TEXT_CONTROL,	/* control character other than \n and \t */
 	KC_ERR_TOPIC_TOO_LONG,	/* a room's topic longer than KC_TOPIC_MAX */
+	KC_ERR_AWAY_TOO_LONG,	/* an away message longer than KC_AWAY_MAX */
 	/* validation: other fields */
 	KC_ERR_TYPE,		/* unknown or missing message type */
 	KC_ERR_ID,		/* not a 26-character ULID */

@@ -444,7 +444,7 @@ mp_value(struct kc_msg *m, int k, const struct mp_obj *o, int *unknown_type)
 		    KC_ERR_REPLY);
 	case K_AWAY:
 		return mp_field(m->away, sizeof m->away, o,
-		    KC_ERR_TEXT_TOO_LONG, KC_ERR_TEXT_CONTROL);
+		    KC_ERR_AWAY_TOO_LONG, KC_ERR_TEXT_CONTROL);
 	case K_TEXT:
 		if (o->len > KC_TEXT_MAX)
 			return KC_ERR_TEXT_TOO_LONG;

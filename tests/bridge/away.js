@@ -40,7 +40,9 @@ L.run([
 		L.eq(e1.code, 'text_control', 'several lines');
 		ann.send({ type: 'away', message: 'x'.repeat(161), ref: 'bad2' });
 		const e2 = await ann.wait('refused', (f) => f.type === 'error' && f.ref === 'bad2');
-		L.eq(e2.code, 'text_too_long', 'too long');
+		L.eq(e2.code, 'away_too_long', 'too long');
+		L.assert(/\b160 bytes\b/.test(e2.error) && !/8192/.test(e2.error),
+		    `the away message's limit in "${e2.error}"`);
 		const anon = await L.Client.open(b.url(undefined, '?ext=1'));
 		anon.send({ type: 'away', message: 'who am I', ref: 'bad3' });
 		const e3 = await anon.wait('refused', (f) => f.type === 'error' && f.ref === 'bad3');

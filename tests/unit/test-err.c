@@ -72,6 +72,9 @@ START_TEST(err_known)
 	ck_assert_ptr_nonnull(strstr(kc_strerror(KC_ERR_TEXT_TOO_LONG), "8192"));
 	ck_assert_ptr_nonnull(strstr(kc_strerror(KC_ERR_TOPIC_TOO_LONG), "300"));
 	ck_assert_str_eq(kc_errname(KC_ERR_TOPIC_TOO_LONG), "topic_too_long");
+	ck_assert_ptr_nonnull(strstr(kc_strerror(KC_ERR_AWAY_TOO_LONG), "160"));
+	ck_assert_str_eq(kc_errname(KC_ERR_AWAY_TOO_LONG), "away_too_long");
+	ck_assert_int_eq(KC_AWAY_MAX, 160);
 	ck_assert_int_eq(KC_NAME_MAX, 32);
 	ck_assert_int_eq(KC_TEXT_MAX, 8192);
 	ck_assert_int_eq(KC_TOPIC_MAX, 300);
