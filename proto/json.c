@@ -343,6 +343,10 @@ field_text(json_t *obj, struct kc_req *r)
 	}
 	if ((err = kc_text_validate(s, len)) != KC_OK)
 		return err;
+	/* Said by someone, a message shows something. */
+	if (r->type != KC_REQ_AWAY && r->type != KC_REQ_JOIN &&
+	    r->type != KC_REQ_LEAVE && kc_text_blank(s, len))
+		return KC_ERR_TEXT_EMPTY;
 	return req_copy(&r->text, &r->text_len, s, len);
 }
 

@@ -239,6 +239,13 @@ int	kc_room_validate(const char *s, size_t len);
  */
 int	kc_text_validate(const char *s, size_t len);
 /*
+ * 1 when valid UTF-8 s[0..len) shows nothing: only spaces (every Unicode
+ * space separator), tabs, newlines and the zero-width characters (U+200B
+ * to U+200F, U+2060, U+FEFF); 0 otherwise. Something said by a user
+ * is refused when blank (text_empty); a record is not.
+ */
+int	kc_text_blank(const char *s, size_t len);
+/*
  * Decodes the UTF-8 sequence at s[0..len): its length, with the code point
  * in *cp; 0 for an invalid one (overlong, surrogate, beyond U+10FFFF,
  * truncated, a stray continuation byte) or len 0. The one decoder of the

@@ -105,6 +105,31 @@ kc_utf8_next(const char *str, size_t len, uint32_t *cp)
 }
 
 int
+kc_text_blank(const char *s, size_t len)
+{
+	uint32_t	cp;
+	size_t		i = 0, n;
+
+	while (i < len) {
+		if ((n = kc_utf8_next(s + i, len - i, &cp)) == 0)
+			return 0;
+		switch (cp) {
+		case ' ': case '\t': case '\n': case '\r':
+		case 0xa0: case 0x1680: case 0x202f: case 0x205f: case 0x3000:
+		case 0x200b: case 0x200c: case 0x200d: case 0x200e: case 0x200f:
+		case 0x2060: case 0xfeff:
+		case 0x2028: case 0x2029:
+			break;
+		default:
+			if (cp < 0x2000 || cp > 0x200a)
+				return 0;
+		}
+		i += n;
+	}
+	return 1;
+}
+
+int
 kc_utf8_valid(const char *s, size_t len)
 {
 	const unsigned char	*p = (const unsigned char *)s;

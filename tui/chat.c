@@ -1108,6 +1108,10 @@ chat_send_text(struct chat *c, enum kc_type type, const char *room,
 	size_t	 len = strlen(text), n, skip, parts = 0;
 	int	 rv = 0;
 
+	if (kc_text_blank(text, len)) {
+		chat_error(c, "nothing to send: the text is only blanks");
+		return -1;
+	}
 	while (len > 0 && rv == 0) {
 		n = split_next(text, len, KC_TEXT_MAX, &skip);
 		piece = xstrndup(text, n);

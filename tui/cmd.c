@@ -201,11 +201,8 @@ cmd_usage(struct chat *c, const struct cmd_entry *ce)
 void
 cmd_input(struct chat *c, const char *line)
 {
-	const char *p;
-
-	for (p = line; *p == ' ' || *p == '\t' || *p == '\n'; p++)
-		;
-	if (*p == '\0')
+	/* Blanks say nothing: nothing is sent (the web client does so too). */
+	if (kc_text_blank(line, strlen(line)))
 		return;
 	/* Several lines (a paste, Ctrl-J) are one message, never commands. */
 	if (strchr(line, '\n') != NULL)

@@ -162,6 +162,10 @@ L.run([
 		c.send({ username: 'utf', message: 'bell \u0007 here', ref: 'bad-1' });
 		e = await c.wait('error with ref', (f) => f.type === 'error' && f.ref === 'bad-1');
 		L.eq(e.code, 'text_control', 'code');
+		/* So is one of blanks only: it would show as an empty line. */
+		c.send({ username: 'utf', message: ' \t\u00a0\u3000\u200b', ref: 'bad-2' });
+		e = await c.wait('blank refused', (f) => f.type === 'error' && f.ref === 'bad-2');
+		L.eq(e.code, 'text_empty', 'code');
 		L.eq(c.closed, null, 'not closed');
 		c.close();
 	}],

@@ -729,6 +729,14 @@ START_TEST(chat_commands)
 	cmd_input(c, "/me waves");
 	ck_assert_int_eq(sent[0].type, KC_TYPE_ACTION);
 	ck_assert_str_eq(sent[0].text, "waves");
+	/* Blanks say nothing, typed alone or after a command. */
+	reset_sent();
+	cmd_input(c, " \xc2\xa0\xe2\x80\x8b");
+	cmd_input(c, "/me \xc2\xa0");
+	cmd_input(c, "/msg bob \xe3\x80\x80");
+	ck_assert_int_eq(nsent, 0);
+	ck_assert_int_eq(last_line(b)->kind, LINE_ERROR);
+	ck_assert_ptr_nonnull(strstr(last_line(b)->text, "only blanks"));
 
 	cmd_input(c, "/frobnicate");
 	l = last_line(b);

@@ -332,6 +332,16 @@ START_TEST(test_text_errors)
 	size_t	 off;
 
 	ck_assert_int_eq(parse("{\"username\":\"bob\",\"message\":\"\"}"), KC_ERR_TEXT_EMPTY);
+	/* Blanks say nothing, in any type said by someone. */
+	ck_assert_int_eq(parse("{\"username\":\"bob\",\"message\":\"  \\t\\n\"}"),
+	    KC_ERR_TEXT_EMPTY);
+	ck_assert_int_eq(parse("{\"username\":\"bob\",\"message\":\"\\u00a0\\u3000\\u200b\"}"),
+	    KC_ERR_TEXT_EMPTY);
+	ck_assert_int_eq(parse("{\"type\":\"action\",\"username\":\"bob\",\"message\":\" \"}"),
+	    KC_ERR_TEXT_EMPTY);
+	ck_assert_int_eq(parse("{\"type\":\"dm\",\"username\":\"bob\",\"to\":\"ann\",\"message\":\" \"}"),
+	    KC_ERR_TEXT_EMPTY);
+	ck_assert_int_eq(parse("{\"username\":\"bob\",\"message\":\" .\"}"), KC_OK);
 	ck_assert_int_eq(parse("{\"username\":\"bob\",\"message\":\"ding\\u0007\"}"),
 	    KC_ERR_TEXT_CONTROL);
 	ck_assert_int_eq(parse("{\"username\":\"bob\",\"message\":\"a\\u001bb\"}"),

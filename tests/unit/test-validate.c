@@ -173,6 +173,25 @@ START_TEST(text_empty)
 }
 END_TEST
 
+START_TEST(text_blank)
+{
+	const char *blank[] = { "", " ", " \t\n ", "\xc2\xa0", "\xe3\x80\x80",
+	    "\xe2\x80\x8b\xe2\x80\x80\xe2\x80\x8a", "\xef\xbb\xbf ", "\xe2\x80\x8e" };
+	const char *shown[] = { ".", " a ", "\xc3\xa9",
+	    "\xe2\x80\x8b\xe2\x80\x8c!", "\xe3\x80\x81" };
+	size_t i;
+
+	for (i = 0; i < sizeof blank / sizeof blank[0]; i++)
+		ck_assert_msg(kc_text_blank(blank[i], strlen(blank[i])) == 1,
+		    "blank[%zu]", i);
+	for (i = 0; i < sizeof shown / sizeof shown[0]; i++)
+		ck_assert_msg(kc_text_blank(shown[i], strlen(shown[i])) == 0,
+		    "shown[%zu]", i);
+	/* Invalid UTF-8 is not blank (kc_text_validate refuses it). */
+	ck_assert_int_eq(kc_text_blank(" \xff", 2), 0);
+}
+END_TEST
+
 START_TEST(text_length)
 {
 	char	*s;
@@ -352,6 +371,7 @@ validate_suite(void)
 	tc = tcase_create("text");
 	tcase_add_test(tc, text_good);
 	tcase_add_test(tc, text_empty);
+	tcase_add_test(tc, text_blank);
 	tcase_add_test(tc, text_length);
 	tcase_add_test(tc, text_utf8);
 	tcase_add_test(tc, text_c0);
