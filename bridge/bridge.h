@@ -578,12 +578,15 @@ void		 session_close_all(void);
 /*
  * The connections of each user name (bound ones): users_add() once s->user
  * is set, users_remove() before s goes; users_foreach() calls fn for each
- * connection of user (fn may close it).
+ * connection of user (fn may close it); users_foreach_like() for each of
+ * user or a name that differs from it only in case.
  */
 void	users_add(struct session *s);
 void	users_remove(struct session *s);
 void	users_foreach(const char *user, void (*fn)(struct session *, void *),
 	    void *arg);
+void	users_foreach_like(const char *user,
+	    void (*fn)(struct session *, void *), void *arg);
 /*
  * Connections of user's client instance inst in room on this bridge (to
  * decide join/leave records: the first one joins, the last one leaves).
@@ -697,7 +700,7 @@ size_t	presence_active(const struct kc_wire_room **out, size_t *total);
  * Whether another live client instance than inst holds user's name (here
  * or on any bridge or terminal): 1 with since when (µs), else 0.
  */
-int	presence_holder(const char *user, const char *inst, int64_t *since);
+int	presence_holder(const char *user, const char *inst, struct kc_holder *);
 
 /* Users in room, from every bridge and terminal. */
 size_t	presence_count(const char *room);

@@ -188,7 +188,7 @@ member_leave(struct session *s, const char *room, const char *text,
 
 struct holder {
 	const struct session	*s;
-	const char		*name;
+	struct kc_holder	 h;
 	int			 found;
 };
 
@@ -197,33 +197,40 @@ member_holder_one(struct session *o, void *arg)
 {
 	struct holder *h = arg;
 
-	if (o != h->s && strcmp(o->user, h->name) == 0 &&
-	    strcmp(o->inst, h->s->inst) != 0)
+	if (o != h->s && strcmp(o->inst, h->s->inst) != 0) {
+		snprintf(h->h.user, sizeof h->h.user, "%s", o->user);
 		h->found = 1;
+	}
 }
 
 /*
- * Whether another client instance than s's holds name: a connection here,
- * or any live instance the presence topics tell of (another bridge, a
- * terminal). The same browser (its token) or connection is not another.
+ * Whether another client instance than s's holds name, or a name that
+ * differs from it only in case (it would pass for them): a connection
+ * here, or any live instance the presence topics tell of (another bridge,
+ * a terminal). The same browser (its token) or connection is not another.
  */
 static int
 member_name_taken(struct session *s, const char *name, const char *ref)
 {
-	struct holder	h = { s, name, 0 };
-	char		msg[160], when[27] = "";
-	int64_t		since = 0;
+	struct holder	h;
+	char		msg[256], when[27] = "", like[KC_NAME_MAX + 48] = "";
 
 	/* With accounts the name is the account's: every session of it. */
 	if (s->account[0] != '\0')
 		return 0;
-	users_foreach(name, member_holder_one, &h);
-	if (!h.found && !presence_holder(name, s->inst, &since))
+	memset(&h, 0, sizeof h);
+	h.s = s;
+	users_foreach_like(name, member_holder_one, &h);
+	if (!h.found && !presence_holder(name, s->inst, &h.h))
 		return 0;
-	if (since > 0 && kc_time_format(since, when) == KC_OK)
+	if (h.h.since > 0 && kc_time_format(h.h.since, when) == KC_OK)
 		when[16] = '\0';	/* YYYY-MM-DDTHH:MM */
-	snprintf(msg, sizeof msg, "%s is in use by someone else who is online%s%s"
-	    " (UTC): choose another name", name, *when ? " since " : "", when);
+	if (strcmp(h.h.user, name) != 0)
+		snprintf(like, sizeof like, " (too like %s, which", h.h.user);
+	snprintf(msg, sizeof msg, "%s%s is in use by someone else who is "
+	    "online%s%s%s%s: choose another name", name, like,
+	    *when ? " since " : "", when, *when ? " UTC" : "",
+	    *like ? ")" : "");
 	log_info("refused name %s to %s (%s): in use", name, s->addr,
 	    s->client_id);
 	session_error(s, KC_ERR_NAME_IN_USE, msg, ref);

@@ -257,10 +257,9 @@ presence_heartbeat_one(const char *room, const char *user, const char *inst,
 }
 
 int
-presence_holder(const char *user, const char *inst, int64_t *since)
+presence_holder(const char *user, const char *inst, struct kc_holder *h)
 {
-	return kc_presence_holder(presence, user, inst, kc_now_us(), NULL, 0,
-	    since);
+	return kc_presence_holder(presence, user, inst, kc_now_us(), h);
 }
 
 static void

@@ -6,10 +6,12 @@
  * (a reconnect storm at 100,000 connections: quadratic). A connection is
  * added once its name is bound (member.c) and removed when it closes.
  * Reads the connections' rooms (member.c's) to count a user's instance in
- * a room.
+ * a room. Names that differ only in case share a bucket, so that a name
+ * too like one held is found as cheaply.
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "bridge.h"
 
@@ -58,7 +60,7 @@ users_add(struct session *s)
 		users_grow();
 	if (buckets == NULL)
 		return;		/* out of memory: see users_foreach() */
-	s->uhash = kc_hash(s->user);
+	s->uhash = kc_hash_nocase(s->user);
 	users_push(buckets, s->uhash & (nbuckets - 1), s);
 	s->uindexed = 1;
 	nusers++;
@@ -80,8 +82,10 @@ users_remove(struct session *s)
 	nusers--;
 }
 
-void
-users_foreach(const char *user, void (*fn)(struct session *, void *),
+/* Calls fn for each connection of user, or with like of a name that
+ * differs from it only in case (they share a bucket). */
+static void
+users_walk(const char *user, int like, void (*fn)(struct session *, void *),
     void *arg)
 {
 	struct session	*s, *next;
@@ -89,11 +93,27 @@ users_foreach(const char *user, void (*fn)(struct session *, void *),
 	if (buckets == NULL || user[0] == '\0')
 		return;
 	/* fn may close s: its successor is taken first. */
-	for (s = buckets[kc_hash(user) & (nbuckets - 1)]; s != NULL; s = next) {
+	for (s = buckets[kc_hash_nocase(user) & (nbuckets - 1)]; s != NULL;
+	    s = next) {
 		next = s->unext;
-		if (strcmp(s->user, user) == 0)
+		if ((like ? strcasecmp(s->user, user) :
+		    strcmp(s->user, user)) == 0)
 			fn(s, arg);
 	}
+}
+
+void
+users_foreach(const char *user, void (*fn)(struct session *, void *),
+    void *arg)
+{
+	users_walk(user, 0, fn, arg);
+}
+
+void
+users_foreach_like(const char *user, void (*fn)(struct session *, void *),
+    void *arg)
+{
+	users_walk(user, 1, fn, arg);
 }
 
 unsigned
@@ -104,7 +124,7 @@ users_inst_count(const char *room, const char *user, const char *inst)
 
 	if (buckets == NULL || user[0] == '\0')
 		return 0;
-	for (s = buckets[kc_hash(user) & (nbuckets - 1)]; s != NULL;
+	for (s = buckets[kc_hash_nocase(user) & (nbuckets - 1)]; s != NULL;
 	    s = s->unext) {
 		if (strcmp(s->user, user) != 0 || strcmp(s->inst, inst) != 0)
 			continue;

@@ -900,13 +900,19 @@ typedef void kc_presence_fn(void *opaque, const char *room, const char *user);
 int	kc_presence_expire(struct kc_presence *p, int64_t now_us,
 	    kc_presence_fn *fn, void *opaque);
 /*
- * Whether a live instance of user other than inst holds the name (present
- * in any room, heard of within KC_PRESENCE_TIMEOUT_MS): 1 with its id in
- * other[len] and since when (µs) in *since, else 0. inst NULL: any.
+ * Whether a live instance other than inst holds the name user, or one that
+ * differs from it only in case ("Alice" for "alice": names are told apart
+ * by case, but one would pass for the other): present in any room, heard
+ * of within KC_PRESENCE_TIMEOUT_MS. 1 with the earliest such instance in
+ * *h (may be NULL), else 0. inst NULL: any.
  */
+struct kc_holder {
+	char	user[KC_NAME_MAX + 1];	/* the name as the holder writes it */
+	char	inst[KC_INST_MAX + 1];	/* its instance id */
+	int64_t	since;			/* µs: first heard of */
+};
 int	kc_presence_holder(const struct kc_presence *p, const char *user,
-	    const char *inst, int64_t now_us, char *other, size_t len,
-	    int64_t *since);
+	    const char *inst, int64_t now_us, struct kc_holder *h);
 /*
  * 1 when user is in room and every instance of theirs there is away: its
  * latest join or heartbeat carried an "away" message (/away).
@@ -1063,6 +1069,8 @@ const struct kc_marker *kc_marktab_get(const struct kc_marktab *t,
 unsigned kc_user_colour(const char *user);
 /* FNV-1a, 32 bits, of a NUL-terminated string (for hash tables). */
 uint32_t kc_hash(const char *s);
+/* The same of s with ASCII letters in lower case: "Bob" as "bob". */
+uint32_t kc_hash_nocase(const char *s);
 
 /* --------------------------------------------------------- embedded broker */
 

@@ -32,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "internal.h"
 
@@ -385,9 +386,10 @@ kc_presence_away(const struct kc_presence *p, const char *room,
 
 int
 kc_presence_holder(const struct kc_presence *p, const char *user,
-    const char *inst, int64_t now_us, char *other, size_t len, int64_t *since)
+    const char *inst, int64_t now_us, struct kc_holder *h)
 {
 	const struct presence_inst	*in, *best = NULL;
+	const char			*name = NULL;
 	size_t				 i;
 	int				 k;
 
@@ -395,7 +397,7 @@ kc_presence_holder(const struct kc_presence *p, const char *user,
 		return 0;
 	for (i = 0; i < p->nslots; i++) {
 		if (!p->slots[i].used || !p->slots[i].present ||
-		    strcmp(p->slots[i].user, user) != 0)
+		    strcasecmp(p->slots[i].user, user) != 0)
 			continue;
 		for (k = 0; k < PRESENCE_INSTS; k++) {
 			in = &p->slots[i].inst[k];
@@ -403,16 +405,19 @@ kc_presence_holder(const struct kc_presence *p, const char *user,
 			    now_us - in->seen >= PRESENCE_TIMEOUT_US ||
 			    (inst != NULL && strcmp(in->id, inst) == 0))
 				continue;
-			if (best == NULL || in->first < best->first)
+			if (best == NULL || in->first < best->first) {
 				best = in;
+				name = p->slots[i].user;
+			}
 		}
 	}
 	if (best == NULL)
 		return 0;
-	if (other != NULL && len > 0)
-		kc_strlcpy(other, best->id, len);
-	if (since != NULL)
-		*since = best->first;
+	if (h != NULL) {
+		kc_strlcpy(h->user, name, sizeof h->user);
+		kc_strlcpy(h->inst, best->id, sizeof h->inst);
+		h->since = best->first;
+	}
 	return 1;
 }
 

@@ -16,22 +16,24 @@
 #include "tui.h"
 
 /*
- * Whether another live instance than ours holds name, from presence: 1
- * with its id in holder[hlen] and since when (UTC, YYYY-MM-DDTHH:MM) in
- * when, else 0.
+ * Whether another live instance than ours holds name, or one that differs
+ * from it only in case, from presence: 1 with it in *h, since when (UTC,
+ * YYYY-MM-DDTHH:MM) in when and ", too like NAME," in like when its name
+ * is another, else 0.
  */
 static int
-cmd_nick_held(struct chat *c, const char *name, char *holder, size_t hlen,
-    char when[27])
+cmd_nick_held(struct chat *c, const char *name, struct kc_holder *h,
+    char when[27], char *like, size_t llen)
 {
-	int64_t since = 0;
-
 	snprintf(when, 27, "?");
+	*like = '\0';
 	if (!kc_presence_holder(chat_presence(c), name, chat_inst(c),
-	    kc_now_us(), holder, hlen, &since))
+	    kc_now_us(), h))
 		return 0;
-	if (kc_time_format(since, when) == KC_OK)
+	if (kc_time_format(h->since, when) == KC_OK)
 		when[16] = '\0';
+	if (strcmp(h->user, name) != 0)
+		snprintf(like, llen, ", too like %s,", h->user);
 	return 1;
 }
 
@@ -40,7 +42,8 @@ cmd_nick_exec(struct chat *c, const char *args)
 {
 	struct buffer	*b;
 	char		 nick[KC_NAME_MAX + 2], text[KC_NAME_MAX + 32];
-	char		 holder[KC_INST_MAX + 1], when[27], why[512];
+	char		 when[27], why[512], like[KC_NAME_MAX + 16] = "";
+	struct kc_holder h;
 	size_t		 i;
 	int		 err, force = 0, held = 0;
 
@@ -68,11 +71,11 @@ cmd_nick_exec(struct chat *c, const char *args)
 		return -1;
 	}
 	if (chat_presence_known(c))
-		held = cmd_nick_held(c, nick, holder, sizeof holder, when);
+		held = cmd_nick_held(c, nick, &h, when, like, sizeof like);
 	if (held && !force) {
-		chat_error(c, "/nick: %s is in use by another client that is "
+		chat_error(c, "/nick: %s%s is in use by another client that is "
 		    "online (instance %s, since %s UTC): choose another name, "
-		    "or take it anyway with /nick -force %s", nick, holder,
+		    "or take it anyway with /nick -force %s", nick, like, h.inst,
 		    when, nick);
 		return -1;
 	}
@@ -91,13 +94,14 @@ cmd_nick_exec(struct chat *c, const char *args)
 	if (!held)
 		return 0;
 	/* Taken with -force: the holder is told, as with --force-name. */
-	chat_info(c, "%s was in use by another client (instance %s, since %s "
-	    "UTC): taken with /nick -force; it is told", nick, holder, when);
+	chat_info(c, "%s%s was in use by another client (instance %s, since %s "
+	    "UTC): taken with /nick -force; it is told", nick, like, h.inst,
+	    when);
 	snprintf(why, sizeof why, "another kchat-tui (instance %s) took the "
 	    "name %s with /nick -force: if that was not you, choose another "
 	    "name", chat_inst(c), nick);
 	if (*chat_room(c) != '\0')
-		chat_send(c, KC_TYPE_DM, chat_room(c), nick, why);
+		chat_send(c, KC_TYPE_DM, chat_room(c), h.user, why);
 	return 0;
 }
 

@@ -195,7 +195,7 @@ kafka_name_holder(struct kafka *k)
 		kc_reader_free(r);
 	}
 	k->held = kc_presence_holder(p, k->inbox_user, k->inst, kc_now_us(),
-	    k->held_by, sizeof k->held_by, &k->held_since);
+	    &k->holder);
 	kc_presence_free(p);
 }
 
@@ -286,27 +286,29 @@ kafka_attempt(struct kafka *k)
 static void
 kafka_name_held(struct kafka *k)
 {
-	char	why[512], when[27] = "?";
+	const char	*name = chat_user(k->chat), *held = k->holder.user;
+	char		 why[512], when[27] = "?", like[KC_NAME_MAX + 16] = "";
 
 	k->held = 0;
-	if (kc_time_format(k->held_since, when) == KC_OK)
+	if (kc_time_format(k->holder.since, when) == KC_OK)
 		when[16] = '\0';	/* YYYY-MM-DDTHH:MM */
+	if (strcmp(held, name) != 0)
+		snprintf(like, sizeof like, ", too like %s,", held);
 	if (!k->force_name) {
-		snprintf(why, sizeof why, "%s is in use by another client that "
-		    "is online (instance %s, since %s UTC): choose another "
+		snprintf(why, sizeof why, "%s%s is in use by another client "
+		    "that is online (instance %s, since %s UTC): choose another "
 		    "name with -u NAME, or take it anyway with --force-name",
-		    chat_user(k->chat), k->held_by, when);
+		    name, like, k->holder.inst, when);
 		chat_fatal(k->chat, why);
 		return;
 	}
-	chat_info(k->chat, "%s was in use by another client (instance %s, "
-	    "since %s UTC): taken with --force-name; it is told", chat_user(k->chat),
-	    k->held_by, when);
+	chat_info(k->chat, "%s%s was in use by another client (instance %s, "
+	    "since %s UTC): taken with --force-name; it is told", name, like,
+	    k->holder.inst, when);
 	snprintf(why, sizeof why, "another kchat-tui (instance %s) took the "
 	    "name %s with --force-name: if that was not you, choose another "
-	    "name", k->inst, chat_user(k->chat));
-	chat_send(k->chat, KC_TYPE_DM, chat_room(k->chat),
-	    chat_user(k->chat), why);
+	    "name", k->inst, name);
+	chat_send(k->chat, KC_TYPE_DM, chat_room(k->chat), held, why);
 }
 
 /* A connection attempt ended: use the readers, or try again later. */
@@ -578,8 +580,7 @@ kafka_tick(struct kafka *k, int64_t now)
 	if (k->name_recheck != 0 && now >= k->name_recheck) {
 		k->name_recheck = 0;
 		if (kc_presence_holder(chat_presence(k->chat), chat_user(k->chat),
-		    k->inst, now, k->held_by, sizeof k->held_by,
-		    &k->held_since) && k->held_since < k->started)
+		    k->inst, now, &k->holder) && k->holder.since < k->started)
 			kafka_name_held(k);
 	}
 	if (now - k->last_second < 1000000)

@@ -61,8 +61,7 @@ struct kafka {
 	int			 name_wanted;
 	int			 force_name;
 	int			 held;
-	char			 held_by[KC_INST_MAX + 1];
-	int64_t			 held_since;
+	struct kc_holder	 holder;
 	int64_t			 name_recheck;	/* µs; 0: done */
 	int64_t			 started;	/* µs: kafka_open() */
 

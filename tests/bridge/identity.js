@@ -45,6 +45,21 @@ L.run([
 		imp.close();
 	}],
 
+	['so is a name that differs from hers only in case, which would pass for it', async () => {
+		for (const [name, ref] of [['Alice', 'c1'], ['ALICE', 'c2']]) {
+			const imp = await bind(a, 'tokenmallory000000' + ref, name, ref);
+			const e = await imp.wait('name_in_use', (f) => f.type === 'error' &&
+			    f.ref === ref);
+			L.eq(e.code, 'name_in_use', e.error);
+			L.assert(new RegExp(`^${name} \\(too like alice\\b`).test(e.error), e.error);
+			imp.close();
+		}
+		/* A name that is not hers is free. */
+		const other = await bind(a, 'tokenalicia00000001', 'Alicia', 'c3');
+		await other.wait('joined', (f) => f.type === 'joined' && f.ref === 'c3');
+		other.close();
+	}],
+
 	['and on another bridge, once it has heard of her', async () => {
 		const watch = await bind(b, 'tokenwatcher0000001', 'watcher', 'w');
 		watch.seen = new Set();
@@ -54,6 +69,12 @@ L.run([
 		await imp.wait('name_in_use', (f) => f.type === 'error' &&
 		    f.code === 'name_in_use' && f.ref === 'j3');
 		imp.close();
+		const imp2 = await bind(b, 'tokenmallory0000003', 'aLiCe', 'j3b');
+		const e = await imp2.wait('name_in_use', (f) => f.type === 'error' &&
+		    f.ref === 'j3b');
+		L.eq(e.code, 'name_in_use', e.error);
+		L.assert(/too like alice\b/.test(e.error), e.error);
+		imp2.close();
 		watch.close();
 	}],
 

@@ -511,6 +511,12 @@ START_TEST(chat_nick_held)
 	ck_assert_ptr_nonnull(strstr(last_line(gen)->text, "bob is in use by "
 	    "another client that is online (instance b0b0000000000b0b"));
 	ck_assert_ptr_nonnull(strstr(last_line(gen)->text, "/nick -force bob"));
+	/* "Bob" would pass for bob: held too, and the message says whose. */
+	cmd_input(c, "/nick Bob");
+	ck_assert_str_eq(chat_user(c), "alice");
+	ck_assert_uint_eq(nsent, 0);
+	ck_assert_ptr_nonnull(strstr(last_line(gen)->text, "Bob, too like bob, "
+	    "is in use by another client"));
 	/* Our own instance (another kchat-tui of this terminal) is not them. */
 	incoming(&m, KC_TYPE_JOIN, "general", "al", NULL, NULL);
 	snprintf(m.inst, sizeof m.inst, "%s", chat_inst(c));
@@ -531,6 +537,19 @@ START_TEST(chat_nick_held)
 	ck_assert_ptr_nonnull(strstr(last_line(gen)->text, "who is online is "
 	    "still being read"));
 	presence_read = 1;
+
+	/* Taken anyway as BOB: bob, its holder, is the one told. */
+	reset_sent();
+	cmd_input(c, "/nick -force BOB");
+	ck_assert_str_eq(chat_user(c), "BOB");
+	for (i = 0; i < nsent; i++) {
+		if (sent[i].type == KC_TYPE_DM && strcmp(sent[i].to, "bob") ==
+		    0 && strstr(sent[i].text, "took the name BOB") != NULL)
+			told = 1;
+	}
+	ck_assert(told);
+	told = 0;
+	cmd_input(c, "/nick alice");
 
 	reset_sent();
 	cmd_input(c, "/nick -force bob");

@@ -346,33 +346,43 @@ END_TEST
 START_TEST(name_holder)
 {
 	struct kc_presence	*p = kc_presence_new();
-	char			 other[KC_INST_MAX + 1];
-	int64_t			 since = 0;
+	struct kc_holder	 h;
 
-	ck_assert_int_eq(kc_presence_holder(p, "alice", "web1", T0, other,
-	    sizeof other, &since), 0);
+	ck_assert_int_eq(kc_presence_holder(p, "alice", "web1", T0, &h), 0);
 	apply_inst(p, KC_TYPE_JOIN, "dev", "alice", "tty1", T0, T0);
 	apply_inst(p, KC_TYPE_HEARTBEAT, "ops", "alice", "tty1", T0 + 9 * SEC,
 	    T0 + 9 * SEC);
 	ck_assert_int_eq(kc_presence_holder(p, "alice", "web1", T0 + 10 * SEC,
-	    other, sizeof other, &since), 1);
-	ck_assert_str_eq(other, "tty1");
-	ck_assert(since == T0);
+	    &h), 1);
+	ck_assert_str_eq(h.inst, "tty1");
+	ck_assert_str_eq(h.user, "alice");
+	ck_assert(h.since == T0);
+	/* A name that differs only in case would pass for it: held too,
+	 * and the holder's spelling is given. */
+	memset(&h, 0, sizeof h);
+	ck_assert_int_eq(kc_presence_holder(p, "ALICE", "web1", T0 + 10 * SEC,
+	    &h), 1);
+	ck_assert_str_eq(h.user, "alice");
+	ck_assert_str_eq(h.inst, "tty1");
+	ck_assert_int_eq(kc_presence_holder(p, "Alice", "tty1", T0 + 10 * SEC,
+	    NULL), 0);
+	ck_assert_int_eq(kc_presence_holder(p, "alice2", NULL, T0 + 10 * SEC,
+	    NULL), 0);
 	/* Its own instance is not someone else. */
 	ck_assert_int_eq(kc_presence_holder(p, "alice", "tty1", T0 + 10 * SEC,
-	    NULL, 0, NULL), 0);
+	    NULL), 0);
 	ck_assert_int_eq(kc_presence_holder(p, "bob", NULL, T0 + 10 * SEC,
-	    NULL, 0, NULL), 0);
+	    NULL), 0);
 	/* Gone silent: the name is free. */
 	ck_assert_int_eq(kc_presence_holder(p, "alice", "web1",
-	    T0 + 9 * SEC + TIMEOUT, NULL, 0, NULL), 0);
+	    T0 + 9 * SEC + TIMEOUT, NULL), 0);
 	/* Left: free too. */
 	apply_inst(p, KC_TYPE_LEAVE, "dev", "alice", "tty1", T0 + 11 * SEC,
 	    T0 + 11 * SEC);
 	apply_inst(p, KC_TYPE_LEAVE, "ops", "alice", "tty1", T0 + 11 * SEC,
 	    T0 + 11 * SEC);
 	ck_assert_int_eq(kc_presence_holder(p, "alice", "web1", T0 + 12 * SEC,
-	    NULL, 0, NULL), 0);
+	    NULL), 0);
 	kc_presence_free(p);
 }
 END_TEST
