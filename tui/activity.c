@@ -23,6 +23,30 @@ activity_counts(const struct buffer *b, char *buf, size_t len)
 }
 
 void
+activity_entry(const struct buffer *b, size_t n, size_t cols, char *buf,
+    size_t len)
+{
+	char	counts[48], num[24];
+	size_t	name = strlen(b->name), fixed;
+
+	activity_counts(b, counts, sizeof counts);
+	snprintf(num, sizeof num, "%zu ", n);
+	/* Names are ASCII: a byte is a column. */
+	fixed = strlen(num) + (counts[0] != '\0' ? 1 + strlen(counts) : 0);
+	if (fixed + name > cols && cols > fixed + 1) {
+		/* Cut with "…" (one column, three bytes). */
+		snprintf(buf, len, "%s%.*s\xe2\x80\xa6%s%s", num,
+		    (int)(cols - fixed - 1), b->name,
+		    counts[0] != '\0' ? " " : "", counts);
+		return;
+	}
+	snprintf(buf, len, "%s%s%s%s", num, b->name,
+	    counts[0] != '\0' ? " " : "", counts);
+	if (strlen(buf) > cols)
+		buf[cols] = '\0';	/* too narrow for any name: ASCII cut */
+}
+
+void
 activity_list(struct chat *c, struct kc_buf *out)
 {
 	struct buffer	*b;

@@ -584,6 +584,13 @@ void		 chat_drop(struct chat *, struct buffer *, int flags);
 /* "(5)" unread, "(5, 1!)" and 1 mention, "(1!)" all mentions; "" none. */
 void	 activity_counts(const struct buffer *, char *buf, size_t len);
 /*
+ * Buffer number n's line in the room list, "3 #dev (5, 1!)", in at most
+ * cols columns: a name too long is cut ("3 #release-e… (5)"), never the
+ * counts. buf holds len bytes.
+ */
+void	 activity_entry(const struct buffer *, size_t n, size_t cols,
+	    char *buf, size_t len);
+/*
  * Appends the activity list, "[Act: 3:@bob(1!), 2:#dev(5)]" (buffers with
  * mentions first, then the others with unread lines), or nothing, to out
  * (NUL-terminated).

@@ -242,7 +242,7 @@ static void
 ui_draw_list(int w, int h)
 {
 	struct buffer	*b;
-	char		 item[96], counts[48];
+	char		 item[128];
 	size_t		 i;
 	int		 y;
 
@@ -252,9 +252,8 @@ ui_draw_list(int w, int h)
 	for (i = 0; (b = chat_buffer(ui.chat, i)) != NULL && (int)i < h; i++) {
 		attr_t a = ui_attr(UI_PAIR_LIST, 0);
 
-		activity_counts(b, counts, sizeof counts);
-		snprintf(item, sizeof item, "%zu %s%s%s", i + 1, b->name,
-		    counts[0] != '\0' ? " " : "", counts);
+		activity_entry(b, i + 1, w > 1 ? (size_t)w - 1 : 0, item,
+		    sizeof item);
 		if (i == chat_current_index(ui.chat))
 			a = A_REVERSE | A_BOLD;
 		else if (b->mentions > 0)
@@ -262,7 +261,7 @@ ui_draw_list(int w, int h)
 		else if (b->unread > 0)
 			a = A_BOLD;
 		attrset(a);
-		mvaddnstr((int)i, 0, item, w - 1);
+		mvaddstr((int)i, 0, item);	/* fits: activity_entry() */
 		attrset(A_NORMAL);
 	}
 }

@@ -423,6 +423,37 @@ START_TEST(chat_activity_list)
 }
 END_TEST
 
+/* A room list line fits its column: a long name is cut, not the counts. */
+START_TEST(chat_list_entry)
+{
+	struct buffer	*b;
+	char		 item[128];
+	size_t		 i;
+
+	chat_join(c, "general");
+	chat_join(c, "release-engineering");
+	b = chat_current(c);
+	chat_switch(c, 0);
+	activity_entry(b, 2, 19, item, sizeof item);
+	ck_assert_str_eq(item, "2 #release-enginee\xe2\x80\xa6");
+	for (i = 0; i < 12; i++)
+		receive(KC_TYPE_MESSAGE, "release-engineering", "bob", NULL,
+		    i == 0 ? "alice: look" : "more");
+	activity_entry(b, 2, 19, item, sizeof item);
+	ck_assert_str_eq(item, "2 #releas\xe2\x80\xa6 (12, 1!)");
+	activity_entry(b, 2, 40, item, sizeof item);
+	ck_assert_str_eq(item, "2 #release-engineering (12, 1!)");
+	/* Exactly as wide as the column: whole. */
+	activity_entry(b, 2, 31, item, sizeof item);
+	ck_assert_str_eq(item, "2 #release-engineering (12, 1!)");
+	/* Narrower than the number and counts: cut, still in the column. */
+	activity_entry(b, 2, 8, item, sizeof item);
+	ck_assert_str_eq(item, "2 #relea");
+	activity_entry(b, 2, 30, item, sizeof item);
+	ck_assert_str_eq(item, "2 #release-engineeri\xe2\x80\xa6 (12, 1!)");
+}
+END_TEST
+
 /* A dm to someone in no room says where it waits; a dm buffer follows /nick. */
 START_TEST(chat_dm_offline_and_nick)
 {
@@ -1444,6 +1475,7 @@ main(void)
 	tcase_add_test(tc, chat_say_splits_long_text);
 	tcase_add_test(tc, chat_own_line_final_once);
 	tcase_add_test(tc, chat_activity_list);
+	tcase_add_test(tc, chat_list_entry);
 	tcase_add_test(tc, chat_dm_offline_and_nick);
 	tcase_add_test(tc, chat_nick_held);
 	tcase_add_test(tc, chat_nick_former_name);
