@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -143,6 +144,30 @@ passwd_hash(const char *pw)
 }
 
 /*
+ * Exits when old (NULL: none) has an account whose name differs from user
+ * only in case: "Alice" would pass for alice in every client's list.
+ */
+static void
+passwd_check_like(FILE *old, const char *path, const char *user)
+{
+	char	 line[PASSWD_LINE_MAX];
+	size_t	 ulen = strlen(user);
+
+	if (old == NULL)
+		return;
+	while (fgets(line, sizeof line, old) != NULL) {
+		if (strncasecmp(line, user, ulen) == 0 && line[ulen] == ':' &&
+		    strncmp(line, user, ulen) != 0) {
+			line[ulen] = '\0';
+			passwd_die("\"%s\" is too like the account \"%s\" in %s, "
+			    "which it would pass for: choose another name",
+			    user, line, path);
+		}
+	}
+	rewind(old);
+}
+
+/*
  * Writes the lines of old (NULL: none), with user's line replaced by
  * "user:hash" (hash NULL: left out), to a temporary file beside path,
  * then renames it over path. Returns whether user's line was there.
@@ -242,6 +267,7 @@ main(int argc, char **argv)
 		    errno == ENOENT && !delete ? " (-c creates it)" : "");
 
 	if (!delete) {
+		passwd_check_like(old, path, user);
 		passwd_read_password(pw, sizeof pw);
 		hash = passwd_hash(pw);
 		explicit_bzero(pw, sizeof pw);

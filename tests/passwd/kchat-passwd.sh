@@ -70,6 +70,9 @@ echo ok - delete
 before=$(cat "$f")
 echo pw | "$bin" "$f" 'bad name' 2>/dev/null && fail "a bad user name accepted"
 printf '\n' | "$bin" "$f" carol 2>/dev/null && fail "an empty password accepted"
+# A name that differs from an account's only in case would pass for it.
+err=$(echo pw | "$bin" "$f" ALICE 2>&1) && fail "ALICE added beside alice"
+echo "$err" | grep -q 'too like the account "alice"' || fail "no reason given: $err"
 [ "$(cat "$f")" = "$before" ] || fail "a refusal changed the file"
 ls -a "$tmp" | grep -q '^\.kchat-passwd' && fail "a temporary file was left"
 echo ok - refusals change nothing
