@@ -151,7 +151,7 @@ presence_topic_record(const struct kc_msg *m)
 	if (m->type != KC_TYPE_HEARTBEAT || m->text == NULL ||
 	    strcmp(m->text, "typing") != 0 || now - m->ts > TYPING_FRESH_US)
 		return;
-	if (kc_wire_typing(m->room, m->user, &b) == KC_OK &&
+	if (kc_wire_typing(m->room, m->user, m->ts, &b) == KC_OK &&
 	    (f = frame_of(&b)) != NULL) {
 		rooms_send(m->room, f, 1);
 		frame_unref(f);

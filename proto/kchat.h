@@ -432,7 +432,9 @@ int	kc_wire_presence(const char *room, const char *const *users, size_t n,
 /* The same with "away": [those of them who are away] when there are any. */
 int	kc_wire_presence_away(const char *room, const char *const *users,
 	    size_t n, const char *const *away, size_t naway, struct kc_buf *out);
-int	kc_wire_typing(const char *room, const char *user, struct kc_buf *out);
+/* {"type":"typing",...,"timestamp"}: user typing in room, said at ts_us. */
+int	kc_wire_typing(const char *room, const char *user, int64_t ts_us,
+	    struct kc_buf *out);
 
 struct kc_roominfo;
 struct kc_marker;

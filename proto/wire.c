@@ -362,14 +362,21 @@ kc_wire_presence_away(const char *room, const char *const *users, size_t n,
 }
 
 int
-kc_wire_typing(const char *room, const char *user, struct kc_buf *out)
+kc_wire_typing(const char *room, const char *user, int64_t ts_us,
+    struct kc_buf *out)
 {
 	json_t	*obj = json_object();
+	char	 ts[27];
 	int	 bad = 0;
 
+	if (kc_time_format(ts_us, ts) != KC_OK) {
+		json_decref(obj);
+		return KC_ERR_TS;
+	}
 	bad |= wire_str(obj, "type", "typing", 6);
 	bad |= wire_strc(obj, "room", room);
 	bad |= wire_strc(obj, "username", user);
+	bad |= wire_str(obj, "timestamp", ts, 26);
 	return wire_dump(obj, bad, out);
 }
 

@@ -7,7 +7,10 @@
  * A user is away while every instance of theirs heard from within
  * KC_PRESENCE_TIMEOUT_MS says so; the message shown is the newest. Typing
  * shows for PEOPLE_TYPING_US after the record, or until that user's next
- * message in the room. Both tables are small arrays, bounded.
+ * message in the room. Heartbeats and messages lie in two topics, read in
+ * no common order: a "typing" written before the message it led to may be
+ * read after it, and is then stale, not news (by its time). Both tables are
+ * small arrays, bounded.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,7 +31,8 @@ struct people_inst {
 struct people_typing {
 	char	room[KC_NAME_MAX + 1];
 	char	user[KC_NAME_MAX + 1];
-	int64_t	until;
+	int64_t	until;		/* µs: typing shown until then */
+	int64_t	said;		/* µs: the time of their last message there */
 };
 
 struct people {
@@ -79,44 +83,44 @@ people_inst(struct people *p, const char *user, const char *inst)
 	return in;
 }
 
-static void
-people_typing_set(struct people *p, const char *room, const char *user,
-    int64_t until)
+/* The typing entry of user in room, made when missing; NULL: table full. */
+static struct people_typing *
+people_typing_slot(struct people *p, const char *room, const char *user,
+    int64_t now)
 {
 	struct people_typing	*t;
 	size_t			 i;
 
 	for (i = 0; i < p->ntyping; i++) {
 		t = &p->typing[i];
-		if (strcmp(t->room, room) == 0 && strcmp(t->user, user) == 0) {
-			t->until = until;
-			return;
-		}
+		if (strcmp(t->room, room) == 0 && strcmp(t->user, user) == 0)
+			return t;
 	}
-	if (until == 0)
-		return;
-	/* Reuse a stale slot before growing. */
+	/* Reuse one that says nothing any more before growing. */
 	for (i = 0; i < p->ntyping; i++) {
-		if (p->typing[i].until < kc_now_us())
+		if (p->typing[i].until < now &&
+		    now - p->typing[i].said >= PEOPLE_TYPING_US)
 			break;
 	}
 	if (i == p->ntyping) {
 		if (p->ntyping >= PEOPLE_MAX)
-			return;
+			return NULL;
 		p->typing = xreallocarray(p->typing, p->ntyping + 1,
 		    sizeof *p->typing);
 		p->ntyping++;
 	}
 	t = &p->typing[i];
+	memset(t, 0, sizeof *t);
 	snprintf(t->room, sizeof t->room, "%s", room);
 	snprintf(t->user, sizeof t->user, "%s", user);
-	t->until = until;
+	return t;
 }
 
 int
 people_apply(struct people *p, const struct kc_msg *m, int64_t now)
 {
 	struct people_inst	*in;
+	struct people_typing	*t;
 	int64_t			 ts = m->ts > 0 && m->ts < now ? m->ts : now;
 
 	if (now - ts >= PEOPLE_TIMEOUT_US)
@@ -131,17 +135,20 @@ people_apply(struct people *p, const struct kc_msg *m, int64_t now)
 		snprintf(in->away, sizeof in->away, "%s", m->away);
 		if (m->type == KC_TYPE_HEARTBEAT && m->text != NULL &&
 		    strcmp(m->text, "typing") == 0 &&
-		    now - ts < PEOPLE_TYPING_US) {
-			people_typing_set(p, m->room, m->user,
-			    ts + PEOPLE_TYPING_US);
-			return 1;
-		}
+		    now - ts < PEOPLE_TYPING_US &&
+		    (t = people_typing_slot(p, m->room, m->user, now)) != NULL &&
+		    ts > t->said)
+			t->until = ts + PEOPLE_TYPING_US;
 		return 1;
 	case KC_TYPE_MESSAGE:
 	case KC_TYPE_ACTION:
 	case KC_TYPE_LEAVE:
-		/* Said it: no longer typing there. */
-		people_typing_set(p, m->room, m->user, 0);
+		/* Said it: no longer typing there, nor by what came before. */
+		if ((t = people_typing_slot(p, m->room, m->user, now)) != NULL) {
+			t->until = 0;
+			if (ts > t->said)
+				t->said = ts;
+		}
 		return 1;
 	default:
 		return 0;

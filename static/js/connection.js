@@ -15,7 +15,7 @@
  */
 import {
 	HISTORY_MAX, encode, errorText, historyFrame, isRecord, joinFrame,
-	leaveFrame, newUlid, parseFrame, pingFrame, postFrame, roomKeyOf,
+	leaveFrame, newUlid, parseFrame, parseTs, pingFrame, postFrame, roomKeyOf,
 	roomsFrame, whoFrame, awayFrame
 } from './protocol.js';
 import {
@@ -617,10 +617,16 @@ function onPresence(f) {
 }
 
 function onTyping(f) {
-	var room = S.rooms.get(f.room);
+	var room = S.rooms.get(f.room), at = parseTs(f.timestamp),
+	    said;
 
 	if (room === undefined || typeof f.username !== 'string' ||
 	    f.username === S.me)
+		return;
+	/* Written before their last message (it came by another topic,
+	 * read later): not news. */
+	said = room.said.get(f.username);
+	if (at !== null && said !== undefined && at <= said)
 		return;
 	room.typing.set(f.username, Date.now() + TYPING_SHOW_MS);
 	if (room.key === S.current)

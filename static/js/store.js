@@ -169,6 +169,7 @@ function newRoom(name, dm) {
 		membersEpoch: -1,	/* S.connEpoch of the last presence */
 		offlineNoted: false,	/* "not online" said in this DM */
 		typing: new Map(),	/* user -> expiry (ms) */
+		said: new Map(),	/* user -> Date of their last message */
 		editIds: new Set(),	/* ids of the edits and deletes seen */
 		aside: new Map(),	/* re -> edits of a line not loaded yet */
 		answered: new Set(),	/* ids that replies here answer */
@@ -404,6 +405,9 @@ export function addRecord(rec, how) {
 		room.answered.add(m.reply);
 	if (room.answered.has(m.id))
 		hooks.edited(m);	/* replies quoting it, loaded first, redraw */
+	/* Said it: no longer typing, nor by a "typing" from before it. */
+	if (!(room.said.get(m.user) >= m.date))
+		room.said.set(m.user, m.date);
 	if (room.typing.delete(m.user))
 		hooks.typingChanged(room);
 	if (room.dm && how !== 'stored')

@@ -206,11 +206,15 @@ function terminalSend(topic, type, room, user, text, to) {
  * the message away (or not away: null), as kchat-tui sends after /away;
  * text 'typing' says the user types, as kchat-tui sends while they do.
  */
-function terminalHeartbeat(topic, room, user, away, text = '') {
+function terminalHeartbeat(topic, room, user, away, text = '', agoMs = 0) {
+	const env = { ...process.env };
+
+	if (away !== null)
+		env.KCHAT_REC_AWAY = away;
+	if (agoMs > 0)
+		env.KCHAT_REC_AGO_MS = String(agoMs);
 	const r = spawnSync(recBin, ['send', brokers(), topic + '.presence',
-	    'heartbeat', room, user, text], { encoding: 'utf8',
-	    env: away !== null ? { ...process.env, KCHAT_REC_AWAY: away } :
-	    process.env });
+	    'heartbeat', room, user, text], { encoding: 'utf8', env });
 	if (r.status !== 0)
 		throw new Error(`kchat-rec failed (${r.status}): ${r.stderr}`);
 }

@@ -348,6 +348,17 @@ test('someone typing in a terminal shows as typing in the page', async () => {
 	L.terminalSend(topic, 'message', 'general', 'tui_tom', 'typed it');
 	await L.expectRows(alice.page, 'typed it');
 	await alice.page.locator('#typing:empty').waitFor();
+	/*
+	 * A "typing" written a moment before that message, read after it (the
+	 * presence topic is another topic, read in no common order with the
+	 * chat's): stale, not shown. One written after it is.
+	 */
+	L.terminalHeartbeat(topic, 'general', 'tui_tom', null, 'typing', 1500);
+	L.terminalHeartbeat(topic, 'general', 'tui_ted', null, 'typing');
+	await alice.page.locator('#typing', { hasText: 'tui_ted is typing' }).waitFor();
+	assert.doesNotMatch(await alice.page.locator('#typing').textContent(), /tui_tom/);
+	L.terminalHeartbeat(topic, 'general', 'tui_tom', null, 'typing');
+	await alice.page.locator('#typing', { hasText: 'tui_tom' }).waitFor();
 });
 
 test('an XSS payload is shown as text and runs nothing', async () => {

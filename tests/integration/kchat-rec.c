@@ -5,7 +5,9 @@
  *   kchat-rec send BROKERS TOPIC TYPE ROOM USER TEXT [TO]
  *       produces one record, waits for its delivery report, prints the
  *       record's bytes in hex on stdout; KCHAT_REC_AWAY in the environment
- *       sets its "away" (a heartbeat of someone who is /away)
+ *       sets its "away" (a heartbeat of someone who is /away),
+ *       KCHAT_REC_AGO_MS dates it that many milliseconds ago (a record
+ *       written a moment before, read late)
  *   kchat-rec read BROKERS TOPIC N
  *       reads the last N records of every partition and prints each as
  *       "id type room user to text" (one line; text with \n escaped)
@@ -82,6 +84,8 @@ cmd_send(int argc, char **argv)
 	}
 	if (getenv("KCHAT_REC_AWAY") != NULL)
 		snprintf(m.away, sizeof m.away, "%s", getenv("KCHAT_REC_AWAY"));
+	if (getenv("KCHAT_REC_AGO_MS") != NULL)
+		m.ts -= strtoll(getenv("KCHAT_REC_AGO_MS"), NULL, 10) * 1000;
 	if (kc_producer_new(c, NULL, on_delivery, NULL, &p, err, sizeof err) != KC_OK) {
 		fprintf(stderr, "kchat-rec: %s\n", err);
 		return 1;

@@ -354,9 +354,23 @@ START_TEST(people_away_and_typing)
 	ck_assert_str_eq(out.data, "carol");
 	kc_msg_clear(&m);
 	/* Her message ends it. */
+	now += 1000000;
 	receive_msg(&m, KC_TYPE_MESSAGE, "general", "carol", NULL, "hi");
+	m.ts = now - 100000;
 	people_apply(p, &m, now);
 	ck_assert(!people_typing(p, "general", "carol", now));
+	kc_msg_clear(&m);
+	/*
+	 * The "typing" that led to it, in the other topic, read after it:
+	 * older than her message, so not news. One written after it is.
+	 */
+	receive_msg(&m, KC_TYPE_HEARTBEAT, "general", "carol", NULL, "typing");
+	m.ts = now - 300000;
+	people_apply(p, &m, now);
+	ck_assert(!people_typing(p, "general", "carol", now));
+	m.ts = now - 50000;
+	people_apply(p, &m, now);
+	ck_assert(people_typing(p, "general", "carol", now));
 	kc_msg_clear(&m);
 	kc_buf_free(&out);
 	people_free(p);

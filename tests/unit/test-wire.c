@@ -230,8 +230,9 @@ START_TEST(test_presence_typing)
 	GOLDEN(kc_wire_presence_away("dev", users, 2, NULL, 0, out),
 	    "{\"type\": \"presence\", \"room\": \"dev\", \"users\": "
 	    "[\"alice\", \"bob\"]}");
-	GOLDEN(kc_wire_typing("dev", "bob", out), "{\"type\": \"typing\", "
-	    "\"room\": \"dev\", \"username\": \"bob\"}");
+	GOLDEN(kc_wire_typing("dev", "bob", 1700000000123456LL, out),
+	    "{\"type\": \"typing\", \"room\": \"dev\", \"username\": \"bob\", "
+	    "\"timestamp\": \"2023-11-14T22:13:20.123456\"}");
 }
 END_TEST
 
@@ -299,7 +300,7 @@ START_TEST(test_invalid)
 
 	kc_buf_append(&b, "x", 1);
 	ck_assert_int_ne(kc_wire_presence("dev", bad, 2, &b), KC_OK);
-	ck_assert_int_ne(kc_wire_typing("dev", "\xc3", &b), KC_OK);
+	ck_assert_int_ne(kc_wire_typing("dev", "\xc3", 1700000000123456LL, &b), KC_OK);
 	ck_assert_int_ne(kc_wire_pong(NULL, -1, &b), KC_OK);
 	ck_assert_str_eq(b.data, "x");
 	kc_buf_free(&b);
