@@ -25,7 +25,8 @@ cmd_ignore_exec(struct chat *c, const char *args)
 			    "again)", list);
 		return 0;
 	}
-	cmd_word(&args, name, sizeof name);
+	if (cmd_word(&args, name, sizeof name) == NULL)
+		return cmd_too_long(c, name);
 	if (*args != '\0')
 		return cmd_usage(c, &cmd_ignore_entry);
 	if ((e = kc_user_validate(name, strlen(name))) != KC_OK) {

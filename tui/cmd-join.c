@@ -6,7 +6,8 @@ cmd_join_exec(struct chat *c, const char *args)
 {
 	char room[KC_NAME_MAX + 3];
 
-	cmd_word(&args, room, sizeof room);
+	if (cmd_word(&args, room, sizeof room) == NULL)
+		return cmd_too_long(c, room);
 	if (room[0] == '\0' || *args != '\0')
 		return cmd_usage(c, &cmd_join_entry);
 	return chat_join(c, room);

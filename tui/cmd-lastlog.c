@@ -20,9 +20,10 @@ cmd_lastlog_exec(struct chat *c, const char *args)
 	if (strncmp(args, "-limit", 6) == 0 && (args[6] == ' ' ||
 	    args[6] == '\0')) {
 		cmd_word(&rest, word, sizeof word);		/* -limit */
-		cmd_word(&rest, word, sizeof word);
-		n = strtol(word, &end, 10);
-		if (word[0] == '\0' || *end != '\0' || n < 1 ||
+		n = 0;
+		if (cmd_word(&rest, word, sizeof word) != NULL)
+			n = strtol(word, &end, 10);
+		if (n == 0 || word[0] == '\0' || *end != '\0' || n < 1 ||
 		    n > KC_SEARCH_SCAN_MAX) {
 			chat_error(c, "/lastlog -limit takes a number of "
 			    "records from 1 to %d", KC_SEARCH_SCAN_MAX);

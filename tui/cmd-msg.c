@@ -12,7 +12,8 @@ cmd_msg_exec(struct chat *c, const char *args)
 	char		 user[KC_NAME_MAX + 2];
 	int		 err;
 
-	cmd_word(&args, user, sizeof user);
+	if (cmd_word(&args, user, sizeof user) == NULL)
+		return cmd_too_long(c, user);
 	if (user[0] == '@')
 		memmove(user, user + 1, strlen(user));
 	if (user[0] == '\0' || *args == '\0')

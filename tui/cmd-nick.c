@@ -47,10 +47,12 @@ cmd_nick_exec(struct chat *c, const char *args)
 	size_t		 i;
 	int		 err, force = 0, held = 0;
 
-	cmd_word(&args, nick, sizeof nick);
+	if (cmd_word(&args, nick, sizeof nick) == NULL)
+		return cmd_too_long(c, nick);
 	if (strcmp(nick, "-force") == 0) {
 		force = 1;
-		cmd_word(&args, nick, sizeof nick);
+		if (cmd_word(&args, nick, sizeof nick) == NULL)
+			return cmd_too_long(c, nick);
 	}
 	if (nick[0] == '\0' || *args != '\0')
 		return cmd_usage(c, &cmd_nick_entry);

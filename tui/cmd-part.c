@@ -10,7 +10,8 @@ cmd_part_exec(struct chat *c, const char *args)
 	struct buffer	*b = chat_current(c);
 	char		 room[KC_NAME_MAX + 3];
 
-	cmd_word(&args, room, sizeof room);
+	if (cmd_word(&args, room, sizeof room) == NULL)
+		return cmd_too_long(c, room);
 	if (*args != '\0')
 		return cmd_usage(c, &cmd_part_entry);
 	if (room[0] != '\0')

@@ -16,10 +16,11 @@ cmd_reply_exec(struct chat *c, const char *args)
 	const char	*who;
 	size_t		 n;
 
-	who = cmd_word(&args, nick, sizeof nick);
+	if ((who = cmd_word(&args, nick, sizeof nick)) == NULL)
+		return cmd_too_long(c, nick);
 	while (*args == ' ')
 		args++;
-	if (who == NULL || *who == '\0' || *args == '\0')
+	if (*who == '\0' || *args == '\0')
 		return cmd_usage(c, &cmd_reply_entry);
 	/* "alice:" and "@alice" as completion and habit write them. */
 	if (*who == '@')

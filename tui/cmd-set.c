@@ -33,10 +33,12 @@ cmd_set_exec(struct chat *c, const char *args)
 			cmd_set_show(c, key);
 		return 0;
 	}
-	key = cmd_word(&args, word, sizeof word);
+	if ((key = cmd_word(&args, word, sizeof word)) == NULL)
+		return cmd_too_long(c, word);
 	if (strcmp(key, "-clear") == 0) {
 		clear = 1;
-		key = cmd_word(&args, word, sizeof word);
+		if ((key = cmd_word(&args, word, sizeof word)) == NULL)
+			return cmd_too_long(c, word);
 		if (*key == '\0' || *args != '\0')
 			return cmd_usage(c, &cmd_set_entry);
 	}

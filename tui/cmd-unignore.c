@@ -10,7 +10,8 @@ cmd_unignore_exec(struct chat *c, const char *args)
 	char	 name[KC_NAME_MAX + 2], err[1024], *nl;
 	int	 found, e;
 
-	cmd_word(&args, name, sizeof name);
+	if (cmd_word(&args, name, sizeof name) == NULL)
+		return cmd_too_long(c, name);
 	if (name[0] == '\0' || *args != '\0')
 		return cmd_usage(c, &cmd_unignore_entry);
 	nl = words_remove(setting_get(c, "ignore"), name, &found);

@@ -37,7 +37,8 @@ cmd_who_exec(struct chat *c, const char *args)
 	const char	*r;
 	size_t		 n;
 
-	cmd_word(&args, room, sizeof room);
+	if (cmd_word(&args, room, sizeof room) == NULL)
+		return cmd_too_long(c, room);
 	if (*args != '\0')
 		return cmd_usage(c, &cmd_who_entry);
 	r = room[0] == '#' ? room + 1 : room;

@@ -59,6 +59,7 @@ cmd_word(const char **args, char *buf, size_t len)
 {
 	const char	*p = *args, *start;
 	size_t		 n;
+	int		 cut = 0;
 
 	while (*p == ' ')
 		p++;
@@ -66,14 +67,24 @@ cmd_word(const char **args, char *buf, size_t len)
 	while (*p != '\0' && *p != ' ')
 		p++;
 	n = p - start;
-	if (n >= len)
+	if (n >= len) {
 		n = len - 1;
+		cut = 1;
+	}
 	memcpy(buf, start, n);
 	buf[n] = '\0';
 	while (*p == ' ')
 		p++;
 	*args = p;
-	return buf;
+	return cut ? NULL : buf;
+}
+
+int
+cmd_too_long(struct chat *c, const char *start)
+{
+	chat_error(c, "\"%s\xe2\x80\xa6\" is too long (a name is at most %d "
+	    "bytes)", start, KC_NAME_MAX);
+	return -1;
 }
 
 /*

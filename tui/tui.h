@@ -730,8 +730,14 @@ int		 cmd_suggest(const char *name, size_t len, const char **out);
 const struct cmd_entry *cmd_find(const char *name, size_t len);
 /* Complains "usage: /name args"; returns -1. */
 int		 cmd_usage(struct chat *, const struct cmd_entry *);
-/* Splits the first word off *args; returns it (NUL-terminated in buf). */
+/*
+ * Splits the first word off *args; returns it (NUL-terminated in buf), or
+ * NULL when it is longer than len - 1 bytes (buf then holds its start:
+ * never to be used as the word, which a name cut short could be).
+ */
 const char	*cmd_word(const char **args, char *buf, size_t len);
+/* Complains "\"WORD…\" is too long" of a word cmd_word() cut; returns -1. */
+int		 cmd_too_long(struct chat *, const char *start);
 /* Parses a /replay argument: "10m", "1h30m", "2d", "14:30", "2025-10-03 14:30". */
 int		 cmd_replay_parse(const char *s, int64_t now_us, int64_t *since);
 

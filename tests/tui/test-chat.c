@@ -787,6 +787,16 @@ START_TEST(chat_commands)
 	ck_assert_int_eq(nsent, 0);
 	ck_assert_int_eq(last_line(b)->kind, LINE_ERROR);
 	ck_assert_ptr_nonnull(strstr(last_line(b)->text, "only blanks"));
+	/* A name too long is refused, never cut to a name that may be
+	 * someone's: 40 a's are not the user of 32. */
+	cmd_input(c, "/msg @aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa hi");
+	cmd_input(c, "/msg aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa hi");
+	cmd_input(c, "/reply @aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa: hi");
+	ck_assert_int_eq(nsent, 0);
+	ck_assert_int_eq(last_line(b)->kind, LINE_ERROR);
+	ck_assert_ptr_nonnull(strstr(last_line(b)->text, "is too long"));
+	cmd_input(c, "/set aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa on");
+	ck_assert_ptr_nonnull(strstr(last_line(b)->text, "is too long"));
 
 	cmd_input(c, "/frobnicate");
 	l = last_line(b);
