@@ -6,7 +6,7 @@
  */
 import {
 	NAME_RE, deleteFrame, editFrame, formatTs, leaveFrame, joinFrame,
-	roomsFrame, textProblem, typingFrame, whoFrame, awayFrame
+	isBlank, roomsFrame, textProblem, typingFrame, whoFrame, awayFrame
 } from './protocol.js';
 import {
 	S, addRoom, currentRoom, firstRoomKey, insertMsg, lastOwn, loadDms,
@@ -159,7 +159,7 @@ export function retry(m) {
 function submit(text) {
 	var room = currentRoom(), cmd, arg, sp, peer, rest;
 
-	if (text.trim() === '')
+	if (isBlank(text))
 		return true;
 	if (context.edit !== null)
 		return sendEdit(text);
@@ -169,7 +169,7 @@ function submit(text) {
 		arg = sp < 0 ? '' : text.slice(sp + 1).trim();
 		switch (cmd) {
 		case 'me':
-			if (room === null || arg === '')
+			if (room === null || isBlank(arg))
 				return fail('Usage: /me does something');
 			if (room.dm)
 				return fail('/me works in rooms, not in direct messages.');
@@ -195,7 +195,7 @@ function submit(text) {
 			rest = sp < 0 ? '' : arg.slice(sp + 1).trim();
 			if (!openDm(peer))
 				return false;
-			if (rest !== '') {
+			if (!isBlank(rest)) {
 				if (!checkText(rest))
 					return false;
 				post(currentRoom(), 'dm', rest);

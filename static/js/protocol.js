@@ -179,6 +179,12 @@ export function utf8Length(s) {
 }
 
 /* What is wrong with text as a message (kc_text_validate()), or null. */
+/* Whether text shows nothing (as libkchat's kc_text_blank): the bridge
+ * refuses it (text_empty), so it is not sent. */
+export function isBlank(text) {
+	return /^[\s\u200b-\u200f\u2060]*$/.test(text);
+}
+
 export function textProblem(text) {
 	var n = utf8Length(text);
 

@@ -361,6 +361,20 @@ test('someone typing in a terminal shows as typing in the page', async () => {
 	await alice.page.locator('#typing', { hasText: 'tui_tom' }).waitFor();
 });
 
+test('a message of blanks only (spaces, zero-width characters) is not sent', async () => {
+	const failed = alice.page.locator('#messages li.msg[data-state="failed"]');
+	const before = await failed.count();
+
+	await L.say(alice.page, '\u200b \u00a0\u200b');
+	assert.equal(await alice.page.locator('#composer-input').inputValue(), '');
+	/* Answered in order: once this one is sent, a blank one would have
+	 * been refused (text_empty) and shown as failed. */
+	await L.say(alice.page, 'after the blanks');
+	await L.rows(alice.page, 'after the blanks')
+	    .and(alice.page.locator('[data-state="sent"]')).waitFor();
+	assert.equal(await failed.count(), before);
+});
+
 test('an XSS payload is shown as text and runs nothing', async () => {
 	const payloads = [
 		'<img src=x onerror="window.__xss=1">',
