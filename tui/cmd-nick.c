@@ -112,8 +112,8 @@ const struct cmd_entry cmd_nick_entry = {
 	.alias = NULL,
 	.usage = "[-force] name",
 	.help = "Change your user name (letters, digits, _ . -; up to 32). A "
-	    "name someone online uses is refused; -force takes it (they are "
-	    "told).",
+	    "name someone online uses, or one differing from it only in case, "
+	    "is refused; -force takes it (they are told).",
 	.arg = CMD_ARG_NONE,
 	.exec = cmd_nick_exec
 };
