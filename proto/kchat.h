@@ -240,9 +240,10 @@ int	kc_room_validate(const char *s, size_t len);
 int	kc_text_validate(const char *s, size_t len);
 /*
  * 1 when valid UTF-8 s[0..len) shows nothing: only spaces (every Unicode
- * space separator), tabs, newlines and the zero-width characters (U+200B
- * to U+200F, U+2060, U+FEFF); 0 otherwise. Something said by a user
- * is refused when blank (text_empty); a record is not.
+ * space separator), tabs, line breaks and characters invisible on their
+ * own (zero-width and bidi controls, joiners, variation selectors, tags,
+ * the Hangul fillers, the braille blank); 0 otherwise. Something said by a
+ * user is refused when blank (text_empty); a record is not.
  */
 int	kc_text_blank(const char *s, size_t len);
 /*
@@ -1073,6 +1074,11 @@ unsigned kc_user_colour(const char *user);
 uint32_t kc_hash(const char *s);
 /* The same of s with ASCII letters in lower case: "Bob" as "bob". */
 uint32_t kc_hash_nocase(const char *s);
+/*
+ * strcasecmp() of ASCII letters only, in any locale (names are ASCII; in
+ * a Turkish one, strcasecmp("I", "i") is not 0).
+ */
+int	kc_strcasecmp(const char *a, const char *b);
 
 /* --------------------------------------------------------- embedded broker */
 

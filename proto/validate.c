@@ -104,26 +104,40 @@ kc_utf8_next(const char *str, size_t len, uint32_t *cp)
 	return n;
 }
 
+/*
+ * What shows nothing: spaces (every Unicode space separator), tabs and line
+ * breaks, and the characters that are invisible on their own: format and
+ * bidi controls, joiners, variation selectors, tags, fillers (Hangul,
+ * braille blank).
+ */
+static const struct {
+	uint32_t lo, hi;
+} blank_ranges[] = {
+	{ 0x09, 0x0d }, { 0x20, 0x20 }, { 0xa0, 0xa0 }, { 0xad, 0xad },
+	{ 0x34f, 0x34f }, { 0x115f, 0x1160 }, { 0x1680, 0x1680 },
+	{ 0x17b4, 0x17b5 }, { 0x180b, 0x180f }, { 0x2000, 0x200f },
+	{ 0x2028, 0x202f }, { 0x205f, 0x206f }, { 0x2800, 0x2800 },
+	{ 0x3000, 0x3000 }, { 0x3164, 0x3164 }, { 0xfe00, 0xfe0f },
+	{ 0xfeff, 0xfeff }, { 0xffa0, 0xffa0 }, { 0xe0000, 0xe007f },
+	{ 0xe0100, 0xe01ef }
+};
+
 int
 kc_text_blank(const char *s, size_t len)
 {
 	uint32_t	cp;
-	size_t		i = 0, n;
+	size_t		i = 0, n, k;
 
 	while (i < len) {
 		if ((n = kc_utf8_next(s + i, len - i, &cp)) == 0)
 			return 0;
-		switch (cp) {
-		case ' ': case '\t': case '\n': case '\r':
-		case 0xa0: case 0x1680: case 0x202f: case 0x205f: case 0x3000:
-		case 0x200b: case 0x200c: case 0x200d: case 0x200e: case 0x200f:
-		case 0x2060: case 0xfeff:
-		case 0x2028: case 0x2029:
-			break;
-		default:
-			if (cp < 0x2000 || cp > 0x200a)
-				return 0;
+		for (k = 0; k < sizeof blank_ranges / sizeof blank_ranges[0];
+		    k++) {
+			if (cp >= blank_ranges[k].lo && cp <= blank_ranges[k].hi)
+				break;
 		}
+		if (k == sizeof blank_ranges / sizeof blank_ranges[0])
+			return 0;
 		i += n;
 	}
 	return 1;

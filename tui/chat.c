@@ -961,6 +961,13 @@ chat_send_re(struct chat *c, enum kc_type type, const char *room,
 	char		 errstr[256];
 	int		 err;
 
+	/* Said by us, a message shows something (the bridge refuses it). */
+	if ((type == KC_TYPE_MESSAGE || type == KC_TYPE_ACTION ||
+	    type == KC_TYPE_DM || type == KC_TYPE_EDIT) && text != NULL &&
+	    kc_text_blank(text, strlen(text))) {
+		chat_error(c, "nothing to send: the text is only blanks");
+		return -1;
+	}
 	kc_msg_init(&m);
 	err = kc_msg_make_re(&m, type, room, c->user, to, re, reply, text,
 	    text != NULL ? strlen(text) : 0);
@@ -1114,12 +1121,16 @@ chat_send_text(struct chat *c, enum kc_type type, const char *room,
 	}
 	while (len > 0 && rv == 0) {
 		n = split_next(text, len, KC_TEXT_MAX, &skip);
-		piece = xstrndup(text, n);
-		rv = chat_send(c, type, room, to, piece);
-		free(piece);
+		/* A piece of blanks only (a paste's long run of them) is not
+		 * a message. */
+		if (!kc_text_blank(text, n)) {
+			piece = xstrndup(text, n);
+			rv = chat_send(c, type, room, to, piece);
+			free(piece);
+			parts++;
+		}
 		text += n + skip;
 		len -= n + skip;
-		parts++;
 	}
 	if (parts > 1)
 		chat_info(c, "a long text went as %zu messages (at most %d "

@@ -181,8 +181,13 @@ export function utf8Length(s) {
 /* What is wrong with text as a message (kc_text_validate()), or null. */
 /* Whether text shows nothing (as libkchat's kc_text_blank): the bridge
  * refuses it (text_empty), so it is not sent. */
+var BLANK_RE = new RegExp('^[\\s\\u00ad\\u034f\\u115f\\u1160\\u17b4\\u17b5' +
+    '\\u180b-\\u180f\\u2000-\\u200f\\u2028-\\u202f\\u205f-\\u206f\\u2800' +
+    '\\u3164\\ufe00-\\ufe0f\\ufeff\\uffa0\\u{e0000}-\\u{e007f}' +
+    '\\u{e0100}-\\u{e01ef}]*$', 'u');
+
 export function isBlank(text) {
-	return /^[\s\u200b-\u200f\u2060]*$/.test(text);
+	return BLANK_RE.test(text);
 }
 
 export function textProblem(text) {

@@ -365,7 +365,7 @@ test('a message of blanks only (spaces, zero-width characters) is not sent', asy
 	const failed = alice.page.locator('#messages li.msg[data-state="failed"]');
 	const before = await failed.count();
 
-	await L.say(alice.page, '\u200b \u00a0\u200b');
+	await L.say(alice.page, '\u200b \u00a0\u3164\u200b');
 	assert.equal(await alice.page.locator('#composer-input').inputValue(), '');
 	/* Answered in order: once this one is sent, a blank one would have
 	 * been refused (text_empty) and shown as failed. */

@@ -360,6 +360,16 @@ START_TEST(chat_say_splits_long_text)
 	ck_assert_uint_eq(nsent, 3);
 	ck_assert_int_eq(sent[2].type, KC_TYPE_DM);
 	ck_assert_str_eq(sent[2].to, "bob");
+	/* A run of blanks past the first piece (U+3000, 3 bytes each) is
+	 * no message of its own. */
+	reset_sent();
+	memset(text, 'x', 8000);
+	for (i = 0; i < 300; i++)
+		memcpy(text + 8000 + 3 * i, "\xe3\x80\x80", 3);
+	text[8900] = '\0';
+	cmd_input(c, text);
+	ck_assert_uint_eq(nsent, 1);
+	ck_assert(!kc_text_blank(sent[0].text, sent[0].text_len));
 	free(text);
 }
 END_TEST
@@ -1292,6 +1302,12 @@ START_TEST(chat_edits)
 	cmd_input(c, "/edit indeed so");
 	ck_assert_int_eq(sent[1].type, KC_TYPE_EDIT);
 	ck_assert_str_eq(sent[1].re, id);
+	ck_assert_str_eq(buffer_find(b, id)->text, "indeed so");
+	/* An edit to blanks only is refused, as a message of them is. */
+	cmd_input(c, "/edit \xe3\x80\x80");
+	cmd_input(c, "/reply bob \xe3\x80\x80");
+	ck_assert_uint_eq(nsent, 2);
+	ck_assert_ptr_nonnull(strstr(last_line(b)->text, "only blanks"));
 	ck_assert_str_eq(buffer_find(b, id)->text, "indeed so");
 	cmd_input(c, "/delete");
 	ck_assert_int_eq(sent[2].type, KC_TYPE_DELETE);
