@@ -11,7 +11,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "bridge.h"
 
@@ -96,7 +95,7 @@ users_walk(const char *user, int like, void (*fn)(struct session *, void *),
 	for (s = buckets[kc_hash_nocase(user) & (nbuckets - 1)]; s != NULL;
 	    s = next) {
 		next = s->unext;
-		if ((like ? strcasecmp(s->user, user) :
+		if ((like ? kc_strcasecmp(s->user, user) :
 		    strcmp(s->user, user)) == 0)
 			fn(s, arg);
 	}

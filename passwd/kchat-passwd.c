@@ -22,7 +22,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -144,27 +143,31 @@ passwd_hash(const char *pw)
 }
 
 /*
- * Exits when old (NULL: none) has an account whose name differs from user
- * only in case: "Alice" would pass for alice in every client's list.
+ * Exits when user is a new account and old (NULL: none) has one whose name
+ * differs from it only in case: "Alice" would pass for alice in every
+ * client's list. A password change of an account there is not refused.
  */
 static void
 passwd_check_like(FILE *old, const char *path, const char *user)
 {
-	char	 line[PASSWD_LINE_MAX];
-	size_t	 ulen = strlen(user);
+	char	 line[PASSWD_LINE_MAX], like[PASSWD_LINE_MAX] = "", *colon;
+	int	 there = 0;
 
 	if (old == NULL)
 		return;
 	while (fgets(line, sizeof line, old) != NULL) {
-		if (strncasecmp(line, user, ulen) == 0 && line[ulen] == ':' &&
-		    strncmp(line, user, ulen) != 0) {
-			line[ulen] = '\0';
-			passwd_die("\"%s\" is too like the account \"%s\" in %s, "
-			    "which it would pass for: choose another name",
-			    user, line, path);
-		}
+		if ((colon = strchr(line, ':')) == NULL)
+			continue;
+		*colon = '\0';
+		if (strcmp(line, user) == 0)
+			there = 1;
+		else if (kc_strcasecmp(line, user) == 0)
+			snprintf(like, sizeof like, "%s", line);
 	}
 	rewind(old);
+	if (!there && like[0] != '\0')
+		passwd_die("\"%s\" is too like the account \"%s\" in %s, which "
+		    "it would pass for: choose another name", user, like, path);
 }
 
 /*

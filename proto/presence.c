@@ -32,7 +32,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "internal.h"
 
@@ -397,7 +396,7 @@ kc_presence_holder(const struct kc_presence *p, const char *user,
 		return 0;
 	for (i = 0; i < p->nslots; i++) {
 		if (!p->slots[i].used || !p->slots[i].present ||
-		    strcasecmp(p->slots[i].user, user) != 0)
+		    kc_strcasecmp(p->slots[i].user, user) != 0)
 			continue;
 		for (k = 0; k < PRESENCE_INSTS; k++) {
 			in = &p->slots[i].inst[k];

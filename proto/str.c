@@ -4,6 +4,23 @@
 
 #include "internal.h"
 
+int
+kc_strcasecmp(const char *a, const char *b)
+{
+	int	x, y;
+
+	for (;; a++, b++) {
+		x = (unsigned char)*a;
+		y = (unsigned char)*b;
+		if (x >= 'A' && x <= 'Z')
+			x += 'a' - 'A';
+		if (y >= 'A' && y <= 'Z')
+			y += 'a' - 'A';
+		if (x != y || x == '\0')
+			return x - y;
+	}
+}
+
 /* Copies src into dst[len], cut to fit, always terminated (len > 0). */
 void
 kc_strlcpy(char *dst, const char *src, size_t len)

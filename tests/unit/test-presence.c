@@ -7,6 +7,7 @@
  * does not bring the user back. Listings are sorted; the table is bounded.
  */
 #include <check.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -366,6 +367,15 @@ START_TEST(name_holder)
 	ck_assert_str_eq(h.inst, "tty1");
 	ck_assert_int_eq(kc_presence_holder(p, "Alice", "tty1", T0 + 10 * SEC,
 	    NULL), 0);
+	/* In any locale: a Turkish one's strcasecmp() has "I" as dotless. */
+	if (setlocale(LC_ALL, "tr_TR.UTF-8") != NULL) {
+		ck_assert_int_eq(kc_presence_holder(p, "ALICE", "web1",
+		    T0 + 10 * SEC, NULL), 1);
+		setlocale(LC_ALL, "C");
+	}
+	ck_assert_int_eq(kc_strcasecmp("ALICE", "alice"), 0);
+	ck_assert_int_ne(kc_strcasecmp("alice", "alicf"), 0);
+	ck_assert_int_lt(kc_strcasecmp("alic", "alice"), 0);
 	ck_assert_int_eq(kc_presence_holder(p, "alice2", NULL, T0 + 10 * SEC,
 	    NULL), 0);
 	/* Its own instance is not someone else. */
