@@ -367,10 +367,8 @@ function unsentAs(m, old, name) {
 	/* Under another name it is another record: its own id. The old one
 	 * is kept: Kafka may have the message after all, its answer lost in
 	 * the change, and reading it back then confirms it (store.js). */
-	if (m.cid) {
-		m.cidsBefore = m.cidsBefore || [];
-		m.cidsBefore.push(m.cid);
-	}
+	if (m.cid)
+		S.sentAs.set(m.cid, m);
 	m.cid = null;
 	setState(m, 'failed');
 }

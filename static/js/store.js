@@ -66,7 +66,10 @@ export var S = {
 	notify: false,
 	connEpoch: 0,		/* counts connections: presence older is stale */
 	hello: null,
-	pageSize: 50
+	pageSize: 50,
+	/* id -> an own message not confirmed when the name changed: the id it
+	 * was sent with under the earlier name (composer.js's unsentAs) */
+	sentAs: new Map()
 };
 
 export function load(key, fallback) {
@@ -334,20 +337,16 @@ export function addRecord(rec, how) {
 	/* Written under an earlier name, its answer lost when the name
 	 * changed: Kafka has it after all. It is sent, as that name, and no
 	 * longer offered to Retry, which would say it twice. */
-	if (CHAT_TYPES[type] && rec.id) {
-		for (i = 0; i < room.msgs.length; i++) {
-			p = room.msgs[i];
-			if (!p.id && p.own && p.cidsBefore &&
-			    p.cidsBefore.indexOf(rec.id) >= 0 &&
-			    p.user === rec.username) {
-				p.offset = typeof rec.offset === 'number' ? rec.offset : null;
-				p.own = p.user === S.me;
-				p.error = '';
-				p.node = null;
-				confirmMsg(room, p, rec.id, rec.timestamp);
-				return null;
-			}
-		}
+	p = CHAT_TYPES[type] && rec.id ? S.sentAs.get(rec.id) : undefined;
+	if (p !== undefined && !p.id && p.roomKey === room.key &&
+	    p.user === rec.username && room.msgs.indexOf(p) >= 0) {
+		S.sentAs.delete(rec.id);
+		p.offset = typeof rec.offset === 'number' ? rec.offset : null;
+		p.own = p.user === S.me;
+		p.error = '';
+		p.node = null;
+		confirmMsg(room, p, rec.id, rec.timestamp);
+		return null;
 	}
 
 	/* Our own record read back: it confirms the unsent one with its id
