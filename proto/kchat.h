@@ -1079,6 +1079,7 @@ uint32_t kc_hash_nocase(const char *s);
  * a Turkish one, strcasecmp("I", "i") is not 0).
  */
 int	kc_strcasecmp(const char *a, const char *b);
+int	kc_strncasecmp(const char *a, const char *b, size_t n);
 
 /* --------------------------------------------------------- embedded broker */
 

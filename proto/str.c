@@ -1,15 +1,16 @@
 /* str.c - string helpers libkchat shares. */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "internal.h"
 
 int
-kc_strcasecmp(const char *a, const char *b)
+kc_strncasecmp(const char *a, const char *b, size_t n)
 {
 	int	x, y;
 
-	for (;; a++, b++) {
+	for (; n > 0; a++, b++, n--) {
 		x = (unsigned char)*a;
 		y = (unsigned char)*b;
 		if (x >= 'A' && x <= 'Z')
@@ -19,6 +20,13 @@ kc_strcasecmp(const char *a, const char *b)
 		if (x != y || x == '\0')
 			return x - y;
 	}
+	return 0;
+}
+
+int
+kc_strcasecmp(const char *a, const char *b)
+{
+	return kc_strncasecmp(a, b, SIZE_MAX);
 }
 
 /* Copies src into dst[len], cut to fit, always terminated (len > 0). */

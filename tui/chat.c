@@ -605,7 +605,7 @@ chat_mentions(const char *text, const char *user)
 	if (n == 0 || text == NULL)
 		return 0;
 	for (p = text; *p != '\0'; p++) {
-		if (strncasecmp(p, user, n) != 0)
+		if (kc_strncasecmp(p, user, n) != 0)
 			continue;
 		if (p != text && name_byte((unsigned char)p[-1]))
 			continue;

@@ -28,7 +28,7 @@ cands_add(struct cands *cs, const char *prefix, size_t plen, const char *lead,
 		prefix += plen < llen ? plen : llen;
 		plen -= plen < llen ? plen : llen;
 	}
-	if (strncasecmp(word, prefix, plen) != 0)
+	if (kc_strncasecmp(word, prefix, plen) != 0)
 		return;
 	xasprintf(&s, "%s%s%s", lead, word, suffix);
 	for (i = 0; i < cs->n; i++) {

@@ -40,7 +40,7 @@ words_has(const char *list, const char *word)
 	if (list == NULL)
 		return 0;
 	while ((w = words_next(&list, &len)) != NULL) {
-		if (len == strlen(word) && strncasecmp(w, word, len) == 0)
+		if (len == strlen(word) && kc_strncasecmp(w, word, len) == 0)
 			return 1;
 	}
 	return 0;
@@ -69,7 +69,7 @@ words_remove(const char *list, const char *word, int *found)
 
 	*found = 0;
 	while (list != NULL && (w = words_next(&list, &len)) != NULL) {
-		if (len == strlen(word) && strncasecmp(w, word, len) == 0) {
+		if (len == strlen(word) && kc_strncasecmp(w, word, len) == 0) {
 			*found = 1;
 			continue;
 		}
@@ -99,7 +99,7 @@ words_match(const char *text, const char *list)
 		return 0;
 	while ((w = words_next(&list, &len)) != NULL) {
 		for (p = text; *p != '\0'; p++) {
-			if (strncasecmp(p, w, len) != 0)
+			if (kc_strncasecmp(p, w, len) != 0)
 				continue;
 			if ((p == text || !words_char(p[-1])) &&
 			    !words_char(p[len]))

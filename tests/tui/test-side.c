@@ -121,6 +121,12 @@ START_TEST(words_lists)
 	ck_assert(words_has("bob, Carol dave", "carol"));
 	ck_assert(!words_has("bobby", "bob"));
 	ck_assert(!words_has(NULL, "bob"));
+	/* Names fold as ASCII in any locale (a Turkish one's I is not i). */
+	if (setlocale(LC_ALL, "tr_TR.UTF-8") != NULL) {
+		ck_assert(words_has("IRIS", "iris"));
+		ck_assert(chat_mentions("IRIS: look", "iris"));
+		setlocale(LC_ALL, "C.UTF-8");
+	}
 	l = words_add("", "bob");
 	ck_assert_str_eq(l, "bob");
 	r = words_add(l, "carol");
