@@ -843,11 +843,15 @@ chat_receive1(struct chat *c, const struct kc_msg *m, int live)
 		chat_echoed(c, b, old);
 		return 0;
 	}
-	/* Ours, read back after it left the scrollback: final, not new. */
+	/*
+	 * Ours, read back after it left the scrollback (or /clear): final,
+	 * not new. History and replay show it again, as any line out of view.
+	 */
 	if ((old = buffer_gone_find(b, m->id)) != NULL) {
 		chat_echoed(c, b, old);
 		buffer_gone_del(b, old);
-		return 0;
+		if (live)
+			return 0;
 	}
 	memset(&l, 0, sizeof l);
 	l.ts = kc_msg_shown_ts(m);	/* a far-off clock cannot pin a line */

@@ -394,6 +394,8 @@ START_TEST(chat_own_line_final_once)
 }
 END_TEST
 
+static size_t	lines_with(struct buffer *, const char *);
+
 /*
  * A burst longer than the scrollback: each of the user's lines is final
  * once, whether Kafka acknowledges and reads it back while it is in view or
@@ -442,6 +444,18 @@ START_TEST(chat_own_lines_past_scrollback)
 	ck_assert_int_eq(chat_abandon(c, "Kafka did not take it"), 15);
 	ck_assert_int_eq(finals, 15);
 	ck_assert_int_eq(chat_pending(c), 0);
+	/* Cleared while pending: acknowledged, then /replay shows it again. */
+	reset_sent();
+	cmd_input(c, "cleared");
+	cmd_input(c, "/clear");
+	ck_assert_uint_eq(b->nlines, 0);
+	chat_delivered(c, &sent[0], KC_OK, NULL);
+	ck_assert_int_eq(chat_pending(c), 0);
+	kc_msg_init(&hist[0]);
+	kc_msg_copy(&hist[0], &sent[0]);
+	nhist = 1;
+	cmd_input(c, "/replay 10m");
+	ck_assert_uint_eq(lines_with(b, "cleared"), 1);
 }
 END_TEST
 
