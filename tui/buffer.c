@@ -5,7 +5,9 @@
  * A full buffer loses its oldest line for each new one, which in a burst is
  * every message: the lines are a window into a longer array (base), the
  * window moves on by one, and all the lines move back to base once the
- * window reaches base's end, every BUFFER_SLACK(max) lines.
+ * window reaches base's end, every BUFFER_SLACK(max) lines. The user's own
+ * lines that leave before Kafka read them back are kept out of view
+ * (buffer-gone.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,7 +40,7 @@ buffer_new(enum buffer_kind kind, const char *target, size_t max)
 	return b;
 }
 
-static void
+void
 buffer_line_free(struct line *l)
 {
 	free(l->text);
@@ -53,6 +55,7 @@ buffer_free(struct buffer *b)
 	if (b == NULL)
 		return;
 	buffer_clear(b);
+	buffer_gone_free(b);
 	free(b->base);
 	idset_clear(&b->ids);
 	free(b);
@@ -64,7 +67,7 @@ buffer_clear(struct buffer *b)
 	size_t i;
 
 	for (i = 0; i < b->nlines; i++)
-		buffer_line_free(&b->lines[i]);
+		buffer_gone_keep(b, &b->lines[i]);
 	idset_clear(&b->ids);
 	b->lines = b->base;
 	b->nlines = 0;
@@ -155,7 +158,7 @@ buffer_insert(struct buffer *b, const struct line *l, size_t at)
 		if (at == 0)
 			return NULL;	/* older than all we keep */
 		idset_del(&b->ids, b->lines[0].id);
-		buffer_line_free(&b->lines[0]);
+		buffer_gone_keep(b, &b->lines[0]);
 		b->lines++;
 		b->nlines--;
 		at--;

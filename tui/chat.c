@@ -773,6 +773,19 @@ chat_apply_edit(struct chat *c, const struct kc_msg *m)
 	chat_notify(c, CHAT_LINE_EDIT, b, l);
 }
 
+/* l, the user's own, was read back from Kafka: it is sent. */
+static void
+chat_echoed(struct chat *c, struct buffer *b, struct line *l)
+{
+	l->flags |= LINE_ECHOED;
+	if (l->state == LINE_PENDING || l->state == LINE_FAILED) {
+		l->state = LINE_SENT;
+		free(l->error);
+		l->error = NULL;
+		chat_notify(c, CHAT_LINE_UPDATE, b, l);
+	}
+}
+
 /* Returns 1 when m added a line. */
 static int
 chat_receive1(struct chat *c, const struct kc_msg *m, int live)
@@ -827,13 +840,18 @@ chat_receive1(struct chat *c, const struct kc_msg *m, int live)
 		 */
 		if (old->offset1 == 0 && m->offset >= 0)
 			old->offset1 = m->offset + 1;	/* for read markers */
-		if (old->state == LINE_PENDING || old->state == LINE_FAILED) {
-			old->state = LINE_SENT;
-			free(old->error);
-			old->error = NULL;
-			chat_notify(c, CHAT_LINE_UPDATE, b, old);
-		}
+		chat_echoed(c, b, old);
 		return 0;
+	}
+	/*
+	 * Ours, read back after it left the scrollback (or /clear): final,
+	 * not new. History and replay show it again, as any line out of view.
+	 */
+	if ((old = buffer_gone_find(b, m->id)) != NULL) {
+		chat_echoed(c, b, old);
+		buffer_gone_del(b, old);
+		if (live)
+			return 0;
 	}
 	memset(&l, 0, sizeof l);
 	l.ts = kc_msg_shown_ts(m);	/* a far-off clock cannot pin a line */
@@ -1039,7 +1057,9 @@ chat_delivered(struct chat *c, const struct kc_msg *m, int err,
 		    kc_strerror(err));
 		return;
 	}
-	if ((l = buffer_find(b, m->id)) == NULL)
+	/* In view, or out of it (a burst longer than the scrollback). */
+	if ((l = buffer_find(b, m->id)) == NULL &&
+	    (l = buffer_gone_find(b, m->id)) == NULL)
 		return;
 	/*
 	 * Only a pending line changes: one already read back from Kafka is
@@ -1067,16 +1087,31 @@ chat_own_text(const struct line *l)
 	    l->kind == LINE_ACTION || l->kind == LINE_DM);
 }
 
+/*
+ * The line at index j of b's lines, then of the lines kept out of view
+ * (NULL past both, or for a hole there).
+ */
+static struct line *
+chat_own_at(struct buffer *b, size_t j)
+{
+	if (j < b->nlines)
+		return &b->lines[j];
+	return buffer_gone_at(b, j - b->nlines);
+}
+
 int
 chat_pending(struct chat *c)
 {
-	size_t	i, j;
-	int	n = 0;
+	struct buffer	*b;
+	struct line	*l;
+	size_t		 i, j;
+	int		 n = 0;
 
 	for (i = 0; i < c->nbuffers; i++) {
-		for (j = 0; j < c->buffers[i]->nlines; j++) {
-			if (c->buffers[i]->lines[j].state == LINE_PENDING &&
-			    chat_own_text(&c->buffers[i]->lines[j]))
+		b = c->buffers[i];
+		for (j = 0; j < b->nlines + b->ngone; j++) {
+			if ((l = chat_own_at(b, j)) != NULL &&
+			    l->state == LINE_PENDING && chat_own_text(l))
 				n++;
 		}
 	}
@@ -1093,9 +1128,9 @@ chat_abandon(struct chat *c, const char *reason)
 
 	for (i = 0; i < c->nbuffers; i++) {
 		b = c->buffers[i];
-		for (j = 0; j < b->nlines; j++) {
-			l = &b->lines[j];
-			if (l->state != LINE_PENDING || !chat_own_text(l))
+		for (j = 0; j < b->nlines + b->ngone; j++) {
+			if ((l = chat_own_at(b, j)) == NULL ||
+			    l->state != LINE_PENDING || !chat_own_text(l))
 				continue;
 			l->state = LINE_FAILED;
 			free(l->error);
@@ -1437,7 +1472,16 @@ chat_expired(void *arg, const char *room, const char *user)
 void
 chat_expire(struct chat *c, int64_t now_us)
 {
+	size_t i;
+
 	kc_presence_expire(c->presence, now_us, chat_expired, c);
+	/*
+	 * Own lines out of view that Kafka will not read back (sent before
+	 * the reader started, or the room's reader is gone) are forgotten.
+	 */
+	for (i = 0; i < c->nbuffers; i++)
+		buffer_gone_expire(c->buffers[i], now_us -
+		    (int64_t)TUI_GONE_KEEP_MS * 1000);
 }
 
 /* ----------------------------------------------------------- users */

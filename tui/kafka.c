@@ -33,7 +33,6 @@
 #define KAFKA_BATCH		1000	/* records handled per loop pass */
 #define KAFKA_RETRY_MS		2000	/* between two connection attempts */
 #define KAFKA_JOIN_MS		200	/* at exit, wait this for an attempt */
-#define KAFKA_INBOX_MS		5000	/* ... read for at most this */
 #define KAFKA_RESUME_MARGIN_MS	30000	/* reread before a lost connection */
 
 static void
@@ -45,15 +44,21 @@ kafka_delivered(void *arg, void *msg_arg, const struct kc_msg *m, int err,
 	chat_delivered(k->chat, m, err, errstr);
 }
 
-static int
-kafka_send(void *arg, const struct kc_msg *m, char *errstr, size_t len)
+int
+kafka_produce(struct kafka *k, const struct kc_msg *m, char *errstr,
+    size_t len)
 {
-	struct kafka *k = arg;
-
 	/* Heartbeats matter little: the shared producer, no delivery report. */
 	if (m->type == KC_TYPE_HEARTBEAT)
 		return kc_share_send(k->share, k->ptopic, m);
 	return kc_producer_send(k->prod, m);
+}
+
+/* Nothing goes out under the name before it is known to be ours. */
+static int
+kafka_send(void *arg, const struct kc_msg *m, char *errstr, size_t len)
+{
+	return kafka_name_send(arg, m, errstr, len);
 }
 
 /* /stats: what both readers read and skipped. */
@@ -150,55 +155,6 @@ kafka_inbox(struct kafka *k)
 	kc_reader_free(r);
 }
 
-/*
- * The connecting thread, once connected the first time: whether another
- * live instance than ours holds the user's name, from the presence topic
- * of the last KC_PRESENCE_TIMEOUT_MS read until caught up (or
- * KAFKA_INBOX_MS) into a table of its own.
- */
-/* The name check's scan: every record to the table (kc_drain_fn). */
-static int
-kafka_presence_keep(void *arg, const struct kc_msg *m)
-{
-	if (m != NULL)
-		kc_presence_apply(arg, m, kc_now_us());
-	return 0;
-}
-
-/*
- * The connecting thread, once connected the first time: whether another
- * live instance than ours holds the user's name, from the last
- * KC_PRESENCE_TIMEOUT_MS of both topics (heartbeats; joins and leaves),
- * each read until caught up or KAFKA_INBOX_MS, into a table of its own.
- */
-static void
-kafka_name_holder(struct kafka *k)
-{
-	struct kc_presence	*p;
-	struct kc_reader	*r;
-	int64_t			 start = kc_now_us(), since;
-	char			 errstr[256];
-
-	if ((p = kc_presence_new()) == NULL)
-		return;
-	since = start - (int64_t)KC_PRESENCE_TIMEOUT_MS * 1000;
-	if (kc_reader_new_since(k->conf, k->ptopic, since, &r, errstr,
-	    sizeof errstr) == KC_OK) {
-		kc_reader_drain(r, start + (int64_t)KAFKA_INBOX_MS * 1000, 0,
-		    kafka_presence_keep, p);
-		kc_reader_free(r);
-	}
-	if (kc_reader_new_since(k->conf, k->topic, since, &r, errstr,
-	    sizeof errstr) == KC_OK) {
-		kc_reader_drain(r, kc_now_us() + (int64_t)KAFKA_INBOX_MS * 1000,
-		    0, kafka_presence_keep, p);
-		kc_reader_free(r);
-	}
-	k->held = kc_presence_holder(p, k->inbox_user, k->inst, kc_now_us(),
-	    &k->holder);
-	kc_presence_free(p);
-}
-
 /* The connecting thread: opens both readers, or says why it could not. */
 static void *
 kafka_connect(void *arg)
@@ -231,7 +187,7 @@ kafka_connect(void *arg)
 	}
 	if (err == KC_OK) {
 		if (k->name_wanted)
-			kafka_name_holder(k);
+			kafka_name_check(k);
 		if (k->inbox_wanted)
 			kafka_inbox(k);	/* after r: what comes now, r reads */
 		/*
@@ -278,39 +234,6 @@ kafka_attempt(struct kafka *k)
 	k->attempting = 1;
 }
 
-/*
- * Another live instance holds the user's name: end, saying who and since
- * when, or with --force-name take it, and tell the other instance in a
- * direct message to the name (it shows there).
- */
-static void
-kafka_name_held(struct kafka *k)
-{
-	const char	*name = chat_user(k->chat), *held = k->holder.user;
-	char		 why[512], when[27] = "?", like[KC_NAME_MAX + 16] = "";
-
-	k->held = 0;
-	if (kc_time_format(k->holder.since, when) == KC_OK)
-		when[16] = '\0';	/* YYYY-MM-DDTHH:MM */
-	if (strcmp(held, name) != 0)
-		snprintf(like, sizeof like, ", too like %s,", held);
-	if (!k->force_name) {
-		snprintf(why, sizeof why, "%s%s is in use by another client "
-		    "that is online (instance %s, since %s UTC): choose another "
-		    "name with -u NAME, or take it anyway with --force-name",
-		    name, like, k->holder.inst, when);
-		chat_fatal(k->chat, why);
-		return;
-	}
-	chat_info(k->chat, "%s%s was in use by another client (instance %s, "
-	    "since %s UTC): taken with --force-name; it is told", name, like,
-	    k->holder.inst, when);
-	snprintf(why, sizeof why, "another kchat-tui (instance %s) took the "
-	    "name %s with --force-name: if that was not you, choose another "
-	    "name", k->inst, name);
-	chat_send(k->chat, KC_TYPE_DM, chat_room(k->chat), held, why);
-}
-
 /* A connection attempt ended: use the readers, or try again later. */
 static void
 kafka_attempt_done(struct kafka *k, int64_t now)
@@ -333,6 +256,19 @@ kafka_attempt_done(struct kafka *k, int64_t now)
 		}
 		kc_buf_free(&k->topic_notes);
 	}
+	/*
+	 * Refused: nothing of the user's is shown (the missed direct
+	 * messages, the rooms' history) and nothing went out under the name.
+	 */
+	if (k->attempt_err == KC_OK && k->name_wanted &&
+	    kafka_name_verdict(k) == -1) {
+		kc_reader_free(k->new_reader);
+		kc_reader_free(k->new_preader);
+		k->new_reader = k->new_preader = NULL;
+		kafka_state_forget(k);
+		k->next_attempt = INT64_MAX;
+		return;
+	}
 	if (k->attempt_err == KC_OK) {
 		k->reader = k->new_reader;
 		k->preader = k->new_preader;
@@ -344,9 +280,7 @@ kafka_attempt_done(struct kafka *k, int64_t now)
 		k->last_errstr[0] = '\0';
 		chat_set_conn(k->chat, CHAT_CONNECTED);
 		kafka_state_adopt(k);
-		if (k->held)
-			kafka_name_held(k);
-		else if (k->name_wanted)
+		if (k->name_wanted)
 			k->name_recheck = now +
 			    (int64_t)KAFKA_NAME_RECHECK_MS * 1000;
 		for (i = 0; i < k->ninbox; i++)
@@ -417,6 +351,7 @@ kafka_close(struct kafka *k, int flush_ms)
 	struct timespec	deadline;
 
 	kafka_fetch_cancel(k);		/* a replay stops while we flush */
+	kafka_name_settle(k, flush_ms);	/* lines waiting for the name check */
 	/* Heartbeats go with the state topics' records (kafka_state_close). */
 	if (flush_ms > 0 && k->prod != NULL)
 		kc_producer_flush(k->prod, flush_ms);
@@ -451,6 +386,9 @@ kafka_close(struct kafka *k, int flush_ms)
 		close(k->fetch_pipe[1]);
 	}
 	kc_buf_free(&k->topic_notes);
+	kc_history_free(k->waiting, k->nwaiting);	/* the name was not ours */
+	k->waiting = NULL;
+	k->nwaiting = k->waiting_cap = 0;
 	kc_history_free(k->inbox, k->ninbox);	/* read, not shown */
 	k->inbox = NULL;
 	k->ninbox = k->inbox_cap = 0;
@@ -566,6 +504,8 @@ kafka_tick(struct kafka *k, int64_t now)
 	kc_producer_poll(k->prod, 0);
 	kafka_attempt_done(k, now);
 	kafka_fetch_done(k);
+	if (k->nwaiting > 0 && now - k->last_second >= 1000000)
+		kafka_name_expire(k, now);
 	if (now - k->last_second >= 1000000)
 		kafka_follow(k, now);
 	if (k->reader == NULL && !k->attempting && now >= k->next_attempt)

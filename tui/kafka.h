@@ -7,6 +7,8 @@
 #include "tui.h"
 
 #define KAFKA_NPOLL	6	/* descriptors kafka_pollfds() fills */
+/* The start's scans (missed direct messages, the name) read at most this. */
+#define KAFKA_INBOX_MS	5000
 
 struct pollfd;
 struct kafka_fetch;
@@ -56,7 +58,15 @@ struct kafka {
 	 * Whether another live instance holds the user's name: read by the
 	 * first connection attempt from the presence topic (name_wanted),
 	 * acted on once it succeeds (kchat-tui ends unless force_name).
+	 * Until then what the chat sends waits in waiting (kafka-name.c).
 	 */
+	enum {
+		KAFKA_NAME_UNKNOWN,	/* not checked yet: sends wait */
+		KAFKA_NAME_OURS,	/* sends go */
+		KAFKA_NAME_REFUSED	/* another holds it: nothing goes */
+	}			 name_state;
+	struct kc_msg		*waiting;
+	size_t			 nwaiting, waiting_cap;
 	char			 inst[KC_INST_MAX + 1];
 	int			 name_wanted;
 	int			 force_name;
@@ -133,6 +143,37 @@ int	kafka_read(struct kafka *);
 void	kafka_tick(struct kafka *, int64_t now_us);
 /* Messages of the chat topic not yet acknowledged (heartbeats are not). */
 int	kafka_pending(struct kafka *);
+
+/* Sends m to Kafka now (the chat topic, or heartbeats on the shared one). */
+int	kafka_produce(struct kafka *, const struct kc_msg *m, char *errstr,
+	    size_t len);
+
+/* -------------------------------------------------------- kafka-name.c */
+
+/* The connecting thread: whether another live instance holds the name. */
+void	kafka_name_check(struct kafka *);
+/*
+ * chat_ops' send: to Kafka once the name is ours; until the check is
+ * done, kept to go then (or never, when the name is refused).
+ */
+int	kafka_name_send(struct kafka *, const struct kc_msg *m, char *errstr,
+	    size_t len);
+/*
+ * The first attempt succeeded: the name is ours (what waited goes; with
+ * --force-name the holder is told), or -1: refused, nothing went, the
+ * chat ends (chat_fatal()).
+ */
+int	kafka_name_verdict(struct kafka *);
+/* Another live instance holds the name (k->holder): end, or take it. */
+void	kafka_name_held(struct kafka *);
+/* Lines that waited longer than message.timeout.ms fail, as Kafka's would. */
+void	kafka_name_expire(struct kafka *, int64_t now_us);
+/*
+ * At exit with sends still waiting for the check (a script's line and
+ * end of input at once): waits up to wait_ms for the attempt, and sends
+ * them when the name is ours.
+ */
+void	kafka_name_settle(struct kafka *, int wait_ms);
 
 /* ------------------------------------------------------- kafka-fetch.c */
 

@@ -34,6 +34,8 @@
 #define TUI_INPUT_MAX	65536	/* bytes of input: several messages */
 #define TUI_PASTE_ASK	5	/* more lines than this: ask before sending */
 #define TUI_DM_MISSED_DAYS 7	/* direct messages missed: read this far back */
+/* An own line out of view, final but not read back, is kept this long. */
+#define TUI_GONE_KEEP_MS	600000
 
 /* -------------------------------------------------------------- mkdirs.c */
 
@@ -202,6 +204,7 @@ enum line_state {
 #define LINE_DIVIDER	0x40	/* "new messages": read to here (roomstate.c) */
 #define LINE_EDITED	0x80	/* its author changed the text: "(edited)" */
 #define LINE_DELETED	0x100	/* its author deleted it: a placeholder shows */
+#define LINE_ECHOED	0x200	/* own, and read back from Kafka */
 
 /*
  * A buffer keeps scrollback x sizeof (struct line) besides the texts
@@ -263,6 +266,16 @@ struct buffer {
 	unsigned	 lastlog;		/* its id; 0: none */
 	size_t		 lastlog_shown;		/* matches the buffer had */
 	char		 lastlog_q[KC_SEARCH_Q_MAX + 1];
+	/*
+	 * The user's own lines that left the scrollback (or /clear) before
+	 * Kafka read them back: not shown, but kept (buffer-gone.c) so that
+	 * their delivery report and their read-back still find them.
+	 * gone is oldest first; a line taken back has id "" until the
+	 * array is compacted; gone_ids: the ids of the others.
+	 */
+	struct line	*gone;
+	size_t		 ngone, gone_cap, gone_live, gone_hint;
+	struct idset	 gone_ids;
 };
 
 struct buffer	*buffer_new(enum buffer_kind, const char *target, size_t max);
@@ -284,6 +297,35 @@ void		 buffer_clear(struct buffer *);
 struct line	*buffer_oldest(struct buffer *);
 /* Removes the lines with any of flags; returns how many. */
 size_t		 buffer_drop(struct buffer *, int flags);
+/* Frees what l points to (text, error, quote, reply), not l. */
+void		 buffer_line_free(struct line *l);
+
+/* --------------------------------------------------------- buffer-gone.c */
+
+/*
+ * Own lines out of view, until Kafka has them. In line mode each is
+ * printed once, when final, however long the burst: a line that left the
+ * scrollback while pending is still printed when acknowledged, and one
+ * read back after it left is not printed again as a new line.
+ */
+/*
+ * A line leaving the buffer: kept (its strings and all) when it is the
+ * user's and not read back yet, else freed. l's memory is the caller's.
+ */
+void		 buffer_gone_keep(struct buffer *, struct line *l);
+/* The kept line with this id, or NULL. */
+struct line	*buffer_gone_find(struct buffer *, const char *id);
+/* Frees a kept line (read back, or given up): l is no longer valid. */
+void		 buffer_gone_del(struct buffer *, struct line *l);
+/* The kept line at index i (0 to ngone - 1), or NULL when taken back. */
+struct line	*buffer_gone_at(struct buffer *, size_t i);
+/*
+ * Forgets the final kept lines older than before_us: Kafka did not read
+ * them back (sent before a reader started); pending ones stay.
+ */
+void		 buffer_gone_expire(struct buffer *, int64_t before_us);
+/* Frees every kept line. */
+void		 buffer_gone_free(struct buffer *);
 
 /* ---------------------------------------------------------------- edit.c */
 
@@ -539,6 +581,10 @@ int		 chat_abandon(struct chat *, const char *reason);
 int		 chat_pending(struct chat *);
 /* Sends a heartbeat for every joined room; drops silent users. */
 void		 chat_heartbeat(struct chat *);
+/*
+ * Once a second: presence timeouts; own lines out of view that Kafka did
+ * not read back within TUI_GONE_KEEP_MS are forgotten.
+ */
 void		 chat_expire(struct chat *, int64_t now_us);
 
 /* Rooms seen on the topic, sorted; iterate with idx until NULL. */

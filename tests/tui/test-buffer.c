@@ -142,6 +142,70 @@ START_TEST(buffer_many)
 }
 END_TEST
 
+/*
+ * tui/buffer-gone.c: the user's own lines leaving a full buffer before
+ * Kafka read them back are kept out of view and found by id, in any order;
+ * others' lines, and own ones read back, are not; the holes close.
+ */
+START_TEST(buffer_gone_kept)
+{
+	struct buffer	*b = buffer_new(BUFFER_ROOM, "r", 10);
+	struct line	 l, *f;
+	char		 id[32], text[32];
+	size_t		 i, live;
+
+	for (i = 0; i < 300; i++) {
+		snprintf(id, sizeof id, "own%04zu", i);
+		snprintf(text, sizeof text, "m%zu", i);
+		l = mkline(1000 + i, id, text);
+		l.flags = LINE_SELF;
+		l.state = i % 3 == 0 ? LINE_SENT : LINE_PENDING;
+		if (i % 5 == 0)
+			l.flags |= LINE_ECHOED;		/* read back: not kept */
+		if (i % 7 == 0) {
+			l.flags = 0;			/* another's: not kept */
+			l.state = LINE_FINAL;
+		}
+		ck_assert_ptr_nonnull(buffer_add(b, &l, 0));
+	}
+	ck_assert_uint_eq(b->nlines, 10);
+	for (i = 0, live = 0; i < 290; i++) {
+		snprintf(id, sizeof id, "own%04zu", i);
+		f = buffer_gone_find(b, id);
+		if (i % 5 == 0 || i % 7 == 0) {
+			ck_assert_ptr_null(f);
+			continue;
+		}
+		live++;
+		ck_assert_ptr_nonnull(f);
+		snprintf(text, sizeof text, "m%zu", i);
+		ck_assert_str_eq(f->text, text);
+		ck_assert_ptr_null(buffer_find(b, id));		/* not in view */
+	}
+	ck_assert_uint_eq(b->gone_live, live);
+	/* Taken back newest first, then the rest: all found until taken. */
+	for (i = 290; i-- > 150;) {
+		snprintf(id, sizeof id, "own%04zu", i);
+		if ((f = buffer_gone_find(b, id)) != NULL)
+			buffer_gone_del(b, f);
+		ck_assert_ptr_null(buffer_gone_find(b, id));
+	}
+	ck_assert_uint_le(b->ngone, 2 * b->gone_live);	/* holes closed */
+	ck_assert_ptr_nonnull(buffer_gone_find(b, "own0001"));
+	ck_assert_ptr_nonnull(buffer_gone_find(b, "own0149"));
+	/* Expiry forgets the final ones before the time, never pending ones. */
+	buffer_gone_expire(b, 1000 + 100);
+	ck_assert_ptr_null(buffer_gone_find(b, "own0003"));	/* sent */
+	ck_assert_ptr_nonnull(buffer_gone_find(b, "own0001"));	/* pending */
+	ck_assert_ptr_nonnull(buffer_gone_find(b, "own0102"));	/* newer */
+	/* /clear keeps the pending ones in view too. */
+	ck_assert_ptr_nonnull(buffer_find(b, "own0298"));
+	buffer_clear(b);
+	ck_assert_ptr_nonnull(buffer_gone_find(b, "own0298"));
+	buffer_free(b);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -154,6 +218,7 @@ main(void)
 	tcase_add_test(tc, buffer_bounded);
 	tcase_add_test(tc, buffer_dedupe_and_sorted);
 	tcase_add_test(tc, buffer_many);
+	tcase_add_test(tc, buffer_gone_kept);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

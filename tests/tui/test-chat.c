@@ -404,6 +404,71 @@ START_TEST(chat_own_line_final_once)
 }
 END_TEST
 
+static size_t	lines_with(struct buffer *, const char *);
+
+/*
+ * A burst longer than the scrollback: each of the user's lines is final
+ * once, whether Kafka acknowledges and reads it back while it is in view or
+ * after it scrolled out. Line mode printed the lines that left the
+ * scrollback while pending never, and those read back after they left it
+ * twice (as new lines, which pushed out pending ones in turn).
+ */
+START_TEST(chat_own_lines_past_scrollback)
+{
+	struct buffer	*b;
+	char		 text[32];
+	size_t		 i;
+
+	chat_set_scrollback(c, 10);
+	chat_join(c, "general");
+	b = chat_current(c);
+	reset_sent();
+	finals = 0;
+	for (i = 0; i < 40; i++) {
+		snprintf(text, sizeof text, "burst line %zu", i + 1);
+		cmd_input(c, text);
+	}
+	ck_assert_uint_eq(nsent, 40);
+	ck_assert_uint_eq(b->nlines, 10);
+	ck_assert_int_eq(chat_pending(c), 40);	/* what quit waits for */
+	/* The first 20 acknowledged, then all 40 read back, then the rest. */
+	for (i = 0; i < 20; i++)
+		chat_delivered(c, &sent[i], KC_OK, NULL);
+	ck_assert_int_eq(finals, 20);
+	ck_assert_int_eq(chat_pending(c), 20);
+	for (i = 0; i < 40; i++)
+		chat_receive(c, &sent[i], 1);
+	ck_assert_int_eq(finals, 40);
+	ck_assert_int_eq(chat_pending(c), 0);
+	for (i = 20; i < 40; i++)
+		chat_delivered(c, &sent[i], KC_OK, NULL);
+	ck_assert_int_eq(finals, 40);
+	ck_assert_uint_eq(b->nlines, 10);
+	ck_assert_str_eq(last_line(b)->text, "burst line 40");
+	/* Out of view and never acknowledged: quitting says so, each once. */
+	reset_sent();
+	finals = 0;
+	for (i = 0; i < 15; i++)
+		cmd_input(c, "unsent");
+	ck_assert_int_eq(chat_pending(c), 15);
+	ck_assert_int_eq(chat_abandon(c, "Kafka did not take it"), 15);
+	ck_assert_int_eq(finals, 15);
+	ck_assert_int_eq(chat_pending(c), 0);
+	/* Cleared while pending: acknowledged, then /replay shows it again. */
+	reset_sent();
+	cmd_input(c, "cleared");
+	cmd_input(c, "/clear");
+	ck_assert_uint_eq(b->nlines, 0);
+	chat_delivered(c, &sent[0], KC_OK, NULL);
+	ck_assert_int_eq(chat_pending(c), 0);
+	kc_msg_init(&hist[0]);
+	kc_msg_copy(&hist[0], &sent[0]);
+	nhist = 1;
+	cmd_input(c, "/replay 10m");
+	ck_assert_uint_eq(lines_with(b, "cleared"), 1);
+}
+END_TEST
+
 /* The status line's activity list: what the room list would show. */
 START_TEST(chat_activity_list)
 {
@@ -1500,6 +1565,7 @@ main(void)
 	tcase_add_test(tc, chat_say_pending_sent_failed);
 	tcase_add_test(tc, chat_say_splits_long_text);
 	tcase_add_test(tc, chat_own_line_final_once);
+	tcase_add_test(tc, chat_own_lines_past_scrollback);
 	tcase_add_test(tc, chat_activity_list);
 	tcase_add_test(tc, chat_list_entry);
 	tcase_add_test(tc, chat_dm_offline_and_nick);
