@@ -38,6 +38,9 @@ struct chat {
 		int64_t		 until;
 	}			 was[CHAT_WAS_MAX];
 	size_t			 nwas;
+	/* The last /nick, looked at again a moment later (chat_nick_due()). */
+	char			 nick_old[KC_NAME_MAX + 1];
+	int64_t			 nick_at, nick_due;
 	const struct chat_ops	*ops;
 	void			*arg;
 	chat_notify_fn		*notify;
@@ -275,6 +278,26 @@ chat_set_user(struct chat *c, const char *user)
 	}
 	memmove(c->user, user, strnlen(user, KC_NAME_MAX));
 	c->user[strnlen(user, KC_NAME_MAX)] = '\0';
+}
+
+void
+chat_nick_watch(struct chat *c, const char *old, int64_t at)
+{
+	snprintf(c->nick_old, sizeof c->nick_old, "%s", old);
+	c->nick_at = at;
+	c->nick_due = at + (int64_t)CHAT_NICK_RECHECK_MS * 1000;
+}
+
+int
+chat_nick_due(struct chat *c, int64_t now, char old[KC_NAME_MAX + 1],
+    int64_t *at)
+{
+	if (c->nick_due == 0 || now < c->nick_due)
+		return 0;
+	c->nick_due = 0;
+	memcpy(old, c->nick_old, KC_NAME_MAX + 1);
+	*at = c->nick_at;
+	return 1;
 }
 
 /*

@@ -37,14 +37,60 @@ cmd_nick_held(struct chat *c, const char *name, struct kc_holder *h,
 	return 1;
 }
 
+/* Leaves every room as the name now, and joins it again as nick. */
+static void
+cmd_nick_to(struct chat *c, const char *nick)
+{
+	struct buffer	*b;
+	char		 text[KC_NAME_MAX + 32];
+	size_t		 i;
+
+	snprintf(text, sizeof text, FORMAT_NICK_NEW "%s", nick);
+	for (i = 0; (b = chat_buffer(c, i)) != NULL; i++) {
+		if (b->kind == BUFFER_ROOM)
+			chat_send(c, KC_TYPE_LEAVE, b->target, NULL, text);
+	}
+	snprintf(text, sizeof text, FORMAT_NICK_OLD "%s", chat_user(c));
+	chat_set_user(c, nick);
+	for (i = 0; (b = chat_buffer(c, i)) != NULL; i++) {
+		if (b->kind == BUFFER_ROOM)
+			chat_send(c, KC_TYPE_JOIN, b->target, NULL, text);
+	}
+	chat_heartbeat(c);
+}
+
+int
+cmd_nick_recheck(struct chat *c, int64_t now)
+{
+	char		 old[KC_NAME_MAX + 1], when[27], like[KC_NAME_MAX + 16];
+	char		 name[KC_NAME_MAX + 1];
+	struct kc_holder h;
+	int64_t		 at;
+
+	if (!chat_nick_due(c, now, old, &at) || strcmp(old, chat_user(c)) == 0)
+		return 0;
+	/*
+	 * Someone online before the name was taken, whose records came
+	 * after the check: theirs. One that came later is told by its own.
+	 */
+	if (!cmd_nick_held(c, chat_user(c), &h, when, like, sizeof like) ||
+	    h.since >= at)
+		return 0;
+	snprintf(name, sizeof name, "%s", chat_user(c));
+	cmd_nick_to(c, old);
+	chat_error(c, "/nick: %s%s turned out to be in use by another client "
+	    "that was online before you took it (instance %s, since %s UTC): "
+	    "you are %s again; choose another name, or take it anyway with "
+	    "/nick -force %s", name, like, h.inst, when, old, name);
+	return 1;
+}
+
 static int
 cmd_nick_exec(struct chat *c, const char *args)
 {
-	struct buffer	*b;
-	char		 nick[KC_NAME_MAX + 2], text[KC_NAME_MAX + 32];
+	char		 nick[KC_NAME_MAX + 2], old[KC_NAME_MAX + 1];
 	char		 when[27], why[512], like[KC_NAME_MAX + 16] = "";
 	struct kc_holder h;
-	size_t		 i;
 	int		 err, force = 0, held = 0;
 
 	if (cmd_word(&args, nick, sizeof nick) == NULL)
@@ -81,20 +127,14 @@ cmd_nick_exec(struct chat *c, const char *args)
 		    when, nick);
 		return -1;
 	}
-	snprintf(text, sizeof text, FORMAT_NICK_NEW "%s", nick);
-	for (i = 0; (b = chat_buffer(c, i)) != NULL; i++) {
-		if (b->kind == BUFFER_ROOM)
-			chat_send(c, KC_TYPE_LEAVE, b->target, NULL, text);
-	}
-	snprintf(text, sizeof text, FORMAT_NICK_OLD "%s", chat_user(c));
-	chat_set_user(c, nick);
-	for (i = 0; (b = chat_buffer(c, i)) != NULL; i++) {
-		if (b->kind == BUFFER_ROOM)
-			chat_send(c, KC_TYPE_JOIN, b->target, NULL, text);
-	}
-	chat_heartbeat(c);
-	if (!held)
+	snprintf(old, sizeof old, "%s", chat_user(c));
+	cmd_nick_to(c, nick);
+	if (!held) {
+		/* Looked at again in a moment (cmd_nick_recheck()). */
+		if (!force)
+			chat_nick_watch(c, old, kc_now_us());
 		return 0;
+	}
 	/* Taken with -force: the holder is told, as with --force-name. */
 	chat_info(c, "%s%s was in use by another client (instance %s, since %s "
 	    "UTC): taken with /nick -force; it is told", nick, like, h.inst,

@@ -502,6 +502,7 @@ main(int argc, char **argv)
 		}
 		now = kc_now_us();
 		kafka_tick(&k, now);
+		cmd_nick_recheck(chat, now);
 		if (!line_mode && (!more || now - drawn >= MAIN_FRAME_US ||
 		    now < drawn)) {
 			ui_draw();

@@ -479,6 +479,16 @@ int		 chat_stats(struct chat *, struct chat_stats *out);
 const char	*chat_brokers(struct chat *);
 const char	*chat_user(struct chat *);
 void		 chat_set_user(struct chat *, const char *);
+/*
+ * /nick took a name at at (µs), leaving old: chat_nick_due() says so once,
+ * CHAT_NICK_RECHECK_MS later (1, with old and at), so that /nick can look
+ * again at who is online (a holder's records may have been on their way);
+ * 0 before then, or when there is nothing to look at.
+ */
+#define CHAT_NICK_RECHECK_MS	3000
+void		 chat_nick_watch(struct chat *, const char *old, int64_t at);
+int		 chat_nick_due(struct chat *, int64_t now, char old[KC_NAME_MAX + 1],
+		    int64_t *at);
 int		 chat_quit_requested(struct chat *);
 void		 chat_request_quit(struct chat *);
 /*
@@ -748,6 +758,12 @@ extern const struct cmd_entry cmd_lastlog_entry;
 extern const struct cmd_entry cmd_me_entry;
 extern const struct cmd_entry cmd_msg_entry;
 extern const struct cmd_entry cmd_nick_entry;
+/*
+ * CHAT_NICK_RECHECK_MS after a /nick: when another client that was online
+ * before it holds the name after all (its records came late), back to the
+ * name before, saying why. 1 when it went back.
+ */
+int	cmd_nick_recheck(struct chat *, int64_t now);
 extern const struct cmd_entry cmd_part_entry;
 extern const struct cmd_entry cmd_quit_entry;
 extern const struct cmd_entry cmd_stats_entry;

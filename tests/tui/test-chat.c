@@ -670,6 +670,53 @@ START_TEST(chat_nick_held)
 END_TEST
 
 /*
+ * /nick looks again a moment later: a holder online before it whose
+ * records came only after the check has the name; we go back. One who
+ * came after does not.
+ */
+START_TEST(chat_nick_recheck)
+{
+	struct kc_msg	 m;
+	struct buffer	*gen;
+	int64_t		 at;
+
+	chat_join(c, "general");
+	gen = chat_current(c);
+	cmd_input(c, "/nick carol");
+	ck_assert_str_eq(chat_user(c), "carol");
+	at = kc_now_us();
+	ck_assert_int_eq(cmd_nick_recheck(c, at), 0);	/* not yet */
+	incoming(&m, KC_TYPE_JOIN, "general", "carol", NULL, NULL);
+	snprintf(m.inst, sizeof m.inst, "ca201000000000ca");
+	m.ts = at - 1000000;		/* written a second before, read now */
+	chat_receive(c, &m, 1);
+	kc_msg_clear(&m);
+	reset_sent();
+	ck_assert_int_eq(cmd_nick_recheck(c, at + 4000000), 1);
+	ck_assert_str_eq(chat_user(c), "alice");
+	ck_assert_ptr_nonnull(strstr(last_line(gen)->text, "carol turned out "
+	    "to be in use by another client that was online before you took "
+	    "it (instance ca201000000000ca"));
+	ck_assert_int_eq(sent[0].type, KC_TYPE_LEAVE);
+	ck_assert_str_eq(sent[0].user, "carol");
+	ck_assert_int_eq(sent[1].type, KC_TYPE_JOIN);
+	ck_assert_str_eq(sent[1].user, "alice");
+	ck_assert_int_eq(cmd_nick_recheck(c, at + 8000000), 0);	/* once */
+
+	/* dave came after our /nick: his own check tells him. */
+	cmd_input(c, "/nick dave");
+	at = kc_now_us();
+	incoming(&m, KC_TYPE_JOIN, "general", "dave", NULL, NULL);
+	snprintf(m.inst, sizeof m.inst, "da7e000000000da7");
+	m.ts = at + 1000;
+	chat_receive(c, &m, 1);
+	kc_msg_clear(&m);
+	ck_assert_int_eq(cmd_nick_recheck(c, at + 4000000), 0);
+	ck_assert_str_eq(chat_user(c), "dave");
+}
+END_TEST
+
+/*
  * After /nick away and back, the former name is someone else's again:
  * their dm opens @them, /ignore hides them, their lines are not ours, and
  * our own change read back leaves our conversation with them alone. What
@@ -1570,6 +1617,7 @@ main(void)
 	tcase_add_test(tc, chat_list_entry);
 	tcase_add_test(tc, chat_dm_offline_and_nick);
 	tcase_add_test(tc, chat_nick_held);
+	tcase_add_test(tc, chat_nick_recheck);
 	tcase_add_test(tc, chat_nick_former_name);
 	tcase_add_test(tc, chat_unread_and_mentions);
 	tcase_add_test(tc, chat_direct_messages);
