@@ -359,8 +359,9 @@ function leaveRoom(key) {
  * old, perhaps for the name someone else turned out to hold.
  */
 function unsentAs(m, old, name) {
-	var why = m.state === 'queued' ? 'Not sent' :
-	    m.state === 'pending' ? 'Not confirmed' : (m.error || 'Not sent');
+	/* Queued with an id: sent once, its answer lost with the link. */
+	var why = m.state === 'queued' && !m.cid ? 'Not sent' :
+	    m.state === 'failed' ? (m.error || 'Not sent') : 'Not confirmed';
 
 	m.error = why.replace(/[.:]?\s*$/, '') + ' (written as ' + old +
 	    '). Retry sends it as ' + name + '.';

@@ -9,9 +9,11 @@
  * message whose ack was lost and that is sent again is the same record to
  * every reader. Own messages: pending (sent, no ack yet) -> sent (the
  * bridge's ack, or our own record read back from Kafka, whichever comes
- * first) -> failed (an error, no answer in time, or the connection
- * dropped) with a Retry button. Messages written while offline wait as
- * "queued" and go out on reconnect, once the bridge has bound the name.
+ * first) -> failed (an error, or no answer in time) with a Retry button.
+ * Messages written while offline wait as "queued" and go out on reconnect,
+ * once the bridge has bound the name; so do those in flight when the
+ * connection dropped, sent again with their id, in the order written (a
+ * Retry by hand would put them after what was written since).
  */
 import {
 	HISTORY_MAX, encode, errorText, historyFrame, isRecord, joinFrame,
@@ -228,10 +230,9 @@ function onDrop(code, reason) {
 	clearTimeout(S.drainTimer);
 	S.drainTimer = null;
 	S.reqs.forEach(function (req, ref) {
-		if (req.kind === 'send' && req.msg.state === 'pending') {
-			req.msg.error = 'Not confirmed: the connection dropped';
-			setState(req.msg, 'failed');
-		}
+		/* Unconfirmed: sent again, the same record, on reconnect. */
+		if (req.kind === 'send' && req.msg.state === 'pending')
+			setState(req.msg, 'queued');
 		if (req.kind === 'older' || req.kind === 'gap') {
 			var r = S.rooms.get(req.room);
 
