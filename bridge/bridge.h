@@ -8,7 +8,7 @@
  *
  *   fdlimit conf log loop tls metrics frame bucket queue dedupe window inst
  *   origin addr account token throttle verify filter handshake keepalive
- *   session rooms
+ *   namecheck session rooms
  *   kafka presence state inbox cache history member search page relay
  *   request-*.c request status
  *   login http main
@@ -452,6 +452,22 @@ void	keepalive_check(int64_t now, int64_t ping_us, int64_t hangup_us,
 	    size_t max_expire, void (*ping)(struct keepalive *),
 	    void (*expire)(struct keepalive *));
 
+/* ------------------------------------------------------- namecheck.c */
+
+/* Held in what it tracks (a session); all zero: in no list. */
+struct namecheck {
+	struct namecheck	*prev, *next;
+	int64_t			 due;	/* µs: to be looked at then */
+	int			 listed;
+};
+
+/* n is due at due; every n added is due no earlier than those before. */
+void	namecheck_add(struct namecheck *n, int64_t due);
+void	namecheck_remove(struct namecheck *n);	/* in the list or not */
+/* The first one due by now, taken out of the list; NULL when none is. */
+struct namecheck *namecheck_due(int64_t now);
+int64_t	namecheck_next(void);	/* when the first is due; 0: none */
+
 /* ------------------------------------------------------------ session.c */
 
 /* A room a connection is in. */
@@ -483,6 +499,8 @@ struct session {
 	int		 ext;		/* wants the frames beyond the four fields */
 	/* member.c */
 	char		 user[KC_NAME_MAX + 1];		/* "" until bound */
+	int64_t		 bound_at;	/* µs, UTC: when user was bound */
+	struct namecheck namecheck;	/* its name looked at again */
 	/* users.c: the connections of its user, a hash chain */
 	struct session	*unext, *uprev;
 	uint32_t	 uhash;
@@ -552,6 +570,8 @@ void		 session_send_ext(struct session *s, struct frame *f);
 void		 session_send_buf(struct session *s, const struct kc_buf *b,
 		    int ext);
 /* An error frame (kc_wire_error); msg NULL: kc_strerror(err). */
+/* Closes s with 1008 and reason, once what is queued to it is sent. */
+void		 session_end(struct session *s, const char *reason);
 void		 session_error(struct session *s, int err, const char *msg,
 		    const char *ref);
 /* Switches s to extended frames, greeting it ("hello") once. */

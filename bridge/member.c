@@ -4,12 +4,17 @@
  * room on this bridge announces the join, the last one the leave. Joining
  * notes where the chat reader is in the room's partition (the connection's
  * live stream begins there) and asks for the page of history below it.
- * Binding a name asks for the user's stored direct messages likewise.
+ * Binding a name asks for the user's stored direct messages likewise, and
+ * MEMBER_NAMECHECK_US later the name is looked at again (namecheck.c).
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "bridge.h"
+
+#define MEMBER_NAMECHECK_US	(3 * 1000000LL)
+
+static lws_sorted_usec_list_t	namecheck_sul;
 
 int
 member_find(const struct session *s, const char *room)
@@ -203,6 +208,22 @@ member_holder_one(struct session *o, void *arg)
 	}
 }
 
+/* "NAME is in use by someone else who is online since …: …" into msg. */
+static void
+member_in_use(char *msg, size_t len, const char *name,
+    const struct kc_holder *h)
+{
+	char when[27] = "", like[KC_NAME_MAX + 48] = "";
+
+	if (h->since > 0 && kc_time_format(h->since, when) == KC_OK)
+		when[16] = '\0';	/* YYYY-MM-DDTHH:MM */
+	if (strcmp(h->user, name) != 0)
+		snprintf(like, sizeof like, " (too like %s, which", h->user);
+	snprintf(msg, len, "%s%s is in use by someone else who is online%s%s%s%s: "
+	    "choose another name", name, like, *when ? " since " : "", when,
+	    *when ? " UTC" : "", *like ? ")" : "");
+}
+
 /*
  * Whether another client instance than s's holds name, or a name that
  * differs from it only in case (it would pass for them): a connection
@@ -213,7 +234,7 @@ static int
 member_name_taken(struct session *s, const char *name, const char *ref)
 {
 	struct holder	h;
-	char		msg[256], when[27] = "", like[KC_NAME_MAX + 48] = "";
+	char		msg[256];
 
 	/* With accounts the name is the account's: every session of it. */
 	if (s->account[0] != '\0')
@@ -223,18 +244,64 @@ member_name_taken(struct session *s, const char *name, const char *ref)
 	users_foreach_like(name, member_holder_one, &h);
 	if (!h.found && !presence_holder(name, s->inst, &h.h))
 		return 0;
-	if (h.h.since > 0 && kc_time_format(h.h.since, when) == KC_OK)
-		when[16] = '\0';	/* YYYY-MM-DDTHH:MM */
-	if (strcmp(h.h.user, name) != 0)
-		snprintf(like, sizeof like, " (too like %s, which", h.h.user);
-	snprintf(msg, sizeof msg, "%s%s is in use by someone else who is "
-	    "online%s%s%s%s: choose another name", name, like,
-	    *when ? " since " : "", when, *when ? " UTC" : "",
-	    *like ? ")" : "");
+	member_in_use(msg, sizeof msg, name, &h.h);
 	log_info("refused name %s to %s (%s): in use", name, s->addr,
 	    s->client_id);
 	session_error(s, KC_ERR_NAME_IN_USE, msg, ref);
 	return 1;
+}
+
+/*
+ * A name bound a moment ago, looked at again: a client that held it
+ * before (another bridge's, a terminal) whose records were still on their
+ * way keeps it; this connection is told (name_in_use) and closed, as a
+ * refused bind would have been. One that came after is told by its own.
+ */
+static void
+member_namecheck_one(struct session *s)
+{
+	struct kc_holder	h;
+	char			msg[256];
+
+	if (s->closing || s->user[0] == '\0' || s->account[0] != '\0' ||
+	    !presence_holder(s->user, s->inst, &h) || h.since >= s->bound_at)
+		return;
+	member_in_use(msg, sizeof msg, s->user, &h);
+	log_info("took name %s back from %s (%s): held before it was bound",
+	    s->user, s->addr, s->client_id);
+	session_error(s, KC_ERR_NAME_IN_USE, msg, NULL);
+	session_end(s, "name in use");
+}
+
+static void
+member_namecheck_cb(lws_sorted_usec_list_t *sul)
+{
+	struct namecheck	*n;
+	int64_t			 now = kc_now_us(), next;
+
+	(void)sul;
+	while ((n = namecheck_due(now)) != NULL)
+		member_namecheck_one(lws_container_of(n, struct session,
+		    namecheck));
+	if ((next = namecheck_next()) != 0)
+		lws_sul_schedule(loop_context(), 0, &namecheck_sul,
+		    member_namecheck_cb, (lws_usec_t)(next > now ? next - now :
+		    0));
+}
+
+/* s's name, just bound, to be looked at again in a moment. */
+static void
+member_namecheck_add(struct session *s)
+{
+	int first = namecheck_next() == 0;
+
+	s->bound_at = kc_now_us();
+	if (s->account[0] != '\0')
+		return;
+	namecheck_add(&s->namecheck, s->bound_at + MEMBER_NAMECHECK_US);
+	if (first)
+		lws_sul_schedule(loop_context(), 0, &namecheck_sul,
+		    member_namecheck_cb, (lws_usec_t)MEMBER_NAMECHECK_US);
 }
 
 /*
@@ -281,6 +348,7 @@ member_bind(struct session *s, const char *name, const char *ref)
 		return -1;
 	snprintf(s->user, sizeof s->user, "%s", name);
 	users_add(s);
+	member_namecheck_add(s);
 	for (i = 0; i < s->nmembers; i++) {
 		if (users_inst_count(s->members[i].room, s->user,
 		    s->inst) == 1)
@@ -312,4 +380,5 @@ member_closed(struct session *s)
 	s->members = NULL;
 	s->cmembers = 0;
 	users_remove(s);
+	namecheck_remove(&s->namecheck);
 }

@@ -168,6 +168,14 @@ session_foreach(void (*fn)(struct session *, void *), void *arg)
 }
 
 /* Starts closing s with status and reason; drain: send the queue first. */
+static void	session_close(struct session *, int, const char *, int);
+
+void
+session_end(struct session *s, const char *reason)
+{
+	session_close(s, LWS_CLOSE_STATUS_POLICY_VIOLATION, reason, 1);
+}
+
 static void
 session_close(struct session *s, int status, const char *reason, int drain)
 {

@@ -92,6 +92,31 @@ L.run([
 		w.close();
 	}],
 
+	['a name whose holder is heard of only after it was bound goes back to the holder', async () => {
+		const yan = await bind(a, 'tokenyan00000000001', 'yan', 'y1');
+		await yan.wait('yan joined', (f) => f.type === 'joined' && f.ref === 'y1');
+		const zoe = await bind(a, 'tokenzoe00000000001', 'zoe', 'z1');
+		await zoe.wait('zoe joined', (f) => f.type === 'joined' && f.ref === 'z1');
+		/* zoe's holder was online from 2 s before she was bound (a
+		 * terminal whose records were on their way); yan's came after. */
+		L.kcatProduce(topic, 'general', { v: 1, id: L.ulid(), type: 'join',
+		    room: 'general', user: 'zoe', ts: (Date.now() - 2000) * 1000,
+		    via: 'tui', inst: 'zoeterminal01' });
+		L.kcatProduce(topic, 'general', { v: 1, id: L.ulid(), type: 'join',
+		    room: 'general', user: 'yan', ts: Date.now() * 1000,
+		    via: 'tui', inst: 'yanterminal01' });
+		const e = await zoe.wait('zoe told', (f) => f.type === 'error' &&
+		    f.code === 'name_in_use');
+		L.assert(/^zoe is in use by someone else who is online/.test(e.error), e.error);
+		const closed = await zoe.waitClose();
+		L.eq(closed.code, 1008, 'closed as a refused name');
+		/* yan was looked at first (bound first): he keeps his name. */
+		L.assert(!yan.frames.some((f) => f.type === 'error'),
+		    JSON.stringify(yan.frames.filter((f) => f.type === 'error')));
+		L.eq(yan.closed, null, 'yan still connected');
+		yan.close();
+	}],
+
 	["another instance's leave does not take alice out of presence", async () => {
 		/* Any Kafka writer can say "alice left" under another instance. */
 		L.kcatProduce(topic, 'general', { v: 1, id: L.ulid(), type: 'leave',

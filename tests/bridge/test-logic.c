@@ -318,6 +318,37 @@ ka_ping_quiet(struct keepalive *k)
 	ka_quiet++;
 }
 
+/* Names to look at again: in order of binding, each once, left on close. */
+START_TEST(test_namecheck)
+{
+	struct namecheck	n[4];
+	int			i;
+
+	memset(n, 0, sizeof n);
+	ck_assert(namecheck_due(100) == NULL);
+	ck_assert(namecheck_next() == 0);
+	for (i = 0; i < 4; i++)
+		namecheck_add(&n[i], 10 + i);
+	namecheck_remove(&n[1]);		/* closed meanwhile */
+	namecheck_remove(&n[1]);		/* twice: nothing */
+	ck_assert(namecheck_next() == 10);
+	ck_assert(namecheck_due(9) == NULL);	/* not yet */
+	ck_assert(namecheck_due(12) == &n[0]);
+	ck_assert(namecheck_due(12) == &n[2]);
+	ck_assert(namecheck_due(12) == NULL);
+	ck_assert(namecheck_next() == 13);
+	/* Bound again (a new name): at the end, once. */
+	namecheck_add(&n[0], 20);
+	namecheck_add(&n[0], 21);
+	ck_assert(namecheck_due(100) == &n[3]);
+	ck_assert(namecheck_due(100) == &n[0]);
+	ck_assert(n[0].due == 21);
+	ck_assert(namecheck_due(100) == NULL);
+	ck_assert(namecheck_next() == 0);
+	namecheck_remove(&n[0]);		/* taken already: nothing */
+}
+END_TEST
+
 START_TEST(test_keepalive)
 {
 	static struct keepalive	 a, b, c, many[20000];
@@ -975,6 +1006,7 @@ logic_suite(void)
 	tcase_add_test(tc, test_dedupe);
 	tcase_add_test(tc, test_handshake_rules);
 	tcase_add_test(tc, test_keepalive);
+	tcase_add_test(tc, test_namecheck);
 	tcase_add_test(tc, test_rooms);
 	tcase_add_test(tc, test_rooms_many);
 	tcase_add_test(tc, test_users);
