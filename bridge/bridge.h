@@ -265,8 +265,13 @@ int		 queue_over_half(const struct queue *q, size_t max_bytes);
 
 /* ---------------------------------------------------------- dedupe.c */
 
-/* 1 when id was seen among the last DEDUPE_SIZE ids, else remembers it. */
-int	dedupe_seen(const char *id);
+/*
+ * 1 when the record id by user was seen among the last DEDUPE_SIZE, else
+ * remembers it (the same id by another user is another record).
+ */
+int	dedupe_seen(const char *id, const char *user);
+/* The writer of the first remembered record with id, or NULL. */
+const char *dedupe_owner(const char *id);
 
 /* ---------------------------------------------------------- window.c */
 

@@ -1,6 +1,6 @@
 /*
  * relay.c - a record read from the chat topic to the connections it is
- * for: de-duplicated by id, presence updated, encoded to JSON once, and
+ * for: de-duplicated by id and writer, presence updated, encoded to JSON once, and
  * the same frame (reference counted) queued to every connection in its
  * room here; a direct message only to the connections of its two parties.
  * A room's record is also kept in its window of recent history (cache.c).
@@ -23,7 +23,7 @@ relay_record(const struct kc_msg *m)
 	struct frame	*f;
 
 	presence_chat_record(m);
-	if (dedupe_seen(m->id)) {
+	if (dedupe_seen(m->id, m->user)) {
 		metrics.records_duplicate++;
 		return;
 	}

@@ -87,7 +87,7 @@ request_post(struct session *s, const struct kc_req *r)
 		[KC_REQ_EDIT] = KC_TYPE_EDIT,
 		[KC_REQ_DELETE] = KC_TYPE_DELETE,
 	};
-	const char	*room = r->room[0] ? r->room : s->room;
+	const char	*room = r->room[0] ? r->room : s->room, *owner;
 	struct kc_msg	 m;
 	struct post	*p;
 	int		 err, pi;
@@ -137,6 +137,18 @@ request_post(struct session *s, const struct kc_req *r)
 		if (!request_post_id_ok(r->id)) {
 			kc_msg_clear(&m);
 			session_error(s, KC_ERR_BAD_ID, NULL, r->ref);
+			return;
+		}
+		/* Another's message's id: readers would take one for the
+		 * other (replies, edits). Only its writer may send it again. */
+		if ((owner = dedupe_owner(r->id)) != NULL &&
+		    strcmp(owner, s->user) != 0) {
+			log_info("refused id %s from %s (%s, %s): another user's "
+			    "record has it", r->id, s->user, s->addr,
+			    s->client_id);
+			kc_msg_clear(&m);
+			session_error(s, KC_ERR_BAD_ID, "this id is another "
+			    "user's message's: send with a new id", r->ref);
 			return;
 		}
 		memcpy(m.id, r->id, sizeof m.id);

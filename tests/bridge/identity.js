@@ -117,6 +117,37 @@ L.run([
 		yan.close();
 	}],
 
+	["another user's message's id is refused to a client; a record reusing it is another message", async () => {
+		const al = await bind(a, 'tokenal0000000000001', 'al', 'al1');
+		await al.wait('al joined', (f) => f.type === 'joined' && f.ref === 'al1');
+		const mal = await bind(a, 'tokenmal000000000001', 'mal', 'mal1');
+		await mal.wait('mal joined', (f) => f.type === 'joined' && f.ref === 'mal1');
+		al.send({ type: 'message', room: 'general', username: 'al',
+		    message: 'Can I deploy release 42 now?', ref: 'q' });
+		const ack = await al.wait('ack', (f) => f.type === 'ack' && f.ref === 'q');
+		await mal.wait("al's question", (f) => f.message === 'Can I deploy release 42 now?');
+		/* Posting under it would let readers take one for the other. */
+		mal.send({ type: 'message', room: 'general', username: 'mal', id: ack.id,
+		    message: 'CLONE: can I drop the prod DB?', ref: 'c' });
+		const e = await mal.wait('refused', (f) => f.type === 'error' && f.ref === 'c');
+		L.eq(e.code, 'bad_id', e.error);
+		/* Its writer may send it again (a retry): the same record. */
+		al.send({ type: 'message', room: 'general', username: 'al', id: ack.id,
+		    message: 'Can I deploy release 42 now?', ref: 'q2' });
+		await al.wait('retry acked', (f) => f.type === 'ack' && f.ref === 'q2');
+		/* A native writer can still write one (kcat): it is relayed as the
+		 * other message it is, not dropped as a copy of al's. */
+		L.kcatProduce(topic, 'general', { v: 1, id: ack.id, type: 'message',
+		    room: 'general', user: 'mal', text: 'CLONE by kcat',
+		    ts: Date.now() * 1000, via: 'kcat' });
+		await al.wait('the clone, as mal\'s', (f) => f.message === 'CLONE by kcat' &&
+		    f.username === 'mal');
+		L.eq(al.frames.filter((f) => f.message === 'Can I deploy release 42 now?').length,
+		    1, 'al\'s question once');
+		al.close();
+		mal.close();
+	}],
+
 	["another instance's leave does not take alice out of presence", async () => {
 		/* Any Kafka writer can say "alice left" under another instance. */
 		L.kcatProduce(topic, 'general', { v: 1, id: L.ulid(), type: 'leave',

@@ -181,17 +181,25 @@ START_TEST(test_dedupe)
 	char	id[KC_ID_LEN + 1];
 	int	i;
 
-	ck_assert_int_eq(dedupe_seen("01K6MQZ8V1Q4J4Z6Q9W2C3D4E5"), 0);
-	ck_assert_int_eq(dedupe_seen("01K6MQZ8V1Q4J4Z6Q9W2C3D4E5"), 1);
+	ck_assert_ptr_null(dedupe_owner("01K6MQZ8V1Q4J4Z6Q9W2C3D4E5"));
+	ck_assert_int_eq(dedupe_seen("01K6MQZ8V1Q4J4Z6Q9W2C3D4E5", "alice"), 0);
+	ck_assert_int_eq(dedupe_seen("01K6MQZ8V1Q4J4Z6Q9W2C3D4E5", "alice"), 1);
+	ck_assert_str_eq(dedupe_owner("01K6MQZ8V1Q4J4Z6Q9W2C3D4E5"), "alice");
+	/* The same id by someone else is another record, relayed; the id
+	 * still belongs to the first writer. */
+	ck_assert_int_eq(dedupe_seen("01K6MQZ8V1Q4J4Z6Q9W2C3D4E5", "mallory"), 0);
+	ck_assert_int_eq(dedupe_seen("01K6MQZ8V1Q4J4Z6Q9W2C3D4E5", "mallory"), 1);
+	ck_assert_str_eq(dedupe_owner("01K6MQZ8V1Q4J4Z6Q9W2C3D4E5"), "alice");
 	/* The last 8192 are remembered; older ones are forgotten in order. */
 	for (i = 0; i < 8192; i++) {
 		snprintf(id, sizeof id, "01K6MQZ8V1Q4J4Z6Q9W2%06d", i);
-		ck_assert_int_eq(dedupe_seen(id), 0);
+		ck_assert_int_eq(dedupe_seen(id, "bob"), 0);
 	}
-	ck_assert_int_eq(dedupe_seen("01K6MQZ8V1Q4J4Z6Q9W2C3D4E5"), 0);
-	for (i = 8191; i > 0; i--) {
+	ck_assert_ptr_null(dedupe_owner("01K6MQZ8V1Q4J4Z6Q9W2C3D4E5"));
+	ck_assert_int_eq(dedupe_seen("01K6MQZ8V1Q4J4Z6Q9W2C3D4E5", "alice"), 0);
+	for (i = 8191; i > 1; i--) {
 		snprintf(id, sizeof id, "01K6MQZ8V1Q4J4Z6Q9W2%06d", i);
-		ck_assert_msg(dedupe_seen(id) == 1, "id %d forgotten", i);
+		ck_assert_msg(dedupe_seen(id, "bob") == 1, "id %d forgotten", i);
 	}
 }
 END_TEST
