@@ -24,6 +24,7 @@ static const struct err_text err_texts[KC_ERR__COUNT] = {
 	[KC_ERR_TEXT_CONTROL] = { "text_control", "message text contains a control character (only newline and tab are allowed)" },
 	[KC_ERR_TOPIC_TOO_LONG] = { "topic_too_long", "a room's topic is longer than 300 bytes" },
 	[KC_ERR_AWAY_TOO_LONG] = { "away_too_long", "an away message is longer than 160 bytes" },
+	[KC_ERR_RENAME_TEXT] = { "rename_text", "a leave's text may not start \"is now known as\" nor a join's \"was\": that is how a terminal's /nick says a rename, which clients follow" },
 	[KC_ERR_TYPE] = { "type", "unknown or missing message type" },
 	[KC_ERR_ID] = { "id", "message id is not a 26-character ULID" },
 	[KC_ERR_TS] = { "timestamp", "timestamp is out of range" },

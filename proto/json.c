@@ -324,6 +324,13 @@ field_text(json_t *obj, struct kc_req *r)
 	case KC_REQ_LEAVE:
 		if (len == 0)
 			return KC_OK;
+		/* What a terminal's /nick writes: clients follow a rename by
+		 * it. A browser renames by reconnecting, never so. */
+		if ((r->type == KC_REQ_LEAVE && len >= strlen(KC_NICK_NEW) &&
+		    memcmp(s, KC_NICK_NEW, strlen(KC_NICK_NEW)) == 0) ||
+		    (r->type == KC_REQ_JOIN && len >= strlen(KC_NICK_OLD) &&
+		    memcmp(s, KC_NICK_OLD, strlen(KC_NICK_OLD)) == 0))
+			return KC_ERR_RENAME_TEXT;
 		break;
 	case KC_REQ_MESSAGE:
 	case KC_REQ_ACTION:

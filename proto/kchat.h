@@ -46,6 +46,7 @@ enum kc_err {
 	KC_ERR_TEXT_CONTROL,	/* control character other than \n and \t */
 	KC_ERR_TOPIC_TOO_LONG,	/* a room's topic longer than KC_TOPIC_MAX */
 	KC_ERR_AWAY_TOO_LONG,	/* an away message longer than KC_AWAY_MAX */
+	KC_ERR_RENAME_TEXT,	/* a join's or leave's text saying a rename */
 	/* validation: other fields */
 	KC_ERR_TYPE,		/* unknown or missing message type */
 	KC_ERR_ID,		/* not a 26-character ULID */
@@ -123,6 +124,13 @@ const char *kc_errname(int err);
 #define KC_VIA_MAX	16	/* client name in "via" */
 #define KC_INST_MAX	16	/* client instance id in "inst" */
 #define KC_AWAY_MAX	160	/* away message in "away", bytes of UTF-8 */
+/*
+ * A rename (kchat-tui's /nick): a leave of the old name whose text is
+ * KC_NICK_NEW "new", then a join of the new one, KC_NICK_OLD "old", by the
+ * same instance. Clients show the pair as one line and follow it.
+ */
+#define KC_NICK_NEW	"is now known as "
+#define KC_NICK_OLD	"was "
 #define KC_RECORD_MAX	65536	/* a Kafka value we will decode */
 #define KC_MP_MAX_DEPTH	8	/* msgpack nesting accepted (unknown keys) */
 #define KC_JSON_MAX	65536	/* a browser frame we will parse */

@@ -861,8 +861,8 @@ void		 format_time(int64_t ts_us, const char *fmt, char *buf,
  */
 void		 format_plain(struct buffer *, struct line *, struct kc_buf *);
 /* The texts of a nick change's leave and join records (see format.c). */
-#define FORMAT_NICK_NEW	"is now known as "
-#define FORMAT_NICK_OLD	"was "
+#define FORMAT_NICK_NEW	KC_NICK_NEW
+#define FORMAT_NICK_OLD	KC_NICK_OLD
 /* A leave that is a nick change: the new name; else NULL. */
 const char	*format_nick_new(const struct line *);
 /* A join that ends a nick change: the old name; else NULL. */

@@ -144,6 +144,13 @@ L.run([
 		    f.username === 'mal');
 		L.eq(al.frames.filter((f) => f.message === 'Can I deploy release 42 now?').length,
 		    1, 'al\'s question once');
+		/* Nor may a leave say a rename that did not happen: terminals
+		 * follow one with their direct conversations. */
+		mal.send({ type: 'leave', room: 'general', message: 'is now known as al',
+		    ref: 'ren' });
+		const e2 = await mal.wait('rename refused', (f) => f.type === 'error' &&
+		    f.ref === 'ren');
+		L.eq(e2.code, 'rename_text', e2.error);
 		al.close();
 		mal.close();
 	}],

@@ -353,6 +353,13 @@ START_TEST(test_text_errors)
 	/* Newline and tab are text. */
 	ck_assert_int_eq(parse("{\"username\":\"bob\",\"message\":\"a\\nb\\tc\"}"), KC_OK);
 	ck_assert_str_eq(req.text, "a\nb\tc");
+	/* A join or leave may not say a rename: clients follow one. */
+	ck_assert_int_eq(parse("{\"type\":\"leave\",\"room\":\"a\",\"message\":\"is now known as carol\"}"),
+	    KC_ERR_RENAME_TEXT);
+	ck_assert_int_eq(parse("{\"type\":\"join\",\"room\":\"a\",\"message\":\"was mallory\"}"),
+	    KC_ERR_RENAME_TEXT);
+	ck_assert_int_eq(parse("{\"type\":\"leave\",\"room\":\"a\",\"message\":\"bye, was fun\"}"),
+	    KC_OK);
 	/* A part message on leave is still text. */
 	ck_assert_int_eq(parse("{\"type\":\"leave\",\"room\":\"a\",\"message\":\"\\u0007\"}"),
 	    KC_ERR_TEXT_CONTROL);
