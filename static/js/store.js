@@ -281,6 +281,52 @@ export function setState(m, state) {
 	hooks.stateChanged(m);
 }
 
+var NICK_NEW = 'is now known as ', NICK_OLD = 'was ';
+var renames = new Map();	/* old name -> new, said by a terminal's leave */
+
+/*
+ * A terminal's /nick, read live: a leave of OLD saying "is now known as
+ * NEW", then a join of NEW saying "was OLD". The conversation with OLD
+ * follows (as kchat-tui's does): what is written there next goes to NEW,
+ * not to whoever takes OLD later. A leave alone renames nothing.
+ */
+function followRename(rec, type) {
+	var text = typeof rec.message === 'string' ? rec.message : '',
+	    old, now, r;
+
+	if (type === 'leave' && text.indexOf(NICK_NEW) === 0 &&
+	    NAME_RE.test(text.slice(NICK_NEW.length))) {
+		renames.set(rec.username, text.slice(NICK_NEW.length));
+		return;
+	}
+	if (type !== 'join' || text.indexOf(NICK_OLD) !== 0)
+		return;
+	old = text.slice(NICK_OLD.length);
+	now = rec.username;
+	if (renames.get(old) !== now)
+		return;
+	renames.delete(old);
+	if (old === S.me || now === S.me || !S.rooms.has('@' + old) ||
+	    S.rooms.has('@' + now))
+		return;
+	r = S.rooms.get('@' + old);
+	S.rooms.delete(r.key);
+	r.key = '@' + now;
+	r.name = now;
+	r.offlineNoted = false;
+	r.msgs.forEach(function (m) {
+		m.roomKey = r.key;
+	});
+	S.rooms.set(r.key, r);
+	if (S.current === '@' + old)
+		S.current = r.key;
+	note(r, old + ' is now known as ' + now + ': this conversation goes on ' +
+	    'with ' + now + '.', 'info');
+	saveRooms();
+	saveDms();
+	hooks.roomsChanged();
+}
+
 /*
  * Adds one chat record. how: 'live', 'history', 'stored' (kept on this
  * device) or 'stored-new' (stored in Kafka while we were away: unread).
@@ -297,6 +343,8 @@ export function addRecord(rec, how) {
 		return null;
 	if ((date = parseTs(rec.timestamp)) === null)
 		return null;
+	if (how === 'live')
+		followRename(rec, type);
 	if ((key = roomKeyOf({ type: type, room: rec.room, username: rec.username,
 	    to: rec.to }, S.me)) === null)
 		return null;

@@ -173,6 +173,39 @@ test('a line Kafka has but whose answer was lost in a name change is sent, once,
 	await gus.context.close();
 });
 
+test("a conversation follows a terminal user's /nick: what is written next goes to the new name", async () => {
+	const ivy = await L.person(browser, bridge.url, 'ivy');
+	everyone.push(ivy);
+	/* What the bridge sends the page: its own direct message read back. */
+	const heard = [];
+	ivy.page.on('websocket', (ws) => ws.on('framereceived', (f) => {
+		try {
+			heard.push(JSON.parse(f.payload));
+		} catch (e) { /* not JSON */ }
+	}));
+	await ivy.page.reload();	/* a connection the listener hears */
+	await L.online(ivy.page);
+
+	L.terminalHeartbeat(topic, 'general', 'ben', null);
+	await L.say(ivy.page, '/msg ben hi ben');
+	await L.roomButton(ivy.page, '@ben').waitFor();
+	/* ben's /nick, as kchat-tui writes it: a leave, then a join. */
+	L.terminalSend(topic, 'leave', 'general', 'ben', 'is now known as ben2');
+	L.terminalSend(topic, 'join', 'general', 'ben2', 'was ben');
+	await L.roomButton(ivy.page, '@ben2').waitFor();
+	assert.equal(await L.roomButton(ivy.page, '@ben').count(), 0);
+	await L.roomButton(ivy.page, '@ben2').click();
+	await L.say(ivy.page, 'the door code is 1234');
+	await L.rows(ivy.page, 'the door code is 1234')
+	    .and(ivy.page.locator('[data-state="sent"]')).waitFor();
+	await L.until('the direct message read back', async () =>
+	    heard.some((f) => f.message === 'the door code is 1234'));
+	const rec = heard.find((f) => f.message === 'the door code is 1234');
+	assert.equal(rec.type, 'dm');
+	assert.equal(rec.to, 'ben2', 'to the new name, not to whoever takes ben');
+	await ivy.context.close();
+});
+
 test('joins and leaves in one line keep their net effect and name changes', async () => {
 	const fay = await L.person(browser, bridge.url, 'fay');
 	everyone.push(fay);
