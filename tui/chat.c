@@ -794,8 +794,9 @@ chat_edit_line(struct chat *c, struct line *l, const struct kc_msg *m)
 
 /*
  * An edit or delete (received, or our own as it is sent): changes the line
- * it names when it counts (edit.c), and tells the screen. One whose line
- * is not loaded waits aside until the line comes (edit-aside.c).
+ * it names when it counts (edit.c), and tells the screen. It is kept
+ * aside too (edit-aside.c) for its line when that is not loaded yet, or
+ * leaves the scrollback and comes back.
  */
 static void
 chat_apply_edit(struct chat *c, const struct kc_msg *m)
@@ -805,12 +806,9 @@ chat_apply_edit(struct chat *c, const struct kc_msg *m)
 
 	if ((b = chat_find_room(c, m->room)) == NULL)
 		return;
-	if ((l = edit_target(b, m)) == NULL) {
-		if (buffer_find_re(b, m->re, m->user, m->offset >= 0 ?
-		    m->offset + 1 : 0) == NULL)
-			edit_aside_keep(b, m);
+	edit_aside_keep(b, m);
+	if ((l = edit_target(b, m)) == NULL)
 		return;
-	}
 	if (!chat_edit_line(c, l, m))
 		return;
 	edit_requote(b, l);
@@ -922,7 +920,7 @@ chat_receive1(struct chat *c, const struct kc_msg *m, int live)
 	}
 	/* Edited or deleted already: shown as it reads now, never as it was. */
 	if ((l.kind == LINE_MESSAGE || l.kind == LINE_ACTION) &&
-	    edit_aside_take(b, m->id, m->user, l.offset1, &e)) {
+	    edit_aside_find(b, m->id, m->user, l.offset1, &e)) {
 		chat_edit_line(c, &l, &e);
 		kc_msg_clear(&e);
 	}

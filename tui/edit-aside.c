@@ -1,9 +1,10 @@
 /*
- * edit-aside.c - edits and deletes whose line a buffer does not hold yet
- * (older than what is loaded): kept, a few hundred a buffer, until older
- * history or a replay brings the line, then applied. Without them a line
- * its author deleted ("my password is hunter2") showed again, with its
- * text, to a reader who loaded it after the delete (kchat.7, EDITS).
+ * edit-aside.c - a buffer's latest edits and deletes (a few hundred),
+ * kept aside so that a line that comes after them applies them: one older
+ * than what was loaded, brought by older history or a replay, or one that
+ * left the scrollback and comes back. Without them a line its author
+ * deleted ("my password is hunter2") showed again, with its text, to a
+ * reader who loaded it after the delete (kchat.7, EDITS).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -69,12 +70,12 @@ edit_aside_better(const struct kc_msg *k, const struct kc_msg *best)
 }
 
 int
-edit_aside_take(struct buffer *b, const char *id, const char *user,
+edit_aside_find(struct buffer *b, const char *id, const char *user,
     int64_t offset1, struct kc_msg *out)
 {
 	struct edit_aside	*a = b->aside;
 	const struct kc_msg	*best = NULL;
-	size_t			 i, kept = 0;
+	size_t			 i;
 
 	if (a == NULL || a->n == 0 || *id == '\0')
 		return 0;
@@ -87,14 +88,6 @@ edit_aside_take(struct buffer *b, const char *id, const char *user,
 		return 0;
 	kc_msg_init(out);
 	kc_msg_copy(out, best);
-	/* The line has them all now: the others would change nothing. */
-	for (i = 0; i < a->n; i++) {
-		if (edit_aside_for(&a->v[i], id, user, offset1))
-			kc_msg_clear(&a->v[i]);
-		else
-			a->v[kept++] = a->v[i];
-	}
-	a->n = kept;
 	return 1;
 }
 

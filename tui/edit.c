@@ -5,11 +5,12 @@
  * forged one (anyone may write any name on the topic) changes nothing and
  * shows nothing. Ids are chosen by writers, so one may be on two lines
  * of two users: a record names the line of that id earlier than itself in
- * the partition (buffer_find_re()). One whose line is not loaded (older
- * than the scrollback, or not fetched) waits aside the buffer
- * (edit-aside.c) until the line comes. A delete is final. Edits of one
- * line apply in the order of their offsets in the room's partition, so a
- * history fetched late cannot put an older text back.
+ * the partition (buffer_find_re()). The latest are kept aside the buffer
+ * (edit-aside.c) for lines that come after them: not loaded yet (older
+ * than the scrollback, or not fetched), or gone out of view and back. A
+ * delete is final. Edits of one line apply in the order of their offsets
+ * in the room's partition, so a history fetched late cannot put an older
+ * text back.
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -381,19 +381,20 @@ void		 edit_requote(struct buffer *, const struct line *l);
 #define EDIT_ASIDE_MAX	300	/* edits and deletes kept aside a buffer */
 
 /*
- * Keeps the edit or delete m, whose line b does not hold, for when it
- * comes (older history, a replay): at most EDIT_ASIDE_MAX, the oldest
- * kept goes first; a record kept already is kept once.
+ * Keeps the edit or delete m of a line of b (applied or not: its line may
+ * not be loaded, or may leave the scrollback and come back) for lines that
+ * come later: at most EDIT_ASIDE_MAX, the oldest kept goes first; a record
+ * kept already is kept once.
  */
 void		 edit_aside_keep(struct buffer *, const struct kc_msg *m);
 /*
  * The line id of user, at offset1 - 1 in the partition (0: not known),
- * comes: takes from b the edits and deletes kept for it (later in the
- * partition than the line) and puts in out the one that counts, a delete
- * before any edit, else the newest edit by offset. 1 when there was one
- * (out to be freed with kc_msg_clear()), else 0.
+ * comes: puts in out the edit or delete kept for it (later in the
+ * partition than the line) that counts, a delete before any edit, else
+ * the newest edit by offset. 1 when there was one (out to be freed with
+ * kc_msg_clear()), else 0.
  */
-int		 edit_aside_take(struct buffer *, const char *id,
+int		 edit_aside_find(struct buffer *, const char *id,
 		    const char *user, int64_t offset1, struct kc_msg *out);
 /* Frees what b keeps aside. */
 void		 edit_aside_free(struct buffer *);

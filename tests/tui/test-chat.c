@@ -1639,6 +1639,49 @@ START_TEST(chat_edits_aside)
 }
 END_TEST
 
+/*
+ * A line pushed out of a full scrollback, or deleted while shown, comes
+ * back (a replay after /clear) deleted: the delete stays kept aside.
+ */
+START_TEST(chat_edits_aside_full)
+{
+	struct buffer	*b;
+	struct line	*x;
+
+	chat_set_history(c, 0);
+	chat_set_scrollback(c, 3);
+	chat_join(c, "general");
+	b = chat_current(c);
+	live_at(KC_TYPE_DELETE, "carol", NULL, CLASH_ID, NULL, NULL, 25);
+	live_at(KC_TYPE_MESSAGE, "bob", NULL, NULL, NULL, "one", 26);
+	live_at(KC_TYPE_MESSAGE, "bob", NULL, NULL, NULL, "two", 27);
+	live_at(KC_TYPE_MESSAGE, "bob", NULL, NULL, NULL, "three", 28);
+	hist_at(0, KC_TYPE_MESSAGE, "carol", CLASH_ID, NULL, NULL,
+	    "oops my password is hunter2", 20);
+	history_page(1);
+	ck_assert_ptr_null(line_of(b, CLASH_ID, "carol"));
+	cmd_input(c, "/clear");
+	hist_at(0, KC_TYPE_MESSAGE, "carol", CLASH_ID, NULL, NULL,
+	    "oops my password is hunter2", 20);
+	nhist = 1;
+	cmd_input(c, "/replay 10m");
+	x = line_of(b, CLASH_ID, "carol");
+	ck_assert_ptr_nonnull(x);
+	ck_assert_str_eq(x->text, EDIT_DELETED);
+
+	/* Deleted while shown, then out of view and back (a replay). */
+	live_at(KC_TYPE_MESSAGE, "carol", CLASH_ID2, NULL, NULL, "pin 1234", 30);
+	live_at(KC_TYPE_DELETE, "carol", NULL, CLASH_ID2, NULL, NULL, 31);
+	ck_assert_str_eq(line_of(b, CLASH_ID2, "carol")->text, EDIT_DELETED);
+	cmd_input(c, "/clear");
+	hist_at(0, KC_TYPE_MESSAGE, "carol", CLASH_ID2, NULL, NULL, "pin 1234",
+	    30);
+	nhist = 1;
+	cmd_input(c, "/replay 10m");
+	ck_assert_str_eq(line_of(b, CLASH_ID2, "carol")->text, EDIT_DELETED);
+}
+END_TEST
+
 START_TEST(chat_format_plain)
 {
 	struct buffer	*b;
@@ -1848,6 +1891,7 @@ main(void)
 	tcase_add_test(tc, chat_edits);
 	tcase_add_test(tc, chat_id_clash);
 	tcase_add_test(tc, chat_edits_aside);
+	tcase_add_test(tc, chat_edits_aside_full);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
