@@ -14,6 +14,7 @@
 struct edit_aside {
 	struct kc_msg	*v;	/* oldest kept first */
 	size_t		 n;
+	struct idset	 res;	/* their re: most lines have none kept */
 };
 
 void
@@ -38,12 +39,14 @@ edit_aside_keep(struct buffer *b, const struct kc_msg *m)
 		}
 	}
 	if (a->n == EDIT_ASIDE_MAX) {
+		idset_del(&a->res, a->v[0].re);
 		kc_msg_clear(&a->v[0]);
 		memmove(&a->v[0], &a->v[1], (a->n - 1) * sizeof *a->v);
 		a->n--;
 	}
 	kc_msg_init(&a->v[a->n]);
 	kc_msg_copy(&a->v[a->n], m);
+	idset_add(&a->res, m->re);
 	a->n++;
 }
 
@@ -77,7 +80,7 @@ edit_aside_find(struct buffer *b, const char *id, const char *user,
 	const struct kc_msg	*best = NULL;
 	size_t			 i;
 
-	if (a == NULL || a->n == 0 || *id == '\0')
+	if (a == NULL || !idset_maybe(&a->res, id))
 		return 0;
 	for (i = 0; i < a->n; i++) {
 		if (edit_aside_for(&a->v[i], id, user, offset1) &&
@@ -101,6 +104,7 @@ edit_aside_free(struct buffer *b)
 	for (i = 0; i < b->aside->n; i++)
 		kc_msg_clear(&b->aside->v[i]);
 	free(b->aside->v);
+	idset_clear(&b->aside->res);
 	free(b->aside);
 	b->aside = NULL;
 }

@@ -1674,6 +1674,7 @@ START_TEST(chat_edits_aside_full)
 	live_at(KC_TYPE_DELETE, "carol", NULL, CLASH_ID2, NULL, NULL, 31);
 	ck_assert_str_eq(line_of(b, CLASH_ID2, "carol")->text, EDIT_DELETED);
 	cmd_input(c, "/clear");
+	kc_msg_clear(&hist[0]);
 	hist_at(0, KC_TYPE_MESSAGE, "carol", CLASH_ID2, NULL, NULL, "pin 1234",
 	    30);
 	nhist = 1;
