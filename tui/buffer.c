@@ -56,6 +56,7 @@ buffer_free(struct buffer *b)
 		return;
 	buffer_clear(b);
 	buffer_gone_free(b);
+	edit_aside_free(b);
 	free(b->base);
 	idset_clear(&b->ids);
 	free(b);
@@ -88,6 +89,51 @@ buffer_find(struct buffer *b, const char *id)
 			return &b->lines[i - 1];
 	}
 	return NULL;
+}
+
+struct line *
+buffer_find_user(struct buffer *b, const char *id, const char *user)
+{
+	size_t i;
+
+	if (id == NULL || !idset_maybe(&b->ids, id))
+		return NULL;
+	for (i = b->nlines; i > 0; i--) {
+		if (strcmp(b->lines[i - 1].id, id) == 0 &&
+		    strcmp(b->lines[i - 1].user, user) == 0)
+			return &b->lines[i - 1];
+	}
+	return NULL;
+}
+
+/*
+ * Anyone can write a record with any id (the bridge takes a browser's), so
+ * an id alone does not name a line: the one meant is the earliest in the
+ * room's partition before the record that names it, where offsets are
+ * known. A line of unknown offset (our own, not read back yet) counts as
+ * before, and loses to one whose offset is known.
+ */
+struct line *
+buffer_find_re(struct buffer *b, const char *id, const char *user,
+    int64_t before1)
+{
+	struct line	*l, *best = NULL;
+	size_t		 i;
+
+	if (id == NULL || !idset_maybe(&b->ids, id))
+		return NULL;
+	for (i = 0; i < b->nlines; i++) {
+		l = &b->lines[i];
+		if (strcmp(l->id, id) != 0 ||
+		    (user != NULL && strcmp(l->user, user) != 0))
+			continue;
+		if (before1 > 0 && l->offset1 >= before1)
+			continue;	/* after the record: not what it names */
+		if (best == NULL || (l->offset1 > 0 &&
+		    (best->offset1 == 0 || l->offset1 < best->offset1)))
+			best = l;
+	}
+	return best;
 }
 
 struct line *
@@ -124,7 +170,7 @@ buffer_add(struct buffer *b, const struct line *l, int sorted)
 {
 	size_t at = b->nlines;
 
-	if (buffer_find(b, l->id) != NULL)
+	if (buffer_find_user(b, l->id, l->user) != NULL)
 		return NULL;
 	if (sorted) {
 		/* After every line that is not newer: ties keep arrival order. */

@@ -760,38 +760,57 @@ chat_dm_follow(struct chat *c, const struct line *l)
 }
 
 /*
+ * Changes l as the edit or delete m says (m counts: edit.c). 0 when that
+ * changes nothing: our own edit, read back, shows already.
+ */
+static int
+chat_edit_line(struct chat *c, struct line *l, const struct kc_msg *m)
+{
+	char *text;
+
+	if (m->offset >= 0)
+		l->edit_at = m->offset + 1;
+	if (m->type == KC_TYPE_DELETE) {
+		free(l->text);
+		l->text = xstrdup(EDIT_DELETED);
+		l->flags = (l->flags | LINE_DELETED) &
+		    ~(LINE_EDITED | LINE_MENTION);
+		return 1;
+	}
+	text = chat_cap_lines(sanitize_dup(m->text, m->text_len,
+	    SANITIZE_NEWLINE));
+	if ((l->flags & LINE_EDITED) && l->text != NULL &&
+	    strcmp(text, l->text) == 0) {
+		free(text);
+		return 0;
+	}
+	free(l->text);
+	l->text = text;
+	l->flags = (l->flags | LINE_EDITED) & ~LINE_MENTION;
+	if (!(l->flags & LINE_SELF) && chat_mentions(l->text, c->user))
+		l->flags |= LINE_MENTION;
+	return 1;
+}
+
+/*
  * An edit or delete (received, or our own as it is sent): changes the line
- * it names when it counts (edit.c), and tells the screen.
+ * it names when it counts (edit.c), and tells the screen. It is kept
+ * aside too (edit-aside.c) for its line when that is not loaded yet, or
+ * leaves the scrollback and comes back.
  */
 static void
 chat_apply_edit(struct chat *c, const struct kc_msg *m)
 {
 	struct buffer	*b;
 	struct line	*l;
-	char		*text;
 
-	if ((b = chat_find_room(c, m->room)) == NULL ||
-	    (l = edit_target(b, m)) == NULL)
+	if ((b = chat_find_room(c, m->room)) == NULL)
 		return;
-	if (m->offset >= 0)
-		l->edit_at = m->offset + 1;
-	if (m->type == KC_TYPE_EDIT) {
-		text = chat_cap_lines(sanitize_dup(m->text, m->text_len,
-		    SANITIZE_NEWLINE));
-		if ((l->flags & LINE_EDITED) && strcmp(text, l->text) == 0) {
-			free(text);	/* our own, read back: shown already */
-			return;
-		}
-		free(l->text);
-		l->text = text;
-		l->flags = (l->flags | LINE_EDITED) & ~LINE_MENTION;
-		if (!(l->flags & LINE_SELF) && chat_mentions(l->text, c->user))
-			l->flags |= LINE_MENTION;
-	} else {
-		free(l->text);
-		l->text = xstrdup(EDIT_DELETED);
-		l->flags = (l->flags | LINE_DELETED) & ~(LINE_EDITED | LINE_MENTION);
-	}
+	edit_aside_keep(b, m);
+	if ((l = edit_target(b, m)) == NULL)
+		return;
+	if (!chat_edit_line(c, l, m))
+		return;
 	edit_requote(b, l);
 	chat_notify(c, CHAT_LINE_EDIT, b, l);
 }
@@ -815,6 +834,7 @@ chat_receive1(struct chat *c, const struct kc_msg *m, int live)
 {
 	struct buffer	*b;
 	struct line	 l, *old;
+	struct kc_msg	 e;
 	int		 ignored = side_ignored(c->side, m->user);
 
 	/* History too: a leave read there ends an older heartbeat. */
@@ -856,7 +876,7 @@ chat_receive1(struct chat *c, const struct kc_msg *m, int live)
 	}
 	if ((b = chat_route(c, m, 1)) == NULL)
 		return 0;
-	if ((old = buffer_find(b, m->id)) != NULL) {
+	if ((old = buffer_find_user(b, m->id, m->user)) != NULL) {
 		/*
 		 * Our own record read back: Kafka has it, even when a delivery
 		 * report said it failed (a timeout after all was written).
@@ -870,7 +890,8 @@ chat_receive1(struct chat *c, const struct kc_msg *m, int live)
 	 * Ours, read back after it left the scrollback (or /clear): final,
 	 * not new. History and replay show it again, as any line out of view.
 	 */
-	if ((old = buffer_gone_find(b, m->id)) != NULL) {
+	if ((old = buffer_gone_find(b, m->id)) != NULL &&
+	    strcmp(old->user, m->user) == 0) {
 		chat_echoed(c, b, old);
 		buffer_gone_del(b, old);
 		if (live)
@@ -894,13 +915,22 @@ chat_receive1(struct chat *c, const struct kc_msg *m, int live)
 	if (!live)
 		l.flags |= LINE_HISTORY;
 	if (m->reply[0] != '\0') {
-		l.quote = edit_quote(b, m->reply);
+		l.quote = edit_quote(b, m->reply, l.offset1);
 		l.reply = xstrdup(m->reply);
+	}
+	/* Edited or deleted already: shown as it reads now, never as it was. */
+	if ((l.kind == LINE_MESSAGE || l.kind == LINE_ACTION) &&
+	    edit_aside_find(b, m->id, m->user, l.offset1, &e)) {
+		chat_edit_line(c, &l, &e);
+		kc_msg_clear(&e);
 	}
 	old = chat_add(c, b, &l, !live);
 	free(l.text);
 	free(l.quote);
 	free(l.reply);
+	/* History brings a line that replies read already may quote. */
+	if (old != NULL && !live)
+		edit_requote(b, old);
 	return old != NULL;
 }
 
@@ -1036,7 +1066,7 @@ chat_send_re(struct chat *c, enum kc_type type, const char *room,
 			l.text = sanitize_dup(text, strlen(text),
 			    SANITIZE_NEWLINE);
 		if (m.reply[0] != '\0') {
-			l.quote = edit_quote(b, m.reply);
+			l.quote = edit_quote(b, m.reply, 0);
 			l.reply = xstrdup(m.reply);
 		}
 		chat_add(c, b, &l, 0);
@@ -1048,7 +1078,8 @@ chat_send_re(struct chat *c, enum kc_type type, const char *room,
 		chat_dm_offline(c, b, to);
 	errstr[0] = '\0';
 	if ((err = c->ops->send(c->arg, &m, errstr, sizeof errstr)) != KC_OK) {
-		if (b != NULL && (nl = buffer_find(b, m.id)) != NULL) {
+		if (b != NULL &&
+		    (nl = buffer_find_user(b, m.id, m.user)) != NULL) {
 			nl->state = LINE_FAILED;
 			nl->error = xstrdup(errstr[0] != '\0' ? errstr :
 			    kc_strerror(err));
@@ -1081,8 +1112,9 @@ chat_delivered(struct chat *c, const struct kc_msg *m, int err,
 		return;
 	}
 	/* In view, or out of it (a burst longer than the scrollback). */
-	if ((l = buffer_find(b, m->id)) == NULL &&
-	    (l = buffer_gone_find(b, m->id)) == NULL)
+	if ((l = buffer_find_user(b, m->id, m->user)) == NULL &&
+	    ((l = buffer_gone_find(b, m->id)) == NULL ||
+	    strcmp(l->user, m->user) != 0))
 		return;
 	/*
 	 * Only a pending line changes: one already read back from Kafka is

@@ -3,10 +3,14 @@
  * EDITS). An edit or delete is a record naming the id of the line it
  * changes; it counts only when its user is that line's author, so a
  * forged one (anyone may write any name on the topic) changes nothing and
- * shows nothing. One whose line is not loaded (older than the scrollback,
- * or not fetched) is ignored. A delete is final. Edits of one line apply
- * in the order of their offsets in the room's partition, so a history
- * fetched late cannot put an older text back.
+ * shows nothing. Ids are chosen by writers, so one may be on two lines
+ * of two users: a record names the line of that id earlier than itself in
+ * the partition (buffer_find_re()). The latest are kept aside the buffer
+ * (edit-aside.c) for lines that come after them: not loaded yet (older
+ * than the scrollback, or not fetched), or gone out of view and back. A
+ * delete is final. Edits of one line apply in the order of their offsets
+ * in the room's partition, so a history fetched late cannot put an older
+ * text back.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,10 +30,13 @@ edit_target(struct buffer *b, const struct kc_msg *m)
 {
 	struct line *l;
 
-	if ((l = buffer_find(b, m->re)) == NULL || !edit_editable(l) ||
-	    strcmp(l->user, m->user) != 0)
+	l = buffer_find_re(b, m->re, m->user, m->offset >= 0 ?
+	    m->offset + 1 : 0);
+	if (l == NULL || !edit_editable(l))
 		return NULL;
-	if (m->offset >= 0 && m->offset + 1 <= l->edit_at)
+	/* An older edit read late; a delete counts whenever it is read. */
+	if (m->type == KC_TYPE_EDIT && m->offset >= 0 &&
+	    m->offset + 1 <= l->edit_at)
 		return NULL;
 	return l;
 }
@@ -70,9 +77,9 @@ edit_last_of(struct buffer *b, const char *user)
 }
 
 char *
-edit_quote(struct buffer *b, const char *id)
+edit_quote(struct buffer *b, const char *id, int64_t before1)
 {
-	struct line	*l = buffer_find(b, id);
+	struct line	*l = buffer_find_re(b, id, NULL, before1);
 	const char	*t;
 	size_t		 n = 0, len;
 	uint32_t	 cp;
@@ -106,6 +113,6 @@ edit_requote(struct buffer *b, const struct line *l)
 		    strcmp(b->lines[i].reply, l->id) != 0)
 			continue;
 		free(b->lines[i].quote);
-		b->lines[i].quote = edit_quote(b, l->id);
+		b->lines[i].quote = edit_quote(b, l->id, b->lines[i].offset1);
 	}
 }

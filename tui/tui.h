@@ -276,12 +276,32 @@ struct buffer {
 	struct line	*gone;
 	size_t		 ngone, gone_cap, gone_live, gone_hint;
 	struct idset	 gone_ids;
+	/*
+	 * Edits and deletes of lines not loaded (edit-aside.c), applied
+	 * when history or a replay brings the line; NULL: none yet.
+	 */
+	struct edit_aside *aside;
 };
 
 struct buffer	*buffer_new(enum buffer_kind, const char *target, size_t max);
 void		 buffer_free(struct buffer *);
-/* The line with this id, or NULL. */
+/* A line with this id (the newest), or NULL. */
 struct line	*buffer_find(struct buffer *, const char *id);
+/*
+ * The line with this id by user, or NULL: the same message. A line with the
+ * id by someone else is another message (ids are chosen by the writer).
+ */
+struct line	*buffer_find_user(struct buffer *, const char *id,
+		    const char *user);
+/*
+ * The line a reply, edit or delete at offset before1 - 1 in the room's
+ * partition (before1 0: not known) names by id, of user (any when NULL):
+ * of those earlier in the partition, the lowest offset; lines whose offset
+ * is not known count only when no other does (the first of them). NULL
+ * when none.
+ */
+struct line	*buffer_find_re(struct buffer *, const char *id,
+		    const char *user, int64_t before1);
 /*
  * Adds a copy of l (text, error, quote and reply duplicated): appended at
  * the end, or, with sorted, at its place by time (history). Returns the
@@ -334,19 +354,50 @@ void		 buffer_gone_free(struct buffer *);
 
 /*
  * The line an edit or delete m changes in b, or NULL when it does not
- * count: no such line loaded, not a message or action, another author
- * (a forged one), already deleted, or older (by offset) than an edit
- * already applied.
+ * count: no line of its user with that id loaded before it in the
+ * partition (buffer_find_re()), not a message or action, another author
+ * (a forged one), already deleted, or, an edit, older (by offset) than an
+ * edit already applied (a delete wins over any edit).
  */
 struct line	*edit_target(struct buffer *, const struct kc_msg *m);
 /* The user's newest message or action in b that may be edited, or NULL. */
 struct line	*edit_last_own(struct buffer *, const char *user);
 /* The newest message, action or dm of user in b, or NULL. */
 struct line	*edit_last_of(struct buffer *, const char *user);
-/* The quote of the line with id in b ("<alice> text…"), or of one not loaded. */
-char		*edit_quote(struct buffer *, const char *id);
-/* Makes the quotes of the replies to l in b again (l was edited). */
+/*
+ * The quote of the line with id in b ("<alice> text…"), or of one not
+ * loaded, for a reply at offset before1 - 1 (0: not known): the line is
+ * buffer_find_re()'s, so a later line with the same id is not quoted.
+ */
+char		*edit_quote(struct buffer *, const char *id, int64_t before1);
+/*
+ * Makes the quotes of the replies to l's id in b again (l was edited, or
+ * history brought it).
+ */
 void		 edit_requote(struct buffer *, const struct line *l);
+
+/* ---------------------------------------------------------- edit-aside.c */
+
+#define EDIT_ASIDE_MAX	300	/* edits and deletes kept aside a buffer */
+
+/*
+ * Keeps the edit or delete m of a line of b (applied or not: its line may
+ * not be loaded, or may leave the scrollback and come back) for lines that
+ * come later: at most EDIT_ASIDE_MAX, the oldest kept goes first; a record
+ * kept already is kept once.
+ */
+void		 edit_aside_keep(struct buffer *, const struct kc_msg *m);
+/*
+ * The line id of user, at offset1 - 1 in the partition (0: not known),
+ * comes: puts in out the edit or delete kept for it (later in the
+ * partition than the line) that counts, a delete before any edit, else
+ * the newest edit by offset. 1 when there was one (out to be freed with
+ * kc_msg_clear()), else 0.
+ */
+int		 edit_aside_find(struct buffer *, const char *id,
+		    const char *user, int64_t offset1, struct kc_msg *out);
+/* Frees what b keeps aside. */
+void		 edit_aside_free(struct buffer *);
 /* ----------------------------------------------------------------- log.c */
 
 /* $XDG_DATA_HOME/kchat/logs, else ~/.local/share/kchat/logs. */

@@ -97,12 +97,17 @@ static const struct chat_ops fake_ops = {
 };
 
 static int		 finals;	/* lines line mode would print */
+static const char	*watch;		/* text no new line may show */
+static int		 watched;	/* new lines that showed it */
 
 static void
 notify(void *arg, enum chat_event ev, struct buffer *b, struct line *l)
 {
 	if (ev == CHAT_BELL)
 		bells++;
+	if (ev == CHAT_LINE_NEW && watch != NULL && l->text != NULL &&
+	    strstr(l->text, watch) != NULL)
+		watched++;
 	/* As tui/line.c: a line is printed once it is final. */
 	if (l != NULL && (l->flags & LINE_LOADING))
 		return;
@@ -127,7 +132,7 @@ static void
 setup(void)
 {
 	nsent = nhist = 0;
-	send_fail = bells = hist_calls = 0;
+	send_fail = bells = hist_calls = watched = 0;
 	fake_later = 0;
 	fake_id = 0;
 	presence_read = 1;
@@ -1428,6 +1433,256 @@ START_TEST(chat_edits)
 }
 END_TEST
 
+/* hist[i]: a record of user in #general at offset off, dated in offset order. */
+static void
+hist_at(size_t i, enum kc_type t, const char *user, const char *id,
+    const char *re, const char *reply, const char *text, int64_t off)
+{
+	kc_msg_init(&hist[i]);
+	ck_assert_int_eq(kc_msg_make_re(&hist[i], t, "general", user, NULL, re,
+	    reply, text, text ? strlen(text) : 0), KC_OK);
+	if (id != NULL)
+		snprintf(hist[i].id, sizeof hist[i].id, "%s", id);
+	hist[i].offset = off;
+	hist[i].ts = 1759530645000000LL + off * 1000000;
+}
+
+/* Answers a /history with hist[0..n-1], then forgets them. */
+static void
+history_page(size_t n)
+{
+	size_t i;
+
+	nhist = n;
+	cmd_input(c, "/history 3");
+	for (i = 0; i < nhist; i++)
+		kc_msg_clear(&hist[i]);
+	nhist = 0;
+}
+
+/* The line of b with id by user, or NULL. */
+static struct line *
+line_of(struct buffer *b, const char *id, const char *user)
+{
+	size_t i;
+
+	for (i = 0; i < b->nlines; i++) {
+		if (strcmp(b->lines[i].id, id) == 0 &&
+		    strcmp(b->lines[i].user, user) == 0)
+			return &b->lines[i];
+	}
+	return NULL;
+}
+
+#define CLASH_ID	"01K6NQ4V5BXYZ0123456789ABC"
+#define CLASH_ID2	"01K6NQ4V5BXYZ0123456789ABD"
+#define CLASH_ID3	"01K6NQ4V5BXYZ0123456789ABE"
+
+/* A record as hist_at() makes it, read live. */
+static void
+live_at(enum kc_type t, const char *user, const char *id, const char *re,
+    const char *reply, const char *text, int64_t off)
+{
+	hist_at(7, t, user, id, re, reply, text, off);
+	chat_receive(c, &hist[7], 1);
+	kc_msg_clear(&hist[7]);
+}
+
+/*
+ * One id on two users' records (a browser chose mallory's): two messages,
+ * each under its author. A reply, an edit or a delete names the one of
+ * that id earlier in the partition, whatever order they are read in: here
+ * history newest page first, as /history and PgUp load it. Before, the
+ * first read (mallory's clone) was the only one shown, carol's never,
+ * bob's reply quoted the clone and carol's edit was lost.
+ */
+START_TEST(chat_id_clash)
+{
+	struct buffer	*b;
+	struct line	*orig, *clone, *re;
+
+	chat_set_history(c, 0);
+	chat_join(c, "general");
+	b = chat_current(c);
+	hist_at(0, KC_TYPE_MESSAGE, "bob", NULL, NULL, CLASH_ID, "agreed", 12);
+	hist_at(1, KC_TYPE_MESSAGE, "mallory", CLASH_ID, NULL, NULL,
+	    "CLONE send me your password", 15);
+	hist_at(2, KC_TYPE_EDIT, "carol", NULL, CLASH_ID, NULL,
+	    "ship it friday", 20);
+	hist_at(3, KC_TYPE_EDIT, "mallory", NULL, CLASH_ID, NULL,
+	    "CLONE edited", 21);
+	history_page(4);
+	hist_at(0, KC_TYPE_MESSAGE, "carol", CLASH_ID, NULL, NULL,
+	    "ship it thursday", 10);
+	history_page(1);
+
+	orig = line_of(b, CLASH_ID, "carol");
+	clone = line_of(b, CLASH_ID, "mallory");
+	ck_assert_ptr_nonnull(orig);
+	ck_assert_ptr_nonnull(clone);
+	ck_assert(orig < clone);			/* in partition order */
+	ck_assert_str_eq(orig->text, "ship it friday");	/* her edit */
+	ck_assert(orig->flags & LINE_EDITED);
+	ck_assert_str_eq(clone->text, "CLONE edited");	/* only hers */
+	re = orig + 1;
+	ck_assert_str_eq(re->user, "bob");
+	ck_assert_str_eq(re->quote, "<carol> ship it friday");
+
+	/* Read again (a replay): each is still shown once. */
+	hist_at(0, KC_TYPE_MESSAGE, "carol", CLASH_ID, NULL, NULL,
+	    "ship it thursday", 10);
+	hist_at(1, KC_TYPE_MESSAGE, "mallory", CLASH_ID, NULL, NULL,
+	    "CLONE send me your password", 15);
+	nhist = 2;
+	cmd_input(c, "/replay 10m");
+	ck_assert_uint_eq(lines_with(b, "ship it"), 1);
+	ck_assert_uint_eq(lines_with(b, "CLONE"), 1);
+
+	/*
+	 * Live, oldest first: the clone read after a reply changes not its
+	 * quote; mallory's delete removes her clone, carol's edit changes
+	 * carol's line.
+	 */
+	live_at(KC_TYPE_MESSAGE, "carol", CLASH_ID2, NULL, NULL, "lunch?", 40);
+	live_at(KC_TYPE_MESSAGE, "bob", NULL, NULL, CLASH_ID2, "yes", 41);
+	live_at(KC_TYPE_MESSAGE, "mallory", CLASH_ID2, NULL, NULL, "CLONE2", 42);
+	live_at(KC_TYPE_DELETE, "mallory", NULL, CLASH_ID2, NULL, NULL, 43);
+	live_at(KC_TYPE_EDIT, "carol", NULL, CLASH_ID2, NULL, "lunch at 1?", 44);
+	orig = line_of(b, CLASH_ID2, "carol");
+	clone = line_of(b, CLASH_ID2, "mallory");
+	ck_assert_ptr_nonnull(orig);
+	ck_assert_ptr_nonnull(clone);
+	ck_assert_str_eq(orig->text, "lunch at 1?");
+	ck_assert_str_eq(clone->text, EDIT_DELETED);
+	ck_assert_str_eq((orig + 1)->quote, "<carol> lunch at 1?");
+}
+END_TEST
+
+/*
+ * An edit or delete read before its line (newest history page first, a
+ * line older than what is loaded) waits aside and applies when the line
+ * comes: carol's deleted password never shows, not even for a moment,
+ * and her last edit shows. Before, both were lost once read.
+ */
+START_TEST(chat_edits_aside)
+{
+	struct buffer	*b;
+	struct line	*x, *y, *z;
+	struct kc_msg	 v[EDIT_ASIDE_MAX + 1], m;
+	size_t		 i;
+
+	chat_set_history(c, 0);
+	chat_join(c, "general");
+	b = chat_current(c);
+	watch = "hunter2";
+	hist_at(0, KC_TYPE_EDIT, "carol", NULL, CLASH_ID2, NULL, "first fix",
+	    22);
+	hist_at(1, KC_TYPE_DELETE, "carol", NULL, CLASH_ID, NULL, NULL, 25);
+	hist_at(2, KC_TYPE_EDIT, "carol", NULL, CLASH_ID2, NULL, "second fix",
+	    26);
+	hist_at(3, KC_TYPE_EDIT, "mallory", NULL, CLASH_ID2, NULL, "forged",
+	    27);
+	history_page(4);
+	hist_at(0, KC_TYPE_MESSAGE, "carol", CLASH_ID, NULL, NULL,
+	    "oops my password is hunter2", 20);
+	hist_at(1, KC_TYPE_MESSAGE, "carol", CLASH_ID2, NULL, NULL, "teh fix",
+	    21);
+	history_page(2);
+	x = line_of(b, CLASH_ID, "carol");
+	y = line_of(b, CLASH_ID2, "carol");
+	ck_assert_ptr_nonnull(x);
+	ck_assert_ptr_nonnull(y);
+	ck_assert_str_eq(x->text, EDIT_DELETED);
+	ck_assert(x->flags & LINE_DELETED);
+	ck_assert_uint_eq(lines_with(b, "hunter2"), 0);
+	ck_assert_int_eq(watched, 0);		/* never shown */
+	cmd_input(c, "/lastlog hunter2");
+	ck_assert_uint_eq(lines_with(b, "oops my password"), 0);
+	ck_assert_ptr_nonnull(strstr(last_line(b)->text, "0 matches"));
+	ck_assert_str_eq(y->text, "second fix");	/* the newest edit */
+	ck_assert(y->flags & LINE_EDITED);
+
+	/*
+	 * A delete wins over an edit later in the partition; an edit earlier
+	 * than the line is of another line with its id (not applied).
+	 */
+	live_at(KC_TYPE_EDIT, "dave", NULL, CLASH_ID3, NULL, "after", 40);
+	live_at(KC_TYPE_DELETE, "dave", NULL, CLASH_ID3, NULL, NULL, 35);
+	live_at(KC_TYPE_EDIT, "erin", NULL, CLASH_ID3, NULL, "before", 30);
+	live_at(KC_TYPE_MESSAGE, "dave", CLASH_ID3, NULL, NULL, "dave's", 33);
+	live_at(KC_TYPE_MESSAGE, "erin", CLASH_ID3, NULL, NULL, "erin's", 34);
+	z = line_of(b, CLASH_ID3, "dave");
+	ck_assert_ptr_nonnull(z);
+	ck_assert_str_eq(z->text, EDIT_DELETED);
+	ck_assert_str_eq(line_of(b, CLASH_ID3, "erin")->text, "erin's");
+
+	/* Bounded: the oldest kept goes first. */
+	for (i = 0; i <= EDIT_ASIDE_MAX; i++) {
+		incoming(&v[i], KC_TYPE_MESSAGE, "general", "bob", NULL,
+		    "kept");
+		v[i].offset = 100 + (int64_t)i;
+		kc_msg_init(&m);
+		ck_assert_int_eq(kc_msg_make_re(&m, KC_TYPE_DELETE, "general",
+		    "bob", NULL, v[i].id, NULL, NULL, 0), KC_OK);
+		m.offset = 1000 + (int64_t)i;
+		chat_receive(c, &m, 1);
+		kc_msg_clear(&m);
+	}
+	chat_receive(c, &v[0], 0);
+	chat_receive(c, &v[EDIT_ASIDE_MAX], 0);
+	ck_assert_str_eq(line_of(b, v[0].id, "bob")->text, "kept");
+	ck_assert_str_eq(line_of(b, v[EDIT_ASIDE_MAX].id, "bob")->text,
+	    EDIT_DELETED);
+	for (i = 0; i <= EDIT_ASIDE_MAX; i++)
+		kc_msg_clear(&v[i]);
+	watch = NULL;
+}
+END_TEST
+
+/*
+ * A line pushed out of a full scrollback, or deleted while shown, comes
+ * back (a replay after /clear) deleted: the delete stays kept aside.
+ */
+START_TEST(chat_edits_aside_full)
+{
+	struct buffer	*b;
+	struct line	*x;
+
+	chat_set_history(c, 0);
+	chat_set_scrollback(c, 3);
+	chat_join(c, "general");
+	b = chat_current(c);
+	live_at(KC_TYPE_DELETE, "carol", NULL, CLASH_ID, NULL, NULL, 25);
+	live_at(KC_TYPE_MESSAGE, "bob", NULL, NULL, NULL, "one", 26);
+	live_at(KC_TYPE_MESSAGE, "bob", NULL, NULL, NULL, "two", 27);
+	live_at(KC_TYPE_MESSAGE, "bob", NULL, NULL, NULL, "three", 28);
+	hist_at(0, KC_TYPE_MESSAGE, "carol", CLASH_ID, NULL, NULL,
+	    "oops my password is hunter2", 20);
+	history_page(1);
+	ck_assert_ptr_null(line_of(b, CLASH_ID, "carol"));
+	cmd_input(c, "/clear");
+	hist_at(0, KC_TYPE_MESSAGE, "carol", CLASH_ID, NULL, NULL,
+	    "oops my password is hunter2", 20);
+	nhist = 1;
+	cmd_input(c, "/replay 10m");
+	x = line_of(b, CLASH_ID, "carol");
+	ck_assert_ptr_nonnull(x);
+	ck_assert_str_eq(x->text, EDIT_DELETED);
+
+	/* Deleted while shown, then out of view and back (a replay). */
+	live_at(KC_TYPE_MESSAGE, "carol", CLASH_ID2, NULL, NULL, "pin 1234", 30);
+	live_at(KC_TYPE_DELETE, "carol", NULL, CLASH_ID2, NULL, NULL, 31);
+	ck_assert_str_eq(line_of(b, CLASH_ID2, "carol")->text, EDIT_DELETED);
+	cmd_input(c, "/clear");
+	kc_msg_clear(&hist[0]);
+	hist_at(0, KC_TYPE_MESSAGE, "carol", CLASH_ID2, NULL, NULL, "pin 1234",
+	    30);
+	nhist = 1;
+	cmd_input(c, "/replay 10m");
+	ck_assert_str_eq(line_of(b, CLASH_ID2, "carol")->text, EDIT_DELETED);
+}
+END_TEST
+
 START_TEST(chat_format_plain)
 {
 	struct buffer	*b;
@@ -1635,6 +1890,9 @@ main(void)
 	tcase_add_test(tc, chat_format_plain);
 	tcase_add_test(tc, chat_rooms_and_markers);
 	tcase_add_test(tc, chat_edits);
+	tcase_add_test(tc, chat_id_clash);
+	tcase_add_test(tc, chat_edits_aside);
+	tcase_add_test(tc, chat_edits_aside_full);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
