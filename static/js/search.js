@@ -149,12 +149,13 @@ function onResults(f) {
 	    '') + '.');
 }
 
-/* The message with id in room, or null. */
-function find(room, id) {
+/* The message with id by user in room, or null. */
+function find(room, id, user) {
 	var i;
 
+	/* by id and author: the id alone may be someone else's too */
 	for (i = 0; i < room.msgs.length; i++) {
-		if (room.msgs[i].id === id)
+		if (room.msgs[i].id === id && room.msgs[i].user === user)
 			return { m: room.msgs[i], i: i };
 	}
 	return null;
@@ -190,7 +191,8 @@ function jumpTo(key, hit) {
 		return;
 	if (S.current !== key)
 		switchRoom(key);
-	pending = { room: key, id: hit.id, offset: hit.offset, pages: 0, before: false };
+	pending = { room: key, id: hit.id, user: hit.username, offset: hit.offset,
+	    pages: 0, before: false };
 	continueJump(room);
 }
 
@@ -199,7 +201,7 @@ function continueJump(room) {
 
 	if (pending === null || room.key !== pending.room)
 		return;
-	at = find(room, pending.id);
+	at = find(room, pending.id, pending.user);
 	/* Some context before it too, when there is more. */
 	if (at !== null && (at.i >= 5 || !room.more || pending.before)) {
 		pending = null;

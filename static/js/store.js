@@ -5,8 +5,11 @@
  * must redraw is said through hooks, which views.js fills in.
  *
  * Messages of a room are kept sorted by (timestamp, id) and de-duplicated
- * by id, so live records, history pages and the history merged after a
- * reconnect can arrive in any order without duplicates. What to ask for is
+ * by id and author, so live records, history pages and the history merged
+ * after a reconnect can arrive in any order without duplicates. A record
+ * whose id another person's record has (a client may choose its id) is
+ * another message, shown as its own line; a reply, edit or delete names
+ * the one that came before it in the partition (referred()). What to ask for is
  * decided by Kafka offsets (each record carries its offset in the room's
  * partition): a rejoin asks for everything after the last offset seen
  * ("since"), older pages and gaps for what lies below the lowest offset
@@ -153,7 +156,7 @@ function newRoom(name, dm) {
 		name: name,
 		dm: dm,
 		msgs: [],		/* sorted by m.key */
-		byId: new Map(),
+		byId: new Map(),	/* id -> the messages with it (held()) */
 		days: new Map(),	/* day key -> separator node */
 		groups: new Map(),	/* first id -> joins and leaves shown as one */
 		unread: 0,
@@ -173,7 +176,7 @@ function newRoom(name, dm) {
 		offlineNoted: false,	/* "not online" said in this DM */
 		typing: new Map(),	/* user -> expiry (ms) */
 		said: new Map(),	/* user -> Date of their last message */
-		editIds: new Set(),	/* ids of the edits and deletes seen */
+		editIds: new Set(),	/* "id user" of the edits and deletes seen */
 		aside: new Map(),	/* re -> edits of a line not loaded yet */
 		answered: new Set(),	/* ids that replies here answer */
 		nAside: 0,
@@ -236,30 +239,87 @@ function findIndex(room, key) {
 	return lo;
 }
 
+/*
+ * The message of room with id written by user, or null. Two records are
+ * the same message only when both match: the same id in someone else's
+ * name is another message (a client chose it), never hidden as a copy.
+ */
+export function held(room, id, user) {
+	var list = room.byId.get(id), i;
+
+	if (list === undefined)
+		return null;
+	for (i = 0; i < list.length; i++) {
+		if (list[i].user === user)
+			return list[i];
+	}
+	return null;
+}
+
+/*
+ * The message a reply, an edit or a delete names by its id re (kchat(7)):
+ * one with that id that comes before the record naming it (at: its
+ * offset) in the room's partition, the lowest offset when several do;
+ * only user's when user is given (edits and deletes). A message whose
+ * offset is not known (mine not read back yet, a reset history, a DM:
+ * its records are in several partitions) cannot be ruled out: such come
+ * after those known, the earliest shown first. Null when none is here.
+ */
+export function referred(room, re, at, user) {
+	var list = room.byId.get(re), best = null, i, m, known, bestKnown;
+
+	if (list === undefined)
+		return null;
+	if (room.dm || typeof at !== 'number')
+		at = null;
+	for (i = 0; i < list.length; i++) {
+		m = list[i];
+		if (user !== undefined && m.user !== user)
+			continue;
+		known = !room.dm && typeof m.offset === 'number';
+		if (known && at !== null && m.offset >= at)
+			continue;	/* after it: not the one it names */
+		bestKnown = best !== null && !room.dm && typeof best.offset === 'number';
+		if (best === null || (known && (!bestKnown || m.offset < best.offset)) ||
+		    (!known && !bestKnown && m.key < best.key))
+			best = m;
+	}
+	return best;
+}
+
 export function insertMsg(room, m) {
+	var list;
+
 	m.key = makeKey(m);
 	room.msgs.splice(findIndex(room, m.key), 0, m);
-	if (m.id)
-		room.byId.set(m.id, m);
+	if (m.id) {
+		list = room.byId.get(m.id) || [];
+		if (list.indexOf(m) < 0)
+			list.push(m);
+		room.byId.set(m.id, list);
+	}
 }
 
 export function removeMsg(room, m) {
-	var i = room.msgs.indexOf(m);
+	var i = room.msgs.indexOf(m), list = m.id ? room.byId.get(m.id) : undefined;
 
 	if (i >= 0)
 		room.msgs.splice(i, 1);
-	if (m.id && room.byId.get(m.id) === m)
-		room.byId.delete(m.id);
+	if (list !== undefined && (i = list.indexOf(m)) >= 0) {
+		list.splice(i, 1);
+		if (list.length === 0)
+			room.byId.delete(m.id);
+	}
 	hooks.removed(m);
 }
 
 /* An own message learns its id and timestamp (ack or read back). */
 export function confirmMsg(room, m, id, timestamp) {
-	var other = room.byId.get(id);
+	var other = held(room, id, m.user);
 
 	var i;
 
-	if (other !== undefined && other !== m) {
+	if (other !== null && other !== m) {
 		removeMsg(room, m);	/* already shown under its id */
 		return other;
 	}
@@ -361,7 +421,8 @@ export function addRecord(rec, how) {
 	 * below them is from a server that started its history afresh. */
 	if (how === 'live' && !room.dm && typeof rec.offset === 'number' &&
 	    room.lastOffset !== null && rec.offset <= room.lastOffset &&
-	    !(rec.id && (room.byId.has(rec.id) || room.editIds.has(rec.id))))
+	    !(rec.id && (held(room, rec.id, rec.username) !== null ||
+	    room.editIds.has(rec.id + ' ' + rec.username))))
 		historyReset(room);
 	/* A negative offset is a record from the partition the room had
 	 * before partitions were added (kchat(7)): older than every other,
@@ -375,11 +436,12 @@ export function addRecord(rec, how) {
 	}
 	if (EDIT_TYPES[type])
 		return editRecord(room, rec);
-	if (rec.id && room.byId.has(rec.id)) {
-		p = room.byId.get(rec.id);
-		if (typeof rec.offset === 'number' && typeof p.offset !== 'number')
+	if (rec.id && (p = held(room, rec.id, rec.username)) !== null) {
+		/* The message is where it first is in the partition. */
+		if (typeof rec.offset === 'number' && (typeof p.offset !== 'number' ||
+		    rec.offset < p.offset))
 			p.offset = rec.offset;
-		return null;	/* seen already: de-duplicated by id */
+		return null;	/* seen already: de-duplicated by id and author */
 	}
 
 	/* Written under an earlier name, its answer lost when the name
@@ -465,20 +527,20 @@ export function addRecord(rec, how) {
 
 /*
  * An edit or delete (kchat.7, EDITS): it changes the line it names only
- * when written by that line's author: one in anyone else's name is
- * ignored, and never shown. One whose line is not here yet (an older page
- * may bring it) is kept aside, up to EDITS_ASIDE_MAX a room. Returns the
- * line changed, or null.
+ * when written by that line's author, before it in the partition
+ * (referred()): one in anyone else's name is ignored, and never shown.
+ * One whose line is not here yet (an older page may bring it) is kept
+ * aside, up to EDITS_ASIDE_MAX a room. Returns the line changed, or null.
  */
 function editRecord(room, rec) {
 	var t, list;
 
 	if (rec.id) {
-		if (room.editIds.has(rec.id))
+		if (room.editIds.has(rec.id + ' ' + rec.username))
 			return null;
-		room.editIds.add(rec.id);
+		room.editIds.add(rec.id + ' ' + rec.username);
 	}
-	if ((t = room.byId.get(rec.re)) === undefined) {
+	if ((t = referred(room, rec.re, rec.offset, rec.username)) === null) {
 		if (room.nAside >= EDITS_ASIDE_MAX)
 			return null;
 		list = room.aside.get(rec.re) || [];
@@ -516,15 +578,23 @@ function applyEdit(m, rec) {
 	return true;
 }
 
-/* The edits kept aside for m, now that it is here. */
+/* The edits kept aside for m, now that it is here; those of another
+ * line with its id (someone else's) stay aside for theirs. */
 function applyAside(room, m) {
-	var list = room.aside.get(m.id);
+	var list = room.aside.get(m.id), mine = [], rest = [];
 
 	if (list === undefined)
 		return;
-	room.aside.delete(m.id);
-	room.nAside -= list.length;
-	list.sort(function (a, b) {
+	list.forEach(function (rec) {
+		(referred(room, rec.re, rec.offset, rec.username) === m ?
+		    mine : rest).push(rec);
+	});
+	if (rest.length > 0)
+		room.aside.set(m.id, rest);
+	else
+		room.aside.delete(m.id);
+	room.nAside -= mine.length;
+	mine.sort(function (a, b) {
 		return (a.offset || 0) - (b.offset || 0);
 	}).forEach(function (rec) {
 		applyEdit(m, rec);

@@ -10,7 +10,7 @@
 import { CHAT_TYPES, NAME_RE } from './protocol.js';
 import { afterMarker } from './readstate.js';
 import {
-	S, currentRoom, hooks, membersKnown, save, saveRooms, sortedKeys
+	S, currentRoom, hooks, membersKnown, referred, save, saveRooms, sortedKeys
 } from './store.js';
 import {
 	appendLines, appendRich, dayKey, dayLabel, inert, nickNode, timeLabel
@@ -101,8 +101,9 @@ export function bindElements() {
 	hooks.edited = redrawEdited;
 }
 
-/* m was edited or deleted: its line, and the quotes of the replies to
- * it, are drawn again. */
+/* m was edited or deleted, or has come: its line, and the quotes of the
+ * replies naming its id (which may answer it now: referred()), are drawn
+ * again. */
 function redrawEdited(m) {
 	var room = S.rooms.get(m.roomKey);
 
@@ -129,11 +130,11 @@ var QUOTE_MAX = 80;		/* characters of the answered text in a quote */
 
 /* "↳ alice: the text…" above a reply; a click goes to the line answered. */
 function quoteNode(room, m) {
-	var q = document.createElement('span'), p = room.byId.get(m.reply), t;
+	var q = document.createElement('span'), p = referred(room, m.reply, m.offset), t;
 
 	q.className = 'quote';
 	q.appendChild(document.createTextNode('\u21b3 '));
-	if (p === undefined) {
+	if (p === null) {
 		q.appendChild(document.createTextNode('a message not loaded'));
 		return q;
 	}
@@ -581,10 +582,11 @@ var SYS_WORDS = {
 	passing: ['\u2194 ', ' joined and left']
 };
 
-/* One line for several join and leave records (cached by their ids). */
+/* One line for several join and leave records (cached by their ids and
+ * authors). */
 function sysGroup(room, msgs) {
-	var sig = msgs.map(function (m) { return m.id; }).join(' ');
-	var key = msgs[0].id, g = room.groups.get(key), li, t, body;
+	var sig = msgs.map(function (m) { return m.id + ' ' + m.user; }).join(' ');
+	var key = msgs[0].id + ' ' + msgs[0].user, g = room.groups.get(key), li, t, body;
 
 	if (g !== undefined && g.sig === sig)
 		return g.node;

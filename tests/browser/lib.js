@@ -202,6 +202,31 @@ function terminalSend(topic, type, room, user, text, to) {
 }
 
 /*
+ * Produces record (msgpack, kchat(7)'s keys: v, id, type, room, user, text,
+ * ts in µs) to topic with kcat, keyed by its room with the bridge's
+ * partitioner: a record any Kafka writer could make, not only a bridge.
+ * From a file, as tests/bridge/lib.js does: kcat's standard input would
+ * split a record at a newline byte.
+ */
+function kcatProduce(topic, record) {
+	const py = `
+import json, os, subprocess, sys, tempfile, msgpack
+rec = json.load(sys.stdin)
+with tempfile.TemporaryDirectory() as d:
+    p = os.path.join(d, "rec")
+    with open(p, "wb") as f:
+        f.write(msgpack.packb(rec, use_bin_type=True))
+    subprocess.run(["kcat", "-P", "-b", sys.argv[1], "-t", sys.argv[2], "-k", sys.argv[3],
+        "-X", "partitioner=murmur2_random", p], check=True)
+`;
+	const python = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+	const r = spawnSync(python, ['-c', py, brokers(), topic, record.room],
+	    { input: JSON.stringify(record), encoding: 'utf8' });
+	if (r.status !== 0)
+		throw new Error(`kcat produce failed (${r.status}): ${r.stderr}`);
+}
+
+/*
  * A terminal client's heartbeat in room on the presence topic, away with
  * the message away (or not away: null), as kchat-tui sends after /away;
  * text 'typing' says the user types, as kchat-tui sends while they do.
@@ -321,7 +346,7 @@ async function shot(page, file) {
 
 module.exports = {
 	brokers, uniqueTopic, freePort, until, startBridge, door, terminalSend,
-	terminalHeartbeat, launch,
+	kcatProduce, terminalHeartbeat, launch,
 	person, online, say, rows, expectRows, roomButton, badge, shot, artifacts,
 	kchatUserColour, passwdBin,
 };
