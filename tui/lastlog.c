@@ -131,8 +131,11 @@ lastlog_found(struct chat *c, unsigned id, int err, const char *errstr,
     const struct kc_msg *msgs, size_t count, size_t scanned, int more)
 {
 	struct buffer	*b;
+	struct kc_msg	 later;
+	const char	*text;
 	char		*s;
-	size_t		 i, shown, total;
+	size_t		 i, shown, total, found = 0;
+	int		 kept;
 
 	if ((b = lastlog_buffer(c, id)) == NULL)
 		return;		/* closed meanwhile */
@@ -147,15 +150,32 @@ lastlog_found(struct chat *c, unsigned id, int err, const char *errstr,
 		    kc_strerror(err));
 		return;
 	}
-	if (count > 0)
-		chat_info_to(c, b, LINE_INFO, "older matches in Kafka:");
 	for (i = 0; i < count; i++) {
+		/*
+		 * An edit or delete this buffer has of it, newer than the
+		 * scan reached (the scan starts below the buffer): a deleted
+		 * line is not shown again, an edited one as it reads now.
+		 */
+		text = msgs[i].text != NULL ? msgs[i].text : "";
+		kept = edit_aside_find(b, msgs[i].id, msgs[i].user,
+		    msgs[i].offset + 1, &later);
+		if (kept && (later.type == KC_TYPE_DELETE ||
+		    !kc_search_match(later.text, b->lastlog_q))) {
+			kc_msg_clear(&later);
+			continue;
+		}
+		if (kept)
+			text = later.text;
+		if (found++ == 0)
+			chat_info_to(c, b, LINE_INFO, "older matches in Kafka:");
 		s = lastlog_format(msgs[i].ts, msgs[i].type == KC_TYPE_ACTION,
-		    msgs[i].user, msgs[i].text != NULL ? msgs[i].text : "",
-		    msgs[i].text_len);
+		    msgs[i].user, text, strlen(text));
 		chat_info_to(c, b, LINE_INFO, "%s", s);
 		free(s);
+		if (kept)
+			kc_msg_clear(&later);
 	}
+	count = found;
 	total = shown + count;
 	chat_info_to(c, b, LINE_INFO, "lastlog \"%s\": %zu match%s (%zu in "
 	    "this buffer, %zu older from Kafka; %zu older record%s "

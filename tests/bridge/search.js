@@ -103,6 +103,35 @@ L.run([
 		d.close();
 	}],
 
+	['a deleted message is not found again; an edited one as it reads now; only its writer\'s count', async () => {
+		const ts = Date.now();
+		const secret = L.ulid(ts), plan = L.ulid(ts + 1), keep = L.ulid(ts + 2);
+		L.kcatProduceMany(topic, room, [
+			{ v: 1, id: secret, type: 'message', room, user: 'ann',
+			    text: 'zqx my password is hunter2', ts: ts * 1000 },
+			{ v: 1, id: plan, type: 'message', room, user: 'ann',
+			    text: 'zqx the plan is old', ts: (ts + 1) * 1000 },
+			{ v: 1, id: keep, type: 'message', room, user: 'bob',
+			    text: 'zqx keep this', ts: (ts + 2) * 1000 },
+			{ v: 1, id: L.ulid(ts + 3), type: 'delete', room, user: 'ann',
+			    re: secret, ts: (ts + 3) * 1000 },
+			{ v: 1, id: L.ulid(ts + 4), type: 'edit', room, user: 'ann',
+			    re: plan, text: 'zqx the plan is new', ts: (ts + 4) * 1000 },
+			{ v: 1, id: L.ulid(ts + 5), type: 'delete', room, user: 'cy',
+			    re: keep, ts: (ts + 5) * 1000 },
+		]);
+		const c = await L.Client.open(br.url(undefined, '?ext=1'));
+		c.send({ type: 'join', room, ref: 'jz' });
+		await c.wait('joined', (f) => f.type === 'joined' && f.ref === 'jz');
+		await c.wait('the last of them', (f) => f.type === 'delete' && f.re === keep ||
+		    (f.type === 'history' && (f.messages || []).some((m) => m.re === keep)));
+		c.send({ type: 'search', room, q: 'zqx', ref: 'z' });
+		const s = await c.wait('search results', (f) => f.type === 'search' && f.ref === 'z', 60000);
+		L.eq(s.messages.map((m) => m.message), ['zqx the plan is new', 'zqx keep this'],
+		    'no deleted text; the edit\'s text; a delete by another is nothing');
+		c.close();
+	}],
+
 	['bad queries', async () => {
 		const c = await L.Client.open(br.url(undefined, '?ext=1'));
 		c.send({ type: 'search', room, ref: 'q0' });

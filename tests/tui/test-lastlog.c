@@ -154,6 +154,46 @@ START_TEST(lastlog_buffer_then_kafka)
 }
 END_TEST
 
+/*
+ * The scan of Kafka starts below the buffer: a delete or edit the buffer
+ * read of an older line counts there too. A deleted line is not found
+ * again, an edited one is found as it reads now.
+ */
+START_TEST(lastlog_kafka_deleted_edited)
+{
+	struct buffer	*b;
+	struct kc_msg	 old[2], m;
+
+	ck_assert_int_eq(chat_join(c, "lib"), 0);
+	b = chat_current(c);
+	msg(&old[0], KC_TYPE_MESSAGE, "dan", "zqx my password is hunter2");
+	old[0].offset = 5;
+	msg(&old[1], KC_TYPE_MESSAGE, "dan", "zqx the plan is old");
+	old[1].offset = 6;
+	kc_msg_init(&m);
+	ck_assert_int_eq(kc_msg_make_re(&m, KC_TYPE_DELETE, "lib", "dan", NULL,
+	    old[0].id, NULL, NULL, 0), KC_OK);
+	m.offset = 100;
+	chat_receive(c, &m, 1);
+	kc_msg_clear(&m);
+	ck_assert_int_eq(kc_msg_make_re(&m, KC_TYPE_EDIT, "lib", "dan", NULL,
+	    old[1].id, NULL, "zqx the plan is new", 19), KC_OK);
+	m.offset = 101;
+	chat_receive(c, &m, 1);
+	kc_msg_clear(&m);
+	receive(KC_TYPE_MESSAGE, "bob", "something else");
+	ck_assert_int_eq(cmd_dispatch(c, "/lastlog zqx"), 0);
+	lastlog_found(c, search_id, KC_OK, "", old, 2, 200, 0);
+	ck_assert_uint_eq(lines_with(b, "hunter2", 0), 0);
+	ck_assert_uint_eq(lines_with(b, "<dan> zqx the plan is new", 0), 1);
+	ck_assert_uint_eq(lines_with(b, "the plan is old", 0), 0);
+	ck_assert_uint_eq(lines_with(b, "lastlog \"zqx\": 1 match (0 in this "
+	    "buffer, 1 older from Kafka", 0), 1);
+	kc_msg_clear(&old[0]);
+	kc_msg_clear(&old[1]);
+}
+END_TEST
+
 START_TEST(lastlog_arguments)
 {
 	struct buffer *b;
@@ -214,6 +254,7 @@ lastlog_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, lastlog_buffer_then_kafka);
+	tcase_add_test(tc, lastlog_kafka_deleted_edited);
 	tcase_add_test(tc, lastlog_arguments);
 	tcase_add_test(tc, lastlog_dm_buffer);
 	suite_add_tcase(s, tc);
