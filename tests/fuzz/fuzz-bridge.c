@@ -198,9 +198,15 @@ presence_chat_record(const struct kc_msg *m)
 }
 
 int
-dedupe_seen(const char *id)
+dedupe_seen(const char *id, const char *user)
 {
 	return 0;
+}
+
+const char *
+dedupe_owner(const char *id)
+{
+	return NULL;
 }
 
 static void
