@@ -242,8 +242,9 @@ history_prepend(struct history *h, struct history *win, size_t want)
 }
 
 /*
- * Drops every record whose id an older one (lower offset) has: a writer's
- * retry stores the same message twice, readers show it once.
+ * Drops every record whose id and writer an older one (lower offset) has:
+ * a writer's retry stores the same message twice, readers show it once.
+ * Another writer's record with the same id is another message, kept.
  */
 static int
 history_dedupe(struct history *h)
@@ -259,7 +260,9 @@ history_dedupe(struct history *h)
 	for (i = 0; i < h->count; i++) {
 		for (j = kc_hash(h->msgs[i].id) & mask; table[j] != 0;
 		    j = (j + 1) & mask) {
-			if (strcmp(h->msgs[table[j] - 1].id, h->msgs[i].id) == 0)
+			if (strcmp(h->msgs[table[j] - 1].id, h->msgs[i].id) == 0 &&
+			    strcmp(h->msgs[table[j] - 1].user,
+			    h->msgs[i].user) == 0)
 				break;
 		}
 		if (table[j] != 0) {

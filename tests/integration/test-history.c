@@ -282,6 +282,46 @@ START_TEST(history_by_offsets)
 END_TEST
 
 /*
+ * Another writer's record with an id someone's message has is another
+ * message: a page keeps both (a retry of the same writer's, once).
+ */
+START_TEST(history_same_id_other_writer)
+{
+	const char		*topic = test_topic("sameid");
+	struct kc_conf		*c = test_conf(topic);
+	struct kc_producer	*p;
+	struct kc_history_query	 q = { "deploy", 100, KC_OFFSET_END, 0, NULL, 20000 };
+	struct kc_msg		 m, *h;
+	char			 err[512], id[KC_ID_LEN + 1] = "";
+	size_t			 n;
+	int			 failed = 0, more;
+
+	ck_assert_int_eq(kc_producer_new(c, NULL, no_report, &failed, &p, err,
+	    sizeof err), KC_OK);
+	put(p, "deploy", 0, "Can I deploy now?", id);	/* otto's */
+	put(p, "deploy", 0, "Can I deploy now?", id);	/* his retry */
+	kc_msg_init(&m);
+	ck_assert_int_eq(kc_msg_make(&m, KC_TYPE_MESSAGE, "deploy", "mallory",
+	    NULL, "CLONE", 5), KC_OK);
+	memcpy(m.id, id, sizeof m.id);			/* otto's id */
+	ck_assert_int_eq(kc_producer_send(p, &m), KC_OK);
+	kc_msg_clear(&m);
+	ck_assert_int_eq(kc_producer_flush(p, 30000), KC_OK);
+	ck_assert_int_eq(failed, 0);
+	ck_assert_int_eq(kc_history_query(c, &q, &h, &n, &more, err, sizeof err),
+	    KC_OK);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_str_eq(h[0].user, "otto");
+	ck_assert_str_eq(h[0].text, "Can I deploy now?");
+	ck_assert_str_eq(h[1].user, "mallory");
+	ck_assert_str_eq(h[1].text, "CLONE");
+	kc_history_free(h, n);
+	kc_producer_free(p);
+	kc_conf_free(c);
+}
+END_TEST
+
+/*
  * Asks q on reader r and as a one-shot query, and checks both gave the
  * same page (same records at the same offsets, the same "more"), all of
  * q->room's and below q->before; returns the page (free with
@@ -481,6 +521,7 @@ main(void)
 	tcase_add_test(tc, history_with_shared_partition);
 	tcase_add_test(tc, history_after_a_transaction);
 	tcase_add_test(tc, history_by_offsets);
+	tcase_add_test(tc, history_same_id_other_writer);
 	tcase_add_test(tc, one_reader_many_queries);
 	return test_run("history", tc, 120);
 }
