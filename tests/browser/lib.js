@@ -190,40 +190,21 @@ async function door(port) {
 	};
 }
 
-/* Produces a record as a terminal client would (libkchat, via kchat-rec). */
-function terminalSend(topic, type, room, user, text, to) {
-	const args = ['send', brokers(), topic, type, room, user, text];
-
-	if (to)
-		args.push(to);
-	const r = spawnSync(recBin, args, { encoding: 'utf8' });
+/* kchat-rec send ARGS, with env's KCHAT_REC_* set (kchat-rec's header). */
+function recSend(args, env) {
+	const r = spawnSync(recBin, ['send', brokers(), ...args],
+	    { encoding: 'utf8', env: { ...process.env, ...env } });
 	if (r.status !== 0)
 		throw new Error(`kchat-rec failed (${r.status}): ${r.stderr}`);
 }
 
 /*
- * Produces record (msgpack, kchat(7)'s keys: v, id, type, room, user, text,
- * ts in µs) to topic with kcat, keyed by its room with the bridge's
- * partitioner: a record any Kafka writer could make, not only a bridge.
- * From a file, as tests/bridge/lib.js does: kcat's standard input would
- * split a record at a newline byte.
+ * Produces a record as a terminal client would (libkchat, via kchat-rec);
+ * id: the id it carries (another's, as any Kafka writer could), else new.
  */
-function kcatProduce(topic, record) {
-	const py = `
-import json, os, subprocess, sys, tempfile, msgpack
-rec = json.load(sys.stdin)
-with tempfile.TemporaryDirectory() as d:
-    p = os.path.join(d, "rec")
-    with open(p, "wb") as f:
-        f.write(msgpack.packb(rec, use_bin_type=True))
-    subprocess.run(["kcat", "-P", "-b", sys.argv[1], "-t", sys.argv[2], "-k", sys.argv[3],
-        "-X", "partitioner=murmur2_random", p], check=True)
-`;
-	const python = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
-	const r = spawnSync(python, ['-c', py, brokers(), topic, record.room],
-	    { input: JSON.stringify(record), encoding: 'utf8' });
-	if (r.status !== 0)
-		throw new Error(`kcat produce failed (${r.status}): ${r.stderr}`);
+function terminalSend(topic, type, room, user, text, to, id) {
+	recSend([topic, type, room, user, text, ...(to ? [to] : [])],
+	    id ? { KCHAT_REC_ID: id } : {});
 }
 
 /*
@@ -232,16 +213,13 @@ with tempfile.TemporaryDirectory() as d:
  * text 'typing' says the user types, as kchat-tui sends while they do.
  */
 function terminalHeartbeat(topic, room, user, away, text = '', agoMs = 0) {
-	const env = { ...process.env };
+	const env = {};
 
 	if (away !== null)
 		env.KCHAT_REC_AWAY = away;
 	if (agoMs > 0)
 		env.KCHAT_REC_AGO_MS = String(agoMs);
-	const r = spawnSync(recBin, ['send', brokers(), topic + '.presence',
-	    'heartbeat', room, user, text], { encoding: 'utf8', env });
-	if (r.status !== 0)
-		throw new Error(`kchat-rec failed (${r.status}): ${r.stderr}`);
+	recSend([topic + '.presence', 'heartbeat', room, user, text], env);
 }
 
 async function launch() {
@@ -346,7 +324,7 @@ async function shot(page, file) {
 
 module.exports = {
 	brokers, uniqueTopic, freePort, until, startBridge, door, terminalSend,
-	kcatProduce, terminalHeartbeat, launch,
+	terminalHeartbeat, launch,
 	person, online, say, rows, expectRows, roomButton, badge, shot, artifacts,
 	kchatUserColour, passwdBin,
 };

@@ -74,8 +74,7 @@ test('alice asks, bob answers her, mallory clones her question\'s id', async () 
 	await L.rows(bob.page, ANSWER).and(bob.page.locator('[data-state="sent"]')).waitFor();
 
 	/* Any Kafka writer can; the bridge takes a client's id of the last day. */
-	L.kcatProduce(topic, { v: 1, id, type: 'message', room: 'general', user: 'mallory',
-	    text: CLONE, ts: Date.now() * 1000, via: 'kcat' });
+	L.terminalSend(topic, 'message', 'general', 'mallory', CLONE, null, id);
 });
 
 test('alice edits her question: her line changes, not mallory\'s', async () => {

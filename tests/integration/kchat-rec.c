@@ -7,7 +7,8 @@
  *       record's bytes in hex on stdout; KCHAT_REC_AWAY in the environment
  *       sets its "away" (a heartbeat of someone who is /away),
  *       KCHAT_REC_AGO_MS dates it that many milliseconds ago (a record
- *       written a moment before, read late)
+ *       written a moment before, read late), KCHAT_REC_ID gives it that
+ *       id (another record's, as any Kafka writer could)
  *   kchat-rec read BROKERS TOPIC N
  *       reads the last N records of every partition and prints each as
  *       "id type room user to text" (one line; text with \n escaped)
@@ -86,6 +87,8 @@ cmd_send(int argc, char **argv)
 		snprintf(m.away, sizeof m.away, "%s", getenv("KCHAT_REC_AWAY"));
 	if (getenv("KCHAT_REC_AGO_MS") != NULL)
 		m.ts -= strtoll(getenv("KCHAT_REC_AGO_MS"), NULL, 10) * 1000;
+	if (getenv("KCHAT_REC_ID") != NULL)
+		snprintf(m.id, sizeof m.id, "%s", getenv("KCHAT_REC_ID"));
 	if (kc_producer_new(c, NULL, on_delivery, NULL, &p, err, sizeof err) != KC_OK) {
 		fprintf(stderr, "kchat-rec: %s\n", err);
 		return 1;
