@@ -604,7 +604,7 @@ void		 session_close_all(void);
  * The connections of each user name (bound ones): users_add() once s->user
  * is set, users_remove() before s goes; users_foreach() calls fn for each
  * connection of user (fn may close it); users_foreach_like() for each of
- * user or a name that differs from it only in case.
+ * user or a name alike (kc_alike(): it would pass for user).
  */
 void	users_add(struct session *s);
 void	users_remove(struct session *s);

@@ -226,7 +226,7 @@ member_in_use(char *msg, size_t len, const char *name,
 
 /*
  * Whether another client instance than s's holds name, or a name that
- * differs from it only in case (it would pass for them): a connection
+ * is alike (kc_alike(): it would pass for theirs): a connection
  * here, or any live instance the presence topics tell of (another bridge,
  * a terminal). The same browser (its token) or connection is not another.
  */

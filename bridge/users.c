@@ -6,8 +6,8 @@
  * (a reconnect storm at 100,000 connections: quadratic). A connection is
  * added once its name is bound (member.c) and removed when it closes.
  * Reads the connections' rooms (member.c's) to count a user's instance in
- * a room. Names that differ only in case share a bucket, so that a name
- * too like one held is found as cheaply.
+ * a room. Names alike (kc_alike(): "Alice" or "aIice" for alice) share
+ * a bucket, so that a name too like one held is found as cheaply.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -59,7 +59,7 @@ users_add(struct session *s)
 		users_grow();
 	if (buckets == NULL)
 		return;		/* out of memory: see users_foreach() */
-	s->uhash = kc_hash_nocase(s->user);
+	s->uhash = kc_alike_hash(s->user);
 	users_push(buckets, s->uhash & (nbuckets - 1), s);
 	s->uindexed = 1;
 	nusers++;
@@ -81,8 +81,8 @@ users_remove(struct session *s)
 	nusers--;
 }
 
-/* Calls fn for each connection of user, or with like of a name that
- * differs from it only in case (they share a bucket). */
+/* Calls fn for each connection of user, or with like of a name alike
+ * (they share a bucket). */
 static void
 users_walk(const char *user, int like, void (*fn)(struct session *, void *),
     void *arg)
@@ -92,11 +92,11 @@ users_walk(const char *user, int like, void (*fn)(struct session *, void *),
 	if (buckets == NULL || user[0] == '\0')
 		return;
 	/* fn may close s: its successor is taken first. */
-	for (s = buckets[kc_hash_nocase(user) & (nbuckets - 1)]; s != NULL;
+	for (s = buckets[kc_alike_hash(user) & (nbuckets - 1)]; s != NULL;
 	    s = next) {
 		next = s->unext;
-		if ((like ? kc_strcasecmp(s->user, user) :
-		    strcmp(s->user, user)) == 0)
+		if (like ? kc_alike(s->user, user) :
+		    strcmp(s->user, user) == 0)
 			fn(s, arg);
 	}
 }
@@ -123,7 +123,7 @@ users_inst_count(const char *room, const char *user, const char *inst)
 
 	if (buckets == NULL || user[0] == '\0')
 		return 0;
-	for (s = buckets[kc_hash_nocase(user) & (nbuckets - 1)]; s != NULL;
+	for (s = buckets[kc_alike_hash(user) & (nbuckets - 1)]; s != NULL;
 	    s = s->unext) {
 		if (strcmp(s->user, user) != 0 || strcmp(s->inst, inst) != 0)
 			continue;

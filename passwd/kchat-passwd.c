@@ -144,8 +144,8 @@ passwd_hash(const char *pw)
 
 /*
  * Exits when user is a new account and old (NULL: none) has one whose name
- * differs from it only in case: "Alice" would pass for alice in every
- * client's list. A password change of an account there is not refused.
+ * is alike (kc_alike()): "Alice" or "aIice" would pass for alice in
+ * every client's list. A password change of an account there is not refused.
  */
 static void
 passwd_check_like(FILE *old, const char *path, const char *user)
@@ -161,7 +161,7 @@ passwd_check_like(FILE *old, const char *path, const char *user)
 		*colon = '\0';
 		if (strcmp(line, user) == 0)
 			there = 1;
-		else if (kc_strcasecmp(line, user) == 0)
+		else if (kc_alike(line, user))
 			snprintf(like, sizeof like, "%s", line);
 	}
 	rewind(old);

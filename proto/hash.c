@@ -17,16 +17,3 @@ kc_hash(const char *s)
 		h = hash_byte(h, (unsigned char)*s);
 	return h;
 }
-
-uint32_t
-kc_hash_nocase(const char *s)
-{
-	uint32_t	h = 2166136261u;
-	unsigned char	c;
-
-	for (; *s != '\0'; s++) {
-		c = (unsigned char)*s;
-		h = hash_byte(h, c >= 'A' && c <= 'Z' ? c + 'a' - 'A' : c);
-	}
-	return h;
-}

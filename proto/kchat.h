@@ -912,8 +912,8 @@ int	kc_presence_expire(struct kc_presence *p, int64_t now_us,
 	    kc_presence_fn *fn, void *opaque);
 /*
  * Whether a live instance other than inst holds the name user, or one that
- * differs from it only in case ("Alice" for "alice": names are told apart
- * by case, but one would pass for the other): present in any room, heard
+ * is alike (kc_alike(): "Alice" or "aIice" for "alice": names are told
+ * apart, but one would pass for the other): present in any room, heard
  * of within KC_PRESENCE_TIMEOUT_MS. 1 with the earliest such instance in
  * *h (may be NULL), else 0. inst NULL: any.
  */
@@ -1080,8 +1080,14 @@ const struct kc_marker *kc_marktab_get(const struct kc_marktab *t,
 unsigned kc_user_colour(const char *user);
 /* FNV-1a, 32 bits, of a NUL-terminated string (for hash tables). */
 uint32_t kc_hash(const char *s);
-/* The same of s with ASCII letters in lower case: "Bob" as "bob". */
-uint32_t kc_hash_nocase(const char *s);
+/*
+ * Whether user names a and b would pass for each other on a screen
+ * (alike.c): they differ only in case, or in glyphs many fonts draw alike
+ * (I, l, 1; O, 0; "rn", "m"; "vv", "w"). kc_alike_hash() is the same for
+ * names that are alike.
+ */
+int	 kc_alike(const char *a, const char *b);
+uint32_t kc_alike_hash(const char *s);
 /*
  * strcasecmp() of ASCII letters only, in any locale (names are ASCII; in
  * a Turkish one, strcasecmp("I", "i") is not 0).

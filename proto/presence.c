@@ -396,7 +396,7 @@ kc_presence_holder(const struct kc_presence *p, const char *user,
 		return 0;
 	for (i = 0; i < p->nslots; i++) {
 		if (!p->slots[i].used || !p->slots[i].present ||
-		    kc_strcasecmp(p->slots[i].user, user) != 0)
+		    !kc_alike(p->slots[i].user, user))
 			continue;
 		for (k = 0; k < PRESENCE_INSTS; k++) {
 			in = &p->slots[i].inst[k];

@@ -17,7 +17,7 @@
 
 /*
  * Whether another live instance than ours holds name, or one that differs
- * from it only in case, from presence: 1 with it in *h, since when (UTC,
+ * is alike (kc_alike()), from presence: 1 with it in *h, since when (UTC,
  * YYYY-MM-DDTHH:MM) in when and ", too like NAME," in like when its name
  * is another, else 0.
  */
@@ -152,7 +152,8 @@ const struct cmd_entry cmd_nick_entry = {
 	.alias = NULL,
 	.usage = "[-force] name",
 	.help = "Change your user name (letters, digits, _ . -; up to 32). A "
-	    "name someone online uses, or one differing from it only in case, "
+	    "name someone online uses, or one that would pass for it (Alice "
+	    "or aIice for alice), "
 	    "is refused; -force takes it (they are told).",
 	.arg = CMD_ARG_NONE,
 	.exec = cmd_nick_exec

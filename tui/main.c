@@ -88,7 +88,7 @@ usage(FILE *f)
 "  -u, --user NAME      your name (KCHAT_USER, else sasl.username, else\n"
 "                       $USER, else the login name); kchat-tui ends when\n"
 "                       another client that is online holds it, or a name\n"
-"                       that differs from it only in case\n"
+"                       that would pass for it (Alice or aIice for alice)\n"
 "      --force-name     take the name anyway (that client is told); in the\n"
 "                       chat, /nick -force NAME does the same\n"
 "  -r, --room ROOMS     rooms to join, comma-separated (default general)\n"

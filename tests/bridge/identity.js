@@ -45,8 +45,9 @@ L.run([
 		imp.close();
 	}],
 
-	['so is a name that differs from hers only in case, which would pass for it', async () => {
-		for (const [name, ref] of [['Alice', 'c1'], ['ALICE', 'c2']]) {
+	['so is a name that would pass for hers: another case, a capital I or a 1 for her l', async () => {
+		for (const [name, ref] of [['Alice', 'c1'], ['ALICE', 'c2'],
+		    ['aIice', 'c4'], ['a1ice', 'c5']]) {
 			const imp = await bind(a, 'tokenmallory000000' + ref, name, ref);
 			const e = await imp.wait('name_in_use', (f) => f.type === 'error' &&
 			    f.ref === ref);
@@ -69,7 +70,7 @@ L.run([
 		await imp.wait('name_in_use', (f) => f.type === 'error' &&
 		    f.code === 'name_in_use' && f.ref === 'j3');
 		imp.close();
-		const imp2 = await bind(b, 'tokenmallory0000003', 'aLiCe', 'j3b');
+		const imp2 = await bind(b, 'tokenmallory0000003', 'aLIce', 'j3b');
 		const e = await imp2.wait('name_in_use', (f) => f.type === 'error' &&
 		    f.ref === 'j3b');
 		L.eq(e.code, 'name_in_use', e.error);

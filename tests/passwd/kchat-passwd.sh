@@ -73,6 +73,9 @@ printf '\n' | "$bin" "$f" carol 2>/dev/null && fail "an empty password accepted"
 # A name that differs from an account's only in case would pass for it.
 err=$(echo pw | "$bin" "$f" ALICE 2>&1) && fail "ALICE added beside alice"
 echo "$err" | grep -q 'too like the account "alice"' || fail "no reason given: $err"
+# So would one in glyphs many fonts draw alike: a capital I for her l.
+err=$(echo pw | "$bin" "$f" aIice 2>&1) && fail "aIice added beside alice"
+echo "$err" | grep -q 'too like the account "alice"' || fail "no reason given: $err"
 # In a Turkish locale too, where strcasecmp("I", "i") is not 0.
 if locale -a 2>/dev/null | grep -qi '^tr_TR'; then
 	LC_ALL=$(locale -a | grep -i '^tr_TR' | head -1) sh -c "echo pw | '$bin' '$f' ALICE" 2>/dev/null &&

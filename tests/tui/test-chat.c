@@ -628,6 +628,12 @@ START_TEST(chat_nick_held)
 	ck_assert_uint_eq(nsent, 0);
 	ck_assert_ptr_nonnull(strstr(last_line(gen)->text, "Bob, too like bob, "
 	    "is in use by another client"));
+	/* So would "B0B", a zero for the o. */
+	cmd_input(c, "/nick B0B");
+	ck_assert_str_eq(chat_user(c), "alice");
+	ck_assert_uint_eq(nsent, 0);
+	ck_assert_ptr_nonnull(strstr(last_line(gen)->text, "B0B, too like bob, "
+	    "is in use by another client"));
 	/* Our own instance (another kchat-tui of this terminal) is not them. */
 	incoming(&m, KC_TYPE_JOIN, "general", "al", NULL, NULL);
 	snprintf(m.inst, sizeof m.inst, "%s", chat_inst(c));

@@ -373,6 +373,13 @@ START_TEST(name_holder)
 		    T0 + 10 * SEC, NULL), 1);
 		setlocale(LC_ALL, "C");
 	}
+	/* Nor one in glyphs many fonts draw alike: a capital I for an l. */
+	memset(&h, 0, sizeof h);
+	ck_assert_int_eq(kc_presence_holder(p, "aIice", "web1", T0 + 10 * SEC,
+	    &h), 1);
+	ck_assert_str_eq(h.user, "alice");
+	ck_assert_int_eq(kc_presence_holder(p, "a1ice", "web1", T0 + 10 * SEC,
+	    NULL), 1);
 	ck_assert_int_eq(kc_strcasecmp("ALICE", "alice"), 0);
 	ck_assert_int_ne(kc_strcasecmp("alice", "alicf"), 0);
 	ck_assert_int_lt(kc_strcasecmp("alic", "alice"), 0);
@@ -394,6 +401,38 @@ START_TEST(name_holder)
 	ck_assert_int_eq(kc_presence_holder(p, "alice", "web1", T0 + 12 * SEC,
 	    NULL), 0);
 	kc_presence_free(p);
+}
+END_TEST
+
+/* Names that would pass for each other, and names that would not. */
+START_TEST(names_alike)
+{
+	static const char *alike[][2] = {
+		{ "alice", "alice" }, { "alice", "ALICE" }, { "alice", "aIice" },
+		{ "alice", "a1ice" }, { "alice", "AL1CE" }, { "bob", "b0b" },
+		{ "BOB", "B0B" }, { "martin", "rnartin" }, { "wendy", "vvendy" },
+		{ "bill", "b1II" }, { "ali", "all" }, { "rnrn", "mm" },
+	};
+	static const char *apart[][2] = {
+		{ "alice", "alicf" }, { "alice", "alice2" }, { "alice", "alic" },
+		{ "alice", "al_ice" }, { "bob", "bobo" }, { "martin", "rartin" },
+		{ "m", "rm" }, { "w", "v" }, { "", "a" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof alike / sizeof alike[0]; i++) {
+		ck_assert_msg(kc_alike(alike[i][0], alike[i][1]), "%s %s",
+		    alike[i][0], alike[i][1]);
+		ck_assert_msg(kc_alike(alike[i][1], alike[i][0]), "%s %s",
+		    alike[i][1], alike[i][0]);
+		/* One hash: a table finds the one by the other. */
+		ck_assert_uint_eq(kc_alike_hash(alike[i][0]),
+		    kc_alike_hash(alike[i][1]));
+	}
+	for (i = 0; i < sizeof apart / sizeof apart[0]; i++)
+		ck_assert_msg(!kc_alike(apart[i][0], apart[i][1]), "%s %s",
+		    apart[i][0], apart[i][1]);
+	ck_assert_uint_ne(kc_alike_hash("alice"), kc_alike_hash("bob"));
 }
 END_TEST
 
@@ -456,6 +495,7 @@ presence_suite(void)
 	tcase_add_test(tc, many_and_bounded);
 	tcase_add_test(tc, instances_leave_alone);
 	tcase_add_test(tc, name_holder);
+	tcase_add_test(tc, names_alike);
 	tcase_add_test(tc, inst_in_records);
 	tcase_add_test(tc, topic_name);
 	tcase_add_test(tc, null_safe);
