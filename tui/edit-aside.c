@@ -17,6 +17,38 @@ struct edit_aside {
 	struct idset	 res;	/* their re: most lines have none kept */
 };
 
+/*
+ * The record to let go of a full a: the oldest of the writer with the most
+ * kept (of those with as many, the one whose oldest is oldest). Writers
+ * are counted in a small open-addressing table, so this is O(n).
+ */
+static size_t
+edit_aside_victim(const struct edit_aside *a)
+{
+	struct {
+		const char	*user;
+		size_t		 first, n;
+	}		 t[EDIT_ASIDE_MAX * 2];
+	size_t		 i, j, best = 0, most = 0;
+
+	memset(t, 0, sizeof t);
+	for (i = 0; i < a->n; i++) {
+		for (j = kc_hash(a->v[i].user) % (EDIT_ASIDE_MAX * 2);
+		    t[j].user != NULL && strcmp(t[j].user, a->v[i].user) != 0;
+		    j = (j + 1) % (EDIT_ASIDE_MAX * 2))
+			;
+		if (t[j].user == NULL) {
+			t[j].user = a->v[i].user;
+			t[j].first = i;
+		}
+		if (++t[j].n > most || (t[j].n == most && t[j].first < best)) {
+			most = t[j].n;
+			best = t[j].first;
+		}
+	}
+	return best;
+}
+
 void
 edit_aside_keep(struct buffer *b, const struct kc_msg *m)
 {
@@ -39,9 +71,10 @@ edit_aside_keep(struct buffer *b, const struct kc_msg *m)
 		}
 	}
 	if (a->n == EDIT_ASIDE_MAX) {
-		idset_del(&a->res, a->v[0].re);
-		kc_msg_clear(&a->v[0]);
-		memmove(&a->v[0], &a->v[1], (a->n - 1) * sizeof *a->v);
+		i = edit_aside_victim(a);
+		idset_del(&a->res, a->v[i].re);
+		kc_msg_clear(&a->v[i]);
+		memmove(&a->v[i], &a->v[i + 1], (a->n - i - 1) * sizeof *a->v);
 		a->n--;
 	}
 	kc_msg_init(&a->v[a->n]);

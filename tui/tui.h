@@ -383,8 +383,9 @@ void		 edit_requote(struct buffer *, const struct line *l);
 /*
  * Keeps the edit or delete m of a line of b (applied or not: its line may
  * not be loaded, or may leave the scrollback and come back) for lines that
- * come later: at most EDIT_ASIDE_MAX, the oldest kept goes first; a record
- * kept already is kept once.
+ * come later: at most EDIT_ASIDE_MAX; when full, the oldest of the writer
+ * with the most kept goes, so that one writer's flood pushes out its own
+ * records, not another's delete. A record kept already is kept once.
  */
 void		 edit_aside_keep(struct buffer *, const struct kc_msg *m);
 /*

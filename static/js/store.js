@@ -177,9 +177,10 @@ function newRoom(name, dm) {
 		typing: new Map(),	/* user -> expiry (ms) */
 		said: new Map(),	/* user -> Date of their last message */
 		editIds: new Set(),	/* "id user" of the edits and deletes seen */
-		aside: new Map(),	/* re -> edits of a line not loaded yet */
+		aside: new Map(),	/* re -> [{ rec, seq }]: edits of a line not loaded yet */
 		answered: new Set(),	/* ids that replies here answer */
 		nAside: 0,
+		asideSeq: 0,
 		joinRef: null
 	};
 }
@@ -530,7 +531,8 @@ export function addRecord(rec, how) {
  * when written by that line's author, before it in the partition
  * (referred()): one in anyone else's name is ignored, and never shown.
  * One whose line is not here yet (an older page may bring it) is kept
- * aside, up to EDITS_ASIDE_MAX a room. Returns the line changed, or null.
+ * aside, up to EDITS_ASIDE_MAX a room (asideEvict()). Returns the line
+ * changed, or null.
  */
 function editRecord(room, rec) {
 	var t, list;
@@ -542,14 +544,51 @@ function editRecord(room, rec) {
 	}
 	if ((t = referred(room, rec.re, rec.offset, rec.username)) === null) {
 		if (room.nAside >= EDITS_ASIDE_MAX)
-			return null;
+			asideEvict(room);
 		list = room.aside.get(rec.re) || [];
-		list.push(rec);
+		list.push({ rec: rec, seq: room.asideSeq++ });
 		room.aside.set(rec.re, list);
 		room.nAside++;
 		return null;
 	}
 	return applyEdit(t, rec) ? t : null;
+}
+
+/*
+ * Makes room aside for one more: the oldest kept of the writer with the
+ * most kept goes (of those with as many, the one whose oldest is oldest),
+ * so that one writer's flood pushes out its own, not someone's delete.
+ */
+function asideEvict(room) {
+	var count = new Map(), first = new Map(), who = null, most = 0, list;
+
+	room.aside.forEach(function (l) {
+		l.forEach(function (k) {
+			var u = k.rec.username, n = (count.get(u) || 0) + 1;
+
+			count.set(u, n);
+			if (!first.has(u) || k.seq < first.get(u))
+				first.set(u, k.seq);
+		});
+	});
+	count.forEach(function (n, u) {
+		if (n > most || (n === most && first.get(u) < first.get(who))) {
+			most = n;
+			who = u;
+		}
+	});
+	room.aside.forEach(function (l, re) {
+		var i = l.findIndex(function (k) {
+			return k.seq === first.get(who);
+		});
+
+		if (i < 0)
+			return;
+		l.splice(i, 1);
+		if (l.length === 0)
+			room.aside.delete(re);
+		room.nAside--;
+	});
 }
 
 /* Applies rec to m when it counts; true when it changed m. */
@@ -585,9 +624,9 @@ function applyAside(room, m) {
 
 	if (list === undefined)
 		return;
-	list.forEach(function (rec) {
-		(referred(room, rec.re, rec.offset, rec.username) === m ?
-		    mine : rest).push(rec);
+	list.forEach(function (k) {
+		(referred(room, k.rec.re, k.rec.offset, k.rec.username) === m ?
+		    mine : rest).push(k);
 	});
 	if (rest.length > 0)
 		room.aside.set(m.id, rest);
@@ -595,9 +634,9 @@ function applyAside(room, m) {
 		room.aside.delete(m.id);
 	room.nAside -= mine.length;
 	mine.sort(function (a, b) {
-		return (a.offset || 0) - (b.offset || 0);
-	}).forEach(function (rec) {
-		applyEdit(m, rec);
+		return (a.rec.offset || 0) - (b.rec.offset || 0);
+	}).forEach(function (k) {
+		applyEdit(m, k.rec);
 	});
 }
 

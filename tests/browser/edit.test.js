@@ -156,6 +156,57 @@ test('a reload shows the same from history', async () => {
 	await L.expectRows(bob.page, 'forged', 0);
 });
 
+/* A ULID of now, as a client makes one (kchat.7): an id nobody used. */
+function ulid() {
+	const A = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+	let t = Date.now(), s = '';
+
+	for (let i = 0; i < 10; i++, t = Math.floor(t / 32))
+		s = A[t % 32] + s;
+	for (let i = 0; i < 16; i++)
+		s += A[Math.floor(Math.random() * 32)];
+	return s;
+}
+
+test('a flood of someone else\'s edits does not push a delete out: the line stays deleted when an older page brings it', async () => {
+	const sid = ulid();
+
+	/* dave (a terminal) says a secret, then enough that a new page's
+	 * first page does not hold it. */
+	L.recSend([topic, 'message', 'general', 'dave', 'my password is hunter2'],
+	    { KCHAT_REC_ID: sid });
+	L.recSend([topic, 'message', 'general', 'dave', 'filler'],
+	    { KCHAT_REC_COUNT: '60' });
+	L.terminalSend(topic, 'message', 'general', 'dave', 'last filler');
+	const carol = await L.person(browser, bridge.url, 'carol');
+	everyone.push(carol);
+	await L.expectRows(carol.page, 'last filler');
+	const secret = carol.page.locator(`#messages li.msg[data-id="${sid}"]`);
+	assert.equal(await secret.count(), 0,
+	    'the secret is not on the first page: the test needs it older');
+
+	/* mallory floods edits of lines never written, more than a room keeps
+	 * aside; then dave deletes his secret, which carol has not loaded. */
+	L.recSend([topic, 'edit', 'general', 'mallory', 'spam'],
+	    { KCHAT_REC_RE: 'new', KCHAT_REC_COUNT: '600' });
+	L.terminalSend(topic, 'message', 'general', 'mallory', 'flood over');
+	await L.expectRows(carol.page, 'flood over');
+	L.recSend([topic, 'delete', 'general', 'dave', ''], { KCHAT_REC_RE: sid });
+	L.terminalSend(topic, 'message', 'general', 'dave', 'deleted it');
+	await L.expectRows(carol.page, 'deleted it');
+
+	const older = carol.page.locator('#older button', { hasText: 'Load older' });
+	for (let pages = 0; await secret.count() === 0; pages++) {
+		assert.ok(pages < 10, 'too many pages');
+		const before = await carol.page.locator('#messages li.msg').count();
+		await older.click();
+		await L.until('an older page', async () =>
+		    (await carol.page.locator('#messages li.msg').count()) > before);
+	}
+	assert.equal(await secret.locator('.text').textContent(), '[message deleted]');
+	await L.expectRows(carol.page, 'hunter2', 0);
+});
+
 test('no page hit a CSP violation or a script error', () => {
 	for (const p of everyone)
 		assert.deepEqual(p.problems, [], `${p.name}'s page`);

@@ -323,8 +323,8 @@ async function shot(page, file) {
 }
 
 module.exports = {
-	brokers, uniqueTopic, freePort, until, startBridge, door, terminalSend,
-	terminalHeartbeat, launch,
+	brokers, uniqueTopic, freePort, until, startBridge, door, recSend,
+	terminalSend, terminalHeartbeat, launch,
 	person, online, say, rows, expectRows, roomButton, badge, shot, artifacts,
 	kchatUserColour, passwdBin,
 };

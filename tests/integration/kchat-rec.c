@@ -8,7 +8,10 @@
  *       sets its "away" (a heartbeat of someone who is /away),
  *       KCHAT_REC_AGO_MS dates it that many milliseconds ago (a record
  *       written a moment before, read late), KCHAT_REC_ID gives it that
- *       id (another record's, as any Kafka writer could)
+ *       id (another record's, as any Kafka writer could), KCHAT_REC_RE
+ *       the id an edit or delete names ("new": a fresh one, a line never
+ *       written), KCHAT_REC_COUNT=N sends N such records, each with its
+ *       own id (and its own re when "new"), and prints the last
  *   kchat-rec read BROKERS TOPIC N
  *       reads the last N records of every partition and prints each as
  *       "id type room user to text" (one line; text with \n escaped)
@@ -29,7 +32,8 @@ static int delivered = -1;
 static void
 on_delivery(void *opaque, void *arg, const struct kc_msg *m, int err, const char *errstr)
 {
-	delivered = err;
+	if (err != KC_OK || delivered == -1)
+		delivered = err;	/* a failure stays */
 	if (err != KC_OK)
 		fprintf(stderr, "kchat-rec: delivery failed: %s\n", errstr);
 }
@@ -74,27 +78,40 @@ cmd_send(int argc, char **argv)
 	struct kc_msg		 m;
 	struct kc_buf		 b = { 0 };
 	char			 err[512];
+	const char		*re = getenv("KCHAT_REC_RE");
+	char			 fresh[KC_ID_LEN + 1];
+	long			 n, count = 1;
 	size_t			 i;
 	int			 e;
 
-	kc_msg_init(&m);
-	if ((e = kc_msg_make(&m, kc_type_parse(argv[4], strlen(argv[4])), argv[5],
-	    argv[6], argc > 8 ? argv[8] : NULL, argv[7], strlen(argv[7]))) != KC_OK) {
-		fprintf(stderr, "kchat-rec: %s\n", kc_strerror(e));
-		return 1;
-	}
-	if (getenv("KCHAT_REC_AWAY") != NULL)
-		snprintf(m.away, sizeof m.away, "%s", getenv("KCHAT_REC_AWAY"));
-	if (getenv("KCHAT_REC_AGO_MS") != NULL)
-		m.ts -= strtoll(getenv("KCHAT_REC_AGO_MS"), NULL, 10) * 1000;
-	if (getenv("KCHAT_REC_ID") != NULL)
-		snprintf(m.id, sizeof m.id, "%s", getenv("KCHAT_REC_ID"));
+	if (getenv("KCHAT_REC_COUNT") != NULL)
+		count = atol(getenv("KCHAT_REC_COUNT"));
 	if (kc_producer_new(c, NULL, on_delivery, NULL, &p, err, sizeof err) != KC_OK) {
 		fprintf(stderr, "kchat-rec: %s\n", err);
 		return 1;
 	}
-	if (kc_producer_send(p, &m) != KC_OK || kc_producer_flush(p, 20000) != KC_OK ||
-	    delivered != KC_OK)
+	kc_msg_init(&m);
+	for (n = 0; n < count; n++) {
+		if (re != NULL && strcmp(re, "new") == 0)
+			kc_ulid_new(fresh, kc_now_us());
+		else
+			snprintf(fresh, sizeof fresh, "%s", re != NULL ? re : "");
+		if ((e = kc_msg_make_re(&m, kc_type_parse(argv[4], strlen(argv[4])),
+		    argv[5], argv[6], argc > 8 ? argv[8] : NULL, fresh, NULL,
+		    argv[7], strlen(argv[7]))) != KC_OK) {
+			fprintf(stderr, "kchat-rec: %s\n", kc_strerror(e));
+			return 1;
+		}
+		if (getenv("KCHAT_REC_AWAY") != NULL)
+			snprintf(m.away, sizeof m.away, "%s", getenv("KCHAT_REC_AWAY"));
+		if (getenv("KCHAT_REC_AGO_MS") != NULL)
+			m.ts -= strtoll(getenv("KCHAT_REC_AGO_MS"), NULL, 10) * 1000;
+		if (getenv("KCHAT_REC_ID") != NULL)
+			snprintf(m.id, sizeof m.id, "%s", getenv("KCHAT_REC_ID"));
+		if (kc_producer_send(p, &m) != KC_OK)
+			return 1;
+	}
+	if (kc_producer_flush(p, 20000) != KC_OK || delivered != KC_OK)
 		return 1;
 	kc_mp_encode(&m, &b);
 	for (i = 0; i < b.len; i++)

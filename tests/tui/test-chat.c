@@ -1689,6 +1689,44 @@ START_TEST(chat_edits_aside_full)
 }
 END_TEST
 
+/*
+ * A flood of edits by someone else does not push a delete out of what is
+ * kept aside: mallory's 2 x EDIT_ASIDE_MAX edits of lines never loaded
+ * came after carol deleted a line not loaded yet, and before the fix
+ * pushed her delete out (the oldest went first), so the line, loaded
+ * later, showed her secret again.
+ */
+START_TEST(chat_edits_aside_flood)
+{
+	struct buffer	*b;
+	struct line	*x;
+	char		 re[KC_ID_LEN + 1];
+	int		 i;
+
+	chat_set_history(c, 0);
+	chat_join(c, "general");
+	b = chat_current(c);
+	live_at(KC_TYPE_DELETE, "carol", NULL, CLASH_ID, NULL, NULL, 100);
+	live_at(KC_TYPE_EDIT, "bob", NULL, CLASH_ID2, NULL, "bob's fix", 101);
+	for (i = 0; i < 2 * EDIT_ASIDE_MAX; i++) {
+		snprintf(re, sizeof re, "01K6NQ4V5BXYZ01234%08d", i);
+		live_at(KC_TYPE_EDIT, "mallory", NULL, re, NULL, "spam",
+		    200 + i);
+	}
+	hist_at(0, KC_TYPE_MESSAGE, "carol", CLASH_ID, NULL, NULL,
+	    "oops my password is hunter2", 20);
+	hist_at(1, KC_TYPE_MESSAGE, "bob", CLASH_ID2, NULL, NULL, "bob's typo",
+	    21);
+	history_page(2);
+	x = line_of(b, CLASH_ID, "carol");
+	ck_assert_ptr_nonnull(x);
+	ck_assert_str_eq(x->text, EDIT_DELETED);
+	x = line_of(b, CLASH_ID2, "bob");
+	ck_assert_ptr_nonnull(x);
+	ck_assert_str_eq(x->text, "bob's fix");
+}
+END_TEST
+
 START_TEST(chat_format_plain)
 {
 	struct buffer	*b;
@@ -1899,6 +1937,7 @@ main(void)
 	tcase_add_test(tc, chat_id_clash);
 	tcase_add_test(tc, chat_edits_aside);
 	tcase_add_test(tc, chat_edits_aside_full);
+	tcase_add_test(tc, chat_edits_aside_flood);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
