@@ -142,12 +142,19 @@ int kc_topic_with(const char *topic, const char *suffix, char *buf,
  * A flat msgpack map with string keys (mpmap.c), for the state records.
  * kc_mpmap_decode() looks each key up in keys[nkeys] and hands fn the
  * known ones by index with their value (a string, an integer, nil, or
- * another kind, checked and skipped); unknown keys (a later version's) are
+ * another kind, checked and skipped); the whole record's structure is
+ * checked first (truncated, 0xc1, depth, trailing bytes); unknown keys (a later version's) are
  * skipped, a known key twice is KC_ERR_MP_DUP_KEY and a key of required
  * (a mask of indexes) missing is KC_ERR_MP_MISSING. Bounded like
  * kc_mp_decode(); fn's error stops the walk and is returned.
  */
-enum { KC_MPMAP_OTHER = 0, KC_MPMAP_STR, KC_MPMAP_INT, KC_MPMAP_NIL };
+enum {
+	KC_MPMAP_OTHER = 0,
+	KC_MPMAP_STR,
+	KC_MPMAP_INT,
+	KC_MPMAP_NIL,
+	KC_MPMAP_BIG		/* an unsigned integer past INT64_MAX */
+};
 struct kc_mpmap_val {
 	int		 kind;
 	int		 container;

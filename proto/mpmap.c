@@ -1,6 +1,7 @@
 /*
- * mpmap.c - reads a flat msgpack map with string keys, the shape of the
- * records of kchat's state topics (roominfo.c, marker.c), without
+ * mpmap.c - reads a msgpack map with string keys, the shape of every
+ * kchat record: the chat records (mp.c) and those of its state topics
+ * (roominfo.c, marker.c), without
  * msgpack-c's unpacker (it allocates whatever a record declares, msgpack-c
  * issue #1013). Every length and count is checked against the bytes that
  * remain before it is acted upon, nesting in values is bounded by
@@ -55,8 +56,11 @@ mpmap_head(struct mpmap_rd *r, struct kc_mpmap_val *v, uint64_t *n)
 	size_t			 w;
 	int			 err;
 
-	memset(v, 0, sizeof *v);
 	v->kind = KC_MPMAP_OTHER;
+	v->container = 0;
+	v->s = NULL;
+	v->len = 0;
+	v->i = 0;
 	*n = 0;
 	if ((err = mpmap_take(r, 1, &p)) != KC_OK)
 		return err;
@@ -101,8 +105,10 @@ mpmap_head(struct mpmap_rd *r, struct kc_mpmap_val *v, uint64_t *n)
 	case 0xcc: case 0xcd: case 0xce: case 0xcf:
 		if ((err = mpmap_be(r, (size_t)1 << (b - 0xcc), &x)) != KC_OK)
 			return err;
-		if (x > INT64_MAX)
-			return KC_OK;		/* not a value kchat writes */
+		if (x > INT64_MAX) {
+			v->kind = KC_MPMAP_BIG;	/* not a value kchat writes */
+			return KC_OK;
+		}
 		v->kind = KC_MPMAP_INT;
 		v->i = (int64_t)x;
 		return KC_OK;
@@ -175,7 +181,7 @@ kc_mpmap_decode(const void *buf, size_t len, const char *const keys[],
 {
 	struct mpmap_rd		r;
 	struct kc_mpmap_val	top, key, val;
-	uint64_t		n, i;
+	uint64_t		n, i, kn;
 	unsigned		seen = 0;
 	int			err, k;
 
@@ -183,8 +189,15 @@ kc_mpmap_decode(const void *buf, size_t len, const char *const keys[],
 		return KC_ERR_INVAL;
 	if (len > KC_RECORD_MAX)
 		return KC_ERR_MP_TOO_LARGE;
+	/* The whole record's structure first: after this every count is
+	 * trusted, and nothing follows the one object. */
 	r.p = buf;
 	r.end = r.p + len;
+	if ((err = mpmap_skip(&r, 0, &top)) != KC_OK)
+		return err;
+	if (r.p != r.end)
+		return KC_ERR_MP_TRAILING;
+	r.p = buf;
 	if ((err = mpmap_head(&r, &top, &n)) != KC_OK)
 		return err;
 	/* A map: its entry count is even; an array's may be too. */
@@ -195,7 +208,8 @@ kc_mpmap_decode(const void *buf, size_t len, const char *const keys[],
 	    ((const unsigned char *)buf)[0] == 0xdf))
 		return KC_ERR_MP_NOT_MAP;
 	for (i = 0; i < n; i += 2) {
-		if ((err = mpmap_skip(&r, 1, &key)) != KC_OK)
+		/* Walked already: a key's header is all of it, or not a key. */
+		if ((err = mpmap_head(&r, &key, &kn)) != KC_OK)
 			return err;
 		if (key.kind != KC_MPMAP_STR)
 			return KC_ERR_MP_KEY_TYPE;
@@ -203,8 +217,10 @@ kc_mpmap_decode(const void *buf, size_t len, const char *const keys[],
 			return err;
 		if (val.container)
 			val.kind = KC_MPMAP_OTHER;
+		/* The first byte first: most keys differ there. */
 		for (k = 0; k < nkeys; k++) {
-			if (strlen(keys[k]) == key.len &&
+			if (key.len > 0 && keys[k][0] == key.s[0] &&
+			    strlen(keys[k]) == key.len &&
 			    memcmp(keys[k], key.s, key.len) == 0)
 				break;
 		}
@@ -216,8 +232,6 @@ kc_mpmap_decode(const void *buf, size_t len, const char *const keys[],
 		if ((err = fn(arg, k, &val)) != KC_OK)
 			return err;
 	}
-	if (r.p != r.end)
-		return KC_ERR_MP_TRAILING;
 	if ((seen & required) != required)
 		return KC_ERR_MP_MISSING;
 	return KC_OK;
