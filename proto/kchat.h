@@ -537,6 +537,15 @@ long	kc_conf_get_long(const struct kc_conf *c, const char *key, long def);
  * read-only and may be shared by threads.
  */
 const char *kc_conf_brokers(const struct kc_conf *c);
+/*
+ * Keeps Cyrus SASL from loading its plugins (~0.5 MB: sasldb brings libdb)
+ * when handles made from c do not log in with GSSAPI, the one mechanism
+ * librdkafka asks Cyrus for, and SASL_PATH is not set: sets SASL_PATH to a
+ * directory that holds none (cyrus.c). Call it once c is loaded, before the
+ * first handle and before any thread starts (it changes the environment).
+ * Returns 1 when it set SASL_PATH, else 0.
+ */
+int	kc_cyrus_limit(const struct kc_conf *c);
 
 /* --------------------------------------------------------------- producer */
 

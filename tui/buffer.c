@@ -44,9 +44,39 @@ void
 buffer_line_free(struct line *l)
 {
 	free(l->text);
-	free(l->error);
-	free(l->quote);
-	free(l->reply);
+	intern_drop(l->user);
+	if (l->more != NULL) {
+		free(l->more->error);
+		free(l->more->quote);
+		free(l->more->reply);
+		free(l->more);
+	}
+}
+
+struct line_more *
+buffer_line_more(struct line *l)
+{
+	if (l->more == NULL)
+		l->more = xcalloc(1, sizeof *l->more);
+	return l->more;
+}
+
+/* A copy of m for a stored line, or NULL when m holds nothing. */
+static struct line_more *
+buffer_more_dup(const struct line_more *m)
+{
+	struct line_more *nm;
+
+	if (m == NULL || (m->edit_at == 0 && m->error == NULL &&
+	    m->quote == NULL && (m->reply == NULL || *m->reply == '\0')))
+		return NULL;
+	nm = xcalloc(1, sizeof *nm);
+	nm->edit_at = m->edit_at;
+	nm->error = m->error != NULL ? xstrdup(m->error) : NULL;
+	nm->quote = m->quote != NULL ? xstrdup(m->quote) : NULL;
+	nm->reply = m->reply != NULL && *m->reply != '\0' ?
+	    xstrdup(m->reply) : NULL;
+	return nm;
 }
 
 void
@@ -170,7 +200,7 @@ buffer_add(struct buffer *b, const struct line *l, int sorted)
 {
 	size_t at = b->nlines;
 
-	if (buffer_find_user(b, l->id, l->user) != NULL)
+	if (buffer_find_user(b, l->id, l->user != NULL ? l->user : "") != NULL)
 		return NULL;
 	if (sorted) {
 		/* After every line that is not newer: ties keep arrival order. */
@@ -215,10 +245,8 @@ buffer_insert(struct buffer *b, const struct line *l, size_t at)
 	nl = &b->lines[at];
 	*nl = *l;
 	nl->text = xstrdup(l->text != NULL ? l->text : "");
-	nl->error = l->error != NULL ? xstrdup(l->error) : NULL;
-	nl->quote = l->quote != NULL ? xstrdup(l->quote) : NULL;
-	nl->reply = l->reply != NULL && *l->reply != '\0' ?
-	    xstrdup(l->reply) : NULL;
+	nl->user = intern_hold(l->user != NULL ? l->user : "");
+	nl->more = buffer_more_dup(l->more);
 	idset_add(&b->ids, nl->id);
 	b->nlines++;
 	return nl;

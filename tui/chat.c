@@ -769,7 +769,7 @@ chat_edit_line(struct chat *c, struct line *l, const struct kc_msg *m)
 	char *text;
 
 	if (m->offset >= 0)
-		l->edit_at = m->offset + 1;
+		buffer_line_more(l)->edit_at = m->offset + 1;
 	if (m->type == KC_TYPE_DELETE) {
 		free(l->text);
 		l->text = xstrdup(EDIT_DELETED);
@@ -815,6 +815,17 @@ chat_apply_edit(struct chat *c, const struct kc_msg *m)
 	chat_notify(c, CHAT_LINE_EDIT, b, l);
 }
 
+/* l, the user's own, is not sent: why says why. */
+static void
+chat_failed(struct line *l, const char *why)
+{
+	struct line_more *lm = buffer_line_more(l);
+
+	l->state = LINE_FAILED;
+	free(lm->error);
+	lm->error = xstrdup(why);
+}
+
 /* l, the user's own, was read back from Kafka: it is sent. */
 static void
 chat_echoed(struct chat *c, struct buffer *b, struct line *l)
@@ -822,8 +833,10 @@ chat_echoed(struct chat *c, struct buffer *b, struct line *l)
 	l->flags |= LINE_ECHOED;
 	if (l->state == LINE_PENDING || l->state == LINE_FAILED) {
 		l->state = LINE_SENT;
-		free(l->error);
-		l->error = NULL;
+		if (l->more != NULL) {
+			free(l->more->error);
+			l->more->error = NULL;
+		}
 		chat_notify(c, CHAT_LINE_UPDATE, b, l);
 	}
 }
@@ -834,6 +847,7 @@ chat_receive1(struct chat *c, const struct kc_msg *m, int live)
 {
 	struct buffer	*b;
 	struct line	 l, *old;
+	struct line_more more;
 	struct kc_msg	 e;
 	int		 ignored = side_ignored(c->side, m->user);
 
@@ -865,7 +879,7 @@ chat_receive1(struct chat *c, const struct kc_msg *m, int live)
 		l.ts = kc_msg_shown_ts(m);
 		memcpy(l.id, m->id, sizeof l.id);
 		l.kind = LINE_LEAVE;
-		snprintf(l.user, sizeof l.user, "%s", m->user);
+		l.user = m->user;
 		l.text = sanitize_dup(m->text, m->text_len, 0);
 		chat_dm_follow(c, &l);
 		free(l.text);
@@ -898,11 +912,13 @@ chat_receive1(struct chat *c, const struct kc_msg *m, int live)
 			return 0;
 	}
 	memset(&l, 0, sizeof l);
+	memset(&more, 0, sizeof more);
+	l.more = &more;
 	l.ts = kc_msg_shown_ts(m);	/* a far-off clock cannot pin a line */
 	memcpy(l.id, m->id, sizeof l.id);
 	l.offset1 = m->offset >= 0 ? m->offset + 1 : 0;
 	l.kind = chat_line_kind(m->type);
-	snprintf(l.user, sizeof l.user, "%s", m->user);
+	l.user = m->user;
 	if (m->text != NULL)
 		l.text = chat_cap_lines(sanitize_dup(m->text, m->text_len,
 		    SANITIZE_NEWLINE));
@@ -915,8 +931,8 @@ chat_receive1(struct chat *c, const struct kc_msg *m, int live)
 	if (!live)
 		l.flags |= LINE_HISTORY;
 	if (m->reply[0] != '\0') {
-		l.quote = edit_quote(b, m->reply, l.offset1);
-		l.reply = xstrdup(m->reply);
+		more.quote = edit_quote(b, m->reply, l.offset1);
+		more.reply = xstrdup(m->reply);
 	}
 	/* Edited or deleted already: shown as it reads now, never as it was. */
 	if ((l.kind == LINE_MESSAGE || l.kind == LINE_ACTION) &&
@@ -926,8 +942,8 @@ chat_receive1(struct chat *c, const struct kc_msg *m, int live)
 	}
 	old = chat_add(c, b, &l, !live);
 	free(l.text);
-	free(l.quote);
-	free(l.reply);
+	free(more.quote);
+	free(more.reply);
 	/* History brings a line that replies read already may quote. */
 	if (old != NULL && !live)
 		edit_requote(b, old);
@@ -1029,6 +1045,7 @@ chat_send_re(struct chat *c, enum kc_type type, const char *room,
 	struct kc_msg	 m;
 	struct buffer	*b = NULL;
 	struct line	 l, *nl;
+	struct line_more more;
 	char		 errstr[256];
 	int		 err;
 
@@ -1056,23 +1073,25 @@ chat_send_re(struct chat *c, enum kc_type type, const char *room,
 	else if (type != KC_TYPE_HEARTBEAT &&
 	    (b = chat_route(c, &m, 1)) != NULL) {
 		memset(&l, 0, sizeof l);
+		memset(&more, 0, sizeof more);
+		l.more = &more;
 		l.ts = m.ts;
 		memcpy(l.id, m.id, sizeof l.id);
 		l.kind = chat_line_kind(type);
 		l.state = LINE_PENDING;
 		l.flags = LINE_SELF;
-		snprintf(l.user, sizeof l.user, "%s", c->user);
+		l.user = c->user;
 		if (text != NULL)
 			l.text = sanitize_dup(text, strlen(text),
 			    SANITIZE_NEWLINE);
 		if (m.reply[0] != '\0') {
-			l.quote = edit_quote(b, m.reply, 0);
-			l.reply = xstrdup(m.reply);
+			more.quote = edit_quote(b, m.reply, 0);
+			more.reply = xstrdup(m.reply);
 		}
 		chat_add(c, b, &l, 0);
 		free(l.text);
-		free(l.quote);
-		free(l.reply);
+		free(more.quote);
+		free(more.reply);
 	}
 	if (type == KC_TYPE_DM && b != NULL)
 		chat_dm_offline(c, b, to);
@@ -1080,8 +1099,7 @@ chat_send_re(struct chat *c, enum kc_type type, const char *room,
 	if ((err = c->ops->send(c->arg, &m, errstr, sizeof errstr)) != KC_OK) {
 		if (b != NULL &&
 		    (nl = buffer_find_user(b, m.id, m.user)) != NULL) {
-			nl->state = LINE_FAILED;
-			nl->error = xstrdup(errstr[0] != '\0' ? errstr :
+			chat_failed(nl, errstr[0] != '\0' ? errstr :
 			    kc_strerror(err));
 			chat_notify(c, CHAT_LINE_UPDATE, b, nl);
 		}
@@ -1126,9 +1144,7 @@ chat_delivered(struct chat *c, const struct kc_msg *m, int err,
 	if (err == KC_OK)
 		l->state = LINE_SENT;
 	else {
-		l->state = LINE_FAILED;
-		free(l->error);
-		l->error = xstrdup(errstr != NULL && *errstr != '\0' ?
+		chat_failed(l, errstr != NULL && *errstr != '\0' ?
 		    errstr : kc_strerror(err));
 	}
 	chat_notify(c, CHAT_LINE_UPDATE, b, l);
@@ -1187,9 +1203,7 @@ chat_abandon(struct chat *c, const char *reason)
 			if ((l = chat_own_at(b, j)) == NULL ||
 			    l->state != LINE_PENDING || !chat_own_text(l))
 				continue;
-			l->state = LINE_FAILED;
-			free(l->error);
-			l->error = xstrdup(reason);
+			chat_failed(l, reason);
 			chat_notify(c, CHAT_LINE_UPDATE, b, l);
 			n++;
 		}

@@ -36,7 +36,7 @@ edit_target(struct buffer *b, const struct kc_msg *m)
 		return NULL;
 	/* An older edit read late; a delete counts whenever it is read. */
 	if (m->type == KC_TYPE_EDIT && m->offset >= 0 &&
-	    m->offset + 1 <= l->edit_at)
+	    m->offset + 1 <= line_edit_at(l))
 		return NULL;
 	return l;
 }
@@ -106,13 +106,14 @@ edit_quote(struct buffer *b, const char *id, int64_t before1)
 void
 edit_requote(struct buffer *b, const struct line *l)
 {
-	size_t i;
+	struct line_more	*lm;
+	size_t			 i;
 
 	for (i = 0; i < b->nlines; i++) {
-		if (b->lines[i].quote == NULL || b->lines[i].reply == NULL ||
-		    strcmp(b->lines[i].reply, l->id) != 0)
+		if ((lm = b->lines[i].more) == NULL || lm->quote == NULL ||
+		    lm->reply == NULL || strcmp(lm->reply, l->id) != 0)
 			continue;
-		free(b->lines[i].quote);
-		b->lines[i].quote = edit_quote(b, l->id, b->lines[i].offset1);
+		free(lm->quote);
+		lm->quote = edit_quote(b, l->id, b->lines[i].offset1);
 	}
 }

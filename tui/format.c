@@ -82,9 +82,9 @@ format_plain(struct buffer *b, struct line *l, struct kc_buf *out)
 		put(out, "<");
 		put(out, l->user);
 		put(out, "> ");
-		if (l->quote != NULL) {
+		if (line_quote(l) != NULL) {
 			put(out, "[re ");
-			put_text(out, l->quote);
+			put_text(out, line_quote(l));
 			put(out, "] ");
 		}
 		put_text(out, l->text);
@@ -127,7 +127,7 @@ format_plain(struct buffer *b, struct line *l, struct kc_buf *out)
 		put(out, " [pending]");
 	else if (l->state == LINE_FAILED) {
 		put(out, " [not sent: ");
-		put_text(out, l->error != NULL ? l->error : "?");
+		put_text(out, line_error(l) != NULL ? line_error(l) : "?");
 		put(out, "]");
 	}
 }

@@ -364,6 +364,8 @@ main(int argc, char **argv)
 
 	/* Read-only from here on: the threads share it (tui/kafka.c). */
 	conf = conf_build(argc, argv);
+	/* Cyrus SASL's plugins only for a GSSAPI login (~0.5 MB). */
+	kc_cyrus_limit(conf);
 	if ((err = kc_presence_topic(kc_conf_get(conf, "topic"), ptopic,
 	    sizeof ptopic)) != KC_OK)
 		die("topic", err, "topic name too long");

@@ -10,7 +10,7 @@
  * The files are in layers: one calls only files of the layers before its
  * own, never one after, so that no two call each other (as bridge/bridge.h):
  *
- *   xmalloc sanitize split format instance words people conffile log
+ *   xmalloc intern sanitize split format instance words people conffile log
  *   side buffer edit chat activity setting lastlog roomstate cmd cmd-*.c
  *   complete input | kafka-fetch kafka line ui-screen ui-draw ui-keys main
  *   (the program, after "|")
@@ -54,6 +54,16 @@ int	 xasprintf(char **, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 int	 xvasprintf(char **, const char *, va_list)
 	    __attribute__((format(printf, 2, 0)));
+
+/* -------------------------------------------------------------- intern.c */
+
+/*
+ * A shared copy of name (the chat's lines hold one per writer), held once
+ * more; intern_drop() gives a hold back, and the last frees the copy.
+ * Main thread only.
+ */
+const char	*intern_hold(const char *name);
+void		 intern_drop(const char *name);
 
 /* ------------------------------------------------------------ sanitize.c */
 
@@ -208,15 +218,12 @@ enum line_state {
 
 /*
  * A buffer keeps scrollback x sizeof (struct line) besides the texts
- * (10,000 lines by default in the benchmark): the fields are ordered to
- * leave no holes, and what few lines have is a pointer, NULL when absent.
+ * (10,000 lines by default in the benchmark; 72 bytes each): the fields
+ * are ordered to leave no holes, the user name is shared (intern.c), and
+ * what few lines have is behind one pointer, NULL when they have none.
  */
-struct line {
-	int64_t		 ts;			/* µs, UTC */
-	/* Its offset in its room's partition plus one; 0: not known. */
-	int64_t		 offset1;
+struct line_more {
 	int64_t		 edit_at;		/* offset + 1 of the last edit applied */
-	char		*text;			/* sanitized, may hold '\n' */
 	char		*error;			/* LINE_FAILED: the reason */
 	/*
 	 * A reply: the line answered, one row ("<alice> the text…"), made
@@ -224,12 +231,49 @@ struct line {
 	 */
 	char		*quote;
 	char		*reply;			/* the id answered, or NULL */
+};
+
+struct line {
+	int64_t		 ts;			/* µs, UTC */
+	/* Its offset in its room's partition plus one; 0: not known. */
+	int64_t		 offset1;
+	char		*text;			/* sanitized, may hold '\n' */
+	/*
+	 * Who wrote it: in a buffer, intern_hold()'s copy (never NULL);
+	 * in a line being made, any string, NULL for none ("").
+	 */
+	const char	*user;
+	struct line_more *more;			/* NULL: none of its fields */
 	char		 id[KC_ID_LEN + 1];	/* "" for local lines */
-	char		 user[KC_NAME_MAX + 1];
 	unsigned char	 kind;			/* enum line_kind */
 	unsigned char	 state;			/* enum line_state */
-	int		 flags;
+	uint16_t	 flags;			/* LINE_* above */
 };
+
+/* The fields of l->more, 0 or NULL when it has none. */
+static inline int64_t
+line_edit_at(const struct line *l)
+{
+	return l->more != NULL ? l->more->edit_at : 0;
+}
+
+static inline const char *
+line_error(const struct line *l)
+{
+	return l->more != NULL ? l->more->error : NULL;
+}
+
+static inline const char *
+line_quote(const struct line *l)
+{
+	return l->more != NULL ? l->more->quote : NULL;
+}
+
+static inline const char *
+line_reply(const struct line *l)
+{
+	return l->more != NULL ? l->more->reply : NULL;
+}
 
 enum buffer_kind {
 	BUFFER_ROOM,	/* "#room" */
@@ -303,8 +347,9 @@ struct line	*buffer_find_user(struct buffer *, const char *id,
 struct line	*buffer_find_re(struct buffer *, const char *id,
 		    const char *user, int64_t before1);
 /*
- * Adds a copy of l (text, error, quote and reply duplicated): appended at
- * the end, or, with sorted, at its place by time (history). Returns the
+ * Adds a copy of l (text and l->more's strings duplicated, l->more only
+ * when it holds anything; the user name held with intern_hold()): appended
+ * at the end, or, with sorted, at its place by time (history). Returns the
  * stored line, or NULL when a line with the same id is already there or
  * the line falls off the top of a full buffer. The oldest line goes when
  * the buffer is full.
@@ -317,8 +362,10 @@ void		 buffer_clear(struct buffer *);
 struct line	*buffer_oldest(struct buffer *);
 /* Removes the lines with any of flags; returns how many. */
 size_t		 buffer_drop(struct buffer *, int flags);
-/* Frees what l points to (text, error, quote, reply), not l. */
+/* Frees what l points to (text, more and its strings; drops user), not l. */
 void		 buffer_line_free(struct line *l);
+/* l->more, made (all 0) when l has none yet; l owns it. */
+struct line_more *buffer_line_more(struct line *l);
 
 /* --------------------------------------------------------- buffer-gone.c */
 

@@ -40,13 +40,14 @@ line_segs(struct line *l, struct seg *sg, char *when, size_t wlen,
 	attr_t	err = ui_attr(UI_PAIR_ERROR, A_BOLD);
 	attr_t	text = 0;
 	size_t	n = 0;
+	const char *quote, *error;
 
 	format_time(l->ts, "%H:%M ", when, wlen);
 	sg[n++] = (struct seg){ when, strlen(when), dim };
-	if (l->quote != NULL) {
+	if ((quote = line_quote(l)) != NULL) {
 		/* A reply: the line answered on a row of its own, above. */
 		sg[n++] = (struct seg){ "\u21b3 ", 4, dim };
-		sg[n++] = (struct seg){ l->quote, strlen(l->quote), dim };
+		sg[n++] = (struct seg){ quote, strlen(quote), dim };
 		sg[n++] = (struct seg){ "\n", 1, dim };
 	}
 	if (l->flags & LINE_MENTION)
@@ -95,8 +96,9 @@ line_segs(struct line *l, struct seg *sg, char *when, size_t wlen,
 		sg[n++] = (struct seg){ " (sending)", 10, dim };
 	else if (l->state == LINE_FAILED) {
 		sg[n++] = (struct seg){ " [not sent: ", 12, err };
-		sg[n++] = (struct seg){ l->error ? l->error : "?",
-		    l->error ? strlen(l->error) : 1, err };
+		if ((error = line_error(l)) == NULL)
+			error = "?";
+		sg[n++] = (struct seg){ error, strlen(error), err };
 		if (n < UI_SEGS)
 			sg[n++] = (struct seg){ "]", 1, err };
 	}

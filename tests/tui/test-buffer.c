@@ -12,8 +12,8 @@ mkline(int64_t ts, const char *id, const char *text)
 
 	memset(&l, 0, sizeof l);
 	l.ts = ts;
-	snprintf(l.id, sizeof l.id, "%s", id);
-	snprintf(l.user, sizeof l.user, "alice");
+	snprintf(l.id, sizeof l.id, "%.*s", KC_ID_LEN, id);
+	l.user = "alice";
 	l.text = (char *)text;
 	return l;
 }
@@ -147,6 +147,52 @@ END_TEST
  * Kafka read them back are kept out of view and found by id, in any order;
  * others' lines, and own ones read back, are not; the holes close.
  */
+/*
+ * Each line costs its scrollback slot: 72 bytes (issue 12 item 6, 10,000
+ * lines in 10 MB). The writer's name is one shared copy, which outlives
+ * the string it was made from, and what few lines have (a reply's quote,
+ * a failure's reason) is copied only for them.
+ */
+START_TEST(buffer_line_small)
+{
+	struct buffer	*b = buffer_new(BUFFER_ROOM, "r", 10);
+	struct line	 l, *a1, *a2, *bob;
+	struct line_more more = { 0 };
+	char		 who[KC_NAME_MAX + 1];
+
+	ck_assert_uint_le(sizeof (struct line), 72);
+	snprintf(who, sizeof who, "alice");
+	l = mkline(1, "id1", "one");
+	l.user = who;
+	a1 = buffer_add(b, &l, 0);
+	l = mkline(2, "id2", "two");
+	l.user = who;
+	more.quote = "<bob> hi";
+	more.reply = "id0";
+	l.more = &more;
+	a2 = buffer_add(b, &l, 0);
+	snprintf(who, sizeof who, "bob");
+	l = mkline(3, "id3", "three");
+	l.user = who;
+	bob = buffer_add(b, &l, 0);
+	ck_assert_ptr_nonnull(a1);
+	ck_assert_ptr_nonnull(a2);
+	ck_assert_ptr_nonnull(bob);
+	ck_assert_str_eq(a1->user, "alice");
+	ck_assert_ptr_eq(a1->user, a2->user);
+	ck_assert_str_eq(bob->user, "bob");
+	ck_assert_ptr_null(a1->more);
+	ck_assert_ptr_nonnull(a2->more);
+	ck_assert_ptr_ne(a2->more, &more);
+	ck_assert_str_eq(line_quote(a2), "<bob> hi");
+	ck_assert_str_eq(line_reply(a2), "id0");
+	ck_assert_ptr_null(line_error(a1));
+	ck_assert_ptr_eq(buffer_find_user(b, "id2", "alice"), a2);
+	ck_assert_ptr_null(buffer_find_user(b, "id2", "bob"));
+	buffer_free(b);
+}
+END_TEST
+
 START_TEST(buffer_gone_kept)
 {
 	struct buffer	*b = buffer_new(BUFFER_ROOM, "r", 10);
@@ -219,6 +265,7 @@ main(void)
 	tcase_add_test(tc, buffer_dedupe_and_sorted);
 	tcase_add_test(tc, buffer_many);
 	tcase_add_test(tc, buffer_gone_kept);
+	tcase_add_test(tc, buffer_line_small);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -316,13 +316,13 @@ START_TEST(chat_say_pending_sent_failed)
 	chat_delivered(c, &sent[1], KC_ERR_KAFKA, "Broker: Not enough replicas");
 	l = last_line(b);
 	ck_assert_int_eq(l->state, LINE_FAILED);
-	ck_assert_str_eq(l->error, "Broker: Not enough replicas");
+	ck_assert_str_eq(line_error(l), "Broker: Not enough replicas");
 
 	send_fail = 1;
 	cmd_input(c, "third");
 	l = last_line(b);
 	ck_assert_int_eq(l->state, LINE_FAILED);
-	ck_assert_str_eq(l->error, "queue full");
+	ck_assert_str_eq(line_error(l), "queue full");
 	/* "//" says a line that starts with a slash */
 	send_fail = 0;
 	cmd_input(c, "//etc/passwd is a path");
@@ -404,7 +404,7 @@ START_TEST(chat_own_line_final_once)
 	ck_assert_int_eq(last_line(b)->state, LINE_FAILED);
 	chat_receive(c, &sent[1], 1);
 	ck_assert_int_eq(last_line(b)->state, LINE_SENT);
-	ck_assert_ptr_null(last_line(b)->error);
+	ck_assert_ptr_null(line_error(last_line(b)));
 	ck_assert_uint_eq(b->nlines, 3);
 }
 END_TEST
@@ -1401,9 +1401,9 @@ START_TEST(chat_edits)
 	cmd_input(c, "/reply bob: indeed");
 	ck_assert_int_eq(sent[nsent - 1].type, KC_TYPE_MESSAGE);
 	ck_assert_str_eq(sent[nsent - 1].reply, id);
-	ck_assert_str_eq(last_line(b)->quote, "<bob> the text");
+	ck_assert_str_eq(line_quote(last_line(b)), "<bob> the text");
 	receive_re(KC_TYPE_EDIT, "bob", id, "the final text", 13);
-	ck_assert_str_eq(last_line(b)->quote, "<bob> the final text");
+	ck_assert_str_eq(line_quote(last_line(b)), "<bob> the final text");
 	cmd_input(c, "/reply carol hi");
 	ck_assert_str_eq(last_line(b)->text,
 	    "no message of carol in #general to reply to");
@@ -1532,7 +1532,7 @@ START_TEST(chat_id_clash)
 	ck_assert_str_eq(clone->text, "CLONE edited");	/* only hers */
 	re = orig + 1;
 	ck_assert_str_eq(re->user, "bob");
-	ck_assert_str_eq(re->quote, "<carol> ship it friday");
+	ck_assert_str_eq(line_quote(re), "<carol> ship it friday");
 
 	/* Read again (a replay): each is still shown once. */
 	hist_at(0, KC_TYPE_MESSAGE, "carol", CLASH_ID, NULL, NULL,
@@ -1560,7 +1560,7 @@ START_TEST(chat_id_clash)
 	ck_assert_ptr_nonnull(clone);
 	ck_assert_str_eq(orig->text, "lunch at 1?");
 	ck_assert_str_eq(clone->text, EDIT_DELETED);
-	ck_assert_str_eq((orig + 1)->quote, "<carol> lunch at 1?");
+	ck_assert_str_eq(line_quote(orig + 1), "<carol> lunch at 1?");
 }
 END_TEST
 
