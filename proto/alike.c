@@ -6,17 +6,34 @@
  * fonts draw alike. A name's key is how it reads with those folded: lower
  * case; I, i, l and 1 as "l" (a capital I and a small L are one stroke in
  * most sans-serif fonts, and "a1ice" reads as alice); O and 0 as "o";
- * "rn" as "m" and "vv" as "w". Two names are alike when their keys are
- * equal. Folding a whole class (i with l, not only I with l) keeps it one
+ * "rn" as "m", "vv" as "w" and "cl" as "d"; the separators . _ - as
+ * nothing ("bob_" and "b.ob" pass for bob in a list). Two names are alike
+ * when their keys are equal. Folding a whole class (i with l, not only I with l) keeps it one
  * relation, and so one hash: "ali" and "all" are alike too, a price paid
  * for "alIce" not passing for alice.
  */
 #include "kchat.h"
 
-static int
-alike_lower(int c)
+/* Separators read as nothing: "b.ob", "bo_b" and "bob-" pass for bob. */
+static const char *
+alike_skip(const char *s)
 {
-	return c >= 'A' && c <= 'Z' ? c + 'a' - 'A' : c;
+	while (*s == '.' || *s == '_' || *s == '-')
+		s++;
+	return s;
+}
+
+/* One character as its class: lower case, I i l 1 as "l", O 0 as "o". */
+static int
+alike_class(int c)
+{
+	if (c >= 'A' && c <= 'Z')
+		c += 'a' - 'A';
+	if (c == 'i' || c == '1')
+		return 'l';
+	if (c == '0')
+		return 'o';
+	return c;
 }
 
 /* The next character of a name's key, moving *s past what it reads; 0 at
@@ -24,19 +41,20 @@ alike_lower(int c)
 static int
 alike_next(const char **s)
 {
-	int c = alike_lower((unsigned char)**s), next;
+	const char	*p = alike_skip(*s), *q;
+	int		 c, next;
 
-	if (c == '\0')
+	*s = p;
+	if (*p == '\0')
 		return 0;
-	next = alike_lower((unsigned char)(*s)[1]);
-	(*s)++;
-	if (c == 'i' || c == '1')
-		return 'l';
-	if (c == '0')
-		return 'o';
-	if ((c == 'r' && next == 'n') || (c == 'v' && next == 'v')) {
-		(*s)++;
-		return c == 'r' ? 'm' : 'w';
+	c = alike_class((unsigned char)*p);
+	q = alike_skip(p + 1);
+	next = *q != '\0' ? alike_class((unsigned char)*q) : 0;
+	*s = p + 1;
+	if ((c == 'r' && next == 'n') || (c == 'v' && next == 'v') ||
+	    (c == 'c' && next == 'l')) {
+		*s = q + 1;
+		return c == 'r' ? 'm' : c == 'v' ? 'w' : 'd';
 	}
 	return c;
 }

@@ -1092,7 +1092,8 @@ uint32_t kc_hash(const char *s);
 /*
  * Whether user names a and b would pass for each other on a screen
  * (alike.c): they differ only in case, or in glyphs many fonts draw alike
- * (I, l, 1; O, 0; "rn", "m"; "vv", "w"). kc_alike_hash() is the same for
+ * (I, l, 1; O, 0; "rn", "m"; "vv", "w"; "cl", "d"), or in the separators
+ * . _ - (which count for nothing). kc_alike_hash() is the same for
  * names that are alike.
  */
 int	 kc_alike(const char *a, const char *b);

@@ -47,7 +47,7 @@ L.run([
 
 	['so is a name that would pass for hers: another case, a capital I or a 1 for her l', async () => {
 		for (const [name, ref] of [['Alice', 'c1'], ['ALICE', 'c2'],
-		    ['aIice', 'c4'], ['a1ice', 'c5']]) {
+		    ['aIice', 'c4'], ['a1ice', 'c5'], ['al_ice', 'c6']]) {
 			const imp = await bind(a, 'tokenmallory000000' + ref, name, ref);
 			const e = await imp.wait('name_in_use', (f) => f.type === 'error' &&
 			    f.ref === ref);

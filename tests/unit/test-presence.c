@@ -412,10 +412,13 @@ START_TEST(names_alike)
 		{ "alice", "a1ice" }, { "alice", "AL1CE" }, { "bob", "b0b" },
 		{ "BOB", "B0B" }, { "martin", "rnartin" }, { "wendy", "vvendy" },
 		{ "bill", "b1II" }, { "ali", "all" }, { "rnrn", "mm" },
+		{ "bob", "bob_" }, { "bob", "b.ob" }, { "bob", "bo-b" },
+		{ "alice", "al_ice" }, { "dave", "clave" }, { "dave", "cIave" },
+		{ "martin", "r.nartin" }, { "dave", "dave." },
 	};
 	static const char *apart[][2] = {
 		{ "alice", "alicf" }, { "alice", "alice2" }, { "alice", "alic" },
-		{ "alice", "al_ice" }, { "bob", "bobo" }, { "martin", "rartin" },
+		{ "bob", "bobo" }, { "martin", "rartin" }, { "bob", "bob1" },
 		{ "m", "rm" }, { "w", "v" }, { "", "a" },
 	};
 	size_t i;
