@@ -41,6 +41,14 @@ struct chat {
 	/* The last /nick, looked at again a moment later (chat_nick_due()). */
 	char			 nick_old[KC_NAME_MAX + 1];
 	int64_t			 nick_at, nick_due;
+	/*
+	 * When this terminal was last heard of (connected, its loop running),
+	 * and a look at who holds its name after a time unheard
+	 * (chat_lapse_due()); name_lost: someone took it meanwhile.
+	 */
+	int64_t			 heard_at, lapse_from, lapse_due;
+	int			 name_lost;
+	int64_t			 lost_at;	/* last heard of as it */
 	const struct chat_ops	*ops;
 	void			*arg;
 	chat_notify_fn		*notify;
@@ -278,6 +286,7 @@ chat_set_user(struct chat *c, const char *user)
 	}
 	memmove(c->user, user, strnlen(user, KC_NAME_MAX));
 	c->user[strnlen(user, KC_NAME_MAX)] = '\0';
+	c->name_lost = 0;
 }
 
 void
@@ -300,6 +309,39 @@ chat_nick_due(struct chat *c, int64_t now, char old[KC_NAME_MAX + 1],
 	return 1;
 }
 
+int
+chat_lapse_due(struct chat *c, int64_t now, int64_t *from)
+{
+	if (c->conn == CHAT_CONNECTED) {
+		/* Unheard long enough that others may have dropped us. */
+		if (c->heard_at != 0 && !c->name_lost &&
+		    now - c->heard_at >= ((int64_t)KC_PRESENCE_TIMEOUT_MS -
+		    KC_PRESENCE_INTERVAL_MS) * 1000) {
+			c->lapse_from = c->heard_at;
+			c->lapse_due = now + (int64_t)CHAT_NICK_RECHECK_MS * 1000;
+		}
+		c->heard_at = now;
+	}
+	if (c->lapse_due == 0 || now < c->lapse_due)
+		return 0;
+	c->lapse_due = 0;
+	*from = c->lapse_from;
+	return 1;
+}
+
+int
+chat_name_lost(struct chat *c)
+{
+	return c->name_lost;
+}
+
+void
+chat_lose_name(struct chat *c, int64_t at)
+{
+	c->name_lost = 1;
+	c->lost_at = at;
+}
+
 /*
  * 1 when this user wrote m: under its name now, or under a former one
  * (before a /nick) from this very instance, so that a line sent before
@@ -310,10 +352,11 @@ chat_nick_due(struct chat *c, int64_t now, char old[KC_NAME_MAX + 1],
 static int
 chat_mine(struct chat *c, const struct kc_msg *m)
 {
-	if (strcmp(m->user, c->user) == 0)
+	/* A name lost: the one who took it is not us. */
+	if (strcmp(m->user, c->user) == 0 && !c->name_lost)
 		return 1;
 	return c->inst[0] != '\0' && strcmp(m->inst, c->inst) == 0 &&
-	    chat_was(c, m->user) >= 0;
+	    (strcmp(m->user, c->user) == 0 || chat_was(c, m->user) >= 0);
 }
 
 /*
@@ -325,8 +368,9 @@ chat_for_me(struct chat *c, const struct kc_msg *m)
 {
 	int i;
 
+	/* A name lost: only what was written to it before. */
 	if (strcmp(m->to, c->user) == 0)
-		return 1;
+		return !c->name_lost || m->ts < c->lost_at;
 	return (i = chat_was(c, m->to)) >= 0 && m->ts < c->was[i].until;
 }
 
@@ -1049,6 +1093,18 @@ chat_send_re(struct chat *c, enum kc_type type, const char *room,
 	char		 errstr[256];
 	int		 err;
 
+	/*
+	 * The name was taken while we were unheard (cmd-nick.c): nothing
+	 * more goes out as it but leaves; heartbeats stop quietly.
+	 */
+	if (c->name_lost && type != KC_TYPE_LEAVE) {
+		if (type != KC_TYPE_HEARTBEAT)
+			chat_error(c, "not sent: %s is someone else's now (see "
+			    "above): /nick NAME to go on as another, or "
+			    "/nick -force %s to take it back", c->user,
+			    c->user);
+		return -1;
+	}
 	/* Said by us, a message shows something (the bridge refuses it). */
 	if ((type == KC_TYPE_MESSAGE || type == KC_TYPE_ACTION ||
 	    type == KC_TYPE_DM || type == KC_TYPE_EDIT) && text != NULL &&
@@ -1504,6 +1560,11 @@ void
 chat_heartbeat(struct chat *c)
 {
 	size_t i;
+
+	/* Back from a time unheard: not before the look at who holds the
+	 * name (chat_lapse_due()), a few seconds. */
+	if (c->lapse_due != 0)
+		return;
 
 	for (i = 0; i < c->nbuffers; i++) {
 		if (c->buffers[i]->kind == BUFFER_ROOM)

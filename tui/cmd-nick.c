@@ -45,8 +45,11 @@ cmd_nick_to(struct chat *c, const char *nick)
 	char		 text[KC_NAME_MAX + 32];
 	size_t		 i;
 
+	/* A name lost (cmd_nick_lapse()) was left already: no rename. */
+	int		 lost = chat_name_lost(c);
+
 	snprintf(text, sizeof text, FORMAT_NICK_NEW "%s", nick);
-	for (i = 0; (b = chat_buffer(c, i)) != NULL; i++) {
+	for (i = 0; !lost && (b = chat_buffer(c, i)) != NULL; i++) {
 		if (b->kind == BUFFER_ROOM)
 			chat_send(c, KC_TYPE_LEAVE, b->target, NULL, text);
 	}
@@ -54,9 +57,41 @@ cmd_nick_to(struct chat *c, const char *nick)
 	chat_set_user(c, nick);
 	for (i = 0; (b = chat_buffer(c, i)) != NULL; i++) {
 		if (b->kind == BUFFER_ROOM)
-			chat_send(c, KC_TYPE_JOIN, b->target, NULL, text);
+			chat_send(c, KC_TYPE_JOIN, b->target, NULL,
+			    lost ? NULL : text);
 	}
 	chat_heartbeat(c);
+}
+
+/*
+ * After this terminal was unheard since from (suspended, or Kafka out of
+ * reach), long enough for presence to drop it: when another client took
+ * the name meanwhile, it is theirs. Every room is left (this instance's
+ * presence only) and nothing more goes out as the name until /nick.
+ */
+static int
+cmd_nick_lapse(struct chat *c, int64_t now, int64_t from)
+{
+	char		 when[27], like[KC_NAME_MAX + 16];
+	struct kc_holder h;
+	struct buffer	*b;
+	size_t		 i;
+
+	if (!cmd_nick_held(c, chat_user(c), &h, when, like, sizeof like) ||
+	    h.since <= from)
+		return 0;	/* free, or held with us before (-force) */
+	for (i = 0; (b = chat_buffer(c, i)) != NULL; i++) {
+		if (b->kind == BUFFER_ROOM)
+			chat_send(c, KC_TYPE_LEAVE, b->target, NULL, NULL);
+	}
+	chat_lose_name(c, from);
+	chat_error(c, "%s%s was taken by another client (instance %s, since %s "
+	    "UTC) while this terminal was not heard from for %lld s (asleep, "
+	    "or Kafka out of reach): nothing more goes out as %s; /nick NAME "
+	    "to go on as another, or /nick -force %s to take it back (they "
+	    "are told)", chat_user(c), like, h.inst, when,
+	    (long long)((now - from) / 1000000), chat_user(c), chat_user(c));
+	return 1;
 }
 
 int
@@ -67,6 +102,8 @@ cmd_nick_recheck(struct chat *c, int64_t now)
 	struct kc_holder h;
 	int64_t		 at;
 
+	if (chat_lapse_due(c, now, &at) && cmd_nick_lapse(c, now, at))
+		return 1;
 	if (!chat_nick_due(c, now, old, &at) || strcmp(old, chat_user(c)) == 0)
 		return 0;
 	/*
@@ -106,7 +143,8 @@ cmd_nick_exec(struct chat *c, const char *args)
 		chat_error(c, "bad name \"%s\": %s", nick, kc_strerror(err));
 		return -1;
 	}
-	if (strcmp(nick, chat_user(c)) == 0)
+	/* The same name: nothing to do, unless it was lost (taking it back). */
+	if (strcmp(nick, chat_user(c)) == 0 && !chat_name_lost(c))
 		return 0;
 	/* Who is online: known once connected and the presence topic read. */
 	if (!force && !chat_presence_known(c)) {

@@ -588,6 +588,24 @@ void		 chat_set_user(struct chat *, const char *);
 void		 chat_nick_watch(struct chat *, const char *old, int64_t at);
 int		 chat_nick_due(struct chat *, int64_t now, char old[KC_NAME_MAX + 1],
 		    int64_t *at);
+/*
+ * Called on every pass of the loop: notes when this terminal is heard of
+ * (connected, and the loop running). After it was not for long enough
+ * that others dropped it from presence (a suspended process, a closed
+ * lid, Kafka out of reach), says so once, CHAT_NICK_RECHECK_MS later (1,
+ * with when it was last heard of in *from), so that cmd-nick.c can look
+ * whether someone took the name meanwhile; else 0.
+ */
+int		 chat_lapse_due(struct chat *, int64_t now, int64_t *from);
+/*
+ * Whether the name was taken while this terminal was unheard (since at,
+ * chat_lose_name()): then only leaves go out under it (others refused,
+ * saying so), the other client's records under it are not ours, nor
+ * direct messages to it written since at, until a name is set again
+ * (chat_set_user(), /nick).
+ */
+int		 chat_name_lost(struct chat *);
+void		 chat_lose_name(struct chat *, int64_t at);
 int		 chat_quit_requested(struct chat *);
 void		 chat_request_quit(struct chat *);
 /*
@@ -860,7 +878,10 @@ extern const struct cmd_entry cmd_nick_entry;
 /*
  * CHAT_NICK_RECHECK_MS after a /nick: when another client that was online
  * before it holds the name after all (its records came late), back to the
- * name before, saying why. 1 when it went back.
+ * name before, saying why. 1 when it went back. Likewise after a time
+ * this terminal was unheard (chat_lapse_due()): when another client took
+ * the name meanwhile, leaves every room under it and sends nothing more
+ * as it until /nick (chat_name_lost()), saying why; 1 then too.
  */
 int	cmd_nick_recheck(struct chat *, int64_t now);
 extern const struct cmd_entry cmd_part_entry;

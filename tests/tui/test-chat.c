@@ -728,6 +728,104 @@ START_TEST(chat_nick_recheck)
 END_TEST
 
 /*
+ * A terminal unheard for a minute (suspended: a closed lid) whose name
+ * another client took meanwhile gives it up when it is back: it leaves,
+ * sends nothing more as it, does not take the other's lines for its own
+ * nor their direct messages, until /nick. Before, both spoke as alice and
+ * both got bob's direct message to her.
+ */
+START_TEST(chat_name_lapse)
+{
+	struct kc_msg	 m;
+	struct buffer	*gen;
+	int64_t		 t0;
+	size_t		 i;
+
+	chat_join(c, "general");
+	gen = chat_current(c);
+	t0 = kc_now_us() - 60 * 1000000LL;
+	ck_assert_int_eq(cmd_nick_recheck(c, t0), 0);	/* heard of */
+	/* Asleep for 60 s: a browser took alice after 45. */
+	incoming(&m, KC_TYPE_JOIN, "general", "alice", NULL, NULL);
+	snprintf(m.inst, sizeof m.inst, "3a110c0000000bad");
+	m.ts = kc_now_us() - 10 * 1000000LL;
+	chat_receive(c, &m, 1);
+	kc_msg_clear(&m);
+	reset_sent();
+	ck_assert_int_eq(cmd_nick_recheck(c, kc_now_us()), 0);	/* a look soon */
+	ck_assert_uint_eq(nsent, 0);
+	ck_assert_int_eq(cmd_nick_recheck(c, kc_now_us() + 4000000), 1);
+	ck_assert_ptr_nonnull(strstr(last_line(gen)->text, "alice was taken by "
+	    "another client (instance 3a110c0000000bad"));
+	ck_assert_uint_eq(nsent, 1);
+	ck_assert_int_eq(sent[0].type, KC_TYPE_LEAVE);
+	ck_assert_ptr_null(sent[0].text);	/* a leave, not a rename */
+
+	/* Nothing more as alice: a line is refused, saying why. */
+	reset_sent();
+	cmd_input(c, "hello?");
+	ck_assert_uint_eq(nsent, 0);
+	ck_assert_ptr_nonnull(strstr(last_line(gen)->text, "alice is someone "
+	    "else's now"));
+	/* The other alice's line is theirs, and bob's dm to her not ours. */
+	incoming(&m, KC_TYPE_MESSAGE, "general", "alice", NULL, "I am alice");
+	snprintf(m.inst, sizeof m.inst, "3a110c0000000bad");
+	chat_receive(c, &m, 1);
+	kc_msg_clear(&m);
+	ck_assert(!(last_line(gen)->flags & LINE_SELF));
+	receive(KC_TYPE_DM, "general", "bob", "alice", "secret 42");
+	for (i = 0; chat_buffer(c, i) != NULL; i++)
+		ck_assert_str_ne(chat_buffer(c, i)->name, "@bob");
+
+	/* /nick: on as another name, a join, not a rename. */
+	cmd_input(c, "/nick alice2");
+	ck_assert_str_eq(chat_user(c), "alice2");
+	ck_assert_uint_eq(nsent, 2);
+	ck_assert_int_eq(sent[0].type, KC_TYPE_JOIN);
+	ck_assert_str_eq(sent[0].user, "alice2");
+	ck_assert_ptr_null(sent[0].text);
+	ck_assert_int_eq(sent[1].type, KC_TYPE_HEARTBEAT);
+	reset_sent();
+	cmd_input(c, "back");
+	ck_assert_uint_eq(nsent, 1);
+}
+END_TEST
+
+/*
+ * Unheard for a minute with nobody taking the name meanwhile, or with one
+ * that held it before (a /nick -force beside it): the name stays.
+ */
+START_TEST(chat_name_lapse_kept)
+{
+	struct kc_msg	 m;
+	int64_t		 t0;
+
+	chat_join(c, "general");
+	t0 = kc_now_us() - 60 * 1000000LL;
+	ck_assert_int_eq(cmd_nick_recheck(c, t0), 0);
+	ck_assert_int_eq(cmd_nick_recheck(c, kc_now_us()), 0);
+	ck_assert_int_eq(cmd_nick_recheck(c, kc_now_us() + 4000000), 0);
+	incoming(&m, KC_TYPE_JOIN, "general", "alice", NULL, NULL);
+	snprintf(m.inst, sizeof m.inst, "3a110c0000000bad");
+	m.ts = kc_now_us() - 120 * 1000000LL;	/* there before */
+	chat_receive(c, &m, 1);
+	kc_msg_clear(&m);
+	incoming(&m, KC_TYPE_HEARTBEAT, "general", "alice", NULL, NULL);
+	snprintf(m.inst, sizeof m.inst, "3a110c0000000bad");
+	chat_receive(c, &m, 1);
+	kc_msg_clear(&m);
+	t0 = kc_now_us() + 5000000;
+	ck_assert_int_eq(cmd_nick_recheck(c, t0), 0);
+	ck_assert_int_eq(cmd_nick_recheck(c, t0 + 60 * 1000000LL), 0);
+	ck_assert_int_eq(cmd_nick_recheck(c, t0 + 64 * 1000000LL), 0);
+	ck_assert(!chat_name_lost(c));
+	reset_sent();
+	cmd_input(c, "still me");
+	ck_assert_uint_eq(nsent, 1);
+}
+END_TEST
+
+/*
  * After /nick away and back, the former name is someone else's again:
  * their dm opens @them, /ignore hides them, their lines are not ours, and
  * our own change read back leaves our conversation with them alone. What
@@ -1917,6 +2015,8 @@ main(void)
 	tcase_add_test(tc, chat_dm_offline_and_nick);
 	tcase_add_test(tc, chat_nick_held);
 	tcase_add_test(tc, chat_nick_recheck);
+	tcase_add_test(tc, chat_name_lapse);
+	tcase_add_test(tc, chat_name_lapse_kept);
 	tcase_add_test(tc, chat_nick_former_name);
 	tcase_add_test(tc, chat_unread_and_mentions);
 	tcase_add_test(tc, chat_direct_messages);
