@@ -404,7 +404,13 @@ static const struct {
 	 * still share a request while others are in flight.
 	 */
 	{ P | S, 0, "linger.ms", "0" },
-	{ P | S, 0, "message.timeout.ms", "30000" },
+	/*
+	 * How long a message waits for Kafka before it fails: long enough to
+	 * ride out a broker restart (kchat-tui's too). At 30 s, one sent as
+	 * the broker went down for 25 s failed after it was back, while one
+	 * sent later was stored: out of order, and the first one lost.
+	 */
+	{ P | S, 0, "message.timeout.ms", "300000" },
 	/* The chat's is idempotent; a state record is the latest per key,
 	 * written again at will. */
 	{ P, 0, "enable.idempotence", "true" },
