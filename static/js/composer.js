@@ -9,8 +9,9 @@ import {
 	isBlank, roomsFrame, textProblem, typingFrame, whoFrame, awayFrame
 } from './protocol.js';
 import {
-	S, addRoom, currentRoom, firstRoomKey, insertMsg, lastOwn, loadDms,
-	newRef, note, removeMsg, save, saveDms, saveRooms, seenOnline, setState
+	S, STRANGERS, addRoom, currentRoom, firstRoomKey, fromStrangers, insertMsg,
+	lastOwn, loadDms, newRef, note, removeMsg, save, saveDms, saveRooms,
+	seenOnline, setState
 } from './store.js';
 import {
 	announce, autosize, clearError, el, errorAbout, focusComposer,
@@ -253,6 +254,9 @@ function submit(text) {
 		text = text.slice(1);
 	if (room === null)
 		return fail('Join a room first.');
+	if (room.name === STRANGERS && room.dm)
+		return fail('Nobody reads this: answer one of them with /msg NAME, ' +
+		    'or click their name.');
 	if (!checkText(text))
 		return false;
 	post(room, 'message', text);
@@ -325,7 +329,7 @@ export function openDm(peer) {
 		showError('That is you.');
 		return false;
 	}
-	addRoom(peer, true);
+	fromStrangers(addRoom(peer, true));
 	switchRoom('@' + peer);
 	return true;
 }
