@@ -9,15 +9,16 @@ import {
 	isBlank, roomsFrame, textProblem, typingFrame, whoFrame, awayFrame
 } from './protocol.js';
 import {
-	S, addRoom, currentRoom, firstRoomKey, insertMsg, lastOwn, loadDms,
-	newRef, note, removeMsg, save, saveDms, saveRooms, seenOnline, setState
+	S, STRANGERS, addRoom, currentRoom, firstRoomKey, fromStrangers, insertMsg,
+	lastOwn, loadDms, newRef, note, removeMsg, save, saveDms, saveRooms,
+	seenOnline, setState
 } from './store.js';
 import {
 	announce, autosize, clearError, el, errorAbout, focusComposer,
 	renderAll, renderMessages, renderSidebar, showError, showMembers,
 	switchRoom
 } from './views.js';
-import { connect, dropSocket, send, transmit } from './connection.js';
+import { connect, dropSocket, send, transmit, tryName } from './connection.js';
 import { topicFrame } from './readstate.js';
 
 var TYPING_SEND_MS = 3000;		/* at most one typing frame this often */
@@ -253,6 +254,9 @@ function submit(text) {
 		text = text.slice(1);
 	if (room === null)
 		return fail('Join a room first.');
+	if (room.name === STRANGERS && room.dm)
+		return fail('Nobody reads this: answer one of them with /msg NAME, ' +
+		    'or click their name.');
 	if (!checkText(text))
 		return false;
 	post(room, 'message', text);
@@ -325,7 +329,7 @@ export function openDm(peer) {
 		showError('That is you.');
 		return false;
 	}
-	addRoom(peer, true);
+	fromStrangers(addRoom(peer, true));
 	switchRoom('@' + peer);
 	return true;
 }
@@ -374,49 +378,77 @@ function unsentAs(m, old, name) {
 	setState(m, 'failed');
 }
 
+/*
+ * A new name. While connected it is tried first (tryName()): the page
+ * changes name only once the bridge has bound it; refused, it stays as it
+ * was (name, rooms, conversations, unsent lines) and says why. With no
+ * connection because our name was refused (S.nameTaken), the new one is
+ * simply tried on the next.
+ */
 export function setName(name) {
-	var old = S.me, retry = S.nameTaken, carry = [];
+	var old = S.me;
 
-	S.me = name;
-	save('user', name);
-	el.meName.textContent = name;
-	el.meName.className = 'nick u-c' + kchatUserColour(name);
+	if (old !== null && old !== name && !S.nameTaken) {
+		tryName(name, function (why) {
+			if (why === null) {
+				becomeName(old, name);
+				return;
+			}
+			showError('Your name stays ' + old + ': ' + why.replace(/[.:]?\s*$/, '') +
+			    (S.conn === 'online' ? '.' : '. Try again when the connection is back.'));
+			announce('Your name stays ' + old);
+		});
+		return;
+	}
 	if (old !== null && old !== name) {
-		/* The bridge binds a name to its connection: take a new one. */
-		S.rooms.forEach(function (r) {
-			r.msgs.forEach(function (m) {
-				if (m.own && m.user === old && m.state !== 'sent') {
-					unsentAs(m, old, name);
-					if (r.dm)
-						carry.push({ peer: r.name, m: m });
-				} else
-					m.own = m.user === name;
-				m.node = null;
-			});
-			if (r.dm)
-				S.rooms.delete(r.key);
-		});
-		loadDms();
-		/* Unsent direct messages join the new name's conversation. */
-		carry.forEach(function (c) {
-			var room = addRoom(c.peer, true);
-
-			c.m.roomKey = room.key;
-			insertMsg(room, c.m);
-		});
-		if (S.current === null || !S.rooms.has(S.current))
-			S.current = firstRoomKey();
-		S.nameTaken = false;
+		becomeName(old, name);
 		dropSocket(1000, 'new name');
 		S.attempt = 0;
 		connect();
-		renderAll('switch');
-	} else if (retry) {
+	} else if (S.nameTaken) {
 		/* The same name again: perhaps its holder has gone. */
 		S.nameTaken = false;
 		S.attempt = 0;
 		connect();
 	}
+}
+
+/*
+ * The page becomes name's: its own lines not sent yet stay old's, failed,
+ * with Retry (unsentAs()); the conversations are name's.
+ */
+function becomeName(old, name) {
+	var carry = [];
+
+	S.me = name;
+	save('user', name);
+	el.meName.textContent = name;
+	el.meName.className = 'nick u-c' + kchatUserColour(name);
+	S.rooms.forEach(function (r) {
+		r.msgs.forEach(function (m) {
+			if (m.own && m.user === old && m.state !== 'sent') {
+				unsentAs(m, old, name);
+				if (r.dm)
+					carry.push({ peer: r.name, m: m });
+			} else
+				m.own = m.user === name;
+			m.node = null;
+		});
+		if (r.dm)
+			S.rooms.delete(r.key);
+	});
+	loadDms();
+	/* Unsent direct messages join the new name's conversation. */
+	carry.forEach(function (c) {
+		var room = addRoom(c.peer, true);
+
+		c.m.roomKey = room.key;
+		insertMsg(room, c.m);
+	});
+	if (S.current === null || !S.rooms.has(S.current))
+		S.current = firstRoomKey();
+	S.nameTaken = false;
+	renderAll('switch');
 }
 
 /* The message box, the forms of the sidebar and the Leave button. */

@@ -22,7 +22,7 @@ import {
 } from './protocol.js';
 import {
 	S, addRecord, confirmMsg, firstRoomKey, historyReset, historyVerdict,
-	hooks, newRef, saveRooms, setMembers, setState
+	hooks, load, newRef, saveRooms, setMembers, setState
 } from './store.js';
 import { onMarker, onTopic, recount, tickRead } from './readstate.js';
 import {
@@ -39,6 +39,9 @@ var BACKOFF_MAX_MS = 15000;
 var GAP_PAGES_MAX = 20;			/* history pages fetched to close a gap */
 var CID_KEEP_MS = 12 * 3600 * 1000;	/* an own message's id is reused this long */
 var DM_HAVE_MAX = 16;			/* ids named on connecting (the bridge's bound) */
+var RENAME_TIMEOUT_MS = 10000;		/* a new name not bound by then: not taken */
+
+var renaming = null;	/* the second connection trying a new name (tryName()) */
 
 /*
  * Queues a frame for the bridge. Frames leave at most at the bridge's
@@ -76,8 +79,17 @@ function drain() {
 		}, Math.ceil((1 - S.tokens) / rate * 1000) + 5);
 }
 
+/* The address of a connection; dm: its "&dm=..." (dmHave()). */
+function wsUrl(dm) {
+	var proto = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
+
+	return proto + '//' + window.location.host + '/ws/' +
+	    encodeURIComponent(S.clientId) + '?ext=1' +
+	    (S.token ? '&token=' + encodeURIComponent(S.token) : '') + dm;
+}
+
 export function connect() {
-	var proto = window.location.protocol === 'https:' ? 'wss:' : 'ws:', ws;
+	var ws;
 
 	clearTimeout(S.retryTimer);
 	S.retryTimer = null;
@@ -85,20 +97,22 @@ export function connect() {
 		return;
 	setConn('connecting');
 	try {
-		ws = new WebSocket(proto + '//' + window.location.host + '/ws/' +
-		    encodeURIComponent(S.clientId) + '?ext=1' +
-		    (S.token ? '&token=' + encodeURIComponent(S.token) : '') +
-		    dmHave());
+		ws = new WebSocket(wsUrl(dmHave()));
 	} catch (e) {
 		scheduleReconnect();
 		return;
 	}
 	S.ws = ws;
 	ws.opened = false;
+	watch(ws);
+}
+
+/* What the page does with the events of ws, its connection. */
+function watch(ws) {
 	ws.onopen = function () {
 		ws.opened = true;
 		if (S.ws === ws)
-			onOpen();
+			onOpen(false);
 	};
 	ws.onmessage = function (ev) {
 		var f;
@@ -120,19 +134,142 @@ export function connect() {
 }
 
 /*
- * "&dm=ID,ID...": the newest direct messages this page has, so that the
- * stored ones the bridge sends when the name is bound leave them out.
+ * A name change while connected (/nick, "Change name"): the new name is
+ * tried on a second connection of this browser (its token: the same
+ * client instance) while this one goes on as it is, under the name it
+ * has. Only once the bridge has bound the new name there (the pong of the
+ * ping naming it) does that connection take over: done(null) changes the
+ * page's name, this connection is closed, and the rooms are joined on the
+ * new one as on a reconnect. Refused (name_in_use: someone online holds
+ * it, or one alike), or no answer in time, the second connection is
+ * closed and nothing changed: done(why). The first connection is never
+ * given up for a name that may not be had, so a refused name strands no
+ * one, nor releases the name they had.
  */
-function dmHave() {
-	var all = [];
+export function tryName(name, done) {
+	var ref = 'rename' + (++S.refSeq).toString(36), hello = null, ws;
 
-	S.rooms.forEach(function (r) {
-		if (r.dm)
-			r.msgs.forEach(function (m) {
-				if (m.type === 'dm' && m.id && m.id.indexOf('noid-') !== 0)
-					all.push(m);
-			});
-	});
+	cancelRename();
+	if (S.ws === null || S.conn !== 'online') {
+		done('Not connected');
+		return;
+	}
+	try {
+		ws = new WebSocket(wsUrl(dmHave(name)));
+	} catch (e) {
+		done('Cannot connect to the server');
+		return;
+	}
+	function end(why) {
+		clearTimeout(renaming.timer);
+		renaming = null;
+		ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
+		if (why === null)
+			return;
+		try {
+			ws.close();
+		} catch (e) {
+			/* already closed */
+		}
+		done(why);
+	}
+	renaming = {
+		ws: ws,
+		timer: setTimeout(function () {
+			end('No answer from the server');
+		}, RENAME_TIMEOUT_MS)
+	};
+	ws.onopen = function () {
+		/* In no room: naming itself writes no join for anyone. */
+		ws.send(encode(leaveFrame('general')));
+		ws.send(encode(pingFrame(ref, name)));
+	};
+	ws.onmessage = function (ev) {
+		var f = parseFrame(ev.data);
+
+		if (f === null)
+			return;
+		if (f.type === 'hello')
+			hello = f;
+		else if (f.type === 'error' && (f.code === 'name_in_use' ||
+		    f.ref === ref))
+			end(errorText(f));
+		else if (f.type === 'pong' && f.ref === ref) {
+			end(null);
+			adopt(ws, hello, done);
+		}
+	};
+	ws.onclose = function () {
+		end('The connection to the server closed');
+	};
+	ws.onerror = function () {
+		/* onclose follows */
+	};
+}
+
+/* A name being tried (tryName()) is given up, silently. */
+function cancelRename() {
+	var ws;
+
+	if (renaming === null)
+		return;
+	ws = renaming.ws;
+	clearTimeout(renaming.timer);
+	renaming = null;
+	ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
+	try {
+		ws.close();
+	} catch (e) {
+		/* already closed */
+	}
+}
+
+/*
+ * ws, bound to the new name, becomes the page's connection: the old one
+ * goes (what was in flight on it is queued, as on any drop), done(null)
+ * changes the name, and ws is set up as a new connection would be.
+ */
+function adopt(ws, hello, done) {
+	dropSocket(1000, 'new name');
+	clearTimeout(S.retryTimer);
+	S.retryTimer = null;
+	done(null);
+	S.ws = ws;
+	ws.opened = true;
+	watch(ws);
+	onOpen(true);
+	if (hello !== null)
+		onFrame(hello);
+}
+
+/*
+ * "&dm=ID,ID...": the newest direct messages this page has, so that the
+ * stored ones the bridge sends when the name is bound leave them out;
+ * with name, those this device keeps for name (a name being tried).
+ */
+function dmHave(name) {
+	var all = [], kept, peer;
+
+	if (name === undefined) {
+		S.rooms.forEach(function (r) {
+			if (r.dm)
+				r.msgs.forEach(function (m) {
+					if (m.type === 'dm' && m.id && m.id.indexOf('noid-') !== 0)
+						all.push({ key: m.key, id: m.id });
+				});
+		});
+	} else {
+		kept = load('dm.' + name, {});
+		for (peer in kept) {
+			if (Object.prototype.hasOwnProperty.call(kept, peer) &&
+			    Array.isArray(kept[peer]))
+				kept[peer].forEach(function (rec) {
+					if (rec !== null && typeof rec === 'object' &&
+					    typeof rec.id === 'string' && rec.id.indexOf('noid-') !== 0)
+						all.push({ key: rec.timestamp + ' ' + rec.id, id: rec.id });
+				});
+		}
+	}
 	all.sort(function (a, b) {
 		return a.key < b.key ? 1 : -1;
 	});
@@ -156,21 +293,24 @@ export function dropSocket(code, reason) {
 	onDrop(code, reason);
 }
 
-function onOpen() {
+/* A connection is open; adopted: one that named us already (tryName()). */
+function onOpen(adopted) {
 	var joins = [];
 
 	S.attempt = 0;
 	S.everOnline = true;
 	S.connEpoch++;
 	S.hello = null;
-	S.tokens = 18;
+	/* An adopted one has sent its leave and ping already. */
+	S.tokens = adopted ? 16 : 18;
 	S.tokenAt = Date.now();
 	setConn('online');
 	S.pingRef = null;
 	S.typingSent = 0;
 	/* A new connection is in "general"; leave it before naming ourselves
-	 * so that no join record is written for a room we are not in. */
-	if (!S.rooms.has('general'))
+	 * so that no join record is written for a room we are not in (an
+	 * adopted one has left it). */
+	if (!adopted && !S.rooms.has('general'))
 		send(leaveFrame('general'));
 	send(pingFrame(newRef('hello'), S.me));
 	/* Away before the joins: they carry it (a new connection forgot). */
@@ -179,10 +319,10 @@ function onOpen() {
 	send(roomsFrame(S.me, newRef('rooms')));
 	/* A new connection is in general without a join: ask who is there
 	 * (the other rooms' joins are answered with their presence). */
-	if (S.rooms.has('general'))
+	if (!adopted && S.rooms.has('general'))
 		send(whoFrame('general', S.me));
 	S.rooms.forEach(function (r) {
-		if (!r.dm && r.name !== 'general')
+		if (!r.dm && (adopted || r.name !== 'general'))
 			joins.push(r);
 	});
 	/* The current room last: the bridge's "current room" then matches. */

@@ -20,6 +20,11 @@ import {
 } from './protocol.js';
 
 var DM_KEEP = 200;			/* direct messages remembered per person */
+var DM_NEW_MAX = 5;			/* conversations others' DMs open a minute */
+var DM_NEW_MS = 60 * 1000;
+/* The one conversation of the rest (kchat-tui's @*strangers): no user
+ * has this name, nor can a DM be written to it. */
+export var STRANGERS = '*strangers';
 var EDITS_ASIDE_MAX = 500;		/* edits kept per room for lines not loaded */
 
 /* What the views do when the state changes under them (views.js sets
@@ -342,6 +347,51 @@ export function setState(m, state) {
 	hooks.stateChanged(m);
 }
 
+var dmOpened = [];	/* when others' DMs opened the last DM_NEW_MAX conversations */
+
+/*
+ * The conversation a direct message goes to when none with peer is open:
+ * a new one, except that others' open at most DM_NEW_MAX a minute (as in
+ * kchat-tui); past that they go to the one conversation STRANGERS, each
+ * line with its sender, so that a crowd of throwaway names cannot fill
+ * the sidebar. One of mine (written from another device) opens its own.
+ */
+function dmRoom(peer, rec) {
+	var s = S.rooms.get('@' + STRANGERS), now = Date.now();
+
+	if (rec.username === S.me)
+		return addRoom(peer, true);
+	/* Shown there already: the same record again (a reconnect). */
+	if (s !== undefined && rec.id && held(s, rec.id, rec.username) !== null)
+		return s;
+	if (dmOpened.length >= DM_NEW_MAX && now - dmOpened[0] < DM_NEW_MS)
+		return addRoom(STRANGERS, true);
+	dmOpened.push(now);
+	if (dmOpened.length > DM_NEW_MAX)
+		dmOpened.shift();
+	return addRoom(peer, true);
+}
+
+/*
+ * room, a conversation just opened with someone whose lines are in
+ * STRANGERS: they move to it, where they can be answered.
+ */
+export function fromStrangers(room) {
+	var s = S.rooms.get('@' + STRANGERS);
+
+	if (s === undefined || s === room || !room.dm)
+		return;
+	s.msgs.filter(function (m) {
+		return m.type === 'dm' && m.user === room.name;
+	}).forEach(function (m) {
+		removeMsg(s, m);
+		m.roomKey = room.key;
+		m.node = null;
+		insertMsg(room, m);
+	});
+	saveDms();
+}
+
 var NICK_NEW = 'is now known as ', NICK_OLD = 'was ';
 var renames = new Map();	/* old name -> new, said by a terminal's leave */
 
@@ -390,10 +440,11 @@ function followRename(rec, type) {
 
 /*
  * Adds one chat record. how: 'live', 'history', 'stored' (kept on this
- * device) or 'stored-new' (stored in Kafka while we were away: unread).
+ * device) or 'stored-new' (stored in Kafka while we were away: unread);
+ * into: the conversation it goes to, if not its own (STRANGERS, kept).
  * Returns the message when it is new, else null.
  */
-export function addRecord(rec, how) {
+export function addRecord(rec, how, into) {
 	var type = rec.type || 'message', key, room, m, i, p, date;
 
 	if ((!KNOWN_TYPES[type] && !EDIT_TYPES[type]) ||
@@ -409,13 +460,13 @@ export function addRecord(rec, how) {
 	if ((key = roomKeyOf({ type: type, room: rec.room, username: rec.username,
 	    to: rec.to }, S.me)) === null)
 		return null;
-	room = S.rooms.get(key);
+	room = into || S.rooms.get(key);
 	if (room !== undefined && room.dm && EDIT_TYPES[type])
 		return null;
 	if (room === undefined) {
 		if (type !== 'dm')
 			return null;	/* a room we left: ignore */
-		room = addRoom(key.slice(1), true);
+		room = dmRoom(key.slice(1), rec);
 		hooks.roomsChanged();
 	}
 	/* Live records come in offset order, after every record held: one
@@ -796,16 +847,17 @@ export function historyReset(room) {
 }
 
 export function loadDms() {
-	var all = load('dm.' + S.me, {}), peer;
+	var all = load('dm.' + S.me, {}), peer, room;
 
 	for (peer in all) {
 		if (!Object.prototype.hasOwnProperty.call(all, peer) ||
-		    !NAME_RE.test(peer) || !Array.isArray(all[peer]))
+		    (!NAME_RE.test(peer) && peer !== STRANGERS) ||
+		    !Array.isArray(all[peer]))
 			continue;
-		addRoom(peer, true);
+		room = addRoom(peer, true);
 		all[peer].forEach(function (rec) {
 			if (rec !== null && typeof rec === 'object')
-				addRecord(rec, 'stored');
+				addRecord(rec, 'stored', peer === STRANGERS ? room : undefined);
 		});
 	}
 }

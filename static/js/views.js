@@ -10,7 +10,8 @@
 import { CHAT_TYPES, NAME_RE } from './protocol.js';
 import { afterMarker } from './readstate.js';
 import {
-	S, currentRoom, hooks, membersKnown, referred, save, saveRooms, sortedKeys
+	S, STRANGERS, currentRoom, hooks, membersKnown, referred, save, saveRooms,
+	sortedKeys
 } from './store.js';
 import {
 	appendLines, appendRich, dayKey, dayLabel, inert, nickNode, timeLabel
@@ -124,6 +125,26 @@ function rebuild(room, m) {
 	m.node.classList.toggle('cont', old.classList.contains('cont'));
 	if (old.parentNode)
 		old.parentNode.replaceChild(m.node, old);
+}
+
+/* The conversation of direct messages from strangers (store.js). */
+function isStrangers(room) {
+	return room.dm && room.name === STRANGERS;
+}
+
+/* A sender in it: their name opens a conversation with them. */
+function strangerWho(user) {
+	var b = document.createElement('button');
+
+	b.type = 'button';
+	b.className = 'who stranger';
+	b.title = 'Open a conversation with ' + user;
+	b.setAttribute('aria-label', user + ', open a conversation');
+	b.appendChild(nickNode(user));
+	b.addEventListener('click', function () {
+		actions.openDm(user);
+	});
+	return b;
 }
 
 var QUOTE_MAX = 80;		/* characters of the answered text in a quote */
@@ -275,7 +296,9 @@ export function renderHeader() {
 		el.roomTopic.hidden = el.roomTopic.textContent === '';
 		el.roomTopic.title = room.topicBy ? 'Set by ' + room.topicBy : '';
 		if (room.dm) {
-			el.roomSub.textContent = 'Direct message';
+			el.roomSub.textContent = isStrangers(room) ?
+			    'Direct messages from people you never wrote to, past ' +
+			    'a few a minute: click a name to answer' : 'Direct message';
 			el.usersCount.textContent = '';
 		} else {
 			n = room.members.length;
@@ -456,6 +479,8 @@ function buildNode(room, m) {
 		who.className = 'who';
 		who.appendChild(document.createTextNode('* '));
 		who.appendChild(nickNode(m.user));
+	} else if (isStrangers(room)) {
+		who = strangerWho(m.user);
 	} else {
 		who = document.createElement('span');
 		who.className = 'who';
@@ -746,7 +771,11 @@ export function renderOlder() {
 		return;
 	}
 	o.hidden = false;
-	if (room.dm) {
+	if (isStrangers(room)) {
+		o.textContent = 'When more than a few people you never wrote to ' +
+		    'send direct messages within a minute, the rest come here. ' +
+		    'Click a name (or /msg NAME) to answer in a conversation of its own.';
+	} else if (room.dm) {
 		o.textContent = 'Direct messages with ' + room.name +
 		    ' are kept on this device only.';
 	} else if (room.loadingOlder) {
@@ -777,7 +806,8 @@ export function renderMembers() {
 		el.membersHeading.textContent = room === null ? 'Nobody here' :
 		    'Conversation';
 		if (room !== null) {
-			[S.me, room.name].forEach(function (u) {
+			/* Strangers: each line says who, each name answers. */
+			(isStrangers(room) ? [S.me] : [S.me, room.name]).forEach(function (u) {
 				var li = document.createElement('li');
 
 				li.appendChild(nickNode(u));
@@ -854,6 +884,7 @@ export function renderTyping() {
 function renderComposer() {
 	var room = currentRoom();
 	var label = room === null ? 'Join a room first' :
+	    isStrangers(room) ? 'Answer one of them: /msg NAME TEXT' :
 	    room.dm ? 'Message @' + room.name : 'Message #' + room.name;
 
 	el.composerLabel.textContent = label;

@@ -4,7 +4,9 @@
  * written while offline, or right after /nick to a name someone holds, is
  * never dropped nor shown as someone else's. It waits until the bridge has
  * bound the name; if the name ends up another, it shows as failed, saying
- * why, with Retry, which sends it under the new name. And the one line
+ * why, with Retry, which sends it under the new name. A /nick the bridge
+ * refuses changes nothing: the name, its rooms and conversations stay,
+ * and the name is never let go for another to take. And the one line
  * that sums up a run of joins and leaves: the net effect (left and came
  * back is back) and kchat-tui's name changes.
  */
@@ -119,28 +121,60 @@ test('a line written offline, under a name taken meanwhile, fails with Retry, an
 	await other.context.close();
 });
 
-test('a line written right after /nick to a name someone holds fails with Retry, not sent as anyone', async () => {
-	const erin = await L.person(browser, bridge.url, 'erin');
-	const bob = await L.person(browser, bridge.url, 'bob');
-	everyone.push(erin, bob);
+test('a refused /nick leaves you as you were: the name, rooms and conversations, and nobody takes the name meanwhile', async () => {
+	const alice = await L.person(browser, bridge.url, 'alice');
+	const ivan = await L.person(browser, bridge.url, 'ivan');
+	everyone.push(alice, ivan);
+	const page = ivan.page;
 
-	await L.say(erin.page, '/nick bob');
-	await L.say(erin.page, 'who am i');
-	await chooseAnother(erin.page, 'bob', 'erin');
+	await L.say(page, '/join den');
+	await page.locator('#room-title', { hasText: '#den' }).waitFor();
+	await L.say(page, '/msg alice psst');
+	await L.rows(page, 'psst').and(page.locator('[data-state="sent"]')).waitFor();
+	await L.roomButton(page, 'general').click();
 
-	const row = await failedWithRetry(erin.page, 'who am i',
-	    /written as bob\b.*Retry sends it as erin/);
-	L.terminalSend(topic, 'message', 'general', 'tui_tom', 'after the nick');
-	await L.expectRows(bob.page, 'after the nick');
-	await L.expectRows(erin.page, 'after the nick');
-	assert.equal(await L.rows(bob.page, 'who am i').count(), 0);
+	/* A name alike to alice's, then hers exactly: both refused. */
+	for (const [nick, why, line] of [
+	    ['ALICE', /ALICE \(too like alice\b.*choose another name/, 'still ivan (one)'],
+	    ['alice', /alice is in use.*choose another name/, 'still ivan (two)']]) {
+		await L.say(page, `/nick ${nick}`);
+		const error = page.locator('#composer-error', { hasText: 'Your name stays ivan' });
+		await error.waitFor();
+		assert.match(await error.textContent(), why);
+		assert.equal(await page.locator('#me-name').textContent(), 'ivan');
+		assert.equal(await page.locator('#welcome').isHidden(), true, 'no name dialog');
+		await L.online(page);
+		assert.equal(await page.evaluate(() => localStorage.getItem('kchat.user')), '"ivan"');
+		await L.roomButton(page, 'den').waitFor();
+		await L.roomButton(page, '@alice').waitFor();
 
-	await row.locator('button.retry').click();
-	await row.and(erin.page.locator('[data-state="sent"]')).waitFor();
-	await L.expectRows(bob.page, 'who am i');
-	assert.equal(await L.rows(bob.page, 'who am i').locator('.nick').textContent(), 'erin');
-	await erin.context.close();
-	await bob.context.close();
+		await L.say(page, line);
+		await L.rows(page, line).and(page.locator('[data-state="sent"]')).waitFor();
+		await L.expectRows(alice.page, line);
+		assert.equal(await L.rows(alice.page, line).locator('.nick').textContent(), 'ivan');
+	}
+
+	/* ivan was never let go: nobody else can have it. */
+	const other = await L.person(browser, bridge.url, null);
+	everyone.push(other);
+	await other.page.locator('#welcome-name').fill('ivan');
+	await other.page.locator('#welcome-name').press('Enter');
+	await other.page.locator('#welcome-error', { hasText: 'ivan is in use' }).waitFor();
+
+	/* A free name is taken at once, in the same rooms. */
+	await L.say(page, '/nick ivan2');
+	await page.locator('#me-name', { hasText: 'ivan2' }).waitFor();
+	await L.online(page);
+	await L.say(page, 'now ivan2');
+	await L.rows(page, 'now ivan2').and(page.locator('[data-state="sent"]')).waitFor();
+	await L.expectRows(alice.page, 'now ivan2');
+	assert.equal(await L.rows(alice.page, 'now ivan2').locator('.nick').textContent(), 'ivan2');
+	await L.roomButton(page, 'den').click();
+	await L.say(page, 'in den as ivan2');
+	await L.rows(page, 'in den as ivan2').and(page.locator('[data-state="sent"]')).waitFor();
+	await alice.context.close();
+	await ivan.context.close();
+	await other.context.close();
 });
 
 test('a line Kafka has but whose answer was lost in a name change is sent, once, not failed with Retry', async () => {
