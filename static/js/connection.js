@@ -640,6 +640,7 @@ function onHistory(f, req) {
 		if (!room.loaded) {
 			room.loaded = true;
 			room.more = f.more === true;
+			room.fillPages = 0;
 		} else if (verdict === 'reset') {
 			room.more = f.more === true;
 		} else if (verdict === 'unknown') {
@@ -690,6 +691,30 @@ function onHistory(f, req) {
 	renderSidebar();
 	if (kind === 'older')
 		hooks.olderShown(room);
+	if (room.fillPages >= 0 && (kind === 'older' || room.fillPages === 0))
+		fillRoom(room);
+}
+
+/*
+ * A room whose newest page is mostly joins and leaves (a crowd coming and
+ * going, or someone churning connections to bury the talk) still shows
+ * its talk: older pages are fetched by themselves, up to FILL_PAGES_MAX,
+ * until FILL_TALK lines of talk are there. fillPages: -1 until the room's
+ * first page, then how many were fetched for it.
+ */
+var FILL_TALK = 20, FILL_PAGES_MAX = 5;
+
+function fillRoom(room) {
+	var talk = 0;
+
+	room.msgs.forEach(function (m) {
+		if (m.type === 'message' || m.type === 'action')
+			talk++;
+	});
+	if (talk >= FILL_TALK || !room.more || room.fillPages >= FILL_PAGES_MAX)
+		return;
+	room.fillPages++;
+	requestOlder(room);
 }
 
 /* The newest record of room below its live stream: see historyVerdict(). */

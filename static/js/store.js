@@ -174,6 +174,7 @@ function newRoom(name, dm) {
 		lowOffset: null,	/* lowest: older pages are asked for below it */
 		resumeOffset: null,	/* lastOffset when the connection dropped */
 		gapPages: 0,
+		fillPages: -1,	/* older pages fetched for talk (connection.js) */
 		wasReset: false,	/* its server's history was reset */
 		members: [],
 		away: new Set(),	/* members who are /away (presence "away") */
