@@ -942,6 +942,16 @@ void	request_handle(struct session *s, const char *buf, size_t len);
 /* The greeting of a new connection (session_hooks opened). */
 void	request_opened(struct session *s);
 
+/* ------------------------------------------------------------ health.c */
+
+/*
+ * Tells the extended connections (a "kafka" frame) when Kafka stops or
+ * starts storing messages, looked at once a second; health_ok_now(): the
+ * last verdict, for the "pong" of each ping.
+ */
+void	health_start(void);
+int	health_ok_now(void);
+
 /* ------------------------------------------------------------ status.c */
 
 /* /healthz's JSON body; returns the HTTP status. */

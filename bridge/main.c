@@ -365,6 +365,7 @@ main(int argc, char **argv)
 		log_warn("cannot read the rooms and read topics: %s; rooms' "
 		    "topics and read markers are off until kchat-bridge restarts",
 		    *errstr ? errstr : kc_strerror(err));
+	health_start();
 	fdlimit_init(lws_get_vhost_listen_port(vh));
 	log_info("listening on %s://%s:%d/ (static files from %s)",
 	    tls_enabled() ? "https" : "http", opts.host,

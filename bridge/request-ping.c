@@ -1,4 +1,5 @@
-/* request-ping.c - "ping": "pong" with the bridge's time. */
+/* request-ping.c - "ping": "pong" with the bridge's time, and whether
+ * Kafka stores messages (health.c). */
 #include "bridge.h"
 
 void
@@ -6,7 +7,7 @@ request_ping(struct session *s, const struct kc_req *r)
 {
 	struct kc_buf b = { 0 };
 
-	if (kc_wire_pong(r->ref, kc_now_us(), &b) == KC_OK)
+	if (kc_wire_pong(r->ref, kc_now_us(), health_ok_now(), &b) == KC_OK)
 		session_send_buf(s, &b, 1);
 	kc_buf_free(&b);
 }

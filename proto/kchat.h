@@ -472,7 +472,13 @@ int	kc_wire_topic(const struct kc_roominfo *ri, const char *ref,
 	    struct kc_buf *out);
 /* {"type":"marker","room","id","offset","timestamp"}: the user read to id. */
 int	kc_wire_marker(const struct kc_marker *mk, struct kc_buf *out);
-int	kc_wire_pong(const char *ref, int64_t ts_us, struct kc_buf *out);
+/* {"type":"pong","ref","timestamp","kafka"}: kafka, whether Kafka stores
+ * messages now. */
+int	kc_wire_pong(const char *ref, int64_t ts_us, int kafka_ok,
+	    struct kc_buf *out);
+/* {"type":"kafka","ok"[,"reason"]}: Kafka stopped (ok false, and why) or
+ * started again storing messages. */
+int	kc_wire_kafka(int ok, const char *why, struct kc_buf *out);
 
 
 /* ------------------------------------------------------- configuration */

@@ -473,7 +473,20 @@ kc_wire_marker(const struct kc_marker *mk, struct kc_buf *out)
 }
 
 int
-kc_wire_pong(const char *ref, int64_t ts_us, struct kc_buf *out)
+kc_wire_kafka(int ok, const char *why, struct kc_buf *out)
+{
+	json_t	*obj = json_object();
+	int	 bad = 0;
+
+	bad |= wire_str(obj, "type", "kafka", 5);
+	bad |= wire_set(obj, "ok", json_boolean(ok));
+	if (!ok && why != NULL)
+		bad |= wire_strc(obj, "reason", why);
+	return wire_dump(obj, bad, out);
+}
+
+int
+kc_wire_pong(const char *ref, int64_t ts_us, int kafka_ok, struct kc_buf *out)
 {
 	json_t	*obj = json_object();
 	char	 ts[27];
@@ -486,5 +499,6 @@ kc_wire_pong(const char *ref, int64_t ts_us, struct kc_buf *out)
 	bad |= wire_str(obj, "type", "pong", 4);
 	bad |= wire_ref(obj, ref);
 	bad |= wire_str(obj, "timestamp", ts, 26);
+	bad |= wire_set(obj, "kafka", json_boolean(kafka_ok));
 	return wire_dump(obj, bad, out);
 }

@@ -422,12 +422,28 @@ export function retryNow() {
 	connect();
 }
 
+/*
+ * Whether the bridge's Kafka stores messages ("kafka" frames, and the
+ * "kafka" of each pong): connected to the bridge is not connected to
+ * Kafka, and messages wait for it meanwhile.
+ */
+function setKafka(ok, why) {
+	if (S.kafkaDown === !ok)
+		return;
+	S.kafkaDown = !ok;
+	if (why)
+		S.kafkaWhy = why;
+	renderStatus();
+}
+
 function setConn(state) {
 	var was = S.conn;
 
 	S.conn = state;
-	if (state !== 'online')
+	if (state !== 'online') {
 		S.bound = false;
+		S.kafkaDown = false;	/* the next bridge says, at its pong */
+	}
 	renderStatus();
 	if ((was === 'online') !== (state === 'online')) {
 		renderHeader();
@@ -490,7 +506,12 @@ function onFrame(f) {
 				renderMessages('append');
 		}
 		break;
+	case 'kafka':
+		setKafka(f.ok !== false, f.reason);
+		break;
 	case 'pong':
+		if (typeof f.kafka === 'boolean')
+			setKafka(f.kafka, null);
 		if (req !== undefined)
 			S.reqs.delete(f.ref);
 		if (req !== undefined && req.kind === 'hello')

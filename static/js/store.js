@@ -56,6 +56,8 @@ export var S = {
 	ws: null,
 	conn: 'idle',		/* idle, connecting, online, waiting */
 	everOnline: false,
+	kafkaDown: false,	/* the bridge says Kafka does not store messages */
+	kafkaWhy: '',
 	attempt: 0,
 	retryTimer: null,
 	retryAt: 0,

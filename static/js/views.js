@@ -251,8 +251,14 @@ export function renderStatus() {
 
 	switch (S.conn) {
 	case 'online':
-		text = 'Connected';
-		cls = 'online';
+		if (S.kafkaDown) {
+			text = 'Connected, but Kafka is not storing messages';
+			countdown = 'messages wait';
+			cls = 'connecting';
+		} else {
+			text = 'Connected';
+			cls = 'online';
+		}
 		break;
 	case 'connecting':
 		text = S.everOnline ? 'Reconnecting…' : 'Connecting…';
@@ -276,6 +282,9 @@ export function renderStatus() {
 		el.countdown.textContent = countdown;
 	el.status.className = 'status ' + cls;
 	el.status.dataset.state = S.conn;
+	el.status.dataset.kafka = S.kafkaDown ? 'down' : 'up';
+	el.status.title = S.conn === 'online' && S.kafkaDown && S.kafkaWhy ?
+	    'Kafka: ' + S.kafkaWhy : '';
 	el.retryNow.hidden = S.conn !== 'waiting';
 	document.body.dataset.conn = S.conn;
 }

@@ -1,6 +1,7 @@
 /*
  * resilience.js - the bridge when things break: /healthz turns 503 while its
- * Kafka is gone and 200 again when it is back, even after a message failed
+ * Kafka is gone and 200 again when it is back, and its clients are told
+ * ("kafka" frames, the pong's "kafka"), even after a message failed
  * during the outage and no user message came since; a message sent during
  * an outage of 35 s (a broker restart; it failed at 30 s before) is
  * acknowledged only once Kafka has it, and is there; a bridge
@@ -49,6 +50,13 @@ L.run([
 			return r.status === 503 ? r : null;
 		}, 60000);
 		L.assert(typeof h.body.reason === 'string' && h.body.reason.length > 0, 'a reason');
+		/* Its clients are told, not only its load balancer. */
+		const k = await c.wait('a kafka frame', (f) => f.type === 'kafka', 15000);
+		L.eq(k.ok, false, 'Kafka does not store messages');
+		L.assert(typeof k.reason === 'string' && k.reason.length > 0, 'a reason');
+		c.send({ type: 'ping', username: 'hal', ref: 'p-down' });
+		const p = await c.wait('pong', (f) => f.type === 'pong' && f.ref === 'p-down');
+		L.eq(p.kafka, false, 'the pong says so too');
 		const head = await fetch(`http://127.0.0.1:${b.port}/healthz`, { method: 'HEAD' });
 		L.eq([head.status, await head.text()], [503, ''], 'HEAD: 503, no body');
 	}],
@@ -82,6 +90,7 @@ L.run([
 
 	['/healthz is 200 again once Kafka is back', async () => {
 		await L.until('healthz 200', async () => (await health(b)).status === 200, 60000);
+		await c.wait('kafka back', (f) => f.type === 'kafka' && f.ok === true, 15000);
 		/* The failed message does not keep it 503: no user message since. */
 		const sent = await bf.metric('kchat_bridge_messages_produced_total');
 		await L.until('healthz 200 after a failed message', async () =>

@@ -246,8 +246,12 @@ START_TEST(test_rooms_pong)
 	    "[\"general\"], \"active\": [{\"room\": \"dev\", \"users\": 3}, "
 	    "{\"room\": \"general\", \"users\": 1}], \"active_total\": 5, "
 	    "\"ref\": \"q\"}");
-	GOLDEN(kc_wire_pong("p", TS, out), "{\"type\": \"pong\", \"ref\": "
-	    "\"p\", \"timestamp\": \"" TSS "\"}");
+	GOLDEN(kc_wire_pong("p", TS, 1, out), "{\"type\": \"pong\", \"ref\": "
+	    "\"p\", \"timestamp\": \"" TSS "\", \"kafka\": true}");
+	GOLDEN(kc_wire_kafka(0, "no connection", out), "{\"type\": \"kafka\", "
+	    "\"ok\": false, \"reason\": \"no connection\"}");
+	GOLDEN(kc_wire_kafka(1, "ok", out), "{\"type\": \"kafka\", "
+	    "\"ok\": true}");
 }
 END_TEST
 
@@ -301,7 +305,7 @@ START_TEST(test_invalid)
 	kc_buf_append(&b, "x", 1);
 	ck_assert_int_ne(kc_wire_presence("dev", bad, 2, &b), KC_OK);
 	ck_assert_int_ne(kc_wire_typing("dev", "\xc3", 1700000000123456LL, &b), KC_OK);
-	ck_assert_int_ne(kc_wire_pong(NULL, -1, &b), KC_OK);
+	ck_assert_int_ne(kc_wire_pong(NULL, -1, 1, &b), KC_OK);
 	ck_assert_str_eq(b.data, "x");
 	kc_buf_free(&b);
 }
