@@ -726,6 +726,12 @@ size_t	presence_active(const struct kc_wire_room **out, size_t *total);
  * or on any bridge or terminal): 1 with since when (µs), else 0.
  */
 int	presence_holder(const char *user, const char *inst, struct kc_holder *);
+/*
+ * Whether nobody online (a connection here, or any client presence tells
+ * of) holds the name user but someone holds one alike (kc_alike()): 1 with
+ * that name in like, else 0. A direct message to user would reach nobody.
+ */
+int	presence_alike(const char *user, char like[KC_NAME_MAX + 1]);
 
 /* Users in room, from every bridge and terminal. */
 size_t	presence_count(const char *room);
