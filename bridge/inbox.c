@@ -137,14 +137,17 @@ inbox_cmp(const void *x, const void *y)
 	return strcmp(a->id, b->id);
 }
 
-/* Drops from v[0..*n) the ones t says are another holder's; how many. */
+/*
+ * Drops from v[0..*n) those written up to after (kc_tenure_after()):
+ * another holder's. Returns how many.
+ */
 static size_t
-inbox_drop_others(const struct kc_tenure *t, struct kc_msg *v, size_t *n)
+inbox_drop_others(int64_t after, struct kc_msg *v, size_t *n)
 {
 	size_t i, j = 0, dropped;
 
 	for (i = 0; i < *n; i++) {
-		if (kc_tenure_ours(t, &v[i])) {
+		if (kc_msg_shown_ts(&v[i]) > after) {
 			if (j != i)
 				v[j] = v[i];
 			j++;
@@ -167,6 +170,7 @@ inbox_scan_one(struct inbox_ask *a, int timeout_ms, struct kc_msg **out,
 	struct kc_msg		 m, *v = NULL;
 	size_t			 n = 0, read = 0, i, j;
 	int64_t			 start = kc_now_us(), quiet = 0;
+	int64_t			 after, dropped = INT64_MIN;
 	int			 err, done = 0, known;
 
 	*out = NULL;
@@ -215,8 +219,11 @@ inbox_scan_one(struct inbox_ask *a, int timeout_ms, struct kc_msg **out,
 			;
 		if (j < n)
 			continue;	/* the same record again (a retry) */
-		if (n == INBOX_MAX)
-			a->others += inbox_drop_others(t, v, &n);
+		/* Full: first let go of another holder's, if news of one came. */
+		if (n == INBOX_MAX && (after = kc_tenure_after(t)) != dropped) {
+			a->others += inbox_drop_others(after, v, &n);
+			dropped = after;
+		}
 		if (n == INBOX_MAX) {
 			/* Keep the newest: the oldest kept goes. */
 			*more = 1;
@@ -230,7 +237,7 @@ inbox_scan_one(struct inbox_ask *a, int timeout_ms, struct kc_msg **out,
 	}
 	kc_msg_clear(&m);
 	kc_reader_free(r);
-	a->others += inbox_drop_others(t, v, &n);
+	a->others += inbox_drop_others(kc_tenure_after(t), v, &n);
 	kc_tenure_free(t);
 	if (!done)
 		*more = 1;	/* out of time or records: not all were read */
