@@ -726,6 +726,12 @@ size_t	presence_active(const struct kc_wire_room **out, size_t *total);
  * or on any bridge or terminal): 1 with since when (µs), else 0.
  */
 int	presence_holder(const char *user, const char *inst, struct kc_holder *);
+/*
+ * Whether nobody online (a connection here, or any client presence tells
+ * of) holds the name user but someone holds one alike (kc_alike()): 1 with
+ * that name in like, else 0. A direct message to user would reach nobody.
+ */
+int	presence_alike(const char *user, char like[KC_NAME_MAX + 1]);
 
 /* Users in room, from every bridge and terminal. */
 size_t	presence_count(const char *room);
@@ -763,6 +769,14 @@ struct inbox_ask {
 	char		user[KC_NAME_MAX + 1];
 	char		have[BRIDGE_DM_IDS_LEN];	/* ids the client has */
 	int64_t		since;			/* µs: read from this time */
+	/*
+	 * The connection's client instance: those written while another
+	 * held the name are left out (kc_tenure_ours()); "": accounts, the
+	 * name is the account's on every device. The worker sets others to
+	 * how many it left out so.
+	 */
+	char		inst[KC_INST_MAX + 1];
+	size_t		others;
 	/* Where the connection's live stream began in each partition. */
 	int64_t		ends[INBOX_PARTITIONS_MAX];
 	int		nends;
@@ -781,10 +795,11 @@ void	inbox_have(const char *list, char have[BRIDGE_DM_IDS_LEN]);
 /*
  * On a worker thread: the direct messages to or from a->user read from the
  * whole chat topic from a->since up to a->ends (the newest INBOX_MAX,
- * oldest first, none of a->have) into *out (kc_history_free()); *more:
- * some were left out.
+ * oldest first, none of a->have, none of another instance's hold on the
+ * name unless a->inst is "") into *out (kc_history_free()); *more: some
+ * were left out.
  */
-int	inbox_scan(const struct inbox_ask *a, int timeout_ms,
+int	inbox_scan(struct inbox_ask *a, int timeout_ms,
 	    struct kc_msg **out, size_t *count, int *more, char *errstr,
 	    size_t errlen);
 

@@ -12,6 +12,12 @@
  * there on reaches the connection live (relay.c), so nothing comes twice
  * and nothing falls between. Bounded by time (--history-timeout), records
  * read (KC_HISTORY_SCAN_MAX) and messages kept (INBOX_MAX, the newest).
+ *
+ * Without accounts a name is whoever holds it now: those written to or
+ * from it while another client instance held it (kc_tenure_ours(): that
+ * one's records under the name, read in the same scan) are left out, so a
+ * new holder gets only what came after, a returning one what came while
+ * it was away.
  * One scan at a time, through a reader that reads at most 4 MB ahead
  * (kc_reader_new_scan()): two at once with librdkafka's prefetch (up to
  * 100,000 records or 64 MB per partition) took a bridge on a topic of 10
@@ -131,24 +137,56 @@ inbox_cmp(const void *x, const void *y)
 	return strcmp(a->id, b->id);
 }
 
+/*
+ * Drops from v[0..*n) those written up to after (kc_tenure_after()):
+ * another holder's. Returns how many.
+ */
+static size_t
+inbox_drop_others(int64_t after, struct kc_msg *v, size_t *n)
+{
+	size_t i, j = 0, dropped;
+
+	for (i = 0; i < *n; i++) {
+		if (kc_msg_shown_ts(&v[i]) > after) {
+			if (j != i)
+				v[j] = v[i];
+			j++;
+		} else
+			kc_msg_clear(&v[i]);
+	}
+	dropped = *n - j;
+	for (i = j; i < *n; i++)
+		kc_msg_init(&v[i]);
+	*n = j;
+	return dropped;
+}
+
 static int
-inbox_scan_one(const struct inbox_ask *a, int timeout_ms, struct kc_msg **out,
+inbox_scan_one(struct inbox_ask *a, int timeout_ms, struct kc_msg **out,
     size_t *count, int *more, char *errstr, size_t errlen)
 {
 	struct kc_reader	*r;
+	struct kc_tenure	*t = NULL;
 	struct kc_msg		 m, *v = NULL;
 	size_t			 n = 0, read = 0, i, j;
 	int64_t			 start = kc_now_us(), quiet = 0;
+	int64_t			 after, dropped = INT64_MIN;
 	int			 err, done = 0, known;
 
 	*out = NULL;
 	*count = 0;
 	*more = 0;
+	a->others = 0;
+	if (a->inst[0] != '\0' && (t = kc_tenure_new(a->user, a->inst)) == NULL)
+		return KC_ERR_NOMEM;
 	if ((err = kc_reader_new_scan(opts.conf, opts.topic, a->since, &r,
-	    errstr, errlen)) != KC_OK)
+	    errstr, errlen)) != KC_OK) {
+		kc_tenure_free(t);
 		return err;
+	}
 	if ((v = calloc(INBOX_MAX, sizeof *v)) == NULL) {
 		kc_reader_free(r);
+		kc_tenure_free(t);
 		return KC_ERR_NOMEM;
 	}
 	kc_msg_init(&m);
@@ -173,6 +211,7 @@ inbox_scan_one(const struct inbox_ask *a, int timeout_ms, struct kc_msg **out,
 			continue;
 		quiet = 0;
 		read++;
+		kc_tenure_see(t, &m);
 		if (m.type != KC_TYPE_DM || (strcmp(m.to, a->user) != 0 &&
 		    strcmp(m.user, a->user) != 0) || inbox_has(a->have, m.id))
 			continue;
@@ -180,6 +219,11 @@ inbox_scan_one(const struct inbox_ask *a, int timeout_ms, struct kc_msg **out,
 			;
 		if (j < n)
 			continue;	/* the same record again (a retry) */
+		/* Full: first let go of another holder's, if news of one came. */
+		if (n == INBOX_MAX && (after = kc_tenure_after(t)) != dropped) {
+			a->others += inbox_drop_others(after, v, &n);
+			dropped = after;
+		}
 		if (n == INBOX_MAX) {
 			/* Keep the newest: the oldest kept goes. */
 			*more = 1;
@@ -193,6 +237,8 @@ inbox_scan_one(const struct inbox_ask *a, int timeout_ms, struct kc_msg **out,
 	}
 	kc_msg_clear(&m);
 	kc_reader_free(r);
+	a->others += inbox_drop_others(kc_tenure_after(t), v, &n);
+	kc_tenure_free(t);
 	if (!done)
 		*more = 1;	/* out of time or records: not all were read */
 	qsort(v, n, sizeof *v, inbox_cmp);
@@ -204,7 +250,7 @@ inbox_scan_one(const struct inbox_ask *a, int timeout_ms, struct kc_msg **out,
 }
 
 int
-inbox_scan(const struct inbox_ask *a, int timeout_ms, struct kc_msg **out,
+inbox_scan(struct inbox_ask *a, int timeout_ms, struct kc_msg **out,
     size_t *count, int *more, char *errstr, size_t errlen)
 {
 	int err;

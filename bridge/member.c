@@ -306,7 +306,8 @@ member_namecheck_add(struct session *s)
 
 /*
  * The direct messages to or from s's user stored in Kafka, up to where the
- * chat reader is now: from here on relay.c brings them live.
+ * chat reader is now: from here on relay.c brings them live. Without
+ * accounts, only those since another client instance last held the name.
  */
 static void
 member_inbox(struct session *s)
@@ -320,6 +321,9 @@ member_inbox(struct session *s)
 	a.before = KC_OFFSET_END;
 	a.inbox = 1;
 	snprintf(a.dm.user, sizeof a.dm.user, "%s", s->user);
+	/* Open mode: not what came while another instance held the name. */
+	if (s->account[0] == '\0')
+		snprintf(a.dm.inst, sizeof a.dm.inst, "%s", s->inst);
 	if (s->dm_have != NULL)
 		memcpy(a.dm.have, s->dm_have, sizeof a.dm.have);
 	a.dm.since = inbox_since(a.dm.have, kc_now_us());

@@ -95,6 +95,10 @@ page_done(struct session *s, const struct history_ask *a, int err,
 		page_failed_inbox(s, a, err, errstr);
 		return;
 	}
+	if (a->inbox && a->dm.others > 0)
+		log_info("direct messages of %s (%s): %zu written while another "
+		    "client held the name left out", a->dm.user, s->client_id,
+		    a->dm.others);
 	if (err != KC_OK && a->join) {
 		page_failed_join(s, a, err, errstr);
 		return;

@@ -262,6 +262,52 @@ presence_holder(const char *user, const char *inst, struct kc_holder *h)
 	return kc_presence_holder(presence, user, inst, kc_now_us(), h);
 }
 
+/* A connection here holding the name looked for, or one alike. */
+struct alike {
+	const char	*user;
+	int		 exact;
+	char		 like[KC_NAME_MAX + 1];
+};
+
+static void
+presence_alike_one(struct session *o, void *arg)
+{
+	struct alike *a = arg;
+
+	if (strcmp(o->user, a->user) == 0)
+		a->exact = 1;
+	else if (a->like[0] == '\0')
+		snprintf(a->like, sizeof a->like, "%s", o->user);
+}
+
+int
+presence_alike(const char *user, char like[KC_NAME_MAX + 1])
+{
+	struct alike		a;
+	struct kc_holder	h;
+
+	memset(&a, 0, sizeof a);
+	a.user = user;
+	/* Here first: a connection's join may not be read back yet. */
+	users_foreach_like(user, presence_alike_one, &a);
+	if (a.exact)
+		return 0;
+	if (kc_presence_alike(presence, user, kc_now_us(), &h)) {
+		snprintf(like, KC_NAME_MAX + 1, "%s", h.user);
+		return 1;
+	}
+	if (a.like[0] == '\0')
+		return 0;
+	/*
+	 * Presence knows of someone alike, yet not of someone alike only:
+	 * user is online too (on another bridge, a terminal).
+	 */
+	if (kc_presence_holder(presence, user, NULL, kc_now_us(), NULL))
+		return 0;
+	snprintf(like, KC_NAME_MAX + 1, "%s", a.like);
+	return 1;
+}
+
 static void
 presence_heartbeat_cb(lws_sorted_usec_list_t *sul)
 {

@@ -9,8 +9,10 @@
  * client posting to a room it is not in joins it. At most
  * ROOM_INFLIGHT_MAX messages of one room wait for Kafka per connection
  * (too_many_pending), so that a room without a partition leader blocks
- * only itself. "id", a ULID the client made, makes a retry the same record
- * to every reader; it must have been made within the last day.
+ * only itself. A dm to a name nobody online has, alike to the name of
+ * someone who is ("Dave" while dave is), is refused (dm_name_alike). "id",
+ * a ULID the client made, makes a retry the same record to every reader;
+ * it must have been made within the last day.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -88,6 +90,7 @@ request_post(struct session *s, const struct kc_req *r)
 		[KC_REQ_DELETE] = KC_TYPE_DELETE,
 	};
 	const char	*room = r->room[0] ? r->room : s->room, *owner;
+	char		 like[KC_NAME_MAX + 1];
 	struct kc_msg	 m;
 	struct post	*p;
 	int		 err, pi;
@@ -107,6 +110,20 @@ request_post(struct session *s, const struct kc_req *r)
 		snprintf(why, sizeof why, "room unavailable: messages to #%s "
 		    "are still waiting for Kafka; try again shortly", room);
 		session_error(s, KC_ERR_TOO_MANY_PENDING, why, r->ref);
+		return;
+	}
+	/*
+	 * Delivery is by the exact name: to "Dave" while dave is online it
+	 * would reach nobody, and wait for whoever takes "Dave" later.
+	 */
+	if (r->type == KC_REQ_DM && presence_alike(r->to, like)) {
+		char why[160];
+
+		snprintf(why, sizeof why, "nobody online is called %s; %s is: "
+		    "write to %s", r->to, like, like);
+		log_info("refused dm from %s (%s) to %s: %s is online",
+		    s->user, s->client_id, r->to, like);
+		session_error(s, KC_ERR_DM_NAME_ALIKE, why, r->ref);
 		return;
 	}
 	if ((r->type == KC_REQ_EDIT || r->type == KC_REQ_DELETE) &&

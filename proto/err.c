@@ -76,6 +76,7 @@ static const struct err_text err_texts[KC_ERR__COUNT] = {
 	[KC_ERR_LOGIN_THROTTLED] = { "login_throttled", "too many failed logins: wait before trying again" },
 	[KC_ERR_UNAUTHENTICATED] = { "unauthenticated", "log in first: this bridge needs an account" },
 	[KC_ERR_QUERY] = { "bad_query", "search text must be 1 to 256 bytes of text without control characters" },
+	[KC_ERR_DM_NAME_ALIKE] = { "dm_name_alike", "nobody online has that name, but someone online has one alike to it: write to theirs" },
 };
 
 const char *

@@ -107,6 +107,7 @@ enum kc_err {
 	KC_ERR_LOGIN_THROTTLED,	/* too many failed logins: wait */
 	KC_ERR_UNAUTHENTICATED,	/* accounts are on and there is no session */
 	KC_ERR_QUERY,		/* search text empty or too long */
+	KC_ERR_DM_NAME_ALIKE,	/* dm to a name nobody online has, alike to one's who is */
 
 	KC_ERR__COUNT
 };
@@ -953,6 +954,33 @@ size_t	kc_presence_rooms(const struct kc_presence *p, kc_presence_fn *fn,
 	    void *opaque);
 /* Writes "<topic>.presence" into buf. */
 int	kc_presence_topic(const char *topic, char *buf, size_t len);
+
+/*
+ * 1 when nobody live holds the name user, but someone holds a name alike to
+ * it (kc_alike()): "Dave" while dave is online. A direct message to user
+ * would then reach nobody now (delivery is by the exact name), and be kept
+ * for whoever takes that spelling later. The alike holder in *h (may be
+ * NULL).
+ */
+int	kc_presence_alike(const struct kc_presence *p, const char *user,
+	    int64_t now_us, struct kc_holder *h);
+
+/*
+ * Whose the direct messages stored for a name are, in open mode (no
+ * accounts): not those written while another client instance held it
+ * (tenure.c). kc_tenure_new() copies user and inst (this instance's id);
+ * NULL when out of memory. kc_tenure_see() takes every record of the chat
+ * topic read (a room's in order); kc_tenure_ours() is 1 when a direct
+ * message to or from user came after the last of another instance's hold
+ * on the name (a NULL t: always); kc_tenure_after() is that moment (µs,
+ * INT64_MIN: none, INT64_MAX: held by another to the end).
+ */
+struct kc_tenure;
+struct kc_tenure *kc_tenure_new(const char *user, const char *inst);
+void	kc_tenure_free(struct kc_tenure *t);
+void	kc_tenure_see(struct kc_tenure *t, const struct kc_msg *m);
+int64_t	kc_tenure_after(const struct kc_tenure *t);
+int	kc_tenure_ours(const struct kc_tenure *t, const struct kc_msg *m);
 
 /* ------------------------------------------------------------ state topics */
 

@@ -420,6 +420,34 @@ kc_presence_holder(const struct kc_presence *p, const char *user,
 	return 1;
 }
 
+int
+kc_presence_alike(const struct kc_presence *p, const char *user,
+    int64_t now_us, struct kc_holder *h)
+{
+	struct kc_holder	 any;
+	const struct presence_inst *in;
+	size_t			 i;
+	int			 k;
+
+	if (!kc_presence_holder(p, user, NULL, now_us, &any))
+		return 0;
+	/* Someone alike is there: unless user is there too. */
+	for (i = 0; i < p->nslots; i++) {
+		if (!p->slots[i].used || !p->slots[i].present ||
+		    strcmp(p->slots[i].user, user) != 0)
+			continue;
+		for (k = 0; k < PRESENCE_INSTS; k++) {
+			in = &p->slots[i].inst[k];
+			if (in->used && in->present &&
+			    now_us - in->seen < PRESENCE_TIMEOUT_US)
+				return 0;
+		}
+	}
+	if (h != NULL)
+		*h = any;
+	return 1;
+}
+
 static int
 presence_cmp_user(const void *a, const void *b)
 {

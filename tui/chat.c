@@ -1075,6 +1075,23 @@ chat_dm_offline(struct chat *c, struct buffer *b, const char *to)
 	    "see it when they join (within %d days)", to, TUI_DM_MISSED_DAYS);
 }
 
+/*
+ * A direct message to "Dave" while dave is online and nobody is called
+ * Dave: delivery is by the exact name, so it would reach nobody now and
+ * wait for whoever takes "Dave" later. Refused, saying whom they may mean.
+ */
+static int
+chat_dm_alike(struct chat *c, const char *to)
+{
+	struct kc_holder h;
+
+	if (!kc_presence_alike(c->presence, to, kc_now_us(), &h))
+		return 0;
+	chat_error(c, "not sent: nobody online is called %s; %s is: write to "
+	    "%s", to, h.user, h.user);
+	return 1;
+}
+
 int
 chat_send(struct chat *c, enum kc_type type, const char *room,
     const char *to, const char *text)
@@ -1112,6 +1129,8 @@ chat_send_re(struct chat *c, enum kc_type type, const char *room,
 		chat_error(c, "nothing to send: the text is only blanks");
 		return -1;
 	}
+	if (type == KC_TYPE_DM && to != NULL && chat_dm_alike(c, to))
+		return -1;
 	kc_msg_init(&m);
 	err = kc_msg_make_re(&m, type, room, c->user, to, re, reply, text,
 	    text != NULL ? strlen(text) : 0);

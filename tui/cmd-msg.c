@@ -1,6 +1,8 @@
 /*
  * cmd-msg.c - /msg user text: a direct message, shown in the "@user" buffer
  * of both parties. Any reader of the topic can see it (see kchat-tui(1)).
+ * To a name nobody online has, alike to an online user's, it is refused
+ * (chat_send_re(): the same in an @user buffer).
  */
 #include <string.h>
 

@@ -112,7 +112,9 @@ kafka_topic_note(void *opaque, int problem, const char *line)
  * to or from the user of the last TUI_DM_MISSED_DAYS, read from the whole
  * topic until caught up or KAFKA_INBOX_MS, into k->inbox. Direct messages
  * are in the partition of the sender's room, which the recipient may never
- * join: history does not bring them.
+ * join: history does not bring them. Those written while another client
+ * instance held the name (kc_tenure_ours(): a terminal that renamed itself,
+ * a browser that left) are that one's, not shown.
  */
 /* The missed direct messages' scan (kc_drain_fn). */
 static int
@@ -124,6 +126,7 @@ kafka_inbox_keep(void *arg, const struct kc_msg *m)
 		return 0;
 	if (++k->inbox_read >= KC_HISTORY_SCAN_MAX)
 		return 1;
+	kc_tenure_see(k->inbox_tenure, m);
 	if (m->type != KC_TYPE_DM || (strcmp(m->to, k->inbox_user) != 0 &&
 	    strcmp(m->user, k->inbox_user) != 0))
 		return 0;
@@ -143,16 +146,32 @@ kafka_inbox(struct kafka *k)
 	struct kc_reader	*r;
 	int64_t			 start = kc_now_us();
 	char			 errstr[256];
+	int64_t			 after;
+	size_t			 i, j;
 
 	/* At most 4 MB read ahead: a scan of a big topic, not a live feed. */
 	if (kc_reader_new_scan(k->conf, k->topic, start -
 	    (int64_t)TUI_DM_MISSED_DAYS * 86400 * 1000000, &r, errstr,
 	    sizeof errstr) != KC_OK)
 		return;
+	if ((k->inbox_tenure = kc_tenure_new(k->inbox_user, k->inst)) == NULL) {
+		kc_reader_free(r);
+		return;
+	}
 	k->inbox_read = 0;
 	kc_reader_drain(r, start + (int64_t)KAFKA_INBOX_MS * 1000, 0,
 	    kafka_inbox_keep, k);
 	kc_reader_free(r);
+	after = kc_tenure_after(k->inbox_tenure);
+	for (i = j = 0; i < k->ninbox; i++) {
+		if (kc_msg_shown_ts(&k->inbox[i]) > after)
+			k->inbox[j++] = k->inbox[i];
+		else
+			kc_msg_clear(&k->inbox[i]);
+	}
+	k->ninbox = j;
+	kc_tenure_free(k->inbox_tenure);
+	k->inbox_tenure = NULL;
 }
 
 /* The connecting thread: opens both readers, or says why it could not. */

@@ -47,12 +47,14 @@ struct kafka {
 	/*
 	 * Direct messages to or from inbox_user that arrived while kchat-tui
 	 * was not running: read by the first connection attempt
-	 * (inbox_wanted), shown once it succeeds.
+	 * (inbox_wanted), shown once it succeeds; not those written while
+	 * another client instance held the name (inbox_tenure).
 	 */
 	char			 inbox_user[KC_NAME_MAX + 1];
 	int			 inbox_wanted;
 	struct kc_msg		*inbox;
 	size_t			 ninbox, inbox_cap, inbox_read;
+	struct kc_tenure	*inbox_tenure;
 
 	/*
 	 * Whether another live instance holds the user's name: read by the

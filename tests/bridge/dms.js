@@ -24,9 +24,14 @@ async function bobSends(to, text, ref) {
 	return ack.id;
 }
 
-/* Connects as name (query q) and names the connection with a ping. */
+/*
+ * Connects as name (query q) from the browser of that name (its token:
+ * the stored direct messages of a name are its holder's, dmholder.js)
+ * and names the connection with a ping.
+ */
 async function come(name, q = '') {
-	const c = await L.Client.open(br.url(undefined, '?ext=1' + q));
+	const c = await L.Client.open(br.url(undefined,
+	    `?ext=1&token=browserof${name}00000` + q));
 	c.send({ type: 'ping', username: name, ref: 'hi' });
 	await c.wait('pong', (f) => f.type === 'pong' && f.ref === 'hi');
 	return c;
@@ -90,7 +95,8 @@ L.run([
 	}],
 
 	['a client that asked for no additions gets them as records marked history', async () => {
-		const plain = await L.Client.open(br.url());
+		const plain = await L.Client.open(br.url(undefined,
+		    '?token=browserofalice00000'));
 		plain.send({ username: 'alice', message: 'hello all', room: 'general' });
 		const got = await plain.wait('stored dm', (x) => x.id === ids.second);
 		L.eq([got.type, got.history], ['dm', true], 'type and history mark');

@@ -1460,6 +1460,57 @@ receive_re(enum kc_type t, const char *user, const char *re, const char *text,
 }
 
 /*
+ * A dm to a name nobody online has, alike to an online user's ("Dave"
+ * while dave is): refused, saying whom, from /msg and from the @Dave
+ * buffer; nothing is sent (delivery is by the exact name: it would reach
+ * nobody and wait for whoever takes "Dave"). To dave, or to a name like
+ * nobody's online, it goes.
+ */
+START_TEST(chat_dm_alike)
+{
+	struct buffer	*gen, *dm;
+	struct kc_msg	 m;
+	size_t		 i;
+
+	chat_join(c, "general");
+	gen = chat_current(c);
+	/* Dave wrote to alice while he was online, then left. */
+	receive(KC_TYPE_JOIN, "general", "Dave", NULL, NULL);
+	incoming(&m, KC_TYPE_DM, "general", "Dave", "alice", "hi alice");
+	chat_receive(c, &m, 1);
+	kc_msg_clear(&m);
+	receive(KC_TYPE_LEAVE, "general", "Dave", NULL, NULL);
+	receive(KC_TYPE_JOIN, "general", "dave", NULL, NULL);
+	reset_sent();
+	cmd_input(c, "/msg Dave hi");
+	ck_assert_uint_eq(nsent, 0);
+	ck_assert_str_eq(last_line(gen)->text, "not sent: nobody online is "
+	    "called Dave; dave is: write to dave");
+	cmd_input(c, "/msg DAVE hi");
+	ck_assert_uint_eq(nsent, 0);
+	/* Typed in the @Dave buffer: the same. */
+	dm = chat_find(c, "@Dave");
+	ck_assert_ptr_nonnull(dm);
+	for (i = 0; chat_current(c) != dm; i++)
+		chat_switch(c, i);
+	cmd_input(c, "are you there?");
+	ck_assert_uint_eq(nsent, 0);
+	ck_assert_str_eq(last_line(dm)->text, "not sent: nobody online is "
+	    "called Dave; dave is: write to dave");
+	/* To his own name, and to nobody alike, it goes. */
+	cmd_input(c, "/msg dave hi");
+	cmd_input(c, "/msg ghost hi");
+	ck_assert_uint_eq(nsent, 2);
+	ck_assert_str_eq(sent[0].to, "dave");
+	ck_assert_str_eq(sent[1].to, "ghost");
+	/* Both online (one came before the other knew): by the exact name. */
+	receive(KC_TYPE_JOIN, "general", "Dave", NULL, NULL);
+	cmd_input(c, "/msg Dave back?");
+	ck_assert_uint_eq(nsent, 3);
+}
+END_TEST
+
+/*
  * Edits and deletes (tui/edit.c): only the author's count, in offset
  * order; a delete is final; one for a line not loaded changes nothing;
  * a reply quotes its parent as it reads now. /edit, /delete and /reply
@@ -2013,6 +2064,7 @@ main(void)
 	tcase_add_test(tc, chat_activity_list);
 	tcase_add_test(tc, chat_list_entry);
 	tcase_add_test(tc, chat_dm_offline_and_nick);
+	tcase_add_test(tc, chat_dm_alike);
 	tcase_add_test(tc, chat_nick_held);
 	tcase_add_test(tc, chat_nick_recheck);
 	tcase_add_test(tc, chat_name_lapse);

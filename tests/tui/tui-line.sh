@@ -185,3 +185,13 @@ wait_until "bob's /stats" has bob "skipped as undecodable"
 grep "skipped as undecodable" "$work/bob.out" | tail -n 1 | grep -q "; 1 skipped as undecodable: [a-z_]* 1;" ||
     fail "/stats said: $(grep "skipped as undecodable" "$work/bob.out" | tail -n 1)"
 echo "ok 15 - /stats counts records that do not decode, with the reason"
+
+# A dm to a name nobody online has, alike to one who is (bobby is online):
+# it would reach nobody, so it is not sent, and the reason says whom.
+echo "/msg BOBBY are you there?" >&5
+wait_until "the refusal at carol" has carol "#general -!- error: not sent: nobody online is called BOBBY; bobby is: write to bobby"
+echo "/msg bobby are you there?" >&5
+wait_until "the dm to bobby" has bob "@carol <carol> are you there?"
+has bob "BOBBY" && fail "bobby was told of the dm to BOBBY"
+has carol "@BOBBY" && fail "the dm to BOBBY was sent"
+echo "ok 16 - a dm to a name alike to an online user's is refused, saying whom"

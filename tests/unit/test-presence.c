@@ -439,6 +439,34 @@ START_TEST(names_alike)
 }
 END_TEST
 
+/*
+ * A dm to "Dave" while dave is online and nobody is called Dave: the alike
+ * holder is said; not while Dave is online too, nor for nobody alike.
+ */
+START_TEST(dm_to_alike)
+{
+	struct kc_presence	*p = kc_presence_new();
+	struct kc_holder	 h;
+
+	apply(p, KC_TYPE_JOIN, "general", "dave", T0, T0);
+	ck_assert(kc_presence_alike(p, "Dave", T0 + SEC, &h));
+	ck_assert_str_eq(h.user, "dave");
+	ck_assert(kc_presence_alike(p, "DAVE", T0 + SEC, NULL));
+	ck_assert(!kc_presence_alike(p, "dave", T0 + SEC, &h));
+	ck_assert(!kc_presence_alike(p, "ghost", T0 + SEC, &h));
+	/* Dave comes too (both bound before either knew): by the name. */
+	apply(p, KC_TYPE_JOIN, "dev", "Dave", T0 + SEC, T0 + SEC);
+	ck_assert(!kc_presence_alike(p, "Dave", T0 + 2 * SEC, &h));
+	ck_assert(kc_presence_alike(p, "DAVE", T0 + 2 * SEC, &h));
+	/* Dave leaves: alike again; dave times out: nobody. */
+	apply(p, KC_TYPE_LEAVE, "dev", "Dave", T0 + 3 * SEC, T0 + 3 * SEC);
+	ck_assert(kc_presence_alike(p, "Dave", T0 + 4 * SEC, &h));
+	ck_assert(!kc_presence_alike(p, "Dave", T0 + TIMEOUT + SEC, &h));
+	ck_assert(!kc_presence_alike(NULL, "Dave", T0, &h));
+	kc_presence_free(p);
+}
+END_TEST
+
 /* Records with and without "inst" round-trip through msgpack. */
 START_TEST(inst_in_records)
 {
@@ -499,6 +527,7 @@ presence_suite(void)
 	tcase_add_test(tc, instances_leave_alone);
 	tcase_add_test(tc, name_holder);
 	tcase_add_test(tc, names_alike);
+	tcase_add_test(tc, dm_to_alike);
 	tcase_add_test(tc, inst_in_records);
 	tcase_add_test(tc, topic_name);
 	tcase_add_test(tc, null_safe);
