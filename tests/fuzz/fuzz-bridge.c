@@ -209,6 +209,18 @@ dedupe_owner(const char *id)
 	return NULL;
 }
 
+int
+presence_alike(const char *user, char like[KC_NAME_MAX + 1])
+{
+	return 0;
+}
+
+int
+health_ok_now(void)
+{
+	return 1;
+}
+
 static void
 check_record(const struct kc_msg *m)
 {

@@ -116,7 +116,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	l.ts = 1759530645123456LL;
 	l.kind = kinds[(data[1] & 0x7f) % (sizeof kinds / sizeof kinds[0])];
 	l.state = (data[1] & 0x80) ? LINE_PENDING : LINE_FINAL;
-	strcpy(l.user, "alice");
+	l.user = "alice";
 	l.text = text.data;
 	b = buffer_new(BUFFER_ROOM, "general", 10);
 	format_plain(b, &l, &plain);
