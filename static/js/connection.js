@@ -713,26 +713,30 @@ function onHistory(f, req) {
 	if (kind === 'older')
 		hooks.olderShown(room);
 	if (room.fillPages >= 0 && (kind === 'older' || room.fillPages === 0))
-		fillRoom(room);
+		fillRoom(room, msgs);
 }
 
 /*
  * A room whose newest page is mostly joins and leaves (a crowd coming and
  * going, or someone churning connections to bury the talk) still shows
- * its talk: older pages are fetched by themselves, up to FILL_PAGES_MAX,
- * until FILL_TALK lines of talk are there. fillPages: -1 until the room's
- * first page, then how many were fetched for it.
+ * its talk: while a page of history holds less talk (messages, actions)
+ * than half its records, the next older one is fetched by itself, up to
+ * FILL_PAGES_MAX. fillPages: -1 until the room's first page, then how
+ * many were fetched so.
  */
-var FILL_TALK = 20, FILL_PAGES_MAX = 5;
+var FILL_PAGES_MAX = 5;
 
-function fillRoom(room) {
+function fillRoom(room, msgs) {
 	var talk = 0;
 
-	room.msgs.forEach(function (m) {
-		if (m.type === 'message' || m.type === 'action')
+	msgs.forEach(function (r) {
+		if (r !== null && typeof r === 'object' &&
+		    (r.type === undefined || r.type === 'message' ||
+		    r.type === 'action'))
 			talk++;
 	});
-	if (talk >= FILL_TALK || !room.more || room.fillPages >= FILL_PAGES_MAX)
+	if (talk * 2 >= msgs.length || !room.more ||
+	    room.fillPages >= FILL_PAGES_MAX)
 		return;
 	room.fillPages++;
 	requestOlder(room);
