@@ -55,6 +55,7 @@ struct presence_ent {
 	char			user[KC_NAME_MAX + 1];
 	int64_t			seen;	/* µs: the newest of its instances */
 	uint32_t		hash;
+	uint32_t		ahash;	/* kc_alike_hash(user): holders' scans */
 	unsigned char		used;
 	unsigned char		present;	/* any instance present */
 	unsigned char		away;	/* and every present one away */
@@ -299,6 +300,7 @@ kc_presence_apply(struct kc_presence *p, const struct kc_msg *m,
 		kc_strlcpy(e->room, m->room, sizeof e->room);
 		kc_strlcpy(e->user, m->user, sizeof e->user);
 		e->hash = h;
+		e->ahash = kc_alike_hash(e->user);
 		e->used = 1;
 		p->count++;
 	}
@@ -390,13 +392,15 @@ kc_presence_holder(const struct kc_presence *p, const char *user,
 	const struct presence_inst	*in, *best = NULL;
 	const char			*name = NULL;
 	size_t				 i;
+	uint32_t			 ah;
 	int				 k;
 
 	if (p == NULL || user == NULL)
 		return 0;
+	ah = kc_alike_hash(user);
 	for (i = 0; i < p->nslots; i++) {
 		if (!p->slots[i].used || !p->slots[i].present ||
-		    !kc_alike(p->slots[i].user, user))
+		    p->slots[i].ahash != ah || !kc_alike(p->slots[i].user, user))
 			continue;
 		for (k = 0; k < PRESENCE_INSTS; k++) {
 			in = &p->slots[i].inst[k];
@@ -427,14 +431,16 @@ kc_presence_alike(const struct kc_presence *p, const char *user,
 	struct kc_holder	 any;
 	const struct presence_inst *in;
 	size_t			 i;
+	uint32_t		 ah;
 	int			 k;
 
 	if (!kc_presence_holder(p, user, NULL, now_us, &any))
 		return 0;
 	/* Someone alike is there: unless user is there too. */
+	ah = kc_alike_hash(user);
 	for (i = 0; i < p->nslots; i++) {
 		if (!p->slots[i].used || !p->slots[i].present ||
-		    strcmp(p->slots[i].user, user) != 0)
+		    p->slots[i].ahash != ah || strcmp(p->slots[i].user, user) != 0)
 			continue;
 		for (k = 0; k < PRESENCE_INSTS; k++) {
 			in = &p->slots[i].inst[k];
