@@ -160,18 +160,11 @@ export function tryName(name, done) {
 		done('Cannot connect to the server');
 		return;
 	}
+	/* Bound (why null: ws is kept, to be adopted), or not. */
 	function end(why) {
-		clearTimeout(renaming.timer);
-		renaming = null;
-		ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
-		if (why === null)
-			return;
-		try {
-			ws.close();
-		} catch (e) {
-			/* already closed */
-		}
-		done(why);
+		cancelRename(why === null);
+		if (why !== null)
+			done(why);
 	}
 	renaming = {
 		ws: ws,
@@ -207,8 +200,9 @@ export function tryName(name, done) {
 	};
 }
 
-/* A name being tried (tryName()) is given up, silently. */
-function cancelRename() {
+/* A name being tried (tryName()) is given up, silently: its connection
+ * closed, unless keep. */
+function cancelRename(keep) {
 	var ws;
 
 	if (renaming === null)
@@ -217,6 +211,8 @@ function cancelRename() {
 	clearTimeout(renaming.timer);
 	renaming = null;
 	ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
+	if (keep)
+		return;
 	try {
 		ws.close();
 	} catch (e) {
