@@ -137,30 +137,6 @@ inbox_cmp(const void *x, const void *y)
 	return strcmp(a->id, b->id);
 }
 
-/*
- * Drops from v[0..*n) those written up to after (kc_tenure_after()):
- * another holder's. Returns how many.
- */
-static size_t
-inbox_drop_others(int64_t after, struct kc_msg *v, size_t *n)
-{
-	size_t i, j = 0, dropped;
-
-	for (i = 0; i < *n; i++) {
-		if (kc_msg_shown_ts(&v[i]) > after) {
-			if (j != i)
-				v[j] = v[i];
-			j++;
-		} else
-			kc_msg_clear(&v[i]);
-	}
-	dropped = *n - j;
-	for (i = j; i < *n; i++)
-		kc_msg_init(&v[i]);
-	*n = j;
-	return dropped;
-}
-
 static int
 inbox_scan_one(struct inbox_ask *a, int timeout_ms, struct kc_msg **out,
     size_t *count, int *more, char *errstr, size_t errlen)
@@ -221,7 +197,7 @@ inbox_scan_one(struct inbox_ask *a, int timeout_ms, struct kc_msg **out,
 			continue;	/* the same record again (a retry) */
 		/* Full: first let go of another holder's, if news of one came. */
 		if (n == INBOX_MAX && (after = kc_tenure_after(t)) != dropped) {
-			a->others += inbox_drop_others(after, v, &n);
+			a->others += kc_tenure_drop(after, v, &n);
 			dropped = after;
 		}
 		if (n == INBOX_MAX) {
@@ -237,7 +213,7 @@ inbox_scan_one(struct inbox_ask *a, int timeout_ms, struct kc_msg **out,
 	}
 	kc_msg_clear(&m);
 	kc_reader_free(r);
-	a->others += inbox_drop_others(kc_tenure_after(t), v, &n);
+	a->others += kc_tenure_drop(kc_tenure_after(t), v, &n);
 	kc_tenure_free(t);
 	if (!done)
 		*more = 1;	/* out of time or records: not all were read */

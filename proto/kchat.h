@@ -981,6 +981,12 @@ void	kc_tenure_free(struct kc_tenure *t);
 void	kc_tenure_see(struct kc_tenure *t, const struct kc_msg *m);
 int64_t	kc_tenure_after(const struct kc_tenure *t);
 int	kc_tenure_ours(const struct kc_tenure *t, const struct kc_msg *m);
+/*
+ * Drops from v[0..*n) the messages written up to after (kc_tenure_after():
+ * another holder's), keeping the others in order; the slots past the new
+ * *n are left initialised. Returns how many went.
+ */
+size_t	kc_tenure_drop(int64_t after, struct kc_msg *v, size_t *n);
 
 /* ------------------------------------------------------------ state topics */
 

@@ -168,3 +168,23 @@ kc_tenure_ours(const struct kc_tenure *t, const struct kc_msg *m)
 {
 	return kc_msg_shown_ts(m) > kc_tenure_after(t);
 }
+
+size_t
+kc_tenure_drop(int64_t after, struct kc_msg *v, size_t *n)
+{
+	size_t i, j = 0, dropped;
+
+	for (i = 0; i < *n; i++) {
+		if (kc_msg_shown_ts(&v[i]) > after) {
+			if (j != i)
+				v[j] = v[i];
+			j++;
+		} else
+			kc_msg_clear(&v[i]);
+	}
+	dropped = *n - j;
+	for (i = j; i < *n; i++)
+		kc_msg_init(&v[i]);	/* moved or cleared: free to reuse */
+	*n = j;
+	return dropped;
+}

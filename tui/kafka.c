@@ -146,8 +146,6 @@ kafka_inbox(struct kafka *k)
 	struct kc_reader	*r;
 	int64_t			 start = kc_now_us();
 	char			 errstr[256];
-	int64_t			 after;
-	size_t			 i, j;
 
 	/* At most 4 MB read ahead: a scan of a big topic, not a live feed. */
 	if (kc_reader_new_scan(k->conf, k->topic, start -
@@ -162,14 +160,7 @@ kafka_inbox(struct kafka *k)
 	kc_reader_drain(r, start + (int64_t)KAFKA_INBOX_MS * 1000, 0,
 	    kafka_inbox_keep, k);
 	kc_reader_free(r);
-	after = kc_tenure_after(k->inbox_tenure);
-	for (i = j = 0; i < k->ninbox; i++) {
-		if (kc_msg_shown_ts(&k->inbox[i]) > after)
-			k->inbox[j++] = k->inbox[i];
-		else
-			kc_msg_clear(&k->inbox[i]);
-	}
-	k->ninbox = j;
+	kc_tenure_drop(kc_tenure_after(k->inbox_tenure), k->inbox, &k->ninbox);
 	kc_tenure_free(k->inbox_tenure);
 	k->inbox_tenure = NULL;
 }
